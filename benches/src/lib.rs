@@ -1,0 +1,1 @@
+//! Criterion benchmarks for ferroflux; see benches/README.md.

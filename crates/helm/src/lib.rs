@@ -1,0 +1,1 @@
+//! Helm charts; see README.md (nothing here yet).

@@ -1,0 +1,31 @@
+//! `cargo xtask goldens [AREA…]`: regenerate golden files with the reference tools.
+//! Each area owns one module; every module records the tool and version that made its goldens.
+
+mod gotemplate;
+mod kustomize;
+
+use anyhow::{Result, bail};
+use std::path::Path;
+
+type Regenerate = fn(&Path) -> Result<()>;
+
+/// Every area with goldens, by name.
+const AREAS: &[(&str, Regenerate)] = &[
+    ("kustomize", kustomize::regenerate),
+    ("gotemplate", gotemplate::regenerate),
+];
+
+pub fn regenerate(root: &Path, only: &[String]) -> Result<()> {
+    for name in only {
+        if !AREAS.iter().any(|(n, _)| n == name) {
+            bail!("unknown goldens area {name:?}");
+        }
+    }
+    for (name, run) in AREAS {
+        if only.is_empty() || only.iter().any(|o| o == name) {
+            eprintln!("goldens: {name}");
+            run(root)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! Project automation: `cargo xtask <task>`. See xtask/README.md.
+
+mod goldens;
+mod install;
+mod oracles;
+mod servers;
+mod sh;
+mod test;
+
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: cargo xtask <task>
+  test [CARGO ARGS] [-- TEST ARGS]   install what is missing, start the servers, run every test
+  servers                            start the servers for manual runs; Ctrl-D stops them
+  install                            install the servers and the reference tools only
+  goldens [AREA…]                    regenerate goldens with the reference tools";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("test") => test::run(&root, &args[1..]),
+        Some("servers") => test::serve(),
+        Some("install") => install::ensure_all(),
+        Some("goldens") => {
+            oracles::ensure()?;
+            goldens::regenerate(&root, &args[1..])
+        }
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task {other:?}\n{USAGE}"),
+        None => bail!("{USAGE}"),
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

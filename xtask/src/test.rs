@@ -1,0 +1,65 @@
+//! `cargo xtask test [CARGO TEST ARGS…]`: installs what is missing, starts the real servers,
+//! runs every test of the workspace (server tests included), and stops the servers even when
+//! tests fail.
+
+use crate::{install, servers};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use std::process::Command;
+
+pub fn run(root: &Path, extra: &[String]) -> Result<()> {
+    install::ensure_all()?;
+    let servers = servers::start()?;
+    servers.write_env_file(&servers.state.join("env"))?;
+    eprintln!(
+        "xtask: servers up; endpoints in {}",
+        servers.state.join("env").display()
+    );
+    let (cargo_args, test_args) = split_at_dashes(extra);
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .args(cargo_args)
+        .arg("--")
+        // Tests that need a server are #[ignore]d for a plain `cargo test`; here they run.
+        .arg("--include-ignored")
+        .args(test_args)
+        .envs(servers.env().iter().map(|(k, v)| (k, v)))
+        // Tests that need a server must fail, never skip, when it is missing.
+        .env("FERROFLUX_REQUIRE_SERVERS", "1")
+        .status()
+        .context("cannot run cargo test")?;
+    drop(servers);
+    if !status.success() {
+        bail!("tests failed ({status})");
+    }
+    Ok(())
+}
+
+/// `a b -- c d` → (`a b`, `c d`): cargo's arguments, then the test binaries'.
+fn split_at_dashes(args: &[String]) -> (&[String], &[String]) {
+    match args.iter().position(|a| a == "--") {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (args, &[]),
+    }
+}
+
+/// `cargo xtask servers`: starts the servers for a developer's own test runs, prints the
+/// endpoints as `export` lines, and stops them when standard input closes (Ctrl-D).
+pub fn serve() -> Result<()> {
+    install::ensure_all()?;
+    let servers = servers::start()?;
+    let env_file = servers.state.join("env");
+    servers.write_env_file(&env_file)?;
+    print!("{}", std::fs::read_to_string(&env_file)?);
+    eprintln!(
+        "xtask: servers up (source {}); Ctrl-D stops them",
+        env_file.display()
+    );
+    let mut sink = String::new();
+    while std::io::stdin().read_line(&mut sink).unwrap_or(0) > 0 {
+        sink.clear();
+    }
+    drop(servers);
+    Ok(())
+}
