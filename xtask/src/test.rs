@@ -5,7 +5,7 @@
 use crate::{install, servers};
 use anyhow::{Context, Result, bail};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
     install::ensure_all()?;
@@ -16,7 +16,7 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         servers.state.join("env").display()
     );
     let (cargo_args, test_args) = split_at_dashes(extra);
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .current_dir(root)
         .args(["test", "--workspace"])
         .args(cargo_args)
@@ -27,13 +27,60 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         .envs(servers.env().iter().map(|(k, v)| (k, v)))
         // Tests that need a server must fail, never skip, when it is missing.
         .env("FERROFLUX_REQUIRE_SERVERS", "1")
-        .status()
+        .stdout(Stdio::piped())
+        .spawn()
         .context("cannot run cargo test")?;
+    let totals = relay_and_count(child.stdout.take().context("cargo test stdout")?)?;
+    let status = child.wait()?;
     drop(servers);
+    // One closing line over every test binary (cargo's own last line is often an empty doc-test run).
+    println!(
+        "tests: {} passed, {} failed, {} skipped",
+        totals.passed, totals.failed, totals.ignored
+    );
     if !status.success() {
         bail!("tests failed ({status})");
     }
+    if totals.passed == 0 {
+        bail!("no test ran");
+    }
     Ok(())
+}
+
+#[derive(Default)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Copies cargo test's output through and adds up its `test result:` lines.
+fn relay_and_count(out: impl std::io::Read) -> Result<Totals> {
+    use std::io::{BufRead, Write};
+    let mut totals = Totals::default();
+    let mut stdout = std::io::stdout().lock();
+    for line in std::io::BufReader::new(out).lines() {
+        let line = line?;
+        writeln!(stdout, "{line}")?;
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(label), Some(count)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let Ok(n) = count.parse::<u64>() else {
+                    continue;
+                };
+                match label {
+                    "passed" => totals.passed += n,
+                    "failed" => totals.failed += n,
+                    "ignored" => totals.ignored += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(totals)
 }
 
 /// `a b -- c d` → (`a b`, `c d`): cargo's arguments, then the test binaries'.

@@ -1,6 +1,8 @@
 //! The `ferroflux` binary. Each verb appears once it does its whole job.
 
-use clap::Parser;
+mod cli;
+
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -8,13 +10,42 @@ use clap::Parser;
     version,
     about = "GitOps reconciliation engine speaking Flux's APIs"
 )]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum Command {
+    /// Source artifacts.
+    #[command(subcommand)]
+    Artifact(ArtifactCommand),
+}
+
+#[derive(Subcommand)]
+enum ArtifactCommand {
+    /// Build the tar.gz a source produces from a directory and print its digest.
+    Build(cli::artifact::BuildArgs),
+}
+
+fn main() -> std::process::ExitCode {
     // The one TLS provider of the binary; reqwest (through gix, object_store, kube) panics without it.
-    rustls::crypto::ring::default_provider()
+    if rustls::crypto::ring::default_provider()
         .install_default()
-        .map_err(|_| anyhow::anyhow!("a rustls crypto provider was already installed"))?;
-    let _cli = Cli::parse();
-    Ok(())
+        .is_err()
+    {
+        eprintln!("error: a rustls crypto provider was already installed");
+        return std::process::ExitCode::FAILURE;
+    }
+    let result = match Cli::parse().command {
+        Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // One line with every cause, never a backtrace: the message is for the user.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

@@ -1,1 +1,4 @@
-//! placeholder
+//! Sources and artifacts: see README.md.
+
+pub mod artifact;
+pub mod ignore;

@@ -1,0 +1,3 @@
+//! The command line: one module per verb family.
+
+pub mod artifact;

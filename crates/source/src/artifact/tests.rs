@@ -1,0 +1,156 @@
+use super::*;
+use crate::ignore::{Matcher, read_patterns};
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, body: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, body).unwrap();
+}
+
+fn sample_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "a/b.yaml", "kind: B\n");
+    write(r, "a.yaml", "kind: A\n");
+    write(r, "bin/run.sh", "#!/bin/sh\n");
+    std::fs::set_permissions(r.join("bin/run.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    write(r, ".git/HEAD", "ref: refs/heads/main\n");
+    write(r, "logo.png", "png");
+    std::os::unix::fs::symlink("a.yaml", r.join("link.yaml")).unwrap();
+    dir
+}
+
+fn build(dir: &Path, matcher: &Matcher) -> (ArchiveInfo, Vec<u8>) {
+    write_archive(dir, matcher, Vec::new()).unwrap()
+}
+
+/// (name, type, mode, uid, gid, mtime, body) of every entry, in archive order.
+fn entries(bytes: &[u8]) -> Vec<(String, char, u32, u64, u64, u64, String)> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let h = e.header().clone();
+            let mut body = String::new();
+            e.read_to_string(&mut body).unwrap();
+            (
+                String::from_utf8(e.path_bytes().to_vec()).unwrap(),
+                h.entry_type().as_byte() as char,
+                h.mode().unwrap(),
+                h.uid().unwrap(),
+                h.gid().unwrap(),
+                h.mtime().unwrap(),
+                body,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn layout_follows_flux() {
+    let tree = sample_tree();
+    let (info, bytes) = build(tree.path(), &Matcher::for_source(Vec::new()));
+    let got = entries(&bytes);
+    let names: Vec<&str> = got.iter().map(|e| e.0.as_str()).collect();
+    // Root first, depth first, siblings by name; .git and *.png left out; no symlink.
+    assert_eq!(names, [".", "a", "a/b.yaml", "a.yaml", "bin", "bin/run.sh"]);
+    let modes: Vec<(char, u32)> = got.iter().map(|e| (e.1, e.2)).collect();
+    assert_eq!(
+        modes,
+        [
+            ('5', 0o750),
+            ('5', 0o750),
+            ('0', 0o600),
+            ('0', 0o600),
+            ('5', 0o750),
+            ('0', 0o700)
+        ]
+    );
+    assert!(
+        got.iter().all(|e| e.3 == 0 && e.4 == 0 && e.5 == 0),
+        "{got:?}"
+    );
+    assert_eq!(got[2].6, "kind: B\n");
+    assert_eq!(info.size, bytes.len() as u64);
+    assert!(info.digest.starts_with("sha256:") && info.digest.len() == 7 + 64);
+}
+
+#[test]
+fn same_tree_same_bytes_wherever_and_whenever() {
+    let one = sample_tree();
+    let two = sample_tree();
+    // Different times and owner-visible permissions must not change the artifact.
+    std::fs::set_permissions(
+        two.path().join("a.yaml"),
+        std::fs::Permissions::from_mode(0o664),
+    )
+    .unwrap();
+    let m = Matcher::for_source(Vec::new());
+    let (a, bytes_a) = build(one.path(), &m);
+    let (b, bytes_b) = build(two.path(), &m);
+    assert_eq!(a, b);
+    assert_eq!(bytes_a, bytes_b);
+}
+
+#[test]
+fn digest_is_the_sha256_of_the_bytes() {
+    use sha2::Digest as _;
+    let tree = sample_tree();
+    let (info, bytes) = build(tree.path(), &Matcher::for_source(Vec::new()));
+    let want = format!("sha256:{}", hex::encode(sha2::Sha256::digest(&bytes)));
+    assert_eq!(info.digest, want);
+}
+
+#[test]
+fn content_changes_change_the_digest() {
+    let tree = sample_tree();
+    let m = Matcher::for_source(Vec::new());
+    let (before, _) = build(tree.path(), &m);
+    write(tree.path(), "a.yaml", "kind: A2\n");
+    let (after, _) = build(tree.path(), &m);
+    assert_ne!(before.digest, after.digest);
+}
+
+#[test]
+fn negation_reaches_into_an_excluded_directory() {
+    let tree = sample_tree();
+    let m = Matcher::for_source(read_patterns("/*\n!/a\n", &[]));
+    let (_, bytes) = build(tree.path(), &m);
+    let names: Vec<String> = entries(&bytes).into_iter().map(|e| e.0).collect();
+    assert_eq!(names, [".", "a", "a/b.yaml"]);
+}
+
+#[test]
+fn own_patterns_drop_the_defaults() {
+    let tree = sample_tree();
+    let m = Matcher::for_source(read_patterns("bin/\n", &[]));
+    let (_, bytes) = build(tree.path(), &m);
+    let names: Vec<String> = entries(&bytes).into_iter().map(|e| e.0).collect();
+    assert_eq!(names, [".", "a", "a/b.yaml", "a.yaml", "logo.png"]);
+}
+
+#[test]
+fn long_names_survive() {
+    let tree = tempfile::tempdir().unwrap();
+    let deep = format!("{}/{}.yaml", "d".repeat(120), "f".repeat(120));
+    write(tree.path(), &deep, "x\n");
+    let (_, bytes) = build(tree.path(), &Matcher::for_source(Vec::new()));
+    let names: Vec<String> = entries(&bytes).into_iter().map(|e| e.0).collect();
+    assert_eq!(names.last().unwrap(), &deep);
+}
+
+#[test]
+fn a_file_is_not_a_directory() {
+    let tree = sample_tree();
+    let err =
+        write_archive(&tree.path().join("a.yaml"), &Matcher::default(), Vec::new()).unwrap_err();
+    assert!(err.to_string().contains("a.yaml: not a directory"), "{err}");
+    let missing =
+        write_archive(&tree.path().join("nope"), &Matcher::default(), Vec::new()).unwrap_err();
+    assert!(missing.to_string().contains("nope"), "{missing}");
+}
