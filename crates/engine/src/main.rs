@@ -20,6 +20,15 @@ enum Command {
     /// Source artifacts.
     #[command(subcommand)]
     Artifact(ArtifactCommand),
+    /// Fetch one source into an artifact, as source-controller does.
+    #[command(subcommand)]
+    Source(SourceCommand),
+}
+
+#[derive(Subcommand)]
+enum SourceCommand {
+    /// A Git repository (GitRepository): prints `revision:` and `digest:`.
+    Git(Box<cli::source::GitArgs>),
 }
 
 #[derive(Subcommand)]
@@ -39,6 +48,7 @@ fn main() -> std::process::ExitCode {
     }
     let result = match Cli::parse().command {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
+        Command::Source(SourceCommand::Git(args)) => cli::source::git(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
 //! Sources and artifacts: see README.md.
 
 pub mod artifact;
+pub mod git;
 pub mod ignore;

@@ -21,10 +21,7 @@ pub struct BuildArgs {
 }
 
 pub fn build(args: &BuildArgs) -> Result<()> {
-    let mut patterns = load_patterns(&args.dir)
-        .with_context(|| format!("reading .sourceignore files below {}", args.dir.display()))?;
-    patterns.extend(read_patterns(&args.ignore_paths.join("\n"), &[]));
-    let matcher = Matcher::for_source(patterns);
+    let matcher = ignore_matcher(&args.dir, &args.ignore_paths)?;
     let info = match &args.output {
         Some(path) => write_atomically(path, |file| {
             let (info, _) = write_archive(&args.dir, &matcher, file)?;
@@ -38,8 +35,16 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
+/// `.sourceignore` files below `dir` plus `--ignore-paths`, as a source's matcher.
+pub fn ignore_matcher(dir: &Path, ignore_paths: &[String]) -> Result<Matcher> {
+    let mut patterns = load_patterns(dir)
+        .with_context(|| format!("reading .sourceignore files below {}", dir.display()))?;
+    patterns.extend(read_patterns(&ignore_paths.join("\n"), &[]));
+    Ok(Matcher::for_source(patterns))
+}
+
 /// Writes through a temp file beside `path` and renames it into place: no half-written artifact.
-fn write_atomically<T>(
+pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> Result<T>,
 ) -> Result<T> {

@@ -1,3 +1,4 @@
 //! The command line: one module per verb family.
 
 pub mod artifact;
+pub mod source;

@@ -25,16 +25,16 @@ pub struct ArchiveInfo {
 pub enum ArchiveError {
     #[error("{}: not a directory", .0.display())]
     NotADirectory(PathBuf),
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}: {cause}", path.display())]
+    Io { path: PathBuf, cause: io::Error },
     #[error("writing the archive: {0}")]
     Write(io::Error),
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> ArchiveError + '_ {
-    move |source| ArchiveError::Io {
+    move |cause| ArchiveError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     }
 }
 
@@ -161,7 +161,7 @@ fn append_file<W: Write>(
         if e.kind() == io::ErrorKind::UnexpectedEof {
             ArchiveError::Io {
                 path: path.to_path_buf(),
-                source: e,
+                cause: e,
             }
         } else {
             ArchiveError::Write(e)

@@ -1,8 +1,10 @@
-//! Artifacts: the deterministic tarball a source produces.
+//! Artifacts: the deterministic tarball a source produces, and its safe extraction.
 
 mod archive;
+mod extract;
 
 pub use archive::{ArchiveError, ArchiveInfo, DIR_MODE, EXE_MODE, FILE_MODE, write_archive};
+pub use extract::{ExtractError, Limits, extract};
 
 #[cfg(test)]
 mod tests;

@@ -154,3 +154,108 @@ fn a_file_is_not_a_directory() {
         write_archive(&tree.path().join("nope"), &Matcher::default(), Vec::new()).unwrap_err();
     assert!(missing.to_string().contains("nope"), "{missing}");
 }
+
+/// A tar.gz with one raw entry, written byte by byte so any path or type can be forged.
+fn forged(name: &str, kind: tar::EntryType, body: &[u8]) -> Vec<u8> {
+    let mut header = tar::Header::new_gnu();
+    {
+        let gnu = header.as_gnu_mut().unwrap();
+        gnu.name[..name.len()].copy_from_slice(name.as_bytes());
+    }
+    header.set_entry_type(kind);
+    header.set_mode(0o644);
+    header.set_size(body.len() as u64);
+    if kind == tar::EntryType::Symlink {
+        header.set_link_name("/etc/passwd").unwrap();
+    }
+    header.set_cksum();
+    let mut raw = Vec::new();
+    raw.extend_from_slice(header.as_bytes());
+    raw.extend_from_slice(body);
+    raw.resize(raw.len().div_ceil(512) * 512, 0);
+    raw.extend_from_slice(&[0u8; 1024]);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, &raw).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn extraction_round_trips_an_artifact() {
+    let tree = sample_tree();
+    let (_, bytes) = build(tree.path(), &Matcher::for_source(Vec::new()));
+    let out = tempfile::tempdir().unwrap();
+    let n = extract(&bytes[..], out.path(), Limits::default()).unwrap();
+    assert_eq!(n, 6);
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("a/b.yaml")).unwrap(),
+        "kind: B\n"
+    );
+    let mode = std::fs::metadata(out.path().join("bin/run.sh"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o111, 0o111);
+}
+
+#[test]
+fn extraction_refuses_what_could_escape() {
+    let out = tempfile::tempdir().unwrap();
+    let err = |bytes: Vec<u8>| {
+        extract(&bytes[..], out.path(), Limits::default())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err(forged("../x", tar::EntryType::Regular, b"x")),
+        "entry '../x': paths leaving the target with '..' are refused"
+    );
+    assert_eq!(
+        err(forged("a/../../x", tar::EntryType::Regular, b"x")),
+        "entry 'a/../../x': paths leaving the target with '..' are refused"
+    );
+    assert_eq!(
+        err(forged("/etc/x", tar::EntryType::Regular, b"x")),
+        "entry '/etc/x': absolute paths are refused"
+    );
+    assert_eq!(
+        err(forged("evil", tar::EntryType::Symlink, b"")),
+        "entry 'evil': symbolic and hard links are refused"
+    );
+    assert_eq!(
+        err(forged("dev", tar::EntryType::Char, b"")),
+        "entry 'dev': char entries are refused"
+    );
+    assert!(!out.path().join("x").exists() && !out.path().parent().unwrap().join("x").exists());
+}
+
+#[test]
+fn extraction_limits_size_and_entries() {
+    let tree = sample_tree();
+    let (_, bytes) = build(tree.path(), &Matcher::for_source(Vec::new()));
+    let out = tempfile::tempdir().unwrap();
+    let small = Limits {
+        max_bytes: 4,
+        max_entries: 100,
+    };
+    assert_eq!(
+        extract(&bytes[..], out.path(), small)
+            .unwrap_err()
+            .to_string(),
+        "archive content exceeds 4 bytes"
+    );
+    let few = Limits {
+        max_bytes: 1 << 20,
+        max_entries: 2,
+    };
+    assert_eq!(
+        extract(&bytes[..], out.path(), few)
+            .unwrap_err()
+            .to_string(),
+        "archive has more than 2 entries"
+    );
+    let garbage = extract(&b"not a tarball"[..], out.path(), Limits::default()).unwrap_err();
+    assert!(
+        garbage.to_string().starts_with("reading the archive"),
+        "{garbage}"
+    );
+}

@@ -1,0 +1,141 @@
+//! `ferroflux source git URL …`: fetch one Git source into an artifact, as source-controller
+//! does for a GitRepository; prints `revision: …` and `digest: sha256:…`.
+
+use super::artifact::{ignore_matcher, write_atomically};
+use anyhow::{Context, Result, bail};
+use ferroflux_source::artifact::{Limits, extract, write_archive};
+use ferroflux_source::git::{self, GitAuth, GitRef, GitSource, SshAuth};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct GitArgs {
+    /// http(s)://, ssh:// or user@host:path.
+    url: String,
+    /// Branch to build (the default is `master`, as Flux's).
+    #[arg(long)]
+    branch: Option<String>,
+    #[arg(long)]
+    tag: Option<String>,
+    /// The highest tag satisfying this semver range.
+    #[arg(long = "tag-semver")]
+    tag_semver: Option<String>,
+    /// Any ref by its full name, e.g. refs/pull/1/head.
+    #[arg(long = "ref-name")]
+    ref_name: Option<String>,
+    /// A commit (with --branch, the branch names it in the revision).
+    #[arg(long)]
+    commit: Option<String>,
+    #[arg(long, requires = "password")]
+    username: Option<String>,
+    #[arg(long, requires = "username")]
+    password: Option<String>,
+    #[arg(long = "bearer-token", conflicts_with = "username")]
+    bearer_token: Option<String>,
+    /// SSH private key; needs --known-hosts-file.
+    #[arg(long = "private-key-file", requires = "known_hosts_file")]
+    private_key_file: Option<PathBuf>,
+    #[arg(long = "known-hosts-file", requires = "private_key_file")]
+    known_hosts_file: Option<PathBuf>,
+    /// CA bundle (PEM) to trust instead of the system's.
+    #[arg(long = "ca-file")]
+    ca_file: Option<PathBuf>,
+    /// Client certificate (PEM) for mutual TLS; needs --key-file.
+    #[arg(long = "cert-file", requires = "key_file")]
+    cert_file: Option<PathBuf>,
+    #[arg(long = "key-file", requires = "cert_file")]
+    key_file: Option<PathBuf>,
+    /// Ignore patterns (like spec.ignore), comma separated.
+    #[arg(long = "ignore-paths", value_delimiter = ',')]
+    ignore_paths: Vec<String>,
+    /// Write the artifact tarball here.
+    #[arg(long)]
+    artifact: Option<PathBuf>,
+    /// Extract the artifact into this directory.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+}
+
+fn read(path: &PathBuf, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {what} {}", path.display()))
+}
+
+/// Flux's precedence: commit > name > semver > tag > branch.
+fn reference(a: &GitArgs) -> GitRef {
+    if let Some(sha) = &a.commit {
+        GitRef::Commit {
+            sha: sha.clone(),
+            branch: a.branch.clone(),
+        }
+    } else if let Some(n) = &a.ref_name {
+        GitRef::Name(n.clone())
+    } else if let Some(r) = &a.tag_semver {
+        GitRef::Semver(r.clone())
+    } else if let Some(t) = &a.tag {
+        GitRef::Tag(t.clone())
+    } else if let Some(b) = &a.branch {
+        GitRef::Branch(b.clone())
+    } else {
+        GitRef::default()
+    }
+}
+
+fn auth(a: &GitArgs) -> Result<GitAuth> {
+    let mut auth = GitAuth {
+        basic: a.username.clone().zip(a.password.clone()),
+        bearer_token: a.bearer_token.clone(),
+        ..Default::default()
+    };
+    if let Some(ca) = &a.ca_file {
+        auth.ca_pem = Some(read(ca, "the CA file")?);
+    }
+    if let (Some(c), Some(k)) = (&a.cert_file, &a.key_file) {
+        auth.client_cert = Some((read(c, "the certificate")?, read(k, "the key")?));
+    }
+    if let (Some(k), Some(h)) = (&a.private_key_file, &a.known_hosts_file) {
+        auth.ssh = Some(SshAuth {
+            identity: read(k, "the private key")?,
+            known_hosts: read(h, "the known_hosts file")?,
+        });
+    }
+    Ok(auth)
+}
+
+pub fn git(a: &GitArgs) -> Result<()> {
+    let source = GitSource {
+        url: a.url.clone(),
+        reference: reference(a),
+        auth: auth(a)?,
+    };
+    let checkout = tempfile::tempdir().context("creating a checkout directory")?;
+    let fetched = git::fetch(&source, checkout.path())?;
+    if !fetched.shallow && !matches!(source.reference, GitRef::Commit { .. }) {
+        eprintln!("warning: the server ignored the requested depth; the whole history was fetched");
+    }
+    let matcher = ignore_matcher(checkout.path(), &a.ignore_paths)?;
+    // The artifact goes to --artifact, or to a temp file when only -o wants it.
+    let scratch = tempfile::tempdir().context("creating a scratch directory")?;
+    let artifact_path = match (&a.artifact, &a.output) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(_)) => Some(scratch.path().join("artifact.tar.gz")),
+        (None, None) => None,
+    };
+    let info = match &artifact_path {
+        Some(path) => write_atomically(path, |file| {
+            Ok(write_archive(checkout.path(), &matcher, file)?.0)
+        })?,
+        None => write_archive(checkout.path(), &matcher, std::io::sink())?.0,
+    };
+    if let (Some(dir), Some(path)) = (&a.output, &artifact_path) {
+        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+            bail!("{}: the output directory is not empty", dir.display());
+        }
+        let file = std::fs::File::open(path)?;
+        extract(file, dir, Limits::default())
+            .with_context(|| format!("extracting into {}", dir.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "revision: {}", fetched.resolved.revision())?;
+    writeln!(out, "digest: {}", info.digest)?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Git sources: resolve `spec.ref` against the remote, fetch only what is needed (depth 1 where
+//! the ref allows), and write the commit's tree to a directory that becomes the artifact.
+
+mod auth;
+mod checkout;
+mod reference;
+mod remote;
+mod semver;
+
+pub use auth::{GitAuth, SecretError, SshAuth};
+pub use checkout::CheckoutError;
+pub use reference::{GitRef, RemoteRef, ResolveError, Resolved, resolve};
+pub use remote::{RemoteError, list_refs};
+
+use std::path::Path;
+
+/// What a GitRepository's spec says to fetch.
+#[derive(Clone, Debug)]
+pub struct GitSource {
+    pub url: String,
+    pub reference: GitRef,
+    pub auth: GitAuth,
+}
+
+/// The outcome of a fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fetched {
+    pub resolved: Resolved,
+    /// False when the server ignored the requested depth (a protocol v1 server) and the whole
+    /// history came; the artifact is the same, only the transfer was larger.
+    pub shallow: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error(transparent)]
+    Remote(#[from] RemoteError),
+    #[error("{url}: {reason}")]
+    Resolve { url: String, reason: ResolveError },
+    #[error(transparent)]
+    Checkout(#[from] CheckoutError),
+    #[error("unsupported Git URL '{0}': use http://, https:// or ssh:// (or user@host:path)")]
+    BadUrl(String),
+}
+
+/// Resolves the ref only: the no-op poll. When the commit equals the last artifact's, there is
+/// nothing to fetch.
+pub fn resolve_remote(source: &GitSource) -> Result<Resolved, GitError> {
+    check_url(&source.url)?;
+    let refs = list_refs(&source.url, &source.auth)?;
+    resolve(&source.reference, &refs).map_err(|e| GitError::Resolve {
+        url: source.url.clone(),
+        reason: e,
+    })
+}
+
+/// Fetches `source` and writes the resolved commit's tree into `dest` (an existing, empty dir).
+pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
+    let resolved = resolve_remote(source)?;
+    let scratch = remote::Scratch::new(&source.auth)?;
+    let (refspec, shallow) = match (&source.reference, &resolved.fetch_ref) {
+        // A commit may lie anywhere in the branch's history: fetch it all.
+        (GitRef::Commit { .. }, Some(branch)) => {
+            (format!("+{branch}:refs/ferroflux/fetched"), false)
+        }
+        (GitRef::Commit { .. }, None) => {
+            ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false)
+        }
+        (_, Some(r)) => (format!("+{r}:refs/ferroflux/fetched"), true),
+        (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
+    };
+    let is_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
+    checkout::checkout(&scratch.repo, &resolved.commit, dest)?;
+    Ok(Fetched {
+        resolved,
+        shallow: is_shallow,
+    })
+}
+
+fn check_url(url: &str) -> Result<(), GitError> {
+    let scp_like = !url.contains("://") && url.contains('@') && url.contains(':');
+    let ok = ["http://", "https://", "ssh://"]
+        .iter()
+        .any(|s| url.starts_with(s))
+        || scp_like;
+    if ok {
+        Ok(())
+    } else {
+        Err(GitError::BadUrl(url.to_string()))
+    }
+}

@@ -1,0 +1,281 @@
+//! Lenient semantic versions, parsed and ordered the way Masterminds semver v3 does.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Why a version string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    /// The string is empty.
+    #[error("invalid semantic version \"\": empty string")]
+    Empty,
+    /// The string does not have the shape `[v]MAJOR[.MINOR[.PATCH]][-PRE][+META]`.
+    #[error("invalid semantic version {0:?}")]
+    Invalid(String),
+    /// A number does not fit in 64 bits.
+    #[error("invalid semantic version {0:?}: number out of range")]
+    Overflow(String),
+}
+
+/// A semantic version. `1`, `v1.2` and `1.2.3-rc.1+build` are all accepted; missing
+/// minor and patch numbers are zero. The original text is kept for display.
+#[derive(Debug, Clone)]
+pub struct Version {
+    major: u64,
+    minor: u64,
+    patch: u64,
+    pre: String,
+    metadata: String,
+    original: String,
+}
+
+// Numeric parts may not have leading zeros; pre-release identifiers follow semver 2.
+static VERSION_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
+    )
+    .expect("static regex")
+});
+
+impl Version {
+    /// Parses leniently: an optional leading `v`, minor and patch optional.
+    pub fn parse(s: &str) -> Result<Self, VersionError> {
+        if s.is_empty() {
+            return Err(VersionError::Empty);
+        }
+        let caps = VERSION_RE
+            .captures(s)
+            .ok_or_else(|| VersionError::Invalid(s.to_string()))?;
+        let num = |i: usize| -> Result<u64, VersionError> {
+            match caps.get(i) {
+                None => Ok(0),
+                Some(m) => m
+                    .as_str()
+                    .parse::<u64>()
+                    .map_err(|_| VersionError::Overflow(s.to_string())),
+            }
+        };
+        Ok(Version {
+            major: num(1)?,
+            minor: num(2)?,
+            patch: num(3)?,
+            pre: caps
+                .get(4)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+            metadata: caps
+                .get(5)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default(),
+            original: s.to_string(),
+        })
+    }
+
+    /// Builds `major.minor.patch` with no pre-release or metadata.
+    pub fn new(major: u64, minor: u64, patch: u64) -> Self {
+        Version {
+            major,
+            minor,
+            patch,
+            pre: String::new(),
+            metadata: String::new(),
+            original: format!("{major}.{minor}.{patch}"),
+        }
+    }
+
+    /// Major number.
+    pub fn major(&self) -> u64 {
+        self.major
+    }
+    /// Minor number.
+    pub fn minor(&self) -> u64 {
+        self.minor
+    }
+    /// Patch number.
+    pub fn patch(&self) -> u64 {
+        self.patch
+    }
+    /// Pre-release part without the `-`, empty when none.
+    pub fn prerelease(&self) -> &str {
+        &self.pre
+    }
+    /// Build metadata without the `+`, empty when none.
+    pub fn metadata(&self) -> &str {
+        &self.metadata
+    }
+    /// The text the version was parsed from.
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// Orders by precedence (semver 2 §11); metadata is ignored.
+    pub fn compare(&self, other: &Version) -> Ordering {
+        self.major
+            .cmp(&other.major)
+            .then(self.minor.cmp(&other.minor))
+            .then(self.patch.cmp(&other.patch))
+            .then_with(|| compare_prerelease(&self.pre, &other.pre))
+    }
+}
+
+/// Compares two pre-release strings; an empty one (a release) sorts last.
+pub(crate) fn compare_prerelease(a: &str, b: &str) -> Ordering {
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => return Ordering::Equal,
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    let mut left = a.split('.');
+    let mut right = b.split('.');
+    loop {
+        match (left.next(), right.next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(x), Some(y)) => {
+                let ord = compare_identifier(x, y);
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
+
+fn compare_identifier(x: &str, y: &str) -> Ordering {
+    let xn = x
+        .parse::<u64>()
+        .ok()
+        .filter(|_| x.bytes().all(|b| b.is_ascii_digit()));
+    let yn = y
+        .parse::<u64>()
+        .ok()
+        .filter(|_| y.bytes().all(|b| b.is_ascii_digit()));
+    match (xn, yn) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => x.cmp(y),
+    }
+}
+
+impl PartialEq for Version {
+    fn eq(&self, other: &Self) -> bool {
+        self.compare(other) == Ordering::Equal
+    }
+}
+impl Eq for Version {}
+impl PartialOrd for Version {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Version {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.compare(other)
+    }
+}
+
+impl fmt::Display for Version {
+    /// Canonical form `MAJOR.MINOR.PATCH[-PRE][+META]` (no leading `v`), as Masterminds' `String()`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
+        if !self.pre.is_empty() {
+            write!(f, "-{}", self.pre)?;
+        }
+        if !self.metadata.is_empty() {
+            write!(f, "+{}", self.metadata)?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Version {
+    type Err = VersionError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Version::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Version {
+        Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn lenient_parsing() {
+        assert_eq!(v("1").to_string(), "1.0.0");
+        assert_eq!(v("v1.2").to_string(), "1.2.0");
+        assert_eq!(
+            v("1.2.3-beta.1+build.5").to_string(),
+            "1.2.3-beta.1+build.5"
+        );
+        assert_eq!(v("v1.2.3").original(), "v1.2.3");
+        assert_eq!(v("1.2.3-alpha").prerelease(), "alpha");
+        assert_eq!(v("1.2.3+meta").metadata(), "meta");
+    }
+
+    #[test]
+    fn invalid_versions() {
+        for bad in [
+            "", "a", "1.2.3.4", "01.2.3", "1.02", "1.2.3-01", "1.2.3-", "1.2.3+", "x", "1.x",
+            " 1.2", "V1.2.3", "1.2.3 ",
+        ] {
+            assert!(Version::parse(bad).is_err(), "{bad:?} should fail");
+        }
+        assert!(matches!(
+            Version::parse("99999999999999999999"),
+            Err(VersionError::Overflow(_))
+        ));
+    }
+
+    #[test]
+    fn ordering() {
+        let mut list: Vec<Version> = [
+            "1.0.0",
+            "1.0.0-rc.1",
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "0.9",
+            "2",
+            "1.10.0",
+            "1.2.0",
+        ]
+        .iter()
+        .map(|s| v(s))
+        .collect();
+        list.sort();
+        let got: Vec<String> = list.iter().map(|x| x.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "0.9.0",
+                "1.0.0-alpha",
+                "1.0.0-alpha.1",
+                "1.0.0-alpha.beta",
+                "1.0.0-beta",
+                "1.0.0-beta.2",
+                "1.0.0-beta.11",
+                "1.0.0-rc.1",
+                "1.0.0",
+                "1.2.0",
+                "1.10.0",
+                "2.0.0",
+            ]
+        );
+        assert_eq!(v("1.2.3+a"), v("1.2.3+b"));
+        assert_eq!(v("v1.2"), v("1.2.0"));
+    }
+}
