@@ -3,3 +3,4 @@
 pub mod artifact;
 pub mod git;
 pub mod ignore;
+pub mod store;
