@@ -14,7 +14,8 @@ const USAGE: &str = "usage: cargo xtask <task>
   test [CARGO ARGS] [-- TEST ARGS]   install what is missing, start the servers, run every test
   servers                            start the servers for manual runs; Ctrl-D stops them
   install                            install the servers and the reference tools only
-  goldens [AREA…]                    regenerate goldens with the reference tools";
+  goldens [AREA…]                    regenerate goldens with the reference tools
+  crds                               write config/crd/*.yaml from the API types";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +28,7 @@ fn main() -> Result<()> {
             oracles::ensure()?;
             goldens::regenerate(&root, &args[1..])
         }
+        Some("crds") => crds(&root),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -34,6 +36,19 @@ fn main() -> Result<()> {
         Some(other) => bail!("unknown task {other:?}\n{USAGE}"),
         None => bail!("{USAGE}"),
     }
+}
+
+/// Regenerates the CRDs from crates/api (its `write-crds` example owns the rendering).
+fn crds(root: &std::path::Path) -> Result<()> {
+    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["run", "--quiet", "-p", "ferroflux-api", "--example", "write-crds", "--"])
+        .arg(root.join("config/crd"))
+        .status()?;
+    if !status.success() {
+        bail!("writing the CRDs failed ({status})");
+    }
+    Ok(())
 }
 
 /// The workspace root: xtask lives one level below it.
