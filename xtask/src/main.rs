@@ -40,11 +40,20 @@ fn main() -> Result<()> {
 
 /// Regenerates the CRDs from crates/api (its `write-crds` example owns the rendering).
 fn crds(root: &std::path::Path) -> Result<()> {
-    let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["run", "--quiet", "-p", "ferroflux-api", "--example", "write-crds", "--"])
-        .arg(root.join("config/crd"))
-        .status()?;
+    let status =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(root)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "ferroflux-api",
+                "--example",
+                "write-crds",
+                "--",
+            ])
+            .arg(root.join("config/crd"))
+            .status()?;
     if !status.success() {
         bail!("writing the CRDs failed ({status})");
     }
