@@ -130,11 +130,7 @@ fn https_auth(password: &str) -> GitAuth {
 }
 
 fn source(url: String, reference: GitRef, auth: GitAuth) -> GitSource {
-    GitSource {
-        url,
-        reference,
-        auth,
-    }
+    GitSource::new(url, reference, auth)
 }
 
 /// Fetches and builds the artifact; returns (revision, digest, shallow, checked-out dir).
@@ -396,5 +392,31 @@ fn no_op_poll_lists_refs_and_fetches_nothing() {
     assert!(
         full > poll,
         "a fetch makes more requests ({full}) than a poll ({poll})"
+    );
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn sparse_checkout_keeps_only_the_chosen_directories() {
+    fixture();
+    let mut src = source(
+        http_url(),
+        GitRef::Branch("main".into()),
+        GitAuth::default(),
+    );
+    src.sparse_checkout = vec!["./deploy/".into()];
+    let (_, _, _, dir) = fetch(&src).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["deploy"]);
+    assert!(dir.path().join("deploy/cm.yaml").is_file());
+    src.sparse_checkout = vec!["deploy".into(), "nope/sub".into()];
+    let err = fetch(&src).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "sparse checkout directory 'nope/sub' does not exist in the repository"
     );
 }

@@ -45,6 +45,9 @@ pub struct GitArgs {
     cert_file: Option<PathBuf>,
     #[arg(long = "key-file", requires = "cert_file")]
     key_file: Option<PathBuf>,
+    /// Only these directories (like spec.sparseCheckout), comma separated.
+    #[arg(long = "sparse-checkout", value_delimiter = ',')]
+    sparse_checkout: Vec<String>,
     /// Ignore patterns (like spec.ignore), comma separated.
     #[arg(long = "ignore-paths", value_delimiter = ',')]
     ignore_paths: Vec<String>,
@@ -102,11 +105,8 @@ fn auth(a: &GitArgs) -> Result<GitAuth> {
 }
 
 pub fn git(a: &GitArgs) -> Result<()> {
-    let source = GitSource {
-        url: a.url.clone(),
-        reference: reference(a),
-        auth: auth(a)?,
-    };
+    let mut source = GitSource::new(a.url.clone(), reference(a), auth(a)?);
+    source.sparse_checkout = a.sparse_checkout.clone();
     let checkout = tempfile::tempdir().context("creating a checkout directory")?;
     let fetched = git::fetch(&source, checkout.path())?;
     if !fetched.shallow && !matches!(source.reference, GitRef::Commit { .. }) {

@@ -17,10 +17,62 @@ pub enum CheckoutError {
     },
     #[error("refusing tree entry '{0}': not a plain name")]
     BadName(String),
+    #[error("sparse checkout directory '{0}' does not exist in the repository")]
+    MissingSparseDir(String),
+    #[error("invalid sparse checkout directory '{0}': it must be a relative path without '..'")]
+    BadSparseDir(String),
 }
 
-/// Writes the tree of `commit` (40 hex) below `dest`, which must exist.
-pub fn checkout(repo: &gix::Repository, commit: &str, dest: &Path) -> Result<(), CheckoutError> {
+/// Which paths a checkout writes: all, or only the given directories (and what lies below).
+#[derive(Clone, Debug, Default)]
+pub struct Sparse {
+    dirs: Vec<Vec<String>>,
+}
+
+impl Sparse {
+    /// `spec.sparseCheckout`: directories relative to the root; `.` or `/` mean everything.
+    pub fn new(dirs: &[String]) -> Result<Sparse, CheckoutError> {
+        let mut out = Vec::new();
+        for d in dirs {
+            let parts: Vec<String> = d
+                .split('/')
+                .filter(|p| !p.is_empty() && *p != ".")
+                .map(str::to_string)
+                .collect();
+            if parts.iter().any(|p| p == "..") {
+                return Err(CheckoutError::BadSparseDir(d.clone()));
+            }
+            if parts.is_empty() {
+                return Ok(Sparse::default());
+            }
+            out.push(parts);
+        }
+        Ok(Sparse { dirs: out })
+    }
+
+    fn is_all(&self) -> bool {
+        self.dirs.is_empty()
+    }
+
+    /// Whether `path` (components) is inside a chosen directory.
+    fn includes(&self, path: &[String]) -> bool {
+        self.is_all() || self.dirs.iter().any(|d| path.starts_with(d))
+    }
+
+    /// Whether `path` leads to a chosen directory (so its tree must be walked).
+    fn leads_to(&self, path: &[String]) -> bool {
+        self.dirs.iter().any(|d| d.starts_with(path))
+    }
+}
+
+/// Writes the tree of `commit` (40 hex) below `dest`, which must exist; with a sparse set,
+/// only the chosen directories, each of which must exist.
+pub fn checkout(
+    repo: &gix::Repository,
+    commit: &str,
+    dest: &Path,
+    sparse: &Sparse,
+) -> Result<(), CheckoutError> {
     let id = gix::ObjectId::from_hex(commit.as_bytes())
         .map_err(|_| CheckoutError::MissingCommit(commit.to_string()))?;
     let commit_obj = repo
@@ -30,13 +82,22 @@ pub fn checkout(repo: &gix::Repository, commit: &str, dest: &Path) -> Result<(),
         what: format!("the tree of {commit}"),
         message: super::remote::flatten(&e),
     })?;
-    write_tree(repo, &tree, dest)
+    write_tree(repo, &tree, dest, &mut Vec::new(), sparse)?;
+    for d in &sparse.dirs {
+        let path = d.iter().fold(dest.to_path_buf(), |p, c| p.join(c));
+        if !path.is_dir() {
+            return Err(CheckoutError::MissingSparseDir(d.join("/")));
+        }
+    }
+    Ok(())
 }
 
 fn write_tree(
     repo: &gix::Repository,
     tree: &gix::Tree<'_>,
     dir: &Path,
+    rel: &mut Vec<String>,
+    sparse: &Sparse,
 ) -> Result<(), CheckoutError> {
     use gix::object::tree::EntryKind;
     for entry in tree.iter() {
@@ -49,12 +110,19 @@ fn write_tree(
         if name.is_empty() || name == "." || name == ".." || name.contains('/') {
             return Err(CheckoutError::BadName(name));
         }
+        rel.push(name.clone());
+        let kind = entry.mode().kind();
+        let wanted = sparse.includes(rel) || (kind == EntryKind::Tree && sparse.leads_to(rel));
+        if !wanted {
+            rel.pop();
+            continue;
+        }
         let path = dir.join(&name);
         let write_err = |cause| CheckoutError::Write {
             path: path.clone(),
             cause,
         };
-        match entry.mode().kind() {
+        match kind {
             EntryKind::Tree => {
                 std::fs::create_dir(&path).map_err(write_err)?;
                 let sub = repo
@@ -63,7 +131,7 @@ fn write_tree(
                         what: format!("tree {}", entry.object_id()),
                         message: super::remote::flatten(&e),
                     })?;
-                write_tree(repo, &sub, &path)?;
+                write_tree(repo, &sub, &path, rel, sparse)?;
             }
             kind @ (EntryKind::Blob | EntryKind::BlobExecutable) => {
                 let blob = repo
@@ -82,6 +150,7 @@ fn write_tree(
             EntryKind::Commit => std::fs::create_dir(&path).map_err(write_err)?,
             EntryKind::Link => {}
         }
+        rel.pop();
     }
     Ok(())
 }

@@ -3,12 +3,14 @@
 
 mod auth;
 mod checkout;
+mod include;
 mod reference;
 mod remote;
 mod semver;
 
 pub use auth::{GitAuth, SecretError, SshAuth};
-pub use checkout::CheckoutError;
+pub use checkout::{CheckoutError, Sparse};
+pub use include::{IncludeError, apply_include};
 pub use reference::{GitRef, RemoteRef, ResolveError, Resolved, resolve};
 pub use remote::{RemoteError, list_refs};
 
@@ -20,6 +22,19 @@ pub struct GitSource {
     pub url: String,
     pub reference: GitRef,
     pub auth: GitAuth,
+    /// `spec.sparseCheckout`: only these directories; empty for all.
+    pub sparse_checkout: Vec<String>,
+}
+
+impl GitSource {
+    pub fn new(url: impl Into<String>, reference: GitRef, auth: GitAuth) -> GitSource {
+        GitSource {
+            url: url.into(),
+            reference,
+            auth,
+            sparse_checkout: Vec::new(),
+        }
+    }
 }
 
 /// The outcome of a fetch.
@@ -56,6 +71,8 @@ pub fn resolve_remote(source: &GitSource) -> Result<Resolved, GitError> {
 
 /// Fetches `source` and writes the resolved commit's tree into `dest` (an existing, empty dir).
 pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
+    // Checked before any network traffic.
+    let sparse = Sparse::new(&source.sparse_checkout)?;
     let resolved = resolve_remote(source)?;
     let scratch = remote::Scratch::new(&source.auth)?;
     let (refspec, shallow) = match (&source.reference, &resolved.fetch_ref) {
@@ -70,7 +87,7 @@ pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
         (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
     };
     let is_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
-    checkout::checkout(&scratch.repo, &resolved.commit, dest)?;
+    checkout::checkout(&scratch.repo, &resolved.commit, dest, &sparse)?;
     Ok(Fetched {
         resolved,
         shallow: is_shallow,
