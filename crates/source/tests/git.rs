@@ -420,3 +420,64 @@ fn sparse_checkout_keeps_only_the_chosen_directories() {
         "sparse checkout directory 'nope/sub' does not exist in the repository"
     );
 }
+
+/// `withsub.git` holds `app.yaml` and, at `libs/sub`, a submodule `../sub.git` (relative URL)
+/// whose commit has `lib.yaml`. Returns the parent's name in the Git root.
+fn submodule_fixture() -> &'static str {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        let root = PathBuf::from(endpoint("TEST_GIT_ROOT"));
+        let make = |name: &str, setup: &dyn Fn(&Path)| {
+            let work = tempfile::tempdir().unwrap();
+            let w = work.path();
+            git(w, &["init", "-q", "-b", "main"]);
+            setup(w);
+            git(w, &["commit", "-q", "-m", name]);
+            let _ = std::fs::remove_dir_all(root.join(name));
+            git(&root, &["init", "-q", "--bare", "-b", "main", name]);
+            git(
+                w,
+                &["push", "-q", root.join(name).to_str().unwrap(), "main"],
+            );
+            let _ = Command::new("chown")
+                .args(["-R", "git:"])
+                .arg(root.join(name))
+                .status();
+            git(w, &["rev-parse", "HEAD"])
+        };
+        let sub = make("sub.git", &|w| {
+            std::fs::write(w.join("lib.yaml"), "kind: Lib\n").unwrap();
+            git(w, &["add", "-A"]);
+        });
+        make("withsub.git", &|w| {
+            std::fs::write(w.join("app.yaml"), "kind: App\n").unwrap();
+            std::fs::write(
+                w.join(".gitmodules"),
+                "[submodule \"sub\"]\n\tpath = libs/sub\n\turl = ../sub.git\n",
+            )
+            .unwrap();
+            git(w, &["add", "-A"]);
+            let link = format!("160000,{sub},libs/sub");
+            git(w, &["update-index", "--add", "--cacheinfo", &link]);
+        });
+    });
+    "withsub.git"
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn submodules_are_fetched_only_when_asked() {
+    let name = submodule_fixture();
+    let url = format!("{}/{name}", endpoint("TEST_GIT_HTTP_URL"));
+    let mut src = source(url, GitRef::Branch("main".into()), GitAuth::default());
+    let (_, plain_digest, _, plain) = fetch(&src).unwrap();
+    assert!(plain.path().join("libs/sub").is_dir());
+    assert!(!plain.path().join("libs/sub/lib.yaml").exists());
+    src.recurse_submodules = true;
+    let (_, digest, _, with) = fetch(&src).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(with.path().join("libs/sub/lib.yaml")).unwrap(),
+        "kind: Lib\n"
+    );
+    assert_ne!(plain_digest, digest);
+}

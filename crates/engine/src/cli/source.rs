@@ -45,6 +45,9 @@ pub struct GitArgs {
     cert_file: Option<PathBuf>,
     #[arg(long = "key-file", requires = "cert_file")]
     key_file: Option<PathBuf>,
+    /// Fetch submodules too (like spec.recurseSubmodules), with the same credentials.
+    #[arg(long = "recurse-submodules")]
+    recurse_submodules: bool,
     /// Only these directories (like spec.sparseCheckout), comma separated.
     #[arg(long = "sparse-checkout", value_delimiter = ',')]
     sparse_checkout: Vec<String>,
@@ -107,6 +110,7 @@ fn auth(a: &GitArgs) -> Result<GitAuth> {
 pub fn git(a: &GitArgs) -> Result<()> {
     let mut source = GitSource::new(a.url.clone(), reference(a), auth(a)?);
     source.sparse_checkout = a.sparse_checkout.clone();
+    source.recurse_submodules = a.recurse_submodules;
     let checkout = tempfile::tempdir().context("creating a checkout directory")?;
     let fetched = git::fetch(&source, checkout.path())?;
     if !fetched.shallow && !matches!(source.reference, GitRef::Commit { .. }) {

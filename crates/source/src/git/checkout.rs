@@ -17,10 +17,27 @@ pub enum CheckoutError {
     },
     #[error("refusing tree entry '{0}': not a plain name")]
     BadName(String),
+    #[error("submodule '{path}': no URL for it in .gitmodules")]
+    SubmoduleWithoutUrl { path: String },
+    #[error("submodule '{path}' ({url}): {message}")]
+    Submodule {
+        path: String,
+        url: String,
+        message: String,
+    },
     #[error("sparse checkout directory '{0}' does not exist in the repository")]
     MissingSparseDir(String),
     #[error("invalid sparse checkout directory '{0}': it must be a relative path without '..'")]
     BadSparseDir(String),
+}
+
+/// Fetches a submodule's commit into a checkout directory: `(url, commit, dest)`.
+pub type SubmoduleFetch<'a> = dyn Fn(&str, &str, &Path) -> Result<(), String> + 'a;
+
+/// How gitlinks are handled: left as empty directories, or fetched.
+pub struct Submodules<'a> {
+    pub parent_url: String,
+    pub fetch: Option<&'a SubmoduleFetch<'a>>,
 }
 
 /// Which paths a checkout writes: all, or only the given directories (and what lies below).
@@ -72,6 +89,7 @@ pub fn checkout(
     commit: &str,
     dest: &Path,
     sparse: &Sparse,
+    submodules: &Submodules<'_>,
 ) -> Result<(), CheckoutError> {
     let id = gix::ObjectId::from_hex(commit.as_bytes())
         .map_err(|_| CheckoutError::MissingCommit(commit.to_string()))?;
@@ -83,11 +101,80 @@ pub fn checkout(
         message: super::remote::flatten(&e),
     })?;
     write_tree(repo, &tree, dest, &mut Vec::new(), sparse)?;
+    if let Some(fetch) = submodules.fetch {
+        fetch_submodules(repo, &tree, dest, sparse, &submodules.parent_url, fetch)?;
+    }
     for d in &sparse.dirs {
         let path = d.iter().fold(dest.to_path_buf(), |p, c| p.join(c));
         if !path.is_dir() {
             return Err(CheckoutError::MissingSparseDir(d.join("/")));
         }
+    }
+    Ok(())
+}
+
+/// Fills each gitlink's directory from the submodule's own repository.
+fn fetch_submodules(
+    repo: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    dest: &Path,
+    sparse: &Sparse,
+    parent_url: &str,
+    fetch: &SubmoduleFetch<'_>,
+) -> Result<(), CheckoutError> {
+    let mut links = Vec::new();
+    collect_gitlinks(repo, tree, &mut Vec::new(), &mut links)?;
+    if links.is_empty() {
+        return Ok(());
+    }
+    let urls = std::fs::read_to_string(dest.join(".gitmodules"))
+        .map(|t| super::submodules::parse_gitmodules(&t))
+        .unwrap_or_default();
+    for (path, commit) in links {
+        let parts: Vec<String> = path.split('/').map(str::to_string).collect();
+        if !sparse.includes(&parts) {
+            continue;
+        }
+        let url = urls
+            .get(&path)
+            .ok_or_else(|| CheckoutError::SubmoduleWithoutUrl { path: path.clone() })?;
+        let url = super::submodules::resolve_url(parent_url, url);
+        fetch(&url, &commit, &dest.join(&path)).map_err(|message| CheckoutError::Submodule {
+            path: path.clone(),
+            url: url.clone(),
+            message,
+        })?;
+    }
+    Ok(())
+}
+
+fn collect_gitlinks(
+    repo: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    rel: &mut Vec<String>,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), CheckoutError> {
+    use gix::object::tree::EntryKind;
+    for entry in tree.iter() {
+        let entry = entry.map_err(|e| CheckoutError::Read {
+            what: format!("tree {}", tree.id),
+            message: super::remote::flatten(&e),
+        })?;
+        rel.push(entry.filename().to_string());
+        match entry.mode().kind() {
+            EntryKind::Commit => out.push((rel.join("/"), entry.object_id().to_string())),
+            EntryKind::Tree => {
+                let sub = repo
+                    .find_tree(entry.object_id())
+                    .map_err(|e| CheckoutError::Read {
+                        what: format!("tree {}", entry.object_id()),
+                        message: super::remote::flatten(&e),
+                    })?;
+                collect_gitlinks(repo, &sub, rel, out)?;
+            }
+            _ => {}
+        }
+        rel.pop();
     }
     Ok(())
 }

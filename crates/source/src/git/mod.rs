@@ -7,9 +7,10 @@ mod include;
 mod reference;
 mod remote;
 mod semver;
+mod submodules;
 
 pub use auth::{GitAuth, SecretError, SshAuth};
-pub use checkout::{CheckoutError, Sparse};
+pub use checkout::{CheckoutError, Sparse, Submodules};
 pub use include::{IncludeError, apply_include};
 pub use reference::{GitRef, RemoteRef, ResolveError, Resolved, resolve};
 pub use remote::{RemoteError, list_refs};
@@ -24,6 +25,8 @@ pub struct GitSource {
     pub auth: GitAuth,
     /// `spec.sparseCheckout`: only these directories; empty for all.
     pub sparse_checkout: Vec<String>,
+    /// `spec.recurseSubmodules`: fetch submodules (with the same credentials) into the tree.
+    pub recurse_submodules: bool,
 }
 
 impl GitSource {
@@ -33,6 +36,7 @@ impl GitSource {
             reference,
             auth,
             sparse_checkout: Vec::new(),
+            recurse_submodules: false,
         }
     }
 }
@@ -87,11 +91,47 @@ pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
         (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
     };
     let is_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
-    checkout::checkout(&scratch.repo, &resolved.commit, dest, &sparse)?;
+    let fetch_submodule = |url: &str, commit: &str, dir: &Path| {
+        fetch_commit(url, &source.auth, commit, dir).map_err(|e| e.to_string())
+    };
+    let submodules = Submodules {
+        parent_url: source.url.clone(),
+        fetch: source
+            .recurse_submodules
+            .then_some(&fetch_submodule as &checkout::SubmoduleFetch<'_>),
+    };
+    checkout::checkout(&scratch.repo, &resolved.commit, dest, &sparse, &submodules)?;
     Ok(Fetched {
         resolved,
         shallow: is_shallow,
     })
+}
+
+/// A submodule: the given commit of `url` (any branch may hold it), its own submodules included.
+fn fetch_commit(url: &str, auth: &GitAuth, commit: &str, dest: &Path) -> Result<(), GitError> {
+    check_url(url)?;
+    let scratch = remote::Scratch::new(auth)?;
+    remote::fetch(
+        &scratch,
+        url,
+        auth,
+        "+refs/heads/*:refs/ferroflux/heads/*",
+        false,
+    )?;
+    let fetch_nested =
+        |u: &str, c: &str, d: &Path| fetch_commit(u, auth, c, d).map_err(|e| e.to_string());
+    let submodules = Submodules {
+        parent_url: url.to_string(),
+        fetch: Some(&fetch_nested),
+    };
+    std::fs::create_dir_all(dest).map_err(|e| {
+        GitError::Checkout(CheckoutError::Read {
+            what: dest.display().to_string(),
+            message: e.to_string(),
+        })
+    })?;
+    checkout::checkout(&scratch.repo, commit, dest, &Sparse::default(), &submodules)?;
+    Ok(())
 }
 
 fn check_url(url: &str) -> Result<(), GitError> {
