@@ -47,6 +47,8 @@ const PACKAGES: &[(&str, &str)] = &[
     ("openssl", "openssl"),
     ("git", "git"),
     ("npm", "npm"),
+    // Signed commits and tags in the Git source tests.
+    ("gpg", "gnupg"),
 ];
 
 fn ensure_debian_packages() -> Result<()> {

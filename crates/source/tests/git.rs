@@ -481,3 +481,172 @@ fn submodules_are_fetched_only_when_asked() {
     );
     assert_ne!(plain_digest, digest);
 }
+
+/// Keys and commits for signature tests: `signed.git` with main (signed commit), `unsigned`
+/// (an unsigned commit on top), tags `v1.0.0` (signed) and `v0.9.0` (annotated, unsigned).
+struct Signed {
+    signer_key: Vec<u8>,
+    stranger_key: Vec<u8>,
+    main: String,
+    fingerprint: String,
+}
+
+fn signed_fixture() -> &'static Signed {
+    static FIXTURE: OnceLock<Signed> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let home = tempfile::tempdir().unwrap().keep();
+        let gpg = |args: &[&str]| {
+            let out = Command::new("gpg")
+                .env("GNUPGHOME", &home)
+                .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "gpg {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        gpg(&[
+            "--quick-gen-key",
+            "Signer <signer@test>",
+            "ed25519",
+            "sign",
+            "never",
+        ]);
+        gpg(&[
+            "--quick-gen-key",
+            "Stranger <stranger@test>",
+            "ed25519",
+            "sign",
+            "never",
+        ]);
+        let listing =
+            String::from_utf8(gpg(&["--with-colons", "--list-keys", "signer@test"])).unwrap();
+        let fingerprint = listing
+            .lines()
+            .find(|l| l.starts_with("fpr:"))
+            .and_then(|l| l.split(':').nth(9))
+            .unwrap()
+            .to_string();
+        let signer_key = gpg(&["--armor", "--export", "signer@test"]);
+        let stranger_key = gpg(&["--armor", "--export", "stranger@test"]);
+        let root = PathBuf::from(endpoint("TEST_GIT_ROOT"));
+        let work = tempfile::tempdir().unwrap();
+        let w = work.path();
+        let signing = |args: &[&str]| {
+            let out = Command::new("git")
+                .current_dir(w)
+                .env("GNUPGHOME", &home)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .args(["-c", "user.name=Signer", "-c", "user.email=signer@test"])
+                .args([
+                    "-c",
+                    &format!("user.signingkey={fingerprint}"),
+                    "-c",
+                    "gpg.program=gpg",
+                ])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "git {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        signing(&["init", "-q", "-b", "main"]);
+        std::fs::write(w.join("a.yaml"), "kind: A\n").unwrap();
+        signing(&["add", "-A"]);
+        signing(&["commit", "-q", "-S", "-m", "signed"]);
+        signing(&["tag", "-s", "v1.0.0", "-m", "signed tag"]);
+        signing(&["tag", "-a", "v0.9.0", "-m", "unsigned tag"]);
+        let main = signing(&["rev-parse", "HEAD"]);
+        signing(&["checkout", "-q", "-b", "unsigned"]);
+        std::fs::write(w.join("b.yaml"), "kind: B\n").unwrap();
+        signing(&["add", "-A"]);
+        signing(&["commit", "-q", "-m", "not signed"]);
+        let bare = root.join("signed.git");
+        let _ = std::fs::remove_dir_all(&bare);
+        git(&root, &["init", "-q", "--bare", "-b", "main", "signed.git"]);
+        signing(&[
+            "push",
+            "-q",
+            bare.to_str().unwrap(),
+            "main",
+            "unsigned",
+            "--tags",
+        ]);
+        let _ = Command::new("chown")
+            .args(["-R", "git:"])
+            .arg(&bare)
+            .status();
+        Signed {
+            signer_key,
+            stranger_key,
+            main,
+            fingerprint,
+        }
+    })
+}
+
+fn verified(reference: GitRef, mode: &str, key: &[u8]) -> Result<Vec<String>, String> {
+    init_tls();
+    let mut data = std::collections::BTreeMap::new();
+    data.insert("author.asc".to_string(), key.to_vec());
+    let mut src = source(
+        format!("{}/signed.git", endpoint("TEST_GIT_HTTP_URL")),
+        reference,
+        GitAuth::default(),
+    );
+    src.verify = Some((
+        git::VerifyMode::parse(mode).unwrap(),
+        git::Keyring::from_secret(&data).unwrap(),
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    git::fetch(&src, dir.path())
+        .map(|f| f.verified)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn signed_commits_and_tags_verify_with_the_right_key_only() {
+    let f = signed_fixture();
+    let main = || GitRef::Branch("main".into());
+    let ok = verified(main(), "HEAD", &f.signer_key).unwrap();
+    assert_eq!(
+        ok,
+        [format!("commit '{}' with key '{}'", f.main, f.fingerprint)]
+    );
+    let stranger = verified(main(), "HEAD", &f.stranger_key).unwrap_err();
+    assert!(
+        stranger.ends_with("does not verify with any key of the secret"),
+        "{stranger}"
+    );
+    let unsigned = verified(GitRef::Branch("unsigned".into()), "HEAD", &f.signer_key).unwrap_err();
+    assert!(
+        unsigned.contains("signature verification failed: commit '")
+            && unsigned.ends_with("is not signed"),
+        "{unsigned}"
+    );
+
+    let tag = verified(GitRef::Tag("v1.0.0".into()), "Tag", &f.signer_key).unwrap();
+    assert_eq!(tag, [format!("tag 'v1.0.0' with key '{}'", f.fingerprint)]);
+    let both = verified(GitRef::Semver("^1".into()), "TagAndHEAD", &f.signer_key).unwrap();
+    assert_eq!(both.len(), 2, "{both:?}");
+    let unsigned_tag = verified(GitRef::Tag("v0.9.0".into()), "Tag", &f.signer_key).unwrap_err();
+    assert!(
+        unsigned_tag.ends_with("tag 'v0.9.0' is not signed"),
+        "{unsigned_tag}"
+    );
+    let no_tag = verified(main(), "Tag", &f.signer_key).unwrap_err();
+    assert!(
+        no_tag.ends_with("verification mode Tag needs a tag or semver reference"),
+        "{no_tag}"
+    );
+}

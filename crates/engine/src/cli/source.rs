@@ -51,6 +51,12 @@ pub struct GitArgs {
     /// Only these directories (like spec.sparseCheckout), comma separated.
     #[arg(long = "sparse-checkout", value_delimiter = ',')]
     sparse_checkout: Vec<String>,
+    /// Require signatures (like spec.verify.mode): HEAD, Tag or TagAndHEAD.
+    #[arg(long = "verify-mode", requires = "verify_key_file")]
+    verify_mode: Option<String>,
+    /// Armored OpenPGP public key(s) the signatures must verify with (repeatable).
+    #[arg(long = "verify-key-file", requires = "verify_mode")]
+    verify_key_file: Vec<PathBuf>,
     /// Ignore patterns (like spec.ignore), comma separated.
     #[arg(long = "ignore-paths", value_delimiter = ',')]
     ignore_paths: Vec<String>,
@@ -111,6 +117,18 @@ pub fn git(a: &GitArgs) -> Result<()> {
     let mut source = GitSource::new(a.url.clone(), reference(a), auth(a)?);
     source.sparse_checkout = a.sparse_checkout.clone();
     source.recurse_submodules = a.recurse_submodules;
+    if let Some(mode) = &a.verify_mode {
+        let mode = git::VerifyMode::parse(mode)
+            .with_context(|| format!("--verify-mode '{mode}': expected HEAD, Tag or TagAndHEAD"))?;
+        let mut keys = std::collections::BTreeMap::new();
+        for file in &a.verify_key_file {
+            keys.insert(
+                file.display().to_string(),
+                read(file, "the verification key")?,
+            );
+        }
+        source.verify = Some((mode, git::Keyring::from_secret(&keys)?));
+    }
     let checkout = tempfile::tempdir().context("creating a checkout directory")?;
     let fetched = git::fetch(&source, checkout.path())?;
     if !fetched.shallow && !matches!(source.reference, GitRef::Commit { .. }) {
@@ -139,6 +157,9 @@ pub fn git(a: &GitArgs) -> Result<()> {
             .with_context(|| format!("extracting into {}", dir.display()))?;
     }
     let mut out = std::io::stdout().lock();
+    for line in &fetched.verified {
+        writeln!(out, "verified: {line}")?;
+    }
     writeln!(out, "revision: {}", fetched.resolved.revision())?;
     writeln!(out, "digest: {}", info.digest)?;
     Ok(())

@@ -8,12 +8,14 @@ mod reference;
 mod remote;
 mod semver;
 mod submodules;
+mod verify;
 
 pub use auth::{GitAuth, SecretError, SshAuth};
 pub use checkout::{CheckoutError, Sparse, Submodules};
 pub use include::{IncludeError, apply_include};
 pub use reference::{GitRef, RemoteRef, ResolveError, Resolved, resolve};
 pub use remote::{RemoteError, list_refs};
+pub use verify::{Keyring, VerifyError, VerifyMode};
 
 use std::path::Path;
 
@@ -27,6 +29,8 @@ pub struct GitSource {
     pub sparse_checkout: Vec<String>,
     /// `spec.recurseSubmodules`: fetch submodules (with the same credentials) into the tree.
     pub recurse_submodules: bool,
+    /// `spec.verify`: which signatures must verify, and against which keys.
+    pub verify: Option<(VerifyMode, Keyring)>,
 }
 
 impl GitSource {
@@ -37,6 +41,7 @@ impl GitSource {
             auth,
             sparse_checkout: Vec::new(),
             recurse_submodules: false,
+            verify: None,
         }
     }
 }
@@ -48,6 +53,8 @@ pub struct Fetched {
     /// False when the server ignored the requested depth (a protocol v1 server) and the whole
     /// history came; the artifact is the same, only the transfer was larger.
     pub shallow: bool,
+    /// What `spec.verify` verified, e.g. `commit '<sha>' with key '<fingerprint>'`.
+    pub verified: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +65,8 @@ pub enum GitError {
     Resolve { url: String, reason: ResolveError },
     #[error(transparent)]
     Checkout(#[from] CheckoutError),
+    #[error("{url}: signature verification failed: {reason}")]
+    Verify { url: String, reason: VerifyError },
     #[error("unsupported Git URL '{0}': use http://, https:// or ssh:// (or user@host:path)")]
     BadUrl(String),
 }
@@ -91,6 +100,19 @@ pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
         (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
     };
     let is_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
+    // Nothing is checked out from unverified objects.
+    let verified = match &source.verify {
+        Some((mode, keyring)) => {
+            let tag = resolved.tag.as_ref().map(|(n, o)| (n.as_str(), o.as_str()));
+            verify::verify(&scratch.repo, *mode, keyring, &resolved.commit, tag).map_err(
+                |reason| GitError::Verify {
+                    url: source.url.clone(),
+                    reason,
+                },
+            )?
+        }
+        None => Vec::new(),
+    };
     let fetch_submodule = |url: &str, commit: &str, dir: &Path| {
         fetch_commit(url, &source.auth, commit, dir).map_err(|e| e.to_string())
     };
@@ -104,6 +126,7 @@ pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
     Ok(Fetched {
         resolved,
         shallow: is_shallow,
+        verified,
     })
 }
 

@@ -61,6 +61,9 @@ pub struct Resolved {
     pub commit: String,
     /// What stands before `@sha1:` in the revision (`main`, `v1.2.3`, `refs/pull/1/head`), if anything.
     pub pointer: Option<String>,
+    /// For a tag or semver ref: the tag's name and the object it points at (an annotated tag's
+    /// own object, or the commit for a lightweight one).
+    pub tag: Option<(String, String)>,
 }
 
 impl Resolved {
@@ -96,6 +99,7 @@ pub fn resolve(reference: &GitRef, refs: &[RemoteRef]) -> Result<Resolved, Resol
                 fetch_ref: Some(full),
                 commit: r.commit().to_string(),
                 pointer: Some(b.clone()),
+                tag: None,
             })
         }
         GitRef::Tag(t) => {
@@ -105,6 +109,7 @@ pub fn resolve(reference: &GitRef, refs: &[RemoteRef]) -> Result<Resolved, Resol
                 fetch_ref: Some(full),
                 commit: r.commit().to_string(),
                 pointer: Some(t.clone()),
+                tag: Some((t.clone(), r.target.clone())),
             })
         }
         GitRef::Name(n) => {
@@ -113,6 +118,7 @@ pub fn resolve(reference: &GitRef, refs: &[RemoteRef]) -> Result<Resolved, Resol
                 fetch_ref: Some(n.clone()),
                 commit: r.commit().to_string(),
                 pointer: Some(n.clone()),
+                tag: None,
             })
         }
         GitRef::Semver(range) => {
@@ -127,6 +133,7 @@ pub fn resolve(reference: &GitRef, refs: &[RemoteRef]) -> Result<Resolved, Resol
                 fetch_ref: Some(full),
                 commit: r.commit().to_string(),
                 pointer: Some(tag.to_string()),
+                tag: Some((tag.to_string(), r.target.clone())),
             })
         }
         GitRef::Commit { sha, branch } => {
@@ -147,6 +154,7 @@ pub fn resolve(reference: &GitRef, refs: &[RemoteRef]) -> Result<Resolved, Resol
                 fetch_ref,
                 commit: sha.to_ascii_lowercase(),
                 pointer: branch.clone(),
+                tag: None,
             })
         }
     }
