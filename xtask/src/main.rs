@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask <task>`. See xtask/README.md.
 
+mod compare;
 mod goldens;
 mod install;
 mod oracles;
@@ -15,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <task>
   servers                            start the servers for manual runs; Ctrl-D stops them
   install                            install the servers and the reference tools only
   goldens [AREA…]                    regenerate goldens with the reference tools
-  crds                               write config/crd/*.yaml from the API types";
+  crds                               write config/crd/*.yaml from the API types
+  compare artifact                   ferroflux beside the reference tools, as ratios";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -29,6 +31,7 @@ fn main() -> Result<()> {
             goldens::regenerate(&root, &args[1..])
         }
         Some("crds") => crds(&root),
+        Some("compare") => compare::run_compare(&root, &args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

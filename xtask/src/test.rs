@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 pub fn run(root: &Path, extra: &[String]) -> Result<()> {
+    one_tls_provider(root)?;
     install::ensure_all()?;
     let servers = servers::start()?;
     servers.write_env_file(&servers.state.join("env"))?;
@@ -81,6 +82,23 @@ fn relay_and_count(out: impl std::io::Read) -> Result<Totals> {
         }
     }
     Ok(totals)
+}
+
+/// ring is the binary's one rustls provider: a crate that turns on reqwest's or rustls's
+/// defaults brings aws-lc-rs back, doubling TLS build time and risking a provider panic.
+fn one_tls_provider(root: &Path) -> Result<()> {
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["tree", "--workspace", "-e", "normal", "-i", "aws-lc-rs"])
+        .output()
+        .context("cannot run cargo tree")?;
+    if out.status.success() {
+        bail!(
+            "aws-lc-rs is in the dependency tree; ring must stay the only TLS provider:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    Ok(())
 }
 
 /// `a b -- c d` → (`a b`, `c d`): cargo's arguments, then the test binaries'.

@@ -1,6 +1,8 @@
 //! Sources and artifacts: see README.md.
 
 pub mod artifact;
+pub mod bucket;
 pub mod git;
+pub mod helmrepo;
 pub mod ignore;
 pub mod store;

@@ -116,6 +116,7 @@ fn ssh_auth(known_hosts: Vec<u8>) -> GitAuth {
         ssh: Some(SshAuth {
             identity: endpoint_file("TEST_SSH_KEY"),
             known_hosts,
+            passphrase: None,
         }),
         ..Default::default()
     }
@@ -649,4 +650,60 @@ fn signed_commits_and_tags_verify_with_the_right_key_only() {
         no_tag.ends_with("verification mode Tag needs a tag or semver reference"),
         "{no_tag}"
     );
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn ssh_keys_with_a_passphrase() {
+    let f = fixture();
+    // A new passphrase-protected key, authorised on the server for this test.
+    let keydir = tempfile::tempdir().unwrap();
+    let key = keydir.path().join("locked");
+    let status = Command::new("ssh-keygen")
+        .args([
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "s3cret pass",
+            "-C",
+            "locked",
+            "-f",
+        ])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let authorized = PathBuf::from(endpoint("TESTSRV_STATE")).join("ssh/authorized_keys");
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let mut keys = std::fs::read_to_string(&authorized).unwrap();
+    if !keys.contains(public.trim()) {
+        keys.push_str(&public);
+        std::fs::write(&authorized, keys).unwrap();
+    }
+    let url = format!("{}/fixture.git", endpoint("TEST_GIT_SSH_URL"));
+    let auth = |pass: Option<&str>| GitAuth {
+        ssh: Some(SshAuth {
+            identity: std::fs::read(&key).unwrap(),
+            known_hosts: endpoint_file("TEST_SSH_KNOWN_HOSTS"),
+            passphrase: pass.map(str::to_string),
+        }),
+        ..Default::default()
+    };
+    let ok = fetch(&source(
+        url.clone(),
+        GitRef::Branch("main".into()),
+        auth(Some("s3cret pass")),
+    ))
+    .unwrap();
+    assert_eq!(ok.0, format!("main@sha1:{}", f.c2));
+    assert!(
+        fetch(&source(
+            url.clone(),
+            GitRef::Branch("main".into()),
+            auth(Some("wrong"))
+        ))
+        .is_err()
+    );
+    assert!(fetch(&source(url, GitRef::Branch("main".into()), auth(None))).is_err());
 }

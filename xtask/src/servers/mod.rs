@@ -4,6 +4,7 @@
 //! so a failing test run never leaves a server behind.
 
 mod git;
+pub use git::git as git_command;
 mod helmrepo;
 mod nginx;
 mod objects;

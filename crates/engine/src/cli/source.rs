@@ -37,6 +37,13 @@ pub struct GitArgs {
     private_key_file: Option<PathBuf>,
     #[arg(long = "known-hosts-file", requires = "private_key_file")]
     known_hosts_file: Option<PathBuf>,
+    /// The private key's passphrase, if it has one.
+    #[arg(
+        long = "private-key-passphrase",
+        requires = "private_key_file",
+        env = "FERROFLUX_SSH_PASSPHRASE"
+    )]
+    private_key_passphrase: Option<String>,
     /// CA bundle (PEM) to trust instead of the system's.
     #[arg(long = "ca-file")]
     ca_file: Option<PathBuf>,
@@ -108,6 +115,7 @@ fn auth(a: &GitArgs) -> Result<GitAuth> {
         auth.ssh = Some(SshAuth {
             identity: read(k, "the private key")?,
             known_hosts: read(h, "the known_hosts file")?,
+            passphrase: a.private_key_passphrase.clone(),
         });
     }
     Ok(auth)

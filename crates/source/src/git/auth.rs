@@ -20,6 +20,8 @@ pub struct SshAuth {
     pub identity: Vec<u8>,
     /// `known_hosts` lines; required, and enforced.
     pub known_hosts: Vec<u8>,
+    /// The key's passphrase, if it has one (the Secret's `password` beside `identity`).
+    pub passphrase: Option<String>,
 }
 
 impl std::fmt::Debug for GitAuth {
@@ -62,7 +64,10 @@ impl GitAuth {
             missing: missing.to_string(),
         };
         let mut auth = GitAuth::default();
+        let has_identity = data.contains_key("identity");
         match (text("username")?, text("password")?) {
+            // Beside an SSH key, `password` is the key's passphrase.
+            (None, Some(_)) if has_identity => {}
             (Some(u), Some(p)) => auth.basic = Some((u, p)),
             (Some(_), None) if !data.contains_key("identity") => {
                 return Err(incomplete("username", "password"));
@@ -85,9 +90,15 @@ impl GitAuth {
         }
         match (data.get("identity"), data.get("known_hosts")) {
             (Some(id), Some(kh)) => {
+                let passphrase = if auth.basic.is_none() {
+                    text("password")?
+                } else {
+                    None
+                };
                 auth.ssh = Some(SshAuth {
                     identity: id.clone(),
                     known_hosts: kh.clone(),
+                    passphrase,
                 })
             }
             (Some(_), None) => return Err(incomplete("identity", "known_hosts")),
@@ -117,6 +128,14 @@ mod tests {
         assert_eq!(token.bearer_token.as_deref(), Some("t"));
         let ssh = GitAuth::from_secret(&data(&[("identity", "k"), ("known_hosts", "h")])).unwrap();
         assert!(ssh.ssh.is_some());
+        let locked = GitAuth::from_secret(&data(&[
+            ("identity", "k"),
+            ("known_hosts", "h"),
+            ("password", "secret"),
+        ]))
+        .unwrap();
+        assert_eq!(locked.ssh.unwrap().passphrase.as_deref(), Some("secret"));
+        assert!(locked.basic.is_none());
         let tls = GitAuth::from_secret(&data(&[
             ("ca.crt", "c"),
             ("tls.crt", "a"),

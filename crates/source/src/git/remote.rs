@@ -36,15 +36,34 @@ impl Scratch {
             let key = write_private(dir.path(), "identity", &ssh.identity)?;
             let known = write_private(dir.path(), "known_hosts", &ssh.known_hosts)?;
             // Host keys are enforced: an unknown or changed key fails the connection.
-            settings.push((
-                "core.sshCommand",
-                format!(
-                    "ssh -i {} -o IdentitiesOnly=yes -o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null \
-                     -o StrictHostKeyChecking=yes -o BatchMode=yes -o LogLevel=ERROR",
-                    key.display(),
-                    known.display()
-                ),
-            ));
+            let options = format!(
+                "-i {} -o IdentitiesOnly=yes -o UserKnownHostsFile={} -o GlobalKnownHostsFile=/dev/null \
+                 -o StrictHostKeyChecking=yes -o LogLevel=ERROR",
+                key.display(),
+                known.display()
+            );
+            let command = match &ssh.passphrase {
+                // ssh asks the askpass program (which prints a 0600 file) instead of a terminal;
+                // the passphrase never appears on a command line.
+                Some(pass) => {
+                    let file = write_private(dir.path(), "passphrase", pass.as_bytes())?;
+                    let askpass = dir.path().join("askpass.sh");
+                    std::fs::write(
+                        &askpass,
+                        format!("#!/bin/sh\nexec cat '{}'\n", file.display()),
+                    )
+                    .map_err(|e| RemoteError::Scratch(e.to_string()))?;
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&askpass, std::fs::Permissions::from_mode(0o700))
+                        .map_err(|e| RemoteError::Scratch(e.to_string()))?;
+                    format!(
+                        "env SSH_ASKPASS={} SSH_ASKPASS_REQUIRE=force ssh -o NumberOfPasswordPrompts=1 {options}",
+                        askpass.display()
+                    )
+                }
+                None => format!("ssh -o BatchMode=yes {options}"),
+            };
+            settings.push(("core.sshCommand", command));
         }
         {
             let mut config = repo.config_snapshot_mut();
