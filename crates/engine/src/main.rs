@@ -28,7 +28,13 @@ enum Command {
 #[derive(Subcommand)]
 enum SourceCommand {
     /// A Git repository (GitRepository): prints `revision:` and `digest:`.
-    Git(Box<cli::source::GitArgs>),
+    Git(Box<cli::source::git::GitArgs>),
+    /// A chart from a Helm repository (HelmChart from a HelmRepository).
+    Helm(Box<cli::source::helm::HelmArgs>),
+    /// An OCI artifact (OCIRepository).
+    Oci(Box<cli::source::oci::OciArgs>),
+    /// An S3 bucket or Azure Blob container (Bucket).
+    Bucket(Box<cli::source::bucket::BucketArgs>),
 }
 
 #[derive(Subcommand)]
@@ -48,14 +54,33 @@ fn main() -> std::process::ExitCode {
     }
     let result = match Cli::parse().command {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
-        Command::Source(SourceCommand::Git(args)) => cli::source::git(&args),
+        Command::Source(SourceCommand::Git(args)) => cli::source::git::git(&args),
+        Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),
+        Command::Source(SourceCommand::Oci(args)) => cli::source::oci::oci(&args),
+        Command::Source(SourceCommand::Bucket(args)) => cli::source::bucket::bucket(&args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            // One line with every cause, never a backtrace: the message is for the user.
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", one_line(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Every cause on one line, never a backtrace: the message is for the user. Library errors
+/// often quote their cause in their own message already; a cause is added only when new.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }

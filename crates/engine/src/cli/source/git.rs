@@ -1,11 +1,9 @@
-//! `ferroflux source git URL …`: fetch one Git source into an artifact, as source-controller
-//! does for a GitRepository; prints `revision: …` and `digest: sha256:…`.
+//! `ferroflux source git URL …`: a GitRepository.
 
-use super::artifact::{ignore_matcher, write_atomically};
-use anyhow::{Context, Result, bail};
-use ferroflux_source::artifact::{Limits, extract, write_archive};
+use super::{emit_tree, read};
+use crate::cli::artifact::ignore_matcher;
+use anyhow::{Context, Result};
 use ferroflux_source::git::{self, GitAuth, GitRef, GitSource, SshAuth};
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -75,10 +73,6 @@ pub struct GitArgs {
     output: Option<PathBuf>,
 }
 
-fn read(path: &PathBuf, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("reading {what} {}", path.display()))
-}
-
 /// Flux's precedence: commit > name > semver > tag > branch.
 fn reference(a: &GitArgs) -> GitRef {
     if let Some(sha) = &a.commit {
@@ -143,32 +137,17 @@ pub fn git(a: &GitArgs) -> Result<()> {
         eprintln!("warning: the server ignored the requested depth; the whole history was fetched");
     }
     let matcher = ignore_matcher(checkout.path(), &a.ignore_paths)?;
-    // The artifact goes to --artifact, or to a temp file when only -o wants it.
-    let scratch = tempfile::tempdir().context("creating a scratch directory")?;
-    let artifact_path = match (&a.artifact, &a.output) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Some(_)) => Some(scratch.path().join("artifact.tar.gz")),
-        (None, None) => None,
-    };
-    let info = match &artifact_path {
-        Some(path) => write_atomically(path, |file| {
-            Ok(write_archive(checkout.path(), &matcher, file)?.0)
-        })?,
-        None => write_archive(checkout.path(), &matcher, std::io::sink())?.0,
-    };
-    if let (Some(dir), Some(path)) = (&a.output, &artifact_path) {
-        if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-            bail!("{}: the output directory is not empty", dir.display());
-        }
-        let file = std::fs::File::open(path)?;
-        extract(file, dir, Limits::default())
-            .with_context(|| format!("extracting into {}", dir.display()))?;
-    }
-    let mut out = std::io::stdout().lock();
-    for line in &fetched.verified {
-        writeln!(out, "verified: {line}")?;
-    }
-    writeln!(out, "revision: {}", fetched.resolved.revision())?;
-    writeln!(out, "digest: {}", info.digest)?;
-    Ok(())
+    let verified: Vec<String> = fetched
+        .verified
+        .iter()
+        .map(|v| format!("verified: {v}"))
+        .collect();
+    emit_tree(
+        checkout.path(),
+        &matcher,
+        a.artifact.as_ref(),
+        a.output.as_ref(),
+        &fetched.resolved.revision(),
+        &verified,
+    )
 }
