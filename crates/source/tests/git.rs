@@ -707,3 +707,22 @@ fn ssh_keys_with_a_passphrase() {
     );
     assert!(fetch(&source(url, GitRef::Branch("main".into()), auth(None))).is_err());
 }
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn a_server_speaking_only_protocol_v1_still_gives_a_shallow_fetch() {
+    let f = fixture();
+    let main = || GitRef::Branch("main".into());
+    let v1 = format!("{}/fixture.git", endpoint("TEST_GIT_HTTP_V1_URL"));
+    let (revision, digest, shallow, _) = fetch(&source(v1, main(), GitAuth::default())).unwrap();
+    assert_eq!(revision, format!("main@sha1:{}", f.c2));
+    // Shallowness is judged by the objects (no parent of the commit arrived), not by the mark.
+    assert!(
+        shallow,
+        "depth 1 must hold against a server without protocol v2"
+    );
+    let (_, v2_digest, v2_shallow, _) =
+        fetch(&source(http_url(), main(), GitAuth::default())).unwrap();
+    assert!(v2_shallow);
+    assert_eq!(digest, v2_digest, "the artifact is the same either way");
+}

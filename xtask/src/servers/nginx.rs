@@ -34,7 +34,14 @@ pub fn start(s: &mut Servers) -> Result<()> {
     )?;
 
     let git_root = s.state.join("git");
-    let git_location = |prefix: &str, auth: &str| {
+    // `protocol` false: the Git-Protocol header is not passed on, so the server speaks only
+    // protocol v0/v1, where a shallow fetch silently returns full history.
+    let git_location = |prefix: &str, auth: &str, protocol: bool| {
+        let protocol = if protocol {
+            "fastcgi_param GIT_PROTOCOL $http_git_protocol;"
+        } else {
+            ""
+        };
         format!(
             r#"
     location ~ ^{prefix}(/.*)$ {{
@@ -46,7 +53,7 @@ pub fn start(s: &mut Servers) -> Result<()> {
       fastcgi_param GIT_HTTP_EXPORT_ALL "";
       fastcgi_param PATH_INFO $1;
       fastcgi_param REMOTE_USER $remote_user;
-      fastcgi_param GIT_PROTOCOL $http_git_protocol;
+      {protocol}
       fastcgi_param GIT_CONFIG_COUNT 1;
       fastcgi_param GIT_CONFIG_KEY_0 safe.directory;
       fastcgi_param GIT_CONFIG_VALUE_0 *;
@@ -84,6 +91,7 @@ http {{
     location = /healthz {{ return 200 "ok\n"; }}
 {anon}
 {authed}
+{v1}
     location /charts/ {{ alias {charts}/; autoindex on; }}
     location /auth/charts/ {{ {auth} alias {charts}/; }}
   }}
@@ -92,8 +100,9 @@ http {{
         n = n.display(),
         tls = tls.display(),
         charts = charts.display(),
-        anon = git_location("/git", ""),
-        authed = git_location("/auth/git", &auth),
+        anon = git_location("/git", "", true),
+        authed = git_location("/auth/git", &auth, true),
+        v1 = git_location("/v1/git", "", false),
     );
     let conf_path = n.join("nginx.conf");
     std::fs::write(&conf_path, conf)?;
@@ -118,6 +127,7 @@ http {{
     s.set("TEST_HTTPS_PORT", https.to_string());
     s.set("TEST_GIT_HTTP_URL", format!("{base}/git"));
     s.set("TEST_GIT_HTTP_AUTH_URL", format!("{base}/auth/git"));
+    s.set("TEST_GIT_HTTP_V1_URL", format!("{base}/v1/git"));
     s.set(
         "TEST_GIT_HTTPS_URL",
         format!("https://127.0.0.1:{https}/git"),

@@ -99,7 +99,9 @@ pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
         (_, Some(r)) => (format!("+{r}:refs/ferroflux/fetched"), true),
         (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
     };
-    let is_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
+    let marked_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
+    // A server may ignore the depth and send the whole history; trust the objects, not the mark.
+    let is_shallow = marked_shallow && !remote::has_history(&scratch.repo, &resolved.commit);
     // Nothing is checked out from unverified objects.
     let verified = match &source.verify {
         Some((mode, keyring)) => {

@@ -129,7 +129,8 @@ pub fn list_refs(url: &str, auth: &GitAuth) -> Result<Vec<RemoteRef>, RemoteErro
 }
 
 /// Fetches `refspec` (depth 1 when `shallow`) into the scratch repository.
-/// Returns whether the repository really is shallow afterwards.
+/// Returns whether the repository is marked shallow afterwards (see [`has_history`] for the
+/// objects themselves).
 pub fn fetch(
     scratch: &Scratch,
     url: &str,
@@ -163,6 +164,17 @@ pub fn fetch(
         .receive(gix::progress::Discard, &AtomicBool::new(false))
         .map_err(|e| err(flatten(&e)))?;
     scratch.repo.is_shallow().map_err(|e| err(flatten(&e)))
+}
+
+/// Whether any parent of `commit` arrived: after a depth-1 fetch none should have.
+pub fn has_history(repo: &gix::Repository, commit: &str) -> bool {
+    let Ok(id) = gix::ObjectId::from_hex(commit.as_bytes()) else {
+        return false;
+    };
+    let Ok(found) = repo.find_commit(id) else {
+        return false;
+    };
+    found.parent_ids().any(|p| repo.has_object(p))
 }
 
 fn all_refs() -> gix::remote::ref_map::Options {
