@@ -49,9 +49,7 @@ pub fn write_archive<W: Write>(
         return Err(ArchiveError::NotADirectory(dir.to_path_buf()));
     }
     let hashing = HashingWriter::new(out);
-    let gz = flate2::GzBuilder::new()
-        .operating_system(255)
-        .write(hashing, flate2::Compression::default());
+    let gz = super::ParallelGzWriter::new(hashing, flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     append_tree(&mut tar, dir, &mut Vec::new(), ignore, true)?;

@@ -86,20 +86,48 @@ pub fn resolve_remote(source: &GitSource) -> Result<Resolved, GitError> {
 pub fn fetch(source: &GitSource, dest: &Path) -> Result<Fetched, GitError> {
     // Checked before any network traffic.
     let sparse = Sparse::new(&source.sparse_checkout)?;
-    let resolved = resolve_remote(source)?;
+    check_url(&source.url)?;
     let scratch = remote::Scratch::new(&source.auth)?;
-    let (refspec, shallow) = match (&source.reference, &resolved.fetch_ref) {
-        // A commit may lie anywhere in the branch's history: fetch it all.
-        (GitRef::Commit { .. }, Some(branch)) => {
-            (format!("+{branch}:refs/ferroflux/fetched"), false)
+    let (resolved, marked_shallow) = match &source.reference {
+        // The ref to fetch is known up front: list and fetch over one connection.
+        GitRef::Branch(_) | GitRef::Tag(_) | GitRef::Name(_) => {
+            let full = match &source.reference {
+                GitRef::Branch(b) => format!("refs/heads/{b}"),
+                GitRef::Tag(t) => format!("refs/tags/{t}"),
+                GitRef::Name(n) => n.clone(),
+                _ => unreachable!("matched above"),
+            };
+            let refspec = format!("+{full}:refs/ferroflux/fetched");
+            remote::fetch_resolving(
+                &scratch,
+                &source.url,
+                &source.auth,
+                &refspec,
+                true,
+                |refs| resolve(&source.reference, refs),
+            )?
+            .map_err(|e| GitError::Resolve {
+                url: source.url.clone(),
+                reason: e,
+            })?
         }
-        (GitRef::Commit { .. }, None) => {
-            ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false)
+        // Semver needs every tag first; a commit may lie anywhere in the history.
+        _ => {
+            let resolved = resolve_remote(source)?;
+            let (refspec, shallow) = match (&source.reference, &resolved.fetch_ref) {
+                (GitRef::Commit { .. }, Some(branch)) => {
+                    (format!("+{branch}:refs/ferroflux/fetched"), false)
+                }
+                (GitRef::Commit { .. }, None) => {
+                    ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false)
+                }
+                (_, Some(r)) => (format!("+{r}:refs/ferroflux/fetched"), true),
+                (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
+            };
+            let marked = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
+            (resolved, marked)
         }
-        (_, Some(r)) => (format!("+{r}:refs/ferroflux/fetched"), true),
-        (_, None) => ("+refs/heads/*:refs/ferroflux/heads/*".to_string(), false),
     };
-    let marked_shallow = remote::fetch(&scratch, &source.url, &source.auth, &refspec, shallow)?;
     // A server may ignore the depth and send the whole history; trust the objects, not the mark.
     let is_shallow = marked_shallow && !remote::has_history(&scratch.repo, &resolved.commit);
     // Nothing is checked out from unverified objects.

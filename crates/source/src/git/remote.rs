@@ -166,6 +166,63 @@ pub fn fetch(
     scratch.repo.is_shallow().map_err(|e| err(flatten(&e)))
 }
 
+/// One connection that lists the refs `refspec` selects, lets `resolve` pick the commit from
+/// them, then fetches (depth 1 when `shallow`): a poll's listing and the fetch share a
+/// round trip. Returns `resolve`'s value and whether the repository is marked shallow.
+pub fn fetch_resolving<T, E>(
+    scratch: &Scratch,
+    url: &str,
+    auth: &GitAuth,
+    refspec: &str,
+    shallow: bool,
+    resolve: impl FnOnce(&[RemoteRef]) -> Result<T, E>,
+) -> Result<Result<(T, bool), E>, RemoteError> {
+    let err = |e: String| RemoteError::Remote {
+        url: url.to_string(),
+        message: e,
+    };
+    let remote = scratch
+        .repo
+        .remote_at(url)
+        .map_err(|e| err(flatten(&e)))?
+        .with_refspecs([refspec], gix::remote::Direction::Fetch)
+        .map_err(|e| err(flatten(&e)))?;
+    let connection = remote
+        .connect(gix::remote::Direction::Fetch)
+        .map_err(|e| err(flatten(&e)))?;
+    let connection = with_auth(connection, url, auth)?;
+    let mut prepare = connection
+        .prepare_fetch(gix::progress::Discard, Default::default())
+        .map_err(|e| err(flatten(&e)))?;
+    let listed: Vec<RemoteRef> = prepare
+        .ref_map()
+        .remote_refs
+        .iter()
+        .filter_map(|r| {
+            let (name, target, peeled) = r.unpack();
+            Some(RemoteRef {
+                name: name.to_string(),
+                target: target?.to_string(),
+                peeled: peeled.map(|p| p.to_string()),
+            })
+        })
+        .collect();
+    let value = match resolve(&listed) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    if shallow {
+        prepare = prepare.with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(
+            std::num::NonZeroU32::MIN,
+        ));
+    }
+    prepare
+        .receive(gix::progress::Discard, &AtomicBool::new(false))
+        .map_err(|e| err(flatten(&e)))?;
+    let marked = scratch.repo.is_shallow().map_err(|e| err(flatten(&e)))?;
+    Ok(Ok((value, marked)))
+}
+
 /// Whether any parent of `commit` arrived: after a depth-1 fetch none should have.
 pub fn has_history(repo: &gix::Repository, commit: &str) -> bool {
     let Ok(id) = gix::ObjectId::from_hex(commit.as_bytes()) else {
