@@ -23,6 +23,24 @@ enum Command {
     /// Fetch one source into an artifact, as source-controller does.
     #[command(subcommand)]
     Source(SourceCommand),
+    /// kustomize's own commands.
+    #[command(subcommand)]
+    Kustomize(KustomizeCommand),
+    /// Render as the Flux controllers would, offline.
+    #[command(subcommand)]
+    Build(BuildCommand),
+}
+
+#[derive(Subcommand)]
+enum KustomizeCommand {
+    /// Print what `kustomize build DIR` prints.
+    Build(cli::kustomize::BuildArgs),
+}
+
+#[derive(Subcommand)]
+enum BuildCommand {
+    /// Render a directory as kustomize-controller does for a Flux Kustomization.
+    Kustomization(cli::kustomize::FluxBuildArgs),
 }
 
 #[derive(Subcommand)]
@@ -54,6 +72,8 @@ fn main() -> std::process::ExitCode {
     }
     let result = match Cli::parse().command {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
+        Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
+        Command::Build(BuildCommand::Kustomization(args)) => cli::kustomize::build_flux(&args),
         Command::Source(SourceCommand::Git(args)) => cli::source::git::git(&args),
         Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),
         Command::Source(SourceCommand::Oci(args)) => cli::source::oci::oci(&args),

@@ -1,4 +1,5 @@
 //! The command line: one module per verb family.
 
 pub mod artifact;
+pub mod kustomize;
 pub mod source;

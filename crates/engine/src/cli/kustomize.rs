@@ -1,0 +1,202 @@
+//! `ferroflux kustomize build DIR` (what `kustomize build` prints) and
+//! `ferroflux build kustomization --path DIR …` (what Flux's kustomize-controller renders:
+//! the directory's kustomization, or a generated one, with the Flux Kustomization's patches,
+//! images, components, prefix/suffix, targetNamespace and commonMetadata, then post-build
+//! substitution).
+
+use anyhow::{Context, Result, bail};
+use ferroflux_api::load::{FluxObject, parse_documents};
+use ferroflux_kustomize::flux::{
+    CommonMetadata, FluxOverlay, FluxPatch, Substitutions, build_kustomization,
+};
+use ferroflux_kustomize::{BuildOptions, LoadRestrictor, build, to_yaml};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// The kustomization directory.
+    dir: PathBuf,
+    /// LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
+    #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly")]
+    load_restrictor: String,
+    /// Inflate helmCharts (not supported yet: refused with an error).
+    #[arg(long = "enable-helm")]
+    enable_helm: bool,
+}
+
+pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
+    let load_restrictor = match a.load_restrictor.as_str() {
+        "LoadRestrictionsRootOnly" | "rootOnly" => LoadRestrictor::RootOnly,
+        "LoadRestrictionsNone" | "none" => LoadRestrictor::None,
+        other => bail!(
+            "--load-restrictor '{other}': expected LoadRestrictionsRootOnly or LoadRestrictionsNone"
+        ),
+    };
+    if a.enable_helm {
+        bail!("--enable-helm: inflating helmCharts is not supported yet");
+    }
+    let objects = build(&a.dir, &BuildOptions { load_restrictor })?;
+    std::io::stdout()
+        .lock()
+        .write_all(to_yaml(&objects).as_bytes())?;
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct FluxBuildArgs {
+    /// The directory inside the source artifact (spec.path).
+    #[arg(long)]
+    path: PathBuf,
+    /// A Flux Kustomization manifest whose spec shapes the build (patches, images, components,
+    /// namePrefix, nameSuffix, targetNamespace, commonMetadata, postBuild.substitute).
+    #[arg(long = "kustomization-file")]
+    kustomization_file: Option<PathBuf>,
+    /// A post-build variable KEY=VALUE (repeatable; wins over everything else).
+    #[arg(long = "substitute")]
+    substitute: Vec<String>,
+    /// Variables from a ConfigMap or Secret manifest, or KEY=VALUE lines, as substituteFrom
+    /// would give them (repeatable; later files win).
+    #[arg(long = "substitute-from-file")]
+    substitute_from_file: Vec<PathBuf>,
+    /// Undefined variables without a default become empty strings instead of errors.
+    #[arg(long = "no-strict-substitution")]
+    no_strict: bool,
+}
+
+pub fn build_flux(a: &FluxBuildArgs) -> Result<()> {
+    let mut overlay = FluxOverlay::default();
+    let mut subs = Substitutions {
+        strict: !a.no_strict,
+        ..Substitutions::default()
+    };
+    for file in &a.substitute_from_file {
+        subs.vars.extend(vars_from_file(file)?);
+    }
+    if let Some(file) = &a.kustomization_file {
+        apply_spec(file, &mut overlay, &mut subs)?;
+    }
+    for kv in &a.substitute {
+        let (k, v) = kv
+            .split_once('=')
+            .with_context(|| format!("--substitute '{kv}': expected KEY=VALUE"))?;
+        subs.vars.insert(k.to_string(), v.to_string());
+    }
+    let objects = build_kustomization(&a.path, &overlay, &subs)?;
+    std::io::stdout()
+        .lock()
+        .write_all(to_yaml(&objects).as_bytes())?;
+    Ok(())
+}
+
+/// Reads the Flux Kustomization in `file` into the overlay and substitutions.
+fn apply_spec(file: &Path, overlay: &mut FluxOverlay, subs: &mut Substitutions) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file.display().to_string();
+    let objects = parse_documents(&text, &name)?;
+    let spec = objects
+        .into_iter()
+        .find_map(|o| match o {
+            FluxObject::Kustomization(k) => Some(k.spec),
+            _ => None,
+        })
+        .with_context(|| format!("{name}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"))?;
+    overlay.target_namespace = spec.target_namespace;
+    overlay.name_prefix = spec.name_prefix;
+    overlay.name_suffix = spec.name_suffix;
+    overlay.components = spec.components.unwrap_or_default();
+    overlay.ignore_missing_components = spec.ignore_missing_components.unwrap_or(false);
+    for (i, p) in spec.patches.unwrap_or_default().into_iter().enumerate() {
+        let target = match p.target {
+            Some(t) => Some(
+                serde_json::from_value(serde_json::to_value(t)?)
+                    .with_context(|| format!("{name}: spec.patches[{i}].target"))?,
+            ),
+            None => None,
+        };
+        overlay.patches.push(FluxPatch {
+            patch: p.patch,
+            target,
+        });
+    }
+    for (i, image) in spec.images.unwrap_or_default().into_iter().enumerate() {
+        overlay.images.push(
+            serde_json::from_value(serde_json::to_value(image)?)
+                .with_context(|| format!("{name}: spec.images[{i}]"))?,
+        );
+    }
+    if let Some(m) = spec.common_metadata {
+        overlay.common_metadata = Some(CommonMetadata {
+            labels: m.labels.unwrap_or_default().into_iter().collect(),
+            annotations: m.annotations.unwrap_or_default().into_iter().collect(),
+        });
+    }
+    if let Some(post) = spec.post_build {
+        if post.substitute_from.is_some_and(|f| !f.is_empty()) {
+            eprintln!(
+                "note: {name}: spec.postBuild.substituteFrom needs a cluster; pass the values with --substitute-from-file"
+            );
+        }
+        subs.always = matches!(
+            post.substitute_strategy,
+            Some(ferroflux_api::kustomize::SubstituteStrategy::Always)
+        );
+        // Inline values win over substituteFrom.
+        subs.vars.extend(post.substitute.unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// `KEY=VALUE` lines, or a ConfigMap/Secret manifest's data (Secret data base64-decoded).
+fn vars_from_file(file: &Path) -> Result<Vec<(String, String)>> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file.display();
+    if let Ok(doc) = serde_saphyr::from_str::<serde_json::Value>(&text)
+        && let Some(kind) = doc.get("kind").and_then(|k| k.as_str())
+    {
+        let mut out = Vec::new();
+        let field = |f: &str| {
+            doc.get(f)
+                .and_then(|d| d.as_object())
+                .cloned()
+                .unwrap_or_default()
+        };
+        match kind {
+            "ConfigMap" => {
+                for (k, v) in field("data") {
+                    out.push((k, v.as_str().unwrap_or_default().to_string()));
+                }
+            }
+            "Secret" => {
+                use base64::Engine;
+                for (k, v) in field("data") {
+                    let raw = base64::engine::general_purpose::STANDARD
+                        .decode(v.as_str().unwrap_or_default())
+                        .with_context(|| format!("{name}: data.{k} is not base64"))?;
+                    let value = String::from_utf8(raw)
+                        .with_context(|| format!("{name}: data.{k} is not UTF-8"))?;
+                    out.push((k, value));
+                }
+                for (k, v) in field("stringData") {
+                    out.push((k, v.as_str().unwrap_or_default().to_string()));
+                }
+            }
+            other => bail!("{name}: kind {other}: expected a ConfigMap or a Secret"),
+        }
+        return Ok(out);
+    }
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (k, v) = line
+            .split_once('=')
+            .with_context(|| format!("{name}:{}: expected KEY=VALUE", n + 1))?;
+        out.push((k.trim().to_string(), v.to_string()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,258 @@
+//! Transformer configuration: which fields each transformer touches. Starts from the
+//! built-in tables, grows with `configurations:` files and `crds:` definitions, and
+//! travels with the accumulated objects (a base's configuration applies above it).
+
+use crate::error::{Error, ErrorKind, Result, err};
+use crate::fieldspec::{self, FieldSpec, NameRef};
+use crate::resource::Gvk;
+use serde_json::Value;
+
+/// Field specs per transformer.
+#[derive(Clone, Debug, Default)]
+pub struct TransformerConfig {
+    /// namePrefix
+    pub name_prefix: Vec<FieldSpec>,
+    /// nameSuffix
+    pub name_suffix: Vec<FieldSpec>,
+    /// namespace (beyond metadata/namespace)
+    pub namespace: Vec<FieldSpec>,
+    /// commonLabels / labels with selectors
+    pub common_labels: Vec<FieldSpec>,
+    /// labels (no selectors)
+    pub labels: Vec<FieldSpec>,
+    /// labels with includeTemplates
+    pub template_labels: Vec<FieldSpec>,
+    /// commonAnnotations
+    pub common_annotations: Vec<FieldSpec>,
+    /// name references
+    pub name_reference: Vec<NameRef>,
+    /// vars
+    pub var_reference: Vec<FieldSpec>,
+    /// images
+    pub images: Vec<FieldSpec>,
+    /// replicas
+    pub replicas: Vec<FieldSpec>,
+}
+
+fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
+    for s in more {
+        if !into.iter().any(|o| o.gvk == s.gvk && o.path == s.path) {
+            into.push(s.clone());
+        }
+    }
+}
+
+impl TransformerConfig {
+    /// kustomize's built-in configuration.
+    pub fn builtin() -> TransformerConfig {
+        TransformerConfig {
+            name_prefix: vec![FieldSpec::new("", "", "", "metadata/name", false)],
+            name_suffix: vec![FieldSpec::new("", "", "", "metadata/name", false)],
+            namespace: fieldspec::namespace(),
+            common_labels: fieldspec::common_labels(),
+            labels: Vec::new(),
+            template_labels: fieldspec::template_labels(),
+            common_annotations: fieldspec::common_annotations(),
+            name_reference: fieldspec::name_references(),
+            var_reference: crate::vars::var_reference_specs(),
+            images: fieldspec::images(),
+            replicas: fieldspec::replicas(),
+        }
+    }
+
+    /// Adds another configuration's specs (duplicates dropped).
+    pub fn merge(&mut self, o: &TransformerConfig) {
+        merge_specs(&mut self.name_prefix, &o.name_prefix);
+        merge_specs(&mut self.name_suffix, &o.name_suffix);
+        merge_specs(&mut self.namespace, &o.namespace);
+        merge_specs(&mut self.common_labels, &o.common_labels);
+        merge_specs(&mut self.labels, &o.labels);
+        merge_specs(&mut self.template_labels, &o.template_labels);
+        merge_specs(&mut self.common_annotations, &o.common_annotations);
+        merge_specs(&mut self.var_reference, &o.var_reference);
+        merge_specs(&mut self.images, &o.images);
+        merge_specs(&mut self.replicas, &o.replicas);
+        for nr in &o.name_reference {
+            match self
+                .name_reference
+                .iter_mut()
+                .find(|x| x.target == nr.target)
+            {
+                Some(x) => merge_specs(&mut x.referrers, &nr.referrers),
+                None => self.name_reference.push(nr.clone()),
+            }
+        }
+    }
+
+    /// Parses a `configurations:` file.
+    pub fn parse(text: &str) -> Result<TransformerConfig> {
+        let v = crate::yaml::parse_one(text)?;
+        let mut c = TransformerConfig::default();
+        let Some(m) = v.as_object() else {
+            return if v.is_null() {
+                Ok(c)
+            } else {
+                Err(bad("a configuration must be a map"))
+            };
+        };
+        for (k, val) in m {
+            match k.as_str() {
+                "namePrefix" => c.name_prefix = specs(val)?,
+                "nameSuffix" => c.name_suffix = specs(val)?,
+                "namespace" => c.namespace = specs(val)?,
+                "commonLabels" => c.common_labels = specs(val)?,
+                "labels" => c.labels = specs(val)?,
+                "templateLabels" => c.template_labels = specs(val)?,
+                "commonAnnotations" => c.common_annotations = specs(val)?,
+                "varReference" => c.var_reference = specs(val)?,
+                "images" => c.images = specs(val)?,
+                "replicas" => c.replicas = specs(val)?,
+                "nameReference" => {
+                    for e in val.as_array().into_iter().flatten() {
+                        let s =
+                            |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
+                        c.name_reference.push(NameRef {
+                            target: Gvk {
+                                group: s("group"),
+                                version: s("version"),
+                                kind: s("kind"),
+                            },
+                            referrers: specs(e.get("fieldSpecs").unwrap_or(&Value::Null))?,
+                        });
+                    }
+                }
+                other => {
+                    return Err(bad(&format!(
+                        "unknown transformer configuration field {other:?}"
+                    )));
+                }
+            }
+        }
+        Ok(c)
+    }
+
+    /// Reads `crds:` OpenAPI definitions (kustomize's `x-kubernetes-*` markers).
+    pub fn from_crd_definitions(text: &str) -> Result<TransformerConfig> {
+        let v = crate::yaml::parse_one(text)?;
+        let mut c = TransformerConfig::default();
+        let Some(defs) = v.as_object() else {
+            return Ok(c);
+        };
+        for (name, def) in defs {
+            let props = def
+                .get("Schema")
+                .or(Some(def))
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            let Some(props) = props else { continue };
+            if !(props.contains_key("kind")
+                && props.contains_key("apiVersion")
+                && props.contains_key("metadata"))
+            {
+                continue;
+            }
+            let kind = name.rsplit('.').next().unwrap_or(name).to_string();
+            let gvk = Gvk {
+                kind,
+                ..Gvk::default()
+            };
+            crd_walk(&mut c, &gvk, defs, name, &mut Vec::new(), 0);
+        }
+        Ok(c)
+    }
+}
+
+fn crd_walk(
+    c: &mut TransformerConfig,
+    gvk: &Gvk,
+    defs: &serde_json::Map<String, Value>,
+    type_name: &str,
+    path: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    let Some(def) = defs.get(type_name) else {
+        return;
+    };
+    let Some(props) = def
+        .get("Schema")
+        .or(Some(def))
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    for (prop, p) in props {
+        path.push(prop.clone());
+        let fs = |path: &[String]| FieldSpec {
+            gvk: gvk.clone(),
+            path: path.join("/"),
+            create: false,
+        };
+        let has = |k: &str| p.get(k).and_then(Value::as_str).is_some();
+        if has("x-kubernetes-annotation") {
+            merge_specs(&mut c.common_annotations, &[fs(path)]);
+        }
+        if has("x-kubernetes-label-selector") {
+            merge_specs(&mut c.common_labels, &[fs(path)]);
+        }
+        if has("x-kubernetes-identity") {
+            merge_specs(&mut c.name_prefix, &[fs(path)]);
+        }
+        if let (Some(version), Some(kind)) = (
+            p.get("x-kubernetes-object-ref-api-version")
+                .and_then(Value::as_str),
+            p.get("x-kubernetes-object-ref-kind")
+                .and_then(Value::as_str),
+        ) {
+            let key = p
+                .get("x-kubernetes-object-ref-name-key")
+                .and_then(Value::as_str)
+                .unwrap_or("name");
+            let mut full = path.clone();
+            full.push(key.to_string());
+            c.merge(&TransformerConfig {
+                name_reference: vec![NameRef {
+                    target: Gvk {
+                        group: String::new(),
+                        version: version.into(),
+                        kind: kind.into(),
+                    },
+                    referrers: vec![fs(&full)],
+                }],
+                ..TransformerConfig::default()
+            });
+        }
+        if let Some(r) = p.get("$ref").and_then(Value::as_str) {
+            let target = r.trim_start_matches("#/definitions/").to_string();
+            crd_walk(c, gvk, defs, &target, path, depth + 1);
+        }
+        path.pop();
+    }
+}
+
+fn bad(msg: &str) -> Error {
+    err(ErrorKind::InvalidKustomization(msg.to_string()))
+}
+
+fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
+    let mut out = Vec::new();
+    for e in v.as_array().into_iter().flatten() {
+        let s = |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
+        if e.get("path").is_none() {
+            return Err(bad("a field spec needs a path"));
+        }
+        out.push(FieldSpec {
+            gvk: Gvk {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+            },
+            path: s("path"),
+            create: e.get("create").and_then(Value::as_bool).unwrap_or(false),
+        });
+    }
+    Ok(out)
+}

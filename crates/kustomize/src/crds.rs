@@ -1,0 +1,70 @@
+//! Merge keys for custom resources, read from `openapi: {path: …}` documents.
+
+use crate::error::Result;
+use crate::smp::CustomKeys;
+use serde_json::Value;
+
+/// Collects merge keys from an OpenAPI document (`definitions` with `x-kubernetes-group-version-kind`).
+pub fn collect_openapi(text: &str, out: &mut CustomKeys) -> Result<()> {
+    for doc in crate::yaml::parse_documents(text)? {
+        collect_definitions(&doc, out);
+    }
+    Ok(())
+}
+
+fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
+    let defs = doc
+        .get("definitions")
+        .or_else(|| doc.pointer("/components/schemas"))
+        .unwrap_or(doc);
+    let Some(defs) = defs.as_object() else { return };
+    for def in defs.values() {
+        let kind = def
+            .get("x-kubernetes-group-version-kind")
+            .and_then(|g| g.get(0))
+            .and_then(|g| g.get("kind"))
+            .and_then(Value::as_str);
+        if let Some(kind) = kind {
+            walk_defs(def, kind, &mut Vec::new(), defs, out, 0);
+        }
+    }
+}
+
+fn walk_defs(
+    schema: &Value,
+    kind: &str,
+    path: &mut Vec<String>,
+    defs: &serde_json::Map<String, Value>,
+    out: &mut CustomKeys,
+    depth: usize,
+) {
+    if depth > 20 {
+        return;
+    }
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or("");
+        if let Some(d) = defs.get(name) {
+            walk_defs(d, kind, path, defs, out, depth + 1);
+        }
+        return;
+    }
+    if let Some(key) = schema
+        .get("x-kubernetes-patch-merge-key")
+        .and_then(Value::as_str)
+    {
+        out.keys
+            .push((kind.to_string(), path.join("."), key.to_string()));
+    }
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            path.push(k.clone());
+            walk_defs(v, kind, path, defs, out, depth + 1);
+            path.pop();
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        path.push("[]".into());
+        walk_defs(items, kind, path, defs, out, depth + 1);
+        path.pop();
+    }
+}

@@ -1,0 +1,166 @@
+//! Dotted field paths used by replacements and vars:
+//! `spec.template.spec.containers.[name=app].image`, `a.0.b`, `metadata.annotations.[a.b/c]`.
+
+use serde_json::{Map, Value};
+
+/// One path segment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Seg {
+    /// A map field.
+    Field(String),
+    /// The element of a list whose `key` equals `value`.
+    Match(String, String),
+    /// A list index.
+    Index(usize),
+    /// Every element or field.
+    Any,
+}
+
+/// Splits a dotted path; dots inside brackets don't split.
+pub fn parse(path: &str) -> Vec<Seg> {
+    let mut raw = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ']' => {
+                depth -= 1;
+                cur.push(c);
+            }
+            '.' if depth == 0 => raw.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    raw.push(cur);
+    let mut out = Vec::new();
+    for r in raw {
+        if r.is_empty() {
+            continue;
+        }
+        let (head, bracket) = match r.find('[') {
+            Some(0) => (String::new(), Some(r.clone())),
+            Some(i) if r.ends_with(']') => (r[..i].to_string(), Some(r[i..].to_string())),
+            _ => (r.clone(), None),
+        };
+        if !head.is_empty() {
+            out.push(if head == "*" {
+                Seg::Any
+            } else if let Ok(i) = head.parse::<usize>() {
+                Seg::Index(i)
+            } else {
+                Seg::Field(head)
+            });
+        }
+        if let Some(b) = bracket {
+            let inner = b
+                .strip_prefix('[')
+                .and_then(|x| x.strip_suffix(']'))
+                .unwrap_or(&b);
+            match inner.split_once('=') {
+                Some((k, v)) => out.push(Seg::Match(k.to_string(), v.to_string())),
+                None => match inner.parse::<usize>() {
+                    Ok(i) => out.push(Seg::Index(i)),
+                    Err(_) => out.push(Seg::Field(inner.to_string())),
+                },
+            }
+        }
+    }
+    out
+}
+
+/// Finds the value at `segs` (first match).
+pub fn lookup<'a>(v: &'a Value, segs: &[Seg]) -> Option<&'a Value> {
+    let Some((first, rest)) = segs.split_first() else {
+        return Some(v);
+    };
+    match (first, v) {
+        (Seg::Field(f), Value::Object(m)) => lookup(m.get(f)?, rest),
+        (Seg::Index(i), Value::Array(a)) => lookup(a.get(*i)?, rest),
+        (Seg::Match(k, val), Value::Array(a)) => a
+            .iter()
+            .find(|e| e.get(k).map(scalar_string).as_deref() == Some(val.as_str()))
+            .and_then(|e| lookup(e, rest)),
+        (Seg::Any, Value::Array(a)) => a.iter().find_map(|e| lookup(e, rest)),
+        (Seg::Any, Value::Object(m)) => m.values().find_map(|e| lookup(e, rest)),
+        _ => None,
+    }
+}
+
+/// Visits every value at `segs`; with `create`, missing fields and matched elements are created.
+pub fn visit_mut(
+    v: &mut Value,
+    segs: &[Seg],
+    create: bool,
+    f: &mut dyn FnMut(&mut Value),
+) -> usize {
+    let Some((first, rest)) = segs.split_first() else {
+        f(v);
+        return 1;
+    };
+    match first {
+        Seg::Field(name) => {
+            if v.is_null() && create {
+                *v = Value::Object(Map::new());
+            }
+            let Value::Object(m) = v else { return 0 };
+            if !m.contains_key(name) {
+                if !create {
+                    return 0;
+                }
+                m.insert(name.clone(), Value::Null);
+            }
+            match m.get_mut(name) {
+                Some(child) => visit_mut(child, rest, create, f),
+                None => 0,
+            }
+        }
+        Seg::Index(i) => match v {
+            Value::Array(a) => match a.get_mut(*i) {
+                Some(e) => visit_mut(e, rest, create, f),
+                None => 0,
+            },
+            _ => 0,
+        },
+        Seg::Match(k, val) => {
+            if v.is_null() && create {
+                *v = Value::Array(Vec::new());
+            }
+            let Value::Array(a) = v else { return 0 };
+            let mut n = 0;
+            for e in a.iter_mut() {
+                if e.get(k).map(scalar_string).as_deref() == Some(val.as_str()) {
+                    n += visit_mut(e, rest, create, f);
+                }
+            }
+            if n == 0 && create {
+                let mut m = Map::new();
+                m.insert(k.clone(), Value::String(val.clone()));
+                a.push(Value::Object(m));
+                if let Some(last) = a.last_mut() {
+                    n += visit_mut(last, rest, create, f);
+                }
+            }
+            n
+        }
+        Seg::Any => match v {
+            Value::Array(a) => a.iter_mut().map(|e| visit_mut(e, rest, create, f)).sum(),
+            Value::Object(m) => m.values_mut().map(|e| visit_mut(e, rest, create, f)).sum(),
+            _ => 0,
+        },
+    }
+}
+
+/// A scalar as kustomize prints it in a string context.
+pub fn scalar_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => crate::yaml::emit::format_number(n),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

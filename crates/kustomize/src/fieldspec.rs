@@ -1,0 +1,726 @@
+//! Field specs: "this path, in objects of this group/version/kind", and the walker
+//! that visits the fields they name. Also the built-in tables (our own compact
+//! encoding of the fields kustomize's transformers touch).
+
+use crate::error::Result;
+use crate::resource::Gvk;
+use serde_json::{Map, Value};
+
+/// A path in objects selected by group/version/kind (empty = any).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldSpec {
+    /// Selector.
+    pub gvk: Gvk,
+    /// Slash-separated path; `\/` escapes a slash, `[]` marks a list.
+    pub path: String,
+    /// Create missing fields.
+    pub create: bool,
+}
+
+impl FieldSpec {
+    /// Builds a spec from string parts.
+    pub fn new(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {
+        FieldSpec {
+            gvk: Gvk {
+                group: group.into(),
+                version: version.into(),
+                kind: kind.into(),
+            },
+            path: path.into(),
+            create,
+        }
+    }
+
+    /// From a kustomization `fields` entry.
+    pub fn from_arg(a: &crate::kustfile::FieldSpecArg) -> FieldSpec {
+        FieldSpec::new(&a.group, &a.version, &a.kind, &a.path, a.create)
+    }
+}
+
+/// Splits a field-spec path into segments (`[]` suffixes removed).
+pub fn split_path(path: &str) -> Vec<String> {
+    split_path_marked(path)
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// Splits a field-spec path; the flag says the segment was marked as a list (`name[]`).
+fn split_path_marked(path: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek() == Some(&'/') {
+            cur.push('/');
+            chars.next();
+        } else if c == '/' {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.strip_suffix("[]") {
+            Some(t) => (t.to_string(), true),
+            None => (s, false),
+        })
+        .collect()
+}
+
+/// Visits every value at `segments` below `v`, descending into sequences.
+/// With `create`, missing maps are created and a missing last field is visited as null.
+pub fn visit(
+    v: &mut Value,
+    segments: &[String],
+    create: bool,
+    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    let marked: Vec<(String, bool)> = segments.iter().map(|s| (s.clone(), false)).collect();
+    visit_marked(v, &marked, create, f)
+}
+
+fn visit_marked(
+    v: &mut Value,
+    segments: &[(String, bool)],
+    create: bool,
+    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    if let Value::Array(items) = v {
+        for item in items {
+            visit_marked(item, segments, create, f)?;
+        }
+        return Ok(());
+    }
+    let Some(((first, is_list), rest)) = segments.split_first() else {
+        return f(v);
+    };
+    if v.is_null() && create {
+        *v = Value::Object(Map::new());
+    }
+    let Some(map) = v.as_object_mut() else {
+        return Ok(());
+    };
+    if !map.contains_key(first.as_str()) {
+        // Lists are never created.
+        if !create || *is_list {
+            return Ok(());
+        }
+        let init = if rest.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(Map::new())
+        };
+        map.insert(first.clone(), init);
+    }
+    let Some(child) = map.get_mut(first.as_str()) else {
+        return Ok(());
+    };
+    if rest.is_empty() {
+        return f(child);
+    }
+    if child.is_null() {
+        if !create || *is_list {
+            return Ok(());
+        }
+        *child = Value::Object(Map::new());
+    }
+    visit_marked(child, rest, create, f)
+}
+
+/// Applies `f` at every spec of `specs` that selects `gvk`.
+pub fn apply_specs(
+    obj: &mut Value,
+    gvk: &Gvk,
+    specs: &[FieldSpec],
+    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
+    for fs in specs {
+        if !gvk.is_selected_by(&fs.gvk) {
+            continue;
+        }
+        let segs = split_path_marked(&fs.path);
+        visit_marked(obj, &segs, fs.create, f)?;
+    }
+    Ok(())
+}
+
+fn fs(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {
+    FieldSpec::new(group, version, kind, path, create)
+}
+
+/// Where pod templates live, by kind: (group, version, kind, prefix up to `spec` of the pod).
+const POD_SPEC_HOLDERS: &[(&str, &str, &str, &str)] = &[
+    ("", "v1", "Pod", "spec"),
+    ("", "", "PodTemplate", "template/spec"),
+    ("", "", "Deployment", "spec/template/spec"),
+    ("", "", "ReplicaSet", "spec/template/spec"),
+    ("", "", "DaemonSet", "spec/template/spec"),
+    ("", "", "StatefulSet", "spec/template/spec"),
+    ("", "", "Job", "spec/template/spec"),
+    ("", "", "CronJob", "spec/jobTemplate/spec/template/spec"),
+];
+
+/// Label locations for `commonLabels`, `labels[].includeSelectors` (selectors included).
+pub fn common_labels() -> Vec<FieldSpec> {
+    let mut v = metadata_labels();
+    v.extend([
+        fs("", "v1", "Service", "spec/selector", true),
+        fs("", "v1", "ReplicationController", "spec/selector", true),
+        fs("", "", "Deployment", "spec/selector/matchLabels", true),
+    ]);
+    for kind in ["Deployment", "StatefulSet"] {
+        for aff in ["podAffinity", "podAntiAffinity"] {
+            v.push(fs(
+                "apps",
+                "",
+                kind,
+                &format!("spec/template/spec/affinity/{aff}/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels"),
+                false,
+            ));
+            v.push(fs(
+                "apps",
+                "",
+                kind,
+                &format!("spec/template/spec/affinity/{aff}/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels"),
+                false,
+            ));
+        }
+        v.push(fs(
+            "apps",
+            "",
+            kind,
+            "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+            false,
+        ));
+        if kind == "Deployment" {
+            v.extend([
+                fs("", "", "ReplicaSet", "spec/selector/matchLabels", true),
+                fs("", "", "DaemonSet", "spec/selector/matchLabels", true),
+            ]);
+        }
+    }
+    v.push(fs(
+        "apps",
+        "",
+        "StatefulSet",
+        "spec/selector/matchLabels",
+        true,
+    ));
+    v.extend([
+        fs("batch", "", "Job", "spec/selector/matchLabels", false),
+        fs(
+            "batch",
+            "",
+            "CronJob",
+            "spec/jobTemplate/spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            "policy",
+            "",
+            "PodDisruptionBudget",
+            "spec/selector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/ingress/from/podSelector/matchLabels",
+            false,
+        ),
+        fs(
+            "networking.k8s.io",
+            "",
+            "NetworkPolicy",
+            "spec/egress/to/podSelector/matchLabels",
+            false,
+        ),
+    ]);
+    v
+}
+
+/// `metadata/labels` plus pod template and volume claim template labels.
+pub fn metadata_labels() -> Vec<FieldSpec> {
+    let mut v = vec![fs("", "", "", "metadata/labels", true)];
+    v.extend(template_meta("labels"));
+    v.push(fs(
+        "apps",
+        "",
+        "StatefulSet",
+        "spec/volumeClaimTemplates[]/metadata/labels",
+        true,
+    ));
+    v
+}
+
+/// Pod-template labels (for `includeTemplates`), i.e. [`metadata_labels`].
+pub fn template_labels() -> Vec<FieldSpec> {
+    metadata_labels()
+}
+
+fn template_meta(field: &str) -> Vec<FieldSpec> {
+    vec![
+        fs(
+            "",
+            "v1",
+            "ReplicationController",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "",
+            "",
+            "Deployment",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "",
+            "",
+            "ReplicaSet",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "",
+            "",
+            "DaemonSet",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            if field == "labels" { "apps" } else { "" },
+            "",
+            "StatefulSet",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "batch",
+            "",
+            "Job",
+            &format!("spec/template/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "batch",
+            "",
+            "CronJob",
+            &format!("spec/jobTemplate/metadata/{field}"),
+            true,
+        ),
+        fs(
+            "batch",
+            "",
+            "CronJob",
+            &format!("spec/jobTemplate/spec/template/metadata/{field}"),
+            true,
+        ),
+    ]
+}
+
+/// Annotation locations for `commonAnnotations`.
+pub fn common_annotations() -> Vec<FieldSpec> {
+    let mut v = vec![fs("", "", "", "metadata/annotations", true)];
+    v.extend(template_meta("annotations"));
+    v
+}
+
+/// Extra namespace locations (beyond metadata/namespace).
+pub fn namespace() -> Vec<FieldSpec> {
+    vec![
+        fs("", "v1", "Namespace", "metadata/name", true),
+        fs(
+            "apiregistration.k8s.io",
+            "",
+            "APIService",
+            "spec/service/namespace",
+            true,
+        ),
+        fs(
+            "apiextensions.k8s.io",
+            "",
+            "CustomResourceDefinition",
+            "spec/conversion/webhook/clientConfig/service/namespace",
+            false,
+        ),
+    ]
+}
+
+/// Image locations.
+pub fn images() -> Vec<FieldSpec> {
+    let mut v = Vec::new();
+    for prefix in ["spec", "spec/template/spec"] {
+        for p in [
+            "containers[]/image",
+            "initContainers[]/image",
+            "volumes[]/image/reference",
+        ] {
+            v.push(fs("", "", "", &format!("{prefix}/{p}"), true));
+        }
+    }
+    v
+}
+
+/// Replica count locations.
+pub fn replicas() -> Vec<FieldSpec> {
+    [
+        "Deployment",
+        "ReplicationController",
+        "ReplicaSet",
+        "StatefulSet",
+    ]
+    .iter()
+    .map(|k| fs("", "", k, "spec/replicas", true))
+    .collect()
+}
+
+/// One name-reference rule: objects of `target` are referred to at `referrers`.
+#[derive(Clone, Debug)]
+pub struct NameRef {
+    /// The referred-to kind.
+    pub target: Gvk,
+    /// Where it is referred to.
+    pub referrers: Vec<FieldSpec>,
+}
+
+fn pod_refs(suffixes: &[&str]) -> Vec<FieldSpec> {
+    let mut v = Vec::new();
+    for (g, ver, kind, prefix) in POD_SPEC_HOLDERS {
+        for s in suffixes {
+            v.push(fs(g, ver, kind, &format!("{prefix}/{s}"), false));
+        }
+    }
+    v
+}
+
+fn gvk(group: &str, version: &str, kind: &str) -> Gvk {
+    Gvk {
+        group: group.into(),
+        version: version.into(),
+        kind: kind.into(),
+    }
+}
+
+/// The built-in name-reference rules.
+pub fn name_references() -> Vec<NameRef> {
+    let mut out = Vec::new();
+    for kind in [
+        "Deployment",
+        "ReplicationController",
+        "ReplicaSet",
+        "StatefulSet",
+    ] {
+        out.push(NameRef {
+            target: gvk("", "", kind),
+            referrers: vec![fs(
+                "",
+                "",
+                "HorizontalPodAutoscaler",
+                "spec/scaleTargetRef/name",
+                false,
+            )],
+        });
+    }
+    let mut cm = pod_refs(&[
+        "volumes/configMap/name",
+        "containers/env/valueFrom/configMapKeyRef/name",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+        "containers/envFrom/configMapRef/name",
+        "initContainers/envFrom/configMapRef/name",
+        "volumes/projected/sources/configMap/name",
+    ]);
+    cm.extend([
+        fs("", "", "Node", "spec/configSource/configMap", false),
+        fs("", "", "Role", "rules/resourceNames", false),
+        fs("", "", "ClusterRole", "rules/resourceNames", false),
+        fs(
+            "",
+            "",
+            "Ingress",
+            "metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap",
+            false,
+        ),
+    ]);
+    out.push(NameRef {
+        target: gvk("", "v1", "ConfigMap"),
+        referrers: cm,
+    });
+    let mut sec = pod_refs(&[
+        "volumes/secret/secretName",
+        "containers/env/valueFrom/secretKeyRef/name",
+        "initContainers/env/valueFrom/secretKeyRef/name",
+        "containers/envFrom/secretRef/name",
+        "initContainers/envFrom/secretRef/name",
+        "imagePullSecrets/name",
+        "volumes/projected/sources/secret/name",
+    ]);
+    sec.extend([
+        fs("", "", "Ingress", "spec/tls/secretName", false),
+        fs(
+            "",
+            "",
+            "Ingress",
+            "metadata/annotations/ingress.kubernetes.io\\/auth-secret",
+            false,
+        ),
+        fs(
+            "",
+            "",
+            "Ingress",
+            "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret",
+            false,
+        ),
+        fs(
+            "",
+            "",
+            "Ingress",
+            "metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret",
+            false,
+        ),
+        fs("", "", "ServiceAccount", "imagePullSecrets/name", false),
+        fs("", "", "StorageClass", "parameters/secretName", false),
+        fs("", "", "StorageClass", "parameters/adminSecretName", false),
+        fs("", "", "StorageClass", "parameters/userSecretName", false),
+        fs("", "", "StorageClass", "parameters/secretRef", false),
+        fs("", "", "Role", "rules/resourceNames", false),
+        fs("", "", "ClusterRole", "rules/resourceNames", false),
+        fs(
+            "serving.knative.dev",
+            "v1",
+            "Service",
+            "spec/template/spec/containers/env/valueFrom/secretKeyRef/name",
+            false,
+        ),
+        fs(
+            "",
+            "",
+            "PersistentVolume",
+            "spec/azureFile/secretName",
+            false,
+        ),
+    ]);
+    out.push(NameRef {
+        target: gvk("", "v1", "Secret"),
+        referrers: sec,
+    });
+    out.push(NameRef {
+        target: gvk("", "v1", "Service"),
+        referrers: vec![
+            fs("apps", "", "StatefulSet", "spec/serviceName", false),
+            fs(
+                "",
+                "",
+                "Ingress",
+                "spec/rules/http/paths/backend/serviceName",
+                false,
+            ),
+            fs("", "", "Ingress", "spec/backend/serviceName", false),
+            fs(
+                "",
+                "",
+                "Ingress",
+                "spec/rules/http/paths/backend/service/name",
+                false,
+            ),
+            fs("", "", "Ingress", "spec/defaultBackend/service/name", false),
+            fs(
+                "apiregistration.k8s.io",
+                "",
+                "APIService",
+                "spec/service/name",
+                false,
+            ),
+            fs(
+                "admissionregistration.k8s.io",
+                "",
+                "ValidatingWebhookConfiguration",
+                "webhooks/clientConfig/service",
+                false,
+            ),
+            fs(
+                "admissionregistration.k8s.io",
+                "",
+                "MutatingWebhookConfiguration",
+                "webhooks/clientConfig/service",
+                false,
+            ),
+        ],
+    });
+    out.push(NameRef {
+        target: gvk("rbac.authorization.k8s.io", "", "Role"),
+        referrers: vec![fs(
+            "rbac.authorization.k8s.io",
+            "",
+            "RoleBinding",
+            "roleRef/name",
+            false,
+        )],
+    });
+    out.push(NameRef {
+        target: gvk("rbac.authorization.k8s.io", "", "ClusterRole"),
+        referrers: vec![
+            fs(
+                "rbac.authorization.k8s.io",
+                "",
+                "RoleBinding",
+                "roleRef/name",
+                false,
+            ),
+            fs(
+                "rbac.authorization.k8s.io",
+                "",
+                "ClusterRoleBinding",
+                "roleRef/name",
+                false,
+            ),
+        ],
+    });
+    let sa_holders = [
+        "StatefulSet",
+        "Deployment",
+        "ReplicationController",
+        "Job",
+        "DaemonSet",
+    ];
+    let mut sa = vec![
+        fs(
+            "rbac.authorization.k8s.io",
+            "",
+            "RoleBinding",
+            "subjects",
+            false,
+        ),
+        fs(
+            "rbac.authorization.k8s.io",
+            "",
+            "ClusterRoleBinding",
+            "subjects",
+            false,
+        ),
+        fs("", "", "Pod", "spec/serviceAccountName", false),
+        fs(
+            "",
+            "",
+            "CronJob",
+            "spec/jobTemplate/spec/template/spec/serviceAccountName",
+            false,
+        ),
+    ];
+    for k in sa_holders {
+        sa.push(fs(
+            "",
+            "",
+            k,
+            "spec/template/spec/serviceAccountName",
+            false,
+        ));
+    }
+    out.push(NameRef {
+        target: gvk("", "v1", "ServiceAccount"),
+        referrers: sa,
+    });
+    let mut pvc = vec![
+        fs(
+            "",
+            "",
+            "Pod",
+            "spec/volumes/persistentVolumeClaim/claimName",
+            false,
+        ),
+        fs(
+            "",
+            "",
+            "CronJob",
+            "spec/jobTemplate/spec/template/spec/volumes/persistentVolumeClaim/claimName",
+            false,
+        ),
+    ];
+    for k in sa_holders {
+        pvc.push(fs(
+            "",
+            "",
+            k,
+            "spec/template/spec/volumes/persistentVolumeClaim/claimName",
+            false,
+        ));
+    }
+    out.push(NameRef {
+        target: gvk("", "v1", "PersistentVolumeClaim"),
+        referrers: pvc,
+    });
+    out.push(NameRef {
+        target: gvk("", "v1", "PersistentVolume"),
+        referrers: vec![
+            fs("", "", "PersistentVolumeClaim", "spec/volumeName", false),
+            fs("", "", "ClusterRole", "rules/resourceNames", false),
+        ],
+    });
+    out.push(NameRef {
+        target: gvk("storage.k8s.io", "v1", "StorageClass"),
+        referrers: vec![
+            fs("", "", "PersistentVolume", "spec/storageClassName", false),
+            fs(
+                "",
+                "",
+                "PersistentVolumeClaim",
+                "spec/storageClassName",
+                false,
+            ),
+            fs(
+                "",
+                "",
+                "StatefulSet",
+                "spec/volumeClaimTemplates/spec/storageClassName",
+                false,
+            ),
+        ],
+    });
+    let mut pc = vec![
+        fs("", "", "Pod", "spec/priorityClassName", false),
+        fs(
+            "",
+            "",
+            "CronJob",
+            "spec/jobTemplate/spec/template/spec/priorityClassName",
+            false,
+        ),
+    ];
+    for k in sa_holders {
+        pc.push(fs("", "", k, "spec/template/spec/priorityClassName", false));
+    }
+    out.push(NameRef {
+        target: gvk("scheduling.k8s.io", "v1", "PriorityClass"),
+        referrers: pc,
+    });
+    out.push(NameRef {
+        target: gvk("networking.k8s.io/v1", "v1", "IngressClass"),
+        referrers: vec![fs("", "", "Ingress", "spec/ingressClassName", false)],
+    });
+    out.push(NameRef {
+        target: gvk(
+            "admissionregistration.k8s.io",
+            "",
+            "ValidatingAdmissionPolicy",
+        ),
+        referrers: vec![fs(
+            "admissionregistration.k8s.io",
+            "",
+            "ValidatingAdmissionPolicyBinding",
+            "spec/policyName",
+            false,
+        )],
+    });
+    out
+}

@@ -1,0 +1,426 @@
+//! The `kustomization.yaml` schema (kustomize.config.k8s.io/v1beta1 Kustomization
+//! and v1alpha1 Component). Unknown fields are rejected, as kustomize does.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Names kustomize accepts for the kustomization file, in lookup order.
+pub const FILE_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// A kustomization file.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Kustomization {
+    pub api_version: Option<String>,
+    pub kind: Option<String>,
+    pub metadata: Option<serde_json::Value>,
+    pub openapi: Option<IndexMap<String, String>>,
+    pub name_prefix: Option<String>,
+    pub name_suffix: Option<String>,
+    pub namespace: Option<String>,
+    pub common_labels: Option<IndexMap<String, String>>,
+    pub labels: Option<Vec<Label>>,
+    pub common_annotations: Option<IndexMap<String, String>>,
+    pub patches_strategic_merge: Option<Vec<String>>,
+    pub patches_json6902: Option<Vec<Patch>>,
+    pub patches: Option<Vec<Patch>>,
+    pub images: Option<Vec<Image>>,
+    pub image_tags: Option<Vec<Image>>,
+    pub replacements: Option<Vec<ReplacementField>>,
+    pub replicas: Option<Vec<Replica>>,
+    pub vars: Option<Vec<Var>>,
+    pub sort_options: Option<SortOptions>,
+    pub resources: Option<Vec<String>>,
+    pub components: Option<Vec<String>>,
+    pub crds: Option<Vec<String>>,
+    pub bases: Option<Vec<String>>,
+    pub config_map_generator: Option<Vec<GeneratorArgs>>,
+    pub secret_generator: Option<Vec<GeneratorArgs>>,
+    pub helm_globals: Option<serde_json::Value>,
+    pub helm_charts: Option<Vec<serde_json::Value>>,
+    pub helm_chart_inflation_generator: Option<Vec<serde_json::Value>>,
+    pub generator_options: Option<GeneratorOptions>,
+    pub configurations: Option<Vec<String>>,
+    pub generators: Option<Vec<String>>,
+    pub transformers: Option<Vec<String>>,
+    pub validators: Option<Vec<String>>,
+    pub build_metadata: Option<Vec<String>>,
+}
+
+impl Kustomization {
+    /// True when nothing but apiVersion/kind is set (kustomize refuses such a file).
+    pub fn is_empty(&self) -> bool {
+        let mut probe = self.clone();
+        probe.api_version = None;
+        probe.kind = None;
+        serde_json::to_value(&probe)
+            .ok()
+            .and_then(|v| {
+                v.as_object()
+                    .map(|m| m.values().all(serde_json::Value::is_null))
+            })
+            .unwrap_or(false)
+    }
+}
+
+/// A `labels` entry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Label {
+    #[serde(default)]
+    pub pairs: IndexMap<String, String>,
+    #[serde(default)]
+    pub include_selectors: bool,
+    #[serde(default)]
+    pub include_templates: bool,
+    #[serde(default)]
+    pub fields: Vec<FieldSpecArg>,
+}
+
+/// A user-supplied field spec.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct FieldSpecArg {
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub create: bool,
+}
+
+/// A patch (inline or file) with an optional target.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Patch {
+    pub path: Option<String>,
+    pub patch: Option<String>,
+    pub target: Option<Selector>,
+    pub options: Option<PatchOptions>,
+}
+
+/// Patch options.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct PatchOptions {
+    #[serde(default)]
+    pub allow_name_change: bool,
+    #[serde(default)]
+    pub allow_kind_change: bool,
+}
+
+/// Selects objects by id fields (regular expressions), labels and annotations.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Selector {
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub namespace: String,
+    #[serde(default)]
+    pub label_selector: String,
+    #[serde(default)]
+    pub annotation_selector: String,
+}
+
+/// An `images` entry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Image {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub new_name: String,
+    #[serde(default)]
+    pub tag_suffix: String,
+    #[serde(default)]
+    pub new_tag: String,
+    #[serde(default)]
+    pub digest: String,
+}
+
+/// A `replicas` entry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Replica {
+    #[serde(default)]
+    pub name: String,
+    pub count: i64,
+}
+
+/// `configMapGenerator` / `secretGenerator` entry.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct GeneratorArgs {
+    #[serde(default)]
+    pub namespace: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub behavior: String,
+    #[serde(default)]
+    pub literals: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub envs: Vec<String>,
+    #[serde(default)]
+    pub env: String,
+    pub options: Option<GeneratorOptions>,
+    /// Secrets only.
+    #[serde(default, rename = "type")]
+    pub type_: String,
+}
+
+/// `generatorOptions` (global or per generator).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct GeneratorOptions {
+    pub labels: Option<IndexMap<String, String>>,
+    pub annotations: Option<IndexMap<String, String>>,
+    #[serde(default)]
+    pub disable_name_suffix_hash: Option<bool>,
+    #[serde(default)]
+    pub immutable: Option<bool>,
+}
+
+/// `sortOptions`.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct SortOptions {
+    #[serde(default)]
+    pub order: String,
+    pub legacy_sort_options: Option<LegacySortOptions>,
+}
+
+/// Custom legacy order.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct LegacySortOptions {
+    #[serde(default)]
+    pub order_first: Vec<String>,
+    #[serde(default)]
+    pub order_last: Vec<String>,
+}
+
+/// A `replacements` entry: inline or from a file.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct ReplacementField {
+    pub path: Option<String>,
+    pub source: Option<SourceSelector>,
+    pub targets: Option<Vec<TargetSelector>>,
+    pub source_value: Option<String>,
+}
+
+/// Where a replacement reads its value.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct SourceSelector {
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub namespace: String,
+    #[serde(default)]
+    pub field_path: String,
+    pub options: Option<FieldOptions>,
+}
+
+/// Where a replacement writes.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct TargetSelector {
+    pub select: Option<Selector>,
+    #[serde(default)]
+    pub reject: Vec<Selector>,
+    #[serde(default)]
+    pub field_paths: Vec<String>,
+    pub options: Option<FieldOptions>,
+}
+
+/// Delimiter/index/create options of a replacement.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct FieldOptions {
+    #[serde(default)]
+    pub delimiter: String,
+    #[serde(default)]
+    pub index: i64,
+    #[serde(default)]
+    pub encoding: String,
+    #[serde(default)]
+    pub create: bool,
+}
+
+/// A legacy var.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Var {
+    pub name: String,
+    pub objref: VarTarget,
+    #[serde(default)]
+    pub fieldref: Option<FieldRef>,
+}
+
+/// A var's object reference.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct VarTarget {
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub namespace: String,
+}
+
+/// A var's field.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct FieldRef {
+    #[serde(default, alias = "fieldpath")]
+    pub field_path: String,
+}
+
+const TOP_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
+    let Some(m) = v.as_object_mut() else { return };
+    let keys: Vec<String> = m.keys().cloned().collect();
+    for k in keys {
+        if known.contains(&k.as_str()) {
+            continue;
+        }
+        if let Some(canon) = known.iter().find(|c| c.eq_ignore_ascii_case(&k))
+            && !m.contains_key(*canon)
+            && let Some(val) = m.remove(&k)
+        {
+            m.insert((*canon).to_string(), val);
+        }
+    }
+}
+
+/// Go's JSON decoder matches field names case-insensitively; so does kustomize.
+/// Applied to the kustomization's own field names (never to user data such as labels).
+pub fn normalize_keys(mut v: serde_json::Value) -> serde_json::Value {
+    rename_keys(&mut v, TOP_FIELDS);
+    if let Some(serde_json::Value::Array(vars)) = v.get_mut("vars") {
+        for var in vars {
+            rename_keys(var, &["name", "objref", "fieldref"]);
+            if let Some(o) = var.get_mut("objref") {
+                rename_keys(
+                    o,
+                    &[
+                        "group",
+                        "version",
+                        "kind",
+                        "apiVersion",
+                        "name",
+                        "namespace",
+                    ],
+                );
+            }
+            if let Some(f) = var.get_mut("fieldref") {
+                rename_keys(f, &["fieldPath"]);
+            }
+        }
+    }
+    for list in ["patches", "patchesJson6902"] {
+        if let Some(serde_json::Value::Array(ps)) = v.get_mut(list) {
+            for p in ps {
+                rename_keys(p, &["path", "patch", "target", "options"]);
+                if let Some(t) = p.get_mut("target") {
+                    rename_keys(
+                        t,
+                        &[
+                            "group",
+                            "version",
+                            "kind",
+                            "name",
+                            "namespace",
+                            "labelSelector",
+                            "annotationSelector",
+                        ],
+                    );
+                }
+            }
+        }
+    }
+    v
+}

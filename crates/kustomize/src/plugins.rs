@@ -1,0 +1,234 @@
+//! Built-in transformers and generators configured through a kustomization's
+//! `transformers:` and `generators:` fields (`apiVersion: builtin` objects, inline or
+//! in files). Other plugins are refused: ferroflux runs no external code.
+
+use crate::error::{Error, ErrorKind, Result, err};
+use crate::fieldspec::FieldSpec;
+use crate::generators::{self, Kind};
+use crate::kustfile::{
+    GeneratorArgs, GeneratorOptions, Image, PatchOptions, ReplacementField, Replica, Selector,
+};
+use crate::patch;
+use crate::resource::{Gvk, ResMap, Resource};
+use crate::smp::CustomKeys;
+use crate::transformers::{images, labels, namespace, prefix, replicas};
+use indexmap::IndexMap;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+
+fn bad(msg: String) -> Error {
+    err(ErrorKind::Invalid(msg))
+}
+
+fn field<T: DeserializeOwned + Default>(cfg: &Value, name: &str) -> Result<T> {
+    match cfg.get(name) {
+        None | Some(Value::Null) => Ok(T::default()),
+        Some(v) => serde_json::from_value(v.clone())
+            .map_err(|e| bad(format!("builtin plugin field {name:?}: {e}"))),
+    }
+}
+
+fn field_specs(cfg: &Value) -> Result<Vec<FieldSpec>> {
+    let mut out = Vec::new();
+    for e in cfg
+        .get("fieldSpecs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let s = |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
+        out.push(FieldSpec {
+            gvk: Gvk {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+            },
+            path: s("path"),
+            create: e.get("create").and_then(Value::as_bool).unwrap_or(false),
+        });
+    }
+    Ok(out)
+}
+
+fn string_map(cfg: &Value, name: &str) -> IndexMap<String, String> {
+    cfg.get(name)
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), crate::fieldpath::scalar_string(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Is this entry inline YAML (config objects) rather than a path?
+pub fn inline_configs(entry: &str) -> Option<Vec<Value>> {
+    crate::yaml::parse_documents(entry)
+        .ok()
+        .filter(|docs| !docs.is_empty() && docs.iter().all(|d| d.get("kind").is_some()))
+}
+
+/// Refuses config objects that are not builtin plugins.
+pub fn check_builtin(configs: &[Value]) -> Result<()> {
+    for c in configs {
+        let api = c.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        if api != "builtin" {
+            let kind = c.get("kind").and_then(Value::as_str).unwrap_or("");
+            return Err(bad(format!(
+                "plugin {api}/{kind} is not a builtin plugin; external plugins are not supported"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn kind(cfg: &Value) -> &str {
+    cfg.get("kind").and_then(Value::as_str).unwrap_or("")
+}
+
+/// Runs one builtin transformer config.
+pub fn transform(
+    m: &mut ResMap,
+    cfg: &Value,
+    root: &Path,
+    loader: &crate::loader::Loader,
+    custom: &CustomKeys,
+) -> Result<()> {
+    match kind(cfg) {
+        "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+            let specs = field_specs(cfg)?;
+            let p: String = field(cfg, "prefix")?;
+            let s: String = field(cfg, "suffix")?;
+            if kind(cfg) != "SuffixTransformer" {
+                prefix::apply(m, &p, true, &specs)?;
+            }
+            if kind(cfg) != "PrefixTransformer" {
+                prefix::apply(m, &s, false, &specs)?;
+            }
+            Ok(())
+        }
+        "LabelTransformer" => labels::apply(m, &string_map(cfg, "labels"), &field_specs(cfg)?),
+        "AnnotationsTransformer" => {
+            labels::apply(m, &string_map(cfg, "annotations"), &field_specs(cfg)?)
+        }
+        "NamespaceTransformer" => {
+            let ns = cfg
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let opts = namespace::Options {
+                unset_only: cfg
+                    .get("unsetOnly")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                subjects: field(cfg, "setRoleBindingSubjects")?,
+            };
+            namespace::apply_with(m, &ns, &field_specs(cfg)?, &opts)
+        }
+        "ImageTagTransformer" => {
+            let img: Image = field(cfg, "imageTag")?;
+            images::apply(m, &img, &field_specs(cfg)?)
+        }
+        "ReplicaCountTransformer" => {
+            let rep: Replica = field(cfg, "replica")?;
+            replicas::apply(m, &rep, &field_specs(cfg)?)
+        }
+        "PatchTransformer" => {
+            let path: String = field(cfg, "path")?;
+            let text: String = field(cfg, "patch")?;
+            let target: Option<Selector> = field(cfg, "target")?;
+            let opts: PatchOptions = field(cfg, "options")?;
+            let text = match (text.is_empty(), path.is_empty()) {
+                (false, true) => text,
+                (true, false) => loader.read_relative(root, &path)?.1,
+                (false, false) => {
+                    return Err(bad("patch and path can't be set at the same time".into()));
+                }
+                (true, true) => return Err(bad("must specify one of patch and path".into())),
+            };
+            let body = patch::parse_body(&text)?;
+            patch::apply(m, &body, target.as_ref(), &opts, custom, false)
+        }
+        "PatchStrategicMergeTransformer" => {
+            let paths: Vec<String> = field(cfg, "paths")?;
+            let inline: String = field(cfg, "patches")?;
+            let mut texts = Vec::new();
+            for p in &paths {
+                texts.push(loader.read_relative(root, p)?.1);
+            }
+            if !inline.is_empty() {
+                texts.push(inline);
+            }
+            for t in texts {
+                let body = patch::parse_body(&t)?;
+                patch::apply(m, &body, None, &PatchOptions::default(), custom, false)?;
+            }
+            Ok(())
+        }
+        "PatchJson6902Transformer" => {
+            let target: Option<Selector> = field(cfg, "target")?;
+            let path: String = field(cfg, "path")?;
+            let op: String = field(cfg, "jsonOp")?;
+            let text = if path.is_empty() {
+                op
+            } else {
+                loader.read_relative(root, &path)?.1
+            };
+            let Some(target) = target else {
+                return Err(bad("must specify a target for patch".into()));
+            };
+            let body = patch::parse_body(&text)?;
+            patch::apply(
+                m,
+                &body,
+                Some(&target),
+                &PatchOptions::default(),
+                custom,
+                true,
+            )
+        }
+        "ReplacementTransformer" => {
+            let reps: Vec<ReplacementField> = field(cfg, "replacements")?;
+            crate::replacements::apply(m, &reps)
+        }
+        other => Err(bad(format!(
+            "builtin transformer {other:?} is not supported"
+        ))),
+    }
+}
+
+/// Runs one builtin generator config.
+pub fn generate(cfg: &Value, root: &Path, loader: &crate::loader::Loader) -> Result<Resource> {
+    let k = match kind(cfg) {
+        "ConfigMapGenerator" => Kind::ConfigMap,
+        "SecretGenerator" => Kind::Secret,
+        other => return Err(bad(format!("builtin generator {other:?} is not supported"))),
+    };
+    let meta = |f: &str| {
+        cfg.pointer(&format!("/metadata/{f}"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let top: String = field(cfg, "name")?;
+    let top_ns: String = field(cfg, "namespace")?;
+    let args = GeneratorArgs {
+        namespace: if top_ns.is_empty() {
+            meta("namespace")
+        } else {
+            top_ns
+        },
+        name: if top.is_empty() { meta("name") } else { top },
+        behavior: field(cfg, "behavior")?,
+        literals: field(cfg, "literals")?,
+        files: field(cfg, "files")?,
+        envs: field(cfg, "envs")?,
+        env: field(cfg, "env")?,
+        options: field(cfg, "options")?,
+        type_: field(cfg, "type")?,
+    };
+    let opts: GeneratorOptions = args.options.clone().unwrap_or_default();
+    generators::generate(k, &args, &opts, root, loader)
+}

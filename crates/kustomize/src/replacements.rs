@@ -1,0 +1,304 @@
+//! `replacements`: copy a field (or a literal) into fields of other objects.
+
+use crate::error::{ErrorKind, Result, err};
+use crate::fieldpath::{self, Seg, scalar_string};
+use crate::kustfile::{FieldOptions, ReplacementField, Selector, SourceSelector};
+use crate::resource::{Gvk, ResId, ResMap, Resource};
+use crate::selector;
+use serde_json::Value;
+
+fn id_selected(id: &ResId, s: &SourceSelector) -> bool {
+    let sel = Gvk {
+        group: s.group.clone(),
+        version: s.version.clone(),
+        kind: s.kind.clone(),
+    };
+    id.gvk.is_selected_by(&sel)
+        && (s.name.is_empty() || s.name == id.name)
+        && (s.namespace.is_empty()
+            || s.namespace == id.namespace
+            || s.namespace == id.effective_namespace())
+}
+
+fn source_value(m: &ResMap, rep: &ReplacementField) -> Result<Value> {
+    if rep.source_value.is_some() && rep.source.is_some() {
+        return Err(err(ErrorKind::Replacement(
+            "value and resource selectors are mutually exclusive".into(),
+        )));
+    }
+    if let Some(v) = &rep.source_value {
+        // An untagged scalar: where it creates a field, YAML decides its type.
+        let resolved = crate::yaml::parse_one(v)
+            .ok()
+            .filter(|x| !x.is_object() && !x.is_array() && !x.is_null());
+        return Ok(resolved.unwrap_or_else(|| Value::String(v.clone())));
+    }
+    let Some(src) = &rep.source else {
+        return Err(err(ErrorKind::Replacement(
+            "replacements must specify a source and at least one target".into(),
+        )));
+    };
+    let found: Vec<&Resource> = m
+        .items
+        .iter()
+        .filter(|r| r.all_ids().iter().any(|id| id_selected(id, src)))
+        .collect();
+    let r = match found.as_slice() {
+        [r] => *r,
+        [] => {
+            return Err(err(ErrorKind::Replacement(format!(
+                "nothing selected by {}",
+                describe(src)
+            ))));
+        }
+        _ => {
+            return Err(err(ErrorKind::Replacement(format!(
+                "multiple matches for selector {}",
+                describe(src)
+            ))));
+        }
+    };
+    let path = if src.field_path.is_empty() {
+        "metadata.name"
+    } else {
+        &src.field_path
+    };
+    let v = fieldpath::lookup(&r.obj, &fieldpath::parse(path))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let empty = match &v {
+        Value::Null => true,
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    if empty {
+        return Err(err(ErrorKind::Replacement(format!(
+            "fieldPath `{path}` is missing for replacement source {}",
+            describe(src)
+        ))));
+    }
+    refine(src.options.as_ref(), v)
+}
+
+fn describe(s: &SourceSelector) -> String {
+    let mut parts = Vec::new();
+    if !s.kind.is_empty() {
+        parts.push(s.kind.clone());
+    }
+    if !s.name.is_empty() {
+        parts.push(s.name.clone());
+    }
+    parts.join(".")
+}
+
+fn refine(opts: Option<&FieldOptions>, v: Value) -> Result<Value> {
+    let Some(o) = opts.filter(|o| !o.delimiter.is_empty()) else {
+        return Ok(v);
+    };
+    if v.is_object() || v.is_array() {
+        return Err(err(ErrorKind::Replacement(
+            "delimiter option can only be used with scalar nodes".into(),
+        )));
+    }
+    let s = scalar_string(&v);
+    let parts: Vec<&str> = s.split(o.delimiter.as_str()).collect();
+    if o.index < 0 || o.index as usize >= parts.len() {
+        return Err(err(ErrorKind::Replacement(format!(
+            "options.index {} is out of bounds for value {s}",
+            o.index
+        ))));
+    }
+    Ok(Value::String(parts[o.index as usize].to_string()))
+}
+
+fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> Result<()> {
+    let mut value = value.clone();
+    if let Some(o) = opts.filter(|o| !o.delimiter.is_empty()) {
+        if target.is_object() || target.is_array() {
+            return Err(err(ErrorKind::Replacement(
+                "delimiter option can only be used with scalar nodes".into(),
+            )));
+        }
+        let cur = scalar_string(target);
+        let mut parts: Vec<String> = cur.split(o.delimiter.as_str()).map(String::from).collect();
+        let v = scalar_string(&value);
+        if o.index < 0 {
+            parts.insert(0, v);
+        } else if o.index as usize >= parts.len() {
+            parts.push(v);
+        } else {
+            parts[o.index as usize] = v;
+        }
+        value = Value::String(parts.join(&o.delimiter));
+    }
+    *target = match (&*target, &value) {
+        (Value::String(_), v) if !v.is_object() && !v.is_array() => Value::String(scalar_string(v)),
+        (Value::Number(_), v) if !v.is_object() && !v.is_array() => {
+            let s = scalar_string(v);
+            s.parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| s.parse::<f64>().map(Value::from))
+                .unwrap_or(Value::String(s))
+        }
+        (Value::Bool(_), v) if !v.is_object() && !v.is_array() => match scalar_string(v).as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            s => Value::String(s.to_string()),
+        },
+        _ => value,
+    };
+    Ok(())
+}
+
+/// Replacement targets match any id the object has had (current or earlier).
+fn selects_any(sel: &Selector, r: &Resource) -> Result<bool> {
+    if !selector::selects_meta(sel, r)? {
+        return Ok(false);
+    }
+    for id in r.all_ids() {
+        if selector::selects_id(sel, &id)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn rejected(rejects: &[Selector], r: &Resource) -> Result<bool> {
+    for rej in rejects {
+        let has_meta = !rej.label_selector.is_empty() || !rej.annotation_selector.is_empty();
+        let id_only = Selector {
+            label_selector: String::new(),
+            annotation_selector: String::new(),
+            ..rej.clone()
+        };
+        if has_meta {
+            if selector::selects_meta(rej, r)? {
+                return Ok(true);
+            }
+            continue;
+        }
+        if id_only == Selector::default() {
+            continue;
+        }
+        for id in r.all_ids() {
+            if selector::selects_id(&id_only, &id)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Applies the replacements in order.
+pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
+    for rep in reps {
+        if rep.targets.is_none() {
+            return Err(err(ErrorKind::Replacement(
+                "replacements must specify a source and at least one target".into(),
+            )));
+        }
+        let value = source_value(m, rep)?;
+        for t in rep.targets.iter().flatten() {
+            let Some(sel) = &t.select else {
+                return Err(err(ErrorKind::Replacement(
+                    "target must specify resources to select".into(),
+                )));
+            };
+            let paths = if t.field_paths.is_empty() {
+                vec!["metadata.name".to_string()]
+            } else {
+                t.field_paths.clone()
+            };
+            let create = t.options.as_ref().is_some_and(|o| o.create);
+            for r in &mut m.items {
+                if !selects_any(sel, r)? || rejected(&t.reject, r)? {
+                    continue;
+                }
+                for p in &paths {
+                    let segs: Vec<Seg> = fieldpath::parse(p);
+                    if set_in_structured(&mut r.obj, &segs, &value, t.options.as_ref(), create)? {
+                        continue;
+                    }
+                    let mut failure = None;
+                    let n = fieldpath::visit_mut(&mut r.obj, &segs, create, &mut |v| {
+                        if let Err(e) = set_value(v, &value, t.options.as_ref()) {
+                            failure = Some(e);
+                        }
+                    });
+                    if let Some(e) = failure {
+                        return Err(e);
+                    }
+                    if n == 0 {
+                        let what = if create {
+                            "unable to find or create field"
+                        } else {
+                            "unable to find field"
+                        };
+                        return Err(err(ErrorKind::Replacement(format!(
+                            "{what} \"{p}\" in replacement target"
+                        )))
+                        .for_object(r.describe()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A path that continues inside a string holding JSON or YAML (kustomize's
+/// "structured data" targets): edit the parsed document and write it back.
+fn set_in_structured(
+    obj: &mut Value,
+    segs: &[Seg],
+    value: &Value,
+    opts: Option<&FieldOptions>,
+    create: bool,
+) -> Result<bool> {
+    if segs.len() < 2 {
+        return Ok(false);
+    }
+    for i in 1..segs.len() {
+        let Some(Value::String(text)) = fieldpath::lookup(obj, &segs[..i]) else {
+            continue;
+        };
+        let Ok(mut doc) = crate::yaml::parse_one(text) else {
+            continue;
+        };
+        if !doc.is_object() && !doc.is_array() {
+            return Ok(false);
+        }
+        let mut failure = None;
+        let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
+            if let Err(e) = set_value(v, value, opts) {
+                failure = Some(e);
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        if n == 0 {
+            return Ok(false);
+        }
+        let original = text.clone();
+        let first = original.trim_start().chars().next().unwrap_or(' ');
+        let out = if first == '{' || first == '[' {
+            if original.contains('\n') && original.contains("  ") {
+                crate::generators::go_json_indent(&doc)
+            } else {
+                crate::generators::go_json(&doc)
+            }
+        } else {
+            crate::yaml::emit::to_yaml_document(&doc).trim().to_string()
+        };
+        let mut written = false;
+        fieldpath::visit_mut(obj, &segs[..i], false, &mut |v| {
+            *v = Value::String(out.clone());
+            written = true;
+        });
+        return Ok(written);
+    }
+    Ok(false)
+}

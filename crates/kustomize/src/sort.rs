@@ -1,0 +1,111 @@
+//! Output order: kustomize's legacy order (by kind rank, then gvk, then namespace/name)
+//! or FIFO.
+
+use crate::resource::{Gvk, ResId, ResMap};
+
+const ORDER_FIRST: &[&str] = &[
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+const ORDER_LAST: &[&str] = &[
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+fn gvk_sort_string(g: &Gvk) -> String {
+    let or = |s: &str, d: &str| {
+        if s.is_empty() {
+            d.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    format!(
+        "{}_{}_{}",
+        or(&g.group, "~G"),
+        or(&g.version, "~V"),
+        or(&g.kind, "~K")
+    )
+}
+
+fn gvk_string(g: &Gvk) -> String {
+    let or = |s: &str, d: &str| {
+        if s.is_empty() {
+            d.to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    format!(
+        "{}.{}.{}",
+        or(&g.kind, "~K"),
+        or(&g.version, "~V"),
+        or(&g.group, "~G")
+    )
+}
+
+fn id_sort_string(id: &ResId) -> String {
+    let ns = if id.namespace.is_empty() {
+        "~X"
+    } else {
+        &id.namespace
+    };
+    let name = if id.name.is_empty() { "~N" } else { &id.name };
+    format!("{}|{}|{}", gvk_string(&id.gvk), ns, name)
+}
+
+/// Sorts in kustomize's legacy order, with optional custom first/last kinds.
+pub fn legacy(m: &mut ResMap, first: Option<&[String]>, last: Option<&[String]>) {
+    let default_first: Vec<String> = ORDER_FIRST.iter().map(|s| s.to_string()).collect();
+    let default_last: Vec<String> = ORDER_LAST.iter().map(|s| s.to_string()).collect();
+    let first = first.map(<[String]>::to_vec).unwrap_or(default_first);
+    let last = last.map(<[String]>::to_vec).unwrap_or(default_last);
+    let rank = |kind: &str| -> i64 {
+        let mut r = 0i64;
+        if let Some(i) = first.iter().position(|k| k == kind) {
+            r = i as i64 - first.len() as i64;
+        }
+        if let Some(i) = last.iter().position(|k| k == kind) {
+            r = 1 + i as i64;
+        }
+        r
+    };
+    m.items.sort_by(|a, b| {
+        let (ia, ib) = (a.cur_id(), b.cur_id());
+        if ia.gvk != ib.gvk {
+            let (ra, rb) = (rank(&ia.gvk.kind), rank(&ib.gvk.kind));
+            if ra != rb {
+                return ra.cmp(&rb);
+            }
+            let (sa, sb) = (gvk_sort_string(&ia.gvk), gvk_sort_string(&ib.gvk));
+            if ia.gvk.kind == "Namespace"
+                && ib.gvk.kind == "Namespace"
+                && (ia.gvk.group.is_empty() || ib.gvk.group.is_empty())
+            {
+                return sb.cmp(&sa);
+            }
+            return sa.cmp(&sb);
+        }
+        id_sort_string(&ia).cmp(&id_sort_string(&ib))
+    });
+}

@@ -1,0 +1,694 @@
+//! One kustomization directory and its recursion: resources, bases, components,
+//! generators, then transformers in kustomize's order.
+
+use crate::config::TransformerConfig;
+use crate::error::{Error, ErrorKind, Result, err};
+use crate::fieldspec::FieldSpec;
+use crate::generators::{self, Kind};
+use crate::kustfile::{Kustomization, Patch, PatchOptions};
+use crate::loader::Loader;
+use crate::patch;
+use crate::replacements;
+use crate::resource::{ResMap, Resource};
+use crate::smp::CustomKeys;
+use crate::transformers::{images, labels, namespace, prefix, replicas};
+use crate::vars::VarDecl;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// State shared by one build.
+pub struct Build<'a> {
+    /// File access.
+    pub loader: &'a Loader,
+    /// Directories being accumulated (cycle detection).
+    stack: Vec<PathBuf>,
+    /// Merge keys declared through `crds:` / `openapi:`.
+    pub custom: CustomKeys,
+    /// Vars declared anywhere in the tree.
+    pub vars: Vec<VarDecl>,
+    /// With `buildMetadata: [originAnnotations]`: the current directory relative to the
+    /// top kustomization ("" at the top).
+    pub origin: Option<String>,
+}
+
+/// The annotation recording where an object came from.
+pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
+
+fn origin_join(base: &str, rel: &str) -> String {
+    let joined = crate::loader::normalize(&Path::new(base).join(rel));
+    joined.to_string_lossy().into_owned()
+}
+
+fn origin_scalar(s: &str) -> String {
+    crate::yaml::emit::to_yaml_document(&Value::String(s.to_string()))
+        .trim_end()
+        .to_string()
+}
+
+fn annotate_origin(r: &mut Resource, text: String) {
+    crate::resource::set_path(
+        &mut r.obj,
+        &["metadata", "annotations", ORIGIN_ANNOTATION],
+        Value::String(text),
+    );
+}
+
+/// A loaded kustomization file.
+pub struct Loaded {
+    /// Its directory.
+    pub root: PathBuf,
+    /// The file.
+    pub file: PathBuf,
+    /// Parsed content.
+    pub k: Kustomization,
+}
+
+/// Reads and validates the kustomization file in `dir`.
+pub fn load_kustomization(loader: &Loader, dir: &Path) -> Result<Loaded> {
+    let Some(file) = loader.find_kustomization(dir)? else {
+        return Err(err(ErrorKind::MissingResource(format!(
+            "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+            dir.display()
+        ))));
+    };
+    let text = loader.read(&file)?;
+    let v = crate::yaml::parse_kustomization(&text).map_err(|e| e.in_file(&file))?;
+    let v = crate::kustfile::normalize_keys(v);
+    let v = if v.is_null() {
+        Value::Object(Default::default())
+    } else {
+        v
+    };
+    let k: Kustomization = serde_json::from_value(v)
+        .map_err(|e| Error::new(ErrorKind::InvalidKustomization(e.to_string())).in_file(&file))?;
+    if k.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidKustomization(
+            "kustomization.yaml is empty".into(),
+        ))
+        .in_file(&file));
+    }
+    if let Some(kind) = &k.kind
+        && kind != "Kustomization"
+        && kind != "Component"
+    {
+        return Err(Error::new(ErrorKind::InvalidKustomization(
+            "kind should be Kustomization or Component".into(),
+        ))
+        .in_file(&file));
+    }
+    let component = k.kind.as_deref() == Some("Component");
+    let required = if component {
+        "kustomize.config.k8s.io/v1alpha1"
+    } else {
+        "kustomize.config.k8s.io/v1beta1"
+    };
+    if let Some(v) = &k.api_version
+        && v != required
+    {
+        let kind = if component {
+            "Component"
+        } else {
+            "Kustomization"
+        };
+        return Err(Error::new(ErrorKind::InvalidKustomization(format!(
+            "apiVersion for {kind} should be {required}"
+        )))
+        .in_file(&file));
+    }
+    Ok(Loaded {
+        root: dir.to_path_buf(),
+        file,
+        k,
+    })
+}
+
+fn is_component(k: &Kustomization) -> bool {
+    k.kind.as_deref() == Some("Component")
+}
+
+impl<'a> Build<'a> {
+    /// Starts a build.
+    pub fn new(loader: &'a Loader) -> Build<'a> {
+        Build {
+            loader,
+            stack: Vec::new(),
+            custom: CustomKeys::default(),
+            vars: Vec::new(),
+            origin: None,
+        }
+    }
+
+    /// Accumulates the kustomization at `dir` into `ra` (components share `ra`).
+    pub fn accumulate(&mut self, dir: &Path, ra: ResMap, component: bool) -> Result<ResMap> {
+        let real = crate::loader::real(dir);
+        if self.stack.contains(&real) {
+            return Err(err(ErrorKind::Cycle(format!(
+                "'{}' is already being built (bases include each other)",
+                dir.display()
+            ))));
+        }
+        let loaded = load_kustomization(self.loader, dir)?;
+        if component && !is_component(&loaded.k) {
+            return Err(Error::new(ErrorKind::InvalidKustomization(format!(
+                "expected kind 'Component' for path '{}' but got '{}'",
+                dir.display(),
+                loaded
+                    .k
+                    .kind
+                    .clone()
+                    .unwrap_or_else(|| "Kustomization".into())
+            )))
+            .in_file(&loaded.file));
+        }
+        if !component && is_component(&loaded.k) {
+            return Err(Error::new(ErrorKind::InvalidKustomization(format!(
+                "expected kind != 'Component' for path '{}'",
+                dir.display()
+            )))
+            .in_file(&loaded.file));
+        }
+        self.stack.push(real);
+        let out = self
+            .accumulate_loaded(&loaded, ra)
+            .map_err(|e| e.in_file(&loaded.file));
+        self.stack.pop();
+        out
+    }
+
+    fn accumulate_loaded(&mut self, l: &Loaded, mut ra: ResMap) -> Result<ResMap> {
+        let k = &l.k;
+        for unsupported in [
+            (
+                "validators",
+                k.validators.as_ref().is_some_and(|v| !v.is_empty()),
+            ),
+            (
+                "helmCharts",
+                k.helm_charts.as_ref().is_some_and(|v| !v.is_empty()),
+            ),
+            (
+                "helmChartInflationGenerator",
+                k.helm_chart_inflation_generator
+                    .as_ref()
+                    .is_some_and(|v| !v.is_empty()),
+            ),
+        ] {
+            if unsupported.1 {
+                return Err(err(ErrorKind::Invalid(format!(
+                    "'{}' (plugins) is not supported",
+                    unsupported.0
+                ))));
+            }
+        }
+        if let Some(openapi) = &k.openapi
+            && let Some(v) = openapi.get("version")
+        {
+            if openapi.contains_key("path") {
+                return Err(err(ErrorKind::InvalidKustomization(
+                    "builtin version and custom schema provided, cannot use both".into(),
+                )));
+            }
+            if v != "v1.21.2" {
+                return Err(err(ErrorKind::InvalidKustomization(
+                    "the specified OpenAPI version is not built in".into(),
+                )));
+            }
+        }
+        if let Some(openapi) = &k.openapi
+            && let Some(p) = openapi.get("path")
+        {
+            let (_, text) = self.loader.read_relative(&l.root, p)?;
+            crate::crds::collect_openapi(&text, &mut self.custom)?;
+            self.custom.replaces_builtin = true;
+        }
+        let mut paths: Vec<String> = k.resources.clone().unwrap_or_default();
+        paths.extend(k.bases.clone().unwrap_or_default());
+        for p in &paths {
+            self.accumulate_path(&l.root, p, &mut ra)?;
+        }
+        let mut custom_cfg = TransformerConfig::default();
+        for c in k.configurations.iter().flatten() {
+            let (file, text) = self.loader.read_relative(&l.root, c)?;
+            custom_cfg.merge(&TransformerConfig::parse(&text).map_err(|e| e.in_file(&file))?);
+        }
+        let mut cfg = TransformerConfig::builtin();
+        // Observed with kustomize v5.8.1: namePrefix/nameSuffix specs from a
+        // configuration replace the default `metadata/name` spec; other sections add.
+        if !custom_cfg.name_prefix.is_empty() {
+            cfg.name_prefix.clear();
+        }
+        if !custom_cfg.name_suffix.is_empty() {
+            cfg.name_suffix.clear();
+        }
+        cfg.merge(&custom_cfg);
+        ra.config.merge(&cfg);
+        for c in k.crds.iter().flatten() {
+            let (file, text) = self.loader.read_relative(&l.root, c)?;
+            let crd_cfg =
+                TransformerConfig::from_crd_definitions(&text).map_err(|e| e.in_file(&file))?;
+            ra.config.merge(&crd_cfg);
+        }
+        self.run_generators(l, &mut ra)?;
+        for c in k.components.clone().unwrap_or_default() {
+            if Loader::is_remote(&c) {
+                return Err(err(ErrorKind::RemoteBase(c)));
+            }
+            let dir = Loader::join(&l.root, &c);
+            if !self.loader.is_dir(&dir) {
+                return Err(err(ErrorKind::MissingResource(format!(
+                    "component '{c}' is not a directory"
+                ))));
+            }
+            let saved = self.origin.clone();
+            if let Some(o) = &saved {
+                self.origin = Some(origin_join(o, &c));
+            }
+            let res = self.accumulate(&dir, ra, true);
+            self.origin = saved;
+            ra = res?;
+        }
+        self.run_transformers(l, &mut ra)?;
+        if let Some(vars) = &k.vars {
+            for v in vars {
+                if self.vars.iter().any(|d| d.var.name == v.name) {
+                    return Err(err(ErrorKind::Replacement(format!(
+                        "var '{}' already encountered",
+                        v.name
+                    ))));
+                }
+                crate::vars::bind(&mut ra, v)?;
+                self.vars.push(VarDecl { var: v.clone() });
+            }
+        }
+        Ok(ra)
+    }
+
+    fn accumulate_path(&mut self, root: &Path, p: &str, ra: &mut ResMap) -> Result<()> {
+        if Loader::is_remote(p) {
+            return Err(err(ErrorKind::RemoteBase(p.to_string())));
+        }
+        let full = Loader::join(root, p);
+        if self.loader.is_file(&full) {
+            self.loader.check_restriction(root, &full)?;
+            let text = self.loader.read(&full)?;
+            let docs = crate::yaml::parse_resources(&text).map_err(|e| e.in_file(&full))?;
+            let mut rs = resources_from_docs(docs, &full.display().to_string())
+                .map_err(|e| e.in_file(&full))?;
+            if let Some(o) = &self.origin {
+                let path = origin_scalar(&origin_join(o, p));
+                for r in &mut rs {
+                    annotate_origin(r, format!("path: {path}\n"));
+                }
+            }
+            ra.extend_checked(rs).map_err(|e| e.in_file(&full))?;
+            return Ok(());
+        }
+        if self.loader.is_dir(&full) {
+            let saved = self.origin.clone();
+            if let Some(o) = &saved {
+                self.origin = Some(origin_join(o, p));
+            }
+            let sub = self.accumulate(&full, ResMap::default(), false);
+            self.origin = saved;
+            let sub = sub?;
+            ra.append_all(sub)?;
+            return Ok(());
+        }
+        Err(err(ErrorKind::MissingResource(format!(
+            "'{}' doesn't exist",
+            full.display()
+        ))))
+    }
+
+    /// Records that a transformer configured in `configured_in` ran (kustomize adds it
+    /// to every object's transformations once build metadata is on).
+    fn track(&self, ra: &mut ResMap, configured_in: &str, kind: &str, id: Option<(&str, &str)>) {
+        let Some(o) = &self.origin else { return };
+        let mut text = format!(
+            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+            origin_scalar(&origin_join(o, configured_in))
+        );
+        if let Some((name, namespace)) = id {
+            if !name.is_empty() {
+                text.push_str(&format!("  name: {}\n", origin_scalar(name)));
+            }
+            if !namespace.is_empty() {
+                text.push_str(&format!("  namespace: {}\n", origin_scalar(namespace)));
+            }
+        }
+        for r in &mut ra.items {
+            if r.annotations().contains_key(ORIGIN_ANNOTATION) {
+                r.transformations.push(text.clone());
+            } else {
+                annotate_origin(r, text.clone());
+            }
+        }
+    }
+
+    /// Builtin plugin configs, each with the file it came from (relative, for origins).
+    fn plugin_configs(&mut self, l: &Loaded, entries: &[String]) -> Result<Vec<(Value, String)>> {
+        let mut out = Vec::new();
+        let kfile = l
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for e in entries {
+            match crate::plugins::inline_configs(e) {
+                Some(docs) => out.extend(docs.into_iter().map(|d| (d, kfile.clone()))),
+                None => {
+                    let mut tmp = ResMap::default();
+                    let saved = self.origin.take();
+                    let res = self.accumulate_path(&l.root, e, &mut tmp);
+                    self.origin = saved;
+                    res?;
+                    out.extend(tmp.items.into_iter().map(|r| {
+                        let mut o = r.obj;
+                        crate::yaml::strip_marks(&mut o);
+                        (o, e.clone())
+                    }));
+                }
+            }
+        }
+        let configs: Vec<Value> = out.iter().map(|(v, _)| v.clone()).collect();
+        crate::plugins::check_builtin(&configs)?;
+        Ok(out)
+    }
+
+    fn run_generators(&mut self, l: &Loaded, ra: &mut ResMap) -> Result<()> {
+        let k = &l.k;
+        let global = k.generator_options.as_ref();
+        for (kind, list) in [
+            (Kind::ConfigMap, &k.config_map_generator),
+            (Kind::Secret, &k.secret_generator),
+        ] {
+            for args in list.iter().flatten() {
+                let opts = generators::merge_options(args.options.as_ref(), global);
+                let mut r = generators::generate(kind, args, &opts, &l.root, self.loader)?;
+                if let Some(o) = &self.origin {
+                    let file = l
+                        .file
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let by = if kind == Kind::ConfigMap {
+                        "ConfigMapGenerator"
+                    } else {
+                        "SecretGenerator"
+                    };
+                    annotate_origin(
+                        &mut r,
+                        format!(
+                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {by}\n",
+                            origin_scalar(&origin_join(o, &file))
+                        ),
+                    );
+                }
+                generators::absorb(ra, r)?;
+            }
+        }
+        let entries = k.generators.clone().unwrap_or_default();
+        for (cfg, source) in self.plugin_configs(l, &entries)? {
+            let mut r = crate::plugins::generate(&cfg, &l.root, self.loader)?;
+            if let Some(o) = &self.origin {
+                let kind = cfg.get("kind").and_then(Value::as_str).unwrap_or("");
+                let name = cfg
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let mut text = format!(
+                    "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                    origin_scalar(&origin_join(o, &source))
+                );
+                if !name.is_empty() {
+                    text.push_str(&format!("  name: {}\n", origin_scalar(name)));
+                }
+                if let Some(ns) = cfg.pointer("/metadata/namespace").and_then(Value::as_str) {
+                    text.push_str(&format!("  namespace: {}\n", origin_scalar(ns)));
+                }
+                annotate_origin(&mut r, text);
+            }
+            generators::absorb(ra, r)?;
+        }
+        Ok(())
+    }
+
+    fn run_transformers(&mut self, l: &Loaded, ra: &mut ResMap) -> Result<()> {
+        let k = &l.k;
+        // patchesStrategicMerge
+        let mut psm = Vec::new();
+        for p in k.patches_strategic_merge.iter().flatten() {
+            let full = Loader::join(&l.root, p.trim());
+            let text = if !p.contains('\n') && self.loader.is_file(&full) {
+                self.loader.check_restriction(&l.root, &full)?;
+                self.loader.read(&full)?
+            } else if !p.contains('\n') && !p.contains(':') {
+                return Err(err(ErrorKind::MissingResource(format!(
+                    "patch file '{}' doesn't exist",
+                    full.display()
+                ))));
+            } else {
+                p.clone()
+            };
+            psm.push(patch::parse_body(&text)?);
+        }
+        if !psm.is_empty()
+            && psm
+                .iter()
+                .all(|b| matches!(b, patch::Body::Smp(d) if d.is_empty()))
+        {
+            return Err(err(ErrorKind::Patch("patch appears to be empty".into())));
+        }
+        let kf = l
+            .file
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for body in &psm {
+            patch::apply(
+                ra,
+                body,
+                None,
+                &PatchOptions::default(),
+                &self.custom,
+                false,
+            )?;
+        }
+        if !psm.is_empty() {
+            self.track(ra, &kf, "PatchStrategicMergeTransformer", None);
+        }
+        for p in k.patches.iter().flatten() {
+            self.apply_patch(&l.root, p, ra, false)?;
+            self.track(ra, &kf, "PatchTransformer", None);
+        }
+        if let Some(ns) = k.namespace.as_ref().filter(|n| !n.is_empty()) {
+            let specs = ra.config.namespace.clone();
+            namespace::apply(ra, ns, &specs)?;
+            self.track(ra, &kf, "NamespaceTransformer", None);
+        }
+        let cfg = ra.config.clone();
+        if let Some(p) = k.name_prefix.as_ref().filter(|p| !p.is_empty()) {
+            prefix::apply(ra, p, true, &cfg.name_prefix)?;
+            self.track(ra, &kf, "PrefixTransformer", None);
+        }
+        if let Some(s) = k.name_suffix.as_ref().filter(|s| !s.is_empty()) {
+            prefix::apply(ra, s, false, &cfg.name_suffix)?;
+            self.track(ra, &kf, "SuffixTransformer", None);
+        }
+        if let (Some(ls), Some(cl)) = (&k.labels, &k.common_labels) {
+            for l in ls {
+                if let Some(key) = l.pairs.keys().find(|key| cl.contains_key(*key)) {
+                    return Err(err(ErrorKind::InvalidKustomization(format!(
+                        "label name '{key}' exists in both commonLabels and labels"
+                    ))));
+                }
+            }
+        }
+        for lab in k.labels.iter().flatten() {
+            let mut specs: Vec<FieldSpec> = lab.fields.iter().map(FieldSpec::from_arg).collect();
+            if lab.include_selectors {
+                specs.extend(cfg.labels.iter().cloned());
+                specs.extend(cfg.common_labels.iter().cloned());
+            } else {
+                specs.extend(cfg.labels.iter().cloned());
+                if lab.include_templates {
+                    specs.extend(cfg.template_labels.iter().cloned());
+                }
+                specs.push(FieldSpec::new("", "", "", "metadata/labels", true));
+            }
+            labels::apply(ra, &lab.pairs, &dedup(specs))?;
+            self.track(ra, &kf, "LabelTransformer", None);
+        }
+        let has_labels = k.labels.as_ref().is_some_and(|v| !v.is_empty());
+        let common_labels = k.common_labels.clone().unwrap_or_default();
+        if has_labels || !common_labels.is_empty() {
+            labels::apply(ra, &common_labels, &cfg.common_labels)?;
+            self.track(ra, &kf, "LabelTransformer", None);
+        }
+        if let Some(ca) = k.common_annotations.as_ref().filter(|c| !c.is_empty()) {
+            labels::apply(ra, ca, &cfg.common_annotations)?;
+            self.track(ra, &kf, "AnnotationsTransformer", None);
+        }
+        for p in k.patches_json6902.iter().flatten() {
+            self.apply_patch(&l.root, p, ra, true)?;
+            self.track(ra, &kf, "PatchJson6902Transformer", None);
+        }
+        for r in k.replicas.iter().flatten() {
+            replicas::apply(ra, r, &cfg.replicas)?;
+            self.track(ra, &kf, "ReplicaCountTransformer", None);
+        }
+        let mut imgs = k.images.clone().unwrap_or_default();
+        imgs.extend(k.image_tags.clone().unwrap_or_default());
+        for img in &imgs {
+            images::apply(ra, img, &cfg.images)?;
+            self.track(ra, &kf, "ImageTagTransformer", None);
+        }
+        if let Some(reps) = &k.replacements {
+            let mut list = Vec::new();
+            for r in reps {
+                match &r.path {
+                    Some(p) => {
+                        let (file, text) = self.loader.read_relative(&l.root, p)?;
+                        let docs =
+                            crate::yaml::parse_documents(&text).map_err(|e| e.in_file(&file))?;
+                        for d in docs {
+                            let items = if let Value::Array(a) = d { a } else { vec![d] };
+                            for it in items {
+                                let rf: crate::kustfile::ReplacementField =
+                                    serde_json::from_value(it).map_err(|e| {
+                                        Error::new(ErrorKind::Replacement(e.to_string()))
+                                            .in_file(&file)
+                                    })?;
+                                list.push(rf);
+                            }
+                        }
+                    }
+                    None => list.push(r.clone()),
+                }
+            }
+            replacements::apply(ra, &list)?;
+            self.track(ra, &kf, "ReplacementTransformer", None);
+        }
+        let entries = k.transformers.clone().unwrap_or_default();
+        for (cfg, source) in self.plugin_configs(l, &entries)? {
+            crate::plugins::transform(ra, &cfg, &l.root, self.loader, &self.custom)?;
+            let kind = cfg.get("kind").and_then(Value::as_str).unwrap_or("");
+            let name = cfg
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let ns = cfg
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            self.track(ra, &source, kind, Some((name, ns)));
+        }
+        Ok(())
+    }
+
+    fn apply_patch(
+        &mut self,
+        root: &Path,
+        p: &Patch,
+        ra: &mut ResMap,
+        legacy_json: bool,
+    ) -> Result<()> {
+        let text = match (&p.patch, &p.path) {
+            (Some(t), None) => t.clone(),
+            (None, Some(path)) => self.loader.read_relative(root, path)?.1,
+            (Some(_), Some(_)) => {
+                return Err(err(ErrorKind::Patch(
+                    "patch and path can't be set at the same time".into(),
+                )));
+            }
+            (None, None) => {
+                return Err(err(ErrorKind::Patch(
+                    "must specify one of patch and path".into(),
+                )));
+            }
+        };
+        let body = patch::parse_body(&text)?;
+        if legacy_json && p.target.is_none() {
+            return Err(err(ErrorKind::Patch(
+                "must specify the target field in patchesJson6902".into(),
+            )));
+        }
+        let opts = p.options.clone().unwrap_or_default();
+        patch::apply(
+            ra,
+            &body,
+            p.target.as_ref(),
+            &opts,
+            &self.custom,
+            legacy_json,
+        )
+    }
+}
+
+fn dedup(specs: Vec<FieldSpec>) -> Vec<FieldSpec> {
+    let mut out: Vec<FieldSpec> = Vec::new();
+    for s in specs {
+        if !out.iter().any(|o| o.gvk == s.gvk && o.path == s.path) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Turns parsed documents into resources, expanding `List` kinds.
+pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resource>> {
+    let mut out = Vec::new();
+    for d in docs {
+        if !d.is_object() {
+            return Err(err(ErrorKind::Invalid(
+                "a resource document must be a map".into(),
+            )));
+        }
+        let kind = d.get("kind").and_then(Value::as_str).unwrap_or("");
+        if kind.ends_with("List")
+            && let Some(Value::Array(items)) = d.get("items")
+        {
+            for it in items {
+                out.extend(resources_from_docs(vec![it.clone()], origin)?);
+            }
+            continue;
+        }
+        if kind.is_empty() {
+            return Err(err(ErrorKind::Invalid(
+                "missing Resource metadata: kind is empty".into(),
+            )));
+        }
+        let name = d
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if name.is_empty() {
+            return Err(err(ErrorKind::Invalid(format!(
+                "missing metadata.name in object of kind {kind}"
+            ))));
+        }
+        let mut d = d;
+        stringify_annotations(&mut d);
+        out.push(Resource::new(d, origin));
+    }
+    Ok(out)
+}
+
+/// kustomize reads annotations as a string map when it loads a resource: scalars keep
+/// their text, collections become "".
+fn stringify_annotations(d: &mut Value) {
+    let Some(Value::Object(ann)) = d.pointer_mut("/metadata/annotations") else {
+        return;
+    };
+    for v in ann.values_mut() {
+        if !v.is_string() {
+            *v = Value::String(match v {
+                Value::Number(_) | Value::Bool(_) => crate::fieldpath::scalar_string(v),
+                // The source text is gone; `null` is the common spelling (an empty
+                // value would give "" in kustomize).
+                Value::Null => "null".to_string(),
+                _ => String::new(),
+            });
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! `namePrefix` / `nameSuffix`.
+
+use crate::error::Result;
+use crate::fieldspec::{self, FieldSpec};
+use crate::resource::{Gvk, ResMap};
+use serde_json::Value;
+
+fn skipped(gvk: &Gvk) -> bool {
+    gvk.kind == "CustomResourceDefinition"
+        || gvk.kind == "Namespace"
+        || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
+}
+
+/// Adds `affix` as a prefix (or suffix) to names at `specs`.
+pub fn apply(m: &mut ResMap, affix: &str, is_prefix: bool, specs: &[FieldSpec]) -> Result<()> {
+    {
+        if affix.is_empty() {
+            return Ok(());
+        }
+        for r in &mut m.items {
+            let org = r.org_id();
+            if skipped(&org.gvk) {
+                continue;
+            }
+            for fs in specs {
+                if !org.gvk.is_selected_by(&fs.gvk) {
+                    continue;
+                }
+                if fs.path == "metadata/name" {
+                    if is_prefix {
+                        r.prefixes.push(affix.to_string());
+                    } else {
+                        r.suffixes.push(affix.to_string());
+                    }
+                    r.store_previous_id();
+                }
+                let gvk = r.gvk();
+                fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
+                    if let Value::String(s) = v {
+                        *s = if is_prefix {
+                            format!("{affix}{s}")
+                        } else {
+                            format!("{s}{affix}")
+                        };
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+    }
+    Ok(())
+}

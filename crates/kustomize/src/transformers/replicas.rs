@@ -1,0 +1,36 @@
+//! `replicas:` — sets spec.replicas by object name.
+
+use crate::error::{ErrorKind, Result, err};
+use crate::fieldspec::{self, FieldSpec};
+use crate::kustfile::Replica;
+use crate::resource::ResMap;
+use serde_json::Value;
+
+/// Applies one `replicas` entry.
+pub fn apply(m: &mut ResMap, rep: &Replica, specs: &[FieldSpec]) -> Result<()> {
+    let mut found = false;
+    for fs in specs {
+        for r in &mut m.items {
+            if !r
+                .all_ids()
+                .iter()
+                .any(|id| id.name == rep.name && id.gvk.is_selected_by(&fs.gvk))
+            {
+                continue;
+            }
+            found = true;
+            let gvk = r.gvk();
+            fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
+                *v = Value::from(rep.count);
+                Ok(())
+            })?;
+        }
+    }
+    if !found {
+        return Err(err(ErrorKind::Invalid(format!(
+            "resource with name {} does not match a config with the following GVK [Deployment ReplicationController ReplicaSet StatefulSet]",
+            rep.name
+        ))));
+    }
+    Ok(())
+}

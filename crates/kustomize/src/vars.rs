@@ -1,0 +1,244 @@
+//! Legacy `vars`: `$(NAME)` in known fields is replaced by a field of another object.
+
+use crate::error::{ErrorKind, Result, err};
+use crate::fieldpath::{self, scalar_string};
+use crate::fieldspec::{self, FieldSpec};
+use crate::kustfile::Var;
+use crate::resource::{Gvk, ResMap};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// A declared var.
+#[derive(Clone, Debug)]
+pub struct VarDecl {
+    /// The declaration.
+    pub var: Var,
+}
+
+/// The built-in places `$(VAR)` is substituted (kustomize's varReference table).
+pub fn var_reference_specs() -> Vec<FieldSpec> {
+    let mut v = Vec::new();
+    let containers = |prefix: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        for c in ["containers", "initContainers"] {
+            for f in ["args", "command", "env/value", "volumeMounts/mountPath"] {
+                out.push(format!("{prefix}/{c}/{f}"));
+            }
+        }
+        out
+    };
+    let mut add = |kind: &str, paths: Vec<String>| {
+        for p in paths {
+            v.push(FieldSpec::new("", "", kind, &p, false));
+        }
+    };
+    let mut cron = containers("spec/jobTemplate/spec/template/spec");
+    cron.push("spec/jobTemplate/spec/template/volumes/nfs/server".into());
+    add("CronJob", cron);
+    for kind in ["DaemonSet", "Deployment", "Job", "ReplicaSet"] {
+        let mut p = containers("spec/template/spec");
+        p.push("spec/template/spec/volumes/nfs/server".into());
+        if kind == "Deployment" {
+            p.push("spec/template/metadata/annotations".into());
+        }
+        add(kind, p);
+    }
+    let mut pod = containers("spec");
+    pod.push("spec/volumes/nfs/server".into());
+    add("Pod", pod);
+    let mut sts = containers("spec/template/spec");
+    sts.push("spec/volumeClaimTemplates/spec/nfs/server".into());
+    add("StatefulSet", sts);
+    add(
+        "Ingress",
+        vec![
+            "spec/rules/host".into(),
+            "spec/tls/hosts".into(),
+            "spec/tls/secretName".into(),
+        ],
+    );
+    add(
+        "Service",
+        vec!["spec/ports/port".into(), "spec/ports/targetPort".into()],
+    );
+    add("PersistentVolume", vec!["spec/nfs/server".into()]);
+    add(
+        "",
+        vec!["metadata/labels".into(), "metadata/annotations".into()],
+    );
+    v
+}
+
+/// kustomize's `$(VAR)` expansion: `$$` escapes, unknown vars stay as they are, and a
+/// value that is exactly `$(VAR)` takes the var's value with its type.
+fn expand(input: &str, values: &HashMap<String, Value>) -> Value {
+    if let Some(name) = input.strip_prefix("$(").and_then(|r| r.strip_suffix(')'))
+        && !name.contains(')')
+        && let Some(v) = values.get(name)
+    {
+        return v.clone();
+    }
+    let b = input.as_bytes();
+    let mut out = String::new();
+    let mut checkpoint = 0;
+    let mut cursor = 0;
+    while cursor < b.len() {
+        if b[cursor] == b'$' && cursor + 1 < b.len() {
+            out.push_str(&input[checkpoint..cursor]);
+            let rest = &input[cursor + 1..];
+            let advance = match rest.as_bytes()[0] {
+                b'$' => {
+                    out.push('$');
+                    1
+                }
+                b'(' => match rest[1..].find(')') {
+                    Some(i) => {
+                        let name = &rest[1..=i];
+                        match values.get(name) {
+                            Some(v) => out.push_str(&scalar_string(v)),
+                            None => out.push_str(&format!("$({name})")),
+                        }
+                        i + 2
+                    }
+                    None => {
+                        out.push_str("$(");
+                        1
+                    }
+                },
+                _ => {
+                    let c = rest.chars().next().unwrap_or('$');
+                    out.push('$');
+                    out.push(c);
+                    c.len_utf8()
+                }
+            };
+            cursor += advance;
+            checkpoint = cursor + 1;
+        }
+        cursor += 1;
+    }
+    if checkpoint <= input.len() {
+        out.push_str(&input[checkpoint.min(input.len())..]);
+    }
+    Value::String(out)
+}
+
+fn replace_in(v: &mut Value, values: &HashMap<String, Value>, stringify: bool) {
+    match v {
+        Value::String(s) => {
+            let n = expand(s, values);
+            *v = if stringify {
+                Value::String(scalar_string(&n))
+            } else {
+                n
+            };
+        }
+        Value::Array(a) => a.iter_mut().for_each(|e| replace_in(e, values, stringify)),
+        Value::Object(m) => m
+            .values_mut()
+            .for_each(|e| replace_in(e, values, stringify)),
+        _ => {}
+    }
+}
+
+fn objref_gvk(o: &crate::kustfile::VarTarget) -> Gvk {
+    if o.api_version.is_empty() {
+        return Gvk {
+            group: o.group.clone(),
+            version: o.version.clone(),
+            kind: o.kind.clone(),
+        };
+    }
+    let mut g = Gvk {
+        group: o.group.clone(),
+        version: o.version.clone(),
+        kind: o.kind.clone(),
+    };
+    match o.api_version.split_once('/') {
+        Some((grp, ver)) if !ver.contains('/') => {
+            g.group = grp.to_string();
+            g.version = ver.to_string();
+        }
+        None => g.version = o.api_version.clone(),
+        _ => {}
+    }
+    g
+}
+
+/// Binds a var to the one object it names, where it is declared (kustomize's MergeVars).
+pub fn bind(m: &mut ResMap, v: &crate::kustfile::Var) -> Result<()> {
+    let o = &v.objref;
+    let target = crate::resource::ResId {
+        gvk: objref_gvk(o),
+        name: o.name.clone(),
+        namespace: o.namespace.clone(),
+    };
+    let with_ns = !o.namespace.is_empty() || target.gvk.is_cluster_scoped();
+    let matched: Vec<usize> = m
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.all_ids().iter().any(|id| {
+                id.gvk == target.gvk
+                    && id.name == target.name
+                    && (!with_ns || id.ns_equals(&target))
+            })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match matched.as_slice() {
+        [i] => {
+            m.items[*i].ref_vars.push(v.name.clone());
+            Ok(())
+        }
+        [] => Ok(()),
+        _ => Err(err(ErrorKind::Replacement(format!(
+            "found {} resId matches for var {} (unable to disambiguate)",
+            matched.len(),
+            v.name
+        )))),
+    }
+}
+
+/// Resolves every declared var and substitutes it.
+pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result<()> {
+    if decls.is_empty() {
+        return Ok(());
+    }
+    let mut values = HashMap::new();
+    for d in decls {
+        let Some(r) = m.items.iter().find(|r| r.ref_vars.contains(&d.var.name)) else {
+            return Err(err(ErrorKind::Replacement(format!(
+                "var '{}' cannot be mapped to a field in the set of known resources",
+                d.var.name
+            ))));
+        };
+        let path = d
+            .var
+            .fieldref
+            .as_ref()
+            .map(|f| f.field_path.as_str())
+            .filter(|p| !p.is_empty())
+            .unwrap_or("metadata.name");
+        let v = fieldpath::lookup(&r.obj, &fieldpath::parse(path)).ok_or_else(|| {
+            err(ErrorKind::Replacement(format!(
+                "field specified in var '{}' not found in corresponding resource",
+                d.var.name
+            )))
+        })?;
+        values.insert(d.var.name.clone(), v.clone());
+    }
+    for r in &mut m.items {
+        let gvk = r.gvk();
+        for fs in specs {
+            let stringify = fs.path.starts_with("metadata/labels")
+                || fs.path.starts_with("metadata/annotations");
+            fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
+                replace_in(v, &values, stringify);
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
