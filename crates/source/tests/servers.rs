@@ -312,7 +312,8 @@ async fn azure_container_lists_blobs() {
     let endpoint_url = endpoint("TEST_AZURE_BLOB_ENDPOINT");
     let account = endpoint("TEST_AZURE_ACCOUNT");
     let key = endpoint("TEST_AZURE_KEY");
-    create_container(&endpoint_url, &account, &key, "servers-test").await;
+    ferroflux_testsupport::azure_create_container(&endpoint_url, &account, &key, "servers-test")
+        .await;
     let store = object_store::azure::MicrosoftAzureBuilder::new()
         .with_endpoint(endpoint_url)
         .with_account(account)
@@ -335,41 +336,4 @@ async fn azure_container_lists_blobs() {
         .expect("list container");
     let names: Vec<String> = listed.iter().map(|m| m.location.to_string()).collect();
     assert_eq!(names, ["dir/cm.yaml"]);
-}
-
-/// Creates a blob container with a Shared Key signed request (object_store cannot create one).
-async fn create_container(endpoint_url: &str, account: &str, key_b64: &str, name: &str) {
-    use base64::Engine;
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let date = httpdate::fmt_http_date(std::time::SystemTime::now());
-    let version = "2021-08-06";
-    // With path-style (emulator) URLs the account appears twice in the canonical resource.
-    let path = endpoint_url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split_once('/'))
-        .map(|(_, p)| format!("/{p}"))
-        .unwrap_or_default();
-    let to_sign = format!(
-        "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{account}{path}/{name}\nrestype:container"
-    );
-    let key = ring::hmac::Key::new(
-        ring::hmac::HMAC_SHA256,
-        &b64.decode(key_b64).expect("account key is base64"),
-    );
-    let signature = b64.encode(ring::hmac::sign(&key, to_sign.as_bytes()).as_ref());
-    let response = http_client(false)
-        .put(format!("{endpoint_url}/{name}?restype=container"))
-        .header("x-ms-date", date)
-        .header("x-ms-version", version)
-        .header("Authorization", format!("SharedKey {account}:{signature}"))
-        .header("Content-Length", "0")
-        .send()
-        .await
-        .expect("create container request");
-    let status = response.status();
-    assert!(
-        status.is_success() || status.as_u16() == 409,
-        "create container: {status} {}",
-        response.text().await.unwrap_or_default()
-    );
 }

@@ -23,3 +23,45 @@ pub fn endpoint_file(name: &str) -> Vec<u8> {
     let path = endpoint(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{name}={path}: {e}"))
 }
+
+/// Creates a blob container in Azurite (or Azure) with a Shared Key signed request, as
+/// object_store cannot create one. An existing container is fine.
+///
+/// # Panics
+/// When the request fails or is refused: the test cannot set up its fixture.
+pub async fn azure_create_container(endpoint_url: &str, account: &str, key_b64: &str, name: &str) {
+    use base64::Engine;
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+    let version = "2021-08-06";
+    // With path-style (emulator) URLs the account appears twice in the canonical resource.
+    let path = endpoint_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map(|(_, p)| format!("/{p}"))
+        .unwrap_or_default();
+    let to_sign = format!(
+        "PUT\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:{date}\nx-ms-version:{version}\n/{account}{path}/{name}\nrestype:container"
+    );
+    let key = ring::hmac::Key::new(
+        ring::hmac::HMAC_SHA256,
+        &b64.decode(key_b64).expect("the account key is base64"),
+    );
+    let signature = b64.encode(ring::hmac::sign(&key, to_sign.as_bytes()).as_ref());
+    let response = reqwest::Client::new()
+        .put(format!("{endpoint_url}/{name}?restype=container"))
+        .header("x-ms-date", date)
+        .header("x-ms-version", version)
+        .header("Authorization", format!("SharedKey {account}:{signature}"))
+        .header("Content-Length", "0")
+        .send()
+        .await
+        .expect("the create-container request is sent");
+    let status = response.status();
+    assert!(
+        status.is_success() || status.as_u16() == 409,
+        "create container {name}: {status} {}",
+        response.text().await.unwrap_or_default()
+    );
+}

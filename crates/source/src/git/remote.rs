@@ -138,32 +138,13 @@ pub fn fetch(
     refspec: &str,
     shallow: bool,
 ) -> Result<bool, RemoteError> {
-    let err = |e: String| RemoteError::Remote {
-        url: url.to_string(),
-        message: e,
-    };
-    let remote = scratch
-        .repo
-        .remote_at(url)
-        .map_err(|e| err(flatten(&e)))?
-        .with_refspecs([refspec], gix::remote::Direction::Fetch)
-        .map_err(|e| err(flatten(&e)))?;
-    let connection = remote
-        .connect(gix::remote::Direction::Fetch)
-        .map_err(|e| err(flatten(&e)))?;
-    let connection = with_auth(connection, url, auth)?;
-    let mut prepare = connection
-        .prepare_fetch(gix::progress::Discard, Default::default())
-        .map_err(|e| err(flatten(&e)))?;
-    if shallow {
-        prepare = prepare.with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(
-            std::num::NonZeroU32::MIN,
-        ));
+    let fetched = fetch_resolving(scratch, url, auth, refspec, shallow, |_| {
+        Ok::<(), std::convert::Infallible>(())
+    })?;
+    match fetched {
+        Ok(((), marked)) => Ok(marked),
+        Err(never) => match never {},
     }
-    prepare
-        .receive(gix::progress::Discard, &AtomicBool::new(false))
-        .map_err(|e| err(flatten(&e)))?;
-    scratch.repo.is_shallow().map_err(|e| err(flatten(&e)))
 }
 
 /// One connection that lists the refs `refspec` selects, lets `resolve` pick the commit from
