@@ -63,8 +63,12 @@ fn crds(root: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-/// The workspace root: xtask lives one level below it.
+/// The workspace root: xtask lives one level below it. `cargo run` sets CARGO_MANIFEST_DIR at
+/// run time; that wins over the path compiled in, so a binary built from another checkout
+/// into a shared target directory still works on the checkout that ran it.
 pub fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
 }

@@ -29,6 +29,15 @@ enum Command {
     /// Render as the Flux controllers would, offline.
     #[command(subcommand)]
     Build(BuildCommand),
+    /// Go templates with Sprig.
+    #[command(subcommand)]
+    Gotmpl(GotmplCommand),
+}
+
+#[derive(Subcommand)]
+enum GotmplCommand {
+    /// Render one template file (plain text/template + Sprig; --helm for Helm's rules).
+    Render(cli::gotmpl::RenderArgs),
 }
 
 #[derive(Subcommand)]
@@ -73,6 +82,7 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
+        Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),
         Command::Build(BuildCommand::Kustomization(args)) => cli::kustomize::build_flux(&args),
         Command::Source(SourceCommand::Git(args)) => cli::source::git::git(&args),
         Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),

@@ -221,7 +221,11 @@ async fn credentials_only_cross_hosts_with_pass_credentials() {
         .await
         .expect("passCredentials sends them");
     assert_eq!(got.digest_matches, None, "this index has no digest");
-    assert_eq!(got.size, 5030);
+    // helm package output varies by a byte or so between runs: compare with the served file.
+    let served = std::fs::metadata(endpoint("TEST_CHART_TGZ"))
+        .expect("the served chart")
+        .len();
+    assert_eq!(got.size, served);
 }
 
 #[test]

@@ -17,11 +17,14 @@ fn oracle() -> Result<PathBuf> {
     if bin.exists() {
         return Ok(bin);
     }
-    let script = ["../shared/tools/build-gotmpl-oracle.sh", "/work/shared/tools/build-gotmpl-oracle.sh"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .context("gotmpl-oracle missing and build-gotmpl-oracle.sh not found")?;
+    let script = [
+        "../shared/tools/build-gotmpl-oracle.sh",
+        "/work/shared/tools/build-gotmpl-oracle.sh",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+    .context("gotmpl-oracle missing and build-gotmpl-oracle.sh not found")?;
     let st = Command::new("bash").arg(&script).arg(&bin).status()?;
     if !st.success() {
         bail!("building gotmpl-oracle failed");
@@ -87,20 +90,28 @@ fn run_helm(helm: &Path, work: &Path, dir: &Path, stem: &str) -> Result<()> {
     std::fs::create_dir_all(chart.join("templates"))?;
     std::fs::write(chart.join("Chart.yaml"), CHART)?;
     std::fs::write(chart.join("templates/cm.yaml"), CM)?;
-    std::fs::copy(dir.join(format!("{stem}.tpl")), chart.join("templates/_case.tpl"))?;
+    std::fs::copy(
+        dir.join(format!("{stem}.tpl")),
+        chart.join("templates/_case.tpl"),
+    )?;
     let mut cmd = Command::new(helm);
     cmd.current_dir(work).args(["template", "case", "./case"]);
     let data = dir.join(format!("{stem}.json"));
     if data.exists() {
         cmd.arg("-f").arg(&data);
     }
-    cmd.env("TZ", "UTC").env("HELM_CACHE_HOME", work.join("cache")).env("HELM_CONFIG_HOME", work.join("config"));
+    cmd.env("TZ", "UTC")
+        .env("HELM_CACHE_HOME", work.join("cache"))
+        .env("HELM_CONFIG_HOME", work.join("config"));
     let out = cmd.output()?;
     if !out.status.success() {
         return write_result(dir, stem, "helm", false, &out.stderr);
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let Some(line) = text.lines().find_map(|l| l.trim_start().strip_prefix("out: ")) else {
+    let Some(line) = text
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("out: "))
+    else {
         bail!("{stem}: no output line in helm's render:\n{text}");
     };
     let decoded = b64decode(line.trim_matches('"'));
@@ -137,7 +148,8 @@ pub fn regenerate(root: &Path) -> Result<()> {
             .map(|(w, chunk)| {
                 let (go, helm) = (go.clone(), helm.clone());
                 s.spawn(move || -> Result<()> {
-                    let work = std::env::temp_dir().join(format!("ferroflux-gotemplate-goldens-{w}"));
+                    let work =
+                        std::env::temp_dir().join(format!("ferroflux-gotemplate-goldens-{w}"));
                     std::fs::create_dir_all(&work)?;
                     for (dir, stem) in chunk {
                         run_go(&go, &dir, &stem)?;
@@ -148,7 +160,13 @@ pub fn regenerate(root: &Path) -> Result<()> {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("worker panicked")))).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("worker panicked")))
+            })
+            .collect()
     });
     for r in results {
         r?;

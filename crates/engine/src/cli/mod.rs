@@ -1,5 +1,6 @@
 //! The command line: one module per verb family.
 
 pub mod artifact;
+pub mod gotmpl;
 pub mod kustomize;
 pub mod source;

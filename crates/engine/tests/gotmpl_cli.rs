@@ -1,0 +1,51 @@
+//! `ferroflux gotmpl render`, through the binary.
+
+use std::process::Command;
+
+fn render(template: &str, data: Option<&str>, helm: bool) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("case.tpl");
+    std::fs::write(&file, template).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ferroflux"));
+    cmd.args(["gotmpl", "render"]).arg(&file);
+    if let Some(json) = data {
+        let d = dir.path().join("data.json");
+        std::fs::write(&d, json).unwrap();
+        cmd.arg("--data").arg(d);
+    }
+    if helm {
+        cmd.arg("--helm");
+    }
+    let o = cmd.output().unwrap();
+    (
+        o.status.success(),
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn renders_with_sprig_and_go_semantics() {
+    let tpl = r#"{{ range $k, $v := .items }}{{ $k }}={{ $v | upper }};{{ end }}{{ .missing }}|{{ printf "%d" .n }}|{{ list 1 2 | toJson }}"#;
+    let data = r#"{"items": {"b": "two", "a": "one"}, "n": 4}"#;
+    let (ok, out, err) = render(tpl, Some(data), false);
+    assert!(ok, "{err}");
+    // Map keys in order, <no value> for a missing key, JSON numbers are float64 as in Go.
+    assert_eq!(out, "a=ONE;b=TWO;<no value>|%!d(float64=4)|[1,2]");
+    let (ok, out, _) = render(tpl, Some(data), true);
+    assert!(ok);
+    assert_eq!(
+        out, "a=ONE;b=TWO;|%!d(float64=4)|[1,2]",
+        "Helm erases <no value>"
+    );
+}
+
+#[test]
+fn template_errors_name_the_template_and_line() {
+    let (ok, _, err) = render("line one\n{{ .x | nosuchfunc }}", None, false);
+    assert!(!ok);
+    assert!(
+        err.contains("case.tpl:2: function \"nosuchfunc\" not defined"),
+        "{err}"
+    );
+}

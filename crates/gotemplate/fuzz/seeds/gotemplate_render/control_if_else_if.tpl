@@ -1,0 +1,1 @@
+{{ if .f }}1{{ else if .zero }}2{{ else if .str }}3{{ else }}4{{ end }}

@@ -1,0 +1,1 @@
+{{ range $a := list 1 2 }}{{ range $b := list "x" "y" }}{{ $a }}{{ $b }} {{ end }}{{ end }}

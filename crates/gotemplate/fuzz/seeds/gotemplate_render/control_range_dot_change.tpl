@@ -1,0 +1,1 @@
+{{ range .strs }}{{ . }}{{ $.num }}{{ end }}

@@ -1,0 +1,1 @@
+{{ range .emptylist }}x{{ else }}empty{{ end }}{{ range .nope }}x{{ else }}missing{{ end }}

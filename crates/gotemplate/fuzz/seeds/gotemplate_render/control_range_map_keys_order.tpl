@@ -1,0 +1,1 @@
+{{ range $k, $v := .keys }}{{ $k }} {{ end }}

@@ -1,0 +1,1 @@
+{{ define "b" }}over{{ end }}{{ block "b" . }}default{{ end }}

@@ -1,0 +1,1 @@
+{{ define `r` }}raw{{ end }}{{ template `r` }}

@@ -1,0 +1,1 @@
+{{ define "a" }}A{{ . }}{{ end }}{{ template "a" 1 }}{{ template "a" }}

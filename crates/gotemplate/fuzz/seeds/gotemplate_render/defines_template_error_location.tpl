@@ -1,0 +1,2 @@
+{{ define "t" }}
+  {{ .x.y }}{{ end }}{{ template "t" . }}

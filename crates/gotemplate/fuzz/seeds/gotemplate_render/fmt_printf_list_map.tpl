@@ -1,0 +1,1 @@
+{{ printf "%v|%d|%s|%q" .strs .list .map .strs }}

@@ -1,0 +1,1 @@
+{{ printf "%v %d %s" nil nil .nope }}

@@ -1,0 +1,1 @@
+{{ printf "100%%" }} {{ printf "%" }} {{ printf "%!" }}

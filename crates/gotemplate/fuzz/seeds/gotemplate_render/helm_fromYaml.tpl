@@ -1,0 +1,1 @@
+{{ $y := fromYaml "a: 1\nb:\n  - x\n  - 2.5\nc: yes\nd: \"s\"" }}{{ $y.a }} {{ $y.b }} {{ $y.c }} {{ printf "%T" $y.a }} {{ $y.d }}

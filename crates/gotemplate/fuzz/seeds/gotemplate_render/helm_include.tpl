@@ -1,0 +1,1 @@
+{{ define "x" }}[{{ . }}]{{ end }}{{ include "x" "arg" }} {{ include "x" .str | upper }}

@@ -1,0 +1,1 @@
+{{ define "r" }}{{ if gt (int .) 0 }}{{ . }}{{ include "r" (sub . 1) }}{{ end }}{{ end }}{{ include "r" 4 }}

@@ -1,0 +1,1 @@
+[{{ .nope }}] [{{ .map.zz }}] [{{ print .nope }}]

@@ -1,0 +1,1 @@
+{{ toToml (dict "a" 1 "b" "s" "t" (dict "x" true)) }}

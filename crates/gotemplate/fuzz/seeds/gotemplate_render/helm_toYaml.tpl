@@ -1,0 +1,7 @@
+{{ toYaml .map }}
+---
+{{ toYaml .list }}
+---
+{{ toYaml .str }}
+---
+{{ toYaml .nil }}

@@ -1,0 +1,1 @@
+{{ toYamlPretty (dict "a" (list 1 2) "b" (dict "c" (list (dict "d" 1)))) }}

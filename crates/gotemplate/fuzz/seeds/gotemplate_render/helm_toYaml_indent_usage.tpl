@@ -1,0 +1,2 @@
+spec:
+  {{- toYaml .map | nindent 2 }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "s" "line1\nline2\n" "t" "a\nb" "u" "x\n\n" "v" "  indented\nok") }}

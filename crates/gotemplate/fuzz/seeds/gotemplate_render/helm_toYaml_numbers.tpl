@@ -1,0 +1,1 @@
+{{ toYaml (dict "i" 1 "f" 1.5 "big" 1e21 "whole" 3.0 "m" 1000000.0 "small" 0.000001 "neg" -2.5 "v" .num "vf" .float "vb" .big "vl" .large) }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "u" "héllo" "tab" "a\tb") }}

@@ -1,0 +1,1 @@
+{{ define "d" }}D{{ end }}{{ tpl "{{ include \"d\" . }}" . }}

@@ -1,0 +1,1 @@
+{{ tpl (toYaml .cfg) . }}

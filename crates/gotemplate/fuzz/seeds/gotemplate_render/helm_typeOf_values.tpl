@@ -1,0 +1,1 @@
+{{ typeOf . }} {{ typeOf .map }} {{ kindOf . }}

@@ -1,0 +1,179 @@
+//! The parse tree. `Display` prints nodes the way Go's `Node.String()` does, which is the
+//! context shown in execution errors (`at <.Values.x>`).
+
+use std::fmt;
+use std::sync::Arc;
+
+pub type List = Vec<Node>;
+
+#[derive(Debug)]
+pub enum Node {
+    Text(Box<str>),
+    Action(Pipe),
+    If(Branch),
+    Range(Branch),
+    With(Branch),
+    Template(TemplateCall),
+    Break(usize),
+    Continue(usize),
+}
+
+#[derive(Debug)]
+pub struct Branch {
+    pub pos: usize,
+    pub pipe: Pipe,
+    pub list: List,
+    pub else_list: Option<List>,
+}
+
+#[derive(Debug)]
+pub struct TemplateCall {
+    pub pos: usize,
+    pub name: Arc<str>,
+    pub pipe: Option<Pipe>,
+}
+
+#[derive(Debug)]
+pub struct Pipe {
+    pub pos: usize,
+    pub is_assign: bool,
+    pub decl: Vec<(usize, String)>,
+    pub cmds: Vec<Cmd>,
+}
+
+#[derive(Debug)]
+pub struct Cmd {
+    pub pos: usize,
+    pub args: Vec<Arg>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Number {
+    pub text: String,
+    pub int: Option<i64>,
+    pub uint: bool,
+    pub float: Option<f64>,
+}
+
+#[derive(Debug)]
+pub enum Arg {
+    Field(usize, Vec<String>),
+    Variable(usize, String, Vec<String>),
+    Chain(usize, Box<Arg>, Vec<String>),
+    Ident(usize, String),
+    Dot(usize),
+    Nil(usize),
+    Bool(usize, bool),
+    Number(usize, Number),
+    Str(usize, String, Arc<str>),
+    Pipe(Box<Pipe>),
+}
+
+impl Arg {
+    pub fn pos(&self) -> usize {
+        match self {
+            Arg::Field(p, _)
+            | Arg::Variable(p, _, _)
+            | Arg::Chain(p, _, _)
+            | Arg::Ident(p, _)
+            | Arg::Dot(p)
+            | Arg::Nil(p)
+            | Arg::Bool(p, _)
+            | Arg::Number(p, _)
+            | Arg::Str(p, _, _) => *p,
+            Arg::Pipe(p) => p.pos,
+        }
+    }
+}
+
+impl fmt::Display for Arg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Arg::Field(_, names) => {
+                for n in names {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Variable(_, name, fields) => {
+                f.write_str(name)?;
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Chain(_, node, fields) => {
+                if let Arg::Pipe(p) = node.as_ref() {
+                    write!(f, "({p})")?;
+                } else {
+                    write!(f, "{node}")?;
+                }
+                for n in fields {
+                    write!(f, ".{n}")?;
+                }
+                Ok(())
+            }
+            Arg::Ident(_, n) => f.write_str(n),
+            Arg::Dot(_) => f.write_str("."),
+            Arg::Nil(_) => f.write_str("nil"),
+            Arg::Bool(_, b) => write!(f, "{b}"),
+            Arg::Number(_, n) => f.write_str(&n.text),
+            Arg::Str(_, q, _) => f.write_str(q),
+            Arg::Pipe(p) => write!(f, "({p})"),
+        }
+    }
+}
+
+impl fmt::Display for Cmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{a}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.decl.is_empty() {
+            for (i, (_, d)) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(d)?;
+            }
+            f.write_str(if self.is_assign { " = " } else { " := " })?;
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for TemplateCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pipe {
+            Some(p) => write!(
+                f,
+                "{{{{template {} {p}}}}}",
+                crate::fmt::go_quote(&self.name)
+            ),
+            None => write!(f, "{{{{template {}}}}}", crate::fmt::go_quote(&self.name)),
+        }
+    }
+}
+
+/// True when a list holds nothing but whitespace text (Go's `IsEmptyTree`).
+pub fn is_empty_list(list: &List) -> bool {
+    list.iter().all(|n| match n {
+        Node::Text(t) => t.trim().is_empty(),
+        _ => false,
+    })
+}

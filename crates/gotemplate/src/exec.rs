@@ -1,0 +1,1023 @@
+//! The tree-walking executor, mirroring Go's `text/template/exec.go` (value rules, variable
+//! scoping, missingkey modes, error wording and locations).
+
+use crate::Template;
+use crate::ast::*;
+use crate::error::{Error, ErrorKind};
+use crate::funcs::{Func, Ty};
+use crate::value::{Value, read};
+use std::sync::Arc;
+
+/// Go's `missingkey` option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default`/`invalid`: a missing key is "no value".
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the map's element type (nil for `interface{}`).
+    Zero,
+    /// `missingkey=error`: execution stops with an error.
+    Error,
+}
+
+/// A parsed template body and the source it came from.
+#[derive(Debug)]
+pub struct Tree {
+    /// The file name given to `parse` (Go's `ParseName`).
+    pub parse_name: Arc<str>,
+    pub source: Arc<str>,
+    pub list: List,
+}
+
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type R<T> = Result<T, Error>;
+
+/// The dot, with whether its static Go type is `interface {}` (element of a container).
+#[derive(Clone)]
+struct Dot {
+    v: Value,
+    iface: bool,
+}
+
+pub(crate) struct State<'a> {
+    pub(crate) set: &'a Template,
+    vars: Vec<(String, Value)>,
+    /// Index of the current template's `$` in `vars` (variables below it are not visible).
+    base: usize,
+    pub(crate) depth: usize,
+    out: String,
+    tree: Arc<Tree>,
+    name: Arc<str>,
+    /// Helm's include counters, per template name.
+    pub(crate) includes: Vec<(String, usize)>,
+    /// Remaining execution budget.
+    pub(crate) fuel: u64,
+}
+
+/// What a function sees of the running execution.
+pub struct Ctx<'s, 'a> {
+    pub(crate) st: &'s mut State<'a>,
+}
+
+impl Ctx<'_, '_> {
+    /// Executes a named template of the running set into a string (Helm's `include`).
+    pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
+        let st = &mut *self.st;
+        let Some(tree) = st.set.trees.get(name).cloned() else {
+            return Err(Error::new(
+                ErrorKind::NoTemplate,
+                format!(
+                    "template: no template {} associated with template {}",
+                    crate::fmt::go_quote(name),
+                    crate::fmt::go_quote(&st.set.name)
+                ),
+            ));
+        };
+        if st.depth >= st.set.opts.max_depth {
+            return Err(Error::new(
+                ErrorKind::Recursion,
+                format!(
+                    "template: {}: exceeded maximum template depth ({})",
+                    name, st.set.opts.max_depth
+                ),
+            ));
+        }
+        let saved_out = std::mem::take(&mut st.out);
+        let mark = st.vars.len();
+        let saved_base = std::mem::replace(&mut st.base, mark);
+        st.vars.push(("$".into(), data.clone()));
+        let saved_tree = std::mem::replace(&mut st.tree, tree.clone());
+        let saved_name = std::mem::replace(&mut st.name, Arc::from(name));
+        st.depth += 1;
+        let dot = Dot {
+            v: data.clone(),
+            iface: false,
+        };
+        let depth = st.depth;
+        let r = {
+            let st2 = &mut *st;
+            let list = &tree.list;
+            with_stack(depth, move || st2.walk_list(&dot, list)).and_then(|r| r)
+        };
+        st.depth -= 1;
+        st.name = saved_name;
+        st.tree = saved_tree;
+        st.vars.truncate(mark);
+        st.base = saved_base;
+        let out = std::mem::replace(&mut st.out, saved_out);
+        r.map(|_| out)
+    }
+
+    /// Parses `text` as a new template named `name` that sees every template of the running
+    /// set, and executes it with `data` (Helm's `tpl`).
+    pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
+        let mut set = self.st.set.clone();
+        set.parse(name, text)?;
+        let mut st = State::new(&set, name, data);
+        st.depth = self.st.depth + 1;
+        if st.depth >= set.opts.max_depth {
+            return Err(Error::new(
+                ErrorKind::Recursion,
+                format!(
+                    "template: {}: exceeded maximum template depth ({})",
+                    name, set.opts.max_depth
+                ),
+            ));
+        }
+        st.includes = std::mem::take(&mut self.st.includes);
+        st.fuel = self.st.fuel;
+        let depth = st.depth;
+        let r = {
+            let st2 = &mut st;
+            with_stack(depth, move || st2.run(name, data)).and_then(|r| r)
+        };
+        self.st.includes = std::mem::take(&mut st.includes);
+        self.st.fuel = st.fuel;
+        r
+    }
+
+    /// Name of the template being executed.
+    pub fn template_name(&self) -> &str {
+        &self.st.name
+    }
+
+    /// Parse name (file) of the template being executed.
+    pub fn file_name(&self) -> &str {
+        &self.st.tree.parse_name
+    }
+
+    /// The set's options.
+    pub fn options(&self) -> &crate::Options {
+        &self.st.set.opts
+    }
+
+    /// Helm's per-name include counter: increments and returns the new count.
+    pub fn enter_include(&mut self, name: &str) -> usize {
+        let inc = &mut self.st.includes;
+        match inc.iter_mut().find(|(n, _)| n == name) {
+            Some((_, c)) => {
+                *c += 1;
+                *c
+            }
+            None => {
+                inc.push((name.to_string(), 1));
+                1
+            }
+        }
+    }
+
+    /// Decrements Helm's include counter.
+    pub fn leave_include(&mut self, name: &str) {
+        if let Some((_, c)) = self.st.includes.iter_mut().find(|(n, _)| n == name) {
+            *c = c.saturating_sub(1);
+        }
+    }
+}
+
+/// Every this many nested template calls, execution continues on a fresh thread with its own
+/// stack, so deep (Go allows 100000) recursion cannot overflow the caller's stack.
+const STACK_HOP: usize = 48;
+const HOP_STACK_SIZE: usize = 32 << 20;
+
+/// Runs `f`, on a new scoped thread with a large stack when `depth` is at a hop boundary.
+fn with_stack<T: Send>(depth: usize, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    if depth == 0 || !depth.is_multiple_of(STACK_HOP) {
+        return Ok(f());
+    }
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .stack_size(HOP_STACK_SIZE)
+            .spawn_scoped(s, f)
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Recursion,
+                    format!("template: cannot nest deeper: {e}"),
+                )
+            })?;
+        h.join()
+            .map_err(|_| Error::new(ErrorKind::Exec, "template: execution panicked".into()))
+    })
+}
+
+fn type_for_msg(v: &Value, iface: bool) -> String {
+    if iface {
+        "interface {}".into()
+    } else {
+        v.type_name()
+    }
+}
+
+impl<'a> State<'a> {
+    pub(crate) fn new(set: &'a Template, name: &str, data: &Value) -> Self {
+        let tree = set.trees.get(name).cloned().unwrap_or_else(|| {
+            Arc::new(Tree {
+                parse_name: Arc::from(name),
+                source: Arc::from(""),
+                list: Vec::new(),
+            })
+        });
+        State {
+            set,
+            vars: vec![("$".into(), data.clone())],
+            base: 0,
+            depth: 0,
+            out: String::new(),
+            tree,
+            name: Arc::from(name),
+            includes: Vec::new(),
+            fuel: set.opts.fuel.unwrap_or(u64::MAX),
+        }
+    }
+
+    pub(crate) fn run(&mut self, name: &str, data: &Value) -> R<String> {
+        let Some(tree) = self.set.trees.get(name).cloned() else {
+            return Err(Error::new(
+                ErrorKind::NoTemplate,
+                format!(
+                    "template: no template {} associated with template {}",
+                    crate::fmt::go_quote(name),
+                    crate::fmt::go_quote(&self.set.name)
+                ),
+            ));
+        };
+        self.tree = tree.clone();
+        let dot = Dot {
+            v: data.clone(),
+            iface: false,
+        };
+        self.walk_list(&dot, &tree.list)?;
+        Ok(std::mem::take(&mut self.out))
+    }
+
+    fn location(&self, pos: usize) -> (usize, usize) {
+        let src = &self.tree.source;
+        let pos = pos.min(src.len());
+        let text = src.get(..pos).unwrap_or("");
+        let line = 1 + text.matches('\n').count();
+        let col = match text.rfind('\n') {
+            Some(i) => pos - (i + 1),
+            None => pos,
+        };
+        (line, col)
+    }
+
+    fn err(&self, pos: usize, context: &dyn std::fmt::Display, msg: String) -> Error {
+        let (line, col) = self.location(pos);
+        let ctx = context.to_string();
+        Error {
+            kind: ErrorKind::Exec,
+            message: format!(
+                "template: {}:{}:{}: executing {} at <{}>: {}",
+                self.tree.parse_name,
+                line,
+                col,
+                crate::fmt::go_quote(&self.name),
+                ctx,
+                msg
+            ),
+            name: Some(self.tree.parse_name.to_string()),
+            line: Some(line),
+            col: Some(col),
+        }
+    }
+
+    fn walk_list(&mut self, dot: &Dot, list: &List) -> R<Flow> {
+        for n in list {
+            match self.walk(dot, n)? {
+                Flow::Normal => {}
+                f => return Ok(f),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn burn(&mut self) -> R<()> {
+        if self.fuel == 0 {
+            return Err(Error::new(
+                ErrorKind::Fuel,
+                format!(
+                    "template: {}: execution budget of {} steps exhausted",
+                    self.name,
+                    self.set.opts.fuel.unwrap_or(0)
+                ),
+            ));
+        }
+        self.fuel -= 1;
+        Ok(())
+    }
+
+    fn walk(&mut self, dot: &Dot, node: &Node) -> R<Flow> {
+        self.burn()?;
+        match node {
+            Node::Text(t) => self.out.push_str(t),
+            Node::Action(pipe) => {
+                let v = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.print_value(&v);
+                }
+            }
+            Node::If(b) => return self.walk_if_with(dot, b, false),
+            Node::With(b) => return self.walk_if_with(dot, b, true),
+            Node::Range(b) => return self.walk_range(dot, b),
+            Node::Template(t) => self.walk_template(dot, t)?,
+            Node::Break(_) => return Ok(Flow::Break),
+            Node::Continue(_) => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn print_value(&mut self, v: &Value) {
+        match v {
+            Value::Missing | Value::Nil => self.out.push_str("<no value>"),
+            Value::String(s) => self.out.push_str(s),
+            v => self.out.push_str(&crate::fmt::sprint_value(v)),
+        }
+    }
+
+    fn walk_if_with(&mut self, dot: &Dot, b: &Branch, with: bool) -> R<Flow> {
+        let mark = self.vars.len();
+        let v = self.eval_pipeline(dot, &b.pipe)?;
+        let r = if v.is_true() {
+            if with {
+                let d = Dot { v, iface: false };
+                self.walk_list(&d, &b.list)
+            } else {
+                self.walk_list(dot, &b.list)
+            }
+        } else if let Some(e) = &b.else_list {
+            self.walk_list(dot, e)
+        } else {
+            Ok(Flow::Normal)
+        };
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn range_iter(&mut self, b: &Branch, key: Value, elem: Value) -> R<Flow> {
+        self.burn()?;
+        let n = b.pipe.decl.len();
+        if n > 0 {
+            let len = self.vars.len();
+            if b.pipe.is_assign {
+                let first = if n > 1 { key.clone() } else { elem.clone() };
+                self.set_var(b.pipe.decl[0].0, &b.pipe.decl[0].1, first)?;
+                if n > 1 {
+                    self.set_var(b.pipe.decl[1].0, &b.pipe.decl[1].1, elem.clone())?;
+                }
+            } else if n == 1 {
+                self.vars[len - 1].1 = elem.clone();
+            } else {
+                self.vars[len - 1].1 = elem.clone();
+                self.vars[len - 2].1 = key;
+            }
+        }
+        let mark = self.vars.len();
+        let d = Dot {
+            v: elem,
+            iface: true,
+        };
+        let r = self.walk_list(&d, &b.list);
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_range(&mut self, dot: &Dot, b: &Branch) -> R<Flow> {
+        let mark = self.vars.len();
+        let v = self.eval_pipeline(dot, &b.pipe)?;
+        let mut any = false;
+        let r = (|| -> R<()> {
+            match &v {
+                Value::List(l) => {
+                    for (i, e) in l.iter().enumerate() {
+                        any = true;
+                        match self.range_iter(b, Value::Int(i as i64), e.clone())? {
+                            Flow::Break => break,
+                            _ => continue,
+                        }
+                    }
+                }
+                Value::StrList(l) => {
+                    for (i, e) in l.iter().enumerate() {
+                        any = true;
+                        match self.range_iter(b, Value::Int(i as i64), Value::str(e.as_str()))? {
+                            Flow::Break => break,
+                            _ => continue,
+                        }
+                    }
+                }
+                Value::Map(m) => {
+                    let entries: Vec<(String, Value)> = read(m)
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
+                    for (k, e) in entries {
+                        any = true;
+                        match self.range_iter(b, Value::str(k), e)? {
+                            Flow::Break => break,
+                            _ => continue,
+                        }
+                    }
+                }
+                Value::Int(n) | Value::Int64(n) if self.set.opts.range_over_int => {
+                    for i in 0..*n {
+                        any = true;
+                        let iv = if matches!(v, Value::Int(_)) {
+                            Value::Int(i)
+                        } else {
+                            Value::Int64(i)
+                        };
+                        match self.range_iter(b, iv.clone(), iv)? {
+                            Flow::Break => break,
+                            _ => continue,
+                        }
+                    }
+                }
+                Value::Missing | Value::Nil => {}
+                other => {
+                    let (pos, ctx) = last_visited(&b.pipe);
+                    return Err(self.err(
+                        pos,
+                        &ctx,
+                        format!(
+                            "range can't iterate over {}",
+                            crate::fmt::sprint_value(other)
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = r {
+            self.vars.truncate(mark);
+            return Err(e);
+        }
+        let r = if !any && let Some(e) = &b.else_list {
+            self.walk_list(dot, e)
+        } else {
+            Ok(Flow::Normal)
+        };
+        self.vars.truncate(mark);
+        r.map(|_| Flow::Normal)
+    }
+
+    fn walk_template(&mut self, dot: &Dot, t: &TemplateCall) -> R<()> {
+        let Some(tree) = self.set.trees.get(t.name.as_ref()).cloned() else {
+            return Err(self.err(
+                t.pos,
+                t,
+                format!("template {} not defined", crate::fmt::go_quote(&t.name)),
+            ));
+        };
+        if self.depth >= self.set.opts.max_depth {
+            return Err(self.err(
+                t.pos,
+                t,
+                format!(
+                    "exceeded maximum template depth ({})",
+                    self.set.opts.max_depth
+                ),
+            ));
+        }
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Value::Missing,
+        };
+        let mark = self.vars.len();
+        let saved_base = std::mem::replace(&mut self.base, mark);
+        self.vars.push(("$".into(), new_dot.clone()));
+        let saved_tree = std::mem::replace(&mut self.tree, tree.clone());
+        let saved_name = std::mem::replace(&mut self.name, t.name.clone());
+        self.depth += 1;
+        let d = Dot {
+            v: new_dot,
+            iface: false,
+        };
+        let depth = self.depth;
+        let r = {
+            let st = &mut *self;
+            let list = &tree.list;
+            with_stack(depth, move || st.walk_list(&d, list)).and_then(|r| r)
+        };
+        self.depth -= 1;
+        self.name = saved_name;
+        self.tree = saved_tree;
+        self.vars.truncate(mark);
+        self.base = saved_base;
+        r.map(|_| ())
+    }
+
+    fn set_var(&mut self, pos: usize, name: &str, v: Value) -> R<()> {
+        let base = self.base;
+        for (n, val) in self.vars[base..].iter_mut().rev() {
+            if n == name {
+                *val = v;
+                return Ok(());
+            }
+        }
+        Err(self.err(pos, &name, format!("undefined variable: {name}")))
+    }
+
+    fn var_value(&self, pos: usize, name: &str) -> R<Value> {
+        for (n, val) in self.vars[self.base..].iter().rev() {
+            if n == name {
+                return Ok(val.clone());
+            }
+        }
+        Err(self.err(pos, &name, format!("undefined variable: {name}")))
+    }
+
+    fn eval_pipeline(&mut self, dot: &Dot, pipe: &Pipe) -> R<Value> {
+        let mut val: Option<Value> = None;
+        for cmd in &pipe.cmds {
+            let mut v = self.eval_command(dot, cmd, val.take())?;
+            if matches!(v, Value::Nil) {
+                v = Value::Missing;
+            }
+            val = Some(v);
+        }
+        let v = val.unwrap_or_default();
+        for (_, name) in &pipe.decl {
+            if pipe.is_assign {
+                let (pos, _) = last_visited(pipe);
+                self.set_var(pos, name, v.clone()).map_err(|_| {
+                    let (p, c) = last_visited(pipe);
+                    self.err(p, &c, format!("undefined variable: {name}"))
+                })?;
+            } else {
+                self.vars.push((name.clone(), v.clone()));
+            }
+        }
+        Ok(v)
+    }
+
+    fn not_a_function(&self, cmd: &Cmd, final_: &Option<Value>) -> R<()> {
+        if cmd.args.len() > 1 || final_.is_some() {
+            return Err(self.err(
+                cmd.args[0].pos(),
+                &cmd.args[0],
+                format!("can't give argument to non-function {}", cmd.args[0]),
+            ));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Dot, cmd: &Cmd, final_: Option<Value>) -> R<Value> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field(pos, names) => {
+                return self.eval_field_chain(
+                    dot,
+                    dot.v.clone(),
+                    dot.iface,
+                    *pos,
+                    first,
+                    names,
+                    Some(cmd),
+                    final_,
+                );
+            }
+            Arg::Chain(pos, node, fields) => {
+                if let Arg::Nil(_) = node.as_ref() {
+                    return Err(self.err(
+                        *pos,
+                        first,
+                        format!("indirection through explicit nil in {first}"),
+                    ));
+                }
+                let recv = self.eval_arg(dot, node)?;
+                // Go reports field errors at the node it visited last: inside a
+                // parenthesised receiver, that is the receiver's last argument.
+                if let Arg::Pipe(p) = node.as_ref() {
+                    let (lp, lc) = last_visited(p);
+                    return self.eval_field_chain(
+                        dot,
+                        recv,
+                        false,
+                        lp,
+                        &lc,
+                        fields,
+                        Some(cmd),
+                        final_,
+                    );
+                }
+                return self.eval_field_chain(
+                    dot,
+                    recv,
+                    false,
+                    *pos,
+                    first,
+                    fields,
+                    Some(cmd),
+                    final_,
+                );
+            }
+            Arg::Ident(pos, name) => return self.eval_function(dot, *pos, name, cmd, final_),
+            Arg::Pipe(p) => {
+                self.not_a_function(cmd, &final_)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable(pos, name, fields) => {
+                let v = self.var_value(*pos, name)?;
+                if fields.is_empty() {
+                    self.not_a_function(cmd, &final_)?;
+                    return Ok(v);
+                }
+                return self.eval_field_chain(
+                    dot,
+                    v,
+                    false,
+                    *pos,
+                    first,
+                    fields,
+                    Some(cmd),
+                    final_,
+                );
+            }
+            _ => {}
+        }
+        self.not_a_function(cmd, &final_)?;
+        match first {
+            Arg::Bool(_, b) => Ok(Value::Bool(*b)),
+            Arg::Dot(_) => Ok(dot.v.clone()),
+            Arg::Nil(p) => Err(self.err(*p, first, "nil is not a command".into())),
+            Arg::Number(p, n) => self.ideal_constant(*p, first, n),
+            Arg::Str(_, _, s) => Ok(Value::String(s.clone())),
+            _ => Err(self.err(
+                first.pos(),
+                first,
+                format!("can't evaluate command {first}"),
+            )),
+        }
+    }
+
+    fn ideal_constant(&self, pos: usize, node: &Arg, n: &Number) -> R<Value> {
+        let t = &n.text;
+        let is_hex_int = {
+            let l = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
+            l.starts_with("0x") && !l.contains('p')
+        };
+        let is_rune = t.starts_with('\'');
+        if n.float.is_some() && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Value::Float(n.float.unwrap_or(0.0)));
+        }
+        if let Some(i) = n.int {
+            return Ok(Value::Int(i));
+        }
+        Err(self.err(pos, node, format!("{t} overflows int")))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field_chain(
+        &mut self,
+        dot: &Dot,
+        mut recv: Value,
+        mut iface: bool,
+        pos: usize,
+        node: &dyn std::fmt::Display,
+        names: &[String],
+        cmd: Option<&Cmd>,
+        final_: Option<Value>,
+    ) -> R<Value> {
+        let n = names.len();
+        for name in &names[..n - 1] {
+            recv = self.eval_field(dot, pos, node, name, None, None, recv, iface)?;
+            iface = true;
+        }
+        self.eval_field(dot, pos, node, &names[n - 1], cmd, final_, recv, iface)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn eval_field(
+        &mut self,
+        dot: &Dot,
+        pos: usize,
+        node: &dyn std::fmt::Display,
+        name: &str,
+        cmd: Option<&Cmd>,
+        final_: Option<Value>,
+        recv: Value,
+        iface: bool,
+    ) -> R<Value> {
+        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || final_.is_some();
+        match &recv {
+            Value::Missing => {
+                if self.set.opts.missing_key == MissingKey::Error {
+                    return Err(self.err(
+                        pos,
+                        node,
+                        format!("nil data; no entry for key {}", crate::fmt::go_quote(name)),
+                    ));
+                }
+                Ok(Value::Missing)
+            }
+            Value::Nil => Err(self.err(
+                pos,
+                node,
+                format!("nil pointer evaluating interface {{}}.{name}"),
+            )),
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.err(
+                        pos,
+                        node,
+                        format!("{name} is not a method but has arguments"),
+                    ));
+                }
+                let got = read(m).get(name).cloned();
+                match got {
+                    Some(v) => Ok(v),
+                    None => match self.set.opts.missing_key {
+                        MissingKey::Default => Ok(Value::Missing),
+                        MissingKey::Zero => Ok(Value::Nil),
+                        MissingKey::Error => Err(self.err(
+                            pos,
+                            node,
+                            format!("map has no entry for key {}", crate::fmt::go_quote(name)),
+                        )),
+                    },
+                }
+            }
+            Value::Object(o) => {
+                let o = o.clone();
+                let mut args = Vec::new();
+                if let Some(c) = cmd {
+                    for a in &c.args[1..] {
+                        args.push(self.eval_arg(dot, a)?.to_arg());
+                    }
+                }
+                if let Some(f) = final_ {
+                    args.push(f.to_arg());
+                }
+                if args.is_empty()
+                    && let Some(v) = o.field(name)
+                {
+                    return Ok(v);
+                }
+                match o.call_method(name, &args) {
+                    Some(Ok(v)) => Ok(v),
+                    Some(Err(e)) => {
+                        let ctx: &dyn std::fmt::Display = match cmd {
+                            Some(c) => c,
+                            None => node,
+                        };
+                        Err(self.err(pos, ctx, format!("error calling {name}: {e}")))
+                    }
+                    None => Err(self.err(
+                        pos,
+                        node,
+                        format!("can't evaluate field {name} in type {}", o.type_name()),
+                    )),
+                }
+            }
+            other => Err(self.err(
+                pos,
+                node,
+                format!(
+                    "can't evaluate field {name} in type {}",
+                    type_for_msg(other, iface)
+                ),
+            )),
+        }
+    }
+
+    fn eval_arg(&mut self, dot: &Dot, arg: &Arg) -> R<Value> {
+        match arg {
+            Arg::Dot(_) => Ok(dot.v.clone()),
+            Arg::Nil(_) => Ok(Value::Nil),
+            Arg::Field(pos, names) => {
+                self.eval_field_chain(dot, dot.v.clone(), dot.iface, *pos, arg, names, None, None)
+            }
+            Arg::Variable(pos, name, fields) => {
+                let v = self.var_value(*pos, name)?;
+                if fields.is_empty() {
+                    return Ok(v);
+                }
+                self.eval_field_chain(dot, v, false, *pos, arg, fields, None, None)
+            }
+            Arg::Pipe(p) => self.eval_pipeline(dot, p),
+            Arg::Ident(pos, name) => {
+                let cmd = Cmd {
+                    pos: *pos,
+                    args: Vec::new(),
+                };
+                self.call_named(dot, *pos, name, &cmd, &[], None, arg)
+            }
+            Arg::Chain(pos, node, fields) => {
+                if let Arg::Nil(_) = node.as_ref() {
+                    return Err(self.err(
+                        *pos,
+                        arg,
+                        format!("indirection through explicit nil in {arg}"),
+                    ));
+                }
+                let recv = self.eval_arg(dot, node)?;
+                if let Arg::Pipe(p) = node.as_ref() {
+                    let (lp, lc) = last_visited(p);
+                    return self.eval_field_chain(dot, recv, false, lp, &lc, fields, None, None);
+                }
+                self.eval_field_chain(dot, recv, false, *pos, arg, fields, None, None)
+            }
+            Arg::Bool(_, b) => Ok(Value::Bool(*b)),
+            Arg::Number(p, n) => self.ideal_constant(*p, arg, n),
+            Arg::Str(_, _, s) => Ok(Value::String(s.clone())),
+        }
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Dot,
+        pos: usize,
+        name: &str,
+        cmd: &Cmd,
+        final_: Option<Value>,
+    ) -> R<Value> {
+        self.call_named(dot, pos, name, cmd, &cmd.args[1..], final_, &cmd.args[0])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn call_named(
+        &mut self,
+        dot: &Dot,
+        pos: usize,
+        name: &str,
+        cmd: &Cmd,
+        args: &[Arg],
+        final_: Option<Value>,
+        ident: &Arg,
+    ) -> R<Value> {
+        let set: &'a Template = self.set;
+        let Some(func) = set.funcs.get(name) else {
+            return Err(self.err(pos, ident, format!("{name:?} is not a defined function")));
+        };
+        let nargs = args.len() + usize::from(final_.is_some());
+        // and/or evaluate lazily.
+        if name == "and" || name == "or" {
+            if nargs == 0 {
+                return Err(self.err(
+                    pos,
+                    ident,
+                    format!("wrong number of args for {name}: want at least 1 got 0"),
+                ));
+            }
+            let want = name == "or";
+            let mut v = Value::Missing;
+            for a in args {
+                v = self.eval_arg(dot, a)?;
+                if v.is_true() == want {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = final_ {
+                v = f;
+            }
+            return Ok(v);
+        }
+        let np = func.params.len();
+        match func.variadic {
+            Some(_) if nargs < np => {
+                return Err(self.err(
+                    pos,
+                    ident,
+                    format!("wrong number of args for {name}: want at least {np} got {nargs}"),
+                ));
+            }
+            None if nargs != np => {
+                return Err(self.err(
+                    pos,
+                    ident,
+                    format!("wrong number of args for {name}: want {np} got {nargs}"),
+                ));
+            }
+            _ => {}
+        }
+        let mut vals = Vec::with_capacity(nargs);
+        for (i, a) in args.iter().enumerate() {
+            let ty = func
+                .params
+                .get(i)
+                .copied()
+                .or(func.variadic)
+                .unwrap_or(Ty::Any);
+            let v = self.eval_typed_arg(dot, a, ty)?;
+            vals.push(v);
+        }
+        if let Some(f) = final_ {
+            let ty = if nargs <= np {
+                func.params.get(nargs - 1).copied().unwrap_or(Ty::Any)
+            } else {
+                func.variadic.unwrap_or(Ty::Any)
+            };
+            let v = self.check_type(cmd.pos, cmd, f, ty)?;
+            vals.push(v);
+        }
+        self.invoke(func, name, vals, cmd)
+    }
+
+    fn invoke(&mut self, func: &'a Func, name: &str, vals: Vec<Value>, cmd: &Cmd) -> R<Value> {
+        let r = {
+            let mut ctx = Ctx { st: self };
+            (func.f)(&mut ctx, vals)
+        };
+        r.map_err(|e| self.err(cmd.pos, cmd, format!("error calling {name}: {e}")))
+    }
+
+    fn eval_typed_arg(&mut self, dot: &Dot, a: &Arg, ty: Ty) -> R<Value> {
+        if ty != Ty::Any && ty != Ty::Reflect {
+            // Constants are converted the way Go's evalArg does for typed parameters.
+            match (a, ty) {
+                (Arg::Nil(p), Ty::Map | Ty::List) => {
+                    let _ = p;
+                    return Ok(Value::Nil);
+                }
+                (Arg::Nil(p), _) => {
+                    return Err(self.err(*p, a, format!("cannot assign nil to {}", ty.go_name())));
+                }
+                (Arg::Bool(_, b), Ty::Bool) => return Ok(Value::Bool(*b)),
+                (Arg::Str(_, _, s), Ty::Str) => return Ok(Value::String(s.clone())),
+                (Arg::Number(_, n), Ty::Int | Ty::Int64) if n.int.is_some() => {
+                    let i = n.int.unwrap_or(0);
+                    return Ok(if ty == Ty::Int {
+                        Value::Int(i)
+                    } else {
+                        Value::Int64(i)
+                    });
+                }
+                (Arg::Number(_, n), Ty::Float) if n.float.is_some() => {
+                    return Ok(Value::Float(n.float.unwrap_or(0.0)));
+                }
+                (Arg::Bool(p, _) | Arg::Str(p, _, _) | Arg::Number(p, _), _) => {
+                    let what = match ty {
+                        Ty::Str => "string",
+                        Ty::Int | Ty::Int64 => "integer",
+                        Ty::Float => "float",
+                        Ty::Bool => "bool",
+                        _ => {
+                            return Err(self.err(
+                                *p,
+                                a,
+                                format!("can't handle {a} for arg of type {}", ty.go_name()),
+                            ));
+                        }
+                    };
+                    return Err(self.err(*p, a, format!("expected {what}; found {a}")));
+                }
+                _ => {}
+            }
+        }
+        let v = match a {
+            Arg::Number(p, n) => self.ideal_constant(*p, a, n)?,
+            _ => self.eval_arg(dot, a)?,
+        };
+        self.check_type(a.pos(), a, v, ty)
+    }
+
+    fn check_type(&self, pos: usize, node: &dyn std::fmt::Display, v: Value, ty: Ty) -> R<Value> {
+        let ok = match (&v, ty) {
+            (_, Ty::Any) => true,
+            (_, Ty::Reflect) => return Ok(v),
+            (Value::String(_), Ty::Str) => true,
+            (Value::Int(_), Ty::Int) => true,
+            (Value::Int64(_), Ty::Int64) => true,
+            (Value::Float(_), Ty::Float) => true,
+            (Value::Bool(_), Ty::Bool) => true,
+            (Value::Map(_), Ty::Map) => true,
+            (Value::List(_), Ty::List) => true,
+            (Value::Missing, Ty::Map | Ty::List) => return Ok(Value::Nil),
+            _ => false,
+        };
+        if ok {
+            return Ok(v.to_arg());
+        }
+        let msg = match &v {
+            Value::Missing => format!("invalid value; expected {}", ty.go_name()),
+            Value::Nil => format!(
+                "wrong type for value; expected {}; got interface {{}}",
+                ty.go_name()
+            ),
+            v => format!(
+                "wrong type for value; expected {}; got {}",
+                ty.go_name(),
+                v.type_name()
+            ),
+        };
+        Err(self.err(pos, node, msg))
+    }
+}
+
+/// The node Go's executor visited last while evaluating a pipeline (where it reports errors
+/// that carry no node of their own): the last argument of the last command.
+fn last_visited(pipe: &Pipe) -> (usize, String) {
+    match pipe.cmds.last() {
+        Some(c) => match c.args.last() {
+            Some(Arg::Pipe(p)) => last_visited(p),
+            Some(a) if c.args.len() > 1 || !matches!(a, Arg::Ident(..)) => (a.pos(), a.to_string()),
+            _ => (c.pos, c.to_string()),
+        },
+        None => (pipe.pos, pipe.to_string()),
+    }
+}

@@ -1,0 +1,750 @@
+//! Go's `fmt` for template values: `%v` of every kind, `Sprint`/`Sprintln`, `Sprintf` with
+//! flags, width, precision and Go's error annotations (`%!d(float64=1)`, `%!d(MISSING)`, …),
+//! and `strconv.Quote`.
+
+use crate::value::{Value, read};
+
+/// `strconv.Quote`.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    quote_into(&mut out, s, '"', false);
+    out.push('"');
+    out
+}
+
+/// `strconv.QuoteToASCII`.
+pub fn go_quote_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    quote_into(&mut out, s, '"', true);
+    out.push('"');
+    out
+}
+
+fn is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    !(c.is_control()
+        || c.is_whitespace()
+        || ('\u{e000}'..='\u{f8ff}').contains(&c)
+        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'))
+}
+
+fn quote_into(out: &mut String, s: &str, q: char, ascii: bool) {
+    for c in s.chars() {
+        match c {
+            c if c == q || c == '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x80 && is_print(c) => out.push(c),
+            c if !ascii && is_print(c) => out.push(c),
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+}
+
+/// Decimal digits and decimal-point position of `f` (|f|), shortest or with `prec` significant digits.
+fn digits(f: f64, prec: Option<usize>) -> (String, i32) {
+    let f = f.abs();
+    if f == 0.0 {
+        return (String::from("0"), 1);
+    }
+    let s = match prec {
+        None => format!("{f:e}"),
+        Some(p) => format!("{:.*e}", p.saturating_sub(1), f),
+    };
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = e.parse().unwrap_or(0);
+    let d: String = m.chars().filter(|c| *c != '.').collect();
+    (d, e + 1)
+}
+
+fn fmt_e(d: &str, dp: i32, prec: usize, upper: bool) -> String {
+    // d is already rounded to prec+1 digits (or shorter: pad with zeros).
+    let mut s = String::new();
+    let first = d.chars().next().unwrap_or('0');
+    s.push(first);
+    if prec > 0 {
+        s.push('.');
+        let rest: String = d.chars().skip(1).collect();
+        s.push_str(&rest);
+        for _ in rest.len()..prec {
+            s.push('0');
+        }
+    }
+    let exp = if d == "0" { 0 } else { dp - 1 };
+    s.push(if upper { 'E' } else { 'e' });
+    s.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        s.push('0');
+    }
+    s.push_str(&a.to_string());
+    s
+}
+
+fn fmt_f_digits(d: &str, dp: i32, frac: usize) -> String {
+    let mut s = String::new();
+    if dp <= 0 {
+        s.push('0');
+    } else {
+        for i in 0..dp as usize {
+            s.push(d.as_bytes().get(i).map_or('0', |b| *b as char));
+        }
+    }
+    if frac > 0 {
+        s.push('.');
+        for i in 0..frac as i32 {
+            let idx = dp + i;
+            let c = if idx < 0 {
+                '0'
+            } else {
+                d.as_bytes().get(idx as usize).map_or('0', |b| *b as char)
+            };
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// `strconv.FormatFloat(f, fmt, prec, 64)` for fmt in e, E, f, g, G (prec < 0 = shortest).
+pub fn format_float(f: f64, verb: char, prec: i32) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    let neg = f.is_sign_negative() && f != 0.0 || (f == 0.0 && f.is_sign_negative());
+    let body = match verb {
+        'e' | 'E' => {
+            let (d, dp) = if prec < 0 {
+                digits(f, None)
+            } else {
+                digits(f, Some(prec as usize + 1))
+            };
+            let p = if prec < 0 { d.len() - 1 } else { prec as usize };
+            fmt_e(&d, dp, p, verb == 'E')
+        }
+        'f' | 'F' => {
+            if prec < 0 {
+                let (d, dp) = digits(f, None);
+                fmt_f_digits(&d, dp, (d.len() as i32 - dp).max(0) as usize)
+            } else {
+                format!("{:.*}", prec as usize, f.abs())
+            }
+        }
+        _ => {
+            let shortest = prec < 0;
+            let (mut d, dp) = if shortest {
+                digits(f, None)
+            } else {
+                digits(f, Some(if prec == 0 { 1 } else { prec as usize }))
+            };
+            if !shortest {
+                while d.len() > 1 && d.ends_with('0') {
+                    d.pop();
+                }
+            }
+            let nd = d.len() as i32;
+            let mut eprec = if shortest {
+                nd
+            } else if prec == 0 {
+                1
+            } else {
+                prec
+            };
+            if eprec > nd && nd >= dp {
+                eprec = nd;
+            }
+            if shortest {
+                eprec = 6;
+            }
+            let exp = dp - 1;
+            if exp < -4 || exp >= eprec {
+                let p = (if shortest { nd } else { nd.min(eprec.max(1)) }) - 1;
+                fmt_e(&d, dp, p.max(0) as usize, verb == 'G')
+            } else {
+                fmt_f_digits(&d, dp, (nd - dp).max(0) as usize)
+            }
+        }
+    };
+    if neg { format!("-{body}") } else { body }
+}
+
+/// `strconv.FormatFloat(f, 'x', -1, 64)`.
+fn hex_float(f: f64, upper: bool) -> String {
+    if !f.is_finite() {
+        return format_float(f, 'g', -1);
+    }
+    let neg = f.is_sign_negative();
+    let a = f.abs();
+    let s = if a == 0.0 {
+        "0x0p+00".to_string()
+    } else {
+        let bits = a.to_bits();
+        let mut exp = ((bits >> 52) & 0x7ff) as i64;
+        let mut mant = bits & ((1u64 << 52) - 1);
+        if exp == 0 {
+            // Subnormal: normalise.
+            exp = -1022;
+            while mant & (1u64 << 52) == 0 {
+                mant <<= 1;
+                exp -= 1;
+            }
+            mant &= (1u64 << 52) - 1;
+        } else {
+            exp -= 1023;
+        }
+        let mut digits = format!("{mant:013x}");
+        while digits.ends_with('0') {
+            digits.pop();
+        }
+        let sign = if exp < 0 { '-' } else { '+' };
+        let e = exp.unsigned_abs();
+        if digits.is_empty() {
+            format!("0x1p{sign}{e:02}")
+        } else {
+            format!("0x1.{digits}p{sign}{e:02}")
+        }
+    };
+    let s = if neg { format!("-{s}") } else { s };
+    if upper { s.to_uppercase() } else { s }
+}
+
+/// `%v` of a value (Go's `fmt.Sprint` of one operand).
+pub fn sprint_value(v: &Value) -> String {
+    let mut s = String::new();
+    write_v(&mut s, v, 0);
+    s
+}
+
+fn write_v(out: &mut String, v: &Value, depth: usize) {
+    if depth > crate::value::MAX_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::Missing | Value::Nil => out.push_str("<nil>"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => out.push_str(&format_float(*f, 'g', -1)),
+        Value::String(s) => out.push_str(s),
+        Value::List(l) => {
+            out.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_v(out, x, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::StrList(l) => {
+            out.push('[');
+            out.push_str(&l.join(" "));
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push_str("map[");
+            for (i, (k, x)) in read(m).iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                write_v(out, x, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Object(o) => match o.field("String") {
+            // Go's fmt uses a Stringer's String method.
+            Some(Value::String(s)) => out.push_str(&s),
+            _ => out.push_str(&format!("{o:?}")),
+        },
+    }
+}
+
+fn is_string(v: &Value) -> bool {
+    matches!(v, Value::String(_))
+}
+
+/// `fmt.Sprint`.
+pub fn sprint(args: &[Value]) -> String {
+    let mut s = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 && !is_string(a) && !is_string(&args[i - 1]) {
+            s.push(' ');
+        }
+        write_v(&mut s, a, 0);
+    }
+    s
+}
+
+/// `fmt.Sprintln`.
+pub fn sprintln(args: &[Value]) -> String {
+    let mut s = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        write_v(&mut s, a, 0);
+    }
+    s.push('\n');
+    s
+}
+
+#[derive(Default, Clone, Copy)]
+struct Spec {
+    minus: bool,
+    plus: bool,
+    sharp: bool,
+    space: bool,
+    zero: bool,
+    width: Option<usize>,
+    prec: Option<usize>,
+}
+
+fn pad(out: &mut String, s: &str, sp: &Spec, numeric: bool) {
+    let w = sp.width.unwrap_or(0);
+    let n = s.chars().count();
+    if n >= w {
+        out.push_str(s);
+        return;
+    }
+    let fill = w - n;
+    if sp.minus {
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', fill));
+    } else if sp.zero && numeric {
+        let (sign, rest) = match s.chars().next() {
+            Some(c @ ('+' | '-' | ' ')) => (Some(c), &s[1..]),
+            _ => (None, s),
+        };
+        if let Some(c) = sign {
+            out.push(c);
+        }
+        out.extend(std::iter::repeat_n('0', fill));
+        out.push_str(rest);
+    } else if sp.zero {
+        out.extend(std::iter::repeat_n('0', fill));
+        out.push_str(s);
+    } else {
+        out.extend(std::iter::repeat_n(' ', fill));
+        out.push_str(s);
+    }
+}
+
+fn bad_verb(out: &mut String, verb: char, v: &Value) {
+    match v {
+        Value::Missing | Value::Nil => out.push_str(&format!("%!{verb}(<nil>)")),
+        _ => out.push_str(&format!("%!{verb}({}={})", v.type_name(), sprint_value(v))),
+    }
+}
+
+fn fmt_int(out: &mut String, i: i64, verb: char, sp: &Spec) {
+    let neg = i < 0;
+    let u = i.unsigned_abs();
+    let mut body = match verb {
+        'd' | 'v' => u.to_string(),
+        'b' => format!("{u:b}"),
+        'o' | 'O' => format!("{u:o}"),
+        'x' => format!("{u:x}"),
+        'X' => format!("{u:X}"),
+        'c' => {
+            let c = char::from_u32(i as u32).unwrap_or('\u{fffd}');
+            pad(out, &c.to_string(), sp, false);
+            return;
+        }
+        'q' => {
+            let c = char::from_u32(i as u32).unwrap_or('\u{fffd}');
+            let mut s = String::from("'");
+            quote_into(&mut s, &c.to_string(), '\'', false);
+            s.push('\'');
+            pad(out, &s, sp, false);
+            return;
+        }
+        'U' => {
+            let mut s = format!("U+{u:04X}");
+            if sp.sharp
+                && let Some(c) = char::from_u32(i as u32)
+            {
+                s.push_str(&format!(" '{c}'"));
+            }
+            pad(out, &s, sp, false);
+            return;
+        }
+        _ => unreachable_verb(),
+    };
+    if let Some(p) = sp.prec {
+        if p == 0 && u == 0 {
+            body.clear();
+        }
+        while body.len() < p {
+            body.insert(0, '0');
+        }
+    }
+    let prefix = match verb {
+        'b' if sp.sharp => "0b",
+        'o' if sp.sharp => "0",
+        'O' => "0o",
+        'x' if sp.sharp => "0x",
+        'X' if sp.sharp => "0X",
+        _ => "",
+    };
+    let sign = if neg {
+        "-"
+    } else if sp.plus {
+        "+"
+    } else if sp.space {
+        " "
+    } else {
+        ""
+    };
+    let s = format!("{sign}{prefix}{body}");
+    let sp2 = Spec {
+        zero: sp.zero && sp.prec.is_none(),
+        ..*sp
+    };
+    pad(out, &s, &sp2, true);
+}
+
+fn unreachable_verb() -> String {
+    String::new()
+}
+
+fn fmt_float(out: &mut String, f: f64, verb: char, sp: &Spec) {
+    let prec = sp.prec.map_or(-1, |p| p as i32);
+    let mut s = match verb {
+        'v' => format_float(f, 'g', prec),
+        'e' | 'E' => format_float(f, verb, if prec < 0 { 6 } else { prec }),
+        'f' | 'F' => format_float(f, 'f', if prec < 0 { 6 } else { prec }),
+        'g' | 'G' => format_float(f, verb, prec),
+        _ => String::new(),
+    };
+    if sp.plus && !s.starts_with('-') && !s.starts_with('+') {
+        s.insert(0, '+');
+    } else if sp.space && !s.starts_with('-') && !s.starts_with('+') {
+        s.insert(0, ' ');
+    } else if s.starts_with('+') && !sp.plus {
+        s.remove(0);
+    }
+    let numeric = f.is_finite();
+    pad(out, &s, sp, numeric);
+}
+
+fn fmt_str(out: &mut String, s: &str, verb: char, sp: &Spec) {
+    let s: String = match sp.prec {
+        Some(p) if verb != 'x' && verb != 'X' => s.chars().take(p).collect(),
+        _ => s.to_string(),
+    };
+    let r = match verb {
+        's' | 'v' => s,
+        'q' => {
+            if sp.sharp && !s.contains('`') {
+                format!("`{s}`")
+            } else if sp.plus {
+                go_quote_ascii(&s)
+            } else {
+                go_quote(&s)
+            }
+        }
+        'x' | 'X' => {
+            let bytes = s.as_bytes();
+            let bytes = match sp.prec {
+                Some(p) => &bytes[..p.min(bytes.len())],
+                None => bytes,
+            };
+            let mut r = String::new();
+            for (i, b) in bytes.iter().enumerate() {
+                if sp.space && i > 0 {
+                    r.push(' ');
+                }
+                if sp.sharp && (sp.space || i == 0) {
+                    r.push_str(if verb == 'x' { "0x" } else { "0X" });
+                }
+                if verb == 'x' {
+                    r.push_str(&format!("{b:02x}"));
+                } else {
+                    r.push_str(&format!("{b:02X}"));
+                }
+            }
+            r
+        }
+        _ => s,
+    };
+    pad(out, &r, sp, false);
+}
+
+fn fmt_elem(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
+    if v.is_nil() && verb != 'T' {
+        pad(out, "<nil>", sp, false);
+    } else {
+        fmt_value(out, v, verb, sp, depth);
+    }
+}
+
+/// `%#v`: Go syntax.
+fn go_syntax(out: &mut String, v: &Value, depth: usize) {
+    if depth > crate::value::MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::Missing | Value::Nil => out.push_str("<nil>"),
+        Value::String(s) => out.push_str(&go_quote(s)),
+        Value::Float(f) => out.push_str(&format_float(*f, 'g', -1)),
+        Value::List(l) => {
+            out.push_str("[]interface {}{");
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                go_syntax(out, x, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::StrList(l) => {
+            out.push_str("[]string{");
+            let q: Vec<String> = l.iter().map(|s| go_quote(s)).collect();
+            out.push_str(&q.join(", "));
+            out.push('}');
+        }
+        Value::Map(m) => {
+            out.push_str("map[string]interface {}{");
+            for (i, (k, x)) in read(m).iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&go_quote(k));
+                out.push(':');
+                go_syntax(out, x, depth + 1);
+            }
+            out.push('}');
+        }
+        v => write_v(out, v, depth),
+    }
+}
+
+fn fmt_value(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
+    if depth > crate::value::MAX_DEPTH {
+        return;
+    }
+    if verb == 'T' {
+        pad(out, &v.type_name(), sp, false);
+        return;
+    }
+    if verb == 'v' && sp.sharp {
+        let mut s = String::new();
+        go_syntax(&mut s, v, depth);
+        pad(out, &s, sp, false);
+        return;
+    }
+    match v {
+        Value::Missing | Value::Nil => {
+            if verb == 'v' {
+                pad(out, "<nil>", sp, false);
+            } else {
+                bad_verb(out, verb, v);
+            }
+        }
+        Value::Bool(b) => match verb {
+            't' | 'v' => pad(out, if *b { "true" } else { "false" }, sp, false),
+            _ => bad_verb(out, verb, v),
+        },
+        Value::Int(i) | Value::Int64(i) => match verb {
+            'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U' => fmt_int(out, *i, verb, sp),
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => bad_verb(out, verb, v),
+            _ => bad_verb(out, verb, v),
+        },
+        Value::Float(f) => match verb {
+            'v' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' => fmt_float(out, *f, verb, sp),
+            'x' | 'X' => pad(out, &hex_float(*f, verb == 'X'), sp, true),
+            _ => bad_verb(out, verb, v),
+        },
+        Value::String(s) => match verb {
+            'v' | 's' | 'q' | 'x' | 'X' => fmt_str(out, s, verb, sp),
+            _ => bad_verb(out, verb, v),
+        },
+        Value::List(_) | Value::StrList(_) => {
+            let items = v.list_items().unwrap_or_default();
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                fmt_elem(out, x, verb, sp, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Map(m) => {
+            out.push_str("map[");
+            for (i, (k, x)) in read(m).iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                fmt_value(out, &Value::str(k.as_str()), verb, sp, depth + 1);
+                out.push(':');
+                fmt_elem(out, x, verb, sp, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Object(_) => pad(out, &sprint_value(v), sp, false),
+    }
+}
+
+/// `fmt.Sprintf`.
+pub fn sprintf(format: &str, args: &[Value]) -> String {
+    let mut out = String::new();
+    let b = format.as_bytes();
+    let mut i = 0;
+    let mut argi = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i] != b'%' {
+            i += 1;
+        }
+        out.push_str(&format[start..i]);
+        if i >= b.len() {
+            break;
+        }
+        i += 1; // '%'
+        let mut sp = Spec::default();
+        while i < b.len() {
+            match b[i] {
+                b'-' => sp.minus = true,
+                b'+' => sp.plus = true,
+                b'#' => sp.sharp = true,
+                b' ' => sp.space = true,
+                b'0' => sp.zero = !sp.minus,
+                _ => break,
+            }
+            i += 1;
+        }
+        // width
+        if i < b.len() && b[i] == b'*' {
+            i += 1;
+            match args.get(argi) {
+                Some(Value::Int(w) | Value::Int64(w)) => {
+                    argi += 1;
+                    if *w < 0 {
+                        sp.minus = true;
+                        sp.zero = false;
+                    }
+                    sp.width = Some(w.unsigned_abs() as usize);
+                }
+                _ => {
+                    argi += 1;
+                    out.push_str("%!(BADWIDTH)");
+                }
+            }
+        } else {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i > s {
+                sp.width = format[s..i].parse().ok();
+            }
+        }
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            if i < b.len() && b[i] == b'*' {
+                i += 1;
+                match args.get(argi) {
+                    Some(Value::Int(p) | Value::Int64(p)) if *p >= 0 => {
+                        sp.prec = Some(*p as usize);
+                        argi += 1;
+                    }
+                    _ => {
+                        argi += 1;
+                        out.push_str("%!(BADPREC)");
+                    }
+                }
+            } else {
+                let s = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                sp.prec = Some(format[s..i].parse().unwrap_or(0));
+            }
+        }
+        let Some(verb) = format[i..].chars().next() else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        if verb == 'v' && sp.plus {
+            // %+v: Go's plusV flag (field names), not a sign.
+            sp.plus = false;
+        }
+        let Some(verb) = Some(verb) else {
+            out.push_str("%!(NOVERB)");
+            break;
+        };
+        i += verb.len_utf8();
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(arg) = args.get(argi) else {
+            out.push_str(&format!("%!{verb}(MISSING)"));
+            continue;
+        };
+        argi += 1;
+        if !matches!(
+            verb,
+            'v' | 'd'
+                | 'b'
+                | 'o'
+                | 'O'
+                | 'x'
+                | 'X'
+                | 'c'
+                | 'q'
+                | 'U'
+                | 'e'
+                | 'E'
+                | 'f'
+                | 'F'
+                | 'g'
+                | 'G'
+                | 's'
+                | 't'
+                | 'T'
+        ) {
+            bad_verb(&mut out, verb, arg);
+            continue;
+        }
+        fmt_value(&mut out, arg, verb, &sp, 0);
+    }
+    if argi < args.len() {
+        out.push_str("%!(EXTRA ");
+        for (k, a) in args[argi..].iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            if a.is_nil() {
+                out.push_str("<nil>");
+            } else {
+                out.push_str(&format!("{}={}", a.type_name(), sprint_value(a)));
+            }
+        }
+        out.push(')');
+    }
+    out
+}

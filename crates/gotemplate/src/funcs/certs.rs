@@ -1,0 +1,385 @@
+//! Sprig's key and certificate generators (`genPrivateKey`, `genCA`, `genSelfSignedCert`,
+//! `genSignedCert`, their `…WithKey` forms, `buildCustomCert`): RSA keys, X.509 v3 certificates
+//! written in DER by hand with the fields Sprig's template sets, signed with SHA-256/RSA.
+
+use super::{FuncMap, Ty, arg_int, arg_str, s};
+use crate::value::{Map, Value, read};
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+use rsa::{Pkcs1v15Sign, RsaPrivateKey};
+
+fn tlv(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = body.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else {
+        let bytes: Vec<u8> = n
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
+    tlv(0x30, &parts.concat())
+}
+
+fn int_bytes(b: &[u8]) -> Vec<u8> {
+    let mut v: Vec<u8> = b.iter().copied().skip_while(|x| *x == 0).collect();
+    if v.is_empty() || v[0] & 0x80 != 0 {
+        v.insert(0, 0);
+    }
+    tlv(0x02, &v)
+}
+
+fn oid(arcs: &[u64]) -> Vec<u8> {
+    let mut body = vec![(arcs[0] * 40 + arcs[1]) as u8];
+    for &a in &arcs[2..] {
+        let mut chunk = vec![(a & 0x7f) as u8];
+        let mut v = a >> 7;
+        while v > 0 {
+            chunk.insert(0, 0x80 | (v & 0x7f) as u8);
+            v >>= 7;
+        }
+        body.extend(chunk);
+    }
+    tlv(0x06, &body)
+}
+
+fn name(cn: &str) -> Vec<u8> {
+    if cn.is_empty() {
+        return seq(&[]);
+    }
+    let printable = cn
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " '()+,-./:=?".contains(c));
+    let value = tlv(if printable { 0x13 } else { 0x0c }, cn.as_bytes());
+    seq(&[tlv(0x31, &seq(&[oid(&[2, 5, 4, 3]), value]))])
+}
+
+fn time(secs: i64) -> Vec<u8> {
+    let t = super::date::GoTime::utc(secs, 0);
+    let year: i64 = t.format("2006").parse().unwrap_or(1970);
+    if (1950..2050).contains(&year) {
+        tlv(0x17, t.format("060102150405Z").as_bytes())
+    } else {
+        tlv(0x18, t.format("20060102150405Z").as_bytes())
+    }
+}
+
+fn extension(id: &[u64], critical: bool, value: Vec<u8>) -> Vec<u8> {
+    let mut parts = vec![oid(id)];
+    if critical {
+        parts.push(tlv(0x01, &[0xff]));
+    }
+    parts.push(tlv(0x04, &value));
+    seq(&parts)
+}
+
+fn sha256(b: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(b).to_vec()
+}
+
+fn sha1(b: &[u8]) -> Vec<u8> {
+    use sha1::Digest;
+    sha1::Sha1::digest(b).to_vec()
+}
+
+struct Subject {
+    cn: String,
+    ips: Vec<Vec<u8>>,
+    dns: Vec<String>,
+    days: i64,
+    is_ca: bool,
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let b = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+fn spki(key: &RsaPrivateKey) -> Result<Vec<u8>, String> {
+    key.to_public_key()
+        .to_public_key_der()
+        .map(|d| d.as_bytes().to_vec())
+        .map_err(|e| e.to_string())
+}
+
+/// The subject key identifier, as Go computes it: SHA-1 of the public key bits (PKCS#1).
+fn key_id(key: &RsaPrivateKey) -> Result<Vec<u8>, String> {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+    let der = key
+        .to_public_key()
+        .to_pkcs1_der()
+        .map_err(|e| e.to_string())?;
+    Ok(sha1(der.as_bytes()))
+}
+
+fn sign_cert(
+    subj: &Subject,
+    key: &RsaPrivateKey,
+    issuer_cn: &str,
+    issuer_key: &RsaPrivateKey,
+) -> Result<String, String> {
+    use rand_core::RngCore;
+    let mut serial = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut serial);
+    let now = super::date::GoTime::now().secs;
+    let alg = seq(&[oid(&[1, 2, 840, 113549, 1, 1, 11]), tlv(0x05, &[])]);
+    let pub_der = spki(key)?;
+    let key_usage = if subj.is_ca {
+        [0x02, 0xa4]
+    } else {
+        [0x05, 0xa0]
+    };
+    let mut exts = vec![
+        extension(&[2, 5, 29, 15], true, tlv(0x03, &key_usage)),
+        extension(
+            &[2, 5, 29, 37],
+            false,
+            seq(&[
+                oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]),
+                oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2]),
+            ]),
+        ),
+        extension(
+            &[2, 5, 29, 19],
+            true,
+            if subj.is_ca {
+                seq(&[tlv(0x01, &[0xff])])
+            } else {
+                seq(&[])
+            },
+        ),
+    ];
+    if subj.is_ca {
+        exts.push(extension(&[2, 5, 29, 14], false, tlv(0x04, &key_id(key)?)));
+    }
+    if !subj.ips.is_empty() || !subj.dns.is_empty() {
+        let mut names: Vec<Vec<u8>> = subj.dns.iter().map(|d| tlv(0x82, d.as_bytes())).collect();
+        names.extend(subj.ips.iter().map(|ip| tlv(0x87, ip)));
+        exts.push(extension(&[2, 5, 29, 17], false, seq(&names)));
+    }
+    let tbs = seq(&[
+        tlv(0xa0, &int_bytes(&[2])),
+        int_bytes(&serial),
+        alg.clone(),
+        name(issuer_cn),
+        seq(&[time(now), time(now + subj.days * 86400)]),
+        name(&subj.cn),
+        pub_der,
+        tlv(0xa3, &seq(&exts)),
+    ]);
+    let mut digest_info = vec![
+        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+        0x05, 0x00, 0x04, 0x20,
+    ];
+    digest_info.extend(sha256(&tbs));
+    let sig = issuer_key
+        .sign(Pkcs1v15Sign::new_unprefixed(), &digest_info)
+        .map_err(|e| e.to_string())?;
+    let mut bits = vec![0u8];
+    bits.extend(sig);
+    let cert = seq(&[tbs, alg, tlv(0x03, &bits)]);
+    Ok(pem("CERTIFICATE", &cert))
+}
+
+fn key_pem(key: &RsaPrivateKey) -> Result<String, String> {
+    key.to_pkcs1_der()
+        .map(|d| pem("RSA PRIVATE KEY", d.as_bytes()))
+        .map_err(|e| e.to_string())
+}
+
+fn new_key(bits: usize) -> Result<RsaPrivateKey, String> {
+    RsaPrivateKey::new(&mut rand_core::OsRng, bits)
+        .map_err(|e| format!("error generating RSA key: {e}"))
+}
+
+fn parse_key(pem_text: &str) -> Result<RsaPrivateKey, String> {
+    if !pem_text.contains("-----BEGIN ") {
+        return Err("parsing private key: no PEM data in input".into());
+    }
+    RsaPrivateKey::from_pkcs1_pem(pem_text)
+        .or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem_text))
+        .map_err(|_| "error decoding private key: only RSA keys are supported".to_string())
+}
+
+fn certificate(cert: String, key: String) -> Value {
+    let mut m = Map::new();
+    m.insert("Cert".into(), s(cert));
+    m.insert("Key".into(), s(key));
+    Value::map(m)
+}
+
+fn parse_ip(s: &str) -> Result<Vec<u8>, String> {
+    if let Ok(v4) = s.parse::<std::net::Ipv4Addr>() {
+        return Ok(v4.octets().to_vec());
+    }
+    if let Ok(v6) = s.parse::<std::net::Ipv6Addr>() {
+        return Ok(v6.octets().to_vec());
+    }
+    Err(format!("error parsing ip: {s}"))
+}
+
+fn subject(a: &[Value], is_ca: bool) -> Result<Subject, String> {
+    let list = |v: &Value| -> Vec<String> {
+        v.list_items()
+            .unwrap_or_default()
+            .iter()
+            .map(super::strval)
+            .collect()
+    };
+    let mut ips = Vec::new();
+    for ip in list(&a[1]) {
+        ips.push(parse_ip(&ip)?);
+    }
+    Ok(Subject {
+        cn: arg_str(&a[0]).to_string(),
+        ips,
+        dns: list(&a[2]),
+        days: arg_int(&a[3]),
+        is_ca,
+    })
+}
+
+fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey), String> {
+    let Value::Map(m) = v else {
+        return Err("the CA must be a certificate made by genCA".into());
+    };
+    let m = read(m);
+    let cert = m.get("Cert").map(super::strval).unwrap_or_default();
+    let key = m.get("Key").map(super::strval).unwrap_or_default();
+    // The issuer name is the CA's subject: read its CN back from our own encoding.
+    let cn = ca_common_name(&cert).unwrap_or_default();
+    Ok((cn, parse_key(&key)?))
+}
+
+fn ca_common_name(cert_pem: &str) -> Option<String> {
+    use base64::Engine;
+    let body: String = cert_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()?;
+    // Find the last commonName attribute (the subject comes after the issuer).
+    let pat = [0x06, 0x03, 0x55, 0x04, 0x03];
+    let pos = der.windows(5).rposition(|w| w == pat)? + 5;
+    let len = *der.get(pos + 1)? as usize;
+    der.get(pos + 2..pos + 2 + len)
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+pub fn register(m: &mut FuncMap) {
+    use Ty::*;
+    m.pure("genPrivateKey", &[Str], None, |a| match arg_str(&a[0]) {
+        "" | "rsa" => key_pem(&new_key(4096)?).map(s),
+        "ed25519" => {
+            // PKCS#8 with the 32-byte seed, as Go's MarshalPKCS8PrivateKey writes it.
+            use rand_core::RngCore;
+            let mut seed = [0u8; 32];
+            rand_core::OsRng.fill_bytes(&mut seed);
+            let der = seq(&[
+                int_bytes(&[0]),
+                seq(&[oid(&[1, 3, 101, 112])]),
+                tlv(0x04, &tlv(0x04, &seed)),
+            ]);
+            Ok(s(pem("PRIVATE KEY", &der)))
+        }
+        t @ ("dsa" | "ecdsa") => Err(format!("{t} keys are not supported by ferroflux yet")),
+        t => Ok(s(format!("Unknown type {t}"))),
+    });
+    m.pure("genCA", &[Str, Int], None, |a| {
+        let key = new_key(2048)?;
+        gen_ca(&a, key)
+    });
+    m.pure("genCAWithKey", &[Str, Int, Str], None, |a| {
+        let key = parse_key(arg_str(&a[2]))?;
+        gen_ca(&a, key)
+    });
+    m.pure("genSelfSignedCert", &[Str, Any, Any, Int], None, |a| {
+        let key = new_key(2048)?;
+        self_signed(&a, key)
+    });
+    m.pure(
+        "genSelfSignedCertWithKey",
+        &[Str, Any, Any, Int, Str],
+        None,
+        |a| {
+            let key = parse_key(arg_str(&a[4]))?;
+            self_signed(&a, key)
+        },
+    );
+    m.pure("genSignedCert", &[Str, Any, Any, Int, Any], None, |a| {
+        let key = new_key(2048)?;
+        signed(&a, key)
+    });
+    m.pure(
+        "genSignedCertWithKey",
+        &[Str, Any, Any, Int, Any, Str],
+        None,
+        |a| {
+            let key = parse_key(arg_str(&a[5]))?;
+            signed(&a, key)
+        },
+    );
+    m.pure("buildCustomCert", &[Str, Str], None, |a| {
+        use base64::Engine;
+        let dec = |v: &Value, what: &str| {
+            base64::engine::general_purpose::STANDARD
+                .decode(arg_str(v))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|_| format!("unable to decode base64 {what}"))
+        };
+        let cert = dec(&a[0], "certificate")?;
+        let key = dec(&a[1], "private key")?;
+        if !cert.contains("-----BEGIN ") {
+            return Err("unable to decode certificate".into());
+        }
+        if !key.contains("-----BEGIN ") {
+            return Err("error parsing private key: no PEM data in input".into());
+        }
+        Ok(certificate(cert, key))
+    });
+}
+
+fn gen_ca(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
+    let subj = Subject {
+        cn: arg_str(&a[0]).to_string(),
+        ips: Vec::new(),
+        dns: Vec::new(),
+        days: arg_int(&a[1]),
+        is_ca: true,
+    };
+    let cert = sign_cert(&subj, &key, &subj.cn, &key)?;
+    Ok(certificate(cert, key_pem(&key)?))
+}
+
+fn self_signed(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
+    let subj = subject(a, false)?;
+    let cert = sign_cert(&subj, &key, &subj.cn, &key)?;
+    Ok(certificate(cert, key_pem(&key)?))
+}
+
+fn signed(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
+    let subj = subject(a, false)?;
+    let (issuer_cn, ca_key) = ca_parts(&a[4])?;
+    let cert = sign_cert(&subj, &key, &issuer_cn, &ca_key)?;
+    Ok(certificate(cert, key_pem(&key)?))
+}

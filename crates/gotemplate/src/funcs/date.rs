@@ -1,0 +1,914 @@
+//! Sprig's date functions with Go's reference-time layouts. Go's `time.Local` is taken to be
+//! UTC; named zones other than UTC fall back to UTC (as Go does when a zone cannot be loaded).
+
+use super::{FuncMap, Ty, arg_str, s};
+use crate::value::{Object, Value};
+use chrono::{DateTime, Datelike, Timelike};
+use std::sync::Arc;
+
+/// A Go `time.Time` (instant plus a fixed zone).
+#[derive(Clone)]
+pub struct GoTime {
+    pub secs: i64,
+    pub nanos: u32,
+    /// Zone offset east of UTC, in seconds.
+    pub offset: i32,
+    pub zone: String,
+}
+
+impl GoTime {
+    pub fn utc(secs: i64, nanos: u32) -> Self {
+        GoTime {
+            secs,
+            nanos,
+            offset: 0,
+            zone: "UTC".into(),
+        }
+    }
+    pub fn now() -> Self {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        GoTime::utc(d.as_secs() as i64, d.subsec_nanos())
+    }
+    fn civil(&self) -> chrono::NaiveDateTime {
+        DateTime::from_timestamp(self.secs + i64::from(self.offset), self.nanos)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default()
+    }
+    /// `Time.Format(layout)`.
+    pub fn format(&self, layout: &str) -> String {
+        let c = self.civil();
+        let mut out = String::new();
+        let mut rest = layout;
+        while !rest.is_empty() {
+            let (tok, n) = next_token(rest);
+            let mon = c.month() as usize;
+            let hour12 = match c.hour() % 12 {
+                0 => 12,
+                h => h,
+            };
+            match tok {
+                Tok::Lit => {
+                    out.push_str(&rest[..n]);
+                }
+                Tok::LongMonth => out.push_str(MONTHS[mon - 1]),
+                Tok::Month => out.push_str(&MONTHS[mon - 1][..3]),
+                Tok::NumMonth => out.push_str(&mon.to_string()),
+                Tok::ZeroMonth => out.push_str(&format!("{mon:02}")),
+                Tok::LongWeekday => out.push_str(DAYS[c.weekday().num_days_from_sunday() as usize]),
+                Tok::Weekday => {
+                    out.push_str(&DAYS[c.weekday().num_days_from_sunday() as usize][..3])
+                }
+                Tok::Day => out.push_str(&c.day().to_string()),
+                Tok::UnderDay => out.push_str(&format!("{:>2}", c.day())),
+                Tok::ZeroDay => out.push_str(&format!("{:02}", c.day())),
+                Tok::ZeroYearDay => out.push_str(&format!("{:03}", c.ordinal())),
+                Tok::Hour => out.push_str(&format!("{:02}", c.hour())),
+                Tok::Hour12 => out.push_str(&hour12.to_string()),
+                Tok::ZeroHour12 => out.push_str(&format!("{hour12:02}")),
+                Tok::Minute => out.push_str(&c.minute().to_string()),
+                Tok::ZeroMinute => out.push_str(&format!("{:02}", c.minute())),
+                Tok::Second => out.push_str(&c.second().to_string()),
+                Tok::ZeroSecond => out.push_str(&format!("{:02}", c.second())),
+                Tok::LongYear => out.push_str(&format!("{:04}", c.year())),
+                Tok::Year => out.push_str(&format!("{:02}", c.year().rem_euclid(100))),
+                Tok::PM => out.push_str(if c.hour() >= 12 { "PM" } else { "AM" }),
+                Tok::Pm => out.push_str(if c.hour() >= 12 { "pm" } else { "am" }),
+                Tok::TZ => {
+                    if self.zone.is_empty() {
+                        out.push_str(&fmt_offset(self.offset, false, false, true));
+                    } else {
+                        out.push_str(&self.zone);
+                    }
+                }
+                Tok::Offset {
+                    z,
+                    colon,
+                    secs,
+                    short,
+                } => {
+                    if z && self.offset == 0 {
+                        out.push('Z');
+                    } else {
+                        let mut o = fmt_offset(self.offset, colon, secs, false);
+                        if short {
+                            o.truncate(3);
+                        }
+                        out.push_str(&o);
+                    }
+                }
+                Tok::Frac { digits, trim, sep } => {
+                    let f = format!("{:09}", self.nanos);
+                    let mut d = f[..digits].to_string();
+                    if trim {
+                        while d.ends_with('0') {
+                            d.pop();
+                        }
+                        if !d.is_empty() {
+                            out.push(sep);
+                            out.push_str(&d);
+                        }
+                    } else {
+                        out.push(sep);
+                        out.push_str(&d);
+                    }
+                }
+            }
+            rest = &rest[n..];
+        }
+        out
+    }
+}
+
+fn fmt_offset(off: i32, colon: bool, secs: bool, tz: bool) -> String {
+    let sign = if off < 0 { '-' } else { '+' };
+    let a = off.unsigned_abs();
+    let (h, m, sec) = (a / 3600, a / 60 % 60, a % 60);
+    if tz {
+        return if m == 0 {
+            format!("{sign}{h:02}")
+        } else {
+            format!("{sign}{h:02}{m:02}")
+        };
+    }
+    let sep = if colon { ":" } else { "" };
+    let mut s = format!("{sign}{h:02}{sep}{m:02}");
+    if secs {
+        s.push_str(&format!("{sep}{sec:02}"));
+    }
+    s
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tok {
+    Lit,
+    LongMonth,
+    Month,
+    NumMonth,
+    ZeroMonth,
+    LongWeekday,
+    Weekday,
+    Day,
+    UnderDay,
+    ZeroDay,
+    ZeroYearDay,
+    Hour,
+    Hour12,
+    ZeroHour12,
+    Minute,
+    ZeroMinute,
+    Second,
+    ZeroSecond,
+    LongYear,
+    Year,
+    PM,
+    Pm,
+    TZ,
+    Offset {
+        z: bool,
+        colon: bool,
+        secs: bool,
+        short: bool,
+    },
+    Frac {
+        digits: usize,
+        trim: bool,
+        sep: char,
+    },
+}
+
+/// Go's `nextStdChunk`: the token at the start of `s` and its length (Lit = 1 char).
+fn next_token(s: &str) -> (Tok, usize) {
+    const TABLE: &[(&str, Tok)] = &[
+        ("January", Tok::LongMonth),
+        ("Jan", Tok::Month),
+        ("Monday", Tok::LongWeekday),
+        ("Mon", Tok::Weekday),
+        ("MST", Tok::TZ),
+        ("2006", Tok::LongYear),
+        (
+            "-07:00:00",
+            Tok::Offset {
+                z: false,
+                colon: true,
+                secs: true,
+                short: false,
+            },
+        ),
+        (
+            "-070000",
+            Tok::Offset {
+                z: false,
+                colon: false,
+                secs: true,
+                short: false,
+            },
+        ),
+        (
+            "-07:00",
+            Tok::Offset {
+                z: false,
+                colon: true,
+                secs: false,
+                short: false,
+            },
+        ),
+        (
+            "-0700",
+            Tok::Offset {
+                z: false,
+                colon: false,
+                secs: false,
+                short: false,
+            },
+        ),
+        (
+            "-07",
+            Tok::Offset {
+                z: false,
+                colon: false,
+                secs: false,
+                short: true,
+            },
+        ),
+        (
+            "Z07:00:00",
+            Tok::Offset {
+                z: true,
+                colon: true,
+                secs: true,
+                short: false,
+            },
+        ),
+        (
+            "Z070000",
+            Tok::Offset {
+                z: true,
+                colon: false,
+                secs: true,
+                short: false,
+            },
+        ),
+        (
+            "Z07:00",
+            Tok::Offset {
+                z: true,
+                colon: true,
+                secs: false,
+                short: false,
+            },
+        ),
+        (
+            "Z0700",
+            Tok::Offset {
+                z: true,
+                colon: false,
+                secs: false,
+                short: false,
+            },
+        ),
+        (
+            "Z07",
+            Tok::Offset {
+                z: true,
+                colon: false,
+                secs: false,
+                short: true,
+            },
+        ),
+        ("002", Tok::ZeroYearDay),
+        ("01", Tok::ZeroMonth),
+        ("02", Tok::ZeroDay),
+        ("03", Tok::ZeroHour12),
+        ("04", Tok::ZeroMinute),
+        ("05", Tok::ZeroSecond),
+        ("06", Tok::Year),
+        ("15", Tok::Hour),
+        ("_2", Tok::UnderDay),
+        ("PM", Tok::PM),
+        ("pm", Tok::Pm),
+        ("1", Tok::NumMonth),
+        ("2", Tok::Day),
+        ("3", Tok::Hour12),
+        ("4", Tok::Minute),
+        ("5", Tok::Second),
+    ];
+    let b = s.as_bytes();
+    if (b[0] == b'.' || b[0] == b',') && b.len() > 1 && (b[1] == b'0' || b[1] == b'9') {
+        let d = b[1];
+        let n = b[1..].iter().take_while(|c| **c == d).count();
+        let next_digit = b.get(1 + n).is_some_and(u8::is_ascii_digit);
+        if !next_digit {
+            return (
+                Tok::Frac {
+                    digits: n.min(9),
+                    trim: d == b'9',
+                    sep: b[0] as char,
+                },
+                1 + n,
+            );
+        }
+    }
+    for (pat, tok) in TABLE {
+        if s.starts_with(pat) {
+            // "Jan"/"Mon" must not be followed by a lowercase letter (Go's startsWithLowerCase).
+            if matches!(
+                tok,
+                Tok::Month | Tok::Weekday | Tok::LongMonth | Tok::LongWeekday
+            ) && s
+                .strip_prefix(pat)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
+            {
+                continue;
+            }
+            return (*tok, pat.len());
+        }
+    }
+    (Tok::Lit, s.chars().next().map_or(1, char::len_utf8))
+}
+
+/// `time.Parse(layout, value)` in UTC.
+pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
+    let err = |elem: &str, v: &str| {
+        format!(
+            "parsing time {} as {}: cannot parse {} as {}",
+            crate::fmt::go_quote(value),
+            crate::fmt::go_quote(layout),
+            crate::fmt::go_quote(v),
+            crate::fmt::go_quote(elem)
+        )
+    };
+    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nanos) =
+        (1i32, 1u32, 1u32, 0u32, 0u32, 0u32, 0u32);
+    let mut yday: Option<u32> = None;
+    let mut pm: Option<bool> = None;
+    let mut offset: Option<i32> = None;
+    let mut l = layout;
+    let mut v = value;
+    let num = |v: &str, max: usize, fixed: bool| -> Option<(u32, usize)> {
+        let n = v.bytes().take(max).take_while(u8::is_ascii_digit).count();
+        if n == 0 || (fixed && n != max) {
+            return None;
+        }
+        Some((v[..n].parse().ok()?, n))
+    };
+    while !l.is_empty() {
+        let (tok, n) = next_token(l);
+        let elem = &l[..n];
+        if tok == Tok::Lit {
+            if !v.starts_with(elem) {
+                return Err(err(l, v));
+            }
+            v = &v[n..];
+            l = &l[n..];
+            continue;
+        }
+        let bad = || err(elem, v);
+        let used = match tok {
+            Tok::LongYear => {
+                let (y, k) = num(v, 4, true).ok_or_else(bad)?;
+                year = y as i32;
+                k
+            }
+            Tok::Year => {
+                let (y, k) = num(v, 2, true).ok_or_else(bad)?;
+                year = if y >= 69 {
+                    1900 + y as i32
+                } else {
+                    2000 + y as i32
+                };
+                k
+            }
+            Tok::LongMonth | Tok::Month => {
+                let idx = MONTHS
+                    .iter()
+                    .position(|m| {
+                        let m = if tok == Tok::Month { &m[..3] } else { m };
+                        v.get(..m.len()).is_some_and(|x| x.eq_ignore_ascii_case(m))
+                    })
+                    .ok_or_else(bad)?;
+                month = idx as u32 + 1;
+                if tok == Tok::Month {
+                    3
+                } else {
+                    MONTHS[idx].len()
+                }
+            }
+            Tok::LongWeekday | Tok::Weekday => {
+                let idx = DAYS
+                    .iter()
+                    .position(|d| {
+                        let d = if tok == Tok::Weekday { &d[..3] } else { d };
+                        v.get(..d.len()).is_some_and(|x| x.eq_ignore_ascii_case(d))
+                    })
+                    .ok_or_else(bad)?;
+                if tok == Tok::Weekday {
+                    3
+                } else {
+                    DAYS[idx].len()
+                }
+            }
+            Tok::NumMonth | Tok::ZeroMonth => {
+                let (m, k) = num(v, 2, tok == Tok::ZeroMonth).ok_or_else(bad)?;
+                if !(1..=12).contains(&m) {
+                    return Err(format!(
+                        "parsing time {}: month out of range",
+                        crate::fmt::go_quote(value)
+                    ));
+                }
+                month = m;
+                k
+            }
+            Tok::Day | Tok::ZeroDay | Tok::UnderDay => {
+                let vv = if tok == Tok::UnderDay {
+                    v.strip_prefix(' ').unwrap_or(v)
+                } else {
+                    v
+                };
+                let skip = v.len() - vv.len();
+                let (d, k) = num(vv, 2, tok == Tok::ZeroDay).ok_or_else(bad)?;
+                day = d;
+                k + skip
+            }
+            Tok::ZeroYearDay => {
+                let (d, k) = num(v, 3, true).ok_or_else(bad)?;
+                yday = Some(d);
+                k
+            }
+            Tok::Hour => {
+                let (h, k) = num(v, 2, false).ok_or_else(bad)?;
+                hour = h;
+                k
+            }
+            Tok::Hour12 | Tok::ZeroHour12 => {
+                let (h, k) = num(v, 2, tok == Tok::ZeroHour12).ok_or_else(bad)?;
+                hour = h;
+                k
+            }
+            Tok::Minute | Tok::ZeroMinute => {
+                let (m, k) = num(v, 2, tok == Tok::ZeroMinute).ok_or_else(bad)?;
+                min = m;
+                k
+            }
+            Tok::Second | Tok::ZeroSecond => {
+                let (s2, mut k) = num(v, 2, tok == Tok::ZeroSecond).ok_or_else(bad)?;
+                sec = s2;
+                // A fractional second may follow even if the layout has none.
+                let rest = &v[k..];
+                if rest.starts_with('.') && !l[n..].starts_with('.') {
+                    let d = rest[1..].bytes().take_while(u8::is_ascii_digit).count();
+                    if d > 0 {
+                        let frac = format!("{:0<9}", &rest[1..1 + d.min(9)]);
+                        nanos = frac.parse().unwrap_or(0);
+                        k += 1 + d;
+                    }
+                }
+                k
+            }
+            Tok::PM | Tok::Pm => {
+                let p = v.get(..2).ok_or_else(bad)?;
+                pm = Some(match p.to_ascii_uppercase().as_str() {
+                    "PM" => true,
+                    "AM" => false,
+                    _ => return Err(bad()),
+                });
+                2
+            }
+            Tok::TZ => {
+                let k = v.bytes().take_while(u8::is_ascii_uppercase).count();
+                if k < 3 {
+                    return Err(bad());
+                }
+                if &v[..k] == "UTC" || &v[..k] == "GMT" {
+                    offset = Some(0);
+                }
+                k
+            }
+            Tok::Offset {
+                z,
+                colon,
+                secs,
+                short,
+            } => {
+                if z && v.starts_with('Z') {
+                    offset = Some(0);
+                    1
+                } else {
+                    let sign = match v.as_bytes().first() {
+                        Some(b'+') => 1,
+                        Some(b'-') => -1,
+                        _ => return Err(bad()),
+                    };
+                    let b = &v[1..];
+                    let (h, m, s2, k) = if short {
+                        let (h, _) = num(b, 2, true).ok_or_else(bad)?;
+                        (h, 0, 0, 3)
+                    } else if colon {
+                        let (h, _) = num(b, 2, true).ok_or_else(bad)?;
+                        if b.as_bytes().get(2) != Some(&b':') {
+                            return Err(bad());
+                        }
+                        let (m, _) = num(&b[3..], 2, true).ok_or_else(bad)?;
+                        if secs {
+                            let (s2, _) = num(b.get(6..).unwrap_or(""), 2, true).ok_or_else(bad)?;
+                            (h, m, s2, 9)
+                        } else {
+                            (h, m, 0, 6)
+                        }
+                    } else {
+                        let (h, _) = num(b, 2, true).ok_or_else(bad)?;
+                        let (m, _) = num(b.get(2..).unwrap_or(""), 2, true).ok_or_else(bad)?;
+                        if secs {
+                            let (s2, _) = num(b.get(4..).unwrap_or(""), 2, true).ok_or_else(bad)?;
+                            (h, m, s2, 7)
+                        } else {
+                            (h, m, 0, 5)
+                        }
+                    };
+                    offset = Some(sign * (h as i32 * 3600 + m as i32 * 60 + s2 as i32));
+                    k
+                }
+            }
+            Tok::Frac { digits, trim, .. } => {
+                if !v.starts_with(['.', ',']) {
+                    if trim {
+                        0
+                    } else {
+                        return Err(bad());
+                    }
+                } else {
+                    let d = v[1..].bytes().take_while(u8::is_ascii_digit).count();
+                    if !trim && d != digits {
+                        return Err(bad());
+                    }
+                    let frac = format!("{:0<9}", &v[1..1 + d.min(9)]);
+                    nanos = frac.parse().unwrap_or(0);
+                    1 + d
+                }
+            }
+            Tok::Lit => 0,
+        };
+        v = &v[used..];
+        l = &l[n..];
+    }
+    if !v.is_empty() {
+        return Err(format!(
+            "parsing time {}: extra text: {}",
+            crate::fmt::go_quote(value),
+            crate::fmt::go_quote(v)
+        ));
+    }
+    if let Some(p) = pm {
+        if p && hour < 12 {
+            hour += 12;
+        } else if !p && hour == 12 {
+            hour = 0;
+        }
+    }
+    let date = match yday {
+        Some(d) => chrono::NaiveDate::from_yo_opt(year, d),
+        None => chrono::NaiveDate::from_ymd_opt(year, month, day),
+    }
+    .ok_or_else(|| {
+        format!(
+            "parsing time {}: day out of range",
+            crate::fmt::go_quote(value)
+        )
+    })?;
+    let t = date.and_hms_opt(hour, min, sec).ok_or_else(|| {
+        format!(
+            "parsing time {}: hour out of range",
+            crate::fmt::go_quote(value)
+        )
+    })?;
+    let off = offset.unwrap_or(0);
+    let secs = t.and_utc().timestamp() - i64::from(off);
+    Ok(GoTime {
+        secs,
+        nanos,
+        offset: off,
+        zone: if off == 0 {
+            "UTC".into()
+        } else {
+            String::new()
+        },
+    })
+}
+
+impl std::fmt::Debug for GoTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.format("2006-01-02 15:04:05.999999999 -0700 MST"))
+    }
+}
+
+impl Object for GoTime {
+    fn type_name(&self) -> &str {
+        "time.Time"
+    }
+    fn kind(&self) -> &str {
+        "struct"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        let c = self.civil();
+        Some(match name {
+            "Year" => Value::Int(i64::from(c.year())),
+            "Month" => Value::str(MONTHS[c.month0() as usize]),
+            "Day" => Value::Int(i64::from(c.day())),
+            "Hour" => Value::Int(i64::from(c.hour())),
+            "Minute" => Value::Int(i64::from(c.minute())),
+            "Second" => Value::Int(i64::from(c.second())),
+            "Nanosecond" => Value::Int(i64::from(self.nanos)),
+            "YearDay" => Value::Int(i64::from(c.ordinal())),
+            "Weekday" => Value::str(DAYS[c.weekday().num_days_from_sunday() as usize]),
+            "Unix" => Value::Int64(self.secs),
+            "UnixNano" => Value::Int64(
+                self.secs
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(i64::from(self.nanos)),
+            ),
+            "UTC" | "Local" => Value::Object(Arc::new(GoTime::utc(self.secs, self.nanos))),
+            "String" => Value::str(format!("{self:?}")),
+            "IsZero" => Value::Bool(self.secs == -62135596800 && self.nanos == 0),
+            _ => return None,
+        })
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        match (name, args) {
+            ("Format", [Value::String(l)]) => Some(Ok(Value::str(self.format(l)))),
+            _ => None,
+        }
+    }
+    fn marshal_json(&self) -> Option<String> {
+        Some(format!(
+            "\"{}\"",
+            self.format("2006-01-02T15:04:05.999999999Z07:00")
+        ))
+    }
+}
+
+fn as_time(v: &Value) -> Option<GoTime> {
+    match v {
+        Value::Object(o) if o.type_name() == "time.Time" => {
+            // Re-read through the Object interface.
+            let secs = match o.field("Unix")? {
+                Value::Int64(s) => s,
+                _ => return None,
+            };
+            let nanos = match o.field("Nanosecond")? {
+                Value::Int(n) => n as u32,
+                _ => 0,
+            };
+            let off = match o.call_method("Format", &[Value::str("-07:00:00")]) {
+                Some(Ok(Value::String(s))) => parse_offset(&s),
+                _ => 0,
+            };
+            let mut t = GoTime::utc(secs, nanos);
+            if off != 0 {
+                t.offset = off;
+                t.zone = String::new();
+            }
+            Some(t)
+        }
+        _ => None,
+    }
+}
+
+fn parse_offset(s: &str) -> i32 {
+    let sign = if s.starts_with('-') { -1 } else { 1 };
+    let p: Vec<i32> = s[1..].split(':').filter_map(|x| x.parse().ok()).collect();
+    sign * (p.first().copied().unwrap_or(0) * 3600
+        + p.get(1).copied().unwrap_or(0) * 60
+        + p.get(2).copied().unwrap_or(0))
+}
+
+fn to_time(v: &Value) -> GoTime {
+    match v {
+        Value::Int(i) | Value::Int64(i) => GoTime::utc(*i, 0),
+        v => as_time(v).unwrap_or_else(GoTime::now),
+    }
+}
+
+fn time_value(t: GoTime) -> Value {
+    Value::Object(Arc::new(t))
+}
+
+/// Go's `time.ParseDuration`, in nanoseconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let n = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .count();
+        if n == 0 {
+            return None;
+        }
+        let v: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .bytes()
+            .take_while(|c| !c.is_ascii_digit() && *c != b'.')
+            .count();
+        let unit = match &rest[..u] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += v * unit;
+    }
+    let t = total.round() as i64;
+    Some(if neg { -t } else { t })
+}
+
+/// Go's `Duration.String`.
+pub fn duration_string(d: i64) -> String {
+    if d == 0 {
+        return "0s".into();
+    }
+    let neg = d < 0;
+    let u = d.unsigned_abs();
+    let mut s = if u < 1_000_000_000 {
+        let (unit, div) = if u < 1_000 {
+            ("ns", 1)
+        } else if u < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        format!("{}{unit}", frac_str(u, div))
+    } else {
+        let h = u / 3_600_000_000_000;
+        let m = u / 60_000_000_000 % 60;
+        let secs = frac_str(u % 60_000_000_000, 1_000_000_000);
+        if h > 0 {
+            format!("{h}h{m}m{secs}s")
+        } else if m > 0 {
+            format!("{m}m{secs}s")
+        } else {
+            format!("{secs}s")
+        }
+    };
+    if neg {
+        s.insert(0, '-');
+    }
+    s
+}
+
+fn frac_str(v: u64, div: u64) -> String {
+    let whole = v / div;
+    let frac = v % div;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = div.to_string().len() - 1;
+    let f = format!("{frac:0width$}");
+    format!("{whole}.{}", f.trim_end_matches('0'))
+}
+
+fn zone_time(t: GoTime, _zone: &str) -> GoTime {
+    // Only UTC is known; Go falls back to UTC for zones it cannot load.
+    GoTime::utc(t.secs, t.nanos)
+}
+
+pub fn register(m: &mut FuncMap) {
+    use Ty::*;
+    m.pure("now", &[], None, |_| Ok(time_value(GoTime::now())));
+    m.pure("date", &[Str, Any], None, |a| {
+        Ok(s(zone_time(to_time(&a[1]), "Local").format(arg_str(&a[0]))))
+    });
+    for name in ["dateInZone", "date_in_zone"] {
+        m.pure(name, &[Str, Any, Str], None, |a| {
+            Ok(s(
+                zone_time(to_time(&a[1]), arg_str(&a[2])).format(arg_str(&a[0]))
+            ))
+        });
+    }
+    m.pure("htmlDate", &[Any], None, |a| {
+        Ok(s(zone_time(to_time(&a[0]), "Local").format("2006-01-02")))
+    });
+    m.pure("htmlDateInZone", &[Any, Str], None, |a| {
+        Ok(s(
+            zone_time(to_time(&a[0]), arg_str(&a[1])).format("2006-01-02")
+        ))
+    });
+    m.pure("toDate", &[Str, Str], None, |a| {
+        Ok(time_value(
+            parse(arg_str(&a[0]), arg_str(&a[1])).unwrap_or_else(|_| GoTime::utc(-62135596800, 0)),
+        ))
+    });
+    m.pure("mustToDate", &[Str, Str], None, |a| {
+        parse(arg_str(&a[0]), arg_str(&a[1])).map(time_value)
+    });
+    m.pure("unixEpoch", &[Any], None, |a| match as_time(&a[0]) {
+        Some(t) => Ok(s(t.secs.to_string())),
+        None => Err(format!(
+            "wrong type for value; expected time.Time; got {}",
+            a[0].type_name()
+        )),
+    });
+    for (name, must) in [
+        ("dateModify", false),
+        ("date_modify", false),
+        ("mustDateModify", true),
+        ("must_date_modify", true),
+    ] {
+        m.pure(name, &[Str, Any], None, move |a| {
+            let t = as_time(&a[1]).unwrap_or_else(|| GoTime::utc(-62135596800, 0));
+            match parse_duration(arg_str(&a[0])) {
+                Some(d) => {
+                    let total =
+                        i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos) + i128::from(d);
+                    let mut nt = t.clone();
+                    nt.secs = total.div_euclid(1_000_000_000) as i64;
+                    nt.nanos = total.rem_euclid(1_000_000_000) as u32;
+                    Ok(time_value(nt))
+                }
+                None if must => Err(format!(
+                    "time: invalid duration {}",
+                    crate::fmt::go_quote(arg_str(&a[0]))
+                )),
+                None => Ok(time_value(t)),
+            }
+        });
+    }
+    m.pure("duration", &[Any], None, |a| {
+        let n = match &a[0] {
+            Value::String(x) => x.parse::<i64>().unwrap_or(0),
+            Value::Int64(i) => *i,
+            _ => 0,
+        };
+        Ok(s(duration_string(n.saturating_mul(1_000_000_000))))
+    });
+    m.pure("durationRound", &[Any], None, |a| {
+        let d: i64 = match &a[0] {
+            Value::String(x) => parse_duration(x).unwrap_or(0),
+            Value::Int64(i) => *i,
+            v => match as_time(v) {
+                Some(t) => (GoTime::now().secs - t.secs).saturating_mul(1_000_000_000),
+                None => 0,
+            },
+        };
+        let u = d.unsigned_abs();
+        let hour = 3_600_000_000_000u64;
+        let units = [
+            (hour * 24 * 365, "y"),
+            (hour * 24 * 30, "mo"),
+            (hour * 24, "d"),
+            (hour, "h"),
+            (60_000_000_000, "m"),
+            (1_000_000_000, "s"),
+        ];
+        for (size, suffix) in units {
+            if u > size {
+                return Ok(s(format!("{}{suffix}", u / size)));
+            }
+        }
+        Ok(s("0s"))
+    });
+    m.pure("ago", &[Any], None, |a| {
+        let t = to_time(&a[0]);
+        let d = (GoTime::now().secs - t.secs).saturating_mul(1_000_000_000);
+        Ok(s(duration_string(d)))
+    });
+}

@@ -1,0 +1,568 @@
+//! Sprig's string functions.
+
+use super::{FuncMap, Ty, arg_int, arg_str, s, strval};
+use crate::value::{Map, Value};
+use std::sync::Arc;
+
+fn str_list(v: Vec<String>) -> Value {
+    Value::StrList(Arc::new(v))
+}
+
+pub fn register(m: &mut FuncMap) {
+    use Ty::*;
+    m.pure("abbrev", &[Int, Str], None, |a| {
+        let (w, st) = (arg_int(&a[0]), arg_str(&a[1]));
+        if w < 4 {
+            return Ok(s(st));
+        }
+        Ok(s(abbreviate_full(st, 0, w as usize)))
+    });
+    m.pure("abbrevboth", &[Int, Int, Str], None, |a| {
+        let (l, r, st) = (arg_int(&a[0]), arg_int(&a[1]), arg_str(&a[2]));
+        if r < 4 || l > 0 && r < 7 {
+            return Ok(s(st));
+        }
+        Ok(s(abbreviate_full(st, l.max(0) as usize, r as usize)))
+    });
+    m.pure("trunc", &[Int, Str], None, |a| {
+        let (c, st) = (arg_int(&a[0]), arg_str(&a[1]));
+        let n = st.len() as i64;
+        let r = if c < 0 && n + c > 0 {
+            byte_slice(st, (n + c) as usize, st.len())
+        } else if c >= 0 && n > c {
+            byte_slice(st, 0, c as usize)
+        } else {
+            st.to_string()
+        };
+        Ok(s(r))
+    });
+    m.pure("trim", &[Str], None, |a| Ok(s(arg_str(&a[0]).trim())));
+    m.pure("upper", &[Str], None, |a| {
+        Ok(s(arg_str(&a[0]).to_uppercase()))
+    });
+    m.pure("lower", &[Str], None, |a| {
+        Ok(s(arg_str(&a[0]).to_lowercase()))
+    });
+    m.pure("title", &[Str], None, |a| Ok(s(title(arg_str(&a[0])))));
+    m.pure("untitle", &[Str], None, |a| Ok(s(untitle(arg_str(&a[0])))));
+    m.pure("substr", &[Int, Int, Str], None, |a| {
+        let (start, end, st) = (arg_int(&a[0]), arg_int(&a[1]), arg_str(&a[2]));
+        let n = st.len() as i64;
+        let bad = |i: i64, j: i64| format!("runtime error: slice bounds out of range [{i}:{j}]");
+        if start < 0 {
+            if end < 0 || end > n {
+                return Err(format!(
+                    "runtime error: slice bounds out of range [:{end}] with length {n}"
+                ));
+            }
+            return Ok(s(byte_slice(st, 0, end as usize)));
+        }
+        if end < 0 || end > n {
+            if start > n {
+                return Err(format!(
+                    "runtime error: slice bounds out of range [{start}:{n}]"
+                ));
+            }
+            return Ok(s(byte_slice(st, start as usize, st.len())));
+        }
+        if start > end {
+            return Err(bad(start, end));
+        }
+        Ok(s(byte_slice(st, start as usize, end as usize)))
+    });
+    m.pure("repeat", &[Int, Str], None, |a| {
+        let c = arg_int(&a[0]);
+        if c < 0 {
+            return Err("strings: negative Repeat count".into());
+        }
+        let st = arg_str(&a[1]);
+        if (st.len() as u64).saturating_mul(c as u64) > 64 << 20 {
+            return Err("strings: Repeat output length overflow".into());
+        }
+        Ok(s(st.repeat(c as usize)))
+    });
+    for name in ["trimAll", "trimall"] {
+        m.pure(name, &[Str, Str], None, |a| {
+            let cut = arg_str(&a[0]);
+            Ok(s(arg_str(&a[1]).trim_matches(|c| cut.contains(c))))
+        });
+    }
+    m.pure("trimSuffix", &[Str, Str], None, |a| {
+        let st = arg_str(&a[1]);
+        Ok(s(st.strip_suffix(arg_str(&a[0])).unwrap_or(st)))
+    });
+    m.pure("trimPrefix", &[Str, Str], None, |a| {
+        let st = arg_str(&a[1]);
+        Ok(s(st.strip_prefix(arg_str(&a[0])).unwrap_or(st)))
+    });
+    m.pure("nospace", &[Str], None, |a| {
+        Ok(s(arg_str(&a[0])
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()))
+    });
+    m.pure("initials", &[Str], None, |a| {
+        Ok(s(arg_str(&a[0])
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .collect::<String>()))
+    });
+    m.pure("swapcase", &[Str], None, |a| {
+        Ok(s(arg_str(&a[0])
+            .chars()
+            .flat_map(|c| {
+                if c.is_uppercase() {
+                    c.to_lowercase().collect::<Vec<_>>()
+                } else if c.is_lowercase() {
+                    c.to_uppercase().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect::<String>()))
+    });
+    m.pure("shuffle", &[Str], None, |a| {
+        use rand::seq::SliceRandom;
+        let mut c: Vec<char> = arg_str(&a[0]).chars().collect();
+        c.shuffle(&mut rand::rng());
+        Ok(s(c.into_iter().collect::<String>()))
+    });
+    m.pure("snakecase", &[Str], None, |a| {
+        Ok(s(to_lower_words(arg_str(&a[0]), '_')))
+    });
+    m.pure("kebabcase", &[Str], None, |a| {
+        Ok(s(to_lower_words(arg_str(&a[0]), '-')))
+    });
+    m.pure("camelcase", &[Str], None, |a| Ok(s(camel(arg_str(&a[0])))));
+    m.pure("wrap", &[Int, Str], None, |a| {
+        Ok(s(wrap_custom(arg_str(&a[1]), arg_int(&a[0]), "\n", false)))
+    });
+    m.pure("wrapWith", &[Int, Str, Str], None, |a| {
+        Ok(s(wrap_custom(
+            arg_str(&a[2]),
+            arg_int(&a[0]),
+            arg_str(&a[1]),
+            true,
+        )))
+    });
+    m.pure("contains", &[Str, Str], None, |a| {
+        Ok(Value::Bool(arg_str(&a[1]).contains(arg_str(&a[0]))))
+    });
+    m.pure("hasPrefix", &[Str, Str], None, |a| {
+        Ok(Value::Bool(arg_str(&a[1]).starts_with(arg_str(&a[0]))))
+    });
+    m.pure("hasSuffix", &[Str, Str], None, |a| {
+        Ok(Value::Bool(arg_str(&a[1]).ends_with(arg_str(&a[0]))))
+    });
+    m.pure("quote", &[], Some(Any), |a| {
+        let v: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| crate::fmt::go_quote(&strval(v)))
+            .collect();
+        Ok(s(v.join(" ")))
+    });
+    m.pure("squote", &[], Some(Any), |a| {
+        let v: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| format!("'{}'", strval(v)))
+            .collect();
+        Ok(s(v.join(" ")))
+    });
+    m.pure("cat", &[], Some(Any), |a| {
+        let v: Vec<Value> = a.into_iter().filter(|v| !v.is_nil()).collect();
+        Ok(s(crate::fmt::sprintln(&v)
+            .trim_end_matches('\n')
+            .to_string()))
+    });
+    m.pure("indent", &[Int, Str], None, |a| {
+        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]))))
+    });
+    m.pure("nindent", &[Int, Str], None, |a| {
+        Ok(s(format!("\n{}", indent(arg_int(&a[0]), arg_str(&a[1])))))
+    });
+    m.pure("replace", &[Str, Str, Str], None, |a| {
+        let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
+        Ok(s(go_replace(src, old, new)))
+    });
+    m.pure("plural", &[Str, Str, Int], None, |a| {
+        Ok(if arg_int(&a[2]) == 1 {
+            a[0].clone()
+        } else {
+            a[1].clone()
+        })
+    });
+    m.pure("split", &[Str, Str], None, |a| {
+        let parts = go_split(arg_str(&a[1]), arg_str(&a[0]), -1);
+        Ok(parts_map(parts))
+    });
+    m.pure("splitn", &[Str, Int, Str], None, |a| {
+        let parts = go_split(arg_str(&a[2]), arg_str(&a[0]), arg_int(&a[1]));
+        Ok(parts_map(parts))
+    });
+    m.pure("splitList", &[Str, Str], None, |a| {
+        Ok(str_list(go_split(arg_str(&a[1]), arg_str(&a[0]), -1)))
+    });
+    m.pure("toStrings", &[Any], None, |a| Ok(str_list(strslice(&a[0]))));
+    m.pure("join", &[Str, Any], None, |a| {
+        Ok(s(strslice(&a[1]).join(arg_str(&a[0]))))
+    });
+    m.pure("sortAlpha", &[Any], None, |a| {
+        let mut v = match &a[0] {
+            Value::List(_) | Value::StrList(_) => strslice(&a[0]),
+            other => vec![strval(other)],
+        };
+        v.sort();
+        Ok(str_list(v))
+    });
+    m.pure("seq", &[], Some(Int), |a| {
+        let p: Vec<i64> = a.iter().map(arg_int).collect();
+        let v = match p.len() {
+            1 => {
+                let (start, end) = (1, p[0]);
+                let inc = if end < start { -1 } else { 1 };
+                until_step(start, end + inc, inc)
+            }
+            2 => {
+                let (start, end) = (p[0], p[1]);
+                let step = if end < start { -1 } else { 1 };
+                until_step(start, end + step, step)
+            }
+            3 => {
+                let (start, step, end) = (p[0], p[1], p[2]);
+                let mut inc = 1;
+                if end < start {
+                    inc = -1;
+                    if step > 0 {
+                        return Ok(s(""));
+                    }
+                }
+                until_step(start, end + inc, step)
+            }
+            _ => Vec::new(),
+        };
+        Ok(s(v
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")))
+    });
+    m.pure("until", &[Int], None, |a| {
+        let c = arg_int(&a[0]);
+        let step = if c < 0 { -1 } else { 1 };
+        Ok(Value::list(
+            until_step(0, c, step).into_iter().map(Value::Int).collect(),
+        ))
+    });
+    m.pure("untilStep", &[Int, Int, Int], None, |a| {
+        Ok(Value::list(
+            until_step(arg_int(&a[0]), arg_int(&a[1]), arg_int(&a[2]))
+                .into_iter()
+                .map(Value::Int)
+                .collect(),
+        ))
+    });
+    m.pure("randAlphaNum", &[Int], None, |a| {
+        rand_str(
+            &a[0],
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        )
+    });
+    m.pure("randAlpha", &[Int], None, |a| {
+        rand_str(
+            &a[0],
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+        )
+    });
+    m.pure("randNumeric", &[Int], None, |a| {
+        rand_str(&a[0], b"0123456789")
+    });
+    m.pure("randAscii", &[Int], None, |a| {
+        let chars: Vec<u8> = (32u8..127).collect();
+        rand_str(&a[0], &chars)
+    });
+}
+
+fn rand_str(n: &Value, set: &[u8]) -> Result<Value, String> {
+    use rand::RngExt;
+    let n = arg_int(n);
+    if n < 0 {
+        return Err("numeric count to be generated must be greater than zero".into());
+    }
+    let n = n.min(1 << 20) as usize;
+    let mut r = rand::rng();
+    Ok(s((0..n)
+        .map(|_| set[r.random_range(0..set.len())] as char)
+        .collect::<String>()))
+}
+
+pub(crate) fn until_step(start: i64, stop: i64, step: i64) -> Vec<i64> {
+    let mut v = Vec::new();
+    let limit = 10_000_000;
+    if stop < start {
+        if step >= 0 {
+            return v;
+        }
+        let mut i = start;
+        while i > stop && v.len() < limit {
+            v.push(i);
+            i += step;
+        }
+        return v;
+    }
+    if step <= 0 {
+        return v;
+    }
+    let mut i = start;
+    while i < stop && v.len() < limit {
+        v.push(i);
+        i += step;
+    }
+    v
+}
+
+/// Sprig's `strslice`: a list as strings (nil elements dropped), anything else as one string.
+pub(crate) fn strslice(v: &Value) -> Vec<String> {
+    match v {
+        Value::StrList(l) => l.as_ref().clone(),
+        Value::List(l) => l.iter().filter(|x| !x.is_nil()).map(strval).collect(),
+        Value::Missing | Value::Nil => Vec::new(),
+        other => vec![strval(other)],
+    }
+}
+
+fn parts_map(parts: Vec<String>) -> Value {
+    let mut m = Map::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        m.insert(format!("_{i}"), Value::str(p));
+    }
+    Value::map(m)
+}
+
+/// Go's `strings.SplitN` (n < 0: all).
+pub(crate) fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if sep.is_empty() {
+        let mut v: Vec<String> = s.chars().map(String::from).collect();
+        if n > 0 && v.len() > n as usize {
+            let rest: String = v[n as usize - 1..].concat();
+            v.truncate(n as usize - 1);
+            v.push(rest);
+        }
+        return v;
+    }
+    if n < 0 {
+        s.split(sep).map(String::from).collect()
+    } else {
+        s.splitn(n as usize, sep).map(String::from).collect()
+    }
+}
+
+/// Go's `strings.Replace(s, old, new, -1)` (an empty `old` inserts between runes).
+pub(crate) fn go_replace(s: &str, old: &str, new: &str) -> String {
+    if old.is_empty() {
+        let mut o = String::from(new);
+        for c in s.chars() {
+            o.push(c);
+            o.push_str(new);
+        }
+        return o;
+    }
+    s.replace(old, new)
+}
+
+fn byte_slice(s: &str, a: usize, b: usize) -> String {
+    match s.get(a..b) {
+        Some(x) => x.to_string(),
+        None => String::from_utf8_lossy(&s.as_bytes()[a.min(s.len())..b.min(s.len())]).into_owned(),
+    }
+}
+
+fn indent(n: i64, v: &str) -> String {
+    let pad = " ".repeat(n.clamp(0, 1 << 16) as usize);
+    format!("{pad}{}", v.replace('\n', &format!("\n{pad}")))
+}
+
+fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
+    if st.is_empty() {
+        return String::new();
+    }
+    let n = st.len();
+    if n <= max {
+        return st.to_string();
+    }
+    let mut offset = offset.min(n);
+    if n - offset < max - 3 {
+        offset = n - (max - 3);
+    }
+    if offset <= 4 {
+        return format!("{}...", byte_slice(st, 0, max - 3));
+    }
+    if offset + max - 3 < n {
+        let sub = byte_slice(st, offset, n);
+        let ab = if sub.len() <= max - 3 {
+            sub
+        } else {
+            format!("{}...", byte_slice(&sub, 0, max - 6))
+        };
+        return format!("...{ab}");
+    }
+    format!("...{}", byte_slice(st, n - (max - 3), n))
+}
+
+/// Go's deprecated `strings.Title`.
+fn title(st: &str) -> String {
+    let mut prev = ' ';
+    let mut o = String::with_capacity(st.len());
+    for c in st.chars() {
+        if is_separator(prev) {
+            o.extend(c.to_uppercase());
+        } else {
+            o.push(c);
+        }
+        prev = c;
+    }
+    o
+}
+
+fn untitle(st: &str) -> String {
+    let mut prev = ' ';
+    let mut o = String::with_capacity(st.len());
+    for c in st.chars() {
+        if prev.is_whitespace() || prev == ' ' {
+            o.extend(c.to_lowercase());
+        } else {
+            o.push(c);
+        }
+        prev = c;
+    }
+    o
+}
+
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !(c.is_ascii_alphanumeric() || c == '_');
+    }
+    if c.is_alphanumeric() {
+        return false;
+    }
+    c.is_whitespace()
+}
+
+fn is_connector(c: char) -> bool {
+    c == '-' || c == '_' || c.is_whitespace()
+}
+
+/// xstrings.ToCamelCase.
+fn camel(st: &str) -> String {
+    let mut out = String::new();
+    let mut chars = st.chars().peekable();
+    let mut r0 = '\0';
+    let mut got = false;
+    for c in chars.by_ref() {
+        if !is_connector(c) {
+            r0 = c.to_uppercase().next().unwrap_or(c);
+            got = true;
+            break;
+        }
+        out.push(c);
+    }
+    if !got {
+        return out;
+    }
+    for c in chars {
+        let r1 = r0;
+        r0 = c;
+        if is_connector(r0) && is_connector(r1) {
+            out.push(r1);
+            continue;
+        }
+        if is_connector(r1) {
+            r0 = r0.to_uppercase().next().unwrap_or(r0);
+        } else {
+            out.push(r1);
+        }
+    }
+    out.push(r0);
+    out
+}
+
+/// snake/kebab case: words split at case changes, digits stay with their word.
+fn to_lower_words(st: &str, conn: char) -> String {
+    let chars: Vec<char> = st.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if is_connector(c) {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower) {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words.join(&conn.to_string())
+}
+
+/// goutils.WrapCustom.
+fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
+    if st.is_empty() {
+        return String::new();
+    }
+    let nl = if nl.is_empty() { "\n" } else { nl };
+    let w = len.max(1) as usize;
+    let b = st.as_bytes();
+    let n = b.len();
+    let mut off = 0;
+    let mut out = String::new();
+    while n - off > w {
+        if b[off] == b' ' {
+            off += 1;
+            continue;
+        }
+        let end = (w + off + 1).min(n);
+        let space = byte_slice(st, off, end).rfind(' ').map(|i| i + off);
+        match space {
+            Some(sp) => {
+                out.push_str(&byte_slice(st, off, sp));
+                out.push_str(nl);
+                off = sp + 1;
+            }
+            None if long => {
+                out.push_str(&byte_slice(st, off, w + off));
+                out.push_str(nl);
+                off += w;
+            }
+            None => {
+                let end = w + off;
+                match byte_slice(st, end, n).find(' ') {
+                    None => {
+                        out.push_str(&byte_slice(st, off, n));
+                        off = n;
+                    }
+                    Some(i) => {
+                        let sp = i + end;
+                        out.push_str(&byte_slice(st, off, sp));
+                        out.push_str(nl);
+                        off = sp + 1;
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&byte_slice(st, off, n));
+    out
+}

@@ -1,0 +1,584 @@
+//! YAML as Helm writes and reads it: `toYaml` is sigs.k8s.io/yaml (JSON, then go-yaml v2's
+//! emitter: sorted keys, unindented sequences, quoting of strings that would read back as
+//! something else, literal blocks for multi-line strings); `fromYaml` decodes through JSON, so
+//! numbers come back as float64.
+
+use crate::value::{Value, read};
+
+/// go-yaml v2's key order (digit runs compare as numbers, non-letters before letters).
+fn key_less(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            i += 1;
+            continue;
+        }
+        let al = ar[i].is_alphabetic();
+        let bl = br[i].is_alphabetic();
+        if al && bl {
+            return ar[i].cmp(&br[i]);
+        }
+        if al || bl {
+            return if bl { Less } else { Greater };
+        }
+        let (mut an, mut bn) = (0i64, 0i64);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_ascii_digit() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bi += 1;
+        }
+        if an != bn {
+            return an.cmp(&bn);
+        }
+        if ai != bi {
+            return ai.cmp(&bi);
+        }
+        return ar[i].cmp(&br[i]);
+    }
+    ar.len().cmp(&br.len())
+}
+
+/// Would a plain scalar read back as something other than this string (YAML 1.1 rules)?
+fn resolves_non_string(s: &str) -> bool {
+    const SPECIAL: &[&str] = &[
+        "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF", "<<",
+    ];
+    if SPECIAL.contains(&s) {
+        return true;
+    }
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return false;
+    }
+    let plain = s.replace('_', "");
+    if super::conv::parse_int_base0(&plain).is_some() {
+        return true;
+    }
+    let body = plain.trim_start_matches(['+', '-']);
+    if plain.starts_with("0b") || plain.starts_with("-0b") || body.parse::<u64>().is_ok() {
+        return true;
+    }
+    if is_yaml_float(&plain) {
+        return true;
+    }
+    is_timestamp(s)
+}
+
+fn is_yaml_float(s: &str) -> bool {
+    // ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - s
+    };
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    } else {
+        if digits(&mut i) == 0 {
+            return false;
+        }
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            digits(&mut i);
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let d = |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    if b.len() < 8 || !d(0..4) || b[4] != b'-' {
+        return false;
+    }
+    let mut i = 5;
+    let n = (i..b.len().min(i + 2))
+        .take_while(|j| b[*j].is_ascii_digit())
+        .count();
+    if n == 0 || b.get(i + n) != Some(&b'-') {
+        return false;
+    }
+    i += n + 1;
+    let n = (i..b.len().min(i + 2))
+        .take_while(|j| b[*j].is_ascii_digit())
+        .count();
+    if n == 0 {
+        return false;
+    }
+    i += n;
+    i == b.len() || matches!(b[i], b'T' | b't' | b' ')
+}
+
+fn is_printable(c: char) -> bool {
+    c == '\n'
+        || c == '\u{85}'
+        || (' '..='~').contains(&c)
+        || ('\u{a0}'..='\u{d7ff}').contains(&c)
+        || ('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}'
+        || c >= '\u{10000}'
+}
+
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+fn choose_style(s: &str, want_double: bool) -> Style {
+    let chars: Vec<char> = s.chars().collect();
+    let mut flow_ind = false;
+    let mut block_ind = false;
+    let mut special = false;
+    let mut leading_space = false;
+    let mut trailing_space = false;
+    let mut space_break = false;
+    let mut break_space = false;
+    let mut line_break = false;
+    if s.starts_with("---") || s.starts_with("...") {
+        block_ind = true;
+    }
+    let blankz = |i: usize| i >= chars.len() || matches!(chars[i], ' ' | '\t' | '\n' | '\r');
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_ws = blankz(i + 1);
+        let preceded_ws = i == 0 || matches!(chars[i - 1], ' ' | '\t' | '\n' | '\r');
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                '?' | ':' => {
+                    flow_ind = true;
+                    if followed_ws {
+                        block_ind = true;
+                    }
+                }
+                '-' if followed_ws => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                _ => {}
+            }
+        } else {
+            match c {
+                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
+                ':' => {
+                    flow_ind = true;
+                    if followed_ws {
+                        block_ind = true;
+                    }
+                }
+                '#' if preceded_ws => {
+                    flow_ind = true;
+                    block_ind = true;
+                }
+                _ => {}
+            }
+        }
+        if !is_printable(c) {
+            special = true;
+        }
+        if c == '\n' || c == '\r' {
+            line_break = true;
+        }
+        if c == ' ' {
+            if i == 0 {
+                leading_space = true;
+            }
+            if i == chars.len() - 1 {
+                trailing_space = true;
+            }
+            if chars.get(i + 1).is_some_and(|n| *n == '\n') {
+                space_break = true;
+            }
+        }
+        if c == '\n' && chars.get(i + 1).is_some_and(|n| *n == ' ') {
+            break_space = true;
+        }
+    }
+    let _ = flow_ind;
+    let mut plain = !(leading_space || trailing_space || block_ind || line_break);
+    let mut single = true;
+    let mut block = true;
+    if trailing_space {
+        block = false;
+    }
+    if break_space {
+        plain = false;
+        single = false;
+    }
+    if space_break || special {
+        plain = false;
+        single = false;
+        block = false;
+    }
+    if line_break {
+        plain = false;
+        single = false;
+    }
+    if s.contains('\n') && block && !want_double {
+        return Style::Literal;
+    }
+    if want_double || s.contains('\n') {
+        return Style::Double;
+    }
+    if plain {
+        Style::Plain
+    } else if single {
+        Style::Single
+    } else {
+        Style::Double
+    }
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\0' => o.push_str("\\0"),
+            '\x07' => o.push_str("\\a"),
+            '\x08' => o.push_str("\\b"),
+            '\t' => o.push_str("\\t"),
+            '\n' => o.push_str("\\n"),
+            '\x0b' => o.push_str("\\v"),
+            '\x0c' => o.push_str("\\f"),
+            '\r' => o.push_str("\\r"),
+            '\x1b' => o.push_str("\\e"),
+            '\u{85}' => o.push_str("\\N"),
+            '\u{a0}' => o.push_str("\\_"),
+            '\u{2028}' => o.push_str("\\L"),
+            '\u{2029}' => o.push_str("\\P"),
+            c if !is_printable(c) || c == '\u{feff}' => {
+                let n = c as u32;
+                if n <= 0xff {
+                    o.push_str(&format!("\\x{n:02X}"));
+                } else if n <= 0xffff {
+                    o.push_str(&format!("\\u{n:04X}"));
+                } else {
+                    o.push_str(&format!("\\U{n:08X}"));
+                }
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// The emitter's preferred line width: plain and quoted scalars fold at spaces past it.
+const BEST_WIDTH: usize = 80;
+/// Column value meaning "never fold" (mapping keys are simple keys).
+const NO_BREAKS: usize = usize::MAX / 2;
+
+/// Writes `s` starting at column `col`, breaking at single spaces once past the best width
+/// (continuation lines start at `indent`); `quoted` applies libyaml's quoted-scalar rules.
+#[derive(PartialEq, Clone, Copy)]
+enum FoldMode {
+    Plain,
+    Single,
+    Double,
+}
+
+fn fold(
+    s: &str,
+    col: usize,
+    indent: usize,
+    mode: FoldMode,
+    escape: &dyn Fn(char, &mut String),
+) -> String {
+    let quoted = mode != FoldMode::Plain;
+    let breaks = col != NO_BREAKS;
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut column = col;
+    let mut spaces = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next_space = chars.get(i + 1) == Some(&' ');
+            let inner = !quoted || (i != 0 && i != chars.len() - 1);
+            if breaks
+                && !spaces
+                && column > BEST_WIDTH
+                && inner
+                && (mode == FoldMode::Double || !next_space)
+            {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', indent));
+                column = indent;
+                if mode == FoldMode::Double && next_space {
+                    out.push('\\');
+                    column += 1;
+                }
+                spaces = true;
+                continue;
+            }
+            out.push(' ');
+            column += 1;
+            spaces = true;
+            continue;
+        }
+        spaces = false;
+        let before = out.len();
+        escape(c, &mut out);
+        column += out[before..].chars().count();
+    }
+    out
+}
+
+/// A scalar as go-yaml v2 writes it, starting at column `col`; `indent` is where continuation
+/// lines (folds, literal block lines) start.
+fn scalar_string(s: &str, indent: usize, col: usize) -> String {
+    let want_double = resolves_non_string(s);
+    match choose_style(s, want_double) {
+        Style::Plain => fold(s, col, indent, FoldMode::Plain, &|c, o| o.push(c)),
+        Style::Single => {
+            let start = if col == NO_BREAKS { col } else { col + 1 };
+            let body = fold(s, start, indent, FoldMode::Single, &|c, o| {
+                if c == '\'' {
+                    o.push_str("''");
+                } else {
+                    o.push(c);
+                }
+            });
+            format!("'{body}'")
+        }
+        Style::Double => {
+            let quoted = double_quoted(s);
+            let inner = &quoted[1..quoted.len() - 1];
+            if col == NO_BREAKS || col + quoted.chars().count() <= BEST_WIDTH || !s.contains(' ') {
+                return quoted;
+            }
+            // Fold at spaces of the escaped text (escapes contain no spaces).
+            let body = fold(inner, col + 1, indent, FoldMode::Double, &|c, o| o.push(c));
+            format!("\"{body}\"")
+        }
+        Style::Literal => {
+            let chomp = if !s.ends_with('\n') {
+                "-"
+            } else if s.ends_with("\n\n") || s == "\n" {
+                "+"
+            } else {
+                ""
+            };
+            let ind = if s.starts_with(' ') || s.starts_with('\n') {
+                "2"
+            } else {
+                ""
+            };
+            let mut o = format!("|{ind}{chomp}");
+            let body = s.strip_suffix('\n').unwrap_or(s);
+            let pad = " ".repeat(indent);
+            for line in body.split('\n') {
+                o.push('\n');
+                if !line.is_empty() {
+                    o.push_str(&pad);
+                    o.push_str(line);
+                }
+            }
+            o
+        }
+    }
+}
+
+/// A number as it reads back after Go's JSON round trip (float64 3 is written `3`).
+fn number(f: f64) -> String {
+    let j = super::encoding::json_float(f);
+    if j.contains(['.', 'e', 'E']) {
+        // YAML float: FormatFloat 'g'.
+        crate::fmt::format_float(f, 'g', -1)
+    } else {
+        j
+    }
+}
+
+fn scalar(v: &Value, indent: usize, col: usize) -> Option<String> {
+    Some(match v {
+        Value::Missing | Value::Nil => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) | Value::Int64(i) => i.to_string(),
+        Value::Float(f) => {
+            if f.is_nan() {
+                ".nan".into()
+            } else if f.is_infinite() {
+                if *f > 0.0 {
+                    ".inf".into()
+                } else {
+                    "-.inf".into()
+                }
+            } else {
+                number(*f)
+            }
+        }
+        Value::String(s) => scalar_string(s, indent, col),
+        Value::Object(o) => scalar_string(&format!("{o:?}"), indent, col),
+        Value::List(l) if l.is_empty() => "[]".into(),
+        Value::StrList(l) if l.is_empty() => "[]".into(),
+        Value::Map(m) if read(m).is_empty() => "{}".into(),
+        _ => return None,
+    })
+}
+
+/// Marshals a value as YAML. `seq_indent` indents sequences under mappings (yaml.v3 style,
+/// Helm's `toYamlPretty`).
+pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
+    let mut out = String::new();
+    write_node(&mut out, v, 0, seq_indent, 0)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn write_node(
+    out: &mut String,
+    v: &Value,
+    indent: usize,
+    si: bool,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > crate::value::MAX_DEPTH {
+        return Err("json: unsupported value: encountered a cycle".into());
+    }
+    if let Value::Float(f) = v
+        && !f.is_finite()
+    {
+        return Err(format!(
+            "json: unsupported value: {}",
+            crate::fmt::format_float(*f, 'g', -1)
+        ));
+    }
+    if let Some(s) = scalar(v, indent + 2, indent) {
+        out.push_str(&s);
+        out.push('\n');
+        return Ok(());
+    }
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Map(m) => {
+            let mut entries: Vec<(String, Value)> = read(m)
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            entries.sort_by(|a, b| key_less(&a.0, &b.0));
+            for (k, x) in entries {
+                out.push_str(&pad);
+                let key = if k.chars().count() > 128 {
+                    // Not a simple key: libyaml writes `? KEY` (folded) and `: VALUE`.
+                    let folded = scalar_string(&k, indent + 2, indent + 2);
+                    format!("? {folded}\n{pad}")
+                } else {
+                    scalar_string(&k, indent + 2, NO_BREAKS)
+                };
+                let col = match key.rfind('\n') {
+                    Some(i) => key.len() - i - 1 + 2,
+                    None => indent + key.chars().count() + 2,
+                };
+                out.push_str(&key);
+                out.push(':');
+                match scalar(&x, indent + 2, col) {
+                    Some(s) => {
+                        if let Value::Float(f) = x
+                            && !f.is_finite()
+                        {
+                            return Err(format!(
+                                "json: unsupported value: {}",
+                                crate::fmt::format_float(f, 'g', -1)
+                            ));
+                        }
+                        out.push(' ');
+                        out.push_str(&s);
+                        out.push('\n');
+                    }
+                    None => {
+                        out.push('\n');
+                        let child = if matches!(x, Value::Map(_)) || si {
+                            indent + 2
+                        } else {
+                            indent
+                        };
+                        write_node(out, &x, child, si, depth + 1)?;
+                    }
+                }
+            }
+        }
+        _ => {
+            let items = v.list_items().unwrap_or_default();
+            for x in items {
+                out.push_str(&pad);
+                out.push('-');
+                match scalar(&x, indent + 2, indent + 2) {
+                    Some(s) => {
+                        out.push(' ');
+                        out.push_str(&s);
+                        out.push('\n');
+                    }
+                    None => {
+                        out.push(' ');
+                        let mut sub = String::new();
+                        write_node(&mut sub, &x, indent + 2, si, depth + 1)?;
+                        // The first line of the nested block goes on the dash line.
+                        out.push_str(sub.trim_start_matches(' '));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses YAML (one document) into a value the way sigs.k8s.io/yaml + encoding/json do.
+pub fn from_yaml(s: &str) -> Result<Value, String> {
+    let opts = serde_saphyr::options! { legacy_octal_numbers: true };
+    let j: serde_json::Value = serde_saphyr::from_str_with_options(s, opts)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    Ok(Value::from_json(&j))
+}

@@ -1,0 +1,219 @@
+//! Go's `text/template` with Sprig and Helm's functions.
+//!
+//! A [`Template`] is a set of named templates (Go's "associated templates"): parse any number of
+//! files into it, then execute any of them by name with a data [`Value`]. Which functions exist
+//! is a [`FuncMap`] ([`FuncMap::sprig`] for plain Go + Sprig, [`FuncMap::helm`] for Helm's engine);
+//! `include`, `tpl` and `lookup` reach the running set through [`exec::Ctx`].
+//!
+//! ```
+//! use ferroflux_gotemplate::{Template, FuncMap, Options, Value};
+//! let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+//! t.parse("t", r#"{{ define "x" }}[{{ . | upper }}]{{ end }}{{ template "x" "hi" }}"#).unwrap();
+//! assert_eq!(t.execute("t", &Value::Nil).unwrap(), "[HI]");
+//! ```
+
+pub mod ast;
+pub mod error;
+pub mod exec;
+pub mod fmt;
+pub mod funcs;
+pub mod lexer;
+pub mod parser;
+pub mod value;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use error::{Error, ErrorKind};
+pub use exec::{Ctx, MissingKey, Tree};
+pub use funcs::{Func, FuncMap, Ty};
+pub use value::{Map, Object, Value};
+
+/// Settings of a template set.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub missing_key: MissingKey,
+    pub left_delim: String,
+    pub right_delim: String,
+    /// Nesting limit for `template`, `include` and `tpl` (Go allows 100000). Deep nesting moves
+    /// to helper threads with their own stacks, so the caller's stack is never exhausted.
+    pub max_depth: usize,
+    /// Allow `range` over an integer (Go 1.22+; Helm v4 is built with it, Go 1.19 is not).
+    pub range_over_int: bool,
+    /// Allow `{{else with}}` (Go 1.23+; not in Go 1.19).
+    pub else_with: bool,
+    /// Helm's behaviour: erase `<no value>` from rendered output.
+    pub erase_no_value: bool,
+    /// Helm's include recursion limit per template name.
+    pub include_limit: usize,
+    /// Execution budget: the number of nodes (actions, text, loop iterations) one `execute` may
+    /// run, so a hostile template cannot spin forever. `None` = unlimited.
+    pub fuel: Option<u64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            missing_key: MissingKey::Default,
+            left_delim: "{{".into(),
+            right_delim: "}}".into(),
+            max_depth: 2_000,
+            range_over_int: false,
+            else_with: false,
+            erase_no_value: false,
+            include_limit: 1000,
+            fuel: Some(500_000_000),
+        }
+    }
+}
+
+impl Options {
+    /// Helm's engine settings (`missingkey=zero`, `<no value>` erased); `strict` gives
+    /// `missingkey=error` like `helm template --strict`.
+    pub fn helm(strict: bool) -> Self {
+        Options {
+            missing_key: if strict {
+                MissingKey::Error
+            } else {
+                MissingKey::Zero
+            },
+            range_over_int: true,
+            else_with: true,
+            erase_no_value: true,
+            ..Options::default()
+        }
+    }
+}
+
+/// A set of named templates sharing functions and options.
+#[derive(Clone)]
+pub struct Template {
+    pub(crate) name: String,
+    pub(crate) trees: HashMap<String, Arc<Tree>>,
+    pub(crate) funcs: Arc<FuncMap>,
+    pub(crate) opts: Options,
+}
+
+impl Template {
+    /// An empty set; `name` is used in "no template … associated with template NAME" messages.
+    pub fn new(name: &str, funcs: FuncMap, opts: Options) -> Self {
+        Template {
+            name: name.to_string(),
+            trees: HashMap::new(),
+            funcs: Arc::new(funcs),
+            opts,
+        }
+    }
+
+    /// Like [`Template::new`] with a shared function map.
+    pub fn with_shared_funcs(name: &str, funcs: Arc<FuncMap>, opts: Options) -> Self {
+        Template {
+            name: name.to_string(),
+            trees: HashMap::new(),
+            funcs,
+            opts,
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Parses `text` as template `name` (and the templates it defines) into the set.
+    /// As in Go, a template that is only whitespace does not replace an existing one.
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = self.funcs.clone();
+        let has = |n: &str| funcs.contains(n);
+        let parsed = parser::parse(
+            text,
+            &self.opts.left_delim,
+            &self.opts.right_delim,
+            self.opts.else_with,
+            &has,
+        )
+        .map_err(|e| Error {
+            kind: ErrorKind::Parse,
+            message: format!("template: {}:{}: {}", name, e.line, e.msg),
+            name: Some(name.to_string()),
+            line: Some(e.line),
+            col: None,
+        })?;
+        let source: Arc<str> = Arc::from(text);
+        let pname: Arc<str> = Arc::from(name);
+        let mut add = |tname: String, list: ast::List| {
+            let empty = ast::is_empty_list(&list);
+            if empty && self.trees.contains_key(&tname) {
+                return;
+            }
+            self.trees.insert(
+                tname,
+                Arc::new(Tree {
+                    parse_name: pname.clone(),
+                    source: source.clone(),
+                    list,
+                }),
+            );
+        };
+        add(name.to_string(), parsed.root);
+        for (n, l) in parsed.defines {
+            add(n, l);
+        }
+        Ok(())
+    }
+
+    /// True if a template by this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
+    /// Names of all templates in the set, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Executes template `name` with `data`.
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let mut st = exec::State::new(self, name, data);
+        let out = st.run(name, data)?;
+        if self.opts.erase_no_value {
+            Ok(out.replace("<no value>", ""))
+        } else {
+            Ok(out)
+        }
+    }
+}
+
+/// Renders one template with plain Go `text/template` + Sprig semantics (what
+/// `ferroflux gotmpl render FILE [--data JSON]` prints). `data` numbers become float64, as
+/// Go's `encoding/json` decodes them.
+pub fn render_plain(
+    template_text: &str,
+    name: &str,
+    data: Option<serde_json::Value>,
+) -> Result<String, Error> {
+    let mut t = Template::new(name, FuncMap::sprig(), Options::default());
+    t.parse(name, template_text)?;
+    let data = match data {
+        Some(d) => Value::from_json(&d),
+        None => Value::Missing,
+    };
+    t.execute(name, &data)
+}
+
+/// Renders one template the way Helm's engine would (Helm's function map, `missingkey=zero`,
+/// `<no value>` erased). `data` is the whole top-level object (`.Values`, `.Release`, …).
+pub fn render_helm(
+    template_text: &str,
+    name: &str,
+    data: Option<serde_json::Value>,
+) -> Result<String, Error> {
+    let mut t = Template::new(name, FuncMap::helm(), Options::helm(false));
+    t.parse(name, template_text)?;
+    let data = match data {
+        Some(d) => Value::from_json(&d),
+        None => Value::Missing,
+    };
+    t.execute(name, &data)
+}

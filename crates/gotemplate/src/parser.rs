@@ -1,0 +1,797 @@
+//! Recursive-descent parser mirroring Go's `text/template/parse`, including its error messages.
+
+use crate::ast::*;
+use crate::lexer::{Tok, Token, lex};
+use std::sync::Arc;
+
+/// A parse failure: message and line (Go prints `template: NAME:LINE: MSG`).
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub line: usize,
+    pub msg: String,
+}
+
+/// Result of parsing one source: its top-level list and the `define`/`block` templates in it.
+pub struct Parsed {
+    pub root: List,
+    pub defines: Vec<(String, List)>,
+}
+
+struct Parser<'f, 'a> {
+    else_with: bool,
+    toks: Vec<Token<'a>>,
+    i: usize,
+    vars: Vec<String>,
+    range_depth: usize,
+    has_func: &'f dyn Fn(&str) -> bool,
+    defines: Vec<(String, List)>,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+/// Parses `src`; `has_func` tells which function names exist.
+pub fn parse(
+    src: &str,
+    ld: &str,
+    rd: &str,
+    else_with: bool,
+    has_func: &dyn Fn(&str) -> bool,
+) -> PResult<Parsed> {
+    let mut p = Parser {
+        else_with,
+        toks: lex(src, ld, rd),
+        i: 0,
+        vars: vec!["$".into()],
+        range_depth: 0,
+        has_func,
+        defines: Vec::new(),
+    };
+    let root = p.top()?;
+    // Go rejects two non-empty definitions of one name inside a single parse.
+    let mut seen: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for (name, list) in &p.defines {
+        let empty = is_empty_list(list);
+        if let Some(s) = seen.get_mut(name.as_str()) {
+            if !*s && !empty {
+                return Err(ParseError {
+                    line: 1,
+                    msg: format!(
+                        "template: multiple definition of template {}",
+                        crate::fmt::go_quote(name)
+                    ),
+                });
+            }
+            *s &= empty;
+        } else {
+            seen.insert(name, empty);
+        }
+    }
+    Ok(Parsed {
+        root,
+        defines: p.defines,
+    })
+}
+
+fn tok_str(t: &Tok<'_>) -> String {
+    let q = |s: &str| {
+        if s.chars().count() > 10 {
+            let short: String = crate::fmt::go_quote(s).chars().take(11).collect();
+            format!("{short}...")
+        } else {
+            crate::fmt::go_quote(s)
+        }
+    };
+    match t {
+        Tok::Eof => "EOF".into(),
+        Tok::Error(e) => e.clone(),
+        Tok::Keyword(k) => format!("<{k}>"),
+        Tok::Text(s) => q(s),
+        Tok::LeftDelim => q("{{"),
+        Tok::RightDelim => q("}}"),
+        Tok::Space => q(" "),
+        Tok::Field(s) => q(&format!(".{s}")),
+        Tok::Variable(s) | Tok::Identifier(s) | Tok::Number(s) => q(s),
+        Tok::CharConst(s) | Tok::Str(s) | Tok::RawStr(s) => q(s),
+        Tok::Dot => q("."),
+        Tok::Bool(b) => q(&b.to_string()),
+        Tok::Nil => q("nil"),
+        Tok::Pipe => q("|"),
+        Tok::Assign => q("="),
+        Tok::Declare => q(":="),
+        Tok::LeftParen => q("("),
+        Tok::RightParen => q(")"),
+        Tok::Comma => q(","),
+        Tok::Char(c) => q(&c.to_string()),
+    }
+}
+
+impl<'a> Parser<'_, 'a> {
+    fn next(&mut self) -> Token<'a> {
+        let t = self
+            .toks
+            .get(self.i)
+            .or(self.toks.last())
+            .cloned()
+            .unwrap_or(Token {
+                tok: Tok::Eof,
+                pos: 0,
+                line: 1,
+            });
+        self.i += 1;
+        t
+    }
+    fn backup(&mut self) {
+        self.i = self.i.saturating_sub(1);
+    }
+    fn peek(&mut self) -> Token<'a> {
+        let t = self.next();
+        self.backup();
+        t
+    }
+    fn next_non_space(&mut self) -> Token<'a> {
+        loop {
+            let t = self.next();
+            if t.tok != Tok::Space {
+                return t;
+            }
+        }
+    }
+    fn peek_non_space(&mut self) -> Token<'a> {
+        let t = self.next_non_space();
+        self.backup();
+        t
+    }
+    fn err<T>(&self, line: usize, msg: String) -> PResult<T> {
+        Err(ParseError { line, msg })
+    }
+    fn cur_line(&self) -> usize {
+        self.toks
+            .get(self.i.saturating_sub(1))
+            .map_or(1, |t| t.line)
+    }
+    fn unexpected<T>(&self, t: &Token<'a>, context: &str) -> PResult<T> {
+        if let Tok::Error(e) = &t.tok {
+            return self.err(t.line, e.clone());
+        }
+        self.err(
+            t.line,
+            format!("unexpected {} in {context}", tok_str(&t.tok)),
+        )
+    }
+    fn expect(&mut self, want: Tok<'a>, context: &str) -> PResult<Token<'a>> {
+        let t = self.next_non_space();
+        if std::mem::discriminant(&t.tok) != std::mem::discriminant(&want) {
+            return self.unexpected(&t, context);
+        }
+        Ok(t)
+    }
+
+    fn top(&mut self) -> PResult<List> {
+        let mut list = Vec::new();
+        loop {
+            let t = self.peek();
+            match t.tok {
+                Tok::Eof => return Ok(list),
+                Tok::LeftDelim => {
+                    let save = self.i;
+                    self.next();
+                    if self.next_non_space().tok == Tok::Keyword("define") {
+                        self.definition()?;
+                        continue;
+                    }
+                    self.i = save;
+                }
+                _ => {}
+            }
+            match self.text_or_action()? {
+                Item::Node(n) => list.push(n),
+                Item::End(line) => return self.err(line, "unexpected {{end}}".into()),
+                Item::Else(line, _) => return self.err(line, "unexpected {{else}}".into()),
+            }
+        }
+    }
+
+    fn template_name(&mut self, t: &Token<'a>, context: &str) -> PResult<String> {
+        match &t.tok {
+            Tok::Str(s) | Tok::RawStr(s) => match unquote(s) {
+                Some(v) => Ok(v),
+                None => self.err(t.line, "invalid syntax".into()),
+            },
+            _ => self.unexpected(t, context),
+        }
+    }
+
+    fn definition(&mut self) -> PResult<()> {
+        let context = "define clause";
+        let t = self.next_non_space();
+        let name = self.template_name(&t, context)?;
+        self.expect(Tok::RightDelim, context)?;
+        let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let (list, end) = self.item_list()?;
+        self.vars = saved;
+        if let Item::Else(line, _) = end {
+            return self.err(line, format!("unexpected {{{{else}}}} in {context}"));
+        }
+        self.defines.push((name, list));
+        Ok(())
+    }
+
+    fn item_list(&mut self) -> PResult<(List, Item)> {
+        let mut list = Vec::new();
+        loop {
+            let t = self.peek_non_space();
+            if t.tok == Tok::Eof {
+                return self.err(t.line, "unexpected EOF".into());
+            }
+            match self.text_or_action()? {
+                Item::Node(n) => list.push(n),
+                end => return Ok((list, end)),
+            }
+        }
+    }
+
+    fn text_or_action(&mut self) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.tok {
+            Tok::Text(s) => Ok(Item::Node(Node::Text(s.into()))),
+            Tok::LeftDelim => self.action(),
+            _ => self.unexpected(&t, "input"),
+        }
+    }
+
+    fn action(&mut self) -> PResult<Item> {
+        let t = self.next_non_space();
+        match t.tok {
+            Tok::Keyword("block") => return self.block().map(Item::Node),
+            Tok::Keyword("break") | Tok::Keyword("continue") => {
+                let kw = if t.tok == Tok::Keyword("break") {
+                    "break"
+                } else {
+                    "continue"
+                };
+                let n = self.next_non_space();
+                if n.tok != Tok::RightDelim {
+                    return self.unexpected(&n, &format!("{{{{{kw}}}}}"));
+                }
+                if self.range_depth == 0 {
+                    return self.err(t.line, format!("{{{{{kw}}}}} outside {{{{range}}}}"));
+                }
+                return Ok(Item::Node(if kw == "break" {
+                    Node::Break(t.pos)
+                } else {
+                    Node::Continue(t.pos)
+                }));
+            }
+            Tok::Keyword("else") => {
+                let p = self.peek_non_space();
+                if p.tok == Tok::Keyword("if") || self.else_with && p.tok == Tok::Keyword("with") {
+                    return Ok(Item::Else(p.line, true));
+                }
+                let r = self.expect(Tok::RightDelim, "else")?;
+                return Ok(Item::Else(r.line, false));
+            }
+            Tok::Keyword("end") => {
+                let r = self.expect(Tok::RightDelim, "end")?;
+                return Ok(Item::End(r.line));
+            }
+            Tok::Keyword("if") => return self.control("if").map(|b| Item::Node(Node::If(b))),
+            Tok::Keyword("range") => {
+                return self.control("range").map(|b| Item::Node(Node::Range(b)));
+            }
+            Tok::Keyword("with") => return self.control("with").map(|b| Item::Node(Node::With(b))),
+            Tok::Keyword("template") => {
+                let context = "template clause";
+                let nt = self.next_non_space();
+                let name = self.template_name(&nt, context)?;
+                let pipe = if self.next_non_space().tok != Tok::RightDelim {
+                    self.backup();
+                    Some(self.pipeline(context, Tok::RightDelim)?)
+                } else {
+                    None
+                };
+                return Ok(Item::Node(Node::Template(TemplateCall {
+                    pos: nt.pos,
+                    name: name.into(),
+                    pipe,
+                })));
+            }
+            Tok::Keyword("define") => {
+                return self.err(t.line, "unexpected <define> in command".into());
+            }
+            _ => {}
+        }
+        self.backup();
+        Ok(Item::Node(Node::Action(
+            self.pipeline("command", Tok::RightDelim)?,
+        )))
+    }
+
+    fn block(&mut self) -> PResult<Node> {
+        let context = "block clause";
+        let t = self.next_non_space();
+        let name = self.template_name(&t, context)?;
+        let pipe = self.pipeline(context, Tok::RightDelim)?;
+        let saved = std::mem::replace(&mut self.vars, vec!["$".into()]);
+        let saved_depth = std::mem::replace(&mut self.range_depth, 0);
+        let (list, end) = self.item_list()?;
+        self.vars = saved;
+        self.range_depth = saved_depth;
+        if let Item::Else(line, _) = end {
+            return self.err(line, format!("unexpected {{{{else}}}} in {context}"));
+        }
+        self.defines.push((name.clone(), list));
+        Ok(Node::Template(TemplateCall {
+            pos: t.pos,
+            name: name.into(),
+            pipe: Some(pipe),
+        }))
+    }
+
+    fn control(&mut self, context: &str) -> PResult<Branch> {
+        let nvars = self.vars.len();
+        let pipe = self.pipeline(context, Tok::RightDelim)?;
+        if context == "range" {
+            self.range_depth += 1;
+        }
+        let (list, next) = self.item_list()?;
+        if context == "range" {
+            self.range_depth -= 1;
+        }
+        let mut else_list = None;
+        if let Item::Else(line, chained) = next {
+            if chained && context != "range" {
+                // `else if` / `else with`: a nested control sharing our {{end}}.
+                let kw = self.next_non_space();
+                let want = if context == "if" { "if" } else { "with" };
+                if kw.tok != Tok::Keyword(want) {
+                    return self.unexpected(&kw, "else");
+                }
+                let b = self.control(want)?;
+                let n = if want == "if" {
+                    Node::If(b)
+                } else {
+                    Node::With(b)
+                };
+                else_list = Some(vec![n]);
+            } else if chained {
+                let t = self.peek_non_space();
+                let _ = line;
+                return self.err(t.line, format!("unexpected {} in input", tok_str(&t.tok)));
+            } else {
+                let (l, end) = self.item_list()?;
+                if let Item::Else(line, _) = end {
+                    return self.err(line, "expected end; found {{else}}".into());
+                }
+                else_list = Some(l);
+            }
+        }
+        self.vars.truncate(nvars);
+        Ok(Branch {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })
+    }
+
+    fn pipeline(&mut self, context: &str, end: Tok<'a>) -> PResult<Pipe> {
+        let start = self.peek_non_space();
+        let mut pipe = Pipe {
+            pos: start.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
+        // Declarations.
+        let v = self.peek_non_space();
+        if let Tok::Variable(name) = &v.tok {
+            let save = self.i;
+            self.next_non_space();
+            let next = self.peek_non_space();
+            match next.tok {
+                Tok::Assign | Tok::Declare => {
+                    pipe.is_assign = next.tok == Tok::Assign;
+                    self.next_non_space();
+                    pipe.decl.push((v.pos, name.to_string()));
+                    self.vars.push(name.to_string());
+                }
+                Tok::Comma => {
+                    self.next_non_space();
+                    pipe.decl.push((v.pos, name.to_string()));
+                    self.vars.push(name.to_string());
+                    if context == "range" {
+                        let v2 = self.next_non_space();
+                        let Tok::Variable(n2) = &v2.tok else {
+                            return self.err(v2.line, "range can only initialize variables".into());
+                        };
+                        let d = self.next_non_space();
+                        if !matches!(d.tok, Tok::Assign | Tok::Declare) {
+                            return self.err(d.line, format!("too many declarations in {context}"));
+                        }
+                        pipe.is_assign = d.tok == Tok::Assign;
+                        pipe.decl.push((v2.pos, n2.to_string()));
+                        self.vars.push(n2.to_string());
+                    } else {
+                        return self.err(next.line, format!("too many declarations in {context}"));
+                    }
+                }
+                _ => self.i = save,
+            }
+        }
+        loop {
+            let t = self.next_non_space();
+            if std::mem::discriminant(&t.tok) == std::mem::discriminant(&end) {
+                if pipe.cmds.is_empty() {
+                    return self.err(t.line, format!("missing value for {context}"));
+                }
+                for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
+                    if matches!(
+                        c.args.first(),
+                        Some(
+                            Arg::Bool(..)
+                                | Arg::Dot(_)
+                                | Arg::Nil(_)
+                                | Arg::Number(..)
+                                | Arg::Str(..)
+                        )
+                    ) {
+                        return self.err(
+                            t.line,
+                            format!("non executable command in pipeline stage {}", i + 1),
+                        );
+                    }
+                }
+                return Ok(pipe);
+            }
+            match t.tok {
+                Tok::Bool(_)
+                | Tok::CharConst(_)
+                | Tok::Dot
+                | Tok::Field(_)
+                | Tok::Identifier(_)
+                | Tok::Number(_)
+                | Tok::Nil
+                | Tok::RawStr(_)
+                | Tok::Str(_)
+                | Tok::Variable(_)
+                | Tok::LeftParen => {
+                    self.backup();
+                    let c = self.command()?;
+                    pipe.cmds.push(c);
+                }
+                _ => return self.unexpected(&t, context),
+            }
+        }
+    }
+
+    fn command(&mut self) -> PResult<Cmd> {
+        let start = self.peek_non_space();
+        let mut cmd = Cmd {
+            pos: start.pos,
+            args: Vec::new(),
+        };
+        loop {
+            self.peek_non_space();
+            if let Some(a) = self.operand()? {
+                cmd.args.push(a);
+            }
+            let t = self.next();
+            match t.tok {
+                Tok::Space => continue,
+                Tok::RightDelim | Tok::RightParen => self.backup(),
+                Tok::Pipe => {}
+                _ => return self.unexpected(&t, "operand"),
+            }
+            break;
+        }
+        if cmd.args.is_empty() {
+            return self.err(self.cur_line(), "empty command".into());
+        }
+        Ok(cmd)
+    }
+
+    fn operand(&mut self) -> PResult<Option<Arg>> {
+        let Some(node) = self.term()? else {
+            return Ok(None);
+        };
+        let t = self.peek();
+        if let Tok::Field(_) = t.tok {
+            let mut fields = Vec::new();
+            while let Tok::Field(f) = self.peek().tok {
+                self.next();
+                fields.push(f.to_string());
+            }
+            let pos = t.pos;
+            return Ok(Some(match node {
+                Arg::Field(_, mut names) => {
+                    names.extend(fields);
+                    Arg::Field(pos, names)
+                }
+                Arg::Variable(_, n, mut names) => {
+                    names.extend(fields);
+                    Arg::Variable(pos, n, names)
+                }
+                Arg::Bool(..) | Arg::Str(..) | Arg::Number(..) | Arg::Nil(_) | Arg::Dot(_) => {
+                    return self.err(
+                        t.line,
+                        format!(
+                            "unexpected . after term {}",
+                            crate::fmt::go_quote(&node.to_string())
+                        ),
+                    );
+                }
+                other => Arg::Chain(pos, Box::new(other), fields),
+            }));
+        }
+        Ok(Some(node))
+    }
+
+    fn term(&mut self) -> PResult<Option<Arg>> {
+        let t = self.next_non_space();
+        Ok(Some(match t.tok {
+            Tok::Identifier(name) => {
+                if !(self.has_func)(name) {
+                    return self.err(
+                        t.line,
+                        format!("function {} not defined", crate::fmt::go_quote(name)),
+                    );
+                }
+                Arg::Ident(t.pos, name.to_string())
+            }
+            Tok::Dot => Arg::Dot(t.pos),
+            Tok::Nil => Arg::Nil(t.pos),
+            Tok::Variable(name) => {
+                if !self.vars.iter().any(|v| v == name) {
+                    return self.err(
+                        t.line,
+                        format!("undefined variable {}", crate::fmt::go_quote(name)),
+                    );
+                }
+                Arg::Variable(t.pos, name.to_string(), Vec::new())
+            }
+            Tok::Field(f) => Arg::Field(t.pos, vec![f.to_string()]),
+            Tok::Bool(b) => Arg::Bool(t.pos, b),
+            Tok::Number(text) => match parse_number(text) {
+                Ok(n) => Arg::Number(t.pos, n),
+                Err(e) => return self.err(t.line, e),
+            },
+            Tok::CharConst(text) => match parse_char(text) {
+                Some(c) => Arg::Number(
+                    t.pos,
+                    Number {
+                        text: text.to_string(),
+                        int: Some(c as i64),
+                        uint: true,
+                        float: Some(c as u32 as f64),
+                    },
+                ),
+                None => return self.err(t.line, format!("malformed character constant: {text}")),
+            },
+            Tok::LeftParen => {
+                let p = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
+                Arg::Pipe(Box::new(p))
+            }
+            Tok::Str(q) | Tok::RawStr(q) => match unquote(q) {
+                Some(s) => Arg::Str(t.pos, q.to_string(), Arc::from(s)),
+                None => return self.err(t.line, "invalid syntax".into()),
+            },
+            _ => {
+                self.backup();
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+enum Item {
+    Node(Node),
+    End(usize),
+    Else(usize, bool),
+}
+
+fn parse_char(text: &str) -> Option<char> {
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    let s = unescape(inner, '\'')?;
+    let mut it = s.chars();
+    let c = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(c)
+}
+
+/// Go's `strconv.Unquote` for "…" and `…` literals.
+pub fn unquote(q: &str) -> Option<String> {
+    if let Some(raw) = q.strip_prefix('`').and_then(|s| s.strip_suffix('`')) {
+        return Some(raw.replace('\r', ""));
+    }
+    let inner = q.strip_prefix('"')?.strip_suffix('"')?;
+    unescape(inner, '"')
+}
+
+fn unescape(s: &str, quote: char) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == quote || c == '\n' {
+            return None;
+        }
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let e = it.next()?;
+        let hex = |it: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize| -> Option<u32> {
+            let mut v = 0u32;
+            for _ in 0..n {
+                v = v * 16 + it.next()?.to_digit(16)?;
+            }
+            Some(v)
+        };
+        match e {
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'f' => out.push('\x0c'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'v' => out.push('\x0b'),
+            '\\' => out.push('\\'),
+            '\'' | '"' if e == quote => out.push(e),
+            'x' => {
+                let v = hex(&mut it, 2)?;
+                // A byte escape; non-ASCII bytes cannot be represented in a Rust String.
+                out.push(char::from_u32(v)?);
+            }
+            'u' => out.push(char::from_u32(hex(&mut it, 4)?)?),
+            'U' => out.push(char::from_u32(hex(&mut it, 8)?)?),
+            '0'..='7' => {
+                let mut v = e.to_digit(8)?;
+                for _ in 0..2 {
+                    v = v * 8 + it.next()?.to_digit(8)?;
+                }
+                if v > 255 {
+                    return None;
+                }
+                out.push(char::from_u32(v)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Go's integer parsing with base prefix (`strconv.ParseInt(s, 0, 64)`).
+fn parse_go_int(text: &str) -> Option<(bool, u64)> {
+    let (neg, body) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d.to_string())
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d.to_string())
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d.to_string())
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower[1..].to_string())
+    } else {
+        (10, lower.clone())
+    };
+    if digits.is_empty() || digits.starts_with('_') && radix == 10 {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() {
+        return None;
+    }
+    let v = u64::from_str_radix(&clean, radix).ok()?;
+    Some((neg, v))
+}
+
+/// Go's `parse.NumberNode` rules.
+pub fn parse_number(text: &str) -> Result<Number, String> {
+    if text.ends_with('i') {
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::fmt::go_quote(text)
+        ));
+    }
+    let mut n = Number {
+        text: text.to_string(),
+        int: None,
+        uint: false,
+        float: None,
+    };
+    if let Some((neg, u)) = parse_go_int(text) {
+        if !neg {
+            n.uint = true;
+        }
+        let i = if neg {
+            if u <= i64::MAX as u64 + 1 {
+                Some((u as i128).wrapping_neg() as i64)
+            } else {
+                None
+            }
+        } else if u <= i64::MAX as u64 {
+            Some(u as i64)
+        } else {
+            None
+        };
+        n.int = i;
+        if neg && u == 0 {
+            n.uint = true;
+        }
+        n.float = Some(match i {
+            Some(i) => i as f64,
+            None => u as f64,
+        });
+        if i.is_none() && neg {
+            n.uint = false;
+        }
+        if n.int.is_none() && !n.uint {
+            return Err(format!(
+                "illegal number syntax: {}",
+                crate::fmt::go_quote(text)
+            ));
+        }
+        return Ok(n);
+    }
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let lower = clean.to_ascii_lowercase();
+    let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
+        parse_hex_float(&lower)
+    } else if lower
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
+    {
+        lower.parse::<f64>().ok()
+    } else {
+        None
+    };
+    match f {
+        Some(f) => {
+            if !text.contains(['.', 'e', 'E', 'p', 'P']) {
+                return Err(format!("integer overflow: {}", crate::fmt::go_quote(text)));
+            }
+            n.float = Some(f);
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                n.int = Some(f as i64);
+            }
+            if f.fract() == 0.0 && (0.0..1.8e19).contains(&f) {
+                n.uint = true;
+            }
+            Ok(n)
+        }
+        None => Err(format!(
+            "illegal number syntax: {}",
+            crate::fmt::go_quote(text)
+        )),
+    }
+}
+
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let s = s.strip_prefix("0x")?;
+    let (mant, exp) = match s.split_once('p') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => return None,
+    };
+    let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    let mut v = 0f64;
+    for c in ip.chars() {
+        v = v * 16.0 + c.to_digit(16)? as f64;
+    }
+    let mut scale = 1.0 / 16.0;
+    for c in fp.chars() {
+        v += c.to_digit(16)? as f64 * scale;
+        scale /= 16.0;
+    }
+    let v = v * 2f64.powi(exp);
+    Some(if neg { -v } else { v })
+}

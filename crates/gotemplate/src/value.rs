@@ -1,0 +1,306 @@
+//! The dynamic value model: Go's `interface{}` as Helm and Sprig see it.
+//!
+//! Scalars are stored inline; strings and lists are shared (`Arc`), so handing a value to a
+//! function or binding it to a variable never copies a tree. Maps have Go's reference semantics
+//! (Sprig's `set`/`unset`/`merge` mutate in place and every holder sees the change), so they sit
+//! behind an `Arc<RwLock<…>>`. Map keys iterate in byte order, which is the order Go's template
+//! `range`, `fmt` and `encoding/json` use.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// The map type behind [`Value::Map`].
+pub type Map = BTreeMap<String, Value>;
+
+/// A host object with fields and methods (Helm's `.Files`, `.Capabilities`, …).
+pub trait Object: Send + Sync + fmt::Debug {
+    /// Go type name used in messages and `typeOf` (e.g. `chartutil.Files`).
+    fn type_name(&self) -> &str;
+    /// A field or zero-argument method, if there is one by that name.
+    fn field(&self, name: &str) -> Option<Value>;
+    /// A method called with arguments; `None` when there is no such method.
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>>;
+    /// Go's `reflect.Kind` name (`kindOf`).
+    fn kind(&self) -> &str {
+        "ptr"
+    }
+    /// What `encoding/json` writes for it (a JSON text), if it marshals itself.
+    fn marshal_json(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A Go value.
+#[derive(Clone, Default)]
+pub enum Value {
+    /// Go's invalid `reflect.Value`: a missing map key (prints `<no value>`).
+    #[default]
+    Missing,
+    /// A nil interface (JSON `null`).
+    Nil,
+    Bool(bool),
+    /// Go `int` (template integer literals, `len`, most Sprig integer results).
+    Int(i64),
+    /// Go `int64` (Sprig math results such as `add`, `int64`).
+    Int64(i64),
+    /// Go `float64` (every number decoded from YAML or JSON values).
+    Float(f64),
+    String(Arc<str>),
+    /// `[]interface{}`.
+    List(Arc<Vec<Value>>),
+    /// `[]string` (results of `splitList`, `keys`, `regexFindAll`, …).
+    StrList(Arc<Vec<String>>),
+    /// `map[string]interface{}`, shared and mutable like a Go map.
+    Map(Arc<RwLock<Map>>),
+    /// A host object.
+    Object(Arc<dyn Object>),
+}
+
+impl Value {
+    pub fn str(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+    pub fn list(v: Vec<Value>) -> Value {
+        Value::List(Arc::new(v))
+    }
+    pub fn map(m: Map) -> Value {
+        Value::Map(Arc::new(RwLock::new(m)))
+    }
+    pub fn empty_map() -> Value {
+        Value::map(Map::new())
+    }
+
+    /// True for `Missing` and `Nil`.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Missing | Value::Nil)
+    }
+
+    /// Missing becomes Nil (what a Go function receives for an invalid argument).
+    pub fn to_arg(self) -> Value {
+        match self {
+            Value::Missing => Value::Nil,
+            v => v,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Go's template truth: non-zero numbers, non-empty strings/collections, `true`.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Missing | Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::StrList(l) => !l.is_empty(),
+            Value::Map(m) => !read(m).is_empty(),
+            Value::Object(_) => true,
+        }
+    }
+
+    /// Go's `%T` type name.
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Missing | Value::Nil => "<nil>".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Int64(_) => "int64".into(),
+            Value::Float(_) => "float64".into(),
+            Value::String(_) => "string".into(),
+            Value::List(_) => "[]interface {}".into(),
+            Value::StrList(_) => "[]string".into(),
+            Value::Map(_) => "map[string]interface {}".into(),
+            Value::Object(o) => o.type_name().to_string(),
+        }
+    }
+
+    /// Go's `reflect.Kind` name.
+    pub fn kind_name(&self) -> &str {
+        match self {
+            Value::Missing | Value::Nil => "invalid",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::List(_) | Value::StrList(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => o.kind(),
+        }
+    }
+
+    /// A list view of `List` or `StrList` (elements cloned cheaply).
+    pub fn list_items(&self) -> Option<Vec<Value>> {
+        match self {
+            Value::List(l) => Some(l.as_ref().clone()),
+            Value::StrList(l) => Some(l.iter().map(|s| Value::str(s.as_str())).collect()),
+            _ => None,
+        }
+    }
+
+    /// True when [`Value::len`] is zero.
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// Length of strings (bytes), lists and maps.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Value::String(s) => Some(s.len()),
+            Value::List(l) => Some(l.len()),
+            Value::StrList(l) => Some(l.len()),
+            Value::Map(m) => Some(read(m).len()),
+            _ => None,
+        }
+    }
+
+    /// Deep copy (maps become new maps), like Sprig's `deepCopy`.
+    pub fn deep_copy(&self) -> Value {
+        self.deep_copy_depth(0)
+    }
+    fn deep_copy_depth(&self, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Nil;
+        }
+        match self {
+            Value::List(l) => Value::list(l.iter().map(|v| v.deep_copy_depth(depth + 1)).collect()),
+            Value::Map(m) => Value::map(
+                read(m)
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy_depth(depth + 1)))
+                    .collect(),
+            ),
+            v => v.clone(),
+        }
+    }
+
+    /// Converts from JSON. With `helm_numbers`, every number becomes float64 (as Helm's values
+    /// are after YAML/JSON decoding); otherwise as Go's `encoding/json` into `interface{}` does,
+    /// which is also float64. Integers are kept only when `ints` is set.
+    pub fn from_json(v: &serde_json::Value) -> Value {
+        Self::from_json_opt(v, false)
+    }
+
+    /// Like [`Value::from_json`] but integral JSON numbers become Go `int64`
+    /// (e.g. for values built by code, not decoded by Go).
+    pub fn from_json_ints(v: &serde_json::Value) -> Value {
+        Self::from_json_opt(v, true)
+    }
+
+    fn from_json_opt(v: &serde_json::Value, ints: bool) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Nil,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => {
+                if ints && let Some(i) = n.as_i64() {
+                    return Value::Int64(i);
+                }
+                Value::Float(n.as_f64().unwrap_or(0.0))
+            }
+            serde_json::Value::String(s) => Value::str(s.as_str()),
+            serde_json::Value::Array(a) => {
+                Value::list(a.iter().map(|x| Self::from_json_opt(x, ints)).collect())
+            }
+            serde_json::Value::Object(o) => Value::map(
+                o.iter()
+                    .map(|(k, x)| (k.clone(), Self::from_json_opt(x, ints)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Converts to JSON (maps in key order; objects and non-finite floats become null).
+    pub fn to_json(&self) -> serde_json::Value {
+        self.to_json_depth(0)
+    }
+    fn to_json_depth(&self, depth: usize) -> serde_json::Value {
+        use serde_json::Value as J;
+        if depth > MAX_DEPTH {
+            return J::Null;
+        }
+        match self {
+            Value::Missing | Value::Nil | Value::Object(_) => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) | Value::Int64(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+            Value::String(s) => J::String(s.to_string()),
+            Value::List(l) => J::Array(l.iter().map(|v| v.to_json_depth(depth + 1)).collect()),
+            Value::StrList(l) => J::Array(l.iter().map(|s| J::String(s.clone())).collect()),
+            Value::Map(m) => J::Object(
+                read(m)
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json_depth(depth + 1)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// Reads a map, ignoring lock poisoning (no code panics while holding it).
+pub fn read(m: &RwLock<Map>) -> RwLockReadGuard<'_, Map> {
+    m.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Writes a map, ignoring lock poisoning.
+pub fn write(m: &RwLock<Map>) -> RwLockWriteGuard<'_, Map> {
+    m.write().unwrap_or_else(|e| e.into_inner())
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::fmt::sprint_value(self))
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::fmt::sprint_value(self))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::str(s)
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::str(s)
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Float(f)
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Self {
+        Value::list(v)
+    }
+}
+impl From<Map> for Value {
+    fn from(m: Map) -> Self {
+        Value::map(m)
+    }
+}

@@ -1,0 +1,451 @@
+//! The Rust API: template sets, options, hooks and host objects.
+
+use ferroflux_gotemplate::{
+    Error, ErrorKind, FuncMap, MissingKey, Object, Options, Template, Ty, Value, render_plain,
+};
+use std::sync::Arc;
+
+fn data(j: serde_json::Value) -> Value {
+    Value::from_json(&j)
+}
+
+#[test]
+fn custom_delimiters() {
+    let opts = Options {
+        left_delim: "[[".into(),
+        right_delim: "]]".into(),
+        ..Options::default()
+    };
+    let mut t = Template::new("t", FuncMap::sprig(), opts);
+    t.parse("t", "{{ .x }} [[ .x | upper ]] [[- \" y\" -]] z")
+        .unwrap();
+    let out = t
+        .execute("t", &data(serde_json::json!({"x": "a"})))
+        .unwrap();
+    assert_eq!(out, "{{ .x }} A yz");
+}
+
+#[test]
+fn missingkey_modes() {
+    let d = data(serde_json::json!({"m": {}}));
+    let run = |mk| {
+        let opts = Options {
+            missing_key: mk,
+            ..Options::default()
+        };
+        let mut t = Template::new("t", FuncMap::sprig(), opts);
+        t.parse("t", "{{ .m.x }}").unwrap();
+        t.execute("t", &d)
+    };
+    assert_eq!(run(MissingKey::Default).unwrap(), "<no value>");
+    assert_eq!(run(MissingKey::Zero).unwrap(), "<no value>");
+    let e = run(MissingKey::Error).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:5: executing \"t\" at <.m.x>: map has no entry for key \"x\""
+    );
+    assert_eq!((e.line, e.col, e.kind), (Some(1), Some(5), ErrorKind::Exec));
+}
+
+#[test]
+fn helm_set_of_files() {
+    let mut t = Template::new("chart", FuncMap::helm(), Options::helm(false));
+    t.parse(
+        "c/templates/_helpers.tpl",
+        "{{ define \"name\" }}{{ .Values.name | default \"app\" }}{{ end }}",
+    )
+    .unwrap();
+    t.parse(
+        "c/templates/cm.yaml",
+        "name: {{ include \"name\" . }}\nmissing: {{ .Values.nope }}\n{{ tpl \"x: {{ include \\\"name\\\" . }}\" . }}",
+    )
+    .unwrap();
+    let out = t
+        .execute(
+            "c/templates/cm.yaml",
+            &data(serde_json::json!({"Values": {"name": "web"}})),
+        )
+        .unwrap();
+    assert_eq!(out, "name: web\nmissing: \nx: web");
+    assert_eq!(
+        t.names(),
+        vec!["c/templates/_helpers.tpl", "c/templates/cm.yaml", "name"]
+    );
+}
+
+#[test]
+fn later_definition_wins_but_empty_does_not() {
+    let mut t = Template::new("s", FuncMap::sprig(), Options::default());
+    t.parse("a", "{{ define \"x\" }}1{{ end }}").unwrap();
+    t.parse("b", "{{ define \"x\" }}2{{ end }}").unwrap();
+    t.parse("c", "{{ define \"x\" }} {{ end }}").unwrap();
+    t.parse("main", "{{ template \"x\" }}").unwrap();
+    assert_eq!(t.execute("main", &Value::Nil).unwrap(), "2");
+}
+
+#[test]
+fn lookup_hook_and_custom_functions() {
+    let mut funcs = FuncMap::helm();
+    funcs.pure("lookup", &[Ty::Str, Ty::Str, Ty::Str, Ty::Str], None, |a| {
+        let mut m = ferroflux_gotemplate::Map::new();
+        m.insert("kind".into(), a[1].clone());
+        Ok(Value::map(m))
+    });
+    funcs.pure("twice", &[Ty::Any], None, |a| {
+        Ok(Value::list(vec![a[0].clone(), a[0].clone()]))
+    });
+    let mut t = Template::new("t", funcs, Options::helm(false));
+    t.parse(
+        "t",
+        "{{ (lookup \"v1\" \"Secret\" \"ns\" \"n\").kind }} {{ twice 1 }}",
+    )
+    .unwrap();
+    assert_eq!(t.execute("t", &Value::Nil).unwrap(), "Secret [1 1]");
+}
+
+#[derive(Debug)]
+struct Caps;
+
+impl Object for Caps {
+    fn type_name(&self) -> &str {
+        "*chartutil.Capabilities"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        (name == "KubeVersion").then(|| Value::str("v1.33.0"))
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        match name {
+            "Has" => Some(Ok(Value::Bool(
+                args.first().and_then(Value::as_str) == Some("apps/v1"),
+            ))),
+            "Fail" => Some(Err("no".into())),
+            _ => None,
+        }
+    }
+}
+
+#[test]
+fn host_objects() {
+    let mut m = ferroflux_gotemplate::Map::new();
+    m.insert("Capabilities".into(), Value::Object(Arc::new(Caps)));
+    let d = Value::map(m);
+    let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+    t.parse("t", "{{ .Capabilities.KubeVersion }} {{ .Capabilities.Has \"apps/v1\" }} {{ .Capabilities.Has \"x\" }}")
+        .unwrap();
+    assert_eq!(t.execute("t", &d).unwrap(), "v1.33.0 true false");
+    t.parse("e", "{{ .Capabilities.Fail 1 }}").unwrap();
+    let e = t.execute("e", &d).unwrap_err();
+    assert!(e.to_string().ends_with("error calling Fail: no"), "{e}");
+    t.parse("f", "{{ .Capabilities.Nope }}").unwrap();
+    let e = t.execute("f", &d).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("can't evaluate field Nope in type *chartutil.Capabilities"),
+        "{e}"
+    );
+}
+
+#[test]
+fn recursion_is_limited() {
+    let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+    t.parse(
+        "t",
+        "{{ define \"r\" }}{{ include \"r\" . }}{{ end }}{{ include \"r\" . }}",
+    )
+    .unwrap();
+    let e: Error = t.execute("t", &Value::Nil).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.ends_with(
+            "rendering template has a nested reference name: r: unable to execute template"
+        ),
+        "{}",
+        &msg[msg.len().saturating_sub(300)..]
+    );
+    let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+    t.parse(
+        "t",
+        "{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" . }}",
+    )
+    .unwrap();
+    let e = t.execute("t", &Value::Nil).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("exceeded maximum template depth (2000)"),
+        "{e}"
+    );
+    let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+    t.parse("t", "{{ tpl \"{{ tpl .x . }}\" . }}").unwrap();
+    let d = data(serde_json::json!({"x": "{{ tpl .x . }}"}));
+    assert!(t.execute("t", &d).is_err());
+}
+
+#[test]
+fn no_template_by_that_name() {
+    let t = Template::new("set", FuncMap::sprig(), Options::default());
+    let e = t.execute("x", &Value::Nil).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NoTemplate);
+    assert_eq!(
+        e.to_string(),
+        "template: no template \"x\" associated with template \"set\""
+    );
+}
+
+#[test]
+fn render_plain_entry_point() {
+    let out = render_plain(
+        "{{ .a | add 1 }} {{ .b }}",
+        "f.tpl",
+        Some(serde_json::json!({"a": 2})),
+    )
+    .unwrap();
+    assert_eq!(out, "3 <no value>");
+    let e = render_plain("{{ .a", "f.tpl", None).unwrap_err();
+    assert_eq!(e.to_string(), "template: f.tpl:1: unclosed action");
+    assert_eq!(e.kind, ErrorKind::Parse);
+}
+
+#[test]
+fn shared_maps_are_mutable_through_every_holder() {
+    let d = data(serde_json::json!({"m": {"a": 1}}));
+    let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+    t.parse("t", "{{ $x := .m }}{{ $_ := set $x \"b\" 2 }}{{ .m }}")
+        .unwrap();
+    assert_eq!(t.execute("t", &d).unwrap(), "map[a:1 b:2]");
+    // The caller's value sees the change too, as in Go.
+    assert_eq!(d.to_json(), serde_json::json!({"m": {"a": 1.0, "b": 2}}));
+}
+
+#[test]
+fn cyclic_maps_do_not_overflow() {
+    let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+    t.parse("t", "{{ $d := dict }}{{ $_ := set $d \"self\" $d }}{{ toJson $d | len }} {{ toYaml $d | len }} {{ len (printf \"%v\" $d) }}")
+        .unwrap();
+    assert!(t.execute("t", &Value::Nil).is_ok());
+}
+
+#[test]
+fn odd_inputs_never_panic() {
+    let inputs = [
+        "{{",
+        "}}",
+        "{{-",
+        "{{- -}}",
+        "{{/*",
+        "{{/**/",
+        "{{ ( }}",
+        "{{ ) }}",
+        "{{ $ }}",
+        "{{ $x := }}",
+        "{{ range }}",
+        "{{ end }}{{ end }}",
+        "{{ 'ab' }}",
+        "{{ '' }}",
+        "{{ \"\\",
+        "{{ 0x }}",
+        "{{ 1e }}",
+        "{{ . . . }}",
+        "{{ .a.b.c.d | | }}",
+        "{{ define }}",
+        "{{ define \"a\" }}",
+        "{{ block \"b\" }}",
+        "{{ template \"x\" ( }}",
+        "{{ printf \"%*.*d\" -3 -2 1 }}",
+        "{{ slice \"é\" 0 1 }}",
+        "{{ index \"é\" 1 }}",
+        "{{ substr 1 2 \"é\" }}",
+        "{{ trunc 1 \"é\" }}",
+        "{{ abbrev 4 \"éééé\" }}",
+        "{{ wrap 1 \"éé éé\" }}",
+        "{{ repeat 99999999999 \"x\" }}",
+        "{{ until 99999999999 | len }}",
+        "{{ toDate \"2006-01-02\" \"2020-02-31\" }}",
+        "{{ date \"Z07:00:00\" 0 }}",
+        "{{ 0b2 }}",
+        "{{ -9223372036854775809 }}",
+        "{{ '\\U00110000' }}",
+        "{{ \"\\xff\" }}",
+        "\u{1F600}{{ \"\u{1F600}\" | upper }}",
+    ];
+    for i in inputs {
+        for helm in [false, true] {
+            let (f, o) = if helm {
+                (FuncMap::helm(), Options::helm(false))
+            } else {
+                (FuncMap::sprig(), Options::default())
+            };
+            let mut t = Template::new("t", f, o);
+            if t.parse("t", i).is_ok() {
+                let _ = t.execute("t", &Value::Nil);
+            }
+        }
+    }
+}
+
+/// Random token soups (a cheap stand-in for the fuzzer): parsing and executing must not panic.
+#[test]
+fn random_token_soups_never_panic() {
+    const PIECES: &[&str] = &[
+        "{{",
+        "}}",
+        "{{-",
+        " -}}",
+        " ",
+        ".",
+        ".a",
+        ".b.c",
+        "$",
+        "$x",
+        ":=",
+        "=",
+        "|",
+        "(",
+        ")",
+        "if",
+        "else",
+        "end",
+        "range",
+        "with",
+        "define",
+        "template",
+        "block",
+        "break",
+        "continue",
+        "\"s\"",
+        "`r`",
+        "1",
+        "-2",
+        "3.5",
+        "'c'",
+        "nil",
+        "true",
+        "and",
+        "or",
+        "not",
+        "len",
+        "index",
+        "slice",
+        "printf",
+        "\"%d %v\"",
+        "print",
+        "eq",
+        "lt",
+        "include",
+        "tpl",
+        "toYaml",
+        "default",
+        "dict",
+        "list",
+        "set",
+        "merge",
+        "fail",
+        "required",
+        "upper",
+        "/*",
+        "*/",
+        ",",
+        "\n",
+        "text",
+        "until",
+        "5",
+    ];
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let data = Value::from_json(&serde_json::json!({"a": [1, "x", null], "b": {"c": {"d": 1}}}));
+    for _ in 0..3000 {
+        let n = (next() % 24) as usize;
+        let text: String = (0..n)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+        if t.parse("t", &text).is_ok() {
+            let _ = t.execute("t", &data);
+        }
+    }
+}
+
+#[test]
+fn fuel_stops_runaway_templates() {
+    let opts = Options {
+        fuel: Some(10_000),
+        ..Options::default()
+    };
+    let mut t = Template::new("t", FuncMap::sprig(), opts);
+    t.parse(
+        "t",
+        "{{ range until 100000 }}{{ range until 10 }}x{{ end }}{{ end }}",
+    )
+    .unwrap();
+    let e = t.execute("t", &Value::Nil).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Fuel);
+    // The budget is per execution.
+    let mut t = Template::new(
+        "t",
+        FuncMap::sprig(),
+        Options {
+            fuel: Some(100),
+            ..Options::default()
+        },
+    );
+    t.parse("t", "{{ range until 10 }}.{{ end }}").unwrap();
+    assert_eq!(t.execute("t", &Value::Nil).unwrap(), "..........");
+    assert_eq!(t.execute("t", &Value::Nil).unwrap(), "..........");
+}
+
+#[test]
+fn sets_render_in_parallel() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Template>();
+    assert_send_sync::<Value>();
+    assert_send_sync::<FuncMap>();
+    let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+    t.parse(
+        "t",
+        "{{ include \"x\" . }}{{ define \"x\" }}{{ .n | add 1 }}{{ end }}",
+    )
+    .unwrap();
+    let t = Arc::new(t);
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let t = t.clone();
+            std::thread::spawn(move || {
+                let mut m = ferroflux_gotemplate::Map::new();
+                m.insert("n".into(), Value::Int(i));
+                t.execute("t", &Value::map(m)).unwrap()
+            })
+        })
+        .collect();
+    let outs: Vec<String> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(outs, vec!["1", "2", "3", "4"]);
+}
+
+/// Generates real keys (slow without optimisation) and checks the chain with openssl.
+#[test]
+#[ignore = "RSA key generation takes seconds in debug builds; run with --release --ignored"]
+fn generated_certificates_verify_with_openssl() {
+    let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+    t.parse(
+        "t",
+        "{{ $ca := genCA \"ca\" 10 }}{{ $l := genSignedCert \"svc\" (list \"10.0.0.1\") (list \"svc.ns\") 5 $ca }}{{ $ca.Cert }}==={{ $l.Cert }}",
+    )
+    .unwrap();
+    let out = t.execute("t", &Value::Nil).unwrap();
+    let (ca, leaf) = out.split_once("===").unwrap();
+    let dir = std::env::temp_dir().join(format!("ferroflux-certs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca).unwrap();
+    std::fs::write(dir.join("leaf.pem"), leaf).unwrap();
+    let st = std::process::Command::new("openssl")
+        .args(["verify", "-CAfile", "ca.pem", "leaf.pem"])
+        .current_dir(&dir)
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(st) = st {
+        assert!(st.success(), "openssl rejected the generated chain");
+    }
+}

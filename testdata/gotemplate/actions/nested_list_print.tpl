@@ -1,0 +1,1 @@
+{{ list (list 1 2) (dict "a" 1) nil "s" }}

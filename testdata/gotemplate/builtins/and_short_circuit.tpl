@@ -1,0 +1,1 @@
+{{ and false (fail "boom") }} {{ or true (fail "boom") }}

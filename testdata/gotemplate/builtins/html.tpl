@@ -1,0 +1,1 @@
+{{ html .html }} {{ html "a" 1 }} {{ html .nope }}

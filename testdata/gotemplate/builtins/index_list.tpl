@@ -1,0 +1,1 @@
+{{ index .list 1 }} {{ index .strs 2 }}

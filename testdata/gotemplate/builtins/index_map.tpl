@@ -1,0 +1,1 @@
+{{ index .map "a" }} {{ index .map "zz" }} {{ index .nested "a" "b" "c" }}

@@ -1,0 +1,1 @@
+{{ index .map "zz" "yy" }}

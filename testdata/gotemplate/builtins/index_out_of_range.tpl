@@ -1,0 +1,1 @@
+{{ index .strs 5 }}

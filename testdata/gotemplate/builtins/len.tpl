@@ -1,0 +1,1 @@
+{{ len .str }} {{ len .list }} {{ len .map }} {{ len "héllo" }}

@@ -1,0 +1,1 @@
+{{ not 0 }} {{ not "x" }} {{ not .nope }}

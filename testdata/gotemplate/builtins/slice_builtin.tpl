@@ -1,0 +1,1 @@
+{{ slice .strs 1 }} {{ slice .strs 0 2 }}

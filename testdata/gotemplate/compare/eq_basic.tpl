@@ -1,0 +1,1 @@
+{{ eq 1 1 }} {{ eq "a" "a" }} {{ eq 1 2 3 1 }} {{ eq true true }} {{ eq .num 3.0 }}

@@ -1,0 +1,1 @@
+{{ eq .nil nil }} {{ eq .nope "x" }} {{ eq "x" .nope }}

@@ -1,0 +1,1 @@
+{{ eq (splitList "," "a,b") (list "a") }}

@@ -1,0 +1,1 @@
+{{ lt true false }}

@@ -1,0 +1,1 @@
+{{ if and .t .str }}1{{ end }}{{ if or .f .zero }}2{{ else }}3{{ end }}

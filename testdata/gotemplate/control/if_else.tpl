@@ -1,0 +1,1 @@
+{{ if .t }}yes{{ else }}no{{ end }}|{{ if .f }}yes{{ else }}no{{ end }}

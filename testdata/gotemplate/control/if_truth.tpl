@@ -1,0 +1,1 @@
+{{ if .empty }}a{{ end }}{{ if .zero }}b{{ end }}{{ if .emptylist }}c{{ end }}{{ if .emptymap }}d{{ end }}{{ if .nil }}e{{ end }}{{ if .nope }}f{{ end }}{{ if .list }}g{{ end }}{{ if .float }}h{{ end }}

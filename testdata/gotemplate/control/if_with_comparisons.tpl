@@ -1,0 +1,1 @@
+{{ if and (gt .n 1.0) (lt .n 10.0) (ne .s "") }}in{{ end }}

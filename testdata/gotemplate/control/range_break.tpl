@@ -1,0 +1,1 @@
+{{ range .strs }}{{ if eq . "a" }}{{ break }}{{ end }}{{ . }}{{ end }}

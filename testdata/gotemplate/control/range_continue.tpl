@@ -1,0 +1,1 @@
+{{ range .strs }}{{ if eq . "a" }}{{ continue }}{{ end }}{{ . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ range $i, $r := .m }}{{ range $j, $c := $r }}{{ $i }}{{ $j }}{{ $c }} {{ end }}{{ end }}

@@ -1,0 +1,1 @@
+{{ range $k, $v := .m }}{{ if eq $k "b" }}{{ break }}{{ end }}{{ $k }}{{ end }}

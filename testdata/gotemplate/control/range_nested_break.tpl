@@ -1,0 +1,1 @@
+{{ range list 1 2 }}{{ range list 3 4 }}{{ break }}{{ end }}{{ . }}{{ end }}

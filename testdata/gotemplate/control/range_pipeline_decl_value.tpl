@@ -1,0 +1,1 @@
+{{ range $x := list 1 2 }}{{ end }}

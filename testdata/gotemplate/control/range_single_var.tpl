@@ -1,0 +1,1 @@
+{{ range $e := .strs }}{{ $e }}{{ end }}

@@ -1,0 +1,1 @@
+{{ with .map }}{{ .a }}{{ end }}{{ with .nope }}x{{ else }}none{{ end }}

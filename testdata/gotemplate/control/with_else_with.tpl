@@ -1,0 +1,1 @@
+{{ with .nope }}a{{ else with .str }}{{ . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ all 1 "a" true }} {{ all 1 "" }} {{ any 0 "" "x" }} {{ any 0 "" }} {{ all }} {{ any }}

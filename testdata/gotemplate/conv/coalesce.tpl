@@ -1,0 +1,1 @@
+{{ coalesce 0 "" "x" "y" }} {{ coalesce .nope .empty .str }} {{ coalesce 0 "" }}

@@ -1,0 +1,1 @@
+{{ default "d" .nope }} {{ default "d" "" }} {{ default "d" 0 }} {{ default "d" false }} {{ default "d" "x" }} {{ .nope | default "p" }} {{ default "d" .emptylist }} {{ default "d" .list }}

@@ -1,0 +1,1 @@
+{{ empty "" }} {{ empty 0 }} {{ empty 0.0 }} {{ empty .nil }} {{ empty .emptymap }} {{ empty .map }} {{ empty false }} {{ empty "x" }} {{ empty .nope }}

@@ -1,0 +1,1 @@
+{{ float64 "1.5" }} {{ float64 3 }} {{ float64 "x" }} {{ float64 "1e3" }} {{ printf "%T" (float64 1) }}

@@ -1,0 +1,1 @@
+{{ int "42" }} {{ int 3.9 }} {{ int -3.9 }} {{ int "0x10" }} {{ int "3.0" }} {{ int "3.5" }} {{ int true }} {{ int .nil }} {{ int "abc" }} {{ int .float }}

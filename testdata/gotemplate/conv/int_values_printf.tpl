@@ -1,0 +1,1 @@
+{{ printf "%d" (int .num) }} {{ printf "%d" .num }}

@@ -1,0 +1,1 @@
+{{ ternary "y" "n" true }} {{ ternary "y" "n" false }} {{ true | ternary "Y" "N" }}

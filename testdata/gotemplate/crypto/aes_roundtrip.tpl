@@ -1,0 +1,1 @@
+{{ encryptAES "pw" "round trip" | decryptAES "pw" }}

@@ -1,0 +1,1 @@
+{{ $h := bcrypt "secret" }}{{ len $h }} {{ hasPrefix "$2a$10$" $h }} {{ ne $h (bcrypt "secret") }}

@@ -1,0 +1,1 @@
+{{ $c := buildCustomCert (b64enc "CERT") (b64enc "KEY") }}{{ $c.Cert }} {{ $c.Key }}

@@ -1,0 +1,1 @@
+{{ genSelfSignedCertWithKey "x" (list "not-an-ip") nil 1 "k" }}

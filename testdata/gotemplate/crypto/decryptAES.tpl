@@ -1,0 +1,1 @@
+{{ decryptAES "secretkey" "7S/u5uhzyYJjLjjfSOcqgF6ghTxPyN5NyYd+7yR7jmqgf7uhvYpTql16WB++Trlw" }}|{{ decryptAES "k" "" }}|{{ encryptAES "k" "" }}

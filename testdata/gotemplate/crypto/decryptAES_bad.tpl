@@ -1,0 +1,1 @@
+{{ decryptAES "k" "!!!" }}

@@ -1,0 +1,1 @@
+{{ $k := genPrivateKey "ed25519" }}{{ hasPrefix "-----BEGIN PRIVATE KEY-----\n" $k }} {{ hasSuffix "\n-----END PRIVATE KEY-----\n" $k }} {{ len $k }} {{ ne $k (genPrivateKey "ed25519") }}

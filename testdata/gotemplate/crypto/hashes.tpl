@@ -1,0 +1,1 @@
+{{ sha1sum "hello" }} {{ sha256sum "hello" }} {{ adler32sum "hello" }} {{ sha256sum "" }}

@@ -1,0 +1,1 @@
+{{ $h := htpasswd "user" "pw" }}{{ len $h }} {{ hasPrefix "user:$2a$10$" $h }} {{ htpasswd "a:b" "pw" }}

@@ -1,0 +1,1 @@
+{{ len (b64dec (randBytes 12)) }} {{ len (randBytes 3) }}

@@ -1,0 +1,1 @@
+{{ durationRound "2h10m5s" }} {{ durationRound "400h" }} {{ durationRound "40s" }} {{ durationRound "1200h" }} {{ durationRound "10000h" }} {{ durationRound 3600 }}

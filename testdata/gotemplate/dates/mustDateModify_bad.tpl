@@ -1,0 +1,1 @@
+{{ mustDateModify "xyz" (toDate "2006" "2020") }}

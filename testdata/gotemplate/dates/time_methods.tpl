@@ -1,0 +1,1 @@
+{{ $t := toDate "2006-01-02 15:04" "2020-05-17 10:30" }}{{ $t.Format "Mon Jan 2" }} {{ $t.Month }} {{ $t.Weekday }} {{ $t.YearDay }}

@@ -1,0 +1,1 @@
+{{ typeOf (toDate "2006" "2020") }} {{ kindOf (toDate "2006" "2020") }}

@@ -1,0 +1,1 @@
+{{ define "outer" }}<{{ template "inner" . }}>{{ end }}{{ define "inner" }}{{ . }}{{ end }}{{ template "outer" "x" }}

@@ -1,0 +1,1 @@
+{{ $c := deepCopy .map }}{{ $_ := set $c "a" 100 }}{{ .map.a }} {{ $c.a }}

@@ -1,0 +1,1 @@
+{{ $d := dict "list" .list "map" .map }}{{ $d.map.c.d }}

@@ -1,0 +1,1 @@
+{{ $d := dict "n" 3 }}{{ printf "%T %d" $d.n $d.n }}

@@ -1,0 +1,1 @@
+{{ dig "nested" "a" "b" "c" "def" . }} {{ dig "nested" "zz" "def" . }} {{ dig "str" "x" "def" . }}

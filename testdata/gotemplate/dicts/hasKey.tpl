@@ -1,0 +1,1 @@
+{{ hasKey .map "a" }} {{ hasKey .map "zz" }}

@@ -1,0 +1,1 @@
+{{ hasKey (dict "a" nil) "a" }}

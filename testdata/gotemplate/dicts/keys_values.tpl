@@ -1,0 +1,1 @@
+{{ keys .map | sortAlpha }} {{ values (dict "a" 1) }} {{ keys (dict "x" 1) (dict "y" 2) | sortAlpha }}

@@ -1,0 +1,1 @@
+{{ $d := dict "a" 1 "n" (dict "x" 1) "keep" "k" }}{{ $_ := mergeOverwrite $d (dict "a" 2 "b" 3 "n" (dict "y" 2 "x" 9) "keep" "") }}{{ $d }}

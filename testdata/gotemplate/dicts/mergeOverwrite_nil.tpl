@@ -1,0 +1,1 @@
+{{ $d := dict "a" 1 }}{{ mergeOverwrite $d (dict "a" nil) }}

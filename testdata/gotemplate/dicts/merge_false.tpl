@@ -1,0 +1,1 @@
+{{ $d := dict "flag" false "n" 0 }}{{ merge $d (dict "flag" true "n" 5) }}

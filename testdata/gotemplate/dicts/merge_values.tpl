@@ -1,0 +1,1 @@
+{{ $v := merge (dict "num" 9 "new" 1) .map }}{{ $v }}

@@ -1,0 +1,1 @@
+{{ $root := dict }}{{ $_ := set $root "a" (dict) }}{{ $_ := set $root.a "b" 1 }}{{ $root }}

@@ -1,0 +1,1 @@
+{{ pick .map "a" "c" "zz" }} {{ omit .map "a" }}

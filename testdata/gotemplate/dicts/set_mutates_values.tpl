@@ -1,0 +1,1 @@
+{{ $_ := set .map "z" 26 }}{{ .map.z }} {{ len .map }}

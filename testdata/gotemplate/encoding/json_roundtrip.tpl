@@ -1,0 +1,1 @@
+{{ .map | toJson | fromJson | toJson }}

@@ -1,0 +1,1 @@
+{{ toJson .map }} {{ toJson .list }} {{ toJson .html }} {{ toJson .nil }} {{ toJson .big }} {{ toJson .float }} {{ toJson 1e-7 }}

@@ -1,0 +1,1 @@
+{{ toJson (list 1 2.5 -3 1000000.0) }} {{ toJson (dict "a" (list) "b" (dict)) }}

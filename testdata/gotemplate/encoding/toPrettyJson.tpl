@@ -1,0 +1,1 @@
+{{ toPrettyJson .map }}|{{ toPrettyJson (list) }}|{{ toPrettyJson (dict "a" (list 1 2)) }}

@@ -1,0 +1,1 @@
+{{ toRawJson .html }} {{ toRawJson (dict "k" "<&>") }}

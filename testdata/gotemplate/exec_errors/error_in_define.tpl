@@ -1,0 +1,2 @@
+{{ define "d" }}
+x{{ fail "in define" }}{{ end }}{{ template "d" }}

@@ -1,0 +1,2 @@
+abc
+ def {{ print 1 | fail }}

@@ -1,0 +1,1 @@
+{{ printf "%s %s %s %s %s" "aaaaaaaa" "bbbbbbbbb" "cccccccc" "dddd" (fail "x") }}

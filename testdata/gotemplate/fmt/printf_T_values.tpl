@@ -1,0 +1,1 @@
+{{ printf "%T %T %T %T" .a .b .c .d }}

@@ -1,0 +1,1 @@
+{{ printf "%t %v %5t" true false true }}

@@ -1,0 +1,1 @@
+{{ printf "%x %X %o" 255 255 8 }} {{ printf "%x" "hé" }} {{ printf "%x" .f }}

@@ -1,0 +1,1 @@
+{{ printf "%d %d" 1 }}|{{ printf "%d" 1 2 "x" }}

@@ -1,0 +1,1 @@
+{{ printf "%s|%q|%10s|%-10s|%.2s|%x|%X|% x" "hi" "hi\"x" "r" "l" "trunc" "hi" "hi" "hi" }}

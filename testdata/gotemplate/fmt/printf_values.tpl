@@ -1,0 +1,1 @@
+{{ printf "%d|%v|%s|%T|%T|%T|%T" .num .num .num .num .list .map .nil }}

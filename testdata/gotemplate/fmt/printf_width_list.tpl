@@ -1,0 +1,1 @@
+{{ printf "%5d|%-4v|%03d" (list 1 2) (list "a") 7 }}

@@ -1,0 +1,1 @@
+{{ .float }} {{ .big }} {{ .large }} {{ .neg }} {{ .zero }}

@@ -1,0 +1,1 @@
+image: {{ .image | default "nginx" }}:{{ .tag | default "latest" | quote }}

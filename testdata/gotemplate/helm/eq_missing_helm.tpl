@@ -1,0 +1,1 @@
+{{ if eq .nope "x" }}y{{ else }}n{{ end }}

@@ -1,0 +1,1 @@
+{{ $j := fromJson "{\"a\": 1}" }}{{ $j.a }} {{ $e := fromJson "{bad" }}{{ hasKey $e "Error" }}

@@ -1,0 +1,1 @@
+{{ fromYamlArray "- 1\n- b\n- c: d" }}

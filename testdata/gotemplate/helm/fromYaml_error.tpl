@@ -1,0 +1,1 @@
+{{ $y := fromYaml "a: [" }}{{ hasKey $y "Error" }}

@@ -1,0 +1,1 @@
+{{ $y := fromYaml "- 1" }}{{ hasKey $y "Error" }}

@@ -1,0 +1,1 @@
+{{ $y := fromYaml "a:\n  b: [1, 2.5, true, null, \"s\"]\n  c: 0644\n  d: 1e3" }}{{ toJson $y }}

@@ -1,0 +1,2 @@
+{{ define "item" }}- {{ . }}{{ end }}{{ range .strs }}{{ include "item" . }}
+{{ end }}

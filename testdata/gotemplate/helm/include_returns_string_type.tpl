@@ -1,0 +1,1 @@
+{{ typeOf (include "x" .) }}{{ define "x" }}1{{ end }}

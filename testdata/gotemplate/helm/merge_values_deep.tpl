@@ -1,0 +1,1 @@
+{{ $d := merge (dict "a" (dict "x" 1)) .defaults }}{{ toJson $d }}

@@ -1,0 +1,1 @@
+{{ define "a" }}{{ tpl "{{ include \"b\" . }}" . }}{{ end }}{{ define "b" }}B{{ .num }}{{ end }}{{ include "a" . }}

@@ -1,0 +1,1 @@
+{{ printf "%d" .num }} {{ printf "%v" .num }} {{ .num }} {{ int .num }}

@@ -1,0 +1,1 @@
+{{ required "value x is required" .nope }}

@@ -1,0 +1,1 @@
+{{ $_ := set . "extra" "x" }}{{ .extra }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "t" true "f" false "n" nil "e" (list) "z" 0) }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "q" (printf "%s: %s" "key" .s) "d" (printf "%s\t%s" .s .s)) }}

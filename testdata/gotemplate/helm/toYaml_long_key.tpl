@@ -1,0 +1,1 @@
+{{ toYaml (dict .k 1) }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "s" (repeat 30 "word ")) }}

@@ -1,0 +1,1 @@
+{{ toYaml (dict "a" (dict "b" (list 1 (dict "c" 2 "d" (list "x" "y")) (list 3 4))) "e" (list) "f" (dict)) }}

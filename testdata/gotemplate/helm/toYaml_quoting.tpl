@@ -1,0 +1,1 @@
+{{ toYaml (dict "a" "yes" "b" "on" "c" "1.5" "d" "" "e" "true" "f" "null" "g" "~" "h" "012" "i" "1e3" "j" "a: b" "k" "- x" "l" "#c" "m" " lead" "n" "trail " "o" "2001-12-14" "p" "0x1F" "q" "plain text" "r" "it's" "s" "@at" "t" "1_000" "u" "*" "v" ".5" "w" "+1" "x" "NaN" "y" "y" "z" "n") }}

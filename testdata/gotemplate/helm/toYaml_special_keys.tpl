@@ -1,0 +1,1 @@
+{{ toYaml (dict "a b" 1 "yes" 2 "1" 3 "-x" 4 "k:" 5) }}

@@ -1,0 +1,1 @@
+{{ tpl "{{ .str | upper }}" . }} {{ tpl .tmpl . }}

@@ -1,0 +1,1 @@
+{{ tpl "{{ define \"in\" }}I{{ end }}{{ template \"in\" }}" . }}

@@ -1,0 +1,1 @@
+{{ append .nope 1 }}

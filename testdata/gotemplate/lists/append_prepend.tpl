@@ -1,0 +1,1 @@
+{{ append (list 1 2) 3 }} {{ prepend (list 1 2) 0 }} {{ push .strs "z" }} {{ mustAppend .strs "q" }}

@@ -1,0 +1,1 @@
+{{ chunk 2 (list 1 2 3 4 5) }} {{ chunk 3 .strs }}

@@ -1,0 +1,1 @@
+{{ concat (list 1 2) .strs (list) }}

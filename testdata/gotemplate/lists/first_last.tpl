@@ -1,0 +1,1 @@
+{{ first .strs }} {{ last .strs }} {{ first (list) }} {{ last (list) }}

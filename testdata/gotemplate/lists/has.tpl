@@ -1,0 +1,1 @@
+{{ has "a" .strs }} {{ has "z" .strs }} {{ has 1 (list 1 2) }} {{ has 1.0 (list 1 2) }} {{ has "x" .nope }}

@@ -1,0 +1,1 @@
+{{ index (list (list 1 2) (list 3 4)) 1 0 }}

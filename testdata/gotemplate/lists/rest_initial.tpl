@@ -1,0 +1,1 @@
+{{ rest .strs }} {{ initial .strs }} {{ rest (list) }} {{ initial (list) }}

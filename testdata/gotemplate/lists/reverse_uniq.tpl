@@ -1,0 +1,1 @@
+{{ reverse .strs }} {{ uniq (list 1 2 1 "a" "a" 2) }}

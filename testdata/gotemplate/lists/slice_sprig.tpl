@@ -1,0 +1,1 @@
+{{ slice .strs 1 }} {{ slice .strs 1 2 }} {{ slice .strs }} {{ slice (list) }}

@@ -1,0 +1,1 @@
+{{ range $i := until 3 }}{{ $i }}{{ end }}

@@ -1,0 +1,1 @@
+{{ add .num 1 }} {{ add .float 1 }} {{ mul .float 2 }} {{ sub .num .float }} {{ printf "%T" (add 1 1) }}

@@ -1,0 +1,1 @@
+{{ if true }}{{ with 1 }}{{ range list 1 }}{{ if . }}ok{{ end }}{{ end }}{{ end }}{{ end }}

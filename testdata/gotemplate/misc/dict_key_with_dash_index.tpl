@@ -1,0 +1,1 @@
+{{ index . "my-key" }} {{ index .nested "a-b" "c" }}

@@ -1,0 +1,1 @@
+tab	here {{ "q\"uote" }} {{ `back\slash` }}

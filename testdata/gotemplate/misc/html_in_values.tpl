@@ -1,0 +1,1 @@
+{{ .html | html }} {{ .html | js }} {{ .html | urlquery }}

@@ -1,0 +1,1 @@
+{{ printf "%v" (dict "a" (list 1 2) "b" (dict "c" nil)) }}

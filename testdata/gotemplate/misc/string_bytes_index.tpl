@@ -1,0 +1,1 @@
+{{ index "é" 0 }} {{ len "é" }} {{ slice "héllo" 0 1 }}

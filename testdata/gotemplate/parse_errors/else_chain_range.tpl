@@ -1,0 +1,1 @@
+{{ range .x }}{{ else if .y }}{{ end }}

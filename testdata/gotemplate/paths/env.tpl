@@ -1,0 +1,1 @@
+[{{ env "FERROFLUX_SURELY_UNSET" }}] [{{ expandenv "a-$FERROFLUX_SURELY_UNSET-b" }}]

@@ -1,0 +1,1 @@
+[{{ base "" }}] [{{ base "/" }}] [{{ dir "" }}] [{{ dir "file" }}] [{{ clean "" }}] [{{ ext "noext" }}] [{{ clean "../../a" }}] [{{ base "a/b/" }}]

@@ -1,0 +1,1 @@
+{{ urlJoin (dict "scheme" "https" "host" "h.io" "path" "/x" "query" "a=1" "fragment" "f") }}

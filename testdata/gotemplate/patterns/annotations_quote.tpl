@@ -1,0 +1,2 @@
+{{- range $k, $v := .annotations }}
+{{ $k }}: {{ $v | quote }}{{ end }}

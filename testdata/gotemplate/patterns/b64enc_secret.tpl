@@ -1,0 +1,1 @@
+{{ .password | b64enc | quote }}

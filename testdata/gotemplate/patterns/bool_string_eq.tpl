@@ -1,0 +1,1 @@
+{{ eq (toString .enabled) "true" }} {{ eq .enabled true }}

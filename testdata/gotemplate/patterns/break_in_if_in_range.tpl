@@ -1,0 +1,1 @@
+{{ range $i, $e := until 10 }}{{ if gt $i 2 }}{{ break }}{{ end }}{{ $e }}{{ end }}

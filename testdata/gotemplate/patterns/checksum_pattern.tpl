@@ -1,0 +1,1 @@
+{{ include "cfg" . | sha256sum | trunc 16 }}{{ define "cfg" }}{{ toYaml .annotations }}{{ end }}

@@ -1,0 +1,1 @@
+{{ coalesce .fullnameOverride .nameOverride "default-name" }}

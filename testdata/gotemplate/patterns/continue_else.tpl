@@ -1,0 +1,1 @@
+{{ range until 4 }}{{ if eq (mod . 2) 0 }}{{ continue }}{{ else }}{{ . }}{{ end }}{{ end }}

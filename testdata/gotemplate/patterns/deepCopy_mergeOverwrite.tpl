@@ -1,0 +1,1 @@
+{{ $base := deepCopy .podLabels }}{{ $_ := mergeOverwrite $base (dict "team" "b") }}{{ $base.team }} {{ .podLabels.team }}

@@ -1,0 +1,1 @@
+{{ default 5 0 }} {{ default 5 .n }}

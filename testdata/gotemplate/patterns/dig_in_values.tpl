@@ -1,0 +1,1 @@
+{{ dig "image" "tag" "none" . }} {{ dig "image" "nope" "none" . }}

@@ -1,0 +1,1 @@
+{{ empty .tolerations }} {{ empty .nodeSelector }} {{ empty .float }} {{ empty .nameOverride }} {{ not .enabled }}

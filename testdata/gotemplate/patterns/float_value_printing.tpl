@@ -1,0 +1,1 @@
+{{ .float }} {{ printf "%.2f" .float }} {{ .float | toString }} {{ mulf .float 4 }}

@@ -1,0 +1,1 @@
+{{ $c := fromYaml .config }}{{ $c.key }} {{ len $c.list }} {{ index $c.list 1 }}

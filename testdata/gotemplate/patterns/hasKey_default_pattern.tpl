@@ -1,0 +1,1 @@
+{{ if hasKey . "x" }}{{ .x }}{{ else }}none{{ end }}

@@ -1,0 +1,1 @@
+{{- $registry := .image.registry -}}{{- $repo := .image.repository -}}{{- $sep := ":" -}}{{- $term := .image.tag | toString -}}{{- if .image.digest }}{{- $sep = "@" -}}{{- $term = .image.digest -}}{{- end -}}{{ printf "%s/%s%s%s" $registry $repo $sep $term }}

@@ -1,0 +1,2 @@
+{{ define "cfg" }}a: 1
+b: [x, y]{{ end }}{{ $c := include "cfg" . | fromYaml }}{{ $c.a }} {{ $c.b }}

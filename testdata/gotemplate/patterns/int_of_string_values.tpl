@@ -1,0 +1,1 @@
+{{ int "08" }} {{ int64 "010" }} {{ atoi "08" }} {{ int .version }} {{ float64 .version }}

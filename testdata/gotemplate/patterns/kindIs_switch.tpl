@@ -1,0 +1,1 @@
+{{ range $k, $v := . }}{{ if kindIs "map" $v }}M{{ else if kindIs "slice" $v }}S{{ else if kindIs "string" $v }}s{{ else if kindIs "float64" $v }}f{{ else if kindIs "bool" $v }}b{{ else }}?{{ end }}{{ end }}

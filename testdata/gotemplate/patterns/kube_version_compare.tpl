@@ -1,0 +1,1 @@
+{{ if semverCompare ">=1.21-0" .kube }}policy/v1{{ else }}policy/v1beta1{{ end }} {{ regexReplaceAll "-.*" .kube "" }} {{ trimPrefix "v" .kube }}

@@ -1,0 +1,4 @@
+{{ define "labels" }}app: {{ .name }}
+version: {{ .version | quote }}{{ end }}metadata:
+  labels:
+    {{- include "labels" . | nindent 4 }}

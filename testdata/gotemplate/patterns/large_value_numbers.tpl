@@ -1,0 +1,1 @@
+{{ .n }} {{ toJson .n }} {{ toYaml .n }} {{ int64 .n }}

@@ -1,0 +1,1 @@
+{{ $l := list }}{{ range $k, $v := .ports }}{{ $l = append $l (printf "%s:%v" $k $v) }}{{ end }}{{ join "," $l }}

@@ -1,0 +1,1 @@
+{{ $l := merge (dict) .podLabels .commonLabels }}{{ toYaml $l }}

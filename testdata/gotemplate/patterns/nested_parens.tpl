@@ -1,0 +1,1 @@
+{{ print (print (print "a" 1) 2) 3 }}

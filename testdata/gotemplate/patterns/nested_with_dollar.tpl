@@ -1,0 +1,1 @@
+{{ with .image }}{{ with $.ports }}{{ .http }}{{ end }}-{{ .tag }}{{ end }}

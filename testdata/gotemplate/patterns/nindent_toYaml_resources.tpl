@@ -1,0 +1,1 @@
+resources:{{ toYaml .resources | nindent 2 }}

@@ -1,0 +1,1 @@
+{{ define "t" }}{{ $.name }}{{ end }}{{ template "t" . }}

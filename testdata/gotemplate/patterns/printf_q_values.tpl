@@ -1,0 +1,1 @@
+{{ printf "%q" .image.tag }} {{ printf "%v" .ports }} {{ printf "%s" .ports }}

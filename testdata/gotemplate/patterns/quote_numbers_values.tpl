@@ -1,0 +1,1 @@
+{{ quote .port }} {{ .port | toString }} {{ printf "%v" .port }}

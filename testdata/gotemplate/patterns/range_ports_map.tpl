@@ -1,0 +1,3 @@
+{{- range $name, $port := .ports }}
+- name: {{ $name }}
+  port: {{ $port }}{{ end }}

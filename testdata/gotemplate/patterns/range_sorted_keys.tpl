@@ -1,0 +1,1 @@
+{{ range (keys .annotations | sortAlpha) }}{{ . }};{{ end }}

@@ -1,0 +1,3 @@
+{{ range .ports }}- name: {{ .name }}
+  port: {{ .port }}
+{{ end }}

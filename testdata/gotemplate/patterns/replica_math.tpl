@@ -1,0 +1,1 @@
+{{ add .replicaCount 1 }} {{ mul .replicaCount 2 }} {{ div 10 .replicaCount }} {{ max .replicaCount 5 }}

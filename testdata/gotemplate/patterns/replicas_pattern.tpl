@@ -1,0 +1,2 @@
+replicas: {{ .replicaCount }}
+port: {{ .port | int }}

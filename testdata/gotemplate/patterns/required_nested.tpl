@@ -1,0 +1,1 @@
+{{ required "image.tag required" .image.tag }} {{ required "x" .image.digest | default "none" }}

@@ -1,0 +1,1 @@
+{{ splitList "/" .image.repository | last }} {{ splitList "/" .image.repository | first }}

@@ -1,0 +1,1 @@
+{{ define "t" }}<{{ . }}>{{ end }}{{ range list "a" "b" }}{{ template "t" . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ ternary "on" "off" .enabled }} {{ .enabled | ternary "yes" "no" }}

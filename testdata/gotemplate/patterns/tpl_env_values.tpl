@@ -1,0 +1,3 @@
+{{- range .extraEnv }}
+- name: {{ .name }}
+  value: {{ tpl .value (dict "Values" (dict "x" "tpl-ed")) | quote }}{{ end }}

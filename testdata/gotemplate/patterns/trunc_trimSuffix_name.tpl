@@ -1,0 +1,1 @@
+{{ printf "%s-%s" .release .chart | trunc 63 | trimSuffix "-" }}

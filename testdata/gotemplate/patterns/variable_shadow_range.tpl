@@ -1,0 +1,1 @@
+{{ $x := "outer" }}{{ range list 1 }}{{ $x := "inner" }}{{ $x }}{{ end }} {{ $x }}

@@ -1,0 +1,1 @@
+{{ .version }} {{ .version | quote }} {{ printf "%s" .version }}

@@ -1,0 +1,1 @@
+{{ with "" }}x{{ else }}empty{{ end }}

@@ -1,0 +1,1 @@
+{{- with .resources }}resources: {{ toYaml . }}{{ else }}no resources{{ end }}

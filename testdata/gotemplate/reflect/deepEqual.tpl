@@ -1,0 +1,1 @@
+{{ deepEqual .map .map }} {{ deepEqual (list 1 2) (list 1 2) }} {{ deepEqual (list 1) (list 1.0) }} {{ deepEqual (dict "a" 1) (dict "a" 1) }} {{ deepEqual nil nil }}

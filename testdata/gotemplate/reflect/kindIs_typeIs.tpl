@@ -1,0 +1,1 @@
+{{ kindIs "map" .map }} {{ kindIs "slice" .list }} {{ kindIs "string" 1 }} {{ typeIs "int" 1 }} {{ typeIs "float64" .num }} {{ typeIsLike "int" 1 }}

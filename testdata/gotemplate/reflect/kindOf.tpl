@@ -1,0 +1,1 @@
+{{ kindOf 1 }} {{ kindOf 1.5 }} {{ kindOf "s" }} {{ kindOf .list }} {{ kindOf .map }} {{ kindOf .nil }} {{ kindOf true }}

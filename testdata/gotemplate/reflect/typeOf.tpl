@@ -1,0 +1,1 @@
+{{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf "s" }} {{ typeOf .list }} {{ typeOf .map }} {{ typeOf .nil }} {{ typeOf true }} {{ typeOf (splitList "," "a") }} {{ typeOf (add 1 1) }}

@@ -1,0 +1,1 @@
+{{ regexFind "[0-9]+" "abc123def456" }} [{{ regexFind "z" "abc" }}] {{ regexFindAll "[0-9]" "a1b2c3" -1 }} {{ regexFindAll "[0-9]" "a1b2c3" 2 }}

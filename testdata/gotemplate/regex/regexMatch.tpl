@@ -1,0 +1,1 @@
+{{ regexMatch "^a.c$" "abc" }} {{ regexMatch "[0-9]+" "abc" }} {{ regexMatch "(" "x" }}

@@ -1,0 +1,1 @@
+{{ regexFindAll "\\pL+" "héllo wörld 123" -1 }}

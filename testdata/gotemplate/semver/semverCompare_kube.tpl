@@ -1,0 +1,1 @@
+{{ semverCompare ">=1.19-0" "v1.33.2-gke.100" }} {{ semverCompare "<1.16-0" "1.33.0" }}

@@ -1,0 +1,1 @@
+{{ $v := semver "v1.2.3-beta.1+build5" }}{{ $v.Major }}.{{ $v.Minor }}.{{ $v.Patch }} {{ $v.Prerelease }} {{ $v.Metadata }} {{ $v.Original }}

@@ -1,0 +1,1 @@
+{{ camelcase "hello_world" }} {{ camelcase "http_server" }} {{ camelcase "_a_b" }} {{ camelcase "foo-bar baz" }}

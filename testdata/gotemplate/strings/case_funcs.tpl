@@ -1,0 +1,1 @@
+{{ upper "héllo" }} {{ lower "HÉLLO" }} {{ title "hello wide-world foo_bar" }} {{ untitle "Hello World" }}

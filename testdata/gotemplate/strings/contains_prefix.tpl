@@ -1,0 +1,1 @@
+{{ contains "ell" "hello" }} {{ hasPrefix "he" "hello" }} {{ hasSuffix "lo" "hello" }} {{ hasPrefix "x" "hello" }}

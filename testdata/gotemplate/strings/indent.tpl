@@ -1,0 +1,1 @@
+{{ indent 2 "a\nb" }}|{{ nindent 4 "x\ny" }}|{{ indent 0 "z" }}

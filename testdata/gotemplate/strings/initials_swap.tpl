@@ -1,0 +1,1 @@
+{{ initials "hello big world" }} {{ swapcase "Hello World" }}

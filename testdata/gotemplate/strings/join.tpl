@@ -1,0 +1,1 @@
+{{ join "," .strs }} {{ join "-" .list }} {{ join "," "single" }} {{ join "," (list) }}

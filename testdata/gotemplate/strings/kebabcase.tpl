@@ -1,0 +1,1 @@
+{{ kebabcase "HelloWorld" }} {{ kebabcase "fooBarBaz" }} {{ kebabcase "ABC" }}

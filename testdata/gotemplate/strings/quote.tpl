@@ -1,0 +1,1 @@
+{{ quote "a\"b" }} {{ squote "it" }} {{ quote 1 2.5 true }} {{ quote .nil }} {{ quote .nope "x" }} {{ squote .nope }}

@@ -1,0 +1,1 @@
+{{ replace "a" "b" "banana" }} {{ "x-y-z" | replace "-" "_" }} {{ replace "" "." "ab" }}

@@ -1,0 +1,1 @@
+{{ snakecase "HelloWorld" }} {{ snakecase "HTTPServer" }} {{ snakecase "fooBar" }} {{ snakecase "already_snake" }}

@@ -1,0 +1,1 @@
+{{ sortAlpha .strs }} {{ sortAlpha (list "b" 1 "a" 2.5) }} {{ sortAlpha "x" }}

@@ -1,0 +1,1 @@
+{{ substr 4 2 "hello" }}

@@ -1,0 +1,1 @@
+{{ title "élan vital" }} {{ title "o'neil mc-d" }}

@@ -1,0 +1,1 @@
+{{ toString 1 }} {{ toString 2.5 }} {{ toString .nil }} {{ toString .strs }} {{ toString true }}

@@ -1,0 +1,1 @@
+[{{ trim "  a b  " }}][{{ trimAll "$" "$$a$$" }}][{{ trimSuffix "-x" "a-x" }}][{{ trimPrefix "x-" "x-a" }}][{{ nospace " a b	c " }}]

@@ -1,0 +1,1 @@
+{{ trunc 5 "hello world" }}|{{ trunc -5 "hello world" }}|{{ trunc 50 "hi" }}|{{ trunc 0 "x" }}

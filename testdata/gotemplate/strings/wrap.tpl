@@ -1,0 +1,1 @@
+{{ wrap 10 "the quick brown fox jumps over the lazy dog" }}|{{ wrapWith 5 "<br>" "a bb ccc dddd eeeee" }}

@@ -1,0 +1,1 @@
+{{ wrap 3 "abcdefgh ij" }}|{{ wrapWith 3 "\n" "abcdefgh ij" }}

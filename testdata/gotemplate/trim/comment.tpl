@@ -1,0 +1,2 @@
+a{{/* comment */}}b{{/* multi
+line */}}c

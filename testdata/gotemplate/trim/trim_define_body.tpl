@@ -1,0 +1,4 @@
+{{- define "x" -}}
+  body
+{{- end -}}
+[{{ template "x" }}]

@@ -1,0 +1,1 @@
+{{ define "d" }}{{ $ }}{{ end }}{{ template "d" "inner" }}

@@ -1,0 +1,1 @@
+{{ range $i, $v := .strs }}{{ end }}{{ $i }}

@@ -1,0 +1,1 @@
+{{ define "d" }}{{ $x := . }}{{ $x }}{{ end }}{{ template "d" 5 }}
