@@ -23,6 +23,8 @@ pub struct ParallelGzWriter<W: Write> {
     crc: crc32fast::Hasher,
     size: u64,
     started: bool,
+    /// The batch being compressed in the background while the next one fills.
+    in_flight: Option<std::thread::JoinHandle<io::Result<Vec<u8>>>>,
 }
 
 impl<W: Write> ParallelGzWriter<W> {
@@ -40,6 +42,7 @@ impl<W: Write> ParallelGzWriter<W> {
             crc: crc32fast::Hasher::new(),
             size: 0,
             started: false,
+            in_flight: None,
         }
     }
 
@@ -53,7 +56,8 @@ impl<W: Write> ParallelGzWriter<W> {
             .ok_or_else(|| io::Error::other("gzip writer already finished"))
     }
 
-    /// Compresses everything pending; `last` ends the deflate stream.
+    /// Hands the whole blocks pending (everything, when `last` ends the stream) to a background
+    /// compression, after writing out the previous batch: at most two batches are in memory.
     fn flush_batch(&mut self, last: bool) -> io::Result<()> {
         if !self.started {
             self.sink()?.write_all(&HEADER)?;
@@ -65,75 +69,36 @@ impl<W: Write> ParallelGzWriter<W> {
         } else {
             self.pending.len() / BLOCK * BLOCK
         };
-        let data = &self.pending[..take];
-        let blocks: Vec<&[u8]> = if data.is_empty() {
-            if !last {
-                return Ok(());
-            }
-            vec![&[][..]]
-        } else {
-            data.chunks(BLOCK).collect()
-        };
-        let count = blocks.len();
-        let dictionaries: Vec<&[u8]> = (0..count)
-            .map(|i| {
-                if i == 0 {
-                    &self.window[..]
-                } else {
-                    let prev = blocks[i - 1];
-                    &prev[prev.len().saturating_sub(WINDOW)..]
-                }
-            })
-            .collect();
-        let level = self.level;
-        let threads = self.threads.min(count);
-        let mut compressed: Vec<Option<io::Result<Vec<u8>>>> = (0..count).map(|_| None).collect();
-        std::thread::scope(|scope| {
-            // Round-robin: thread t takes blocks t, t + threads, …
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let (blocks, dictionaries) = (&blocks, &dictionaries);
-                    scope.spawn(move || {
-                        (t..count)
-                            .step_by(threads)
-                            .map(|i| {
-                                (
-                                    i,
-                                    deflate_block(
-                                        blocks[i],
-                                        dictionaries[i],
-                                        level,
-                                        last && i == count - 1,
-                                    ),
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for handle in handles {
-                let done = handle.join().unwrap_or_else(|_| {
-                    vec![(0, Err(io::Error::other("a compression thread panicked")))]
-                });
-                for (i, block) in done {
-                    compressed[i] = Some(block);
-                }
-            }
-        });
-        let compressed: Vec<io::Result<Vec<u8>>> = compressed
-            .into_iter()
-            .map(|b| b.unwrap_or_else(|| Err(io::Error::other("a block was not compressed"))))
-            .collect();
-        for block in compressed {
-            let block = block?;
-            self.sink()?.write_all(&block)?;
+        if take == 0 && !last {
+            return Ok(());
         }
+        let rest = self.pending.split_off(take);
+        let data = std::mem::replace(&mut self.pending, rest);
+        let window = self.window.clone();
         // The next block's dictionary: the last 32 KiB of everything compressed so far.
         self.window
-            .extend_from_slice(&self.pending[take.saturating_sub(WINDOW)..take]);
+            .extend_from_slice(&data[data.len().saturating_sub(WINDOW)..]);
         let excess = self.window.len().saturating_sub(WINDOW);
         self.window.drain(..excess);
-        self.pending.drain(..take);
+        self.write_in_flight()?;
+        let (level, threads) = (self.level, self.threads);
+        self.in_flight = Some(std::thread::spawn(move || {
+            compress_batch(&data, &window, level, threads, last)
+        }));
+        if last {
+            self.write_in_flight()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the background batch, if any, and writes its output.
+    fn write_in_flight(&mut self) -> io::Result<()> {
+        if let Some(job) = self.in_flight.take() {
+            let out = job
+                .join()
+                .map_err(|_| io::Error::other("a compression thread panicked"))??;
+            self.sink()?.write_all(&out)?;
+        }
         Ok(())
     }
 
@@ -150,6 +115,66 @@ impl<W: Write> ParallelGzWriter<W> {
         out.write_all(&size.to_le_bytes())?;
         Ok(out)
     }
+}
+
+/// Compresses one batch: its 128 KiB blocks on `threads` threads, each primed with the
+/// previous 32 KiB (`window` for the first), joined in order.
+fn compress_batch(
+    data: &[u8],
+    window: &[u8],
+    level: Compression,
+    threads: usize,
+    last: bool,
+) -> io::Result<Vec<u8>> {
+    let blocks: Vec<&[u8]> = if data.is_empty() {
+        vec![&[][..]]
+    } else {
+        data.chunks(BLOCK).collect()
+    };
+    let count = blocks.len();
+    let dictionaries: Vec<&[u8]> = (0..count)
+        .map(|i| {
+            if i == 0 {
+                window
+            } else {
+                let prev = blocks[i - 1];
+                &prev[prev.len().saturating_sub(WINDOW)..]
+            }
+        })
+        .collect();
+    let threads = threads.clamp(1, count);
+    let mut compressed: Vec<Option<io::Result<Vec<u8>>>> = (0..count).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        // Round-robin: thread t takes blocks t, t + threads, …
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (blocks, dictionaries) = (&blocks, &dictionaries);
+                scope.spawn(move || {
+                    (t..count)
+                        .step_by(threads)
+                        .map(|i| {
+                            let finish = last && i == count - 1;
+                            (i, deflate_block(blocks[i], dictionaries[i], level, finish))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            let done = handle.join().unwrap_or_else(|_| {
+                vec![(0, Err(io::Error::other("a compression thread panicked")))]
+            });
+            for (i, block) in done {
+                compressed[i] = Some(block);
+            }
+        }
+    });
+    let mut out = Vec::with_capacity(data.len() / 3);
+    for block in compressed {
+        let block = block.unwrap_or_else(|| Err(io::Error::other("a block was not compressed")))?;
+        out.extend_from_slice(&block);
+    }
+    Ok(out)
 }
 
 /// One block as raw deflate, primed with `dictionary`, ended by a sync flush (or the final
