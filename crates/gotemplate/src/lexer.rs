@@ -378,32 +378,28 @@ impl<'a> Lexer<'a> {
     }
 
     fn quote(&mut self, p: usize, l: usize) -> bool {
-        let b = self.rest().as_bytes();
-        let mut i = 1;
-        while i < b.len() {
-            match b[i] {
-                b'\\' => {
-                    if i + 1 < b.len() && b[i + 1] != b'\n' {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                b'\n' => break,
-                b'"' => {
-                    let s = &self.rest()[..=i];
-                    self.advance(i + 1);
-                    self.emit(Tok::Str(s), p, l);
-                    return true;
-                }
-                _ => i += 1,
-            }
-        }
-        self.error("unterminated quoted string".into());
-        false
+        self.escaped_literal(b'"', p, l, Tok::Str, "unterminated quoted string")
     }
 
     fn char_const(&mut self, p: usize, l: usize) -> bool {
+        self.escaped_literal(
+            b'\'',
+            p,
+            l,
+            Tok::CharConst,
+            "unterminated character constant",
+        )
+    }
+
+    /// A `"…"` or `'…'` literal with backslash escapes, on one line.
+    fn escaped_literal(
+        &mut self,
+        close: u8,
+        p: usize,
+        l: usize,
+        token: fn(&'a str) -> Tok<'a>,
+        unterminated: &str,
+    ) -> bool {
         let b = self.rest().as_bytes();
         let mut i = 1;
         while i < b.len() {
@@ -416,16 +412,16 @@ impl<'a> Lexer<'a> {
                     break;
                 }
                 b'\n' => break,
-                b'\'' => {
+                c if c == close => {
                     let s = &self.rest()[..=i];
                     self.advance(i + 1);
-                    self.emit(Tok::CharConst(s), p, l);
+                    self.emit(token(s), p, l);
                     return true;
                 }
                 _ => i += 1,
             }
         }
-        self.error("unterminated character constant".into());
+        self.error(unterminated.into());
         false
     }
 
