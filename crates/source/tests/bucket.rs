@@ -336,3 +336,20 @@ async fn azure_wrong_key_is_refused_naming_the_container() {
     assert!(msg.contains("'ff-azure-auth'"), "{msg}");
     assert!(!msg.contains(wrong), "{msg}");
 }
+
+#[tokio::test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+async fn an_empty_bucket_is_an_empty_artifact_with_a_stable_revision() {
+    init_tls();
+    s3_bucket("ff-empty", &[]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fetched = bucket::fetch(&s3_spec("ff-empty"), &s3_auth(), dir.path())
+        .await
+        .expect("an empty bucket is not an error");
+    assert!(keys(&fetched.index).is_empty());
+    assert!(files(dir.path()).is_empty());
+    let again = bucket::list_index(&s3_spec("ff-empty"), &s3_auth())
+        .await
+        .expect("list");
+    assert_eq!(again.revision(), fetched.revision);
+}

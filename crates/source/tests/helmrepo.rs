@@ -490,3 +490,72 @@ mod oci {
         assert!(e.to_string().contains("ff/charts/podinfo-lite"), "{e}");
     }
 }
+
+#[tokio::test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+async fn error_paths_name_what_failed_and_leave_nothing_behind() {
+    init_tls();
+    // Nothing listens on port 1 of loopback.
+    let unreachable = HelmRepoSpec::new("http://127.0.0.1:1/charts");
+    let e = helmrepo::fetch_index(&unreachable, &HelmAuth::default())
+        .await
+        .expect_err("an unreachable repository fails")
+        .to_string();
+    assert!(e.contains("127.0.0.1:1"), "{e}");
+
+    sub_repo(
+        "ff-corrupt",
+        "apiVersion: v1\nentries: [this is: not, a map\n",
+    );
+    let corrupt = HelmRepoSpec::new(&format!("{}/ff-corrupt", endpoint("TEST_HELM_REPO_URL")));
+    let e = helmrepo::fetch_index(&corrupt, &HelmAuth::default())
+        .await
+        .expect_err("a corrupt index fails")
+        .to_string();
+    assert!(e.contains("ff-corrupt"), "{e}");
+
+    let mut spec = HelmRepoSpec::new(&endpoint("TEST_HELM_REPO_URL"));
+    let (_, index) = helmrepo::fetch_index(&spec, &HelmAuth::default())
+        .await
+        .expect("index");
+    let chart = index.get("podinfo-lite", "").expect("latest").clone();
+    let dir = tempfile::tempdir().expect("tempdir");
+    spec.max_chart_size = 100;
+    let e = helmrepo::download_chart(
+        &spec,
+        &HelmAuth::default(),
+        &chart,
+        &dir.path().join("big.tgz"),
+    )
+    .await
+    .expect_err("a chart over the size limit fails")
+    .to_string();
+    assert!(e.contains("exceeds the maximum size of 100 bytes"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("read_dir").collect();
+    assert!(left.is_empty(), "no partial chart is left: {left:?}");
+
+    // A chart URL that answers 404.
+    sub_repo(
+        "ff-missing-tgz",
+        "apiVersion: v1\nentries:\n  gone:\n  - name: gone\n    version: 1.0.0\n    urls:\n    - gone-1.0.0.tgz\n",
+    );
+    let missing = HelmRepoSpec::new(&format!(
+        "{}/ff-missing-tgz",
+        endpoint("TEST_HELM_REPO_URL")
+    ));
+    let (_, index) = helmrepo::fetch_index(&missing, &HelmAuth::default())
+        .await
+        .expect("index");
+    let gone = index.get("gone", "").expect("listed").clone();
+    let e = helmrepo::download_chart(
+        &missing,
+        &HelmAuth::default(),
+        &gone,
+        &dir.path().join("gone.tgz"),
+    )
+    .await
+    .expect_err("a missing chart file fails")
+    .to_string();
+    assert!(e.contains("404") && e.contains("gone-1.0.0.tgz"), "{e}");
+    assert!(!dir.path().join("gone.tgz").exists());
+}

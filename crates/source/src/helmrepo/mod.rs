@@ -426,14 +426,19 @@ async fn get_to_file(
         path: dest.to_path_buf(),
         source,
     };
-    let mut file = tokio::fs::File::create(dest).await.map_err(write_err)?;
+    // Written beside `dest` and renamed into place only when complete: a failed or oversized
+    // download leaves nothing behind (the temp file is deleted when dropped).
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::NamedTempFile::new_in(parent).map_err(write_err)?;
+    let mut file = tokio::fs::File::from_std(tmp.reopen().map_err(write_err)?);
     let mut hasher = Sha256::new();
     let mut size = 0u64;
     while let Some(chunk) = response.chunk().await.map_err(transfer)? {
         size += chunk.len() as u64;
         if size > limit {
-            drop(file);
-            let _ = tokio::fs::remove_file(dest).await;
             return Err(HelmRepoError::TooLarge {
                 what,
                 url: shown,
@@ -444,6 +449,8 @@ async fn get_to_file(
         file.write_all(&chunk).await.map_err(write_err)?;
     }
     file.flush().await.map_err(write_err)?;
+    drop(file);
+    tmp.persist(dest).map_err(|e| write_err(e.error))?;
     Ok((format!("sha256:{}", hex::encode(hasher.finalize())), size))
 }
 
