@@ -5,60 +5,16 @@
 
 use crate::value::{Value, read};
 
-/// go-yaml v2's key order (digit runs compare as numbers, non-letters before letters).
-fn key_less(a: &str, b: &str) -> std::cmp::Ordering {
+/// go-yaml v2's key order as a comparator (equal only for equal keys).
+fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
-            i += 1;
-            continue;
-        }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
-        if al && bl {
-            return ar[i].cmp(&br[i]);
-        }
-        if al || bl {
-            return if bl { Less } else { Greater };
-        }
-        let (mut an, mut bn) = (0i64, 0i64);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
-            bi += 1;
-        }
-        if an != bn {
-            return an.cmp(&bn);
-        }
-        if ai != bi {
-            return ai.cmp(&bi);
-        }
-        return ar[i].cmp(&br[i]);
+    if ferroflux_goyaml::key_less(a, b) {
+        Less
+    } else if a == b {
+        Equal
+    } else {
+        Greater
     }
-    ar.len().cmp(&br.len())
 }
 
 /// Would a plain scalar read back as something other than this string (YAML 1.1 rules)?
@@ -84,50 +40,10 @@ fn resolves_non_string(s: &str) -> bool {
     if plain.starts_with("0b") || plain.starts_with("-0b") || body.parse::<u64>().is_ok() {
         return true;
     }
-    if is_yaml_float(&plain) {
+    if ferroflux_goyaml::is_yaml_float(&plain) {
         return true;
     }
     is_timestamp(s)
-}
-
-fn is_yaml_float(s: &str) -> bool {
-    // ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let s = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - s
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 fn is_timestamp(s: &str) -> bool {
@@ -508,7 +424,7 @@ fn write_node(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            entries.sort_by(|a, b| key_less(&a.0, &b.0));
+            entries.sort_by(|a, b| key_order(&a.0, &b.0));
             for (k, x) in entries {
                 out.push_str(&pad);
                 let key = if k.chars().count() > 128 {

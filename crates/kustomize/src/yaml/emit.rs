@@ -580,7 +580,7 @@ fn resolves_to_non_string(s: &str) -> bool {
     if go_parse_int(&plain) {
         return true;
     }
-    if is_yaml_float(&plain) {
+    if ferroflux_goyaml::is_yaml_float(&plain) {
         return true;
     }
     if let Some(rest) = plain
@@ -624,46 +624,6 @@ fn go_parse_int(s: &str) -> bool {
     } else {
         v <= i64::MAX as u64 || unsigned_ok
     }
-}
-
-/// `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
-fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
@@ -847,7 +807,7 @@ fn go_format_g(f: f64) -> String {
 fn insertion_sort(keys: &mut [&String]) {
     for i in 1..keys.len() {
         let mut j = i;
-        while j > 0 && key_less(keys[j], keys[j - 1]) {
+        while j > 0 && ferroflux_goyaml::key_less(keys[j], keys[j - 1]) {
             keys.swap(j, j - 1);
             j -= 1;
         }
@@ -857,61 +817,11 @@ fn insertion_sort(keys: &mut [&String]) {
 /// yaml.v2's key order: runs of digits compare as numbers, letters after other characters.
 pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    if key_less(a, b) {
+    if ferroflux_goyaml::key_less(a, b) {
         Ordering::Less
-    } else if key_less(b, a) {
+    } else if ferroflux_goyaml::key_less(b, a) {
         Ordering::Greater
     } else {
         Ordering::Equal
     }
-}
-
-fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
-            i += 1;
-            continue;
-        }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
 }
