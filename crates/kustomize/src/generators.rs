@@ -416,7 +416,7 @@ fn write_go_json(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_go_string(k, out);
+                ferroflux_goformat::write_json_string(out, k, true);
                 out.push(':');
                 write_go_json(&m[k.as_str()], out);
             }
@@ -432,7 +432,7 @@ fn write_go_json(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        Value::String(s) => write_go_string(s, out),
+        Value::String(s) => ferroflux_goformat::write_json_string(out, s, true),
         other => out.push_str(&other.to_string()),
     }
 }
@@ -459,7 +459,7 @@ fn write_go_json_indent(v: &Value, out: &mut String, depth: usize) {
                     out.push(',');
                 }
                 pad(out, depth + 1);
-                write_go_string(k, out);
+                ferroflux_goformat::write_json_string(out, k, true);
                 out.push_str(": ");
                 write_go_json_indent(&m[k.as_str()], out, depth + 1);
             }
@@ -480,27 +480,6 @@ fn write_go_json_indent(v: &Value, out: &mut String, depth: usize) {
         }
         other => write_go_json(other, out),
     }
-}
-
-fn write_go_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Base64 broken into 70-character lines, each ending in a newline, when it is 70

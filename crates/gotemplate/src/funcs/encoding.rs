@@ -162,25 +162,6 @@ fn b32dec(s: &str) -> Result<Vec<u8>, usize> {
     Ok(out)
 }
 
-/// Go's `encoding/json` string escaping.
-fn json_str(out: &mut String, s: &str, html: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
-            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// Go's `encoding/json` float format.
 pub(crate) fn json_float(f: f64) -> String {
     let a = f.abs();
@@ -237,7 +218,7 @@ fn write_json(
             }
             out.push_str(&json_float(*f));
         }
-        Value::String(s) => json_str(out, s, html),
+        Value::String(s) => ferroflux_goformat::write_json_string(out, s, html),
         Value::List(_) | Value::StrList(_) => {
             let items = v.list_items().unwrap_or_default();
             out.push('[');
@@ -261,7 +242,7 @@ fn write_json(
                     out.push(',');
                 }
                 nl(out, indent, depth + 1);
-                json_str(out, k, html);
+                ferroflux_goformat::write_json_string(out, k, html);
                 out.push(':');
                 if indent.is_some() {
                     out.push(' ');

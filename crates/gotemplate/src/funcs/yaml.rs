@@ -8,7 +8,7 @@ use crate::value::{Value, read};
 /// go-yaml v2's key order as a comparator (equal only for equal keys).
 fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering::*;
-    if ferroflux_goyaml::key_less(a, b) {
+    if ferroflux_goformat::key_less(a, b) {
         Less
     } else if a == b {
         Equal
@@ -40,7 +40,7 @@ fn resolves_non_string(s: &str) -> bool {
     if plain.starts_with("0b") || plain.starts_with("-0b") || body.parse::<u64>().is_ok() {
         return true;
     }
-    if ferroflux_goyaml::is_yaml_float(&plain) {
+    if ferroflux_goformat::is_yaml_float(&plain) {
         return true;
     }
     is_timestamp(s)

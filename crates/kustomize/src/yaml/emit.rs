@@ -580,7 +580,7 @@ fn resolves_to_non_string(s: &str) -> bool {
     if go_parse_int(&plain) {
         return true;
     }
-    if ferroflux_goyaml::is_yaml_float(&plain) {
+    if ferroflux_goformat::is_yaml_float(&plain) {
         return true;
     }
     if let Some(rest) = plain
@@ -807,7 +807,7 @@ fn go_format_g(f: f64) -> String {
 fn insertion_sort(keys: &mut [&String]) {
     for i in 1..keys.len() {
         let mut j = i;
-        while j > 0 && ferroflux_goyaml::key_less(keys[j], keys[j - 1]) {
+        while j > 0 && ferroflux_goformat::key_less(keys[j], keys[j - 1]) {
             keys.swap(j, j - 1);
             j -= 1;
         }
@@ -817,9 +817,9 @@ fn insertion_sort(keys: &mut [&String]) {
 /// yaml.v2's key order: runs of digits compare as numbers, letters after other characters.
 pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    if ferroflux_goyaml::key_less(a, b) {
+    if ferroflux_goformat::key_less(a, b) {
         Ordering::Less
-    } else if ferroflux_goyaml::key_less(b, a) {
+    } else if ferroflux_goformat::key_less(b, a) {
         Ordering::Greater
     } else {
         Ordering::Equal

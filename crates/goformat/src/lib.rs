@@ -1,4 +1,4 @@
-//! Rules of Go's YAML library shared by ferroflux's YAML writers; see README.md.
+//! Rules of Go's text formats shared by ferroflux's writers; see README.md.
 
 /// go-yaml v2's map key order: `a` sorts before `b`. Runs of digits compare as numbers (a
 /// leading zero run keeps them apart), and at the first difference a letter sorts after a
@@ -94,6 +94,26 @@ pub fn is_yaml_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// A JSON string as Go's `encoding/json` writes it; with `html`, `<`, `>` and `&` are escaped
+/// too (Go's default).
+pub fn write_json_string(out: &mut String, s: &str, html: bool) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
+            '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +126,16 @@ mod tests {
         assert!(key_less("_x", "ax"), "non-letters before letters");
         assert!(key_less("a", "ab"));
         assert!(!key_less("same", "same"));
+    }
+
+    #[test]
+    fn json_strings_like_encoding_json() {
+        let mut out = String::new();
+        write_json_string(&mut out, "a\"b\\<&>\n\u{1}\u{2028}é", true);
+        assert_eq!(out, r#""a\"b\\\u003c\u0026\u003e\n\u0001\u2028é""#);
+        let mut plain = String::new();
+        write_json_string(&mut plain, "<&>", false);
+        assert_eq!(plain, r#""<&>""#);
     }
 
     #[test]
