@@ -95,9 +95,7 @@ fn artifact(root: &Path) -> Result<()> {
 
 /// A repository of 500 manifests with 30 commits of history, fetched shallow both ways.
 fn shallow_clone(ferroflux: &Path, work: &Path) -> Result<()> {
-    // SAFETY of set_var: xtask is single-threaded here.
-    unsafe { std::env::set_var("FERROFLUX_TESTSRV_ONLY", "git-http") };
-    let srv = servers::start()?;
+    let srv = servers::start_only(&["git-http"])?;
     let env = |k: &str| {
         srv.env()
             .iter()

@@ -165,16 +165,29 @@ fn signal_group(pid: u32, signal: &str) {
         .status();
 }
 
-/// Which servers to start; `FERROFLUX_TESTSRV_ONLY` (space separated) narrows it.
-fn wanted(name: &str) -> bool {
+/// The servers `start` starts: all of them, or those `FERROFLUX_TESTSRV_ONLY` names (space
+/// separated).
+fn wanted_from_env() -> Vec<String> {
     match std::env::var("FERROFLUX_TESTSRV_ONLY") {
-        Ok(only) if !only.trim().is_empty() => only.split_whitespace().any(|w| w == name),
-        _ => true,
+        Ok(only) if !only.trim().is_empty() => {
+            only.split_whitespace().map(str::to_string).collect()
+        }
+        _ => ALL.iter().map(|s| s.to_string()).collect(),
     }
 }
 
-/// Starts every server (git-http, git-ssh, registry, s3, azurite, helmrepo).
+const ALL: &[&str] = &[
+    "git-http", "git-ssh", "registry", "s3", "azurite", "helmrepo",
+];
+
+/// Starts every server (or those `FERROFLUX_TESTSRV_ONLY` names).
 pub fn start() -> Result<Servers> {
+    start_only(&wanted_from_env())
+}
+
+/// Starts the named servers (git-http, git-ssh, registry, s3, azurite, helmrepo).
+pub fn start_only<S: AsRef<str>>(names: &[S]) -> Result<Servers> {
+    let wanted = |name: &str| names.iter().any(|n| n.as_ref() == name);
     let mut s = Servers::new()?;
     s.set("TESTSRV_STATE", s.state.display().to_string());
     s.set("TEST_HTTP_USER", TEST_USER);
