@@ -1,7 +1,7 @@
 //! `ferroflux source git URL …`: a GitRepository.
 
 use super::{emit_tree, read};
-use crate::cli::artifact::ignore_matcher;
+use crate::cli::files::ignore_matcher;
 use anyhow::{Context, Result};
 use ferroflux_source::git::{self, GitAuth, GitRef, GitSource, SshAuth};
 use std::path::PathBuf;

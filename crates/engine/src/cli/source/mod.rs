@@ -6,7 +6,7 @@ pub mod git;
 pub mod helm;
 pub mod oci;
 
-use super::artifact::write_atomically;
+use super::files::write_atomically;
 use anyhow::{Context, Result, bail};
 use ferroflux_source::artifact::{Limits, extract, write_archive};
 use ferroflux_source::ignore::Matcher;
