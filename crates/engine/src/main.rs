@@ -32,6 +32,24 @@ enum Command {
     /// Go templates with Sprig.
     #[command(subcommand)]
     Gotmpl(GotmplCommand),
+    /// Helm's own commands, offline.
+    #[command(subcommand)]
+    Helm(HelmCommand),
+}
+
+#[derive(Subcommand)]
+enum HelmCommand {
+    /// Print what `helm template [NAME] CHART [flags]` prints.
+    Template(Box<cli::helm::TemplateArgs>),
+    /// Show a chart's information.
+    #[command(subcommand)]
+    Show(HelmShowCommand),
+}
+
+#[derive(Subcommand)]
+enum HelmShowCommand {
+    /// Print the chart's values.yaml.
+    Values(cli::helm::ShowArgs),
 }
 
 #[derive(Subcommand)]
@@ -83,6 +101,10 @@ fn main() -> std::process::ExitCode {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
         Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),
+        Command::Helm(HelmCommand::Template(args)) => cli::helm::template(&args),
+        Command::Helm(HelmCommand::Show(HelmShowCommand::Values(args))) => {
+            cli::helm::show_values(&args)
+        }
         Command::Build(BuildCommand::Kustomization(args)) => cli::kustomize::build_flux(&args),
         Command::Source(SourceCommand::Git(args)) => cli::source::git::git(&args),
         Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),
@@ -91,6 +113,7 @@ fn main() -> std::process::ExitCode {
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if e.is::<cli::Reported>() => std::process::ExitCode::FAILURE,
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
             std::process::ExitCode::FAILURE

@@ -335,6 +335,11 @@ impl<'a> State<'a> {
         match v {
             Value::Missing | Value::Nil => self.out.push_str("<no value>"),
             Value::String(s) => self.out.push_str(s),
+            // Printed in place, a field is addressable: its String method applies.
+            Value::Object(o) => match o.field("String") {
+                Some(Value::String(s)) => self.out.push_str(&s),
+                _ => self.out.push_str(&crate::fmt::sprint_value(v)),
+            },
             v => self.out.push_str(&crate::fmt::sprint_value(v)),
         }
     }
@@ -388,7 +393,12 @@ impl<'a> State<'a> {
 
     fn walk_range(&mut self, dot: &Dot, b: &Branch) -> R<Flow> {
         let mark = self.vars.len();
-        let v = self.eval_pipeline(dot, &b.pipe)?;
+        let mut v = self.eval_pipeline(dot, &b.pipe)?;
+        if let Value::Object(o) = &v
+            && let Some(plain) = o.as_value()
+        {
+            v = plain;
+        }
         let mut any = false;
         let r = (|| -> R<()> {
             match &v {
@@ -947,6 +957,14 @@ impl<'a> State<'a> {
                         Value::Int64(i)
                     });
                 }
+                (Arg::Number(_, n), Ty::Uint32) if n.uint => {
+                    // Go's reflect SetUint truncates to the parameter's width.
+                    let u = match crate::parser::parse_go_int(&n.text) {
+                        Some((false, u)) => u,
+                        _ => n.float.unwrap_or(0.0) as u64,
+                    };
+                    return Ok(Value::Int64(i64::from(u as u32)));
+                }
                 (Arg::Number(_, n), Ty::Float) if n.float.is_some() => {
                     return Ok(Value::Float(n.float.unwrap_or(0.0)));
                 }
@@ -954,6 +972,7 @@ impl<'a> State<'a> {
                     let what = match ty {
                         Ty::Str => "string",
                         Ty::Int | Ty::Int64 => "integer",
+                        Ty::Uint32 => "unsigned integer",
                         Ty::Float => "float",
                         Ty::Bool => "bool",
                         _ => {
@@ -977,6 +996,11 @@ impl<'a> State<'a> {
     }
 
     fn check_type(&self, pos: usize, node: &dyn std::fmt::Display, v: Value, ty: Ty) -> R<Value> {
+        // A host object that is a Go slice reaches functions as the slice it is.
+        let v = match v {
+            Value::Object(o) if o.kind() == "slice" => o.as_value().unwrap_or(Value::Object(o)),
+            v => v,
+        };
         let ok = match (&v, ty) {
             (_, Ty::Any) => true,
             (_, Ty::Reflect) => return Ok(v),

@@ -273,7 +273,7 @@ fn write_v(out: &mut String, v: &Value, depth: usize) {
             }
             out.push(']');
         }
-        Value::Object(o) => match o.field("String") {
+        Value::Object(o) => match o.fmt_value().map(Value::str).or_else(|| o.field("String")) {
             // Go's fmt uses a Stringer's String method.
             Some(Value::String(s)) => out.push_str(&s),
             _ => out.push_str(&format!("{o:?}")),

@@ -662,7 +662,7 @@ fn unescape(s: &str, quote: char) -> Option<String> {
 }
 
 /// Go's integer parsing with base prefix (`strconv.ParseInt(s, 0, 64)`).
-fn parse_go_int(text: &str) -> Option<(bool, u64)> {
+pub(crate) fn parse_go_int(text: &str) -> Option<(bool, u64)> {
     let (neg, body) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
         Some(b'+') => (false, &text[1..]),

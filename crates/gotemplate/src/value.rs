@@ -29,6 +29,16 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn marshal_json(&self) -> Option<String> {
         None
     }
+    /// A plain view of the object as a map or list, for objects that are Go maps or slices
+    /// (Helm's `.Files`, `.Capabilities.APIVersions`): `range`, `len` and `index` use it.
+    fn as_value(&self) -> Option<Value> {
+        None
+    }
+    /// How `fmt` prints the object when it is not addressable (a copy passed to a function),
+    /// for value types whose `String` method has a pointer receiver. `None`: use `String`.
+    fn fmt_value(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A Go value.
@@ -153,6 +163,9 @@ impl Value {
 
     /// Length of strings (bytes), lists and maps.
     pub fn len(&self) -> Option<usize> {
+        if let Value::Object(o) = self {
+            return o.as_value().and_then(|v| v.len());
+        }
         match self {
             Value::String(s) => Some(s.len()),
             Value::List(l) => Some(l.len()),

@@ -449,3 +449,127 @@ fn generated_certificates_verify_with_openssl() {
         assert!(st.success(), "openssl rejected the generated chain");
     }
 }
+
+/// Renders one expression with Sprig's functions.
+fn render_sprig(text: &str) -> String {
+    let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+    t.parse("t", text).unwrap();
+    t.execute("t", &Value::Nil).unwrap()
+}
+
+/// The DER inside a PEM block of the given type.
+fn pem_der(pem: &str, label: &str) -> Vec<u8> {
+    use base64::Engine;
+    let begin = format!("-----BEGIN {label}-----\n");
+    let end = format!("-----END {label}-----\n");
+    assert!(pem.starts_with(&begin), "{pem}");
+    assert!(pem.ends_with(&end), "{pem}");
+    let body: String = pem[begin.len()..pem.len() - end.len()]
+        .lines()
+        .inspect(|l| assert!(l.len() <= 64))
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
+}
+
+/// Reads one DER element: (tag, contents, rest).
+fn der_next(b: &[u8]) -> (u8, &[u8], &[u8]) {
+    let tag = b[0];
+    let (len, hdr) = if b[1] < 0x80 {
+        (b[1] as usize, 2)
+    } else {
+        let n = (b[1] & 0x7f) as usize;
+        let len = b[2..2 + n]
+            .iter()
+            .fold(0usize, |acc, x| (acc << 8) | *x as usize);
+        (len, 2 + n)
+    };
+    (tag, &b[hdr..hdr + len], &b[hdr + len..])
+}
+
+/// Passes the key to `openssl pkey` when openssl is installed.
+fn openssl_accepts(pem: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "ferroflux-key-{}-{}",
+        std::process::id(),
+        pem.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("key.pem"), pem).unwrap();
+    let st = std::process::Command::new("openssl")
+        .args(["pkey", "-noout", "-in", "key.pem"])
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::null())
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(st) = st {
+        assert!(st.success(), "openssl rejected the key:\n{pem}");
+    }
+}
+
+#[test]
+fn generated_ecdsa_and_ed25519_keys_parse() {
+    // ECDSA: SEC 1 ECPrivateKey on P-256 whose public point is the scalar's.
+    let pem = render_sprig(r#"{{ genPrivateKey "ecdsa" }}"#);
+    let der = pem_der(&pem, "EC PRIVATE KEY");
+    let key = p256::SecretKey::from_sec1_der(&der).expect("a SEC 1 P-256 key");
+    let (tag, body, rest) = der_next(&der);
+    assert_eq!((tag, rest.len()), (0x30, 0));
+    let (_, version, body) = der_next(body);
+    assert_eq!(version, [1]);
+    let (_, scalar, body) = der_next(body);
+    assert_eq!(scalar, key.to_bytes().as_slice());
+    let (tag, curve, body) = der_next(body);
+    assert_eq!(tag, 0xa0);
+    assert_eq!(curve, [6, 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 3, 1, 7]);
+    let (tag, public, _) = der_next(body);
+    assert_eq!(tag, 0xa1);
+    let (_, bits, _) = der_next(public);
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    assert_eq!(
+        &bits[1..],
+        key.public_key().to_encoded_point(false).as_bytes()
+    );
+    openssl_accepts(&pem);
+
+    // Ed25519: PKCS#8 with the 32-byte seed, as Go's MarshalPKCS8PrivateKey writes it.
+    let pem = render_sprig(r#"{{ genPrivateKey "ed25519" }}"#);
+    let der = pem_der(&pem, "PRIVATE KEY");
+    assert_eq!(der.len(), 48);
+    assert_eq!(
+        der[..16],
+        [
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+            0x04, 0x20
+        ]
+    );
+    openssl_accepts(&pem);
+}
+
+#[test]
+#[ignore = "DSA parameter generation takes about a minute in debug builds; run with --release --ignored"]
+fn generated_dsa_key_is_valid() {
+    use dsa::BigUint;
+    let pem = render_sprig(r#"{{ genPrivateKey "dsa" }}"#);
+    let der = pem_der(&pem, "DSA PRIVATE KEY");
+    let (tag, mut body, rest) = der_next(&der);
+    assert_eq!((tag, rest.len()), (0x30, 0));
+    let mut ints = Vec::new();
+    while !body.is_empty() {
+        let (tag, v, r) = der_next(body);
+        assert_eq!(tag, 2);
+        ints.push(BigUint::from_bytes_be(v));
+        body = r;
+    }
+    let [version, p, q, g, y, x] = <[BigUint; 6]>::try_from(ints).unwrap();
+    let one = BigUint::from(1u8);
+    assert_eq!(version, BigUint::from(0u8));
+    assert_eq!((p.bits(), q.bits()), (2048, 256));
+    assert_eq!((&p - &one) % &q, BigUint::from(0u8));
+    assert!(g > one && g < p);
+    assert_eq!(g.modpow(&q, &p), one);
+    assert!(x > BigUint::from(0u8) && x < q);
+    assert_eq!(g.modpow(&x, &p), y);
+    openssl_accepts(&pem);
+}

@@ -1,1 +1,30 @@
-//! Helm charts; see README.md (nothing here yet).
+//! Helm charts rendered exactly as `helm template` (v4.3.1) renders them: loading (directory
+//! or `.tgz`, `.helmignore`), dependencies (`condition`, `tags`, `alias`, `import-values`),
+//! values (defaults, `-f`, the `--set` family, globals, `values.schema.json`), the template
+//! engine on top of `ferroflux-gotemplate`, and Helm's manifest ordering and output.
+//!
+//! ```no_run
+//! use ferroflux_helm::{load, template, TemplateOptions};
+//! let chart = load(std::path::Path::new("./mychart")).unwrap();
+//! let opts = TemplateOptions { release_name: "rel".into(), namespace: "default".into(), ..Default::default() };
+//! print!("{}", template(chart, &opts).unwrap());
+//! ```
+
+pub mod chart;
+pub mod coalesce;
+pub mod deps;
+pub mod engine;
+pub mod glob;
+pub mod ignore;
+pub mod manifests;
+pub mod objects;
+pub mod schema;
+pub mod strvals;
+pub mod template;
+pub mod values;
+pub mod yaml;
+
+pub use chart::{Chart, LoadError, load, load_archive};
+pub use objects::KubeVersion;
+pub use template::{Rendered, TemplateError, TemplateOptions, render_release, template};
+pub use values::ValueOptions;

@@ -2,6 +2,7 @@
 //! Each area owns one module; every module records the tool and version that made its goldens.
 
 mod gotemplate;
+mod helm;
 mod kustomize;
 
 use anyhow::{Result, bail};
@@ -13,6 +14,7 @@ type Regenerate = fn(&Path) -> Result<()>;
 const AREAS: &[(&str, Regenerate)] = &[
     ("kustomize", kustomize::regenerate),
     ("gotemplate", gotemplate::regenerate),
+    ("helm", helm::regenerate),
 ];
 
 pub fn regenerate(root: &Path, only: &[String]) -> Result<()> {

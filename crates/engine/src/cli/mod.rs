@@ -3,5 +3,19 @@
 pub mod artifact;
 pub mod files;
 pub mod gotmpl;
+pub mod helm;
 pub mod kustomize;
 pub mod source;
+
+/// An error already reported to the user in the shape of the tool being imitated
+/// (e.g. Helm's `Error: …`); `main` only sets the exit code.
+#[derive(Debug)]
+pub struct Reported;
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("error already reported")
+    }
+}
+
+impl std::error::Error for Reported {}

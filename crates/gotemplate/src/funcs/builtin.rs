@@ -114,6 +114,11 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
         return Err("index of untyped nil".into());
     }
     for k in idx {
+        if let Value::Object(o) = &cur
+            && let Some(plain) = o.as_value()
+        {
+            cur = plain;
+        }
         cur = match &cur {
             Value::Missing | Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => l[index_arg(k, l.len())?].clone(),

@@ -219,6 +219,53 @@ fn parse_key(pem_text: &str) -> Result<RsaPrivateKey, String> {
         .map_err(|_| "error decoding private key: only RSA keys are supported".to_string())
 }
 
+/// A new Ed25519 key in PKCS#8 (the 32-byte seed only), as Go's `MarshalPKCS8PrivateKey`
+/// writes it.
+fn ed25519_pkcs8() -> Vec<u8> {
+    use rand_core::RngCore;
+    let mut seed = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut seed);
+    seq(&[
+        int_bytes(&[0]),
+        seq(&[oid(&[1, 3, 101, 112])]),
+        tlv(0x04, &tlv(0x04, &seed)),
+    ])
+}
+
+/// A new P-256 key as SEC 1 `ECPrivateKey`, as Go's `MarshalECPrivateKey` writes it: version 1,
+/// the 32-byte scalar, the curve's OID (`[0]`) and the uncompressed public point (`[1]`).
+fn ecdsa_p256_der() -> Vec<u8> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    let key = p256::SecretKey::random(&mut rand_core::OsRng);
+    let point = key.public_key().to_encoded_point(false);
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(point.as_bytes());
+    seq(&[
+        int_bytes(&[1]),
+        tlv(0x04, &key.to_bytes()),
+        tlv(0xa0, &oid(&[1, 2, 840, 10045, 3, 1, 7])),
+        tlv(0xa1, &tlv(0x03, &bits)),
+    ])
+}
+
+/// A new DSA key (L=2048, N=256, as Sprig asks for) in OpenSSL's `DSA PRIVATE KEY` layout,
+/// which is what Sprig marshals: `SEQUENCE { 0, P, Q, G, Y, X }`.
+fn dsa_der() -> Vec<u8> {
+    let mut rng = rand_core::OsRng;
+    let components = dsa::Components::generate(&mut rng, dsa::KeySize::DSA_2048_256);
+    let key = dsa::SigningKey::generate(&mut rng, components);
+    let public = key.verifying_key();
+    let c = public.components();
+    seq(&[
+        int_bytes(&[0]),
+        int_bytes(&c.p().to_bytes_be()),
+        int_bytes(&c.q().to_bytes_be()),
+        int_bytes(&c.g().to_bytes_be()),
+        int_bytes(&public.y().to_bytes_be()),
+        int_bytes(&key.x().to_bytes_be()),
+    ])
+}
+
 fn certificate(cert: String, key: String) -> Value {
     let mut m = Map::new();
     m.insert("Cert".into(), s(cert));
@@ -290,19 +337,9 @@ pub fn register(m: &mut FuncMap) {
     use Ty::*;
     m.pure("genPrivateKey", &[Str], None, |a| match arg_str(&a[0]) {
         "" | "rsa" => key_pem(&new_key(4096)?).map(s),
-        "ed25519" => {
-            // PKCS#8 with the 32-byte seed, as Go's MarshalPKCS8PrivateKey writes it.
-            use rand_core::RngCore;
-            let mut seed = [0u8; 32];
-            rand_core::OsRng.fill_bytes(&mut seed);
-            let der = seq(&[
-                int_bytes(&[0]),
-                seq(&[oid(&[1, 3, 101, 112])]),
-                tlv(0x04, &tlv(0x04, &seed)),
-            ]);
-            Ok(s(pem("PRIVATE KEY", &der)))
-        }
-        t @ ("dsa" | "ecdsa") => Err(format!("{t} keys are not supported by ferroflux yet")),
+        "ed25519" => Ok(s(pem("PRIVATE KEY", &ed25519_pkcs8()))),
+        "ecdsa" => Ok(s(pem("EC PRIVATE KEY", &ecdsa_p256_der()))),
+        "dsa" => Ok(s(pem("DSA PRIVATE KEY", &dsa_der()))),
         t => Ok(s(format!("Unknown type {t}"))),
     });
     m.pure("genCA", &[Str, Int], None, |a| {

@@ -47,6 +47,15 @@ pub fn register(m: &mut FuncMap) {
     m.pure("adler32sum", &[Str], None, |a| {
         Ok(s(adler32(arg_str(&a[0]).as_bytes()).to_string()))
     });
+    m.pure("derivePassword", &[Uint32, Str, Str, Str, Str], None, |a| {
+        Ok(s(derive_password(
+            arg_int(&a[0]) as u32,
+            arg_str(&a[1]),
+            arg_str(&a[2]),
+            arg_str(&a[3]),
+            arg_str(&a[4]),
+        )))
+    });
     m.pure("randBytes", &[Int], None, |a| {
         use rand::RngExt;
         let n = arg_int(&a[0]).clamp(0, 1 << 20) as usize;
@@ -60,20 +69,132 @@ pub fn register(m: &mut FuncMap) {
 /// only mention them still parse.
 fn register_unsupported(m: &mut FuncMap) {
     use Ty::*;
-    let list: &[(&str, &'static [Ty], Option<Ty>)] = &[
-        (
-            "genSignedCertWithKey",
-            &[Str, Any, Any, Int, Any, Str],
-            None,
-        ),
-        ("derivePassword", &[Any, Str, Str, Str, Str], None),
-    ];
+    let list: &[(&str, &'static [Ty], Option<Ty>)] = &[(
+        "genSignedCertWithKey",
+        &[Str, Any, Any, Int, Any, Str],
+        None,
+    )];
     for (name, params, variadic) in list {
         let n = name.to_string();
         m.pure(name, params, *variadic, move |_| {
             Err(format!("{n} is not supported by ferroflux yet"))
         });
     }
+}
+
+/// The "Master Password" templates Sprig knows, per password type.
+fn password_templates(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
+        "long" => &[
+            "CvcvnoCvcvCvcv",
+            "CvcvCvcvnoCvcv",
+            "CvcvCvcvCvcvno",
+            "CvccnoCvcvCvcv",
+            "CvccCvcvnoCvcv",
+            "CvccCvcvCvcvno",
+            "CvcvnoCvccCvcv",
+            "CvcvCvccnoCvcv",
+            "CvcvCvccCvcvno",
+            "CvcvnoCvcvCvcc",
+            "CvcvCvcvnoCvcc",
+            "CvcvCvcvCvccno",
+            "CvccnoCvccCvcv",
+            "CvccCvccnoCvcv",
+            "CvccCvccCvcvno",
+            "CvcvnoCvccCvcc",
+            "CvcvCvccnoCvcc",
+            "CvcvCvccCvccno",
+            "CvccnoCvcvCvcc",
+            "CvccCvcvnoCvcc",
+            "CvccCvcvCvccno",
+        ],
+        "medium" => &["CvcnoCvc", "CvcCvcno"],
+        "short" => &["Cvcn"],
+        "basic" => &["aaanaaan", "aannaaan", "aaannaaa"],
+        "pin" => &["nnnn"],
+        _ => return None,
+    })
+}
+
+/// The characters a template letter stands for.
+fn template_chars(c: u8) -> &'static [u8] {
+    match c {
+        b'V' => b"AEIOU",
+        b'C' => b"BCDFGHJKLMNPQRSTVWXYZ",
+        b'v' => b"aeiou",
+        b'c' => b"bcdfghjklmnpqrstvwxyz",
+        b'A' => b"AEIOUBCDFGHJKLMNPQRSTVWXYZ",
+        b'a' => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz",
+        b'n' => b"0123456789",
+        b'o' => b"@&%?,=[]_:-+*$#!'^~;()/.",
+        _ => b"AEIOUaeiouBCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxyz0123456789!@#$%^&*()",
+    }
+}
+
+/// The scrypt key of a master password and user (N=32768, r=8, p=2, 64 bytes). It costs
+/// ~0.1 s (seconds in debug builds) and charts derive many site passwords from one master
+/// password, so the last few keys are kept, indexed by a SHA-256 of the inputs.
+fn master_key(master: &str, user: &str) -> Result<[u8; 64], String> {
+    use sha2::Digest;
+    use std::sync::Mutex;
+    static CACHE: Mutex<Vec<([u8; 32], [u8; 64])>> = Mutex::new(Vec::new());
+    let mut h = sha2::Sha256::new();
+    h.update((master.len() as u64).to_be_bytes());
+    h.update(master.as_bytes());
+    h.update(user.as_bytes());
+    let id: [u8; 32] = h.finalize().into();
+    if let Ok(c) = CACHE.lock()
+        && let Some((_, k)) = c.iter().find(|(i, _)| *i == id)
+    {
+        return Ok(*k);
+    }
+    let mut salt = b"com.lyndir.masterpassword".to_vec();
+    salt.extend_from_slice(&(user.len() as u32).to_be_bytes());
+    salt.extend_from_slice(user.as_bytes());
+    let params = scrypt::Params::new(15, 8, 2).map_err(|e| e.to_string())?;
+    let mut key = [0u8; 64];
+    scrypt::scrypt(master.as_bytes(), &salt, &params, &mut key).map_err(|e| e.to_string())?;
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= 16 {
+            c.remove(0);
+        }
+        c.push((id, key));
+    }
+    Ok(key)
+}
+
+/// Sprig's `derivePassword`: the "Master Password" algorithm (scrypt of the master password
+/// salted with the user name, then HMAC-SHA256 of the site and counter picks a template and
+/// its characters).
+pub fn derive_password(counter: u32, kind: &str, master: &str, user: &str, site: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    const SEED: &[u8] = b"com.lyndir.masterpassword";
+    let Some(templates) = password_templates(kind) else {
+        return format!("cannot find password template {kind}");
+    };
+    let key = match master_key(master, user) {
+        Ok(k) => k,
+        Err(e) => return format!("failed to derive password: {e}"),
+    };
+    let mut msg = SEED.to_vec();
+    msg.extend_from_slice(&(site.len() as u32).to_be_bytes());
+    msg.extend_from_slice(site.as_bytes());
+    msg.extend_from_slice(&counter.to_be_bytes());
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key) else {
+        return "failed to derive password: bad key".into();
+    };
+    mac.update(&msg);
+    let seed = mac.finalize().into_bytes();
+    let template = templates[usize::from(seed[0]) % templates.len()];
+    template
+        .bytes()
+        .enumerate()
+        .map(|(i, c)| {
+            let chars = template_chars(c);
+            chars[usize::from(seed[i + 1]) % chars.len()] as char
+        })
+        .collect()
 }
 
 /// bcrypt's base64 alphabet (no padding).
@@ -233,6 +354,23 @@ mod tests {
         assert_eq!(
             super::bcrypt_hash(b"U*U", &salt, 5),
             "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"
+        );
+    }
+
+    #[test]
+    fn derive_password_matches_sprig() {
+        // Outputs of Sprig 3.2.3's derivePassword (Go).
+        assert_eq!(
+            super::derive_password(1, "long", "password", "user", "example.com"),
+            "ZedaFaxcZaso9*"
+        );
+        assert_eq!(
+            super::derive_password(1, "maximum", "password", "user", "example.com"),
+            "pf4zS1LjCg&LjhsZ7T2~"
+        );
+        assert_eq!(
+            super::derive_password(1, "nope", "p", "u", "s"),
+            "cannot find password template nope"
         );
     }
 

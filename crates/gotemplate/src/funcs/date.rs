@@ -1,5 +1,7 @@
 //! Sprig's date functions with Go's reference-time layouts. Go's `time.Local` is taken to be
-//! UTC; named zones other than UTC fall back to UTC (as Go does when a zone cannot be loaded).
+//! UTC. Named zones (`dateInZone`, `htmlDateInZone`) are loaded the way Go's `time.LoadLocation`
+//! does, from the system's tz database (`$ZONEINFO`, `/usr/share/zoneinfo`, …); a zone that
+//! cannot be loaded falls back to UTC, as Sprig does.
 
 use super::{FuncMap, Ty, arg_str, s};
 use crate::value::{Object, Value};
@@ -126,11 +128,8 @@ fn fmt_offset(off: i32, colon: bool, secs: bool, tz: bool) -> String {
     let a = off.unsigned_abs();
     let (h, m, sec) = (a / 3600, a / 60 % 60, a % 60);
     if tz {
-        return if m == 0 {
-            format!("{sign}{h:02}")
-        } else {
-            format!("{sign}{h:02}{m:02}")
-        };
+        // Go's stdTZ for an unnamed zone: always -0700 (seconds dropped).
+        return format!("{sign}{h:02}{m:02}");
     }
     let sep = if colon { ":" } else { "" };
     let mut s = format!("{sign}{h:02}{sep}{m:02}");
@@ -368,6 +367,9 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
     let mut yday: Option<u32> = None;
     let mut pm: Option<bool> = None;
     let mut offset: Option<i32> = None;
+    // Go's `z`: the value said UTC ("UTC" for MST, "Z" for Z07:00).
+    let mut utc = false;
+    let mut zone_name = String::new();
     let mut l = layout;
     let mut v = value;
     let num = |v: &str, max: usize, fixed: bool| -> Option<(u32, usize)> {
@@ -500,14 +502,14 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
                 2
             }
             Tok::TZ => {
-                let k = v.bytes().take_while(u8::is_ascii_uppercase).count();
-                if k < 3 {
-                    return Err(bad());
+                if v.starts_with("UTC") {
+                    utc = true;
+                    3
+                } else {
+                    let k = parse_time_zone(v).ok_or_else(bad)?;
+                    zone_name = v[..k].to_string();
+                    k
                 }
-                if &v[..k] == "UTC" || &v[..k] == "GMT" {
-                    offset = Some(0);
-                }
-                k
             }
             Tok::Offset {
                 z,
@@ -516,7 +518,7 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
                 short,
             } => {
                 if z && v.starts_with('Z') {
-                    offset = Some(0);
+                    utc = true;
                     1
                 } else {
                     let sign = match v.as_bytes().first() {
@@ -606,18 +608,80 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
             crate::fmt::go_quote(value)
         )
     })?;
-    let off = offset.unwrap_or(0);
-    let secs = t.and_utc().timestamp() - i64::from(off);
+    let civil = t.and_utc().timestamp();
+    // Go's Parse: an explicit UTC wins; a numeric offset is Local (UTC here) when it is 0 and
+    // the name (if any) is Local's, else a fixed zone with that name; a name alone is a fixed
+    // zone with offset 0 (or GMT±hh's hours), since Local (UTC) knows no other names; Go
+    // then keeps the clock reading as UTC's (so "10:00 GMT+3" is 13:00 at +03:00).
+    let (secs, off, zone) = if utc {
+        (civil, 0, "UTC".to_string())
+    } else if let Some(off) = offset {
+        let secs = civil - i64::from(off);
+        if off == 0 && (zone_name.is_empty() || zone_name == "UTC") {
+            (secs, 0, "UTC".to_string())
+        } else {
+            (secs, off, zone_name)
+        }
+    } else if !zone_name.is_empty() {
+        let off = match zone_name.strip_prefix("GMT") {
+            Some(h) if !h.is_empty() => h.parse::<i32>().unwrap_or(0) * 3600,
+            _ => 0,
+        };
+        (civil, off, zone_name)
+    } else {
+        (civil, 0, "UTC".to_string())
+    };
     Ok(GoTime {
         secs,
         nanos,
         offset: off,
-        zone: if off == 0 {
-            "UTC".into()
-        } else {
-            String::new()
-        },
+        zone,
     })
+}
+
+/// Go's `parseTimeZone`: the length of a zone abbreviation at the start of `v`.
+fn parse_time_zone(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    if v.starts_with("ChST") || v.starts_with("MeST") {
+        return Some(4);
+    }
+    if let Some(rest) = v.strip_prefix("GMT") {
+        return Some(3 + parse_signed_offset(rest).unwrap_or(0));
+    }
+    if b[0] == b'+' || b[0] == b'-' {
+        return parse_signed_offset(v);
+    }
+    let upper = b
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
+    match upper {
+        5 if b[4] == b'T' => Some(5),
+        4 if b[3] == b'T' || v.starts_with("WITA") => Some(4),
+        3 => Some(3),
+        _ => None,
+    }
+}
+
+/// Go's `parseSignedOffset`: `+hh`/`-hh` with 0 < hh <= 23 (Go 1.19 also accepts 0).
+fn parse_signed_offset(v: &str) -> Option<usize> {
+    let b = v.as_bytes();
+    if !matches!(b.first(), Some(b'+' | b'-')) {
+        return None;
+    }
+    let n = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if n == 0 {
+        return None;
+    }
+    let x: u64 = v[1..1 + n].parse().ok()?;
+    if x > 23 {
+        return None;
+    }
+    Some(1 + n)
 }
 
 impl std::fmt::Debug for GoTime {
@@ -687,12 +751,19 @@ fn as_time(v: &Value) -> Option<GoTime> {
                 Some(Ok(Value::String(s))) => parse_offset(&s),
                 _ => 0,
             };
-            let mut t = GoTime::utc(secs, nanos);
-            if off != 0 {
-                t.offset = off;
-                t.zone = String::new();
-            }
-            Some(t)
+            // The zone's name, or "" when Format prints the offset in its place.
+            let zone = match o.call_method("Format", &[Value::str("MST")]) {
+                Some(Ok(Value::String(z))) if *z != *fmt_offset(off, false, false, true) => {
+                    z.to_string()
+                }
+                _ => String::new(),
+            };
+            Some(GoTime {
+                secs,
+                nanos,
+                offset: off,
+                zone,
+            })
         }
         _ => None,
     }
@@ -806,9 +877,65 @@ fn frac_str(v: u64, div: u64) -> String {
     format!("{whole}.{}", f.trim_end_matches('0'))
 }
 
-fn zone_time(t: GoTime, _zone: &str) -> GoTime {
-    // Only UTC is known; Go falls back to UTC for zones it cannot load.
-    GoTime::utc(t.secs, t.nanos)
+/// A zone as Go's `time.LoadLocation` finds it: `None` is UTC (also for "", "UTC" and
+/// "Local"), `Err` a zone Go cannot load.
+fn load_location(name: &str) -> Result<Option<jiff::tz::TimeZone>, ()> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    type Cache = Mutex<Option<HashMap<String, Result<Option<jiff::tz::TimeZone>, ()>>>>;
+    static CACHE: Cache = Mutex::new(None);
+    if name.is_empty() || name == "UTC" || name == "Local" {
+        return Ok(None);
+    }
+    if name.contains("..") || name.starts_with(['/', '\\']) {
+        return Err(());
+    }
+    if let Ok(c) = CACHE.lock()
+        && let Some(hit) = c.as_ref().and_then(|m| m.get(name))
+    {
+        return hit.clone();
+    }
+    let mut dirs: Vec<std::path::PathBuf> = Vec::new();
+    if let Some(z) = std::env::var_os("ZONEINFO").filter(|z| !z.is_empty()) {
+        dirs.push(z.into());
+    }
+    for d in [
+        "/usr/share/zoneinfo/",
+        "/usr/share/lib/zoneinfo/",
+        "/usr/lib/locale/TZ/",
+    ] {
+        dirs.push(d.into());
+    }
+    let found = dirs
+        .iter()
+        .filter_map(|d| std::fs::read(d.join(name)).ok())
+        .find_map(|data| jiff::tz::TimeZone::tzif(name, &data).ok())
+        .map(Some)
+        .ok_or(());
+    if let Ok(mut c) = CACHE.lock() {
+        let m = c.get_or_insert_with(HashMap::new);
+        if m.len() < 1024 {
+            m.insert(name.to_string(), found.clone());
+        }
+    }
+    found
+}
+
+/// `t.In(LoadLocation(zone))`, with Sprig's fallback to UTC for zones that cannot be loaded.
+fn zone_time(t: GoTime, zone: &str) -> GoTime {
+    let Ok(Some(tz)) = load_location(zone) else {
+        return GoTime::utc(t.secs, t.nanos);
+    };
+    let Ok(ts) = jiff::Timestamp::new(t.secs, t.nanos as i32) else {
+        return GoTime::utc(t.secs, t.nanos);
+    };
+    let info = tz.to_offset_info(ts);
+    GoTime {
+        secs: t.secs,
+        nanos: t.nanos,
+        offset: info.offset().seconds(),
+        zone: info.abbreviation().to_string(),
+    }
 }
 
 pub fn register(m: &mut FuncMap) {

@@ -2,7 +2,7 @@
 //! `lookup`). `lookup` returns an empty map; replace it in the [`FuncMap`] to reach a cluster.
 
 use super::{FuncMap, Ty, arg_str, s};
-use crate::value::{Map, Value, read};
+use crate::value::{Map, Value};
 
 pub fn register(m: &mut FuncMap) {
     use Ty::*;
@@ -108,9 +108,11 @@ pub fn register(m: &mut FuncMap) {
             },
         )
     });
-    m.pure("toToml", &[Any], None, |a| Ok(s(to_toml(&a[0]))));
-    m.pure("fromToml", &[Str], None, |_| {
-        Ok(error_map("fromToml is not supported by ferroflux".into()))
+    m.pure("toToml", &[Any], None, |a| {
+        super::toml::to_toml(&a[0]).map(s)
+    });
+    m.pure("fromToml", &[Str], None, |a| {
+        Ok(super::toml::from_toml(arg_str(&a[0])))
     });
     m.pure("lookup", &[Str, Str, Str, Str], None, |_| {
         Ok(Value::empty_map())
@@ -132,66 +134,4 @@ fn error_map(msg: String) -> Value {
     let mut m = Map::new();
     m.insert("Error".into(), s(msg));
     Value::map(m)
-}
-
-/// A small TOML writer (BurntSushi/toml layout: plain keys first, then tables).
-fn to_toml(v: &Value) -> String {
-    let mut out = String::new();
-    if let Value::Map(m) = v {
-        write_table(&mut out, &read(m), "", 0);
-    }
-    out
-}
-
-fn toml_key(k: &str) -> String {
-    if !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        k.to_string()
-    } else {
-        crate::fmt::go_quote(k)
-    }
-}
-
-fn toml_value(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) | Value::Int64(i) => i.to_string(),
-        Value::Float(f) => {
-            let s = crate::fmt::format_float(*f, 'f', -1);
-            if s.contains('.') { s } else { format!("{s}.0") }
-        }
-        Value::String(x) => crate::fmt::go_quote(x),
-        Value::List(_) | Value::StrList(_) => {
-            let items = v.list_items().unwrap_or_default();
-            let parts: Vec<String> = items.iter().filter_map(toml_value).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        _ => return None,
-    })
-}
-
-fn write_table(out: &mut String, m: &Map, prefix: &str, depth: usize) {
-    if depth > crate::value::MAX_DEPTH {
-        return;
-    }
-    let ind = "  ".repeat(depth);
-    for (k, v) in m {
-        if let Some(s) = toml_value(v) {
-            out.push_str(&format!("{ind}{} = {s}\n", toml_key(k)));
-        }
-    }
-    for (k, v) in m {
-        if let Value::Map(sub) = v {
-            let name = if prefix.is_empty() {
-                toml_key(k)
-            } else {
-                format!("{prefix}.{}", toml_key(k))
-            };
-            let ind2 = "  ".repeat(depth);
-            out.push_str(&format!("\n{ind2}[{name}]\n"));
-            write_table(out, &read(sub), &name, depth + 1);
-        }
-    }
 }

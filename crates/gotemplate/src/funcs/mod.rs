@@ -19,6 +19,7 @@ pub mod reflect;
 pub mod regex;
 pub mod semver;
 pub mod strings;
+pub mod toml;
 pub mod yaml;
 
 /// Go parameter types the executor checks before a call (messages as Go's reflection gives).
@@ -32,6 +33,9 @@ pub enum Ty {
     Int,
     /// `int64`
     Int64,
+    /// `uint32` (Sprig's `derivePassword` counter): only constants convert; the value reaches
+    /// the function as an `Int64` in `0..=u32::MAX`.
+    Uint32,
     /// `float64`
     Float,
     /// `bool`
@@ -51,6 +55,7 @@ impl Ty {
             Ty::Str => "string",
             Ty::Int => "int",
             Ty::Int64 => "int64",
+            Ty::Uint32 => "uint32",
             Ty::Float => "float64",
             Ty::Bool => "bool",
             Ty::Map => "map[string]interface {}",

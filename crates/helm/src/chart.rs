@@ -1,0 +1,679 @@
+//! Chart types and loading from a directory or a `.tgz`, as Helm's v2 loader does.
+
+use crate::ignore::Rules;
+use crate::yaml::{self, Values};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Helm's per-file and per-chart size limits for archives.
+const MAX_FILE: u64 = 5 * 1024 * 1024;
+const MAX_CHART: u64 = 100 * 1024 * 1024;
+
+/// A file of a chart, named relative to the chart root with `/`.
+#[derive(Clone, Debug)]
+pub struct File {
+    pub name: String,
+    pub data: Arc<[u8]>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Maintainer {
+    #[serde(deserialize_with = "go_string")]
+    pub name: String,
+    #[serde(deserialize_with = "go_string")]
+    pub email: String,
+    #[serde(deserialize_with = "go_string")]
+    pub url: String,
+}
+
+/// `Chart.yaml` (and a v1 chart's `requirements.yaml` dependencies).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Metadata {
+    #[serde(deserialize_with = "go_string")]
+    pub name: String,
+    #[serde(deserialize_with = "go_string")]
+    pub home: String,
+    #[serde(deserialize_with = "go_strings")]
+    pub sources: Vec<String>,
+    #[serde(deserialize_with = "go_string")]
+    pub version: String,
+    #[serde(deserialize_with = "go_string")]
+    pub description: String,
+    #[serde(deserialize_with = "go_strings")]
+    pub keywords: Vec<String>,
+    #[serde(deserialize_with = "maintainers")]
+    pub maintainers: Vec<Option<Maintainer>>,
+    #[serde(deserialize_with = "go_string")]
+    pub icon: String,
+    #[serde(rename = "apiVersion", deserialize_with = "go_string")]
+    pub api_version: String,
+    #[serde(deserialize_with = "go_string")]
+    pub condition: String,
+    #[serde(deserialize_with = "go_string")]
+    pub tags: String,
+    #[serde(rename = "appVersion", deserialize_with = "go_string")]
+    pub app_version: String,
+    pub deprecated: bool,
+    #[serde(deserialize_with = "annotations")]
+    pub annotations: Option<BTreeMap<String, String>>,
+    #[serde(rename = "kubeVersion", deserialize_with = "go_string")]
+    pub kube_version: String,
+    #[serde(deserialize_with = "dependencies")]
+    pub dependencies: Vec<Option<Dependency>>,
+    #[serde(rename = "type", deserialize_with = "go_string")]
+    pub chart_type: String,
+}
+
+/// One entry of `dependencies:`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Dependency {
+    #[serde(deserialize_with = "go_string")]
+    pub name: String,
+    #[serde(deserialize_with = "go_string")]
+    pub version: String,
+    #[serde(deserialize_with = "go_string")]
+    pub repository: String,
+    #[serde(deserialize_with = "go_string")]
+    pub condition: String,
+    #[serde(deserialize_with = "go_strings")]
+    pub tags: Vec<String>,
+    pub enabled: bool,
+    #[serde(rename = "import-values")]
+    pub import_values: Vec<J>,
+    #[serde(deserialize_with = "go_string")]
+    pub alias: String,
+}
+
+/// A loaded chart with its vendored dependencies.
+#[derive(Clone, Debug, Default)]
+pub struct Chart {
+    pub metadata: Metadata,
+    pub values: Values,
+    /// `values.yaml` as written (what `helm show values` prints).
+    pub values_raw: Option<Arc<[u8]>>,
+    pub schema: Option<Arc<[u8]>>,
+    pub templates: Vec<File>,
+    /// Every other file (what `.Files` serves), `crds/` included.
+    pub files: Vec<File>,
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    pub fn is_library(&self) -> bool {
+        self.metadata.chart_type.eq_ignore_ascii_case("library")
+    }
+
+    /// Files under `crds/` with a manifest extension, this chart's first, then each
+    /// dependency's, named by their full path (`parent/charts/sub/crds/x.yaml`).
+    pub fn crd_files(&self, full_path: &str) -> Vec<(String, Arc<[u8]>)> {
+        let mut out = Vec::new();
+        for f in &self.files {
+            if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
+                out.push((format!("{full_path}/{}", f.name), f.data.clone()));
+            }
+        }
+        for d in &self.dependencies {
+            out.extend(d.crd_files(&format!("{full_path}/charts/{}", d.name())));
+        }
+        out
+    }
+}
+
+fn has_manifest_extension(name: &str) -> bool {
+    matches!(
+        Path::new(name).extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+// --- lenient strings: sigs.k8s.io/yaml turns a YAML number or bool into a string when the
+// Go field is a string (so `version: 1.10` reads as "1.1", as in Helm).
+
+fn scalar_to_go_string(v: &J) -> Option<String> {
+    match v {
+        J::String(s) => Some(s.clone()),
+        J::Bool(b) => Some(b.to_string()),
+        J::Number(n) => Some(if let Some(i) = n.as_i64() {
+            i.to_string()
+        } else if let Some(u) = n.as_u64() {
+            u.to_string()
+        } else {
+            go_float32_g(n.as_f64().unwrap_or(0.0))
+        }),
+        J::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// `strconv.FormatFloat(f, 'g', -1, 32)`.
+fn go_float32_g(f: f64) -> String {
+    let f = f as f32;
+    if f == 0.0 {
+        return "0".into();
+    }
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let sign = if neg { "-" } else { "" };
+    if !(-4..6).contains(&exp) {
+        let rest = &digits[1..];
+        let m = if rest.is_empty() {
+            digits[..1].to_string()
+        } else {
+            format!("{}.{}", &digits[..1], rest)
+        };
+        return format!(
+            "{sign}{m}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        );
+    }
+    format!("{sign}{}", f.abs())
+}
+
+fn go_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = J::deserialize(d)?;
+    scalar_to_go_string(&v).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "json: cannot unmarshal {} into Go value of type string",
+            yaml::json_kind(&v)
+        ))
+    })
+}
+
+fn go_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = J::deserialize(d)?;
+    match v {
+        J::Null => Ok(Vec::new()),
+        J::Array(a) => a
+            .iter()
+            .map(|x| {
+                scalar_to_go_string(x).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "json: cannot unmarshal {} into Go value of type string",
+                        yaml::json_kind(x)
+                    ))
+                })
+            })
+            .collect(),
+        other => Err(serde::de::Error::custom(format!(
+            "json: cannot unmarshal {} into Go value of type []string",
+            yaml::json_kind(&other)
+        ))),
+    }
+}
+
+fn annotations<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+    let v = J::deserialize(d)?;
+    match v {
+        J::Null => Ok(None),
+        J::Object(o) => o
+            .into_iter()
+            .map(|(k, x)| {
+                scalar_to_go_string(&x).map(|s| (k, s)).ok_or_else(|| {
+                    serde::de::Error::custom(format!(
+                        "json: cannot unmarshal {} into Go struct field Metadata.annotations of type string",
+                        yaml::json_kind(&x)
+                    ))
+                })
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()
+            .map(Some),
+        other => Err(serde::de::Error::custom(format!(
+            "json: cannot unmarshal {} into Go struct field Metadata.annotations of type map[string]string",
+            yaml::json_kind(&other)
+        ))),
+    }
+}
+
+fn maintainers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<Maintainer>>, D::Error> {
+    Option::<Vec<Option<Maintainer>>>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+fn dependencies<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<Dependency>>, D::Error> {
+    Option::<Vec<Option<Dependency>>>::deserialize(d).map(Option::unwrap_or_default)
+}
+
+/// Why a chart could not be loaded, worded as Helm words it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LoadError(pub String);
+
+fn err(s: impl Into<String>) -> LoadError {
+    LoadError(s.into())
+}
+
+/// Loads a chart from a directory or a `.tgz` file.
+pub fn load(path: &Path) -> Result<Chart, LoadError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|_| err(format!("path {:?} not found", path.display().to_string())))?;
+    if meta.is_dir() {
+        load_dir(path)
+    } else {
+        let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+        if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
+            let name = path.display().to_string();
+            if name.ends_with(".yaml") || name.ends_with(".yml") {
+                return Err(err(format!(
+                    "file '{name}' seems to be a YAML file, but expected a gzipped archive"
+                )));
+            }
+            return Err(err(format!(
+                "file '{name}' does not appear to be a gzipped archive; got 'application/octet-stream'"
+            )));
+        }
+        load_archive(&data)
+    }
+}
+
+/// Loads a chart directory, honouring its `.helmignore`.
+pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
+    let rules = match std::fs::read_to_string(dir.join(".helmignore")) {
+        Ok(text) => Rules::parse(&text).map_err(err)?,
+        Err(_) => Rules::default(),
+    }
+    .with_defaults();
+    let mut files = Vec::new();
+    walk(dir, "", &rules, &mut files)?;
+    load_files(files)
+}
+
+fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(), LoadError> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| err(format!("{}: {e}", dir.display())))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().to_string();
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let path = e.path();
+        // Symbolic links are followed, as Helm's sympath walk does.
+        let meta =
+            std::fs::metadata(&path).map_err(|e| err(format!("error reading {rel}: {e}")))?;
+        if meta.is_dir() {
+            if rules.ignore(&rel, true) {
+                continue;
+            }
+            walk(&path, &rel, rules, out)?;
+            continue;
+        }
+        if rules.ignore(&rel, false) {
+            continue;
+        }
+        if !meta.is_file() {
+            return Err(err(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                path.display()
+            )));
+        }
+        if meta.len() > MAX_FILE {
+            return Err(err(format!(
+                "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
+            )));
+        }
+        let data = std::fs::read(&path).map_err(|e| err(format!("error reading {rel}: {e}")))?;
+        out.push(File {
+            name: rel,
+            data: strip_bom(data),
+        });
+    }
+    Ok(())
+}
+
+fn strip_bom(mut data: Vec<u8>) -> Arc<[u8]> {
+    if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        data.drain(..3);
+    }
+    Arc::from(data)
+}
+
+/// Loads a chart from `.tgz` bytes (the first path component is the chart's directory).
+pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
+    let gz = flate2::read::GzDecoder::new(data);
+    let mut tar = tar::Archive::new(gz);
+    let mut files = Vec::new();
+    let mut remaining = MAX_CHART;
+    let entries = tar.entries().map_err(|e| err(e.to_string()))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| err(e.to_string()))?;
+        let kind = entry.header().entry_type();
+        if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).to_string();
+        let delim = if raw.contains('\\') { '\\' } else { '/' };
+        let parts: Vec<&str> = raw.split(delim).collect();
+        let rest = parts[1..].join("/");
+        if rest.starts_with('/') {
+            return Err(err("chart illegally contains absolute paths"));
+        }
+        let name = clean_path(&rest);
+        if name == "." {
+            return Err(err(format!(
+                "chart illegally contains content outside the base directory: {raw:?}"
+            )));
+        }
+        if name.starts_with("..") {
+            return Err(err("chart illegally references parent directory"));
+        }
+        if parts[0] == "Chart.yaml" {
+            return Err(err("chart yaml not in base directory"));
+        }
+        let size = entry.header().size().unwrap_or(0);
+        if size > remaining {
+            return Err(err(format!(
+                "decompressed chart is larger than the maximum size {MAX_CHART}"
+            )));
+        }
+        if size > MAX_FILE {
+            return Err(err(format!(
+                "decompressed chart file {raw:?} is larger than the maximum file size {MAX_FILE}"
+            )));
+        }
+        let mut buf = Vec::with_capacity(size as usize);
+        (&mut entry)
+            .take(remaining)
+            .read_to_end(&mut buf)
+            .map_err(|e| err(e.to_string()))?;
+        remaining -= buf.len() as u64;
+        files.push(File {
+            name,
+            data: strip_bom(buf),
+        });
+    }
+    if files.is_empty() {
+        return Err(err("no files in chart archive"));
+    }
+    load_files(files)
+}
+
+/// `path.Clean` for relative `/`-separated names.
+fn clean_path(p: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.last().is_some_and(|l| *l != "..") {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            x => out.push(x),
+        }
+    }
+    if out.is_empty() {
+        ".".into()
+    } else {
+        out.join("/")
+    }
+}
+
+fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Metadata, LoadError> {
+    let text = String::from_utf8_lossy(data);
+    let j = if text.trim().is_empty() {
+        J::Object(Default::default())
+    } else {
+        yaml::parse_typed(&text).map_err(|e| {
+            err(format!(
+                "cannot load {what}: error converting YAML to JSON: {e}"
+            ))
+        })?
+    };
+    let mut j = match j {
+        J::Null => J::Object(Default::default()),
+        j => j,
+    };
+    // requirements.yaml only contributes its dependencies to existing metadata.
+    if let Some(base) = into {
+        let deps: Metadata = serde_json::from_value(j)
+            .map_err(|e| err(format!("cannot load {what}: error unmarshaling JSON: {e}")))?;
+        let mut base = base;
+        base.dependencies = deps.dependencies;
+        return Ok(base);
+    }
+    if let J::Object(o) = &mut j {
+        o.retain(|_, v| !v.is_null());
+    }
+    serde_json::from_value(j)
+        .map_err(|e| err(format!("cannot load {what}: error unmarshaling JSON: {e}")))
+}
+
+/// Builds a chart from its files, as Helm's `LoadFiles`.
+pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
+    let mut c = Chart::default();
+    let mut have_meta = false;
+    for f in &files {
+        if f.name == "Chart.yaml" {
+            c.metadata = parse_metadata(&f.data, None, "Chart.yaml")?;
+            if c.metadata.api_version.is_empty() {
+                c.metadata.api_version = "v1".into();
+            }
+            have_meta = true;
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
+    for f in files {
+        let name = f.name.as_str();
+        match name {
+            "Chart.yaml" | "Chart.lock" | "requirements.lock" => {
+                if name == "requirements.lock" && c.metadata.api_version == "v1" {
+                    c.files.push(f);
+                }
+            }
+            "values.yaml" => {
+                let text = String::from_utf8_lossy(&f.data);
+                c.values = yaml::load_values(&text)
+                    .map_err(|e| err(format!("cannot load values.yaml: {e}")))?;
+                c.values_raw = Some(f.data.clone());
+            }
+            "values.schema.json" => c.schema = Some(f.data.clone()),
+            "requirements.yaml" => {
+                let base = std::mem::take(&mut c.metadata);
+                c.metadata = parse_metadata(&f.data, Some(base), "requirements.yaml")?;
+                have_meta = true;
+                if c.metadata.api_version == "v1" {
+                    c.files.push(f);
+                }
+            }
+            _ if name.starts_with("templates/") => c.templates.push(f),
+            _ if name.starts_with("charts/") => {
+                if name.ends_with(".prov") {
+                    c.files.push(f);
+                    continue;
+                }
+                let rest = &name["charts/".len()..];
+                let cname = rest.split('/').next().unwrap_or(rest).to_string();
+                subcharts.entry(cname).or_default().push(File {
+                    name: rest.to_string(),
+                    data: f.data,
+                });
+            }
+            _ => c.files.push(f),
+        }
+    }
+    if !have_meta {
+        return Err(err("Chart.yaml file is missing"));
+    }
+    validate(&mut c.metadata)?;
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let sc = if n.ends_with(".tgz") {
+            let f = &files[0];
+            if f.name != n {
+                return Err(err(format!(
+                    "error unpacking subchart tar in {}: expected {n}, got {}",
+                    c.name(),
+                    f.name
+                )));
+            }
+            load_archive(&f.data)
+        } else {
+            let inner: Vec<File> = files
+                .into_iter()
+                .filter_map(|f| {
+                    f.name.split_once('/').map(|(_, rest)| File {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
+                })
+                .collect();
+            load_files(inner)
+        };
+        let sc = sc.map_err(|e| {
+            err(format!(
+                "error unpacking subchart {n} in {}: {}",
+                c.name(),
+                e.0
+            ))
+        })?;
+        c.dependencies.push(sc);
+    }
+    Ok(c)
+}
+
+fn sanitize(s: &mut String) {
+    if s.chars().all(|c| !c.is_whitespace() || c == ' ') && !s.chars().any(char::is_control) {
+        return;
+    }
+    *s = s
+        .chars()
+        .filter_map(|c| {
+            if c.is_whitespace() {
+                Some(' ')
+            } else if c.is_control() {
+                None
+            } else {
+                Some(c)
+            }
+        })
+        .collect();
+}
+
+fn validate(md: &mut Metadata) -> Result<(), LoadError> {
+    let v = |m: &str| err(format!("validation: {m}"));
+    for s in [
+        &mut md.name,
+        &mut md.description,
+        &mut md.home,
+        &mut md.icon,
+        &mut md.condition,
+        &mut md.tags,
+        &mut md.app_version,
+        &mut md.kube_version,
+    ] {
+        sanitize(s);
+    }
+    if md.api_version.is_empty() {
+        return Err(v("chart.metadata.apiVersion is required"));
+    }
+    if md.name.is_empty() {
+        return Err(v("chart.metadata.name is required"));
+    }
+    if md.name == "." || md.name == ".." {
+        return Err(v(&format!(
+            "chart.metadata.name {:?} is not allowed",
+            md.name
+        )));
+    }
+    if md.name.contains('/') {
+        return Err(v(&format!("chart.metadata.name {:?} is invalid", md.name)));
+    }
+    if md.version.is_empty() {
+        return Err(v("chart.metadata.version is required"));
+    }
+    if ferroflux_versions::Version::parse(&md.version).is_err() {
+        return Err(v(&format!(
+            "chart.metadata.version {:?} is invalid",
+            md.version
+        )));
+    }
+    if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
+        return Err(v("chart.metadata.type must be application or library"));
+    }
+    if md.maintainers.iter().any(Option::is_none) {
+        return Err(v("maintainers must not contain empty or null nodes"));
+    }
+    let alias_ok = regex::Regex::new("^[a-zA-Z0-9_-]+$").expect("static regex");
+    let mut seen = std::collections::HashSet::new();
+    for d in &mut md.dependencies {
+        let Some(d) = d else {
+            return Err(v("dependencies must not contain empty or null nodes"));
+        };
+        sanitize(&mut d.name);
+        sanitize(&mut d.version);
+        sanitize(&mut d.repository);
+        sanitize(&mut d.condition);
+        if !d.alias.is_empty() && !alias_ok.is_match(&d.alias) {
+            return Err(v(&format!(
+                "dependency {:?} has disallowed characters in the alias",
+                d.name
+            )));
+        }
+        let key = if d.alias.is_empty() {
+            d.name.clone()
+        } else {
+            d.alias.clone()
+        };
+        if !seen.insert(key.clone()) {
+            return Err(v(&format!(
+                "more than one dependency with name or alias {key:?}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_float_strings() {
+        assert_eq!(go_float32_g(1.10), "1.1");
+        assert_eq!(go_float32_g(1.0), "1");
+        assert_eq!(go_float32_g(2.5), "2.5");
+        assert_eq!(go_float32_g(1e6), "1e+06");
+    }
+
+    #[test]
+    fn numbers_in_chart_yaml_become_strings() {
+        let md = parse_metadata(
+            b"apiVersion: v2\nname: a\nversion: 1.2.3\nappVersion: 1.10\n",
+            None,
+            "Chart.yaml",
+        )
+        .unwrap();
+        assert_eq!(md.app_version, "1.1");
+    }
+
+    #[test]
+    fn clean() {
+        assert_eq!(clean_path("a/./b/../c"), "a/c");
+        assert_eq!(clean_path("../x"), "../x");
+        assert_eq!(clean_path(""), ".");
+    }
+}

@@ -1,0 +1,232 @@
+//! Helm's value coalescing: chart defaults under user values, subchart sections, globals.
+//!
+//! Mirrors `pkg/chart/common/util/coalesce.go`. With `merge = false` (coalesce) a `null` in a
+//! higher-priority source deletes the default; with `merge = true` (used for import-values)
+//! nulls are kept.
+
+use crate::chart::Chart;
+use crate::yaml::Values;
+use serde_json::Value as J;
+
+const GLOBAL: &str = "global";
+
+fn concat_prefix(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+/// `CoalesceValues`: user values over the chart's defaults, recursively for dependencies.
+pub fn coalesce_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
+    coalesce(chart, vals.clone(), "", false)
+}
+
+/// `MergeValues`: like [`coalesce_values`] but nulls survive.
+pub fn merge_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
+    coalesce(chart, vals.clone(), "", true)
+}
+
+fn coalesce(chart: &Chart, mut dest: Values, prefix: &str, merge: bool) -> Result<Values, String> {
+    coalesce_chart_values(chart, &mut dest, prefix, merge);
+    coalesce_deps(chart, dest, prefix, merge)
+}
+
+fn coalesce_deps(
+    chart: &Chart,
+    mut dest: Values,
+    prefix: &str,
+    merge: bool,
+) -> Result<Values, String> {
+    for sub in &chart.dependencies {
+        let name = sub.name().to_string();
+        match dest.get(&name) {
+            None => {
+                dest.insert(name.clone(), J::Object(Values::new()));
+            }
+            Some(J::Object(_)) => {}
+            Some(other) => {
+                return Err(format!(
+                    "type mismatch on {name}: %!t({}={})",
+                    go_type(other),
+                    crate::values::go_print(other)
+                ));
+            }
+        }
+        let sub_prefix = concat_prefix(prefix, chart.name());
+        let mut section = match dest.remove(&name) {
+            Some(J::Object(m)) => m,
+            _ => Values::new(),
+        };
+        coalesce_globals(&mut section, &dest, merge);
+        let section = coalesce(sub, section, &sub_prefix, merge)?;
+        dest.insert(name, J::Object(section));
+    }
+    Ok(dest)
+}
+
+fn go_type(v: &J) -> &'static str {
+    match v {
+        J::Null => "<nil>",
+        J::Bool(_) => "bool",
+        J::Number(n) if n.is_f64() => "float64",
+        J::Number(_) => "int64",
+        J::String(_) => "string",
+        J::Array(_) => "[]interface {}",
+        J::Object(_) => "map[string]interface {}",
+    }
+}
+
+/// Copies the parent's `global` table into a subchart's section; the parent's globals win.
+fn coalesce_globals(dest: &mut Values, src: &Values, _merge: bool) {
+    let mut dg = match dest.get(GLOBAL) {
+        None => Values::new(),
+        Some(J::Object(m)) => m.clone(),
+        Some(_) => return,
+    };
+    let sg = match src.get(GLOBAL) {
+        None => Values::new(),
+        Some(J::Object(m)) => m.clone(),
+        Some(_) => return,
+    };
+    for (key, val) in sg {
+        match val {
+            J::Object(vv) => {
+                let mut vv = vv;
+                match dg.get(&key) {
+                    None => {
+                        dg.insert(key, J::Object(vv));
+                    }
+                    Some(J::Object(destv)) => {
+                        let destv = destv.clone();
+                        coalesce_tables(&mut vv, destv, true);
+                        dg.insert(key, J::Object(vv));
+                    }
+                    Some(_) => {}
+                }
+            }
+            val => {
+                if matches!(dg.get(&key), Some(J::Object(_))) {
+                    continue;
+                }
+                dg.insert(key, val);
+            }
+        }
+    }
+    dest.insert(GLOBAL.into(), J::Object(dg));
+}
+
+fn is_dependency(chart: &Chart, key: &str) -> bool {
+    chart.dependencies.iter().any(|d| d.name() == key)
+}
+
+/// Merges a chart's own defaults into `v` (values already in `v` win).
+fn coalesce_chart_values(chart: &Chart, v: &mut Values, _prefix: &str, merge: bool) {
+    for (key, val) in chart.values.clone() {
+        match v.get_mut(&key) {
+            Some(value) => {
+                if value.is_null() && !merge {
+                    v.remove(&key);
+                } else if let J::Object(dest) = value
+                    && let J::Object(mut src) = val
+                {
+                    let merge = merge || is_dependency(chart, &key);
+                    if !merge {
+                        clean_nil_values(&mut src);
+                    }
+                    coalesce_tables(dest, src, merge);
+                }
+            }
+            None => {
+                let mut val = val;
+                if !merge {
+                    if val.is_null() {
+                        continue;
+                    }
+                    if let J::Object(sub) = &mut val {
+                        clean_nil_values(sub);
+                    }
+                }
+                v.insert(key, val);
+            }
+        }
+    }
+}
+
+/// `coalesceTablesFullKey`: fills `dst` from `src`; `dst` wins. Without `merge`, a null in
+/// `dst` over a non-null default removes the key.
+pub fn coalesce_tables(dst: &mut Values, src: Values, merge: bool) {
+    for (key, val) in src {
+        let src_non_nil = !val.is_null();
+        match dst.get_mut(&key) {
+            Some(dv) if !merge && dv.is_null() && src_non_nil => {
+                dst.remove(&key);
+            }
+            None => {
+                dst.insert(key, val);
+            }
+            Some(dv) => {
+                if let (J::Object(sv), J::Object(dm)) = (val, dv) {
+                    coalesce_tables(dm, sv, merge);
+                }
+            }
+        }
+    }
+}
+
+fn clean_nil_values(m: &mut Values) {
+    m.retain(|_, v| !v.is_null());
+    for v in m.values_mut() {
+        if let J::Object(sub) = v {
+            clean_nil_values(sub);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn chart(values: J, deps: Vec<Chart>, name: &str) -> Chart {
+        let mut c = Chart::default();
+        c.metadata.name = name.into();
+        c.values = values.as_object().cloned().unwrap_or_default();
+        c.dependencies = deps;
+        c
+    }
+
+    #[test]
+    fn user_values_win_and_null_deletes() {
+        let c = chart(
+            json!({"a": 1, "b": {"c": 2, "d": 3}, "e": 5}),
+            vec![],
+            "top",
+        );
+        let user = json!({"a": 9, "b": {"c": null}, "e": null})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let out = coalesce_values(&c, &user).unwrap();
+        assert_eq!(J::Object(out), json!({"a": 9, "b": {"d": 3}}));
+    }
+
+    #[test]
+    fn globals_flow_down_and_parent_wins() {
+        let sub = chart(
+            json!({"x": 1, "global": {"g": "sub", "h": "sub"}}),
+            vec![],
+            "sub",
+        );
+        let top = chart(
+            json!({"global": {"g": "top"}, "sub": {"x": 2}}),
+            vec![sub],
+            "top",
+        );
+        let out = coalesce_values(&top, &Values::new()).unwrap();
+        assert_eq!(out["sub"]["x"], json!(2));
+        assert_eq!(out["sub"]["global"]["g"], json!("top"));
+        assert_eq!(out["sub"]["global"]["h"], json!("sub"));
+    }
+}

@@ -1,0 +1,191 @@
+//! `ProcessDependencies`: which vendored subcharts are enabled (`condition`, `tags`), under
+//! which name (`alias`), and the values they export to their parent (`import-values`).
+//! Mirrors Helm's `pkg/chart/v2/util/dependencies.go`, quirks included.
+
+use crate::chart::{Chart, Dependency};
+use crate::coalesce::{coalesce_tables, coalesce_values, merge_values};
+use crate::values::{go_print, path_value, table};
+use crate::yaml::Values;
+use ferroflux_versions::{Constraints, Version};
+use serde_json::Value as J;
+
+/// `IsCompatibleRange`: false when either side does not parse.
+pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+    let Ok(v) = Version::parse(version) else {
+        return false;
+    };
+    let Ok(c) = Constraints::parse(constraint) else {
+        return false;
+    };
+    c.check(&v)
+}
+
+/// Enables/disables and aliases dependencies, then imports values.
+pub fn process_dependencies(chart: &mut Chart, vals: &Values) -> Result<(), String> {
+    process_enabled(chart, vals, "")?;
+    process_import_values_rec(chart)
+}
+
+fn reqs(chart: &Chart) -> Vec<Dependency> {
+    chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .cloned()
+        .collect()
+}
+
+fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
+    let c = charts
+        .iter()
+        .find(|c| c.name() == dep.name && is_compatible_range(&dep.version, &c.metadata.version))?;
+    let mut out = c.clone();
+    if !dep.alias.is_empty() {
+        out.metadata.name = dep.alias.clone();
+    }
+    Some(out)
+}
+
+fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), String> {
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let mut reqs = reqs(c);
+    let mut deps: Vec<Chart> = c
+        .dependencies
+        .iter()
+        .filter(|e| {
+            !reqs
+                .iter()
+                .any(|r| e.name() == r.name && is_compatible_range(&r.version, &e.metadata.version))
+        })
+        .cloned()
+        .collect();
+    for r in &mut reqs {
+        if let Some(d) = alias_dependency(&c.dependencies, r) {
+            deps.push(d);
+        }
+        if !r.alias.is_empty() {
+            r.name = r.alias.clone();
+        }
+    }
+    c.dependencies = deps;
+    for r in &mut reqs {
+        r.enabled = true;
+    }
+    let cvals = coalesce_values(c, v)?;
+    process_tags(&mut reqs, &cvals);
+    process_conditions(&mut reqs, &cvals, path);
+    let removed: Vec<String> = reqs
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
+    let mut kept: Vec<Chart> = std::mem::take(&mut c.dependencies)
+        .into_iter()
+        .filter(|d| !removed.iter().any(|n| n == d.name()))
+        .collect();
+    let kept_meta: Vec<Option<Dependency>> = reqs
+        .into_iter()
+        .filter(|r| !removed.contains(&r.name))
+        .map(Some)
+        .collect();
+    for t in &mut kept {
+        let sub = format!("{path}{}.", t.name());
+        process_enabled(t, &cvals, &sub)?;
+    }
+    c.metadata.dependencies = kept_meta;
+    c.dependencies = kept;
+    Ok(())
+}
+
+fn process_tags(reqs: &mut [Dependency], cvals: &Values) {
+    let Some(tags) = table(cvals, "tags") else {
+        return;
+    };
+    for r in reqs {
+        let (mut has_true, mut has_false) = (false, false);
+        for k in &r.tags {
+            if let Some(J::Bool(b)) = tags.get(k) {
+                if *b {
+                    has_true = true;
+                } else {
+                    has_false = true;
+                }
+            }
+        }
+        // Any true tag enables; only false tags disable; no tag set leaves it enabled.
+        r.enabled = has_true || !has_false;
+    }
+}
+
+fn process_conditions(reqs: &mut [Dependency], cvals: &Values, path: &str) {
+    for r in reqs {
+        for cond in r.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(J::Bool(b)) = path_value(cvals, &format!("{path}{cond}")) {
+                r.enabled = *b;
+                break;
+            }
+        }
+    }
+}
+
+fn process_import_values_rec(c: &mut Chart) -> Result<(), String> {
+    for d in &mut c.dependencies {
+        process_import_values_rec(d)?;
+    }
+    process_import_values(c)
+}
+
+fn path_to_map(path: &str, data: Values) -> Values {
+    if path == "." {
+        return data;
+    }
+    let mut cur = data;
+    for part in path.split('.').rev() {
+        let mut m = Values::new();
+        m.insert(part.to_string(), J::Object(cur));
+        cur = m;
+    }
+    cur
+}
+
+fn process_import_values(c: &mut Chart) -> Result<(), String> {
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let cvals = merge_values(c, &Values::new())?;
+    let mut b = Values::new();
+    for r in c.metadata.dependencies.iter_mut().flatten() {
+        let mut out = Vec::new();
+        for riv in &r.import_values {
+            match riv {
+                J::Object(iv) => {
+                    let show = |k: &str| iv.get(k).map_or("<nil>".to_string(), go_print);
+                    let (child, parent) = (show("child"), show("parent"));
+                    out.push(serde_json::json!({"child": child, "parent": parent}));
+                    if let Some(vv) = table(&cvals, &format!("{}.{child}", r.name)) {
+                        coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), true);
+                    }
+                }
+                J::String(s) => {
+                    let child = format!("exports.{s}");
+                    out.push(serde_json::json!({"child": child, "parent": "."}));
+                    if let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) {
+                        coalesce_tables(&mut b, vm.clone(), true);
+                    }
+                }
+                _ => {}
+            }
+        }
+        r.import_values = out;
+    }
+    let mut merged = cvals;
+    coalesce_tables(&mut merged, b, true);
+    c.values = merged;
+    Ok(())
+}

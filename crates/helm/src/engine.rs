@@ -1,0 +1,438 @@
+//! Helm's rendering engine: every template of the chart tree in one template set (so helpers
+//! defined anywhere are reachable through `include`), each rendered with its own chart's
+//! `.Values`, `.Chart`, `.Files` and `.Template`. Mirrors `pkg/engine/engine.go`, including
+//! the order templates are parsed in (deepest first, so a parent's definitions win) and the
+//! way errors are reworded.
+
+use crate::chart::Chart;
+use crate::objects::{Capabilities, Files};
+use crate::yaml::Values;
+use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// `.Release`.
+#[derive(Debug, Clone)]
+pub struct ReleaseOptions {
+    pub name: String,
+    pub namespace: String,
+    pub revision: i64,
+    pub is_upgrade: bool,
+    pub is_install: bool,
+}
+
+const WARN_START: &str = "HELM_ERR_START";
+const WARN_END: &str = "HELM_ERR_END";
+
+fn helm_funcs() -> FuncMap {
+    let mut m = FuncMap::helm();
+    m.pure("required", &[Ty::Str, Ty::Any], None, |a| {
+        let empty = match &a[1] {
+            Value::Missing | Value::Nil => true,
+            Value::String(x) => x.is_empty(),
+            _ => false,
+        };
+        if empty {
+            let msg = a[0].as_str().unwrap_or_default();
+            return Err(format!("{WARN_START}{msg}{WARN_END}"));
+        }
+        Ok(a[1].clone())
+    });
+    m.pure("fail", &[Ty::Str], None, |a| {
+        let msg = a[0].as_str().unwrap_or_default();
+        Err(format!("{WARN_START}{msg}{WARN_END}"))
+    });
+    m
+}
+
+struct Renderable {
+    text: Arc<str>,
+    /// The chart's top-level object (shared: `.Template` is written into it per file).
+    vals: Arc<std::sync::RwLock<Map>>,
+    base_path: String,
+}
+
+fn s(v: &str) -> Value {
+    Value::str(v)
+}
+
+fn str_list(v: &[String]) -> Value {
+    Value::list(v.iter().map(|x| s(x)).collect())
+}
+
+/// `MetadataAsMap` plus `IsRoot`: Go field names as keys.
+fn metadata_map(c: &Chart, is_root: bool) -> Value {
+    let md = &c.metadata;
+    let mut m = Map::new();
+    m.insert("Name".into(), s(&md.name));
+    m.insert("Home".into(), s(&md.home));
+    m.insert("Sources".into(), str_list(&md.sources));
+    m.insert("Version".into(), s(&md.version));
+    m.insert("Description".into(), s(&md.description));
+    m.insert("Keywords".into(), str_list(&md.keywords));
+    m.insert(
+        "Maintainers".into(),
+        Value::list(
+            md.maintainers
+                .iter()
+                .flatten()
+                .map(|x| {
+                    let mut mm = Map::new();
+                    mm.insert("Name".into(), s(&x.name));
+                    mm.insert("Email".into(), s(&x.email));
+                    mm.insert("URL".into(), s(&x.url));
+                    Value::map(mm)
+                })
+                .collect(),
+        ),
+    );
+    m.insert("Icon".into(), s(&md.icon));
+    m.insert("APIVersion".into(), s(&md.api_version));
+    m.insert("Condition".into(), s(&md.condition));
+    m.insert("Tags".into(), s(&md.tags));
+    m.insert("AppVersion".into(), s(&md.app_version));
+    m.insert("Deprecated".into(), Value::Bool(md.deprecated));
+    m.insert(
+        "Annotations".into(),
+        match &md.annotations {
+            None => Value::Nil,
+            Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
+        },
+    );
+    m.insert("KubeVersion".into(), s(&md.kube_version));
+    m.insert(
+        "Dependencies".into(),
+        Value::list(
+            md.dependencies
+                .iter()
+                .flatten()
+                .map(|d| {
+                    let mut mm = Map::new();
+                    mm.insert("Name".into(), s(&d.name));
+                    mm.insert("Version".into(), s(&d.version));
+                    mm.insert("Repository".into(), s(&d.repository));
+                    mm.insert("Condition".into(), s(&d.condition));
+                    mm.insert("Tags".into(), str_list(&d.tags));
+                    mm.insert("Enabled".into(), Value::Bool(d.enabled));
+                    mm.insert(
+                        "ImportValues".into(),
+                        Value::list(d.import_values.iter().map(Value::from_json).collect()),
+                    );
+                    mm.insert("Alias".into(), s(&d.alias));
+                    Value::map(mm)
+                })
+                .collect(),
+        ),
+    );
+    m.insert("Type".into(), s(&md.chart_type));
+    m.insert("IsRoot".into(), Value::Bool(is_root));
+    Value::map(m)
+}
+
+fn files_of(c: &Chart) -> Value {
+    let m: BTreeMap<String, Arc<[u8]>> = c
+        .files
+        .iter()
+        .map(|f| (f.name.clone(), f.data.clone()))
+        .collect();
+    Value::Object(Arc::new(Files(Arc::new(m))))
+}
+
+struct Shared {
+    release: Value,
+    caps: Value,
+}
+
+fn collect_with(
+    c: &Chart,
+    values: Value,
+    full_path: &str,
+    is_root: bool,
+    shared: &Shared,
+    out: &mut BTreeMap<String, Renderable>,
+) -> Value {
+    let subcharts = Value::empty_map();
+    let mut next = Map::new();
+    next.insert("Chart".into(), metadata_map(c, is_root));
+    next.insert("Files".into(), files_of(c));
+    next.insert("Release".into(), shared.release.clone());
+    next.insert("Capabilities".into(), shared.caps.clone());
+    next.insert("Values".into(), values.clone());
+    next.insert("Subcharts".into(), subcharts.clone());
+    let next_arc = Arc::new(std::sync::RwLock::new(next));
+    for dep in &c.dependencies {
+        // `Values.<name>` of this chart, shared with it, or an empty table.
+        let sub_values = match &values {
+            Value::Map(m) => match ferroflux_gotemplate::value::read(m).get(dep.name()) {
+                Some(v @ Value::Map(_)) => v.clone(),
+                _ => Value::empty_map(),
+            },
+            _ => Value::empty_map(),
+        };
+        let sub_path = format!("{full_path}/charts/{}", dep.name());
+        let sub = collect_with(dep, sub_values, &sub_path, false, shared, out);
+        if let Value::Map(m) = &subcharts {
+            ferroflux_gotemplate::value::write(m).insert(dep.name().to_string(), sub);
+        }
+    }
+    for t in &c.templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if c.is_library() && !base.starts_with('_') {
+            continue;
+        }
+        out.insert(
+            format!("{full_path}/{}", t.name),
+            Renderable {
+                text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                vals: next_arc.clone(),
+                base_path: format!("{full_path}/templates"),
+            },
+        );
+    }
+    Value::Map(next_arc)
+}
+
+/// Helm's parse and execution order: deeper paths first, then names in reverse.
+fn sort_templates<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+    let mut v: Vec<&String> = keys.collect();
+    v.sort_by(|a, b| {
+        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.cmp(a))
+    });
+    v
+}
+
+/// Renders every template of `chart` (already processed for dependencies) with the
+/// coalesced `values`. Returns file name → output, partials excluded.
+pub fn render(
+    chart: &Chart,
+    values: &Values,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+    strict: bool,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut rel = Map::new();
+    rel.insert("Name".into(), s(&release.name));
+    rel.insert("Namespace".into(), s(&release.namespace));
+    rel.insert("IsUpgrade".into(), Value::Bool(release.is_upgrade));
+    rel.insert("IsInstall".into(), Value::Bool(release.is_install));
+    rel.insert("Revision".into(), Value::Int(release.revision));
+    rel.insert("Service".into(), s("Helm"));
+    let shared = Shared {
+        release: Value::map(rel),
+        caps: Value::Object(Arc::new(caps.clone())),
+    };
+    let top_values = Value::from_json_ints(&J::Object(values.clone()));
+    render_set(chart, top_values, &shared, strict)
+}
+
+fn render_set(
+    chart: &Chart,
+    top_values: Value,
+    shared: &Shared,
+    strict: bool,
+) -> Result<BTreeMap<String, String>, String> {
+    static FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
+    let funcs = FUNCS.get_or_init(|| Arc::new(helm_funcs())).clone();
+    let mut tpls = BTreeMap::new();
+    collect_with(chart, top_values, chart.name(), true, shared, &mut tpls);
+    let keys = sort_templates(tpls.keys());
+    let mut set = Template::with_shared_funcs("gotpl", funcs, Options::helm(strict));
+    for k in &keys {
+        set.parse(k, &tpls[*k].text)
+            .map_err(|e| cleanup_parse_error(k, &e.message))?;
+    }
+    let mut rendered = BTreeMap::new();
+    for k in keys {
+        let base = k.rsplit('/').next().unwrap_or(k);
+        if base.starts_with('_') {
+            continue;
+        }
+        let r = &tpls[k];
+        {
+            let mut tm = Map::new();
+            tm.insert("Name".into(), s(k));
+            tm.insert("BasePath".into(), s(&r.base_path));
+            ferroflux_gotemplate::value::write(&r.vals).insert("Template".into(), Value::map(tm));
+        }
+        let data = Value::Map(r.vals.clone());
+        match set.execute(k, &data) {
+            Ok(out) => {
+                rendered.insert(k.clone(), out);
+            }
+            Err(e) => {
+                return Err(match e.kind {
+                    ErrorKind::Exec | ErrorKind::Recursion => reformat_exec_error(k, &e.message),
+                    _ => e.message,
+                });
+            }
+        }
+    }
+    Ok(rendered)
+}
+
+/// `cleanupParseError`.
+fn cleanup_parse_error(filename: &str, msg: &str) -> String {
+    let tokens: Vec<&str> = msg.split(": ").collect();
+    if tokens.len() == 1 {
+        return format!("parse error in ({filename}): {msg}");
+    }
+    format!(
+        "parse error at ({}): {}",
+        tokens[1],
+        tokens[tokens.len() - 1]
+    )
+}
+
+#[derive(PartialEq)]
+struct Traceable {
+    location: String,
+    message: String,
+    executed: String,
+}
+
+impl Traceable {
+    fn render(&self) -> String {
+        let mut s = String::new();
+        if !self.location.is_empty() {
+            s.push_str(&format!("{}\n  ", self.location));
+        }
+        if !self.executed.is_empty() {
+            s.push_str(&format!("{}\n    ", self.executed));
+        }
+        if !self.message.is_empty() {
+            s.push_str(&format!("{}\n", self.message));
+        }
+        s
+    }
+}
+
+fn cut_template(msg: &str) -> &str {
+    match msg.find(" template:") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+}
+
+/// The wrapped error's text when `msg` is `error calling NAME: <inner>`.
+fn wrapped(msg: &str) -> Option<&str> {
+    let rest = msg.strip_prefix("error calling ")?;
+    rest.split_once(": ").map(|(_, inner)| inner)
+}
+
+/// One link of Go's error chain: the parsed level and the text of the error it wraps.
+fn parse_level(s: &str) -> Option<(Traceable, Option<&str>)> {
+    let rem = s.strip_prefix("template: ")?;
+    if rem.starts_with("no template ") {
+        return Some((
+            Traceable {
+                location: String::new(),
+                message: s.to_string(),
+                executed: String::new(),
+            },
+            None,
+        ));
+    }
+    if let Some((name, after)) = rem.split_once(": executing ")
+        && let Some(after) = after.strip_prefix('"')
+        && let Some(endq) = after.find('"')
+    {
+        let func = &after[..endq];
+        let after_func = &after[endq + 1..];
+        if let Some(after_at) = after_func.strip_prefix(" at <")
+            && let Some((loc, err)) = after_at.split_once(">: ")
+        {
+            return Some((
+                Traceable {
+                    location: name.to_string(),
+                    message: cut_template(err).to_string(),
+                    executed: format!("executing \"{func}\" at <{loc}>:"),
+                },
+                wrapped(err),
+            ));
+        }
+        return None;
+    }
+    let sep = rem.rfind(": ")?;
+    Some((
+        Traceable {
+            location: rem[..sep].to_string(),
+            message: cut_template(&rem[sep + 2..]).to_string(),
+            executed: String::new(),
+        },
+        None,
+    ))
+}
+
+/// `reformatExecErrorMsg`: `fail`/`required` messages become "execution error at (…)", other
+/// errors a trace of template locations; anything unexpected is returned as Go wrote it.
+pub fn reformat_exec_error(filename: &str, msg: &str) -> String {
+    let tokens: Vec<&str> = msg.splitn(3, ": ").collect();
+    if tokens.len() != 3 {
+        return format!("execution error in ({filename}): {msg}");
+    }
+    if let Some(start) = tokens[2].find(WARN_START)
+        && let Some(end) = tokens[2].rfind(WARN_END)
+        && end >= start + WARN_START.len()
+    {
+        return format!(
+            "execution error at ({}): {}",
+            tokens[1],
+            &tokens[2][start + WARN_START.len()..end]
+        );
+    }
+    let mut levels: Vec<Traceable> = Vec::new();
+    let mut cur = Some(msg);
+    while let Some(s) = cur {
+        let Some((t, next)) = parse_level(s) else {
+            return msg.to_string();
+        };
+        if levels.last() != Some(&t) {
+            levels.push(t);
+        }
+        cur = next;
+    }
+    levels
+        .iter()
+        .map(Traceable::render)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_include_errors_become_a_trace() {
+        let msg = "template: c/templates/cm.yaml:6:10: executing \"c/templates/cm.yaml\" at <include \"x\" .>: error calling include: template: c/templates/_h.tpl:1:21: executing \"x\" at <.a.b>: nil pointer evaluating interface {}.b";
+        assert_eq!(
+            reformat_exec_error("c/templates/cm.yaml", msg),
+            "c/templates/cm.yaml:6:10\n  executing \"c/templates/cm.yaml\" at <include \"x\" .>:\n    error calling include:\nc/templates/_h.tpl:1:21\n  executing \"x\" at <.a.b>:\n    nil pointer evaluating interface {}.b"
+        );
+    }
+
+    #[test]
+    fn function_errors_stay_raw_and_fail_is_short() {
+        let raw = "template: c/t.yaml:1:3: executing \"c/t.yaml\" at <index . \"a\" \"b\">: error calling index: index of nil pointer";
+        assert_eq!(reformat_exec_error("c/t.yaml", raw), raw);
+        let f = "template: c/t.yaml:6:10: executing \"c/t.yaml\" at <fail \"x\">: error calling fail: HELM_ERR_STARTstop hereHELM_ERR_END";
+        assert_eq!(
+            reformat_exec_error("c/t.yaml", f),
+            "execution error at (c/t.yaml:6:10): stop here"
+        );
+    }
+
+    #[test]
+    fn parse_errors() {
+        assert_eq!(
+            cleanup_parse_error(
+                "c/t.yaml",
+                "template: c/t.yaml:1: function \"env\" not defined"
+            ),
+            "parse error at (c/t.yaml:1): function \"env\" not defined"
+        );
+    }
+}

@@ -1,0 +1,310 @@
+//! From rendered files to Helm's ordered manifests and hooks (`releaseutil.SortManifests`).
+
+use crate::yaml;
+use serde_json::Value as J;
+use std::collections::BTreeMap;
+
+/// Helm's install order by kind; unknown kinds go last, alphabetically.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// The few fields Helm reads from each document.
+#[derive(Debug, Default, Clone)]
+pub struct Head {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub annotations: Option<BTreeMap<String, String>>,
+}
+
+/// One document of a rendered file.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    /// The template it came from (`chart/templates/x.yaml`).
+    pub path: String,
+    pub content: String,
+    pub head: Head,
+}
+
+/// A hook document.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub manifest: Manifest,
+    pub events: Vec<String>,
+    pub weight: i64,
+    pub delete_policies: Vec<String>,
+}
+
+impl Hook {
+    pub fn is_test(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| e == "test" || e == "test-success")
+    }
+}
+
+/// `SplitManifests`: documents at `---` line starts, empty ones dropped, leading space trimmed.
+pub fn split_manifests(big: &str) -> Vec<String> {
+    let text = big.trim_start();
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    let mut at_line_start = true;
+    let mut rest = text;
+    while !rest.is_empty() {
+        if at_line_start && rest.starts_with("---") {
+            docs.push(std::mem::take(&mut cur));
+            rest = rest[3..].trim_start_matches([' ', '\t']);
+            at_line_start = false;
+            continue;
+        }
+        let ch = rest.chars().next().unwrap_or('\n');
+        cur.push(ch);
+        at_line_start = ch == '\n';
+        rest = &rest[ch.len_utf8()..];
+    }
+    docs.push(cur);
+    docs.into_iter()
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| d.trim_start().to_string())
+        .collect()
+}
+
+fn scalar(v: &J, field: &str) -> Result<String, String> {
+    match v {
+        J::Null => Ok(String::new()),
+        J::String(s) => Ok(s.clone()),
+        J::Bool(b) => Ok(b.to_string()),
+        J::Number(n) => Ok(n.to_string()),
+        other => Err(format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field {field} of type string",
+            yaml::json_kind(other)
+        )),
+    }
+}
+
+/// Reads a document's head as sigs.k8s.io/yaml would into Helm's `SimpleHead`.
+pub fn parse_head(doc: &str) -> Result<Head, String> {
+    let j = yaml::parse_typed(doc)
+        .map_err(|e| format!("error converting YAML to JSON: {}", yaml::go_yaml_error(&e)))?;
+    let o = match j {
+        J::Null => return Ok(Head::default()),
+        J::Object(o) => o,
+        other => {
+            return Err(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type util.SimpleHead",
+                yaml::json_kind(&other)
+            ));
+        }
+    };
+    let mut h = Head {
+        api_version: scalar(
+            o.get("apiVersion").unwrap_or(&J::Null),
+            "SimpleHead.apiVersion",
+        )?,
+        kind: scalar(o.get("kind").unwrap_or(&J::Null), "SimpleHead.kind")?,
+        ..Head::default()
+    };
+    match o.get("metadata") {
+        None | Some(J::Null) => {}
+        Some(J::Object(m)) => {
+            h.name = scalar(
+                m.get("name").unwrap_or(&J::Null),
+                "SimpleHead.metadata.name",
+            )?;
+            match m.get("annotations") {
+                None | Some(J::Null) => {}
+                Some(J::Object(a)) => {
+                    let mut out = BTreeMap::new();
+                    for (k, v) in a {
+                        out.insert(k.clone(), scalar(v, "SimpleHead.metadata.annotations")?);
+                    }
+                    h.annotations = Some(out);
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                        yaml::json_kind(other)
+                    ));
+                }
+            }
+        }
+        Some(other) => {
+            return Err(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type struct {{ Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }}",
+                yaml::json_kind(other)
+            ));
+        }
+    }
+    Ok(h)
+}
+
+fn order(kind: &str) -> Option<usize> {
+    INSTALL_ORDER.iter().position(|k| *k == kind)
+}
+
+/// Helm's `lessByKind`, used with a stable sort.
+fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering::*;
+    match (order(a), order(b)) {
+        (None, None) => a.cmp(b),
+        (None, Some(_)) => Greater,
+        (Some(_), None) => Less,
+        (Some(x), Some(y)) => x.cmp(&y),
+    }
+}
+
+/// Splits every non-partial, non-empty file into documents, separates hooks, and orders both
+/// by kind. Unknown hook types are dropped, as Helm does.
+pub fn sort_manifests(
+    files: &BTreeMap<String, String>,
+) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for (path, content) in files {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let head = parse_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let m = Manifest {
+                path: path.clone(),
+                content: doc,
+                head,
+            };
+            let hook_types = match &m.head.annotations {
+                Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
+                _ => None,
+            };
+            let Some(types) = hook_types else {
+                generic.push(m);
+                continue;
+            };
+            let ann = m.head.annotations.clone().unwrap_or_default();
+            let weight = ann
+                .get("helm.sh/hook-weight")
+                .and_then(|w| w.parse::<i64>().ok())
+                .unwrap_or(0);
+            let mut events = Vec::new();
+            let mut unknown = false;
+            for t in types.split(',') {
+                let t = t.trim().to_lowercase();
+                if !HOOK_EVENTS.contains(&t.as_str()) {
+                    unknown = true;
+                    break;
+                }
+                events.push(t);
+            }
+            if unknown {
+                continue;
+            }
+            let delete_policies = ann
+                .get("helm.sh/hook-delete-policy")
+                .map(|p| p.split(',').map(|x| x.trim().to_lowercase()).collect())
+                .unwrap_or_default();
+            hooks.push(Hook {
+                manifest: m,
+                events,
+                weight,
+                delete_policies,
+            });
+        }
+    }
+    generic.sort_by(|a, b| kind_cmp(&a.head.kind, &b.head.kind));
+    hooks.sort_by(|a, b| kind_cmp(&a.manifest.head.kind, &b.manifest.head.kind));
+    Ok((hooks, generic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_trailing_text_and_drops_empty() {
+        let d = split_manifests("\n---\na: 1\n---   \n\n---\nb: 2\n");
+        assert_eq!(d, vec!["a: 1\n".to_string(), "b: 2\n".to_string()]);
+        assert_eq!(split_manifests("a: '---'\n").len(), 1);
+    }
+
+    #[test]
+    fn kinds_sort_with_unknown_last() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "c/templates/a.yaml".to_string(),
+            "kind: Zeta\n---\nkind: Deployment\n---\nkind: Alpha\n---\nkind: Namespace\n"
+                .to_string(),
+        );
+        let (_, m) = sort_manifests(&files).unwrap();
+        let kinds: Vec<&str> = m.iter().map(|m| m.head.kind.as_str()).collect();
+        assert_eq!(kinds, ["Namespace", "Deployment", "Alpha", "Zeta"]);
+    }
+
+    #[test]
+    fn hooks_are_separated_and_unknown_ones_dropped() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "c/templates/h.yaml".to_string(),
+            "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: 5\n---\nkind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: nonsense\n".to_string(),
+        );
+        let (h, m) = sort_manifests(&files).unwrap();
+        assert_eq!((h.len(), m.len()), (1, 0));
+        assert_eq!(h[0].weight, 5);
+    }
+
+    #[test]
+    fn text_documents_fail() {
+        assert!(parse_head("just text").is_err());
+        assert!(parse_head("# only a comment").is_ok());
+    }
+}

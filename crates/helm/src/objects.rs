@@ -1,0 +1,371 @@
+//! The host objects a chart's templates see besides plain maps: `.Files` (Helm's
+//! `engine.files`) and `.Capabilities` with its `KubeVersion` and `APIVersions`.
+
+use crate::glob::Glob;
+use ferroflux_gotemplate::funcs::yaml::to_yaml;
+use ferroflux_gotemplate::{Map, Object, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// `.Files`: a chart's non-template files by name.
+#[derive(Debug, Clone, Default)]
+pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn to_yaml_map(m: BTreeMap<String, String>) -> String {
+    let map: Map = m.into_iter().map(|(k, v)| (k, Value::str(v))).collect();
+    let y = to_yaml(&Value::map(map), false).unwrap_or_default();
+    y.strip_suffix('\n').unwrap_or(&y).to_string()
+}
+
+fn base(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).to_string()
+}
+
+impl Files {
+    fn get(&self, name: &str) -> String {
+        self.0.get(name).map(|b| text(b)).unwrap_or_default()
+    }
+}
+
+impl Object for Files {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "AsConfig" => Some(Value::str(to_yaml_map(
+                self.0.iter().map(|(k, v)| (base(k), text(v))).collect(),
+            ))),
+            "AsSecrets" => {
+                use base64::Engine;
+                Some(Value::str(to_yaml_map(
+                    self.0
+                        .iter()
+                        .map(|(k, v)| {
+                            (base(k), base64::engine::general_purpose::STANDARD.encode(v))
+                        })
+                        .collect(),
+                )))
+            }
+            _ => None,
+        }
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        let arg = |i: usize| -> Result<String, String> {
+            match args.get(i) {
+                Some(Value::String(s)) => Ok(s.to_string()),
+                Some(v) => Err(format!(
+                    "wrong type for value; expected string; got {}",
+                    v.type_name()
+                )),
+                None => Err(format!(
+                    "wrong number of args for {name}: want 1 got {}",
+                    args.len()
+                )),
+            }
+        };
+        let r = match name {
+            "Get" | "GetBytes" => arg(0).map(|n| Value::str(self.get(&n))),
+            "Lines" => arg(0).map(|n| {
+                let s = self.get(&n);
+                if s.is_empty() {
+                    return Value::StrList(Arc::new(Vec::new()));
+                }
+                let s = s.strip_suffix('\n').unwrap_or(&s);
+                Value::StrList(Arc::new(s.split('\n').map(str::to_string).collect()))
+            }),
+            "Glob" => arg(0).map(|p| {
+                let g = Glob::new(&p).or_else(|| Glob::new("**"));
+                let m = self
+                    .0
+                    .iter()
+                    .filter(|(k, _)| g.as_ref().is_some_and(|g| g.is_match(k)))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                Value::Object(Arc::new(Files(Arc::new(m))))
+            }),
+            _ => return None,
+        };
+        Some(r)
+    }
+    fn marshal_json(&self) -> Option<String> {
+        use base64::Engine;
+        let m: serde_json::Map<String, serde_json::Value> = self
+            .0
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    serde_json::Value::String(base64::engine::general_purpose::STANDARD.encode(v)),
+                )
+            })
+            .collect();
+        Some(serde_json::Value::Object(m).to_string())
+    }
+    fn as_value(&self) -> Option<Value> {
+        Some(Value::map(
+            self.0
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::str(text(v))))
+                .collect(),
+        ))
+    }
+}
+
+/// `.Capabilities.KubeVersion`.
+#[derive(Debug, Clone)]
+pub struct KubeVersion {
+    /// As given (`v1.33.4-gke.1`), with a `v` prefix.
+    pub version: String,
+    /// `v<major>.<minor>.<patch>` for constraint checks.
+    pub normalized: String,
+    pub major: String,
+    pub minor: String,
+}
+
+impl KubeVersion {
+    /// Helm's default for `helm template` (the client library's version).
+    pub fn default_version() -> KubeVersion {
+        KubeVersion::parse("v1.37.0").expect("valid default")
+    }
+
+    /// `ParseKubeVersion`: `1.30`, `v1.30.2`, `1.30.2-gke.1` …
+    pub fn parse(s: &str) -> Result<KubeVersion, String> {
+        let bare = s.strip_prefix('v').unwrap_or(s);
+        let re = regex::Regex::new(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").expect("static regex");
+        let caps = re
+            .captures(s.trim())
+            .ok_or_else(|| format!("could not parse {s:?} as version"))?;
+        let nums: Vec<&str> = caps[1].split('.').collect();
+        if nums.len() < 2 {
+            return Err(format!("could not parse {s:?} as version"));
+        }
+        let n: Vec<u64> = nums
+            .iter()
+            .map(|x| {
+                x.parse::<u64>()
+                    .map_err(|_| format!("illegal version string {s:?}"))
+            })
+            .collect::<Result<_, _>>()?;
+        // ParseGeneric keeps only the numeric components; the rest is uninterpreted.
+        let normalized = format!(
+            "v{}",
+            n.iter().map(u64::to_string).collect::<Vec<_>>().join(".")
+        );
+        Ok(KubeVersion {
+            version: format!("v{bare}"),
+            normalized,
+            major: n[0].to_string(),
+            minor: n[1].to_string(),
+        })
+    }
+}
+
+impl Object for KubeVersion {
+    fn type_name(&self) -> &str {
+        "common.KubeVersion"
+    }
+    fn kind(&self) -> &str {
+        "struct"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        Some(Value::str(match name {
+            "Version" | "GitVersion" => self.version.clone(),
+            "Major" => self.major.clone(),
+            "Minor" => self.minor.clone(),
+            "String" => self.normalized.clone(),
+            _ => return None,
+        }))
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn fmt_value(&self) -> Option<String> {
+        Some(format!(
+            "{{{} {} {} {}}}",
+            self.version, self.normalized, self.major, self.minor
+        ))
+    }
+    fn marshal_json(&self) -> Option<String> {
+        Some(
+            serde_json::json!({"Version": self.version, "Major": self.major, "Minor": self.minor})
+                .to_string(),
+        )
+    }
+}
+
+/// `.Capabilities.APIVersions`.
+#[derive(Debug, Clone)]
+pub struct VersionSet(pub Arc<Vec<String>>);
+
+impl Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+    fn kind(&self) -> &str {
+        "slice"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
+        match (name, args) {
+            ("Has", [Value::String(s)]) => Some(Ok(Value::Bool(self.0.iter().any(|v| **v == **s)))),
+            ("Has", _) => Some(Err("wrong type for value; expected string".into())),
+            _ => None,
+        }
+    }
+    fn marshal_json(&self) -> Option<String> {
+        serde_json::to_string(&*self.0).ok()
+    }
+    fn as_value(&self) -> Option<Value> {
+        Some(Value::StrList(self.0.clone()))
+    }
+    fn fmt_value(&self) -> Option<String> {
+        Some(format!("[{}]", self.0.join(" ")))
+    }
+}
+
+/// `.Capabilities`.
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    pub kube_version: KubeVersion,
+    pub api_versions: VersionSet,
+}
+
+/// The API versions Helm v4.3.1 reports offline, before `--api-versions` are appended.
+pub const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1beta1",
+    "certificates.k8s.io/v1alpha1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "lifecycle.k8s.io/v1alpha1",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1beta2",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1alpha3",
+    "scheduling.k8s.io/v1beta1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storagemigration.k8s.io/v1",
+    "storagemigration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+];
+
+/// What `.Capabilities.HelmVersion` reports.
+pub const HELM_VERSION: &str = "v4.3.1";
+
+impl Capabilities {
+    pub fn new(kube_version: Option<KubeVersion>, extra_apis: &[String]) -> Capabilities {
+        let mut apis: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+        apis.extend(extra_apis.iter().cloned());
+        Capabilities {
+            kube_version: kube_version.unwrap_or_else(KubeVersion::default_version),
+            api_versions: VersionSet(Arc::new(apis)),
+        }
+    }
+
+    fn helm_version() -> Value {
+        let mut m = Map::new();
+        m.insert("Version".into(), Value::str(HELM_VERSION));
+        m.insert("GitCommit".into(), Value::str(""));
+        m.insert("GitTreeState".into(), Value::str(""));
+        m.insert("GoVersion".into(), Value::str(""));
+        m.insert("KubeClientVersion".into(), Value::str("v1.37"));
+        Value::map(m)
+    }
+}
+
+impl Object for Capabilities {
+    fn type_name(&self) -> &str {
+        "*common.Capabilities"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        match name {
+            "KubeVersion" => Some(Value::Object(Arc::new(self.kube_version.clone()))),
+            "APIVersions" => Some(Value::Object(Arc::new(self.api_versions.clone()))),
+            "HelmVersion" => Some(Capabilities::helm_version()),
+            _ => None,
+        }
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn marshal_json(&self) -> Option<String> {
+        Some(
+            serde_json::json!({
+                "KubeVersion": {"Version": self.kube_version.version, "Major": self.kube_version.major, "Minor": self.kube_version.minor},
+                "APIVersions": *self.api_versions.0,
+                "HelmVersion": {"version": HELM_VERSION, "kube_client_version": "v1.37"},
+            })
+            .to_string(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_versions() {
+        let k = KubeVersion::parse("1.30").unwrap();
+        assert_eq!(
+            (k.version.as_str(), k.normalized.as_str()),
+            ("v1.30", "v1.30")
+        );
+        let k = KubeVersion::parse("v1.33.4-gke.1245000").unwrap();
+        assert_eq!(k.normalized, "v1.33.4");
+        assert_eq!(k.minor, "33");
+        assert!(KubeVersion::parse("x").is_err());
+    }
+}

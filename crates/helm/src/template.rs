@@ -1,0 +1,232 @@
+//! `helm template`: the whole pipeline from a loaded chart and user values to the text Helm
+//! prints, in the order Helm checks things (installable, dependencies vendored, release name,
+//! dependency processing, values and schema, kubeVersion, render, sort, print).
+
+use crate::chart::Chart;
+use crate::coalesce::coalesce_values;
+use crate::deps::{is_compatible_range, process_dependencies};
+use crate::engine::{ReleaseOptions, render};
+use crate::glob::path_match;
+use crate::manifests::{sort_manifests, split_manifests};
+use crate::objects::{Capabilities, KubeVersion};
+use crate::schema::validate_chart;
+use crate::yaml::Values;
+use std::fmt::Write as _;
+
+/// Flags of `helm template` that shape the output.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    pub release_name: String,
+    pub namespace: String,
+    /// User-supplied values (`-f`, `--set`, … already merged).
+    pub values: Values,
+    pub kube_version: Option<KubeVersion>,
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+    pub include_crds: bool,
+    pub skip_tests: bool,
+    pub no_hooks: bool,
+    pub show_only: Vec<String>,
+    pub skip_schema_validation: bool,
+}
+
+/// Why `helm template` failed, worded as Helm words it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    /// What Helm logs (slog text format) before it prints the error, if anything.
+    pub log: Option<String>,
+    /// The failure happened while rendering (Helm then suggests `--debug`).
+    pub during_render: bool,
+}
+
+fn fail(message: impl Into<String>) -> TemplateError {
+    TemplateError {
+        message: message.into(),
+        log: None,
+        during_render: false,
+    }
+}
+
+fn render_fail(message: impl Into<String>) -> TemplateError {
+    TemplateError {
+        message: message.into(),
+        log: None,
+        during_render: true,
+    }
+}
+
+/// An error Helm also logs at ERROR level as `msg` with the cause as `error`.
+fn logged_fail(msg: &str, cause: String) -> TemplateError {
+    TemplateError {
+        message: format!("{msg}: {cause}"),
+        log: Some(format!(
+            "level=ERROR msg={} error={}",
+            ferroflux_gotemplate::fmt::go_quote(msg),
+            ferroflux_gotemplate::fmt::go_quote(&cause)
+        )),
+        during_render: false,
+    }
+}
+
+/// `ValidateReleaseName`.
+fn validate_release_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("no name provided".into());
+    }
+    let re =
+        regex::Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+            .expect("static regex");
+    if name.len() > 53 || !re.is_match(name) {
+        return Err(format!(
+            "invalid release name, must match regex {} and the length must not be longer than 53",
+            re.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// The rendered release before it is printed.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// CRDs (with `--include-crds`) and manifests, each as `---\n# Source: …\n…\n`.
+    pub manifest: String,
+    /// Hooks in kind order, with their source path.
+    pub hooks: Vec<crate::manifests::Hook>,
+    pub notes: String,
+}
+
+/// Renders a chart as `helm install --dry-run` would, without printing.
+pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered, TemplateError> {
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => {}
+        t => return Err(fail(format!("{t} charts are not installable"))),
+    }
+    let missing: Vec<String> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(fail(format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        )));
+    }
+    validate_release_name(&o.release_name).map_err(|e| {
+        logged_fail(
+            "release name check failed",
+            format!("release name {:?}: {e}", o.release_name),
+        )
+    })?;
+    process_dependencies(&mut chart, &o.values)
+        .map_err(|e| logged_fail("chart dependencies processing failed", e))?;
+    let caps = Capabilities::new(o.kube_version.clone(), &o.api_versions);
+    let release = ReleaseOptions {
+        name: o.release_name.clone(),
+        namespace: o.namespace.clone(),
+        revision: 1,
+        is_upgrade: o.is_upgrade,
+        is_install: !o.is_upgrade,
+    };
+    let vals = coalesce_values(&chart, &o.values).map_err(fail)?;
+    if !o.skip_schema_validation {
+        validate_chart(&chart, &vals).map_err(|e| {
+            fail(format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
+            ))
+        })?;
+    }
+    let kv = &chart.metadata.kube_version;
+    if !kv.is_empty() && !is_compatible_range(kv, &caps.kube_version.normalized) {
+        return Err(render_fail(format!(
+            "chart requires kubeVersion: {kv} which is incompatible with Kubernetes {}",
+            caps.kube_version.version
+        )));
+    }
+    let mut files = render(&chart, &vals, &release, &caps, false).map_err(render_fail)?;
+    let notes_key = format!("{}/templates/NOTES.txt", chart.name());
+    let notes = files.get(&notes_key).cloned().unwrap_or_default();
+    files.retain(|k, _| !k.ends_with("NOTES.txt"));
+    let (hooks, manifests) = sort_manifests(&files).map_err(render_fail)?;
+    let mut b = String::new();
+    if o.include_crds {
+        for (name, data) in chart.crd_files(chart.name()) {
+            let _ = writeln!(
+                b,
+                "---\n# Source: {name}\n{}",
+                String::from_utf8_lossy(&data)
+            );
+        }
+    }
+    for m in &manifests {
+        let _ = writeln!(b, "---\n# Source: {}\n{}", m.path, m.content);
+    }
+    Ok(Rendered {
+        manifest: b,
+        hooks,
+        notes,
+    })
+}
+
+/// What `helm template NAME CHART [flags]` prints on success.
+pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateError> {
+    let r = render_release(chart, o)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.manifest.trim());
+    if !o.no_hooks {
+        for h in &r.hooks {
+            if o.skip_tests && h.is_test() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "---\n# Source: {}\n{}",
+                h.manifest.path, h.manifest.content
+            );
+        }
+    }
+    if o.show_only.is_empty() {
+        return Ok(out);
+    }
+    let docs = split_manifests(&out);
+    let source = regex::Regex::new("# Source: [^/]+/(.+)").expect("static regex");
+    let mut picked = Vec::new();
+    for f in &o.show_only {
+        let f = f.replace('\\', "/");
+        let mut missing = true;
+        for d in &docs {
+            let Some(c) = source.captures(d) else {
+                continue;
+            };
+            if path_match(&f, &c[1]).unwrap_or(false) {
+                picked.push(d.as_str());
+                missing = false;
+            }
+        }
+        if missing {
+            return Err(fail(format!("could not find template {f} in chart")));
+        }
+    }
+    let mut shown = String::new();
+    for d in picked {
+        let _ = writeln!(shown, "---\n{d}");
+    }
+    Ok(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_names() {
+        assert!(validate_release_name("my-rel.v1").is_ok());
+        assert!(validate_release_name("My_Rel").is_err());
+        assert!(validate_release_name(&"a".repeat(54)).is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! User-supplied values: `-f` files and the `--set` family, merged in Helm's fixed order
+//! (files, then `--set-json`, `--set`, `--set-string`, `--set-file`, `--set-literal`).
+
+use crate::strvals::{Mode, parse_into};
+use crate::yaml::{self, Values};
+use serde_json::Value as J;
+use std::path::{Path, PathBuf};
+
+/// The value flags of `helm template`/`install`.
+#[derive(Debug, Clone, Default)]
+pub struct ValueOptions {
+    pub value_files: Vec<PathBuf>,
+    pub json_values: Vec<String>,
+    pub values: Vec<String>,
+    pub string_values: Vec<String>,
+    pub file_values: Vec<String>,
+    pub literal_values: Vec<String>,
+}
+
+fn read_file(base: &Path, p: &str) -> Result<String, String> {
+    let path = base.join(p);
+    std::fs::read(&path)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .map_err(|e| format!("open {p}: {}", go_io_error(&e)))
+}
+
+/// Go's wording of common I/O errors.
+pub fn go_io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+impl ValueOptions {
+    /// Merges every source into one map; relative paths are resolved against `base`.
+    pub fn merge(&self, base: &Path) -> Result<Values, String> {
+        let mut out = Values::new();
+        for f in &self.value_files {
+            let shown = f.display().to_string();
+            let text = read_file(base, &shown)?;
+            let m =
+                yaml::load_values(&text).map_err(|e| format!("failed to parse {shown}: {e}"))?;
+            out = yaml::merge_maps(out, m);
+        }
+        for v in &self.json_values {
+            let t = v.trim();
+            if t.starts_with('{') {
+                let m: Values = serde_json::from_str(t)
+                    .map_err(|_| format!("failed parsing --set-json data JSON: {v}"))?;
+                let m = match yaml::floats(J::Object(m)) {
+                    J::Object(m) => m,
+                    _ => Values::new(),
+                };
+                out = yaml::merge_maps(out, m);
+            } else {
+                parse_into(v, &mut out, Mode::Json)
+                    .map_err(|_| format!("failed parsing --set-json data {v}"))?;
+            }
+        }
+        for v in &self.values {
+            parse_into(v, &mut out, Mode::Typed)
+                .map_err(|e| format!("failed parsing --set data: {e}"))?;
+        }
+        for v in &self.string_values {
+            parse_into(v, &mut out, Mode::String)
+                .map_err(|e| format!("failed parsing --set-string data: {e}"))?;
+        }
+        let reader = |p: &str| read_file(base, p);
+        for v in &self.file_values {
+            parse_into(v, &mut out, Mode::File(&reader))
+                .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
+        }
+        for v in &self.literal_values {
+            parse_into(v, &mut out, Mode::Literal)
+                .map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
+        }
+        Ok(out)
+    }
+}
+
+/// Go's `%v` of a value.
+pub fn go_print(v: &J) -> String {
+    ferroflux_gotemplate::fmt::sprint_value(&ferroflux_gotemplate::Value::from_json_ints(v))
+}
+
+/// `Values.PathValue`: the non-table value at a dotted path.
+pub fn path_value<'a>(v: &'a Values, path: &str) -> Option<&'a J> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let (last, tables) = parts.split_last()?;
+    let mut cur = v;
+    for t in tables {
+        match cur.get(*t) {
+            Some(J::Object(m)) => cur = m,
+            _ => return None,
+        }
+    }
+    match cur.get(*last) {
+        Some(J::Object(_)) | None => None,
+        Some(x) => Some(x),
+    }
+}
+
+/// `Values.Table`: the table at a dotted path.
+pub fn table<'a>(v: &'a Values, path: &str) -> Option<&'a Values> {
+    let mut cur = v;
+    for t in path.split('.') {
+        match cur.get(t) {
+            Some(J::Object(m)) => cur = m,
+            _ => return None,
+        }
+    }
+    Some(cur)
+}

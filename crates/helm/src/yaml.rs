@@ -1,0 +1,147 @@
+//! YAML as Helm reads it: sigs.k8s.io/yaml (YAML 1.1 booleans, `0644` octal) into JSON, where
+//! every number decoded into an untyped value becomes a float64.
+
+use serde_json::{Map, Value as J};
+
+/// A values tree (`map[string]interface{}`).
+pub type Values = Map<String, J>;
+
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { legacy_octal_numbers: true }
+}
+
+/// Parses one YAML document into JSON, numbers as float64 (Helm's untyped decoding).
+pub fn parse_untyped(text: &str) -> Result<J, String> {
+    let j: J = serde_saphyr::from_str_with_options(text, options()).map_err(|e| e.to_string())?;
+    Ok(floats(j))
+}
+
+/// Parses one YAML document into JSON keeping integers (for typed targets such as Chart.yaml).
+pub fn parse_typed(text: &str) -> Result<J, String> {
+    serde_saphyr::from_str_with_options(text, options()).map_err(|e| e.to_string())
+}
+
+/// A parser error in go-yaml's one-line shape (`yaml: line N: message`). Messages that
+/// already have that shape are kept.
+pub fn go_yaml_error(e: &str) -> String {
+    if e.starts_with("yaml: ") {
+        return e.to_string();
+    }
+    let first = e.lines().next().unwrap_or(e);
+    let re = regex::Regex::new(r"line (\d+) column \d+: (.*)$").expect("static regex");
+    match re.captures(first) {
+        Some(c) => {
+            let msg = c[2].trim();
+            let msg = msg.rsplit(", ").next().unwrap_or(msg);
+            format!("yaml: line {}: {msg}", &c[1])
+        }
+        None => format!("yaml: {first}"),
+    }
+}
+
+/// Turns every number into a float64, as `json.Unmarshal` into `interface{}` does.
+pub fn floats(v: J) -> J {
+    match v {
+        J::Number(n) => match n.as_f64().and_then(serde_json::Number::from_f64) {
+            Some(f) => J::Number(f),
+            None => J::Number(n),
+        },
+        J::Array(a) => J::Array(a.into_iter().map(floats).collect()),
+        J::Object(o) => J::Object(o.into_iter().map(|(k, v)| (k, floats(v))).collect()),
+        other => other,
+    }
+}
+
+/// Splits a YAML stream at document markers (`---` at the start of a line), as
+/// k8s.io/apimachinery's YAMLReader does.
+pub fn split_documents(text: &str) -> Vec<String> {
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.starts_with("---") && bare[3..].chars().all(char::is_whitespace) {
+            docs.push(std::mem::take(&mut cur));
+            continue;
+        }
+        cur.push_str(line);
+    }
+    docs.push(cur);
+    docs
+}
+
+/// Reads a values file (several documents are merged, later ones winning), as Helm's
+/// `loader.LoadValues` does. An empty file is an empty map.
+pub fn load_values(text: &str) -> Result<Values, String> {
+    let mut out = Values::new();
+    for doc in split_documents(text) {
+        if doc.trim().is_empty() {
+            continue;
+        }
+        let v = parse_untyped(&doc).map_err(|e| format!("cannot unmarshal yaml document: {e}"))?;
+        match v {
+            J::Null => {}
+            J::Object(m) => out = merge_maps(out, m),
+            other => {
+                return Err(format!(
+                    "cannot unmarshal yaml document: error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    json_kind(&other)
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `encoding/json`'s name for a value's kind in "cannot unmarshal X" messages.
+pub fn json_kind(v: &J) -> &'static str {
+    match v {
+        J::Null => "null",
+        J::Bool(_) => "bool",
+        J::Number(_) => "number",
+        J::String(_) => "string",
+        J::Array(_) => "array",
+        J::Object(_) => "object",
+    }
+}
+
+/// Helm's `MergeMaps`: maps merge recursively, anything else in `b` replaces `a`.
+pub fn merge_maps(mut a: Values, b: Values) -> Values {
+    for (k, v) in b {
+        match (a.get_mut(&k), v) {
+            (Some(J::Object(av)), J::Object(bv)) => {
+                let merged = merge_maps(std::mem::take(av), bv);
+                *av = merged;
+            }
+            (_, v) => {
+                a.insert(k, v);
+            }
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_floats_and_documents_merge() {
+        let v = load_values("a: 1\nb: {c: 2}\n---\nb: {d: yes}\nmode: 0644\n").unwrap();
+        assert!(v["a"].is_f64());
+        assert_eq!(v["b"]["c"], serde_json::json!(2.0));
+        assert_eq!(v["b"]["d"], J::Bool(true));
+        assert_eq!(v["mode"], serde_json::json!(420.0));
+    }
+
+    #[test]
+    fn non_map_document_is_an_error() {
+        let e = load_values("- a\n- b\n").unwrap_err();
+        assert!(e.contains("cannot unmarshal array"), "{e}");
+    }
+
+    #[test]
+    fn markers_need_their_own_line() {
+        assert_eq!(split_documents("a: 1\n--- \nb: 2\n").len(), 2);
+        assert_eq!(split_documents("a: '---'\n").len(), 1);
+    }
+}

@@ -1,0 +1,1 @@
+{{ derivePassword -1 "long" "password" "user" "example.com" }}

@@ -1,0 +1,1 @@
+{{ derivePassword .counter "long" "password" "user" "example.com" }}

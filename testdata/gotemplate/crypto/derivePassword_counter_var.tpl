@@ -1,0 +1,1 @@
+{{ $c := 1 }}{{ derivePassword $c "long" "password" "user" "example.com" }}

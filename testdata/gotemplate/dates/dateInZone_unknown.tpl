@@ -1,0 +1,2 @@
+{{ dateInZone "15:04 MST" 0 "Mars/Olympus" }} {{ dateInZone "15:04 MST" 0 "america/new_york" }} {{ dateInZone "15:04 MST" 0 "America" }} {{ dateInZone "15:04 MST" 0 "../zoneinfo/Asia/Tokyo" }} {{ dateInZone "15:04 MST" 0 "/usr/share/zoneinfo/Asia/Tokyo" }} {{ dateInZone "15:04 MST" 0 "zone.tab" }} {{ dateInZone "15:04 MST" 0 "" }} {{ dateInZone "15:04 MST" 0 "Local" }} {{ dateInZone "15:04 MST" 0 "UTC" }} {{ dateInZone "15:04 MST" 0 " America/New_York" }}
+{{ htmlDateInZone 1700000000 "Nowhere/Special" }} {{ date "15:04 MST" 0 }}

@@ -1,0 +1,1 @@
+{{ fromToml "" }} {{ fromToml "# only a comment\n" }} {{ typeOf (fromToml "") }} {{ len (fromToml "\n\n") }}

@@ -1,0 +1,1 @@
+{{ toToml "str" }}|{{ toToml 5 }}|{{ toToml 2.0 }}|{{ toToml true }}|{{ toToml (list 1 "x") }}|{{ toToml (list (dict "a" 1)) }}|{{ toToml (list 1 nil) }}|{{ toToml (dict "l" (list "a" nil)) }}|{{ toToml (dict) }}|

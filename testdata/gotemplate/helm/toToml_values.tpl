@@ -1,0 +1,3 @@
+{{ toToml . }}
+---
+{{ toToml .res }}

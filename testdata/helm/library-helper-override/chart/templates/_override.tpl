@@ -1,0 +1,1 @@
+{{- define "base.greeting" -}}hello from the parent ({{ .Template.Name }}){{- end -}}

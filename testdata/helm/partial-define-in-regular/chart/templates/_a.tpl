@@ -1,0 +1,1 @@
+{{- define "defs.dup" -}}_a.tpl wins?{{- end -}}

@@ -1,0 +1,1 @@
+{{- define "defs.dup" -}}_z.tpl wins?{{- end -}}

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "starting ${APP}"
+exit 0

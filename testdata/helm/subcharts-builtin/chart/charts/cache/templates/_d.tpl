@@ -1,0 +1,1 @@
+{{- define "cache.describe" -}}{{ .Chart.Name }} holds {{ .Values.size }}{{- end -}}

@@ -1,0 +1,3 @@
+{{- define "sidecar.where" -}}
+sidecar-helper saw {{ .Template.Name }}
+{{- end -}}

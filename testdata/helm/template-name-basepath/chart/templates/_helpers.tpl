@@ -1,0 +1,3 @@
+{{- define "names.where" -}}
+{{ .Template.Name }} @ {{ .Template.BasePath }}
+{{- end -}}

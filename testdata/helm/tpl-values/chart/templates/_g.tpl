@@ -1,0 +1,1 @@
+{{- define "templater.greet" -}}hello {{ . }}{{- end -}}
