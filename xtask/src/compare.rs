@@ -19,11 +19,12 @@ const RUNS: usize = 5;
 pub fn run_compare(root: &Path, what: &[String]) -> Result<()> {
     match what.first().map(String::as_str) {
         Some("artifact") => artifact(root),
-        other => bail!("compare what? {other:?}; available: artifact"),
+        Some("helm") => crate::compare_helm::helm(root),
+        other => bail!("compare what? {other:?}; available: artifact, helm"),
     }
 }
 
-fn release_binary(root: &Path) -> Result<PathBuf> {
+pub(crate) fn release_binary(root: &Path) -> Result<PathBuf> {
     eprintln!("xtask: building ferroflux (release)");
     run(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -37,7 +38,10 @@ fn release_binary(root: &Path) -> Result<PathBuf> {
 }
 
 /// The median wall time of `RUNS` runs of `cmd` (after `prepare`, which is not timed).
-fn median(mut cmd: impl FnMut() -> Command, mut prepare: impl FnMut()) -> Result<Duration> {
+pub(crate) fn median(
+    mut cmd: impl FnMut() -> Command,
+    mut prepare: impl FnMut(),
+) -> Result<Duration> {
     let mut times = Vec::new();
     for _ in 0..RUNS {
         prepare();
@@ -50,7 +54,7 @@ fn median(mut cmd: impl FnMut() -> Command, mut prepare: impl FnMut()) -> Result
     Ok(times[RUNS / 2])
 }
 
-fn row(name: &str, ours: Duration, theirs: Duration, reference: &str) {
+pub(crate) fn row(name: &str, ours: Duration, theirs: Duration, reference: &str) {
     println!(
         "| {name} | {:.1} ms | {:.1} ms ({reference}) | {:.2}x |",
         ours.as_secs_f64() * 1e3,

@@ -68,7 +68,7 @@ impl Ctx<'_, '_> {
     /// Executes a named template of the running set into a string (Helm's `include`).
     pub fn execute_template(&mut self, name: &str, data: &Value) -> Result<String, Error> {
         let st = &mut *self.st;
-        let Some(tree) = st.set.trees.get(name).cloned() else {
+        let Some(tree) = st.set.lookup(name).cloned() else {
             return Err(Error::new(
                 ErrorKind::NoTemplate,
                 format!(
@@ -116,7 +116,7 @@ impl Ctx<'_, '_> {
     /// Parses `text` as a new template named `name` that sees every template of the running
     /// set, and executes it with `data` (Helm's `tpl`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
-        let mut set = self.st.set.clone();
+        let mut set = self.st.set.layered();
         set.parse(name, text)?;
         let mut st = State::new(&set, name, data);
         st.depth = self.st.depth + 1;
@@ -214,7 +214,7 @@ fn type_for_msg(v: &Value, iface: bool) -> String {
 
 impl<'a> State<'a> {
     pub(crate) fn new(set: &'a Template, name: &str, data: &Value) -> Self {
-        let tree = set.trees.get(name).cloned().unwrap_or_else(|| {
+        let tree = set.lookup(name).cloned().unwrap_or_else(|| {
             Arc::new(Tree {
                 parse_name: Arc::from(name),
                 source: Arc::from(""),
@@ -235,7 +235,7 @@ impl<'a> State<'a> {
     }
 
     pub(crate) fn run(&mut self, name: &str, data: &Value) -> R<String> {
-        let Some(tree) = self.set.trees.get(name).cloned() else {
+        let Some(tree) = self.set.lookup(name).cloned() else {
             return Err(Error::new(
                 ErrorKind::NoTemplate,
                 format!(
@@ -476,7 +476,7 @@ impl<'a> State<'a> {
     }
 
     fn walk_template(&mut self, dot: &Dot, t: &TemplateCall) -> R<()> {
-        let Some(tree) = self.set.trees.get(t.name.as_ref()).cloned() else {
+        let Some(tree) = self.set.lookup(t.name.as_ref()).cloned() else {
             return Err(self.err(
                 t.pos,
                 t,

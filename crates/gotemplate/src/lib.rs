@@ -89,7 +89,11 @@ impl Options {
 #[derive(Clone)]
 pub struct Template {
     pub(crate) name: String,
-    pub(crate) trees: HashMap<String, Arc<Tree>>,
+    pub(crate) trees: Arc<HashMap<String, Arc<Tree>>>,
+    /// Templates of the sets this one was layered on, searched after `trees`, last first
+    /// (Helm's `tpl` parses into a clone of the running set; sharing the set instead of
+    /// copying it keeps `tpl` independent of the chart's size).
+    pub(crate) layers: Vec<Arc<HashMap<String, Arc<Tree>>>>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) opts: Options,
 }
@@ -99,7 +103,8 @@ impl Template {
     pub fn new(name: &str, funcs: FuncMap, opts: Options) -> Self {
         Template {
             name: name.to_string(),
-            trees: HashMap::new(),
+            trees: Arc::default(),
+            layers: Vec::new(),
             funcs: Arc::new(funcs),
             opts,
         }
@@ -109,7 +114,8 @@ impl Template {
     pub fn with_shared_funcs(name: &str, funcs: Arc<FuncMap>, opts: Options) -> Self {
         Template {
             name: name.to_string(),
-            trees: HashMap::new(),
+            trees: Arc::default(),
+            layers: Vec::new(),
             funcs,
             opts,
         }
@@ -133,7 +139,7 @@ impl Template {
         )
         .map_err(|e| Error {
             kind: ErrorKind::Parse,
-            message: format!("template: {}:{}: {}", name, e.line, e.msg),
+            message: format!("template: {}:{}: {}", name, e.line, e.message(name)),
             name: Some(name.to_string()),
             line: Some(e.line),
             col: None,
@@ -142,10 +148,10 @@ impl Template {
         let pname: Arc<str> = Arc::from(name);
         let mut add = |tname: String, list: ast::List| {
             let empty = ast::is_empty_list(&list);
-            if empty && self.trees.contains_key(&tname) {
+            if empty && self.has(&tname) {
                 return;
             }
-            self.trees.insert(
+            Arc::make_mut(&mut self.trees).insert(
                 tname,
                 Arc::new(Tree {
                     parse_name: pname.clone(),
@@ -163,13 +169,42 @@ impl Template {
 
     /// True if a template by this name exists.
     pub fn has(&self, name: &str) -> bool {
-        self.trees.contains_key(name)
+        self.lookup(name).is_some()
+    }
+
+    /// The template by that name, this set's own first.
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.trees
+            .get(name)
+            .or_else(|| self.layers.iter().rev().find_map(|l| l.get(name)))
+    }
+
+    /// A new set that sees every template of this one (shared, not copied) and can add or
+    /// replace templates of its own.
+    pub(crate) fn layered(&self) -> Template {
+        let mut layers = self.layers.clone();
+        if !self.trees.is_empty() {
+            layers.push(self.trees.clone());
+        }
+        Template {
+            name: self.name.clone(),
+            trees: Arc::default(),
+            layers,
+            funcs: self.funcs.clone(),
+            opts: self.opts.clone(),
+        }
     }
 
     /// Names of all templates in the set, sorted.
     pub fn names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        let mut v: Vec<&str> = self
+            .trees
+            .keys()
+            .chain(self.layers.iter().flat_map(|l| l.keys()))
+            .map(String::as_str)
+            .collect();
         v.sort_unstable();
+        v.dedup();
         v
     }
 

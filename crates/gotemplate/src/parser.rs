@@ -9,6 +9,22 @@ use std::sync::Arc;
 pub struct ParseError {
     pub line: usize,
     pub msg: String,
+    /// The line of the action an error token interrupted, when it started on an earlier line
+    /// (Go then adds "in action started at NAME:LINE", or "started at …" for action errors).
+    pub action_line: Option<usize>,
+}
+
+impl ParseError {
+    /// The message with Go's "started at" suffix for the parse name `name`.
+    pub fn message(&self, name: &str) -> String {
+        match self.action_line {
+            Some(l) if self.msg.ends_with(" action") => {
+                format!("{} started at {name}:{l}", self.msg)
+            }
+            Some(l) => format!("{} in action started at {name}:{l}", self.msg),
+            None => self.msg.clone(),
+        }
+    }
 }
 
 /// Result of parsing one source: its top-level list and the `define`/`block` templates in it.
@@ -25,6 +41,8 @@ struct Parser<'f, 'a> {
     range_depth: usize,
     has_func: &'f dyn Fn(&str) -> bool,
     defines: Vec<(String, List)>,
+    /// Line of the `{{` of the action being parsed (Go's `actionLine`), 0 outside actions.
+    action_line: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -45,6 +63,7 @@ pub fn parse(
         range_depth: 0,
         has_func,
         defines: Vec::new(),
+        action_line: 0,
     };
     let root = p.top()?;
     // Go rejects two non-empty definitions of one name inside a single parse.
@@ -59,6 +78,7 @@ pub fn parse(
                         "template: multiple definition of template {}",
                         crate::fmt::go_quote(name)
                     ),
+                    action_line: None,
                 });
             }
             *s &= empty;
@@ -142,7 +162,11 @@ impl<'a> Parser<'_, 'a> {
         t
     }
     fn err<T>(&self, line: usize, msg: String) -> PResult<T> {
-        Err(ParseError { line, msg })
+        Err(ParseError {
+            line,
+            msg,
+            action_line: None,
+        })
     }
     fn cur_line(&self) -> usize {
         self.toks
@@ -151,7 +175,13 @@ impl<'a> Parser<'_, 'a> {
     }
     fn unexpected<T>(&self, t: &Token<'a>, context: &str) -> PResult<T> {
         if let Tok::Error(e) = &t.tok {
-            return self.err(t.line, e.clone());
+            let started =
+                (self.action_line != 0 && self.action_line != t.line).then_some(self.action_line);
+            return Err(ParseError {
+                line: t.line,
+                msg: e.clone(),
+                action_line: started,
+            });
         }
         self.err(
             t.line,
@@ -234,7 +264,12 @@ impl<'a> Parser<'_, 'a> {
         let t = self.next_non_space();
         match t.tok {
             Tok::Text(s) => Ok(Item::Node(Node::Text(s.into()))),
-            Tok::LeftDelim => self.action(),
+            Tok::LeftDelim => {
+                let saved = std::mem::replace(&mut self.action_line, t.line);
+                let r = self.action();
+                self.action_line = saved;
+                r
+            }
             _ => self.unexpected(&t, "input"),
         }
     }

@@ -23,6 +23,7 @@ pub mod strvals;
 pub mod template;
 pub mod values;
 pub mod yaml;
+pub mod yaml11;
 
 pub use chart::{Chart, LoadError, load, load_archive};
 pub use objects::KubeVersion;

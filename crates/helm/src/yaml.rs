@@ -6,37 +6,16 @@ use serde_json::{Map, Value as J};
 /// A values tree (`map[string]interface{}`).
 pub type Values = Map<String, J>;
 
-fn options() -> serde_saphyr::Options {
-    serde_saphyr::options! { legacy_octal_numbers: true }
-}
-
-/// Parses one YAML document into JSON, numbers as float64 (Helm's untyped decoding).
+/// Parses one YAML document into JSON, numbers as float64 (Helm's untyped decoding); see
+/// [`crate::yaml11::parse`].
 pub fn parse_untyped(text: &str) -> Result<J, String> {
-    let j: J = serde_saphyr::from_str_with_options(text, options()).map_err(|e| e.to_string())?;
-    Ok(floats(j))
+    crate::yaml11::parse(text)
 }
 
-/// Parses one YAML document into JSON keeping integers (for typed targets such as Chart.yaml).
+/// Parses one YAML document into JSON keeping integers (for typed targets such as Chart.yaml);
+/// see [`crate::yaml11::parse_typed`].
 pub fn parse_typed(text: &str) -> Result<J, String> {
-    serde_saphyr::from_str_with_options(text, options()).map_err(|e| e.to_string())
-}
-
-/// A parser error in go-yaml's one-line shape (`yaml: line N: message`). Messages that
-/// already have that shape are kept.
-pub fn go_yaml_error(e: &str) -> String {
-    if e.starts_with("yaml: ") {
-        return e.to_string();
-    }
-    let first = e.lines().next().unwrap_or(e);
-    let re = regex::Regex::new(r"line (\d+) column \d+: (.*)$").expect("static regex");
-    match re.captures(first) {
-        Some(c) => {
-            let msg = c[2].trim();
-            let msg = msg.rsplit(", ").next().unwrap_or(msg);
-            format!("yaml: line {}: {msg}", &c[1])
-        }
-        None => format!("yaml: {first}"),
-    }
+    crate::yaml11::parse_typed(text)
 }
 
 /// Turns every number into a float64, as `json.Unmarshal` into `interface{}` does.
@@ -77,13 +56,15 @@ pub fn load_values(text: &str) -> Result<Values, String> {
         if doc.trim().is_empty() {
             continue;
         }
-        let v = parse_untyped(&doc).map_err(|e| format!("cannot unmarshal yaml document: {e}"))?;
+        let v = parse_untyped(&doc).map_err(|e| {
+            format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")
+        })?;
         match v {
             J::Null => {}
             J::Object(m) => out = merge_maps(out, m),
             other => {
                 return Err(format!(
-                    "cannot unmarshal yaml document: error unmarshaling JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                    "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                     json_kind(&other)
                 ));
             }

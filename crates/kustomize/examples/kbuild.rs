@@ -1,6 +1,6 @@
 //! Print a build, for diffing against `kubectl kustomize` or `flux build kustomization`.
 //!
-//! `cargo run --example kbuild -- DIR [--load-restrictor LoadRestrictionsNone]`
+//! `cargo run --example kbuild -- DIR [--load-restrictor LoadRestrictionsNone] [--enable-helm]`
 //! `cargo run --example kbuild -- DIR --flux [--target-namespace NS] [--substitute K=V]…`
 use ferroflux_kustomize::flux::{FluxOverlay, Substitutions, build_kustomization};
 use ferroflux_kustomize::{BuildOptions, LoadRestrictor, build, to_yaml};
@@ -34,6 +34,7 @@ fn main() {
         if args.iter().any(|a| a == "LoadRestrictionsNone") {
             opts.load_restrictor = LoadRestrictor::None;
         }
+        opts.enable_helm = args.iter().any(|a| a == "--enable-helm");
         build(Path::new(dir), &opts)
     };
     match result {

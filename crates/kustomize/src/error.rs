@@ -46,6 +46,10 @@ pub enum ErrorKind {
     /// A post-build variable without a value (strict mode) or bad syntax.
     #[error("substitution: {0}")]
     Substitution(String),
+    /// A Helm chart that cannot be configured or inflated (`helmCharts`), worded like
+    /// kustomize where it can be.
+    #[error("{0}")]
+    Helm(String),
     /// Anything else kustomize rejects.
     #[error("{0}")]
     Invalid(String),

@@ -360,7 +360,8 @@ const TOP_FIELDS: &[&str] = &[
     "buildMetadata",
 ];
 
-fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
+/// Renames keys that match a known field name case-insensitively (Go's JSON decoding).
+pub(crate) fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
     let Some(m) = v.as_object_mut() else { return };
     let keys: Vec<String> = m.keys().cloned().collect();
     for k in keys {

@@ -16,7 +16,10 @@
 //!   patches, images, components, name prefix/suffix, target namespace, common
 //!   metadata) and post-build substitution.
 //!
-//! Nothing here touches the network or a cluster; remote bases are refused.
+//! With [`BuildOptions::enable_helm`], `helmCharts` are rendered in-process by
+//! `ferroflux-helm` from charts already in the chart home ([`helm`]).
+//!
+//! Nothing here touches the network or a cluster; remote bases and chart pulls are refused.
 #![deny(missing_docs)]
 
 pub mod config;
@@ -26,6 +29,7 @@ pub mod fieldpath;
 pub mod fieldspec;
 pub mod flux;
 pub mod generators;
+pub mod helm;
 pub mod kustfile;
 pub mod loader;
 pub mod nameref;
@@ -55,12 +59,27 @@ pub type Object = serde_json::Value;
 pub struct BuildOptions {
     /// Which files kustomizations may read (`--load-restrictor`).
     pub load_restrictor: LoadRestrictor,
+    /// Inflate `helmCharts` (`--enable-helm`); without it they are an error, as in kustomize.
+    pub enable_helm: bool,
+    /// `--helm-kube-version`: `.Capabilities.KubeVersion` for charts whose entry sets no
+    /// `kubeVersion` (kustomize's "CLI takes precedence" is overwritten by the entry).
+    pub helm_kube_version: Option<String>,
+    /// `--helm-api-versions`: extra `.Capabilities.APIVersions` for charts whose entry sets
+    /// no `apiVersions`.
+    pub helm_api_versions: Vec<String>,
 }
 
 /// Runs `kustomize build` on `dir`.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Object>, Error> {
     let loader = loader::Loader::new(opts.load_restrictor);
-    build_with(&loader, dir)
+    let helm = helm::HelmOptions {
+        enabled: opts.enable_helm,
+        kube_version: opts.helm_kube_version.clone(),
+        api_versions: opts.helm_api_versions.clone(),
+    };
+    let mut objects = build_impl(&loader, dir, &helm)?;
+    objects.iter_mut().for_each(yaml::strip_marks);
+    Ok(objects)
 }
 
 /// Builds `dir` with a prepared loader (used by the Flux layer for in-memory files).
@@ -73,6 +92,14 @@ pub fn build_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Er
 /// Like [`build_with`], but strings quoted around `${…}` in their source keep
 /// [`yaml::QUOTED_MARK`] (for Flux's substitution).
 pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
+    build_impl(loader, dir, &helm::HelmOptions::default())
+}
+
+fn build_impl(
+    loader: &loader::Loader,
+    dir: &Path,
+    helm_opts: &helm::HelmOptions,
+) -> Result<Vec<Object>, Error> {
     let dir = loader::real(dir);
     if !dir.is_dir() {
         return Err(Error::new(ErrorKind::MissingResource(format!(
@@ -98,6 +125,7 @@ pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, 
         }
     }
     let mut b = target::Build::new(loader);
+    b.helm = helm_opts.clone();
     // Any build metadata turns on origin tracking (kustomize's `kt.origin`).
     if !meta.is_empty() {
         b.origin = Some(String::new());
@@ -156,6 +184,7 @@ pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, 
         if !has("originAnnotations") {
             ann.remove(target::ORIGIN_ANNOTATION);
         }
+        ann.remove(helm::HELM_GENERATED_ANNOTATION);
         if has("transformerAnnotations") && !transformations.is_empty() {
             let text: String = transformations
                 .iter()

@@ -29,6 +29,11 @@ pub struct Build<'a> {
     /// With `buildMetadata: [originAnnotations]`: the current directory relative to the
     /// top kustomization ("" at the top).
     pub origin: Option<String>,
+    /// `--enable-helm` and friends.
+    pub helm: crate::helm::HelmOptions,
+    /// The namespace Helm charts default to: the current kustomization's, else the
+    /// nearest one above it (kustomize's `helmRootNamespace`).
+    helm_namespace: String,
 }
 
 /// The annotation recording where an object came from.
@@ -135,6 +140,8 @@ impl<'a> Build<'a> {
             custom: CustomKeys::default(),
             vars: Vec::new(),
             origin: None,
+            helm: crate::helm::HelmOptions::default(),
+            helm_namespace: String::new(),
         }
     }
 
@@ -168,31 +175,24 @@ impl<'a> Build<'a> {
             .in_file(&loaded.file));
         }
         self.stack.push(real);
+        let inherited = self.helm_namespace.clone();
+        if let Some(ns) = loaded.k.namespace.as_ref().filter(|n| !n.is_empty()) {
+            self.helm_namespace = ns.clone();
+        }
         let out = self
             .accumulate_loaded(&loaded, ra)
             .map_err(|e| e.in_file(&loaded.file));
+        self.helm_namespace = inherited;
         self.stack.pop();
         out
     }
 
     fn accumulate_loaded(&mut self, l: &Loaded, mut ra: ResMap) -> Result<ResMap> {
         let k = &l.k;
-        for unsupported in [
-            (
-                "validators",
-                k.validators.as_ref().is_some_and(|v| !v.is_empty()),
-            ),
-            (
-                "helmCharts",
-                k.helm_charts.as_ref().is_some_and(|v| !v.is_empty()),
-            ),
-            (
-                "helmChartInflationGenerator",
-                k.helm_chart_inflation_generator
-                    .as_ref()
-                    .is_some_and(|v| !v.is_empty()),
-            ),
-        ] {
+        for unsupported in [(
+            "validators",
+            k.validators.as_ref().is_some_and(|v| !v.is_empty()),
+        )] {
             if unsupported.1 {
                 return Err(err(ErrorKind::Invalid(format!(
                     "'{}' (plugins) is not supported",
@@ -377,6 +377,20 @@ impl<'a> Build<'a> {
 
     fn run_generators(&mut self, l: &Loaded, ra: &mut ResMap) -> Result<()> {
         let k = &l.k;
+        // kustomize configures every builtin generator (ConfigMap, Secret, Helm) before
+        // running any: chart errors such as a missing --enable-helm come first.
+        let (charts, globals) = crate::helm::charts_of(k)?;
+        let mut helm_charts = Vec::new();
+        for c in charts {
+            helm_charts.push(crate::helm::configure(
+                c,
+                &globals,
+                &self.helm_namespace,
+                &l.root,
+                self.loader,
+                &mut self.helm,
+            )?);
+        }
         let global = k.generator_options.as_ref();
         for (kind, list) in [
             (Kind::ConfigMap, &k.config_map_generator),
@@ -407,30 +421,73 @@ impl<'a> Build<'a> {
                 generators::absorb(ra, r)?;
             }
         }
+        for c in &helm_charts {
+            for mut r in crate::helm::inflate(c, self.loader)? {
+                if let Some(o) = &self.origin
+                    && !r.annotations().contains_key(ORIGIN_ANNOTATION)
+                {
+                    let file = l
+                        .file
+                        .file_name()
+                        .map(|f| f.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    annotate_origin(
+                        &mut r,
+                        format!(
+                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n",
+                            origin_scalar(&origin_join(o, &file))
+                        ),
+                    );
+                }
+                generators::absorb(ra, r)?;
+            }
+        }
         let entries = k.generators.clone().unwrap_or_default();
         for (cfg, source) in self.plugin_configs(l, &entries)? {
-            let mut r = crate::plugins::generate(&cfg, &l.root, self.loader)?;
-            if let Some(o) = &self.origin {
-                let kind = cfg.get("kind").and_then(Value::as_str).unwrap_or("");
-                let name = cfg
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let mut text = format!(
-                    "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
-                    origin_scalar(&origin_join(o, &source))
-                );
-                if !name.is_empty() {
-                    text.push_str(&format!("  name: {}\n", origin_scalar(name)));
-                }
-                if let Some(ns) = cfg.pointer("/metadata/namespace").and_then(Value::as_str) {
-                    text.push_str(&format!("  namespace: {}\n", origin_scalar(ns)));
-                }
-                annotate_origin(&mut r, text);
+            let rs = if cfg.get("kind").and_then(Value::as_str)
+                == Some("HelmChartInflationGenerator")
+            {
+                let c = crate::helm::configure_plugin(&cfg, &l.root, self.loader, &mut self.helm)?;
+                crate::helm::inflate(&c, self.loader)?
+            } else {
+                vec![crate::plugins::generate(&cfg, &l.root, self.loader)?]
+            };
+            for r in rs {
+                self.absorb_plugin_output(ra, &cfg, &source, r)?;
             }
-            generators::absorb(ra, r)?;
         }
         Ok(())
+    }
+
+    /// Adds an object from a `generators:` plugin, with its origin when tracked.
+    fn absorb_plugin_output(
+        &self,
+        ra: &mut ResMap,
+        cfg: &Value,
+        source: &str,
+        mut r: Resource,
+    ) -> Result<()> {
+        if let Some(o) = &self.origin
+            && !r.annotations().contains_key(ORIGIN_ANNOTATION)
+        {
+            let kind = cfg.get("kind").and_then(Value::as_str).unwrap_or("");
+            let name = cfg
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let mut text = format!(
+                "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                origin_scalar(&origin_join(o, source))
+            );
+            if !name.is_empty() {
+                text.push_str(&format!("  name: {}\n", origin_scalar(name)));
+            }
+            if let Some(ns) = cfg.pointer("/metadata/namespace").and_then(Value::as_str) {
+                text.push_str(&format!("  namespace: {}\n", origin_scalar(ns)));
+            }
+            annotate_origin(&mut r, text);
+        }
+        generators::absorb(ra, r)
     }
 
     fn run_transformers(&mut self, l: &Loaded, ra: &mut ResMap) -> Result<()> {
@@ -635,24 +692,55 @@ fn dedup(specs: Vec<FieldSpec>) -> Vec<FieldSpec> {
     out
 }
 
-/// Turns parsed documents into resources, expanding `List` kinds.
+/// Turns parsed documents into resources, expanding `List` kinds as kustomize's resource
+/// factory does: a list's items go to the end of the queue, a list whose `items` is null
+/// is dropped, one without `items` is kept as an object.
 pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resource>> {
+    let mut queue: std::collections::VecDeque<Value> = validated(docs)?.into();
+    let mut out = Vec::new();
+    while let Some(d) = queue.pop_front() {
+        let kind = d.get("kind").and_then(Value::as_str).unwrap_or("");
+        if kind.ends_with("List")
+            && let Some(items) = d.get("items")
+        {
+            match items {
+                Value::Null => {}
+                Value::Array(items) => queue.extend(validated(items.clone())?),
+                other => {
+                    return Err(err(ErrorKind::Invalid(format!(
+                        "expected array in {kind}/items, but found {}",
+                        go_type_name(other)
+                    ))));
+                }
+            }
+            continue;
+        }
+        let mut d = d;
+        stringify_annotations(&mut d);
+        out.push(Resource::new(d, origin));
+    }
+    Ok(out)
+}
+
+/// kustomize's `dropBadNodes`: every document needs a kind, and a name unless it is a list.
+fn validated(docs: Vec<Value>) -> Result<Vec<Value>> {
     let mut out = Vec::new();
     for d in docs {
+        let empty = match &d {
+            Value::Null => true,
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            _ => false,
+        };
+        if empty {
+            continue;
+        }
         if !d.is_object() {
             return Err(err(ErrorKind::Invalid(
                 "a resource document must be a map".into(),
             )));
         }
         let kind = d.get("kind").and_then(Value::as_str).unwrap_or("");
-        if kind.ends_with("List")
-            && let Some(Value::Array(items)) = d.get("items")
-        {
-            for it in items {
-                out.extend(resources_from_docs(vec![it.clone()], origin)?);
-            }
-            continue;
-        }
         if kind.is_empty() {
             return Err(err(ErrorKind::Invalid(
                 "missing Resource metadata: kind is empty".into(),
@@ -662,16 +750,27 @@ pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resourc
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
-        if name.is_empty() {
+        if name.is_empty() && !kind.ends_with("List") {
             return Err(err(ErrorKind::Invalid(format!(
                 "missing metadata.name in object of kind {kind}"
             ))));
         }
-        let mut d = d;
-        stringify_annotations(&mut d);
-        out.push(Resource::new(d, origin));
+        out.push(d);
     }
     Ok(out)
+}
+
+/// Go's `%T` for a value decoded into `interface{}`.
+fn go_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(_) => "int",
+        Value::String(_) => "string",
+        Value::Array(_) => "[]interface {}",
+        Value::Object(_) => "map[string]interface {}",
+    }
 }
 
 /// kustomize reads annotations as a string map when it loads a resource: scalars keep

@@ -21,6 +21,15 @@ fn skip_list(dir: &Path) -> HashMap<String, String> {
         .collect()
 }
 
+/// Error cases whose message (without our file prefix) must equal kustomize's.
+const EXACT_ERRORS: &[&str] = &[
+    "helm-error-no-name",
+    "helm-error-not-enabled",
+    "helm-error-plugin-not-enabled",
+    "helm-error-values-kind",
+    "helm-error-values-merge",
+];
+
 #[test]
 fn goldens() {
     let dir = cases_dir();
@@ -55,10 +64,37 @@ fn goldens() {
         if flags.contains("LoadRestrictionsNone") {
             opts.load_restrictor = LoadRestrictor::None;
         }
+        let mut words = flags.split_whitespace();
+        while let Some(w) = words.next() {
+            match w {
+                "--enable-helm" => opts.enable_helm = true,
+                "--helm-kube-version" => opts.helm_kube_version = words.next().map(str::to_string),
+                "--helm-api-versions" => opts
+                    .helm_api_versions
+                    .extend(words.next().map(str::to_string)),
+                _ => {}
+            }
+        }
         let result = build(&case.join(&target), &opts);
         let expected_err = case.join("expected-error.txt");
         if expected_err.exists() {
             match result {
+                // Where our wording is kustomize's, the message must match too.
+                Err(e) if EXACT_ERRORS.contains(&name.as_str()) => {
+                    let want = std::fs::read_to_string(&expected_err).unwrap_or_default();
+                    // kubectl prints `error: MSG`, adding a newline unless MSG ends with one.
+                    let mut got = format!("error: {}", e.kind());
+                    if !got.ends_with('\n') {
+                        got.push('\n');
+                    }
+                    if got == want {
+                        errors_ok += 1;
+                    } else {
+                        failures.push(format!(
+                            "{name}: error text differs:\n--- ours\n{got}--- expected\n{want}"
+                        ));
+                    }
+                }
                 Err(_) => errors_ok += 1,
                 Ok(objs) => failures.push(format!(
                     "{name}: expected an error, got {} objects",

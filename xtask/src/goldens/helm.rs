@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// Splits `cmd` on whitespace; '…' and "…" group words (no escapes inside), as a shell would.
-fn split_args(cmd: &str) -> Result<Vec<String>> {
+pub fn split_args(cmd: &str) -> Result<Vec<String>> {
     let (mut args, mut cur, mut quote, mut in_word) = (Vec::new(), String::new(), None, false);
     for c in cmd.trim().chars() {
         match (quote, c) {

@@ -2,8 +2,9 @@
 //!
 //! Every folder `testdata/kustomize/<case>/` is an input tree. The build target is the
 //! case folder, or the relative path in `<case>/target`; `<case>/flags` holds extra
-//! `kubectl kustomize` flags. The reference output goes to `expected.yaml`, or the
-//! reference's stderr to `expected-error.txt` when it fails.
+//! `kubectl kustomize` flags (with `--enable-helm`, `--helm-command` is added pointing at
+//! the reference helm). The reference output goes to `expected.yaml`, or the reference's
+//! stderr to `expected-error.txt` when it fails.
 
 use anyhow::{Context, Result, bail};
 use std::path::Path;
@@ -39,10 +40,15 @@ pub fn regenerate(root: &Path) -> Result<()> {
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|_| ".".into());
         let flags = std::fs::read_to_string(case.join("flags")).unwrap_or_default();
+        let mut flags: Vec<String> = flags.split_whitespace().map(str::to_string).collect();
+        if flags.iter().any(|f| f == "--enable-helm") {
+            flags.push("--helm-command".into());
+            flags.push(crate::oracles::helm().display().to_string());
+        }
         let out = Command::new(&kubectl)
             .arg("kustomize")
             .arg(&target)
-            .args(flags.split_whitespace())
+            .args(&flags)
             .current_dir(case)
             .output()
             .with_context(|| format!("running kubectl kustomize in {}", case.display()))?;
@@ -60,8 +66,9 @@ pub fn regenerate(root: &Path) -> Result<()> {
         "# kustomize goldens\n\n\
          Each folder is one case: an input tree, plus `expected.yaml` (or `expected-error.txt`\n\
          when the reference fails). The build target is the folder itself, or the relative path\n\
-         in `target`; `flags` holds extra `kubectl kustomize` flags. `skip.txt` lists cases the\n\
-         renderer does not handle yet, with the reason.\n\n\
+         in `target`; `flags` holds extra `kubectl kustomize` flags (with `--enable-helm`, the\n\
+         reference helm is added as `--helm-command`). `skip.txt` lists cases the renderer does\n\
+         not handle yet, with the reason.\n\n\
          Expected files are produced by the reference tool, never edited by hand:\n\n\
          ```\ncargo xtask goldens kustomize\n```\n\n\
          Reference: kubectl {client} / kustomize {kustomize} ({} cases, {failures} expected errors).\n",

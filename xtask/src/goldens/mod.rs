@@ -2,7 +2,7 @@
 //! Each area owns one module; every module records the tool and version that made its goldens.
 
 mod gotemplate;
-mod helm;
+pub mod helm;
 mod kustomize;
 
 use anyhow::{Result, bail};

@@ -20,9 +20,21 @@ pub struct BuildArgs {
     /// LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
     #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly")]
     load_restrictor: String,
-    /// Inflate helmCharts (not supported yet: refused with an error).
+    /// Inflate `helmCharts` from the local chart home (rendered in-process; never pulled).
     #[arg(long = "enable-helm")]
     enable_helm: bool,
+    /// Kubernetes version for `.Capabilities.KubeVersion` of charts that set no `kubeVersion`.
+    #[arg(long = "helm-kube-version")]
+    helm_kube_version: Option<String>,
+    /// API versions for `.Capabilities.APIVersions` of charts that set no `apiVersions`.
+    #[arg(long = "helm-api-versions", value_delimiter = ',')]
+    helm_api_versions: Vec<String>,
+    /// Accepted for compatibility with `kustomize build`; charts are rendered in-process.
+    #[arg(long = "helm-command", hide = true)]
+    _helm_command: Option<String>,
+    /// Accepted for compatibility with `kustomize build`; no effect.
+    #[arg(long = "helm-debug", hide = true)]
+    _helm_debug: bool,
 }
 
 pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
@@ -33,10 +45,13 @@ pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
             "--load-restrictor '{other}': expected LoadRestrictionsRootOnly or LoadRestrictionsNone"
         ),
     };
-    if a.enable_helm {
-        bail!("--enable-helm: inflating helmCharts is not supported yet");
-    }
-    let objects = build(&a.dir, &BuildOptions { load_restrictor })?;
+    let opts = BuildOptions {
+        load_restrictor,
+        enable_helm: a.enable_helm,
+        helm_kube_version: a.helm_kube_version.clone(),
+        helm_api_versions: a.helm_api_versions.clone(),
+    };
+    let objects = build(&a.dir, &opts)?;
     std::io::stdout()
         .lock()
         .write_all(to_yaml(&objects).as_bytes())?;

@@ -54,6 +54,10 @@ pub fn apply_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], opts: &Options)
     }
     for i in 0..m.items.len() {
         let r = &mut m.items[i];
+        // kustomize v5.8.1 leaves inflated Helm charts alone: Helm owns their namespace.
+        if crate::helm::is_helm_generated(r) {
+            continue;
+        }
         r.store_previous_id();
         let gvk = r.gvk();
         if !gvk.is_cluster_scoped() {
@@ -111,8 +115,9 @@ pub fn apply_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], opts: &Options)
             }
         })?;
     }
-    // Every object got the same namespace, so a clash seen midway persists: one check
-    // at the end is equivalent to kustomize's check after each object.
+    // Objects only gain the namespace (Helm's are left as they are), so a clash seen
+    // midway persists: one check at the end is equivalent to kustomize's check after
+    // each object.
     let mut seen = std::collections::HashSet::new();
     for r in &m.items {
         if !seen.insert(r.id_key()) {
