@@ -35,6 +35,9 @@ enum Command {
     /// Helm's own commands, offline.
     #[command(subcommand)]
     Helm(HelmCommand),
+    /// The embedded Kubernetes API server.
+    #[command(subcommand)]
+    Minicluster(cli::minicluster::Command),
 }
 
 #[derive(Subcommand)]
@@ -110,6 +113,7 @@ fn main() -> std::process::ExitCode {
         Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),
         Command::Source(SourceCommand::Oci(args)) => cli::source::oci::oci(&args),
         Command::Source(SourceCommand::Bucket(args)) => cli::source::bucket::bucket(&args),
+        Command::Minicluster(cmd) => cli::minicluster::run(cmd),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -128,9 +128,53 @@ impl Template {
     /// Parses `text` as template `name` (and the templates it defines) into the set.
     /// As in Go, a template that is only whitespace does not replace an existing one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        let funcs = self.funcs.clone();
+        let parsed = self.parse_only(name, text)?;
+        self.add_parsed(name, text, parsed);
+        Ok(())
+    }
+
+    /// Parses several files and adds them in the given order, exactly as calling
+    /// [`Template::parse`] on each in turn would (later definitions win); large batches are
+    /// parsed on several threads. The first failing file's error (in order) is returned and
+    /// nothing after it is added.
+    pub fn parse_all(&mut self, files: &[(&str, &str)]) -> Result<(), Error> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        if files.len() < 16 || threads < 2 {
+            for (name, text) in files {
+                self.parse(name, text)?;
+            }
+            return Ok(());
+        }
+        let chunk = files.len().div_ceil(threads);
+        let this = &*self;
+        let results: Vec<Result<parser::Parsed, Error>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(n, t)| this.parse_only(n, t))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for ((name, text), parsed) in files.iter().zip(results) {
+            self.add_parsed(name, text, parsed?);
+        }
+        Ok(())
+    }
+
+    fn parse_only(&self, name: &str, text: &str) -> Result<parser::Parsed, Error> {
+        let funcs = &self.funcs;
         let has = |n: &str| funcs.contains(n);
-        let parsed = parser::parse(
+        parser::parse(
             text,
             &self.opts.left_delim,
             &self.opts.right_delim,
@@ -143,7 +187,10 @@ impl Template {
             name: Some(name.to_string()),
             line: Some(e.line),
             col: None,
-        })?;
+        })
+    }
+
+    fn add_parsed(&mut self, name: &str, text: &str, parsed: parser::Parsed) {
         let source: Arc<str> = Arc::from(text);
         let pname: Arc<str> = Arc::from(name);
         let mut add = |tname: String, list: ast::List| {
@@ -164,7 +211,6 @@ impl Template {
         for (n, l) in parsed.defines {
             add(n, l);
         }
-        Ok(())
     }
 
     /// True if a template by this name exists.

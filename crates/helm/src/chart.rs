@@ -517,42 +517,73 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         return Err(err("Chart.yaml file is missing"));
     }
     validate(&mut c.metadata)?;
-    for (n, files) in subcharts {
-        if n.starts_with('_') || n.starts_with('.') {
-            continue;
-        }
-        let sc = if n.ends_with(".tgz") {
-            let f = &files[0];
-            if f.name != n {
-                return Err(err(format!(
-                    "error unpacking subchart tar in {}: expected {n}, got {}",
-                    c.name(),
-                    f.name
-                )));
-            }
-            load_archive(&f.data)
-        } else {
-            let inner: Vec<File> = files
-                .into_iter()
-                .filter_map(|f| {
-                    f.name.split_once('/').map(|(_, rest)| File {
-                        name: rest.to_string(),
-                        data: f.data,
+    let subcharts: Vec<(String, Vec<File>)> = subcharts
+        .into_iter()
+        .filter(|(n, _)| !(n.starts_with('_') || n.starts_with('.')))
+        .collect();
+    let parent = c.name().to_string();
+    // Subcharts are independent: an umbrella chart's are loaded on several threads.
+    let loaded: Vec<Result<Chart, LoadError>> = if subcharts.len() >= 8 {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(4);
+        let chunk = subcharts.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = subcharts
+                .chunks(chunk)
+                .map(|part| {
+                    let parent = &parent;
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(n, f)| load_subchart(parent, n, f.clone()))
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            load_files(inner)
-        };
-        let sc = sc.map_err(|e| {
-            err(format!(
-                "error unpacking subchart {n} in {}: {}",
-                c.name(),
-                e.0
-            ))
-        })?;
-        c.dependencies.push(sc);
+            handles
+                .into_iter()
+                .flat_map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| vec![Err(err("loading a subchart panicked"))])
+                })
+                .collect()
+        })
+    } else {
+        subcharts
+            .into_iter()
+            .map(|(n, f)| load_subchart(&parent, &n, f))
+            .collect()
+    };
+    for sc in loaded {
+        c.dependencies.push(sc?);
     }
     Ok(c)
+}
+
+/// One entry of `charts/`: an archive or a directory's files.
+fn load_subchart(parent: &str, n: &str, files: Vec<File>) -> Result<Chart, LoadError> {
+    let sc = if n.ends_with(".tgz") {
+        let f = &files[0];
+        if f.name != n {
+            return Err(err(format!(
+                "error unpacking subchart tar in {parent}: expected {n}, got {}",
+                f.name
+            )));
+        }
+        load_archive(&f.data)
+    } else {
+        let inner: Vec<File> = files
+            .into_iter()
+            .filter_map(|f| {
+                f.name.split_once('/').map(|(_, rest)| File {
+                    name: rest.to_string(),
+                    data: f.data,
+                })
+            })
+            .collect();
+        load_files(inner)
+    };
+    sc.map_err(|e| err(format!("error unpacking subchart {n} in {parent}: {}", e.0)))
 }
 
 fn sanitize(s: &mut String) {
@@ -617,7 +648,9 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
     if md.maintainers.iter().any(Option::is_none) {
         return Err(v("maintainers must not contain empty or null nodes"));
     }
-    let alias_ok = regex::Regex::new("^[a-zA-Z0-9_-]+$").expect("static regex");
+    static ALIAS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new("^[a-zA-Z0-9_-]+$").expect("static regex"));
+    let alias_ok = &*ALIAS;
     let mut seen = std::collections::HashSet::new();
     for d in &mut md.dependencies {
         let Some(d) = d else {

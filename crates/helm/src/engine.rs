@@ -239,10 +239,12 @@ fn render_set(
     collect_with(chart, top_values, chart.name(), true, shared, &mut tpls);
     let keys = sort_templates(tpls.keys());
     let mut set = Template::with_shared_funcs("gotpl", funcs, Options::helm(strict));
-    for k in &keys {
-        set.parse(k, &tpls[*k].text)
-            .map_err(|e| cleanup_parse_error(k, &e.message))?;
-    }
+    let files: Vec<(&str, &str)> = keys
+        .iter()
+        .map(|k| (k.as_str(), tpls[*k].text.as_ref()))
+        .collect();
+    set.parse_all(&files)
+        .map_err(|e| cleanup_parse_error(e.name.as_deref().unwrap_or_default(), &e.message))?;
     let mut rendered = BTreeMap::new();
     for k in keys {
         let base = k.rsplit('/').next().unwrap_or(k);

@@ -203,62 +203,91 @@ fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// Parses every document's head, on several threads when there are many (results in order).
+fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if docs.len() < 64 || threads < 2 {
+        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+    }
+    let chunk = docs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(_, d)| parse_head(d)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err("parsing panicked".to_string())])
+            })
+            .collect()
+    })
+}
+
 /// Splits every non-partial, non-empty file into documents, separates hooks, and orders both
 /// by kind. Unknown hook types are dropped, as Helm does.
 pub fn sort_manifests(
     files: &BTreeMap<String, String>,
 ) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
-    let mut hooks = Vec::new();
-    let mut generic = Vec::new();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = parse_head(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
-            let m = Manifest {
-                path: path.clone(),
-                content: doc,
-                head,
-            };
-            let hook_types = match &m.head.annotations {
-                Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
-                _ => None,
-            };
-            let Some(types) = hook_types else {
-                generic.push(m);
-                continue;
-            };
-            let ann = m.head.annotations.clone().unwrap_or_default();
-            let weight = ann
-                .get("helm.sh/hook-weight")
-                .and_then(|w| w.parse::<i64>().ok())
-                .unwrap_or(0);
-            let mut events = Vec::new();
-            let mut unknown = false;
-            for t in types.split(',') {
-                let t = t.trim().to_lowercase();
-                if !HOOK_EVENTS.contains(&t.as_str()) {
-                    unknown = true;
-                    break;
-                }
-                events.push(t);
+        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+    }
+    let heads = parse_heads(&docs);
+    let mut hooks = Vec::new();
+    let mut generic = Vec::new();
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let head = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+        let m = Manifest {
+            path: path.clone(),
+            content: doc,
+            head,
+        };
+        let hook_types = match &m.head.annotations {
+            Some(a) if !a.is_empty() => a.get("helm.sh/hook").cloned(),
+            _ => None,
+        };
+        let Some(types) = hook_types else {
+            generic.push(m);
+            continue;
+        };
+        let ann = m.head.annotations.clone().unwrap_or_default();
+        let weight = ann
+            .get("helm.sh/hook-weight")
+            .and_then(|w| w.parse::<i64>().ok())
+            .unwrap_or(0);
+        let mut events = Vec::new();
+        let mut unknown = false;
+        for t in types.split(',') {
+            let t = t.trim().to_lowercase();
+            if !HOOK_EVENTS.contains(&t.as_str()) {
+                unknown = true;
+                break;
             }
-            if unknown {
-                continue;
-            }
-            let delete_policies = ann
-                .get("helm.sh/hook-delete-policy")
-                .map(|p| p.split(',').map(|x| x.trim().to_lowercase()).collect())
-                .unwrap_or_default();
-            hooks.push(Hook {
-                manifest: m,
-                events,
-                weight,
-                delete_policies,
-            });
+            events.push(t);
         }
+        if unknown {
+            continue;
+        }
+        let delete_policies = ann
+            .get("helm.sh/hook-delete-policy")
+            .map(|p| p.split(',').map(|x| x.trim().to_lowercase()).collect())
+            .unwrap_or_default();
+        hooks.push(Hook {
+            manifest: m,
+            events,
+            weight,
+            delete_policies,
+        });
     }
     generic.sort_by(|a, b| kind_cmp(&a.head.kind, &b.head.kind));
     hooks.sort_by(|a, b| kind_cmp(&a.manifest.head.kind, &b.manifest.head.kind));

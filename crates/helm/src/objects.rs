@@ -139,7 +139,10 @@ impl KubeVersion {
     /// `ParseKubeVersion`: `1.30`, `v1.30.2`, `1.30.2-gke.1` …
     pub fn parse(s: &str) -> Result<KubeVersion, String> {
         let bare = s.strip_prefix('v').unwrap_or(s);
-        let re = regex::Regex::new(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").expect("static regex");
+        static GENERIC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").expect("static regex")
+        });
+        let re = &*GENERIC;
         let caps = re
             .captures(s.trim())
             .ok_or_else(|| format!("could not parse {s:?} as version"))?;

@@ -5,6 +5,7 @@ pub mod files;
 pub mod gotmpl;
 pub mod helm;
 pub mod kustomize;
+pub mod minicluster;
 pub mod source;
 
 /// An error already reported to the user in the shape of the tool being imitated
