@@ -83,6 +83,8 @@ enum SourceCommand {
     Oci(Box<cli::source::oci::OciArgs>),
     /// An S3 bucket or Azure Blob container (Bucket).
     Bucket(Box<cli::source::bucket::BucketArgs>),
+    /// A chart packaged from a Git or Bucket source tree (HelmChart from those sources).
+    Chart(Box<cli::source::chart::ChartArgs>),
 }
 
 #[derive(Subcommand)]
@@ -113,6 +115,7 @@ fn main() -> std::process::ExitCode {
         Command::Source(SourceCommand::Helm(args)) => cli::source::helm::helm(&args),
         Command::Source(SourceCommand::Oci(args)) => cli::source::oci::oci(&args),
         Command::Source(SourceCommand::Bucket(args)) => cli::source::bucket::bucket(&args),
+        Command::Source(SourceCommand::Chart(args)) => cli::source::chart::chart(&args),
         Command::Minicluster(cmd) => cli::minicluster::run(cmd),
     };
     match result {

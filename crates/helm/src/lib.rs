@@ -18,6 +18,7 @@ pub mod glob;
 pub mod ignore;
 pub mod manifests;
 pub mod objects;
+pub mod package;
 pub mod schema;
 pub mod strvals;
 pub mod template;

@@ -3,6 +3,7 @@
 pub mod artifact;
 pub mod bucket;
 pub mod git;
+pub mod helmchart;
 pub mod helmrepo;
 pub mod ignore;
 pub mod store;

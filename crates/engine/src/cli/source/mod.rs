@@ -2,6 +2,7 @@
 //! and print `revision: …` and `digest: sha256:…`.
 
 pub mod bucket;
+pub mod chart;
 pub mod git;
 pub mod helm;
 pub mod oci;
