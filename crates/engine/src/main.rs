@@ -1,5 +1,6 @@
 //! The `ferroflux` binary. Each verb appears once it does its whole job.
 
+mod apply;
 mod cli;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The whole loop on an embedded cluster: the sample repository reconciled end to end.
+    Demo(cli::demo::DemoArgs),
     /// Source artifacts.
     #[command(subcommand)]
     Artifact(ArtifactCommand),
@@ -103,6 +106,7 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     let result = match Cli::parse().command {
+        Command::Demo(args) => cli::demo::demo(&args),
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
         Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),

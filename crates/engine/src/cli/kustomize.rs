@@ -117,6 +117,16 @@ fn apply_spec(file: &Path, overlay: &mut FluxOverlay, subs: &mut Substitutions) 
             _ => None,
         })
         .with_context(|| format!("{name}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"))?;
+    overlay_from_spec(spec, &name, overlay, subs)
+}
+
+/// A Flux Kustomization's spec as build settings: the overlay fields and post-build values.
+pub fn overlay_from_spec(
+    spec: ferroflux_api::kustomize::KustomizationSpec,
+    name: &str,
+    overlay: &mut FluxOverlay,
+    subs: &mut Substitutions,
+) -> Result<()> {
     overlay.target_namespace = spec.target_namespace;
     overlay.name_prefix = spec.name_prefix;
     overlay.name_suffix = spec.name_suffix;

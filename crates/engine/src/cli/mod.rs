@@ -1,6 +1,7 @@
 //! The command line: one module per verb family.
 
 pub mod artifact;
+pub mod demo;
 pub mod files;
 pub mod gotmpl;
 pub mod helm;
