@@ -26,7 +26,8 @@ pub struct Tree {
     /// The file name given to `parse` (Go's `ParseName`).
     pub parse_name: Arc<str>,
     pub source: Arc<str>,
-    pub list: List,
+    /// Shared: files with the same text (a library vendored in many subcharts) share one parse.
+    pub list: Arc<List>,
 }
 
 enum Flow {
@@ -218,7 +219,7 @@ impl<'a> State<'a> {
             Arc::new(Tree {
                 parse_name: Arc::from(name),
                 source: Arc::from(""),
-                list: Vec::new(),
+                list: Arc::new(Vec::new()),
             })
         });
         State {

@@ -85,6 +85,25 @@ impl Options {
     }
 }
 
+/// A parsed file whose trees can be shared by several files with the same text.
+struct Shared {
+    root: Arc<ast::List>,
+    defines: Vec<(String, Arc<ast::List>)>,
+}
+
+impl From<parser::Parsed> for Shared {
+    fn from(p: parser::Parsed) -> Self {
+        Shared {
+            root: Arc::new(p.root),
+            defines: p
+                .defines
+                .into_iter()
+                .map(|(n, l)| (n, Arc::new(l)))
+                .collect(),
+        }
+    }
+}
+
 /// A set of named templates sharing functions and options.
 #[derive(Clone)]
 pub struct Template {
@@ -128,45 +147,65 @@ impl Template {
     /// Parses `text` as template `name` (and the templates it defines) into the set.
     /// As in Go, a template that is only whitespace does not replace an existing one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        let parsed = self.parse_only(name, text)?;
-        self.add_parsed(name, text, parsed);
+        let parsed = Shared::from(self.parse_only(name, text)?);
+        self.add_shared(name, Arc::from(text), &parsed);
         Ok(())
     }
 
     /// Parses several files and adds them in the given order, exactly as calling
-    /// [`Template::parse`] on each in turn would (later definitions win); large batches are
-    /// parsed on several threads. The first failing file's error (in order) is returned and
-    /// nothing after it is added.
+    /// [`Template::parse`] on each in turn would (later definitions win). Files with identical
+    /// text are parsed once and share their trees; large batches are parsed on several threads.
+    /// The first failing file's error (in order) is returned and nothing after it is added.
     pub fn parse_all(&mut self, files: &[(&str, &str)]) -> Result<(), Error> {
+        // One parse per distinct text; `first[i]` is the index of file i's text in `unique`.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut unique: Vec<(&str, &str)> = Vec::new();
+        let first: Vec<usize> = files
+            .iter()
+            .map(|(name, text)| {
+                *seen.entry(text).or_insert_with(|| {
+                    unique.push((name, text));
+                    unique.len() - 1
+                })
+            })
+            .collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(4);
-        if files.len() < 16 || threads < 2 {
-            for (name, text) in files {
-                self.parse(name, text)?;
-            }
-            return Ok(());
-        }
-        let chunk = files.len().div_ceil(threads);
-        let this = &*self;
-        let results: Vec<Result<parser::Parsed, Error>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(n, t)| this.parse_only(n, t))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+        let results: Vec<Result<Shared, Error>> = if unique.len() < 16 || threads < 2 {
+            unique
+                .iter()
+                .map(|(n, t)| self.parse_only(n, t).map(Shared::from))
                 .collect()
-        });
-        for ((name, text), parsed) in files.iter().zip(results) {
-            self.add_parsed(name, text, parsed?);
+        } else {
+            let chunk = unique.len().div_ceil(threads);
+            let this = &*self;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = unique
+                    .chunks(chunk)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.iter()
+                                .map(|(n, t)| this.parse_only(n, t).map(Shared::from))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        let sources: Vec<Arc<str>> = unique.iter().map(|(_, t)| Arc::from(*t)).collect();
+        for ((name, text), u) in files.iter().zip(first) {
+            match &results[u] {
+                Ok(shared) => self.add_shared(name, sources[u].clone(), shared),
+                // The error names the first file with this text; parse again for this name.
+                Err(_) => {
+                    self.parse_only(name, text)?;
+                }
+            }
         }
         Ok(())
     }
@@ -190,11 +229,10 @@ impl Template {
         })
     }
 
-    fn add_parsed(&mut self, name: &str, text: &str, parsed: parser::Parsed) {
-        let source: Arc<str> = Arc::from(text);
+    fn add_shared(&mut self, name: &str, source: Arc<str>, parsed: &Shared) {
         let pname: Arc<str> = Arc::from(name);
-        let mut add = |tname: String, list: ast::List| {
-            let empty = ast::is_empty_list(&list);
+        let mut add = |tname: String, list: &Arc<ast::List>| {
+            let empty = ast::is_empty_list(list);
             if empty && self.has(&tname) {
                 return;
             }
@@ -203,13 +241,13 @@ impl Template {
                 Arc::new(Tree {
                     parse_name: pname.clone(),
                     source: source.clone(),
-                    list,
+                    list: list.clone(),
                 }),
             );
         };
-        add(name.to_string(), parsed.root);
-        for (n, l) in parsed.defines {
-            add(n, l);
+        add(name.to_string(), &parsed.root);
+        for (n, l) in &parsed.defines {
+            add(n.clone(), l);
         }
     }
 

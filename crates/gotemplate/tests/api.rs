@@ -573,3 +573,45 @@ fn generated_dsa_key_is_valid() {
     assert_eq!(g.modpow(&x, &p), y);
     openssl_accepts(&pem);
 }
+
+#[test]
+fn parse_all_shares_identical_texts_and_keeps_order_and_names() {
+    use ferroflux_gotemplate::{FuncMap, Options, Template, Value};
+    let helper = r#"{{ define "h" }}[{{ . }}]{{ end }}{{ template "h" .x }}"#;
+    let mut files: Vec<(String, String)> = (0..40)
+        .map(|i| (format!("c{i}/t.yaml"), helper.to_string()))
+        .collect();
+    // A later definition of "h" wins, as with parse() in order.
+    files.push((
+        "z/last.tpl".into(),
+        r#"{{ define "h" }}<{{ . }}>{{ end }}"#.into(),
+    ));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let mut t = Template::new("gotpl", FuncMap::helm(), Options::helm(false));
+    t.parse_all(&refs).unwrap();
+    let data = Value::from_json(&serde_json::json!({"x": "v"}));
+    assert_eq!(t.execute("c7/t.yaml", &data).unwrap(), "<v>");
+    // Errors from a shared tree still name the file that ran.
+    let bad = r#"{{ .x.y.z }}"#;
+    let mut t = Template::new("gotpl", FuncMap::helm(), Options::helm(false));
+    t.parse_all(&[("a.yaml", bad), ("b.yaml", bad)]).unwrap();
+    let e = t.execute("b.yaml", &data).unwrap_err();
+    assert!(
+        e.message.starts_with("template: b.yaml:1:"),
+        "{}",
+        e.message
+    );
+    // A parse error names the first file (in order) that has it.
+    let mut t = Template::new("gotpl", FuncMap::helm(), Options::helm(false));
+    let e = t
+        .parse_all(&[("ok.yaml", "x"), ("p.yaml", "{{ ")])
+        .unwrap_err();
+    assert!(
+        e.message.starts_with("template: p.yaml:1:"),
+        "{}",
+        e.message
+    );
+}
