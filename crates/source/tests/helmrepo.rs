@@ -371,6 +371,56 @@ mod oci {
         );
     }
 
+    /// Pushes `layer` as the single Flux-typed layer of `repo:tag`.
+    async fn push_raw_layer(repo: &str, tag: &str, layer: Vec<u8>) {
+        let host = endpoint("TEST_OCI_HOST");
+        let reference = Reference::with_tag(host, repo.to_string(), tag.to_string());
+        let layers = [ImageLayer::new(layer, FLUX_LAYER.to_string(), None)];
+        let config = Config::new(b"{}".to_vec(), FLUX_CONFIG.to_string(), None);
+        let manifest = oci_client::manifest::OciImageManifest::build(&layers, &config, None);
+        client()
+            .push(&reference, &layers, config, &RegistryAuth::Anonymous, Some(manifest))
+            .await
+            .expect("push");
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the test servers (cargo xtask test)"]
+    async fn corrupt_or_escaping_layers_are_refused_and_leave_nothing() {
+        // Not a gzip stream at all.
+        push_raw_layer("ff/corrupt", "v1", b"this is not a tarball".to_vec()).await;
+        let dest = tempfile::tempdir().expect("tempdir");
+        let err = oci::fetch(&source("ff/corrupt", OciRef::Tag("v1".into())), dest.path())
+            .await
+            .expect_err("a corrupt layer must fail");
+        assert!(err.to_string().contains("extracting layer sha256:"), "{err}");
+        assert_eq!(std::fs::read_dir(dest.path()).expect("dir").count(), 0);
+
+        // A valid gzip of a tar whose entry leaves the target.
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(1);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        // `append_data` refuses `..`; write the name into the header bytes directly.
+        h.as_old_mut().name[..5].copy_from_slice(b"../x\0");
+        h.set_cksum();
+        tar.append(&h, &b"x"[..]).expect("append");
+        let raw = tar.into_inner().expect("tar");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut gz, &raw).expect("gzip");
+        push_raw_layer("ff/escape", "v1", gz.finish().expect("gzip")).await;
+        // A private parent, so nothing else on the machine can own `../x`.
+        let base = tempfile::tempdir().expect("tempdir");
+        let dest = base.path().join("dest");
+        std::fs::create_dir(&dest).expect("dest");
+        let err = oci::fetch(&source("ff/escape", OciRef::Tag("v1".into())), &dest)
+            .await
+            .expect_err("an escaping entry must fail");
+        assert!(err.to_string().contains("'..'"), "{err}");
+        assert!(!base.path().join("x").exists());
+    }
+
     #[tokio::test]
     #[ignore = "needs the test servers (cargo xtask test)"]
     async fn oci_semver_layer_selector_and_copy() {
