@@ -27,6 +27,9 @@ fn the_sample_repository_reconciles_end_to_end() {
         "Deployment/demo/podinfo created",
         "Kustomization flux-system/infrastructure: 1 objects applied",
         "Kustomization flux-system/apps: 3 objects applied, healthy",
+        "HelmChart flux-system/flux-system-hello: pulled 'hello' chart with version '0.1.0+",
+        "Deployment/demo/demo-hello created",
+        "HelmRelease flux-system/hello: release demo/demo-hello installed, 3 objects, healthy",
     ] {
         assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
     }

@@ -100,10 +100,26 @@ impl Applier {
         }
     }
 
-    async fn apply_one(&self, obj: &Value, dry_run: bool) -> Result<Applied> {
+    async fn apply_one(
+        &self,
+        obj: &Value,
+        dry_run: bool,
+        default_ns: Option<&str>,
+    ) -> Result<Applied> {
         let (ar, caps) = self.resolve(obj).await?;
         let name = str_at(obj, &["metadata", "name"]).context("object without metadata.name")?;
-        let ns = str_at(obj, &["metadata", "namespace"]);
+        let ns = str_at(obj, &["metadata", "namespace"]).or(default_ns);
+        let mut owned;
+        let obj = match (ns, str_at(obj, &["metadata", "namespace"]), &caps.scope) {
+            // A namespaced object without a namespace goes to the default one (Helm's release
+            // namespace), which the apply body must then name too.
+            (Some(ns), None, Scope::Namespaced) => {
+                owned = obj.clone();
+                owned["metadata"]["namespace"] = Value::String(ns.to_string());
+                &owned
+            }
+            _ => obj,
+        };
         let display = match (caps.scope.clone(), ns) {
             (Scope::Namespaced, Some(ns)) => format!("{}/{ns}/{name}", ar.kind),
             _ => format!("{}/{name}", ar.kind),
@@ -149,12 +165,21 @@ impl Applier {
 
     /// Applies `objects` in Flux's stages; returns what was done, in input order per stage.
     pub async fn apply_all(&self, objects: &[Value]) -> Result<Vec<Applied>> {
+        self.apply_all_in(objects, None).await
+    }
+
+    /// [`Applier::apply_all`] with a namespace for namespaced objects that name none.
+    pub async fn apply_all_in(
+        &self,
+        objects: &[Value],
+        default_ns: Option<&str>,
+    ) -> Result<Vec<Applied>> {
         let (first, rest): (Vec<&Value>, Vec<&Value>) = objects
             .iter()
             .partition(|o| first_stage(str_at(o, &["kind"]).unwrap_or_default()));
         let mut out = Vec::new();
         for o in &first {
-            out.push(self.apply_one(o, false).await?);
+            out.push(self.apply_one(o, false, default_ns).await?);
         }
         for a in out
             .iter()
@@ -164,10 +189,10 @@ impl Applier {
         }
         // Validate the whole second stage before writing any of it.
         for o in &rest {
-            self.apply_one(o, true).await?;
+            self.apply_one(o, true, default_ns).await?;
         }
         for o in &rest {
-            out.push(self.apply_one(o, false).await?);
+            out.push(self.apply_one(o, false, default_ns).await?);
         }
         Ok(out)
     }

@@ -5,7 +5,9 @@
 //! `dependsOn` order as kustomize-controller would: build (overlay + post-build), staged
 //! server-side apply with a dry run first, health checks when `wait` is set, and the status
 //! Flux writes (Ready condition, inventory, last applied revision). Everything goes through the
-//! Kubernetes API over HTTPS; `--keep` leaves the cluster up for kubectl.
+//! Kubernetes API over HTTPS; `--keep` leaves the cluster up for kubectl. HelmReleases whose chart
+//! comes from the GitRepository are then reconciled as helm-controller would: the HelmChart
+//! packaged from the source, the release rendered with the spec's values, applied, waited for.
 
 use super::files::ignore_matcher;
 use super::kustomize::overlay_from_spec;
@@ -232,11 +234,13 @@ async fn run(a: &DemoArgs) -> Result<()> {
     let mut sync_docs = Vec::new();
     let mut kustomizations = Vec::new();
     let mut git_repos = Vec::new();
+    let mut helm_releases = Vec::new();
     for (name, text) in read_documents(&sync_dir)? {
         for o in parse_documents(&text, &name)? {
             match o {
                 FluxObject::Kustomization(k) => kustomizations.push(k),
                 FluxObject::GitRepository(g) => git_repos.push(g),
+                FluxObject::HelmRelease(h) => helm_releases.push(h),
                 _ => {}
             }
         }
@@ -349,6 +353,13 @@ async fn run(a: &DemoArgs) -> Result<()> {
         summary.push((name, message));
     }
 
+    // helm-controller: each HelmRelease's chart built from its source, rendered and applied.
+    for hr in helm_releases {
+        let (name, message) =
+            reconcile_helm_release(&client, &applier, hr, &tree, &revision, start).await?;
+        summary.push((name, message));
+    }
+
     println!("\nNAME{:<16}READY  MESSAGE", "");
     for (name, message) in &summary {
         println!("{name:<20}True   {message}");
@@ -371,6 +382,205 @@ async fn run(a: &DemoArgs) -> Result<()> {
     }
     mc.shutdown();
     Ok(())
+}
+
+/// What helm-controller does for one HelmRelease whose chart comes from the GitRepository: the
+/// HelmChart (packaged from the source tree), the release rendered with the spec's values,
+/// Helm's ownership metadata, staged apply, wait, and the HelmRelease status.
+async fn reconcile_helm_release(
+    client: &kube::Client,
+    applier: &Applier,
+    hr: ferroflux_api::helm::HelmRelease,
+    tree: &Path,
+    source_revision: &str,
+    start: Instant,
+) -> Result<(String, String)> {
+    use ferroflux_source::helmchart::{self, LocalChartOptions};
+    let ns = hr
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let name = hr.metadata.name.clone().unwrap_or_default();
+    let what = format!("HelmRelease {ns}/{name}");
+    let spec = hr.spec;
+    let template = spec
+        .chart
+        .with_context(|| {
+            format!("{what}: only spec.chart (a chart from a source) is handled here")
+        })?
+        .spec;
+    if template.source_ref.kind != ferroflux_api::source::HelmChartSourceKind::GitRepository {
+        bail!("{what}: the demo builds charts from its GitRepository only");
+    }
+    let target_ns = spec.target_namespace.clone().unwrap_or_else(|| ns.clone());
+    let release = spec
+        .release_name
+        .clone()
+        .unwrap_or_else(|| match &spec.target_namespace {
+            Some(t) => format!("{t}-{name}"),
+            None => name.clone(),
+        });
+    let values_files = template.values_files.clone().unwrap_or_default();
+    let revision_strategy = matches!(
+        template.reconcile_strategy,
+        Some(ferroflux_api::source::ReconcileStrategy::Revision)
+    );
+    let opts = LocalChartOptions {
+        values_files: values_files.clone(),
+        ignore_missing_values_files: template.ignore_missing_values_files.unwrap_or(false),
+        version_metadata: helmchart::version_metadata(
+            revision_strategy,
+            "GitRepository",
+            source_revision,
+            !values_files.is_empty(),
+            1,
+        ),
+        ..Default::default()
+    };
+    let work = tempfile::tempdir()?;
+    let packaged = work.path().join("chart.tgz");
+    let build = helmchart::build_local(tree, &template.chart, &packaged, &opts)
+        .await
+        .with_context(|| format!("{what}: building chart {}", template.chart))?;
+    // The HelmChart helm-controller creates next to the source.
+    let chart_name = format!("{ns}-{name}");
+    let chart_obj = json!({
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "HelmChart",
+        "metadata": {"name": chart_name, "namespace": ns},
+        "spec": {
+            "chart": template.chart,
+            "interval": "1m",
+            "reconcileStrategy": if revision_strategy { "Revision" } else { "ChartVersion" },
+            "sourceRef": {"kind": "GitRepository", "name": template.source_ref.name},
+        }
+    });
+    applier.apply_all(&[chart_obj]).await?;
+    let digest = super::source::file_digest(&packaged)?;
+    let pulled = format!(
+        "pulled '{}' chart with version '{}'",
+        build.name, build.version
+    );
+    patch_status(
+        client,
+        "source.toolkit.fluxcd.io",
+        "v1",
+        "HelmChart",
+        &ns,
+        &chart_name,
+        json!({
+            "observedGeneration": 1,
+            "observedChartName": build.name,
+            "observedSourceArtifactRevision": source_revision,
+            "artifact": {
+                "path": format!("helmchart/{ns}/{chart_name}/{}-{}.tgz", build.name, build.version),
+                "url": format!("http://source-controller.flux-system.svc.cluster.local./helmchart/{ns}/{chart_name}/{}-{}.tgz", build.name, build.version),
+                "revision": build.version,
+                "digest": digest,
+                "lastUpdateTime": now(),
+            },
+            "conditions": ready_condition("ChartPullSucceeded", &pulled, 1),
+        }),
+    )
+    .await?;
+    step(start, &format!("HelmChart {ns}/{chart_name}: {pulled}"));
+
+    let chart = ferroflux_helm::load_archive(&std::fs::read(&packaged)?)
+        .map_err(|e| anyhow::anyhow!("{what}: {}", e.0))?;
+    let app_version = chart.metadata.app_version.clone();
+    // Values reach Helm decoded from JSON: numbers are float64.
+    let values = match ferroflux_helm::yaml::floats(spec.values.clone().unwrap_or(json!({}))) {
+        Value::Object(m) => m,
+        _ => Default::default(),
+    };
+    let rendered = ferroflux_helm::render_release(
+        chart,
+        &ferroflux_helm::TemplateOptions {
+            release_name: release.clone(),
+            namespace: target_ns.clone(),
+            values,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{what}: {}", e.message))?;
+    let mut objects: Vec<Value> = serde_saphyr::from_multiple::<Value>(&rendered.manifest)
+        .with_context(|| format!("{what}: the rendered manifest is not YAML"))?
+        .into_iter()
+        .filter(|d| d.is_object())
+        .collect();
+    for o in &mut objects {
+        let meta = o
+            .as_object_mut()
+            .and_then(|m| m.get_mut("metadata"))
+            .and_then(Value::as_object_mut);
+        if let Some(meta) = meta {
+            let labels = meta.entry("labels").or_insert_with(|| json!({}));
+            labels["app.kubernetes.io/managed-by"] = json!("Helm");
+            labels["helm.toolkit.fluxcd.io/name"] = json!(name);
+            labels["helm.toolkit.fluxcd.io/namespace"] = json!(ns);
+            let ann = meta.entry("annotations").or_insert_with(|| json!({}));
+            ann["meta.helm.sh/release-name"] = json!(release);
+            ann["meta.helm.sh/release-namespace"] = json!(target_ns);
+        }
+    }
+    let applied = applier
+        .apply_all_in(&objects, Some(&target_ns))
+        .await
+        .with_context(|| what.clone())?;
+    for x in &applied {
+        println!("          {} {}", x.display, x.action);
+    }
+    let timeout = spec
+        .timeout
+        .as_ref()
+        .map(|t| t.as_std())
+        .unwrap_or(Duration::from_secs(300));
+    applier
+        .wait(&applied, timeout)
+        .await
+        .with_context(|| format!("{what}: health check failed"))?;
+    let message = format!(
+        "Helm install succeeded for release {target_ns}/{release}.v1 with chart {}@{}",
+        build.name, build.version
+    );
+    patch_status(
+        client,
+        "helm.toolkit.fluxcd.io",
+        "v2",
+        "HelmRelease",
+        &ns,
+        &name,
+        json!({
+            "observedGeneration": 1,
+            "lastAttemptedGeneration": 1,
+            "lastAttemptedRevision": build.version,
+            "lastAttemptedReleaseAction": "install",
+            "helmChart": format!("{ns}/{chart_name}"),
+            "storageNamespace": target_ns,
+            "history": [{
+                "name": release,
+                "namespace": target_ns,
+                "version": 1,
+                "status": "deployed",
+                "chartName": build.name,
+                "chartVersion": build.version,
+                "appVersion": app_version,
+                "firstDeployed": now(),
+                "lastDeployed": now(),
+            }],
+            "conditions": ready_condition("InstallSucceeded", &message, 1),
+        }),
+    )
+    .await?;
+    step(
+        start,
+        &format!(
+            "{what}: release {target_ns}/{release} installed, {} objects, healthy",
+            applied.len()
+        ),
+    );
+    Ok((name, message))
 }
 
 #[cfg(test)]
