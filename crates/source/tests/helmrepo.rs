@@ -379,7 +379,13 @@ mod oci {
         let config = Config::new(b"{}".to_vec(), FLUX_CONFIG.to_string(), None);
         let manifest = oci_client::manifest::OciImageManifest::build(&layers, &config, None);
         client()
-            .push(&reference, &layers, config, &RegistryAuth::Anonymous, Some(manifest))
+            .push(
+                &reference,
+                &layers,
+                config,
+                &RegistryAuth::Anonymous,
+                Some(manifest),
+            )
             .await
             .expect("push");
     }
@@ -393,7 +399,10 @@ mod oci {
         let err = oci::fetch(&source("ff/corrupt", OciRef::Tag("v1".into())), dest.path())
             .await
             .expect_err("a corrupt layer must fail");
-        assert!(err.to_string().contains("extracting layer sha256:"), "{err}");
+        assert!(
+            err.to_string().contains("extracting layer sha256:"),
+            "{err}"
+        );
         assert_eq!(std::fs::read_dir(dest.path()).expect("dir").count(), 0);
 
         // A valid gzip of a tar whose entry leaves the target.
