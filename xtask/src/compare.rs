@@ -20,7 +20,9 @@ pub fn run_compare(root: &Path, what: &[String]) -> Result<()> {
     match what.first().map(String::as_str) {
         Some("artifact") => artifact(root),
         Some("helm") => crate::compare_helm::helm(root),
-        other => bail!("compare what? {other:?}; available: artifact, helm"),
+        Some("bucket") => crate::compare_bucket::bucket(root),
+        Some("kustomize") => crate::compare_kustomize::kustomize(root),
+        other => bail!("compare what? {other:?}; available: artifact, bucket, helm, kustomize"),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Project automation: `cargo xtask <task>`. See xtask/README.md.
 
 mod compare;
+mod compare_bucket;
 mod compare_helm;
+mod compare_kustomize;
 mod goldens;
 mod install;
 mod oracles;
@@ -18,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask <task>
   install                            install the servers and the reference tools only
   goldens [AREA…]                    regenerate goldens with the reference tools
   crds                               write config/crd/*.yaml from the API types
-  compare artifact|helm              ferroflux beside the reference tools, as ratios";
+  compare artifact|bucket|helm|kustomize
+                                     ferroflux beside the reference tools, as ratios";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();

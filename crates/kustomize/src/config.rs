@@ -4,8 +4,9 @@
 
 use crate::error::{Error, ErrorKind, Result, err};
 use crate::fieldspec::{self, FieldSpec, NameRef};
-use crate::resource::Gvk;
+use crate::resource::{FastBuild, Gvk};
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Field specs per transformer.
 #[derive(Clone, Debug, Default)]
@@ -35,16 +36,49 @@ pub struct TransformerConfig {
 }
 
 fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
-    for s in more {
-        if !into.iter().any(|o| o.gvk == s.gvk && o.path == s.path) {
-            into.push(s.clone());
-        }
+    if more.is_empty() {
+        return;
     }
+    // Adds each spec of `more` not already there (by gvk and path), in order.
+    let added: Vec<&FieldSpec> = {
+        let mut seen: HashSet<(&Gvk, &str), FastBuild> =
+            HashSet::with_capacity_and_hasher(into.len() + more.len(), FastBuild::default());
+        seen.extend(into.iter().map(|o| (&o.gvk, o.path.as_str())));
+        more.iter()
+            .filter(|s| seen.insert((&s.gvk, s.path.as_str())))
+            .collect()
+    };
+    into.extend(added.into_iter().cloned());
+}
+
+/// [`merge_specs`] taking `more` by value: moved instead of copied.
+fn merge_specs_owned(into: &mut Vec<FieldSpec>, mut more: Vec<FieldSpec>) {
+    if into.is_empty() {
+        // The same as adding one by one to an empty list: first occurrences, in order.
+        let keep: Vec<bool> = {
+            let mut seen: HashSet<(&Gvk, &str), FastBuild> =
+                HashSet::with_capacity_and_hasher(more.len(), FastBuild::default());
+            more.iter()
+                .map(|s| seen.insert((&s.gvk, s.path.as_str())))
+                .collect()
+        };
+        let mut keep = keep.into_iter();
+        more.retain(|_| keep.next().unwrap_or(false));
+        *into = more;
+        return;
+    }
+    merge_specs(into, &more);
 }
 
 impl TransformerConfig {
     /// kustomize's built-in configuration.
     pub fn builtin() -> TransformerConfig {
+        static BUILTIN: std::sync::LazyLock<TransformerConfig> =
+            std::sync::LazyLock::new(TransformerConfig::make_builtin);
+        BUILTIN.clone()
+    }
+
+    fn make_builtin() -> TransformerConfig {
         TransformerConfig {
             name_prefix: vec![FieldSpec::new("", "", "", "metadata/name", false)],
             name_suffix: vec![FieldSpec::new("", "", "", "metadata/name", false)],
@@ -80,6 +114,31 @@ impl TransformerConfig {
             {
                 Some(x) => merge_specs(&mut x.referrers, &nr.referrers),
                 None => self.name_reference.push(nr.clone()),
+            }
+        }
+    }
+
+    /// [`TransformerConfig::merge`] taking the other configuration by value (its specs are
+    /// moved, not copied).
+    pub fn merge_owned(&mut self, o: TransformerConfig) {
+        merge_specs_owned(&mut self.name_prefix, o.name_prefix);
+        merge_specs_owned(&mut self.name_suffix, o.name_suffix);
+        merge_specs_owned(&mut self.namespace, o.namespace);
+        merge_specs_owned(&mut self.common_labels, o.common_labels);
+        merge_specs_owned(&mut self.labels, o.labels);
+        merge_specs_owned(&mut self.template_labels, o.template_labels);
+        merge_specs_owned(&mut self.common_annotations, o.common_annotations);
+        merge_specs_owned(&mut self.var_reference, o.var_reference);
+        merge_specs_owned(&mut self.images, o.images);
+        merge_specs_owned(&mut self.replicas, o.replicas);
+        for nr in o.name_reference {
+            match self
+                .name_reference
+                .iter_mut()
+                .find(|x| x.target == nr.target)
+            {
+                Some(x) => merge_specs(&mut x.referrers, &nr.referrers),
+                None => self.name_reference.push(nr),
             }
         }
     }

@@ -78,13 +78,36 @@ pub fn visit(
     create: bool,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
-    let marked: Vec<(String, bool)> = segments.iter().map(|s| (s.clone(), false)).collect();
-    visit_marked(v, &marked, create, f)
+    visit_marked(v, segments, create, f)
 }
 
-fn visit_marked(
+/// A path segment: a field name, possibly marked as a list (`name[]`).
+trait Segment {
+    fn field(&self) -> &str;
+    fn is_list(&self) -> bool;
+}
+
+impl Segment for String {
+    fn field(&self) -> &str {
+        self
+    }
+    fn is_list(&self) -> bool {
+        false
+    }
+}
+
+impl Segment for (String, bool) {
+    fn field(&self) -> &str {
+        &self.0
+    }
+    fn is_list(&self) -> bool {
+        self.1
+    }
+}
+
+fn visit_marked<S: Segment>(
     v: &mut Value,
-    segments: &[(String, bool)],
+    segments: &[S],
     create: bool,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
@@ -94,35 +117,48 @@ fn visit_marked(
         }
         return Ok(());
     }
-    let Some(((first, is_list), rest)) = segments.split_first() else {
+    let Some((seg, rest)) = segments.split_first() else {
         return f(v);
     };
+    let (first, is_list) = (seg.field(), seg.is_list());
     if v.is_null() && create {
         *v = Value::Object(Map::new());
     }
     let Some(map) = v.as_object_mut() else {
         return Ok(());
     };
-    if !map.contains_key(first.as_str()) {
-        // Lists are never created.
-        if !create || *is_list {
-            return Ok(());
-        }
-        let init = if rest.is_empty() {
-            Value::Null
-        } else {
-            Value::Object(Map::new())
-        };
-        map.insert(first.clone(), init);
+    if let Some(child) = map.get_mut(first) {
+        return visit_child(child, rest, is_list, create, f);
     }
-    let Some(child) = map.get_mut(first.as_str()) else {
+    // Lists are never created.
+    if !create || is_list {
+        return Ok(());
+    }
+    let init = if rest.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(Map::new())
+    };
+    map.insert(first.to_string(), init);
+    let Some(child) = map.get_mut(first) else {
         return Ok(());
     };
+    visit_child(child, rest, is_list, create, f)
+}
+
+/// The rest of [`visit_marked`] once the field `child` exists.
+fn visit_child<S: Segment>(
+    child: &mut Value,
+    rest: &[S],
+    is_list: bool,
+    create: bool,
+    f: &mut dyn FnMut(&mut Value) -> Result<()>,
+) -> Result<()> {
     if rest.is_empty() {
         return f(child);
     }
     if child.is_null() {
-        if !create || *is_list {
+        if !create || is_list {
             return Ok(());
         }
         *child = Value::Object(Map::new());
@@ -145,6 +181,68 @@ pub fn apply_specs(
         visit_marked(obj, &segs, fs.create, f)?;
     }
     Ok(())
+}
+
+/// Field specs with their paths split once, for applying to many objects.
+pub struct SpecSet<'a> {
+    specs: Vec<(&'a FieldSpec, Vec<(String, bool)>)>,
+}
+
+impl<'a> SpecSet<'a> {
+    /// Prepares `specs`.
+    pub fn new(specs: &'a [FieldSpec]) -> SpecSet<'a> {
+        SpecSet {
+            specs: specs
+                .iter()
+                .map(|fs| (fs, split_path_marked(&fs.path)))
+                .collect(),
+        }
+    }
+
+    /// [`apply_specs`] with the object's own group/version/kind (as it is before `f` runs).
+    pub fn apply(
+        &self,
+        obj: &mut Value,
+        f: &mut dyn FnMut(&mut Value) -> Result<()>,
+    ) -> Result<()> {
+        self.apply_filtered(obj, |_| true, f)
+    }
+
+    /// Like [`SpecSet::apply`], for the specs `keep` accepts.
+    pub fn apply_filtered(
+        &self,
+        obj: &mut Value,
+        keep: impl Fn(&FieldSpec) -> bool,
+        f: &mut dyn FnMut(&mut Value) -> Result<()>,
+    ) -> Result<()> {
+        // Which specs apply is decided up front, from the gvk before any change.
+        let g = crate::resource::gvk_view(obj);
+        let applies =
+            |(fs, _): &(&FieldSpec, Vec<(String, bool)>)| g.is_selected_by(&fs.gvk) && keep(fs);
+        if self.specs.len() <= 128 {
+            let mut selected = 0u128;
+            for (i, spec) in self.specs.iter().enumerate() {
+                if applies(spec) {
+                    selected |= 1 << i;
+                }
+            }
+            while selected != 0 {
+                let i = selected.trailing_zeros() as usize;
+                selected &= selected - 1;
+                let (fs, segs) = &self.specs[i];
+                visit_marked(obj, segs, fs.create, f)?;
+            }
+            return Ok(());
+        }
+        let selected: Vec<usize> = (0..self.specs.len())
+            .filter(|&i| applies(&self.specs[i]))
+            .collect();
+        for i in selected {
+            let (fs, segs) = &self.specs[i];
+            visit_marked(obj, segs, fs.create, f)?;
+        }
+        Ok(())
+    }
 }
 
 fn fs(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {

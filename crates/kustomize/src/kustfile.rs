@@ -51,16 +51,77 @@ pub struct Kustomization {
 impl Kustomization {
     /// True when nothing but apiVersion/kind is set (kustomize refuses such a file).
     pub fn is_empty(&self) -> bool {
-        let mut probe = self.clone();
-        probe.api_version = None;
-        probe.kind = None;
-        serde_json::to_value(&probe)
-            .ok()
-            .and_then(|v| {
-                v.as_object()
-                    .map(|m| m.values().all(serde_json::Value::is_null))
-            })
-            .unwrap_or(false)
+        // Every other field would serialize as null: unset, or (for the free-form ones) null.
+        // The pattern names every field, so a new one cannot be forgotten here.
+        let Kustomization {
+            api_version: _,
+            kind: _,
+            metadata,
+            openapi,
+            name_prefix,
+            name_suffix,
+            namespace,
+            common_labels,
+            labels,
+            common_annotations,
+            patches_strategic_merge,
+            patches_json6902,
+            patches,
+            images,
+            image_tags,
+            replacements,
+            replicas,
+            vars,
+            sort_options,
+            resources,
+            components,
+            crds,
+            bases,
+            config_map_generator,
+            secret_generator,
+            helm_globals,
+            helm_charts,
+            helm_chart_inflation_generator,
+            generator_options,
+            configurations,
+            generators,
+            transformers,
+            validators,
+            build_metadata,
+        } = self;
+        let null = |v: &Option<serde_json::Value>| v.as_ref().is_none_or(|v| v.is_null());
+        null(metadata)
+            && null(helm_globals)
+            && openapi.is_none()
+            && name_prefix.is_none()
+            && name_suffix.is_none()
+            && namespace.is_none()
+            && common_labels.is_none()
+            && labels.is_none()
+            && common_annotations.is_none()
+            && patches_strategic_merge.is_none()
+            && patches_json6902.is_none()
+            && patches.is_none()
+            && images.is_none()
+            && image_tags.is_none()
+            && replacements.is_none()
+            && replicas.is_none()
+            && vars.is_none()
+            && sort_options.is_none()
+            && resources.is_none()
+            && components.is_none()
+            && crds.is_none()
+            && bases.is_none()
+            && config_map_generator.is_none()
+            && secret_generator.is_none()
+            && helm_charts.is_none()
+            && helm_chart_inflation_generator.is_none()
+            && generator_options.is_none()
+            && configurations.is_none()
+            && generators.is_none()
+            && transformers.is_none()
+            && validators.is_none()
+            && build_metadata.is_none()
     }
 }
 

@@ -132,14 +132,15 @@ fn build_impl(
     }
     let mut ra = b.accumulate(&dir, ResMap::default(), false)?;
     generators::add_hashes(&mut ra);
-    let rules = ra.config.name_reference.clone();
+    // The configuration is not needed after these two steps.
+    let rules = std::mem::take(&mut ra.config.name_reference);
     nameref::fix(&mut ra, &rules)?;
-    let var_specs = ra.config.var_reference.clone();
+    let var_specs = std::mem::take(&mut ra.config.var_reference);
     vars::resolve(&mut ra, &b.vars, &var_specs)?;
     // Objects marked as local configuration never leave the build.
     ra.items.retain(|r| {
-        r.annotations()
-            .get("config.kubernetes.io/local-config")
+        r.annotations_ref()
+            .and_then(|a| a.get("config.kubernetes.io/local-config"))
             .and_then(|v| v.as_str())
             != Some("true")
     });
@@ -230,8 +231,10 @@ const MANAGED_BY: &str = "kustomize-v5.8.1";
 /// U+FFFE/U+FFFF) that its YAML reader cannot read back.
 fn check_printable(v: &serde_json::Value) -> Result<(), Error> {
     let bad = |s: &str| {
-        s.chars()
-            .any(|c| matches!(c as u32, 0x7f..=0x84 | 0x86..=0x9f | 0xfffe | 0xffff))
+        // Every character at issue is DEL or outside ASCII.
+        s.bytes().any(|b| b >= 0x7f)
+            && s.chars()
+                .any(|c| matches!(c as u32, 0x7f..=0x84 | 0x86..=0x9f | 0xfffe | 0xffff))
     };
     match v {
         serde_json::Value::String(s) if bad(s) => Err(Error::new(ErrorKind::Invalid(

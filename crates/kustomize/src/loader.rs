@@ -16,11 +16,14 @@ pub enum LoadRestrictor {
     None,
 }
 
-/// Reads files for a build.
+/// Reads files for a build. Paths it resolves (symlinks) are remembered: use one loader per
+/// build.
 #[derive(Debug, Default)]
 pub struct Loader {
     restrictor: LoadRestrictor,
     virtual_files: HashMap<PathBuf, String>,
+    /// [`real`] of the paths seen so far.
+    resolved: std::sync::Mutex<HashMap<PathBuf, PathBuf>>,
 }
 
 impl Loader {
@@ -29,6 +32,7 @@ impl Loader {
         Loader {
             restrictor,
             virtual_files: HashMap::new(),
+            resolved: Default::default(),
         }
     }
 
@@ -78,8 +82,8 @@ impl Loader {
         if self.restrictor == LoadRestrictor::None {
             return Ok(());
         }
-        let real_root = real(root);
-        let real_path = real(path);
+        let real_root = self.real(root);
+        let real_path = self.real(path);
         if !real_path.starts_with(&real_root) {
             return Err(err(ErrorKind::LoadRestriction(format!(
                 "file '{}' is not in or below '{}'",
@@ -88,6 +92,19 @@ impl Loader {
             ))));
         }
         Ok(())
+    }
+
+    /// [`real`], remembered for the rest of the build (kustomization roots are resolved for
+    /// every file they read).
+    pub fn real(&self, p: &Path) -> PathBuf {
+        let mut resolved = self
+            .resolved
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        resolved
+            .entry(p.to_path_buf())
+            .or_insert_with(|| real(p))
+            .clone()
     }
 
     /// Reads a file (virtual first).

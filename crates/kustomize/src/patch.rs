@@ -3,10 +3,12 @@
 
 use crate::error::{ErrorKind, Result, err};
 use crate::kustfile::{PatchOptions, Selector};
-use crate::resource::{Gvk, ResId, ResMap, Resource, set_path};
+use crate::resource::{FastBuild, Gvk, ResId, ResMap, Resource, set_path};
 use crate::selector;
 use crate::smp::{self, CustomKeys};
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// A parsed patch body.
 pub enum Body {
@@ -54,7 +56,9 @@ fn apply_smp_to(r: &mut Resource, patch: &Value, opts: &PatchOptions, custom: &C
         r.store_previous_id();
     }
     let gvk = r.gvk();
-    match smp::merge_object(&r.obj, patch, &gvk, custom) {
+    // The object is merged in place; when the patch deletes it, the caller drops it.
+    let obj = std::mem::take(&mut r.obj);
+    match smp::merge_object_owned(obj, patch, &gvk, custom) {
         None => false,
         Some(v) => {
             if v.as_object().is_none_or(|m| m.is_empty()) {
@@ -79,10 +83,109 @@ fn apply_smp_to(r: &mut Resource, patch: &Value, opts: &PatchOptions, custom: &C
     }
 }
 
-fn select(m: &ResMap, sel: &Selector) -> Result<Vec<usize>> {
+/// Objects by their current kind, kept across the consecutive patches of a kustomization so
+/// that a target with a kind looks at objects of that kind only, not at every object.
+#[derive(Debug, Default)]
+pub struct KindIndex {
+    /// Built for the objects as they are (None: build before use).
+    built: Option<Kinds>,
+}
+
+#[derive(Debug)]
+struct Kinds {
+    /// kind → its number
+    ids: HashMap<String, u32, FastBuild>,
+    /// object → the number of its kind
+    kind_of: Vec<u32>,
+    /// kind number → objects of that kind, ascending
+    objects: Vec<Vec<usize>>,
+}
+
+impl Kinds {
+    fn build(m: &ResMap) -> Kinds {
+        let mut k = Kinds {
+            ids: HashMap::default(),
+            kind_of: Vec::with_capacity(m.items.len()),
+            objects: Vec::new(),
+        };
+        for (i, r) in m.items.iter().enumerate() {
+            let id = k.intern(r.kind());
+            k.kind_of.push(id);
+            k.objects[id as usize].push(i);
+        }
+        k
+    }
+
+    fn intern(&mut self, kind: &str) -> u32 {
+        if let Some(&id) = self.ids.get(kind) {
+            return id;
+        }
+        let id = self.objects.len() as u32;
+        self.ids.insert(kind.to_string(), id);
+        self.objects.push(Vec::new());
+        id
+    }
+
+    /// Object `i` now has the kind it has in `m`.
+    fn refresh(&mut self, m: &ResMap, i: usize) {
+        let new = self.intern(m.items[i].kind());
+        let old = self.kind_of[i];
+        if new == old {
+            return;
+        }
+        let list = &mut self.objects[old as usize];
+        if let Ok(p) = list.binary_search(&i) {
+            list.remove(p);
+        }
+        let list = &mut self.objects[new as usize];
+        if let Err(p) = list.binary_search(&i) {
+            list.insert(p, i);
+        }
+        self.kind_of[i] = new;
+    }
+}
+
+impl KindIndex {
+    fn get(&mut self, m: &ResMap) -> &Kinds {
+        match &self.built {
+            Some(k) if k.kind_of.len() == m.items.len() => {}
+            _ => self.built = Some(Kinds::build(m)),
+        }
+        self.built.get_or_insert_with(|| Kinds::build(m))
+    }
+
+    /// After a patch: the objects at `touched` may have changed kind; with `removed`, the
+    /// positions changed and the index is rebuilt when next needed.
+    fn update(&mut self, m: &ResMap, touched: &[usize], removed: bool) {
+        if removed {
+            self.built = None;
+            return;
+        }
+        if let Some(k) = &mut self.built {
+            for &i in touched {
+                k.refresh(m, i);
+            }
+        }
+    }
+}
+
+fn select(m: &ResMap, sel: &Selector, kinds: &mut KindIndex) -> Result<Vec<usize>> {
+    let matcher = selector::Matcher::new(sel);
     let mut out = Vec::new();
+    if let Some(kind) = matcher.literal_kind() {
+        // Only objects of that kind can match (and matching cannot fail on the others).
+        let k = kinds.get(m);
+        if let Some(&id) = k.ids.get(kind) {
+            for &i in &k.objects[id as usize] {
+                if matcher.selects(&m.items[i])? {
+                    out.push(i);
+                }
+            }
+        }
+        return Ok(out);
+    }
     for (i, r) in m.items.iter().enumerate() {
-        if selector::selects(sel, r)? {
+        if matcher.selects(r)? {
             out.push(i);
         }
     }
@@ -98,6 +201,28 @@ pub fn apply(
     custom: &CustomKeys,
     legacy_json: bool,
 ) -> Result<()> {
+    apply_indexed(
+        m,
+        body,
+        target,
+        opts,
+        custom,
+        legacy_json,
+        &mut KindIndex::default(),
+    )
+}
+
+/// [`apply`] with a [`KindIndex`] shared by consecutive patches (nothing else may change
+/// the objects between them).
+pub fn apply_indexed(
+    m: &mut ResMap,
+    body: &Body,
+    target: Option<&Selector>,
+    opts: &PatchOptions,
+    custom: &CustomKeys,
+    legacy_json: bool,
+    kinds: &mut KindIndex,
+) -> Result<()> {
     match body {
         Body::Smp(docs) => {
             if target.is_some() && docs.len() > 1 {
@@ -107,18 +232,19 @@ pub fn apply(
             }
             for doc in docs {
                 let idxs = match target {
-                    Some(sel) => select(m, sel)?,
-                    None => vec![find_one(m, doc)?],
+                    Some(sel) => select(m, sel, kinds)?,
+                    None => vec![find_one(m, doc, kinds)?],
                 };
                 let mut removed = Vec::new();
-                for i in idxs {
+                for &i in &idxs {
                     if !apply_smp_to(&mut m.items[i], doc, opts, custom) {
                         removed.push(i);
                     }
                 }
-                for i in removed.into_iter().rev() {
+                for &i in removed.iter().rev() {
                     m.items.remove(i);
                 }
+                kinds.update(m, &idxs, !removed.is_empty());
             }
             Ok(())
         }
@@ -128,22 +254,47 @@ pub fn apply(
                     "must specify a target for JSON patch".into(),
                 )));
             };
-            let idxs = select(m, sel)?;
-            for i in idxs {
-                apply_json(&mut m.items[i], ops, !legacy_json)?;
+            let idxs = select(m, sel, kinds)?;
+            // Parsed once for every target (and only when there is one, as before).
+            let mut parsed: Option<json_patch::Patch> = None;
+            let mut result = Ok(());
+            for &i in &idxs {
+                if parsed.is_none() {
+                    match parse_json_ops(ops) {
+                        Ok(p) => parsed = Some(p),
+                        Err(e) => {
+                            result = Err(e);
+                            break;
+                        }
+                    }
+                }
+                if let Some(p) = &parsed
+                    && let Err(e) = apply_parsed_json(&mut m.items[i], p, !legacy_json)
+                {
+                    result = Err(e);
+                    break;
+                }
             }
-            Ok(())
+            kinds.update(m, &idxs, false);
+            result
         }
     }
 }
 
-fn find_one(m: &ResMap, doc: &Value) -> Result<usize> {
+fn find_one(m: &ResMap, doc: &Value, kinds: &mut KindIndex) -> Result<usize> {
     let id = patch_id(doc);
+    let k = kinds.get(m);
+    let kind = k.ids.get(id.gvk.kind.as_str()).copied();
     let found: Vec<usize> = m
         .items
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.all_ids().iter().any(|x| x.same_as(&id)))
+        .filter(|(i, r)| {
+            // Ids only match with the same kind: the current id is read only for objects
+            // of the patch's kind.
+            r.prev_ids.iter().any(|x| x.same_as(&id))
+                || (Some(k.kind_of[*i]) == kind && r.cur_view().same_as(&id))
+        })
         .map(|(i, _)| i)
         .collect();
     match found.as_slice() {
@@ -157,17 +308,32 @@ fn find_one(m: &ResMap, doc: &Value) -> Result<usize> {
     }
 }
 
+fn parse_json_ops(ops: &Value) -> Result<json_patch::Patch> {
+    json_patch::Patch::deserialize(ops)
+        .map_err(|e| err(ErrorKind::JsonPatch(format!("invalid JSON patch: {e}"))))
+}
+
 /// Applies JSON 6902 operations to one object.
 pub fn apply_json(r: &mut Resource, ops: &Value, store_previous_id: bool) -> Result<()> {
-    let patch: json_patch::Patch = serde_json::from_value(ops.clone())
-        .map_err(|e| err(ErrorKind::JsonPatch(format!("invalid JSON patch: {e}"))))?;
-    let mut doc = r.obj.clone();
-    json_patch::patch(&mut doc, &patch)
-        .map_err(|e| err(ErrorKind::JsonPatch(e.to_string())).for_object(r.describe()))?;
+    let patch = parse_json_ops(ops)?;
+    apply_parsed_json(r, &patch, store_previous_id)
+}
+
+fn apply_parsed_json(
+    r: &mut Resource,
+    patch: &json_patch::Patch,
+    store_previous_id: bool,
+) -> Result<()> {
+    // json_patch undoes every operation when one fails, so the object is patched in place
+    // and still names itself as before in the error.
     // JSON patches may rename or re-kind an object; `patches` records the old id.
-    if store_previous_id {
-        r.store_previous_id();
-    }
+    let previous = store_previous_id.then(|| r.cur_id());
+    let mut doc = std::mem::take(&mut r.obj);
+    let res = json_patch::patch(&mut doc, patch);
     r.obj = doc;
+    if let Err(e) = res {
+        return Err(err(ErrorKind::JsonPatch(e.to_string())).for_object(r.describe()));
+    }
+    r.prev_ids.extend(previous);
     Ok(())
 }

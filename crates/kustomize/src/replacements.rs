@@ -3,17 +3,14 @@
 use crate::error::{ErrorKind, Result, err};
 use crate::fieldpath::{self, Seg, scalar_string};
 use crate::kustfile::{FieldOptions, ReplacementField, Selector, SourceSelector};
-use crate::resource::{Gvk, ResId, ResMap, Resource};
+use crate::resource::{IdView, ResId, ResMap, Resource};
 use crate::selector;
 use serde_json::Value;
 
-fn id_selected(id: &ResId, s: &SourceSelector) -> bool {
-    let sel = Gvk {
-        group: s.group.clone(),
-        version: s.version.clone(),
-        kind: s.kind.clone(),
-    };
-    id.gvk.is_selected_by(&sel)
+fn id_selected(id: IdView<'_>, s: &SourceSelector) -> bool {
+    (s.group.is_empty() || s.group == id.group)
+        && (s.version.is_empty() || s.version == id.version)
+        && (s.kind.is_empty() || s.kind == id.kind)
         && (s.name.is_empty() || s.name == id.name)
         && (s.namespace.is_empty()
             || s.namespace == id.namespace
@@ -41,7 +38,7 @@ fn source_value(m: &ResMap, rep: &ReplacementField) -> Result<Value> {
     let found: Vec<&Resource> = m
         .items
         .iter()
-        .filter(|r| r.all_ids().iter().any(|id| id_selected(id, src)))
+        .filter(|r| r.any_id(|id| id_selected(id, src)))
         .collect();
     let r = match found.as_slice() {
         [r] => *r,
@@ -153,37 +150,51 @@ fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> 
 }
 
 /// Replacement targets match any id the object has had (current or earlier).
-fn selects_any(sel: &Selector, r: &Resource) -> Result<bool> {
-    if !selector::selects_meta(sel, r)? {
+fn selects_any(sel: &selector::Matcher<'_>, r: &Resource) -> Result<bool> {
+    if !sel.selects_meta(r)? {
         return Ok(false);
     }
-    for id in r.all_ids() {
-        if selector::selects_id(sel, &id)? {
+    for id in r.prev_ids.iter().map(ResId::view).chain([r.cur_view()]) {
+        if sel.selects_id(id)? {
             return Ok(true);
         }
     }
     Ok(false)
 }
 
-fn rejected(rejects: &[Selector], r: &Resource) -> Result<bool> {
+/// A `reject` entry prepared for matching many objects.
+struct Reject<'a> {
+    /// The entry has a label or annotation selector: only those count.
+    has_meta: bool,
+    /// The entry selects nothing by id.
+    empty: bool,
+    /// The whole entry (for its label/annotation selectors).
+    meta: selector::Matcher<'a>,
+    /// The entry without label/annotation selectors.
+    id_only: selector::Matcher<'a>,
+}
+
+fn id_only(rej: &Selector) -> Selector {
+    Selector {
+        label_selector: String::new(),
+        annotation_selector: String::new(),
+        ..rej.clone()
+    }
+}
+
+fn rejected(rejects: &[Reject<'_>], r: &Resource) -> Result<bool> {
     for rej in rejects {
-        let has_meta = !rej.label_selector.is_empty() || !rej.annotation_selector.is_empty();
-        let id_only = Selector {
-            label_selector: String::new(),
-            annotation_selector: String::new(),
-            ..rej.clone()
-        };
-        if has_meta {
-            if selector::selects_meta(rej, r)? {
+        if rej.has_meta {
+            if rej.meta.selects_meta(r)? {
                 return Ok(true);
             }
             continue;
         }
-        if id_only == Selector::default() {
+        if rej.empty {
             continue;
         }
-        for id in r.all_ids() {
-            if selector::selects_id(&id_only, &id)? {
+        for id in r.prev_ids.iter().map(ResId::view).chain([r.cur_view()]) {
+            if rej.id_only.selects_id(id)? {
                 return Ok(true);
             }
         }
@@ -212,17 +223,30 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
                 t.field_paths.clone()
             };
             let create = t.options.as_ref().is_some_and(|o| o.create);
+            let matcher = selector::Matcher::new(sel);
+            let id_onlys: Vec<Selector> = t.reject.iter().map(id_only).collect();
+            let rejects: Vec<Reject<'_>> = t
+                .reject
+                .iter()
+                .zip(&id_onlys)
+                .map(|(rej, id_only)| Reject {
+                    has_meta: !rej.label_selector.is_empty() || !rej.annotation_selector.is_empty(),
+                    empty: *id_only == Selector::default(),
+                    meta: selector::Matcher::new(rej),
+                    id_only: selector::Matcher::new(id_only),
+                })
+                .collect();
+            let segs: Vec<Vec<Seg>> = paths.iter().map(|p| fieldpath::parse(p)).collect();
             for r in &mut m.items {
-                if !selects_any(sel, r)? || rejected(&t.reject, r)? {
+                if !selects_any(&matcher, r)? || rejected(&rejects, r)? {
                     continue;
                 }
-                for p in &paths {
-                    let segs: Vec<Seg> = fieldpath::parse(p);
-                    if set_in_structured(&mut r.obj, &segs, &value, t.options.as_ref(), create)? {
+                for (p, segs) in paths.iter().zip(&segs) {
+                    if set_in_structured(&mut r.obj, segs, &value, t.options.as_ref(), create)? {
                         continue;
                     }
                     let mut failure = None;
-                    let n = fieldpath::visit_mut(&mut r.obj, &segs, create, &mut |v| {
+                    let n = fieldpath::visit_mut(&mut r.obj, segs, create, &mut |v| {
                         if let Err(e) = set_value(v, &value, t.options.as_ref()) {
                             failure = Some(e);
                         }

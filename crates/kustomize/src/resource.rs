@@ -126,6 +126,66 @@ impl ResId {
     }
 }
 
+impl ResId {
+    /// This id, borrowed.
+    pub fn view(&self) -> IdView<'_> {
+        IdView {
+            group: &self.gvk.group,
+            version: &self.gvk.version,
+            kind: &self.gvk.kind,
+            name: &self.name,
+            namespace: &self.namespace,
+        }
+    }
+}
+
+/// An id borrowed from a [`ResId`] or straight from an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdView<'a> {
+    /// API group ("" for core).
+    pub group: &'a str,
+    /// API version.
+    pub version: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// metadata.name
+    pub name: &'a str,
+    /// metadata.namespace ("" when unset)
+    pub namespace: &'a str,
+}
+
+impl<'a> IdView<'a> {
+    /// The namespace with "" read as "default" (cluster-scoped kinds have none).
+    pub fn effective_namespace(&self) -> &'a str {
+        if is_cluster_scoped_kind(self.group, self.kind) {
+            ""
+        } else if self.namespace.is_empty() {
+            "default"
+        } else {
+            self.namespace
+        }
+    }
+
+    /// Same group, version and kind as `g`.
+    pub fn gvk_is(&self, g: &Gvk) -> bool {
+        self.group == g.group && self.version == g.version && self.kind == g.kind
+    }
+
+    /// Does the selector (empty fields are wildcards) select this id's gvk?
+    pub fn is_selected_by(&self, sel: &Gvk) -> bool {
+        (sel.group.is_empty() || sel.group == self.group)
+            && (sel.version.is_empty() || sel.version == self.version)
+            && (sel.kind.is_empty() || sel.kind == self.kind)
+    }
+
+    /// kustomize's id equality (as [`ResId::same_as`]).
+    pub fn same_as(&self, o: &ResId) -> bool {
+        self.gvk_is(&o.gvk)
+            && self.name == o.name
+            && self.effective_namespace() == o.effective_namespace()
+    }
+}
+
 impl fmt::Display for ResId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.gvk.api_version())?;
@@ -256,18 +316,27 @@ impl Resource {
 
     /// The current id without allocating: (apiVersion, kind, name, effective namespace).
     pub fn id_key(&self) -> (&str, &str, &str, &str) {
-        let api = get_str(&self.obj, &["apiVersion"]).unwrap_or("");
-        let kind = self.kind();
+        fn field<'a>(m: Option<&'a Map<String, Value>>, k: &str) -> &'a str {
+            m.and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        }
+        let top = self.obj.as_object();
+        let api = field(top, "apiVersion");
+        let kind = field(top, "kind");
+        let meta = top
+            .and_then(|m| m.get("metadata"))
+            .and_then(Value::as_object);
         let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
         let ns = if is_cluster_scoped_kind(group, kind) {
             ""
         } else {
-            match self.namespace() {
+            match field(meta, "namespace") {
                 "" => "default",
                 n => n,
             }
         };
-        (api, kind, self.name(), ns)
+        (api, kind, field(meta, "name"), ns)
     }
 
     /// Do prefixes/suffixes agree with another object's (kustomize's scope check)?
@@ -280,6 +349,51 @@ impl Resource {
         } else {
             same_ending(&self.prefixes, &o.prefixes) && same_ending(&self.suffixes, &o.suffixes)
         }
+    }
+
+    /// apiVersion ("" when unset).
+    pub fn api_version(&self) -> &str {
+        get_str(&self.obj, &["apiVersion"]).unwrap_or("")
+    }
+
+    /// The current id, borrowed from the object (no allocation).
+    pub fn cur_view(&self) -> IdView<'_> {
+        let api = self.api_version();
+        let (group, version) = match api.rsplit_once('/') {
+            Some((g, v)) => (g, v),
+            None => ("", api),
+        };
+        IdView {
+            group,
+            version,
+            kind: self.kind(),
+            name: self.name(),
+            namespace: self.namespace(),
+        }
+    }
+
+    /// The original id (first recorded, or current), borrowed.
+    pub fn org_view(&self) -> IdView<'_> {
+        match self.prev_ids.first() {
+            Some(id) => id.view(),
+            None => self.cur_view(),
+        }
+    }
+
+    /// Does any id this object has had (previous ones first, then the current one) satisfy
+    /// `f`? Like `all_ids().iter().any(f)` without copying the ids.
+    pub fn any_id(&self, mut f: impl FnMut(IdView<'_>) -> bool) -> bool {
+        self.prev_ids.iter().any(|id| f(id.view())) || f(self.cur_view())
+    }
+
+    /// metadata.labels, borrowed (None when absent or not a map).
+    pub fn labels_ref(&self) -> Option<&Map<String, Value>> {
+        get(&self.obj, &["metadata", "labels"]).and_then(|v| v.as_object())
+    }
+
+    /// metadata.annotations, borrowed (None when absent or not a map).
+    pub fn annotations_ref(&self) -> Option<&Map<String, Value>> {
+        get(&self.obj, &["metadata", "annotations"]).and_then(|v| v.as_object())
     }
 
     /// Labels as a map (empty when absent).
@@ -310,6 +424,40 @@ fn same_ending(a: &[String], b: &[String]) -> bool {
         return long.is_empty();
     }
     long[long.len() - short.len()..] == *short
+}
+
+/// An object's group, version and kind, borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GvkView<'a> {
+    /// API group ("" for core).
+    pub group: &'a str,
+    /// API version.
+    pub version: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+}
+
+impl GvkView<'_> {
+    /// Does the selector (empty fields are wildcards) select this gvk?
+    pub fn is_selected_by(&self, sel: &Gvk) -> bool {
+        (sel.group.is_empty() || sel.group == self.group)
+            && (sel.version.is_empty() || sel.version == self.version)
+            && (sel.kind.is_empty() || sel.kind == self.kind)
+    }
+}
+
+/// `apiVersion` and `kind` of an object as a gvk, borrowed (as [`Resource::gvk`]).
+pub fn gvk_view(obj: &Value) -> GvkView<'_> {
+    let api = get_str(obj, &["apiVersion"]).unwrap_or("");
+    let (group, version) = match api.rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api),
+    };
+    GvkView {
+        group,
+        version,
+        kind: get_str(obj, &["kind"]).unwrap_or(""),
+    }
 }
 
 /// Looks up a nested field.
@@ -346,6 +494,111 @@ pub fn set_path(v: &mut Value, path: &[&str], value: Value) {
     }
 }
 
+/// A small, fast hasher for ids and names (FxHash's multiply-rotate step). Not resistant to
+/// crafted collisions, which only cost time here.
+#[derive(Clone, Copy, Default)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Builds [`FastHasher`]s.
+pub type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
+
+fn id_hash(k: (&str, &str, &str, &str)) -> u64 {
+    use std::hash::BuildHasher;
+    FastBuild::default().hash_one(k)
+}
+
+/// The ids of a [`ResMap`]'s objects, for appending to it many times without indexing it
+/// again each time. Valid while the objects already indexed are not changed (only appended
+/// to): the loop over a kustomization's `resources`.
+#[derive(Debug, Default)]
+pub struct IdIndex {
+    /// id hash → the last position with that hash.
+    last: std::collections::HashMap<u64, usize, FastBuild>,
+    /// position → the previous position with the same hash (`usize::MAX`: none).
+    previous: Vec<usize>,
+    /// How many objects are indexed.
+    indexed: usize,
+}
+
+impl IdIndex {
+    /// Records that position `i` has id hash `h`.
+    fn push(&mut self, h: u64, i: usize) {
+        debug_assert_eq!(self.previous.len(), i);
+        let prev = self.last.insert(h, i).unwrap_or(usize::MAX);
+        self.previous.push(prev);
+    }
+
+    /// Positions with id hash `h`, last first.
+    fn positions(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut next = self.last.get(&h).copied().unwrap_or(usize::MAX);
+        std::iter::from_fn(move || {
+            (next != usize::MAX).then(|| {
+                let i = next;
+                next = self.previous[i];
+                i
+            })
+        })
+    }
+
+    /// Indexes objects appended since the last call.
+    fn catch_up(&mut self, items: &[Resource]) {
+        if self.indexed > items.len() || self.previous.len() != self.indexed {
+            self.rebuild(items);
+            return;
+        }
+        for (i, r) in items.iter().enumerate().skip(self.indexed) {
+            self.push(id_hash(r.id_key()), i);
+        }
+        self.indexed = items.len();
+    }
+
+    fn rebuild(&mut self, items: &[Resource]) {
+        self.last.clear();
+        self.previous.clear();
+        self.indexed = 0;
+        self.catch_up(items);
+    }
+}
+
 /// An ordered list of objects with unique ids.
 #[derive(Clone, Debug, Default)]
 pub struct ResMap {
@@ -359,7 +612,12 @@ impl ResMap {
     /// Appends, refusing an id that is already present.
     pub fn append(&mut self, r: Resource) -> Result<()> {
         let key = r.id_key();
-        if let Some(existing) = self.items.iter().find(|x| x.id_key() == key) {
+        // The kind first: one field instead of the whole id for most objects.
+        if let Some(existing) = self
+            .items
+            .iter()
+            .find(|x| x.kind() == key.1 && x.id_key() == key)
+        {
             let id = r.cur_id();
             return Err(err(ErrorKind::ConflictingIds(format!(
                 "may not add resource with an already registered id: {} (from {} and {})",
@@ -372,39 +630,54 @@ impl ResMap {
 
     /// Appends every object of another map.
     pub fn append_all(&mut self, other: ResMap) -> Result<()> {
-        self.config.merge(&other.config);
+        self.config.merge_owned(other.config);
         self.extend_checked(other.items)
     }
 
     /// Appends many objects, refusing ids already present (one index, not a scan each).
     pub fn extend_checked(&mut self, rs: Vec<Resource>) -> Result<()> {
-        let owned = |k: (&str, &str, &str, &str)| {
-            (
-                k.0.to_string(),
-                k.1.to_string(),
-                k.2.to_string(),
-                k.3.to_string(),
-            )
-        };
-        let mut seen: std::collections::HashMap<(String, String, String, String), usize> = self
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (owned(r.id_key()), i))
-            .collect();
-        for r in rs {
-            let key = owned(r.id_key());
-            if let Some(&i) = seen.get(&key) {
-                return Err(err(ErrorKind::ConflictingIds(format!(
-                    "may not add resource with an already registered id: {} (from {} and {})",
-                    r.cur_id(),
-                    self.items[i].origin,
-                    r.origin
-                ))));
+        self.extend_indexed(rs, &mut IdIndex::default())
+    }
+
+    /// [`ResMap::append_all`] with an index kept between calls (see [`IdIndex`]).
+    pub fn append_all_indexed(&mut self, other: ResMap, index: &mut IdIndex) -> Result<()> {
+        self.config.merge_owned(other.config);
+        self.extend_indexed(other.items, index)
+    }
+
+    /// [`ResMap::extend_checked`] with an index kept between calls (see [`IdIndex`]).
+    pub fn extend_indexed(&mut self, rs: Vec<Resource>, index: &mut IdIndex) -> Result<()> {
+        index.catch_up(&self.items);
+        let n = self.items.len();
+        let mut conflict = None;
+        for (j, r) in rs.iter().enumerate() {
+            let key = r.id_key();
+            let h = id_hash(key);
+            // The last object with this id (as a map from id to index would keep).
+            let existing = index.positions(h).find(|&i| {
+                let other = if i < n { &self.items[i] } else { &rs[i - n] };
+                other.id_key() == key
+            });
+            if let Some(i) = existing {
+                conflict = Some((i, j));
+                break;
             }
-            seen.insert(key, self.items.len());
-            self.items.push(r);
+            index.push(h, n + j);
         }
+        if let Some((i, j)) = conflict {
+            // Forget the entries of `rs`: they are not added.
+            index.rebuild(&self.items);
+            let r = &rs[j];
+            let existing = if i < n { &self.items[i] } else { &rs[i - n] };
+            return Err(err(ErrorKind::ConflictingIds(format!(
+                "may not add resource with an already registered id: {} (from {} and {})",
+                r.cur_id(),
+                existing.origin,
+                r.origin
+            ))));
+        }
+        self.items.extend(rs);
+        index.indexed = self.items.len();
         Ok(())
     }
 
@@ -413,7 +686,11 @@ impl ResMap {
         self.items
             .iter()
             .enumerate()
-            .filter(|(_, r)| r.all_ids().iter().any(|x| x.same_as(id)))
+            .filter(|(_, r)| {
+                // Ids match only with the same kind: the current id is read only then.
+                r.prev_ids.iter().any(|x| x.same_as(id))
+                    || (r.kind() == id.gvk.kind && r.cur_view().same_as(id))
+            })
             .map(|(i, _)| i)
             .collect()
     }

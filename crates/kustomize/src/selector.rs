@@ -3,7 +3,7 @@
 
 use crate::error::{ErrorKind, Result, err};
 use crate::kustfile::Selector;
-use crate::resource::Resource;
+use crate::resource::{IdView, Resource};
 use regex::Regex;
 use serde_json::{Map, Value};
 
@@ -18,64 +18,170 @@ fn anchored(s: &str) -> Result<Option<Regex>> {
     })
 }
 
-fn is_match(re: &Option<Regex>, s: &str) -> bool {
-    re.as_ref().is_none_or(|r| r.is_match(s))
+/// A compiled selector field: any value, one exact string (a pattern without regular
+/// expression syntax), or a regular expression.
+enum Pattern {
+    Any,
+    Literal(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn compile(s: &str) -> Result<Pattern> {
+        if s.is_empty() {
+            return Ok(Pattern::Any);
+        }
+        // Without these characters a pattern is a plain string (outside a class, and without
+        // the `x` flag, which needs `(?`, nothing else is syntax): it compiles and matches
+        // exactly itself.
+        if !s.contains(|c| "\\.+*?()|[]{}^$".contains(c)) {
+            return Ok(Pattern::Literal(s.to_string()));
+        }
+        Ok(anchored(s)?.map_or(Pattern::Any, Pattern::Regex))
+    }
+
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            Pattern::Any => true,
+            Pattern::Literal(l) => l == s,
+            Pattern::Regex(r) => r.is_match(s),
+        }
+    }
+}
+
+static NO_LABELS: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+/// A selector whose regular expressions are compiled once, for matching many objects. Each
+/// pattern is compiled the first time a match needs it, so an invalid one fails exactly
+/// where matching object by object would.
+pub struct Matcher<'a> {
+    sel: &'a Selector,
+    /// namespace, name, group, version, kind
+    res: [std::cell::OnceCell<Pattern>; 5],
+    /// Every pattern compiled: matching cannot fail before the label selectors, so the
+    /// cheapest test (the kind) can go first.
+    all_valid: bool,
+}
+
+const NS: usize = 0;
+const NAME: usize = 1;
+const GROUP: usize = 2;
+const VERSION: usize = 3;
+const KIND: usize = 4;
+
+impl<'a> Matcher<'a> {
+    /// Prepares `sel` for matching.
+    pub fn new(sel: &'a Selector) -> Matcher<'a> {
+        let mut m = Matcher {
+            sel,
+            res: Default::default(),
+            all_valid: false,
+        };
+        m.all_valid = (0..5).all(|which| m.re(which).is_ok());
+        m
+    }
+
+    fn re(&self, which: usize) -> Result<&Pattern> {
+        if let Some(re) = self.res[which].get() {
+            return Ok(re);
+        }
+        let pattern = match which {
+            NS => &self.sel.namespace,
+            NAME => &self.sel.name,
+            GROUP => &self.sel.group,
+            VERSION => &self.sel.version,
+            _ => &self.sel.kind,
+        };
+        let re = Pattern::compile(pattern)?;
+        Ok(self.res[which].get_or_init(|| re))
+    }
+
+    /// The one kind the selector accepts, when it names one without regular expression
+    /// syntax and every pattern is valid (so objects of other kinds are simply not selected).
+    pub fn literal_kind(&self) -> Option<&str> {
+        match self.res[KIND].get() {
+            Some(Pattern::Literal(k)) if self.all_valid => Some(k),
+            _ => None,
+        }
+    }
+
+    fn is(&self, which: usize, s: &str) -> Result<bool> {
+        Ok(self.re(which)?.matches(s))
+    }
+
+    /// Does the selector select `r`? Name and namespace match either the original or the
+    /// current id.
+    pub fn selects(&self, r: &Resource) -> Result<bool> {
+        if self.all_valid {
+            // Same answer as below (every test is a pure comparison), cheapest tests first.
+            if !self.is(KIND, r.kind())? {
+                return Ok(false);
+            }
+            let name = r.name();
+            let org_name = r.prev_ids.first().map_or(name, |id| id.name.as_str());
+            if !self.is(NAME, org_name)? && !self.is(NAME, name)? {
+                return Ok(false);
+            }
+        }
+        let cur = r.cur_view();
+        let org = r.org_view();
+        if !self.is(NS, org.effective_namespace())? && !self.is(NS, cur.effective_namespace())? {
+            return Ok(false);
+        }
+        if !self.is(NAME, org.name)? && !self.is(NAME, cur.name)? {
+            return Ok(false);
+        }
+        if !self.is(GROUP, cur.group)?
+            || !self.is(VERSION, cur.version)?
+            || !self.is(KIND, cur.kind)?
+        {
+            return Ok(false);
+        }
+        self.selects_meta(r)
+    }
+
+    /// Does the id part (group, version, kind, name, namespace) select this one id?
+    pub fn selects_id(&self, id: IdView<'_>) -> Result<bool> {
+        Ok(self.is(NS, id.effective_namespace())?
+            && self.is(NAME, id.name)?
+            && self.is(GROUP, id.group)?
+            && self.is(VERSION, id.version)?
+            && self.is(KIND, id.kind)?)
+    }
+
+    /// Do the label and annotation selectors match `r`?
+    pub fn selects_meta(&self, r: &Resource) -> Result<bool> {
+        let sel = self.sel;
+        if !sel.label_selector.is_empty()
+            && !label_selector_matches(&sel.label_selector, r.labels_ref().unwrap_or(&NO_LABELS))?
+        {
+            return Ok(false);
+        }
+        if !sel.annotation_selector.is_empty()
+            && !label_selector_matches(
+                &sel.annotation_selector,
+                r.annotations_ref().unwrap_or(&NO_LABELS),
+            )?
+        {
+            return Ok(false);
+        }
+        Ok(true)
+    }
 }
 
 /// Does `sel` select `r`? Name and namespace match either the original or the current id.
 pub fn selects(sel: &Selector, r: &Resource) -> Result<bool> {
-    let cur = r.cur_id();
-    let org = r.org_id();
-    let ns = anchored(&sel.namespace)?;
-    if !is_match(&ns, org.effective_namespace()) && !is_match(&ns, cur.effective_namespace()) {
-        return Ok(false);
-    }
-    let name = anchored(&sel.name)?;
-    if !is_match(&name, &org.name) && !is_match(&name, &cur.name) {
-        return Ok(false);
-    }
-    let gvk = r.gvk();
-    if !is_match(&anchored(&sel.group)?, &gvk.group)
-        || !is_match(&anchored(&sel.version)?, &gvk.version)
-        || !is_match(&anchored(&sel.kind)?, &gvk.kind)
-    {
-        return Ok(false);
-    }
-    if !sel.label_selector.is_empty() && !label_selector_matches(&sel.label_selector, &r.labels())?
-    {
-        return Ok(false);
-    }
-    if !sel.annotation_selector.is_empty()
-        && !label_selector_matches(&sel.annotation_selector, &r.annotations())?
-    {
-        return Ok(false);
-    }
-    Ok(true)
+    Matcher::new(sel).selects(r)
 }
 
 /// Does `sel`'s id part (group, version, kind, name, namespace) select this one id?
 pub fn selects_id(sel: &Selector, id: &crate::resource::ResId) -> Result<bool> {
-    Ok(
-        is_match(&anchored(&sel.namespace)?, id.effective_namespace())
-            && is_match(&anchored(&sel.name)?, &id.name)
-            && is_match(&anchored(&sel.group)?, &id.gvk.group)
-            && is_match(&anchored(&sel.version)?, &id.gvk.version)
-            && is_match(&anchored(&sel.kind)?, &id.gvk.kind),
-    )
+    Matcher::new(sel).selects_id(id.view())
 }
 
 /// Do `sel`'s label and annotation selectors match `r`?
 pub fn selects_meta(sel: &Selector, r: &Resource) -> Result<bool> {
-    if !sel.label_selector.is_empty() && !label_selector_matches(&sel.label_selector, &r.labels())?
-    {
-        return Ok(false);
-    }
-    if !sel.annotation_selector.is_empty()
-        && !label_selector_matches(&sel.annotation_selector, &r.annotations())?
-    {
-        return Ok(false);
-    }
-    Ok(true)
+    Matcher::new(sel).selects_meta(r)
 }
 
 /// Evaluates a Kubernetes label selector (`a=b,c!=d,e in (x,y),f notin (z),g,!h`).

@@ -95,6 +95,16 @@ fn list_kind(gvk: &Gvk, path: &[String], custom: &CustomKeys) -> ListKind {
 
 /// Merges `patch` into `dest` (an object of kind `gvk`). `None` means the object was deleted.
 pub fn merge_object(dest: &Value, patch: &Value, gvk: &Gvk, custom: &CustomKeys) -> Option<Value> {
+    merge(Some(dest.clone()), patch, gvk, &mut Vec::new(), custom)
+}
+
+/// [`merge_object`] on an object the caller gives up: merged in place, no copy.
+pub fn merge_object_owned(
+    dest: Value,
+    patch: &Value,
+    gvk: &Gvk,
+    custom: &CustomKeys,
+) -> Option<Value> {
     merge(Some(dest), patch, gvk, &mut Vec::new(), custom)
 }
 
@@ -127,7 +137,7 @@ pub fn clean(v: &Value) -> Value {
 }
 
 fn merge(
-    dest: Option<&Value>,
+    dest: Option<Value>,
     patch: &Value,
     gvk: &Gvk,
     path: &mut Vec<String>,
@@ -145,7 +155,7 @@ fn merge(
                 _ => {}
             }
             let mut out = match dest {
-                Some(Value::Object(d)) => d.clone(),
+                Some(Value::Object(d)) => d,
                 _ => Map::new(),
             };
             for (k, pv) in pm {
@@ -157,7 +167,9 @@ fn merge(
                     continue;
                 }
                 path.push(k.clone());
-                let merged = merge(out.get(k), pv, gvk, path, custom);
+                // The field is taken out (its slot keeps its place) and merged by value.
+                let current = out.get_mut(k.as_str()).map(std::mem::take);
+                let merged = merge(current, pv, gvk, path, custom);
                 path.pop();
                 match merged {
                     Some(v) => {
@@ -172,9 +184,9 @@ fn merge(
         }
         Value::Array(pitems) => {
             let kind = list_kind(gvk, path, custom);
-            let dest_items: Vec<Value> = match dest {
-                Some(Value::Array(d)) => d.clone(),
-                _ => Vec::new(),
+            let (dest_is_list, dest_items) = match dest {
+                Some(Value::Array(d)) => (true, d),
+                _ => (false, Vec::new()),
             };
             if pitems.iter().any(|i| directive(i) == Some("replace")) {
                 let rest: Vec<Value> = pitems
@@ -197,9 +209,10 @@ fn merge(
                 }
                 ListKind::Keyed(keys) => {
                     // With no original list, kyaml merges the patch list into itself.
-                    let dest_items = match dest {
-                        Some(Value::Array(_)) => dest_items,
-                        _ => pitems.clone(),
+                    let dest_items = if dest_is_list {
+                        dest_items
+                    } else {
+                        pitems.clone()
                     };
                     Some(Value::Array(merge_keyed(
                         dest_items, pitems, &keys, gvk, path, custom,
@@ -394,7 +407,7 @@ fn merge_keyed(
         let merged = match (di, pi) {
             (Some(d), Some(p)) => {
                 path.push("[]".into());
-                let m = merge(Some(&dest[d].clone()), &patch[p], gvk, path, custom);
+                let m = merge(Some(dest[d].clone()), &patch[p], gvk, path, custom);
                 path.pop();
                 match m {
                     Some(v) => {

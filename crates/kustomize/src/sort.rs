@@ -90,22 +90,43 @@ pub fn legacy(m: &mut ResMap, first: Option<&[String]>, last: Option<&[String]>)
         }
         r
     };
-    m.items.sort_by(|a, b| {
-        let (ia, ib) = (a.cur_id(), b.cur_id());
+    // Ids, ranks and sort strings once per object, not once per comparison.
+    struct Key {
+        id: ResId,
+        rank: i64,
+        gvk_sort: String,
+        id_sort: String,
+    }
+    let mut keyed: Vec<(Key, crate::resource::Resource)> = std::mem::take(&mut m.items)
+        .into_iter()
+        .map(|r| {
+            let id = r.cur_id();
+            let key = Key {
+                rank: rank(&id.gvk.kind),
+                gvk_sort: gvk_sort_string(&id.gvk),
+                id_sort: id_sort_string(&id),
+                id,
+            };
+            (key, r)
+        })
+        .collect();
+    keyed.sort_by(|(a, _), (b, _)| {
+        let (ia, ib) = (&a.id, &b.id);
         if ia.gvk != ib.gvk {
-            let (ra, rb) = (rank(&ia.gvk.kind), rank(&ib.gvk.kind));
+            let (ra, rb) = (a.rank, b.rank);
             if ra != rb {
                 return ra.cmp(&rb);
             }
-            let (sa, sb) = (gvk_sort_string(&ia.gvk), gvk_sort_string(&ib.gvk));
+            let (sa, sb) = (&a.gvk_sort, &b.gvk_sort);
             if ia.gvk.kind == "Namespace"
                 && ib.gvk.kind == "Namespace"
                 && (ia.gvk.group.is_empty() || ib.gvk.group.is_empty())
             {
-                return sb.cmp(&sa);
+                return sb.cmp(sa);
             }
-            return sa.cmp(&sb);
+            return sa.cmp(sb);
         }
-        id_sort_string(&ia).cmp(&id_sort_string(&ib))
+        a.id_sort.cmp(&b.id_sort)
     });
+    m.items = keyed.into_iter().map(|(_, r)| r).collect();
 }

@@ -34,6 +34,9 @@ pub struct Build<'a> {
     /// The namespace Helm charts default to: the current kustomization's, else the
     /// nearest one above it (kustomize's `helmRootNamespace`).
     helm_namespace: String,
+    /// Resource files of the kustomization being accumulated, already parsed (together,
+    /// on several threads): taken when the file's turn comes.
+    parsed: std::collections::HashMap<PathBuf, Result<Vec<Value>>>,
 }
 
 /// The annotation recording where an object came from.
@@ -142,12 +145,13 @@ impl<'a> Build<'a> {
             origin: None,
             helm: crate::helm::HelmOptions::default(),
             helm_namespace: String::new(),
+            parsed: std::collections::HashMap::new(),
         }
     }
 
     /// Accumulates the kustomization at `dir` into `ra` (components share `ra`).
     pub fn accumulate(&mut self, dir: &Path, ra: ResMap, component: bool) -> Result<ResMap> {
-        let real = crate::loader::real(dir);
+        let real = self.loader.real(dir);
         if self.stack.contains(&real) {
             return Err(err(ErrorKind::Cycle(format!(
                 "'{}' is already being built (bases include each other)",
@@ -223,8 +227,11 @@ impl<'a> Build<'a> {
         }
         let mut paths: Vec<String> = k.resources.clone().unwrap_or_default();
         paths.extend(k.bases.clone().unwrap_or_default());
+        self.prefetch(&l.root, &paths);
+        // `ra` only grows in this loop: one id index serves every append.
+        let mut index = crate::resource::IdIndex::default();
         for p in &paths {
-            self.accumulate_path(&l.root, p, &mut ra)?;
+            self.accumulate_path(&l.root, p, &mut ra, &mut index)?;
         }
         let mut custom_cfg = TransformerConfig::default();
         for c in k.configurations.iter().flatten() {
@@ -241,7 +248,7 @@ impl<'a> Build<'a> {
             cfg.name_suffix.clear();
         }
         cfg.merge(&custom_cfg);
-        ra.config.merge(&cfg);
+        ra.config.merge_owned(cfg);
         for c in k.crds.iter().flatten() {
             let (file, text) = self.loader.read_relative(&l.root, c)?;
             let crd_cfg =
@@ -283,15 +290,53 @@ impl<'a> Build<'a> {
         Ok(ra)
     }
 
-    fn accumulate_path(&mut self, root: &Path, p: &str, ra: &mut ResMap) -> Result<()> {
+    /// Reads the resource files among `paths` that may be read, and parses them together
+    /// (see [`Build::parsed`]). Files that cannot be read are left to the loop, which
+    /// reports the error where it always did.
+    fn prefetch(&mut self, root: &Path, paths: &[String]) {
+        let mut files = Vec::new();
+        let mut texts = Vec::new();
+        for p in paths {
+            if Loader::is_remote(p) {
+                continue;
+            }
+            let full = Loader::join(root, p);
+            if files.contains(&full)
+                || !self.loader.is_file(&full)
+                || self.loader.check_restriction(root, &full).is_err()
+            {
+                continue;
+            }
+            if let Ok(text) = self.loader.read(&full) {
+                files.push(full);
+                texts.push(text);
+            }
+        }
+        if files.len() < 2 {
+            return;
+        }
+        let parsed = crate::yaml::parse_resources_many(&texts);
+        self.parsed.extend(files.into_iter().zip(parsed));
+    }
+
+    fn accumulate_path(
+        &mut self,
+        root: &Path,
+        p: &str,
+        ra: &mut ResMap,
+        index: &mut crate::resource::IdIndex,
+    ) -> Result<()> {
         if Loader::is_remote(p) {
             return Err(err(ErrorKind::RemoteBase(p.to_string())));
         }
         let full = Loader::join(root, p);
         if self.loader.is_file(&full) {
             self.loader.check_restriction(root, &full)?;
-            let text = self.loader.read(&full)?;
-            let docs = crate::yaml::parse_resources(&text).map_err(|e| e.in_file(&full))?;
+            let docs = match self.parsed.remove(&full) {
+                Some(docs) => docs,
+                None => crate::yaml::parse_resources(&self.loader.read(&full)?),
+            }
+            .map_err(|e| e.in_file(&full))?;
             let mut rs = resources_from_docs(docs, &full.display().to_string())
                 .map_err(|e| e.in_file(&full))?;
             if let Some(o) = &self.origin {
@@ -300,7 +345,7 @@ impl<'a> Build<'a> {
                     annotate_origin(r, format!("path: {path}\n"));
                 }
             }
-            ra.extend_checked(rs).map_err(|e| e.in_file(&full))?;
+            ra.extend_indexed(rs, index).map_err(|e| e.in_file(&full))?;
             return Ok(());
         }
         if self.loader.is_dir(&full) {
@@ -311,7 +356,7 @@ impl<'a> Build<'a> {
             let sub = self.accumulate(&full, ResMap::default(), false);
             self.origin = saved;
             let sub = sub?;
-            ra.append_all(sub)?;
+            ra.append_all_indexed(sub, index)?;
             return Ok(());
         }
         Err(err(ErrorKind::MissingResource(format!(
@@ -359,7 +404,12 @@ impl<'a> Build<'a> {
                 None => {
                     let mut tmp = ResMap::default();
                     let saved = self.origin.take();
-                    let res = self.accumulate_path(&l.root, e, &mut tmp);
+                    let res = self.accumulate_path(
+                        &l.root,
+                        e,
+                        &mut tmp,
+                        &mut crate::resource::IdIndex::default(),
+                    );
                     self.origin = saved;
                     res?;
                     out.extend(tmp.items.into_iter().map(|r| {
@@ -521,21 +571,25 @@ impl<'a> Build<'a> {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let mut kinds = patch::KindIndex::default();
         for body in &psm {
-            patch::apply(
+            patch::apply_indexed(
                 ra,
                 body,
                 None,
                 &PatchOptions::default(),
                 &self.custom,
                 false,
+                &mut kinds,
             )?;
         }
         if !psm.is_empty() {
             self.track(ra, &kf, "PatchStrategicMergeTransformer", None);
         }
+        // Only the patches change objects in this loop (tracking touches annotations).
+        let mut kinds = patch::KindIndex::default();
         for p in k.patches.iter().flatten() {
-            self.apply_patch(&l.root, p, ra, false)?;
+            self.apply_patch(&l.root, p, ra, false, &mut kinds)?;
             self.track(ra, &kf, "PatchTransformer", None);
         }
         if let Some(ns) = k.namespace.as_ref().filter(|n| !n.is_empty()) {
@@ -543,14 +597,30 @@ impl<'a> Build<'a> {
             namespace::apply(ra, ns, &specs)?;
             self.track(ra, &kf, "NamespaceTransformer", None);
         }
-        let cfg = ra.config.clone();
+        // The transformers below read the configuration while changing the objects: it is
+        // moved out meanwhile (none of them reads `ra.config`), not copied.
+        let cfg = std::mem::take(&mut ra.config);
+        let result = self.run_configured_transformers(l, ra, &cfg, &kf);
+        ra.config = cfg;
+        result
+    }
+
+    /// The transformers from `namePrefix` on, with the accumulated configuration `cfg`.
+    fn run_configured_transformers(
+        &mut self,
+        l: &Loaded,
+        ra: &mut ResMap,
+        cfg: &TransformerConfig,
+        kf: &str,
+    ) -> Result<()> {
+        let k = &l.k;
         if let Some(p) = k.name_prefix.as_ref().filter(|p| !p.is_empty()) {
             prefix::apply(ra, p, true, &cfg.name_prefix)?;
-            self.track(ra, &kf, "PrefixTransformer", None);
+            self.track(ra, kf, "PrefixTransformer", None);
         }
         if let Some(s) = k.name_suffix.as_ref().filter(|s| !s.is_empty()) {
             prefix::apply(ra, s, false, &cfg.name_suffix)?;
-            self.track(ra, &kf, "SuffixTransformer", None);
+            self.track(ra, kf, "SuffixTransformer", None);
         }
         if let (Some(ls), Some(cl)) = (&k.labels, &k.common_labels) {
             for l in ls {
@@ -574,31 +644,32 @@ impl<'a> Build<'a> {
                 specs.push(FieldSpec::new("", "", "", "metadata/labels", true));
             }
             labels::apply(ra, &lab.pairs, &dedup(specs))?;
-            self.track(ra, &kf, "LabelTransformer", None);
+            self.track(ra, kf, "LabelTransformer", None);
         }
         let has_labels = k.labels.as_ref().is_some_and(|v| !v.is_empty());
         let common_labels = k.common_labels.clone().unwrap_or_default();
         if has_labels || !common_labels.is_empty() {
             labels::apply(ra, &common_labels, &cfg.common_labels)?;
-            self.track(ra, &kf, "LabelTransformer", None);
+            self.track(ra, kf, "LabelTransformer", None);
         }
         if let Some(ca) = k.common_annotations.as_ref().filter(|c| !c.is_empty()) {
             labels::apply(ra, ca, &cfg.common_annotations)?;
-            self.track(ra, &kf, "AnnotationsTransformer", None);
+            self.track(ra, kf, "AnnotationsTransformer", None);
         }
+        let mut kinds = patch::KindIndex::default();
         for p in k.patches_json6902.iter().flatten() {
-            self.apply_patch(&l.root, p, ra, true)?;
-            self.track(ra, &kf, "PatchJson6902Transformer", None);
+            self.apply_patch(&l.root, p, ra, true, &mut kinds)?;
+            self.track(ra, kf, "PatchJson6902Transformer", None);
         }
         for r in k.replicas.iter().flatten() {
             replicas::apply(ra, r, &cfg.replicas)?;
-            self.track(ra, &kf, "ReplicaCountTransformer", None);
+            self.track(ra, kf, "ReplicaCountTransformer", None);
         }
         let mut imgs = k.images.clone().unwrap_or_default();
         imgs.extend(k.image_tags.clone().unwrap_or_default());
         for img in &imgs {
             images::apply(ra, img, &cfg.images)?;
-            self.track(ra, &kf, "ImageTagTransformer", None);
+            self.track(ra, kf, "ImageTagTransformer", None);
         }
         if let Some(reps) = &k.replacements {
             let mut list = Vec::new();
@@ -624,7 +695,7 @@ impl<'a> Build<'a> {
                 }
             }
             replacements::apply(ra, &list)?;
-            self.track(ra, &kf, "ReplacementTransformer", None);
+            self.track(ra, kf, "ReplacementTransformer", None);
         }
         let entries = k.transformers.clone().unwrap_or_default();
         for (cfg, source) in self.plugin_configs(l, &entries)? {
@@ -649,6 +720,7 @@ impl<'a> Build<'a> {
         p: &Patch,
         ra: &mut ResMap,
         legacy_json: bool,
+        kinds: &mut patch::KindIndex,
     ) -> Result<()> {
         let text = match (&p.patch, &p.path) {
             (Some(t), None) => t.clone(),
@@ -671,13 +743,14 @@ impl<'a> Build<'a> {
             )));
         }
         let opts = p.options.clone().unwrap_or_default();
-        patch::apply(
+        patch::apply_indexed(
             ra,
             &body,
             p.target.as_ref(),
             &opts,
             &self.custom,
             legacy_json,
+            kinds,
         )
     }
 }

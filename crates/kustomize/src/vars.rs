@@ -179,10 +179,10 @@ pub fn bind(m: &mut ResMap, v: &crate::kustfile::Var) -> Result<()> {
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            r.all_ids().iter().any(|id| {
-                id.gvk == target.gvk
+            r.any_id(|id| {
+                id.gvk_is(&target.gvk)
                     && id.name == target.name
-                    && (!with_ns || id.ns_equals(&target))
+                    && (!with_ns || id.effective_namespace() == target.effective_namespace())
             })
         })
         .map(|(i, _)| i)

@@ -53,7 +53,49 @@ pub fn split(image: &str) -> (String, String, String) {
     }
 }
 
-fn update(value: &mut Value, img: &Image, re: &regex::Regex) {
+/// [`pattern`], without compiling a regular expression for the usual names: those whose
+/// only regular expression syntax is `.` (any character but a newline).
+enum Matcher {
+    Simple(Vec<char>),
+    Regex(regex::Regex),
+}
+
+impl Matcher {
+    fn new(name: &str) -> Result<Matcher> {
+        if !name.contains(|c| "\\+*?()|[]{}^$".contains(c)) {
+            return Ok(Matcher::Simple(name.chars().collect()));
+        }
+        pattern(name).map(Matcher::Regex)
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Matcher::Regex(re) => re.is_match(s),
+            Matcher::Simple(name) => {
+                // `^name(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`: neither `:` nor
+                // `@` is in the class, so each group is taken whole when present.
+                let mut chars = s.chars();
+                for &n in name {
+                    match chars.next() {
+                        Some(c) if c == n || (n == '.' && c != '\n') => {}
+                        _ => return false,
+                    }
+                }
+                let tag_char = |c: char| c.is_ascii_alphanumeric() || "_.{}-".contains(c);
+                let mut rest = chars.as_str();
+                if let Some(r) = rest.strip_prefix(':') {
+                    rest = r.trim_start_matches(tag_char);
+                }
+                if let Some(r) = rest.strip_prefix("@sha256:") {
+                    rest = r.trim_start_matches(tag_char);
+                }
+                rest.is_empty()
+            }
+        }
+    }
+}
+
+fn update(value: &mut Value, img: &Image, re: &Matcher) {
     let Value::String(s) = value else { return };
     if !re.is_match(s) {
         return;
@@ -84,7 +126,7 @@ fn update(value: &mut Value, img: &Image, re: &regex::Regex) {
     *s = name;
 }
 
-fn legacy_walk(v: &mut Value, img: &Image, re: &regex::Regex) {
+fn legacy_walk(v: &mut Value, img: &Image, re: &Matcher) {
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
@@ -111,24 +153,74 @@ fn legacy_walk(v: &mut Value, img: &Image, re: &regex::Regex) {
 
 /// Applies one `images` entry.
 pub fn apply(m: &mut ResMap, img: &Image, specs: &[FieldSpec]) -> Result<()> {
-    let re = pattern(&img.name)?;
+    let re = Matcher::new(&img.name)?;
+    let specs: Vec<FieldSpec> = specs
+        .iter()
+        .map(|f| FieldSpec {
+            create: false,
+            ..f.clone()
+        })
+        .collect();
+    let specs = fieldspec::SpecSet::new(&specs);
     for r in &mut m.items {
         if r.kind() == "CustomResourceDefinition" {
             continue;
         }
         legacy_walk(&mut r.obj, img, &re);
-        let gvk = r.gvk();
-        let specs: Vec<FieldSpec> = specs
-            .iter()
-            .map(|f| FieldSpec {
-                create: false,
-                ..f.clone()
-            })
-            .collect();
-        fieldspec::apply_specs(&mut r.obj, &gvk, &specs, &mut |v| {
+        specs.apply(&mut r.obj, &mut |v| {
             update(v, img, &re);
             Ok(())
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_names_match_as_the_regular_expression_does() {
+        let names = [
+            "nginx",
+            "ghcr.io/example/api",
+            "a.b",
+            "",
+            "x-y_z",
+            "reg:5000/app",
+            "é.t",
+        ];
+        let images = [
+            "nginx",
+            "nginx:1.25",
+            "nginx@sha256:abc",
+            "nginx:1.2@sha256:abc",
+            "nginx:1.2@sha256:",
+            "nginx:",
+            "nginxx",
+            "nginx:1/2",
+            "nginx@sha1:abc",
+            "ghcr.io/example/api:v1",
+            "ghcrXio/example/api",
+            "ghcr.io/example/api2",
+            "a.b",
+            "aXb:{x}-y_z.1",
+            "a\nb",
+            "",
+            ":tag",
+            "@sha256:x",
+            "x-y_z:t",
+            "reg:5000/app:1",
+            "é.t",
+            "éxt:1",
+        ];
+        for n in names {
+            let simple = Matcher::new(n).expect("matcher");
+            assert!(matches!(simple, Matcher::Simple(_)));
+            let re = pattern(n).expect("pattern");
+            for i in images {
+                assert_eq!(simple.is_match(i), re.is_match(i), "{n:?} on {i:?}");
+            }
+        }
+    }
 }

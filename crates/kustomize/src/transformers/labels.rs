@@ -11,9 +11,9 @@ pub fn apply(m: &mut ResMap, pairs: &IndexMap<String, String>, specs: &[FieldSpe
     if pairs.is_empty() {
         return Ok(());
     }
+    let specs = fieldspec::SpecSet::new(specs);
     for r in &mut m.items {
-        let gvk = r.gvk();
-        fieldspec::apply_specs(&mut r.obj, &gvk, specs, &mut |v| {
+        specs.apply(&mut r.obj, &mut |v| {
             if v.is_null() {
                 *v = Value::Object(Map::new());
             }

@@ -52,6 +52,7 @@ pub fn apply_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], opts: &Options)
     if ns.is_empty() {
         return Ok(());
     }
+    let spec_set = fieldspec::SpecSet::new(specs);
     for i in 0..m.items.len() {
         let r = &mut m.items[i];
         // kustomize v5.8.1 leaves inflated Helm charts alone: Helm owns their namespace.
@@ -91,20 +92,13 @@ pub fn apply_with(m: &mut ResMap, ns: &str, specs: &[FieldSpec], opts: &Options)
                 }
             }
         }
-        let api_version = r
-            .obj
-            .get("apiVersion")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let specs: Vec<FieldSpec> = specs
-            .iter()
-            .filter(|fs| fs.path != "metadata/namespace")
-            .filter(|fs| api_version == "v1" || fs.path != "metadata/name")
-            .filter(|fs| !(is_binding && fs.path == "subjects/namespace"))
-            .cloned()
-            .collect();
-        fieldspec::apply_specs(&mut r.obj, &gvk, &specs, &mut |v| {
+        let core_v1 = r.obj.get("apiVersion").and_then(Value::as_str) == Some("v1");
+        let keep = |fs: &FieldSpec| {
+            fs.path != "metadata/namespace"
+                && (core_v1 || fs.path != "metadata/name")
+                && !(is_binding && fs.path == "subjects/namespace")
+        };
+        spec_set.apply_filtered(&mut r.obj, keep, &mut |v| {
             if v.is_null() || v.is_string() {
                 set(v, ns, opts.unset_only);
                 Ok(())

@@ -17,12 +17,16 @@ pub fn apply(m: &mut ResMap, affix: &str, is_prefix: bool, specs: &[FieldSpec]) 
         if affix.is_empty() {
             return Ok(());
         }
+        let sets: Vec<fieldspec::SpecSet<'_>> = specs
+            .iter()
+            .map(|fs| fieldspec::SpecSet::new(std::slice::from_ref(fs)))
+            .collect();
         for r in &mut m.items {
             let org = r.org_id();
             if skipped(&org.gvk) {
                 continue;
             }
-            for fs in specs {
+            for (fs, set) in specs.iter().zip(&sets) {
                 if !org.gvk.is_selected_by(&fs.gvk) {
                     continue;
                 }
@@ -34,8 +38,7 @@ pub fn apply(m: &mut ResMap, affix: &str, is_prefix: bool, specs: &[FieldSpec]) 
                     }
                     r.store_previous_id();
                 }
-                let gvk = r.gvk();
-                fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
+                set.apply(&mut r.obj, &mut |v| {
                     if let Value::String(s) = v {
                         *s = if is_prefix {
                             format!("{affix}{s}")

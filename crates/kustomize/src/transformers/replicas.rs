@@ -11,11 +11,7 @@ pub fn apply(m: &mut ResMap, rep: &Replica, specs: &[FieldSpec]) -> Result<()> {
     let mut found = false;
     for fs in specs {
         for r in &mut m.items {
-            if !r
-                .all_ids()
-                .iter()
-                .any(|id| id.name == rep.name && id.gvk.is_selected_by(&fs.gvk))
-            {
+            if !r.any_id(|id| id.name == rep.name && id.is_selected_by(&fs.gvk)) {
                 continue;
             }
             found = true;

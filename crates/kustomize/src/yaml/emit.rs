@@ -129,12 +129,12 @@ impl Emitter {
 
     fn mapping(&mut self, map: &serde_json::Map<String, Value>, _ctx: Ctx) {
         let saved = self.increase_indent(false);
-        let mut keys: Vec<&String> = map.keys().collect();
+        let mut entries: Vec<(&String, &Value)> = map.iter().collect();
         // yaml.v2's key order is not transitive for some key sets, so use an
         // insertion sort (Go sorts small maps the same way) instead of a sort that
         // requires a total order.
-        insertion_sort(&mut keys);
-        for key in keys {
+        insertion_sort(&mut entries);
+        for (key, value) in entries {
             self.write_indent();
             let style = requested_style(key);
             if key.len() > 128 {
@@ -147,7 +147,7 @@ impl Emitter {
                 self.scalar(key, style, true);
                 self.write_indicator(":", false, false, false);
             }
-            self.node(&map[key.as_str()], Ctx::MappingValue);
+            self.node(value, Ctx::MappingValue);
         }
         self.indent = saved;
     }
@@ -180,13 +180,13 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
+        let chars = Chars::of(value);
         let mut spaces = false;
         let mut i = 0;
         while i < chars.len() {
-            let c = chars[i];
+            let c = chars.at(i);
             if c == ' ' {
-                let next_space = chars.get(i + 1) == Some(&' ');
+                let next_space = chars.get(i + 1) == Some(' ');
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_space {
                     self.write_indent();
                 } else {
@@ -206,14 +206,14 @@ impl Emitter {
 
     fn write_single(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
+        let chars = Chars::of(value);
         let mut spaces = false;
         let mut breaks = false;
         let mut i = 0;
         while i < chars.len() {
-            let c = chars[i];
+            let c = chars.at(i);
             if c == ' ' {
-                let next_space = chars.get(i + 1) == Some(&' ');
+                let next_space = chars.get(i + 1) == Some(' ');
                 if allow_breaks
                     && !spaces
                     && self.column > BEST_WIDTH
@@ -263,11 +263,11 @@ impl Emitter {
 
     fn write_double(&mut self, value: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
+        let chars = Chars::of(value);
         let mut spaces = false;
         let mut i = 0;
         while i < chars.len() {
-            let c = chars[i];
+            let c = chars.at(i);
             if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 match c {
@@ -309,7 +309,7 @@ impl Emitter {
                     && i != chars.len() - 1
                 {
                     self.write_indent();
-                    if chars.get(i + 1) == Some(&' ') {
+                    if chars.get(i + 1) == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -329,16 +329,16 @@ impl Emitter {
 
     fn write_literal(&mut self, value: &str) {
         self.write_indicator("|", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
-        if chars.first().is_some_and(|c| *c == ' ' || is_break(*c)) {
+        let chars = Chars::of(value);
+        if chars.get(0).is_some_and(|c| c == ' ' || is_break(c)) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
         self.open_ended = false;
         let chomp = match chars.len() {
             0 => Some('-'),
-            n if !is_break(chars[n - 1]) => Some('-'),
+            n if !is_break(chars.at(n - 1)) => Some('-'),
             1 => Some('+'),
-            n if is_break(chars[n - 2]) => Some('+'),
+            n if is_break(chars.at(n - 2)) => Some('+'),
             _ => None,
         };
         if let Some(ch) = chomp {
@@ -351,7 +351,8 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for c in chars {
+        for i in 0..chars.len() {
+            let c = chars.at(i);
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
@@ -365,6 +366,41 @@ impl Emitter {
                 breaks = false;
             }
         }
+    }
+}
+
+/// A string's characters by position: its bytes when it is ASCII (the usual case), else a
+/// decoded copy.
+enum Chars<'a> {
+    Ascii(&'a [u8]),
+    Wide(Vec<char>),
+}
+
+impl<'a> Chars<'a> {
+    fn of(s: &'a str) -> Chars<'a> {
+        if s.is_ascii() {
+            Chars::Ascii(s.as_bytes())
+        } else {
+            Chars::Wide(s.chars().collect())
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Chars::Ascii(b) => b.len(),
+            Chars::Wide(c) => c.len(),
+        }
+    }
+
+    fn at(&self, i: usize) -> char {
+        match self {
+            Chars::Ascii(b) => b[i] as char,
+            Chars::Wide(c) => c[i],
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<char> {
+        (i < self.len()).then(|| self.at(i))
     }
 }
 
@@ -398,7 +434,7 @@ fn analyze(value: &str) -> Analysis {
             block: false,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
+    let chars = Chars::of(value);
     let mut block_ind = false;
     let mut flow_ind = false;
     let mut line_breaks = false;
@@ -414,9 +450,9 @@ fn analyze(value: &str) -> Analysis {
     let mut preceded_by_ws = true;
     let n = chars.len();
     for i in 0..n {
-        let c = chars[i];
+        let c = chars.at(i);
         let followed_by_ws =
-            i + 1 >= n || matches!(chars[i + 1], ' ' | '\t') || is_break(chars[i + 1]);
+            i + 1 >= n || matches!(chars.at(i + 1), ' ' | '\t') || is_break(chars.at(i + 1));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -804,14 +840,72 @@ fn go_format_g(f: f64) -> String {
     }
 }
 
-fn insertion_sort(keys: &mut [&String]) {
+fn insertion_sort(keys: &mut [(&String, &Value)]) {
     for i in 1..keys.len() {
         let mut j = i;
-        while j > 0 && ferroflux_goformat::key_less(keys[j], keys[j - 1]) {
+        while j > 0 && key_less(keys[j].0, keys[j - 1].0) {
             keys.swap(j, j - 1);
             j -= 1;
         }
     }
+}
+
+/// [`ferroflux_goformat::key_less`], without decoding ASCII keys (nearly all of them).
+fn key_less(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        ascii_key_less(a.as_bytes(), b.as_bytes())
+    } else {
+        ferroflux_goformat::key_less(a, b)
+    }
+}
+
+/// go-yaml v2's key order on ASCII keys (the same steps as the general version, on bytes).
+fn ascii_key_less(a: &[u8], b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] == b[i] {
+            i += 1;
+            continue;
+        }
+        let al = a[i].is_ascii_alphabetic();
+        let bl = b[i].is_ascii_alphabetic();
+        if al && bl {
+            return a[i] < b[i];
+        }
+        if al || bl {
+            return bl;
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if a[i] == b'0' || b[i] == b'0' {
+            let mut j = i;
+            while j > 0 && a[j - 1].is_ascii_digit() {
+                j -= 1;
+                if a[j] != b'0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < a.len() && a[ai].is_ascii_digit() {
+            an = an.wrapping_mul(10).wrapping_add((a[ai] - b'0') as i64);
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < b.len() && b[bi].is_ascii_digit() {
+            bn = bn.wrapping_mul(10).wrapping_add((b[bi] - b'0') as i64);
+            bi += 1;
+        }
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return a[i] < b[i];
+    }
+    a.len() < b.len()
 }
 
 /// yaml.v2's key order: runs of digits compare as numbers, letters after other characters.
@@ -823,5 +917,72 @@ pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
         Ordering::Greater
     } else {
         Ordering::Equal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_key_order_is_goformat_key_order() {
+        let keys = [
+            "",
+            "a",
+            "b",
+            "A",
+            "Z",
+            "a1",
+            "a2",
+            "a10",
+            "a01",
+            "a001",
+            "a0",
+            "a00",
+            "1",
+            "2",
+            "10",
+            "01",
+            "001",
+            "0",
+            "-",
+            "_",
+            ".",
+            "/",
+            "a-b",
+            "a_b",
+            "a.b",
+            "a/b",
+            "aB",
+            "ab",
+            "abc",
+            "ab1",
+            "ab-1",
+            "x9y",
+            "x10y",
+            "x09y",
+            "x9",
+            "x009",
+            "k8s.io/a",
+            "k8s.io/b",
+            "example.com/x",
+            "app.kubernetes.io/name",
+            "~",
+            "9a",
+            "10a",
+            "a 1",
+            "a 01",
+            "99999999999999999999",
+            "100000000000000000000",
+        ];
+        for a in keys {
+            for b in keys {
+                assert_eq!(
+                    key_less(a, b),
+                    ferroflux_goformat::key_less(a, b),
+                    "{a:?} < {b:?}"
+                );
+            }
+        }
     }
 }
