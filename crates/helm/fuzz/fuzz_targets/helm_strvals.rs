@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::Map;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut values = Map::new();
     for line in text.lines() {
         let _ = parse_into(line, &mut values, Mode::Typed);

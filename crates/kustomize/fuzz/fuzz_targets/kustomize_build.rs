@@ -15,8 +15,26 @@ use std::sync::OnceLock;
 
 /// Directories that exist on disk (all empty): the layouts of testdata/kustomize.
 const DIRS: &[&str] = &[
-    "a", "app", "b", "base", "c1", "c2", "comp", "files", "l1", "l2", "l3", "mid", "one",
-    "overlay", "overlays/prod", "patches", "sub", "top", "transformers", "two",
+    "a",
+    "app",
+    "b",
+    "base",
+    "c1",
+    "c2",
+    "comp",
+    "files",
+    "l1",
+    "l2",
+    "l3",
+    "mid",
+    "one",
+    "overlay",
+    "overlays/prod",
+    "patches",
+    "sub",
+    "top",
+    "transformers",
+    "two",
 ];
 
 fn root() -> &'static Path {
@@ -31,7 +49,9 @@ fn root() -> &'static Path {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if text.len() > 16 * 1024 {
         return;
     }

@@ -10,15 +10,21 @@ use ferroflux_kustomize::{to_yaml, yaml};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if text.len() > 16 * 1024 {
         return;
     }
-    let Some((orig, patch)) = text.split_once("\n---\n") else { return };
+    let Some((orig, patch)) = text.split_once("\n---\n") else {
+        return;
+    };
     let (Ok(orig), Ok(patch)) = (yaml::parse_resources(orig), yaml::parse_resources(patch)) else {
         return;
     };
-    let (Some(orig), Some(patch)) = (orig.first(), patch.first()) else { return };
+    let (Some(orig), Some(patch)) = (orig.first(), patch.first()) else {
+        return;
+    };
     let gvk = Gvk::from_api_version(
         get_str(orig, &["apiVersion"]).unwrap_or(""),
         get_str(orig, &["kind"]).unwrap_or(""),
