@@ -148,3 +148,47 @@ mod tests {
         }
     }
 }
+
+/// The indicators libyaml's emitter finds at one character of a scalar
+/// (`yaml_emitter_analyze_scalar`): whether it rules out the plain style in flow context and in
+/// block context. `first` is the scalar's first character; `followed_ws`/`preceded_ws` say
+/// whether a blank (or the end/start) is next to it. go-yaml v2 (Helm) and v3 (kustomize)
+/// share this part of the analysis.
+pub fn scalar_char_indicators(
+    c: char,
+    first: bool,
+    followed_ws: bool,
+    preceded_ws: bool,
+) -> (bool, bool) {
+    if first {
+        match c {
+            '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%'
+            | '@' | '`' => (true, true),
+            '?' | ':' => (true, followed_ws),
+            '-' if followed_ws => (true, true),
+            _ => (false, false),
+        }
+    } else {
+        match c {
+            ',' | '?' | '[' | ']' | '{' | '}' => (true, false),
+            ':' => (true, followed_ws),
+            '#' if preceded_ws => (true, true),
+            _ => (false, false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod scalar_indicator_tests {
+    use super::scalar_char_indicators as ind;
+
+    #[test]
+    fn indicators() {
+        assert_eq!(ind('#', true, false, true), (true, true));
+        assert_eq!(ind(':', true, false, true), (true, false));
+        assert_eq!(ind(':', false, true, false), (true, true));
+        assert_eq!(ind('-', true, false, true), (false, false));
+        assert_eq!(ind('#', false, false, false), (false, false));
+        assert_eq!(ind('{', false, false, false), (true, false));
+    }
+}

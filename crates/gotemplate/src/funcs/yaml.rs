@@ -103,41 +103,10 @@ fn choose_style(s: &str, want_double: bool) -> Style {
     for (i, &c) in chars.iter().enumerate() {
         let followed_ws = blankz(i + 1);
         let preceded_ws = i == 0 || matches!(chars[i - 1], ' ' | '\t' | '\n' | '\r');
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                '?' | ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '-' if followed_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
-                ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '#' if preceded_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        }
+        let (flow, block) =
+            ferroflux_goformat::scalar_char_indicators(c, i == 0, followed_ws, preceded_ws);
+        flow_ind |= flow;
+        block_ind |= block;
         if !is_printable(c) {
             special = true;
         }

@@ -453,41 +453,10 @@ fn analyze(value: &str) -> Analysis {
         let c = chars.at(i);
         let followed_by_ws =
             i + 1 >= n || matches!(chars.at(i + 1), ' ' | '\t') || is_break(chars.at(i + 1));
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                '?' | ':' => {
-                    flow_ind = true;
-                    if followed_by_ws {
-                        block_ind = true;
-                    }
-                }
-                '-' if followed_by_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
-                ':' => {
-                    flow_ind = true;
-                    if followed_by_ws {
-                        block_ind = true;
-                    }
-                }
-                '#' if preceded_by_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        }
+        let (flow, block) =
+            ferroflux_goformat::scalar_char_indicators(c, i == 0, followed_by_ws, preceded_by_ws);
+        flow_ind |= flow;
+        block_ind |= block;
         if !is_printable(c) {
             special = true;
         }
