@@ -1039,42 +1039,32 @@ fn non_resource(
         ["healthz"] | ["readyz"] | ["livez"] => Ok(text("ok")),
         ["healthz", _] | ["readyz", _] | ["livez", _] => Ok(text("ok")),
         ["version"] => Ok(json_response(200, &crate::version_info())),
-        ["api"] => match discovery::wants_aggregated(accept) {
-            Some(ct) => {
-                let av = if ct == discovery::AGGREGATED_V2 {
-                    "apidiscovery.k8s.io/v2"
-                } else {
-                    "apidiscovery.k8s.io/v2beta1"
-                };
-                Ok(json_response_ct(
+        [root @ ("api" | "apis")] => {
+            let core = *root == "api";
+            match discovery::wants_aggregated(accept) {
+                // The aggregated form (one document for every group) in the version asked for.
+                Some(ct) => {
+                    let av = if ct == discovery::AGGREGATED_V2 {
+                        "apidiscovery.k8s.io/v2"
+                    } else {
+                        "apidiscovery.k8s.io/v2beta1"
+                    };
+                    Ok(json_response_ct(
+                        200,
+                        &discovery::aggregated(&state.registry, core, av),
+                        ct,
+                    ))
+                }
+                None if core => Ok(json_response(
                     200,
-                    &discovery::aggregated(&state.registry, true, av),
-                    ct,
-                ))
-            }
-            None => Ok(json_response(
-                200,
-                &discovery::api_versions(&cluster.server_address),
-            )),
-        },
-        ["apis"] => match discovery::wants_aggregated(accept) {
-            Some(ct) => {
-                let av = if ct == discovery::AGGREGATED_V2 {
-                    "apidiscovery.k8s.io/v2"
-                } else {
-                    "apidiscovery.k8s.io/v2beta1"
-                };
-                Ok(json_response_ct(
+                    &discovery::api_versions(&cluster.server_address),
+                )),
+                None => Ok(json_response(
                     200,
-                    &discovery::aggregated(&state.registry, false, av),
-                    ct,
-                ))
+                    &discovery::api_group_list(&state.registry),
+                )),
             }
-            None => Ok(json_response(
-                200,
-                &discovery::api_group_list(&state.registry),
-            )),
-        },
+        }
         ["api", v] => discovery::resource_list(&state.registry, "", v)
             .map(|l| json_response(200, &l))
             .ok_or_else(ApiError::not_found_path),
