@@ -499,7 +499,7 @@ pub fn inflate(c: &Configured, loader: &Loader) -> Result<Vec<Resource>> {
         ))
     })?;
     let origin = format!("helm chart {}", chart_dir.display());
-    let docs = crate::yaml::parse_resources(&out).map_err(|e| {
+    let docs = crate::yaml::parse_resource_documents(&out).map_err(|e| {
         helm_err(format!(
             "helm chart '{}': error reading helm output: {}",
             chart.name,

@@ -20,7 +20,7 @@ pub enum Body {
 
 /// Parses a patch body: a YAML/JSON list is JSON 6902, objects are strategic merge.
 pub fn parse_body(text: &str) -> Result<Body> {
-    let docs = crate::yaml::parse_resources(text).map_err(|e| {
+    let docs = crate::yaml::parse_patch_documents(text).map_err(|e| {
         err(ErrorKind::Patch(format!(
             "unable to parse SM or JSON patch: {e}"
         )))

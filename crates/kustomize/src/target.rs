@@ -334,7 +334,7 @@ impl<'a> Build<'a> {
             self.loader.check_restriction(root, &full)?;
             let docs = match self.parsed.remove(&full) {
                 Some(docs) => docs,
-                None => crate::yaml::parse_resources(&self.loader.read(&full)?),
+                None => crate::yaml::parse_resource_documents(&self.loader.read(&full)?),
             }
             .map_err(|e| e.in_file(&full))?;
             let mut rs = resources_from_docs(docs, &full.display().to_string())
@@ -856,8 +856,8 @@ fn stringify_annotations(d: &mut Value) {
         if !v.is_string() {
             *v = Value::String(match v {
                 Value::Number(_) | Value::Bool(_) => crate::fieldpath::scalar_string(v),
-                // The source text is gone; `null` is the common spelling (an empty
-                // value would give "" in kustomize).
+                // Resource files keep the null's spelling (parse_resource_documents);
+                // objects made in memory have none, and `null` is what kyaml prints.
                 Value::Null => "null".to_string(),
                 _ => String::new(),
             });

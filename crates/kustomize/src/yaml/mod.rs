@@ -107,10 +107,10 @@ pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
     if !text.contains("${") {
         return Ok(docs);
     }
-    let marks = quoted_placeholder_paths(text);
+    let marks = scan_scalars(text, |_, value, plain| !plain && value.contains("${"));
     if marks.len() == docs.len() {
-        for (d, paths) in docs.iter_mut().zip(marks) {
-            for p in paths {
+        for (d, found) in docs.iter_mut().zip(marks) {
+            for (p, _) in found {
                 if let Some(Value::String(s)) = lookup_mut(d, &p) {
                     s.insert(0, QUOTED_MARK);
                 }
@@ -118,6 +118,77 @@ pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
         }
     }
     Ok(docs)
+}
+
+/// Parses resource documents as kustomize loads resources: as [`parse_resources`], and
+/// annotations that are not strings take the text they were written with (kyaml reads
+/// annotations as a string map of the scalars' source text: an empty value is `""`, `~`
+/// stays `~`, `0644` stays `0644`, `1.50` stays `1.50`). Collections become `""` later.
+pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
+    let mut docs = parse_resources(text)?;
+    annotations_as_written(text, &mut docs, false);
+    Ok(docs)
+}
+
+/// Parses patch documents: as [`parse_resource_documents`], except that null annotations
+/// stay null (in a strategic merge patch they delete the annotation).
+pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
+    let mut docs = parse_resources(text)?;
+    annotations_as_written(text, &mut docs, true);
+    Ok(docs)
+}
+
+fn annotations_as_written(text: &str, docs: &mut [Value], keep_null: bool) {
+    let untyped = |v: &Value| !v.is_string() && !v.is_object() && !v.is_array();
+    let needed = |v: &Value| untyped(v) && !(keep_null && v.is_null());
+    // kustomize re-encodes the items of a `List` that shares its file with other documents,
+    // so their annotations take the typed value's text (as parse_documents gives it); a
+    // `List` alone in its file keeps its items' source text.
+    let items_too = docs.len() == 1;
+    let wanted = |d: &Value| {
+        has_annotation(d, needed)
+            || (items_too
+                && d.get("items")
+                    .and_then(Value::as_array)
+                    .is_some_and(|items| items.iter().any(|i| has_annotation(i, needed))))
+    };
+    if !docs.iter().any(wanted) {
+        return;
+    }
+    let found = scan_scalars(text, |path, _, plain| {
+        plain && is_annotation_path(path, items_too)
+    });
+    if found.len() != docs.len() {
+        return;
+    }
+    for (d, found) in docs.iter_mut().zip(found) {
+        for (p, raw) in found {
+            if let Some(v) = lookup_mut(d, &p)
+                && needed(v)
+            {
+                *v = Value::String(raw);
+            }
+        }
+    }
+}
+
+/// Whether a document has an annotation whose value `pick`s.
+fn has_annotation(d: &Value, pick: impl Fn(&Value) -> bool) -> bool {
+    d.pointer("/metadata/annotations")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.values().any(pick))
+}
+
+/// `metadata.annotations.<key>` of a document, or of an item of its `items` too.
+fn is_annotation_path(path: &[PathSeg], items_too: bool) -> bool {
+    let tail = match path {
+        [PathSeg::Key(items), PathSeg::Index(_), rest @ ..] if items_too && items == "items" => {
+            rest
+        }
+        _ => path,
+    };
+    matches!(tail, [PathSeg::Key(m), PathSeg::Key(a), PathSeg::Key(_)]
+        if m == "metadata" && a == "annotations")
 }
 
 #[derive(Clone, Debug)]
@@ -149,12 +220,16 @@ fn lookup_mut<'a>(v: &'a mut Value, path: &[PathSeg]) -> Option<&'a mut Value> {
     Some(cur)
 }
 
-/// For each non-empty document, the paths of non-plain scalars holding `${`.
-fn quoted_placeholder_paths(text: &str) -> Vec<Vec<Vec<PathSeg>>> {
+/// For each non-empty document, the paths and source texts of the value scalars that
+/// `want(path, text, plain)` picks. Empty when the text does not parse.
+fn scan_scalars(
+    text: &str,
+    mut want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+) -> Vec<Vec<(Vec<PathSeg>, String)>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut paths: Vec<Vec<PathSeg>> = Vec::new();
+    let mut found: Vec<(Vec<PathSeg>, String)> = Vec::new();
     let mut root_empty = true;
     let current_path = |stack: &[Frame]| -> Vec<PathSeg> {
         stack
@@ -177,7 +252,9 @@ fn quoted_placeholder_paths(text: &str) -> Vec<Vec<Vec<PathSeg>>> {
         }
     }
     for ev in Parser::new_from_str(text) {
-        let Ok((ev, _)) = ev else { return Vec::new() };
+        let Ok((ev, span)) = ev else {
+            return Vec::new();
+        };
         let in_key = matches!(
             stack.last(),
             Some(Frame::Map {
@@ -188,11 +265,11 @@ fn quoted_placeholder_paths(text: &str) -> Vec<Vec<Vec<PathSeg>>> {
         match ev {
             Event::DocumentStart(..) => {
                 stack.clear();
-                paths.clear();
+                found.clear();
                 root_empty = true;
             }
             Event::DocumentEnd if !root_empty => {
-                out.push(std::mem::take(&mut paths));
+                out.push(std::mem::take(&mut found));
             }
             Event::Scalar(value, style, _, _) => {
                 if stack.is_empty() {
@@ -210,8 +287,15 @@ fn quoted_placeholder_paths(text: &str) -> Vec<Vec<Vec<PathSeg>>> {
                     }
                     continue;
                 }
-                if style != ScalarStyle::Plain && value.contains("${") {
-                    paths.push(current_path(&stack));
+                // An empty node comes as a plain `~`; only its span tells it apart.
+                let value = if style == ScalarStyle::Plain && span.start == span.end {
+                    std::borrow::Cow::Borrowed("")
+                } else {
+                    value
+                };
+                let path = current_path(&stack);
+                if want(&path, &value, style == ScalarStyle::Plain) {
+                    found.push((path, value.into_owned()));
                 }
                 advance(&mut stack);
             }
@@ -279,14 +363,14 @@ pub fn to_yaml(objects: &[Value]) -> String {
     parts.concat()
 }
 
-/// Parses many resource files' texts (as [`parse_resources`] each), on several threads when
+/// Parses many resource files' texts (as [`parse_resource_documents`] each), on several threads when
 /// there is much to read.
 pub fn parse_resources_many(texts: &[String]) -> Vec<Result<Vec<Value>>> {
     let total: usize = texts.iter().map(String::len).sum();
     if total < 128 * 1024 || texts.len() < 2 {
-        return texts.iter().map(|t| parse_resources(t)).collect();
+        return texts.iter().map(|t| parse_resource_documents(t)).collect();
     }
-    par_map(texts, |t| parse_resources(t))
+    par_map(texts, |t| parse_resource_documents(t))
 }
 
 /// `len` items in ranges of at least `min` items, one per worker at most.
@@ -368,5 +452,22 @@ mod tests {
         strip_marks(&mut stripped);
         assert_eq!(stripped["a"], Value::String("${x}".into()));
         assert_eq!(emit::to_yaml_document(&docs[0]["a"]), "\"${x}\"\n");
+    }
+
+    #[test]
+    fn annotations_keep_their_source_text() {
+        let text = "metadata:\n  name: a\n  annotations:\n    e:\n    t: ~\n    o: 0644\n    d: 1.50\n    s: '1'\n  labels:\n    d: 1.50\n";
+        let docs = parse_resource_documents(text).expect("parses");
+        let ann = &docs[0]["metadata"]["annotations"];
+        assert_eq!(ann["e"], "");
+        assert_eq!(ann["t"], "~");
+        assert_eq!(ann["o"], "0644");
+        assert_eq!(ann["d"], "1.50");
+        assert_eq!(ann["s"], "1");
+        assert_eq!(docs[0]["metadata"]["labels"]["d"], 1.5);
+        let patch = parse_patch_documents(text).expect("parses");
+        assert!(patch[0]["metadata"]["annotations"]["e"].is_null());
+        assert!(patch[0]["metadata"]["annotations"]["t"].is_null());
+        assert_eq!(patch[0]["metadata"]["annotations"]["o"], "0644");
     }
 }
