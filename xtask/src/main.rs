@@ -21,7 +21,9 @@ const USAGE: &str = "usage: cargo xtask <task>
   goldens [AREA…]                    regenerate goldens with the reference tools
   crds                               write config/crd/*.yaml from the API types
   compare artifact|bucket|helm|kustomize
-                                     ferroflux beside the reference tools, as ratios";
+                                     ferroflux beside the reference tools, as ratios
+  generate umbrella DIR N            write the benchmarks' umbrella chart of N subcharts
+  generate overlay DIR               write the benchmarks' 2,000-resource kustomize overlay";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +38,7 @@ fn main() -> Result<()> {
         }
         Some("crds") => crds(&root),
         Some("compare") => compare::run_compare(&root, &args[1..]),
+        Some("generate") => generate(&args[1..]),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -43,6 +46,26 @@ fn main() -> Result<()> {
         Some(other) => bail!("unknown task {other:?}\n{USAGE}"),
         None => bail!("{USAGE}"),
     }
+}
+
+/// Writes a benchmark input where it can be profiled or rendered by hand.
+fn generate(args: &[String]) -> Result<()> {
+    match args {
+        [what, dir, n] if what == "umbrella" => {
+            ferroflux_benches::generate_umbrella_chart(std::path::Path::new(dir), n.parse()?)?;
+        }
+        [what, dir] if what == "overlay" => {
+            let target = ferroflux_benches::generate_kustomize_overlay(
+                std::path::Path::new(dir),
+                2000,
+                20,
+                100,
+            )?;
+            println!("{}", target.display());
+        }
+        _ => bail!("{USAGE}"),
+    }
+    Ok(())
 }
 
 /// Regenerates the CRDs from crates/api (its `write-crds` example owns the rendering).
