@@ -22,9 +22,20 @@ pub enum ErrorKind {
     /// A file outside the kustomization root while restrictions are on.
     #[error("security: {0}")]
     LoadRestriction(String),
-    /// A remote base (URL); ferroflux never fetches.
-    #[error("remote bases are not supported: {0}")]
+    /// A remote base or file (URL) in a build that was given no
+    /// [`RemoteFetcher`](crate::remote::RemoteFetcher).
+    #[error(
+        "remote base or resource '{0}' refused: fetching remote bases is not enabled for this build (--enable-remote-bases on `ferroflux kustomize build`)"
+    )]
     RemoteBase(String),
+    /// A remote base or file that could not be fetched or used: the URL and what failed.
+    #[error("remote '{url}': {reason}")]
+    Remote {
+        /// The target as written in the kustomization.
+        url: String,
+        /// What failed (clone, ref, path, HTTP status, ...).
+        reason: String,
+    },
     /// Two bases include each other.
     #[error("cycle detected: {0}")]
     Cycle(String),
@@ -61,6 +72,7 @@ pub struct Error {
     kind: ErrorKind,
     file: Option<PathBuf>,
     object: Option<String>,
+    remote: Option<String>,
 }
 
 impl Error {
@@ -70,6 +82,7 @@ impl Error {
             kind,
             file: None,
             object: None,
+            remote: None,
         }
     }
 
@@ -96,6 +109,30 @@ impl Error {
         self
     }
 
+    /// The remote base (URL as written) whose files the error concerns, if any.
+    pub fn remote(&self) -> Option<&str> {
+        self.remote.as_deref()
+    }
+
+    /// Records that the error happened inside the remote base `url` checked out at
+    /// `checkout` (the file is then shown relative to the repository), unless an inner remote
+    /// base is already recorded or the error is about that URL itself.
+    pub fn in_remote(mut self, url: &str, checkout: Option<&Path>) -> Self {
+        let about_it = match &self.kind {
+            ErrorKind::Remote { url: u, .. } | ErrorKind::RemoteBase(u) => u == url,
+            _ => false,
+        };
+        if self.remote.is_none() && !about_it {
+            self.remote = Some(url.to_string());
+            if let (Some(file), Some(checkout)) = (&self.file, checkout)
+                && let Ok(rel) = file.strip_prefix(checkout)
+            {
+                self.file = Some(rel.to_path_buf());
+            }
+        }
+        self
+    }
+
     /// Sets the object unless one is already set.
     pub fn for_object(mut self, object: impl Into<String>) -> Self {
         if self.object.is_none() {
@@ -107,6 +144,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(url) = &self.remote {
+            write!(f, "in remote base '{url}': ")?;
+        }
         if let Some(file) = &self.file {
             write!(f, "{}: ", file.display())?;
         }

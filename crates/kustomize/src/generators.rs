@@ -127,12 +127,7 @@ fn collect(args: &GeneratorArgs, root: &Path, loader: &Loader) -> Result<Vec<(St
                 f.clone(),
             ),
         };
-        if Loader::is_remote(&path) {
-            return Err(err(ErrorKind::RemoteBase(path)));
-        }
-        let full = Loader::join(root, &path);
-        loader.check_restriction(root, &full)?;
-        let bytes = loader.read_bytes(&full)?;
+        let (_, bytes) = loader.read_relative_bytes(root, &path)?;
         let datum = match String::from_utf8(bytes) {
             Ok(s) => Datum::Text(s),
             Err(e) => Datum::Bytes(e.into_bytes()),

@@ -19,7 +19,10 @@
 //! With [`BuildOptions::enable_helm`], `helmCharts` are rendered in-process by
 //! `ferroflux-helm` from charts already in the chart home ([`helm`]).
 //!
-//! Nothing here touches the network or a cluster; remote bases and chart pulls are refused.
+//! Nothing here touches the network or a cluster. Remote bases and files (URLs in
+//! `resources`, `components`, patch and generator paths) are fetched only through a
+//! [`remote::RemoteFetcher`] the caller hands over in [`BuildOptions::remote`], and refused
+//! without one; chart pulls are always refused.
 #![deny(missing_docs)]
 
 pub mod config;
@@ -35,6 +38,7 @@ pub mod loader;
 pub mod nameref;
 pub mod patch;
 pub mod plugins;
+pub mod remote;
 pub mod replacements;
 pub mod resource;
 pub mod selector;
@@ -47,9 +51,11 @@ pub mod yaml;
 
 pub use error::{Error, ErrorKind};
 pub use loader::LoadRestrictor;
+pub use remote::{FetchError, RemoteFetcher, RepoSpec};
 
 use resource::ResMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A rendered Kubernetes object.
 pub type Object = serde_json::Value;
@@ -67,19 +73,46 @@ pub struct BuildOptions {
     /// `--helm-api-versions`: extra `.Capabilities.APIVersions` for charts whose entry sets
     /// no `apiVersions`.
     pub helm_api_versions: Vec<String>,
+    /// Fetches remote bases and files; `None` (the default) refuses every URL with
+    /// [`ErrorKind::RemoteBase`].
+    pub remote: Option<Arc<dyn RemoteFetcher>>,
 }
 
 /// Runs `kustomize build` on `dir`.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Object>, Error> {
-    let loader = loader::Loader::new(opts.load_restrictor);
-    let helm = helm::HelmOptions {
+    let mut loader = loader::Loader::new(opts.load_restrictor);
+    loader.set_remote(opts.remote.clone());
+    let mut objects = build_impl(&loader, dir, &helm_options(opts))?;
+    objects.iter_mut().for_each(yaml::strip_marks);
+    Ok(objects)
+}
+
+/// Runs `kustomize build URL` on a remote target (a Git repository in kustomize's
+/// [`RepoSpec`] syntax), fetched through [`BuildOptions::remote`]. As in kustomize, the
+/// files of a remote root are always restricted to it.
+pub fn build_remote(target: &str, opts: &BuildOptions) -> Result<Vec<Object>, Error> {
+    let mut loader = loader::Loader::new(opts.load_restrictor);
+    loader.set_remote(opts.remote.clone());
+    let spec = RepoSpec::parse(target).map_err(|e| {
+        Error::new(ErrorKind::Remote {
+            url: target.to_string(),
+            reason: format!("not a Git repository URL: {e}"),
+        })
+    })?;
+    let root = loader.open_repo(&spec)?;
+    let checkout = loader.checkout_of(&root);
+    let mut objects = build_impl(&loader, &root, &helm_options(opts))
+        .map_err(|e| e.in_remote(target, checkout.as_deref()))?;
+    objects.iter_mut().for_each(yaml::strip_marks);
+    Ok(objects)
+}
+
+fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
+    helm::HelmOptions {
         enabled: opts.enable_helm,
         kube_version: opts.helm_kube_version.clone(),
         api_versions: opts.helm_api_versions.clone(),
-    };
-    let mut objects = build_impl(&loader, dir, &helm)?;
-    objects.iter_mut().for_each(yaml::strip_marks);
-    Ok(objects)
+    }
 }
 
 /// Builds `dir` with a prepared loader (used by the Flux layer for in-memory files).
@@ -128,7 +161,7 @@ fn build_impl(
     b.helm = helm_opts.clone();
     // Any build metadata turns on origin tracking (kustomize's `kt.origin`).
     if !meta.is_empty() {
-        b.origin = Some(String::new());
+        b.origin = Some(target::Origin::default());
     }
     let mut ra = b.accumulate(&dir, ResMap::default(), false)?;
     generators::add_hashes(&mut ra);

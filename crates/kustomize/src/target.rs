@@ -8,6 +8,7 @@ use crate::generators::{self, Kind};
 use crate::kustfile::{Kustomization, Patch, PatchOptions};
 use crate::loader::Loader;
 use crate::patch;
+use crate::remote::{FetchError, RepoSpec, is_remote_file};
 use crate::replacements;
 use crate::resource::{ResMap, Resource};
 use crate::smp::CustomKeys;
@@ -26,9 +27,9 @@ pub struct Build<'a> {
     pub custom: CustomKeys,
     /// Vars declared anywhere in the tree.
     pub vars: Vec<VarDecl>,
-    /// With `buildMetadata: [originAnnotations]`: the current directory relative to the
-    /// top kustomization ("" at the top).
-    pub origin: Option<String>,
+    /// With `buildMetadata: [originAnnotations]`: where the current directory is (relative
+    /// to the top kustomization, or in a remote repository).
+    pub origin: Option<Origin>,
     /// `--enable-helm` and friends.
     pub helm: crate::helm::HelmOptions,
     /// The namespace Helm charts default to: the current kustomization's, else the
@@ -37,6 +38,71 @@ pub struct Build<'a> {
     /// Resource files of the kustomization being accumulated, already parsed (together,
     /// on several threads): taken when the file's turn comes.
     parsed: std::collections::HashMap<PathBuf, Result<Vec<Value>>>,
+    /// Remote bases being accumulated, as written (kustomize's repository cycle check).
+    remote_stack: Vec<String>,
+}
+
+/// Where objects come from, for `config.kubernetes.io/origin`: a path relative to the top
+/// kustomization, or to the root of a remote repository (then with its URL and ref).
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The directory (or file) path.
+    pub path: String,
+    /// The remote repository's clone URL, empty for local files.
+    pub repo: String,
+    /// The remote repository's ref, if any.
+    pub git_ref: String,
+}
+
+impl Origin {
+    /// `rel` below this origin; as in kustomize, an entry that parses as a repository URL
+    /// (even an http(s) file) is recorded as that repository and its path.
+    fn join(&self, rel: &str) -> Origin {
+        if let Ok(spec) = RepoSpec::parse(rel) {
+            return Origin::remote(&spec);
+        }
+        Origin {
+            path: origin_join(&self.path, rel),
+            ..self.clone()
+        }
+    }
+
+    /// The root of a remote base.
+    fn remote(spec: &RepoSpec) -> Origin {
+        Origin {
+            path: spec.origin_path(),
+            repo: spec.clone_url(),
+            git_ref: spec.git_ref.clone(),
+        }
+    }
+
+    /// `repo:` and `ref:` lines (kyaml's field order: path, repo, ref, configuredIn, …).
+    fn repo_lines(&self) -> String {
+        let mut out = String::new();
+        if !self.repo.is_empty() {
+            out.push_str(&format!("repo: {}\n", origin_scalar(&self.repo)));
+        }
+        if !self.git_ref.is_empty() {
+            out.push_str(&format!("ref: {}\n", origin_scalar(&self.git_ref)));
+        }
+        out
+    }
+
+    /// The annotation of an object read from `rel`.
+    fn path_text(&self, rel: &str) -> String {
+        let o = self.join(rel);
+        format!("path: {}\n{}", origin_scalar(&o.path), o.repo_lines())
+    }
+
+    /// The first lines of the annotation of an object a generator or transformer configured
+    /// in `file` made or changed (`configuredBy` follows).
+    fn configured_in(&self, file: &str) -> String {
+        format!(
+            "{}configuredIn: {}\n",
+            self.repo_lines(),
+            origin_scalar(&origin_join(&self.path, file))
+        )
+    }
 }
 
 /// The annotation recording where an object came from.
@@ -146,6 +212,7 @@ impl<'a> Build<'a> {
             helm: crate::helm::HelmOptions::default(),
             helm_namespace: String::new(),
             parsed: std::collections::HashMap::new(),
+            remote_stack: Vec::new(),
         }
     }
 
@@ -257,8 +324,13 @@ impl<'a> Build<'a> {
         }
         self.run_generators(l, &mut ra)?;
         for c in k.components.clone().unwrap_or_default() {
-            if Loader::is_remote(&c) {
-                return Err(err(ErrorKind::RemoteBase(c)));
+            // kustomize tries a component as a repository first.
+            if let Ok(spec) = RepoSpec::parse(&c) {
+                ra = self.accumulate_remote(&spec, ra, true)?;
+                continue;
+            }
+            if c.contains("://") {
+                return Err(self.unsupported_url(&c));
             }
             let dir = Loader::join(&l.root, &c);
             if !self.loader.is_dir(&dir) {
@@ -266,9 +338,10 @@ impl<'a> Build<'a> {
                     "component '{c}' is not a directory"
                 ))));
             }
+            self.check_in_checkout(&l.root, &dir)?;
             let saved = self.origin.clone();
             if let Some(o) = &saved {
-                self.origin = Some(origin_join(o, &c));
+                self.origin = Some(o.join(&c));
             }
             let res = self.accumulate(&dir, ra, true);
             self.origin = saved;
@@ -297,7 +370,7 @@ impl<'a> Build<'a> {
         let mut files = Vec::new();
         let mut texts = Vec::new();
         for p in paths {
-            if Loader::is_remote(p) {
+            if p.contains("://") {
                 continue;
             }
             let full = Loader::join(root, p);
@@ -326,32 +399,37 @@ impl<'a> Build<'a> {
         ra: &mut ResMap,
         index: &mut crate::resource::IdIndex,
     ) -> Result<()> {
-        if Loader::is_remote(p) {
-            return Err(err(ErrorKind::RemoteBase(p.to_string())));
+        // As kustomize: an http(s) URL is tried as a file, then as a repository.
+        if is_remote_file(p) {
+            return self.accumulate_url(p, ra, index);
         }
         let full = Loader::join(root, p);
-        if self.loader.is_file(&full) {
+        if !p.contains("://") && self.loader.is_file(&full) {
             self.loader.check_restriction(root, &full)?;
             let docs = match self.parsed.remove(&full) {
                 Some(docs) => docs,
                 None => crate::yaml::parse_resource_documents(&self.loader.read(&full)?),
             }
             .map_err(|e| e.in_file(&full))?;
-            let mut rs = resources_from_docs(docs, &full.display().to_string())
+            let rs = resources_from_docs(docs, &full.display().to_string())
                 .map_err(|e| e.in_file(&full))?;
-            if let Some(o) = &self.origin {
-                let path = origin_scalar(&origin_join(o, p));
-                for r in &mut rs {
-                    annotate_origin(r, format!("path: {path}\n"));
-                }
-            }
-            ra.extend_indexed(rs, index).map_err(|e| e.in_file(&full))?;
+            self.add_file_resources(rs, p, ra, index)
+                .map_err(|e| e.in_file(&full))?;
             return Ok(());
         }
+        if let Ok(spec) = RepoSpec::parse(p) {
+            let sub = self.accumulate_remote(&spec, ResMap::default(), false)?;
+            ra.append_all_indexed(sub, index)?;
+            return Ok(());
+        }
+        if p.contains("://") {
+            return Err(self.unsupported_url(p));
+        }
         if self.loader.is_dir(&full) {
+            self.check_in_checkout(root, &full)?;
             let saved = self.origin.clone();
             if let Some(o) = &saved {
-                self.origin = Some(origin_join(o, p));
+                self.origin = Some(o.join(p));
             }
             let sub = self.accumulate(&full, ResMap::default(), false);
             self.origin = saved;
@@ -365,13 +443,147 @@ impl<'a> Build<'a> {
         ))))
     }
 
+    /// Adds the objects of the resource file `p`, with their origin when tracked.
+    fn add_file_resources(
+        &self,
+        mut rs: Vec<Resource>,
+        p: &str,
+        ra: &mut ResMap,
+        index: &mut crate::resource::IdIndex,
+    ) -> Result<()> {
+        if let Some(o) = &self.origin {
+            let text = o.path_text(p);
+            for r in &mut rs {
+                annotate_origin(r, text.clone());
+            }
+        }
+        ra.extend_indexed(rs, index)
+    }
+
+    /// An `http(s)://` entry of `resources`: kustomize v5.8.1 GETs it as a file first, and
+    /// only when that fails (other than with an HTTP error status for a URL that is no
+    /// repository) clones it as a repository.
+    fn accumulate_url(
+        &mut self,
+        p: &str,
+        ra: &mut ResMap,
+        index: &mut crate::resource::IdIndex,
+    ) -> Result<()> {
+        let fetcher = self.loader.fetcher(p)?;
+        let spec = RepoSpec::parse(p);
+        let remote_err = |reason: String| {
+            err(ErrorKind::Remote {
+                url: p.to_string(),
+                reason,
+            })
+        };
+        // Why the URL is not a resource file; `None` when it answered with an HTTP error
+        // status and is a repository (kustomize: "URL is a git repository").
+        let file_err = match fetcher.fetch_file(p) {
+            Ok(bytes) => {
+                let parsed =
+                    crate::yaml::parse_resource_documents(&String::from_utf8_lossy(&bytes))
+                        .and_then(|docs| resources_from_docs(docs, p));
+                match parsed {
+                    Ok(rs) => return self.add_file_resources(rs, p, ra, index),
+                    Err(e) => Some(format!("not a resource file: {}", kind_text(&e))),
+                }
+            }
+            Err(FetchError::HttpStatus { .. }) if spec.is_ok() => None,
+            Err(e @ FetchError::HttpStatus { .. }) => {
+                return Err(remote_err(format!("fetching the file failed: {e}")));
+            }
+            Err(e) => Some(format!("fetching it as a file failed: {e}")),
+        };
+        let spec = match spec {
+            Ok(spec) => spec,
+            Err(not_repo) => {
+                return Err(remote_err(format!(
+                    "{}; and it is not a Git repository URL ({not_repo})",
+                    file_err.unwrap_or_default()
+                )));
+            }
+        };
+        match self.accumulate_remote(&spec, ResMap::default(), false) {
+            Ok(sub) => ra.append_all_indexed(sub, index),
+            // The repository could not be fetched either: say what failed both ways.
+            Err(e) if e.remote().is_none() && file_err.is_some() => match e.kind() {
+                ErrorKind::Remote { reason, .. } => Err(remote_err(format!(
+                    "{}; as a Git repository: {reason}",
+                    file_err.unwrap_or_default()
+                ))),
+                _ => Err(e),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Accumulates the kustomization at the root of a remote base.
+    fn accumulate_remote(
+        &mut self,
+        spec: &RepoSpec,
+        ra: ResMap,
+        component: bool,
+    ) -> Result<ResMap> {
+        if let Some(prev) = self
+            .remote_stack
+            .iter()
+            .find(|prev| prev.starts_with(&spec.raw))
+        {
+            return Err(err(ErrorKind::Cycle(format!(
+                "URI '{}' referenced by previous URI '{prev}'",
+                spec.raw
+            ))));
+        }
+        let root = self.loader.open_repo(spec)?;
+        let saved = self.origin.clone();
+        if saved.is_some() {
+            self.origin = Some(Origin::remote(spec));
+        }
+        self.remote_stack.push(spec.raw.clone());
+        let res = self.accumulate(&root, ra, component);
+        self.remote_stack.pop();
+        self.origin = saved;
+        res.map_err(|e| e.in_remote(&spec.raw, self.loader.checkout_of(&root).as_deref()))
+    }
+
+    /// Bases of a kustomization inside a checked-out repository must stay in it.
+    fn check_in_checkout(&self, root: &Path, dir: &Path) -> Result<()> {
+        let Some(checkout) = self.loader.checkout_of(root) else {
+            return Ok(());
+        };
+        let real = self.loader.real(dir);
+        if !real.starts_with(&checkout) {
+            return Err(err(ErrorKind::LoadRestriction(format!(
+                "bases in kustomizations found in cloned git repos must be within the repo, but base '{}' is outside '{}'",
+                real.display(),
+                checkout.display()
+            ))));
+        }
+        Ok(())
+    }
+
+    /// A URL with a scheme kustomize does not fetch.
+    fn unsupported_url(&self, p: &str) -> Error {
+        if !self.loader.remote_enabled() {
+            return err(ErrorKind::RemoteBase(p.to_string()));
+        }
+        let reason = RepoSpec::parse(p).err().map(|e| e.0).unwrap_or_default();
+        err(ErrorKind::Remote {
+            url: p.to_string(),
+            reason: format!(
+                "not a URL kustomize fetches ({reason}): use https://, http://, ssh://, file://, user@host:path or github.com/…"
+            ),
+        })
+    }
+
     /// Records that a transformer configured in `configured_in` ran (kustomize adds it
     /// to every object's transformations once build metadata is on).
     fn track(&self, ra: &mut ResMap, configured_in: &str, kind: &str, id: Option<(&str, &str)>) {
         let Some(o) = &self.origin else { return };
         let mut text = format!(
-            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
-            origin_scalar(&origin_join(o, configured_in))
+            "{}configuredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+            o.configured_in(configured_in)
         );
         if let Some((name, namespace)) = id {
             if !name.is_empty() {
@@ -463,8 +675,8 @@ impl<'a> Build<'a> {
                     annotate_origin(
                         &mut r,
                         format!(
-                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {by}\n",
-                            origin_scalar(&origin_join(o, &file))
+                            "{}configuredBy:\n  apiVersion: builtin\n  kind: {by}\n",
+                            o.configured_in(&file)
                         ),
                     );
                 }
@@ -484,8 +696,8 @@ impl<'a> Build<'a> {
                     annotate_origin(
                         &mut r,
                         format!(
-                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n",
-                            origin_scalar(&origin_join(o, &file))
+                            "{}configuredBy:\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n",
+                            o.configured_in(&file)
                         ),
                     );
                 }
@@ -526,8 +738,8 @@ impl<'a> Build<'a> {
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let mut text = format!(
-                "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
-                origin_scalar(&origin_join(o, source))
+                "{}configuredBy:\n  apiVersion: builtin\n  kind: {kind}\n",
+                o.configured_in(source)
             );
             if !name.is_empty() {
                 text.push_str(&format!("  name: {}\n", origin_scalar(name)));
@@ -546,7 +758,9 @@ impl<'a> Build<'a> {
         let mut psm = Vec::new();
         for p in k.patches_strategic_merge.iter().flatten() {
             let full = Loader::join(&l.root, p.trim());
-            let text = if !p.contains('\n') && self.loader.is_file(&full) {
+            let text = if !p.contains('\n') && is_remote_file(p.trim()) {
+                self.loader.read_relative(&l.root, p.trim())?.1
+            } else if !p.contains('\n') && self.loader.is_file(&full) {
                 self.loader.check_restriction(&l.root, &full)?;
                 self.loader.read(&full)?
             } else if !p.contains('\n') && !p.contains(':') {
@@ -863,4 +1077,9 @@ fn stringify_annotations(d: &mut Value) {
             });
         }
     }
+}
+
+/// An error's message without its location.
+fn kind_text(e: &Error) -> String {
+    e.kind().to_string()
 }

@@ -10,12 +10,12 @@
 //! packaged from the source, the release rendered with the spec's values, applied, waited for.
 
 use super::files::ignore_matcher;
-use super::kustomize::overlay_from_spec;
+use super::kustomize::{flux_build, overlay_from_spec};
 use crate::apply::{Applied, Applier};
 use anyhow::{Context, Result, bail};
 use ferroflux_api::kustomize::Kustomization;
 use ferroflux_api::load::{FluxObject, parse_documents};
-use ferroflux_kustomize::flux::{FluxOverlay, Substitutions, build_kustomization};
+use ferroflux_kustomize::flux::{FluxOverlay, Substitutions};
 use ferroflux_minicluster::{MiniCluster, Options};
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::GroupVersionKind;
@@ -308,8 +308,14 @@ async fn run(a: &DemoArgs) -> Result<()> {
             .map(|t| t.as_std())
             .unwrap_or(k.spec.interval.as_std());
         overlay_from_spec(k.spec, &format!("{ns}/{name}"), &mut overlay, &mut subs)?;
-        let mut objects = build_kustomization(&tree.join(&path), &overlay, &subs)
-            .with_context(|| format!("Kustomization {ns}/{name}: build of {path} failed"))?;
+        // Remote bases are fetched, as kustomize-controller does by default; the build may
+        // block on the network, so it runs on a blocking thread.
+        let dir = tree.join(&path);
+        let mut objects =
+            tokio::task::spawn_blocking(move || flux_build(&dir, &overlay, &subs, true))
+                .await
+                .context("the build task failed")?
+                .with_context(|| format!("Kustomization {ns}/{name}: build of {path} failed"))?;
         label(&mut objects, &name, &ns);
         let applied = applier
             .apply_all(&objects)

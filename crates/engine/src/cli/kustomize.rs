@@ -3,19 +3,27 @@
 //! the directory's kustomization, or a generated one, with the Flux Kustomization's patches,
 //! images, components, prefix/suffix, targetNamespace and commonMetadata, then post-build
 //! substitution).
+//!
+//! Remote bases (URLs in `resources`/`components`, see `cli/remote.rs`): `kustomize build`
+//! refuses them unless `--enable-remote-bases`; `build kustomization` fetches them, as
+//! kustomize-controller does by default, unless `--no-remote-bases`.
 
 use anyhow::{Context, Result, bail};
 use ferroflux_api::load::{FluxObject, parse_documents};
 use ferroflux_kustomize::flux::{
-    CommonMetadata, FluxOverlay, FluxPatch, Substitutions, build_kustomization,
+    CommonMetadata, FluxOverlay, FluxPatch, Substitutions, build_kustomization_with_remote,
 };
-use ferroflux_kustomize::{BuildOptions, LoadRestrictor, build, to_yaml};
+use ferroflux_kustomize::remote::RemoteFetcher;
+use ferroflux_kustomize::{
+    BuildOptions, ErrorKind, LoadRestrictor, Object, RepoSpec, build, build_remote, to_yaml,
+};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct BuildArgs {
-    /// The kustomization directory.
+    /// The kustomization directory (or, with --enable-remote-bases, a Git repository URL).
     dir: PathBuf,
     /// LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
     #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly")]
@@ -35,6 +43,11 @@ pub struct BuildArgs {
     /// Accepted for compatibility with `kustomize build`; no effect.
     #[arg(long = "helm-debug", hide = true)]
     _helm_debug: bool,
+    /// Fetch remote bases and resources (Git repository URLs such as
+    /// `https://host/org/repo//path?ref=v1`, and http(s) files), as kustomize does; without it
+    /// they are refused.
+    #[arg(long = "enable-remote-bases")]
+    enable_remote_bases: bool,
 }
 
 pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
@@ -50,8 +63,17 @@ pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
         enable_helm: a.enable_helm,
         helm_kube_version: a.helm_kube_version.clone(),
         helm_api_versions: a.helm_api_versions.clone(),
+        remote: a
+            .enable_remote_bases
+            .then(|| super::remote::Fetcher::new() as Arc<dyn RemoteFetcher>),
     };
-    let objects = build(&a.dir, &opts)?;
+    // `kustomize build URL`: a target that is no local directory but a repository URL.
+    let target = a.dir.to_string_lossy();
+    let objects = if !a.dir.exists() && RepoSpec::parse(&target).is_ok() {
+        build_remote(&target, &opts)?
+    } else {
+        build(&a.dir, &opts)?
+    };
     std::io::stdout()
         .lock()
         .write_all(to_yaml(&objects).as_bytes())?;
@@ -77,6 +99,10 @@ pub struct FluxBuildArgs {
     /// Undefined variables without a default become empty strings instead of errors.
     #[arg(long = "no-strict-substitution")]
     no_strict: bool,
+    /// Refuse remote bases and resources (URLs), like kustomize-controller's
+    /// `--no-remote-bases`; by default they are fetched, as Flux does.
+    #[arg(long = "no-remote-bases")]
+    no_remote_bases: bool,
 }
 
 pub fn build_flux(a: &FluxBuildArgs) -> Result<()> {
@@ -97,11 +123,38 @@ pub fn build_flux(a: &FluxBuildArgs) -> Result<()> {
             .with_context(|| format!("--substitute '{kv}': expected KEY=VALUE"))?;
         subs.vars.insert(k.to_string(), v.to_string());
     }
-    let objects = build_kustomization(&a.path, &overlay, &subs)?;
+    let objects = flux_build(&a.path, &overlay, &subs, !a.no_remote_bases)?;
     std::io::stdout()
         .lock()
         .write_all(to_yaml(&objects).as_bytes())?;
     Ok(())
+}
+
+/// Flux's build of `dir`, fetching remote bases when `remote_bases` (kustomize-controller's
+/// default). Call it where blocking is allowed (not on an async task): remote bases are
+/// fetched with blocking clients.
+pub fn flux_build(
+    dir: &Path,
+    overlay: &FluxOverlay,
+    subs: &Substitutions,
+    remote_bases: bool,
+) -> Result<Vec<Object>> {
+    let fetcher = remote_bases.then(|| super::remote::Fetcher::new() as Arc<dyn RemoteFetcher>);
+    build_kustomization_with_remote(dir, overlay, subs, fetcher).map_err(|e| {
+        match e.kind() {
+            // The library's hint names `kustomize build`'s flag; here the refusal is ours.
+            ErrorKind::RemoteBase(url) if !remote_bases => {
+                let file = e
+                    .file()
+                    .map(|f| format!("{}: ", f.display()))
+                    .unwrap_or_default();
+                anyhow::anyhow!(
+                    "{file}remote base or resource '{url}' refused: remote bases are disabled by --no-remote-bases"
+                )
+            }
+            _ => e.into(),
+        }
+    })
 }
 
 /// Reads the Flux Kustomization in `file` into the overlay and substitutions.

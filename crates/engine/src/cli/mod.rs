@@ -7,6 +7,7 @@ pub mod gotmpl;
 pub mod helm;
 pub mod kustomize;
 pub mod minicluster;
+pub mod remote;
 pub mod source;
 
 /// An error already reported to the user in the shape of the tool being imitated

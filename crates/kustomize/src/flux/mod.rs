@@ -7,10 +7,12 @@ pub mod envsubst;
 use crate::error::{Error, ErrorKind, Result, err};
 use crate::kustfile::{Image, Kustomization, Patch, Selector};
 use crate::loader::{LoadRestrictor, Loader};
+use crate::remote::RemoteFetcher;
 use crate::{Object, build_marked, yaml};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The annotation/label value that turns substitution off for one object.
 pub const SUBSTITUTE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
@@ -75,14 +77,27 @@ impl Default for Substitutions {
     }
 }
 
-/// Builds `dir` the way Flux's kustomize-controller does.
+/// Builds `dir` the way Flux's kustomize-controller does, refusing remote bases (see
+/// [`build_kustomization_with_remote`]).
 pub fn build_kustomization(
     dir: &Path,
     overlay: &FluxOverlay,
     subs: &Substitutions,
 ) -> Result<Vec<Object>> {
+    build_kustomization_with_remote(dir, overlay, subs, None)
+}
+
+/// [`build_kustomization`] with remote bases fetched through `remote` (kustomize-controller
+/// allows them unless started with `--no-remote-bases`); `None` refuses them.
+pub fn build_kustomization_with_remote(
+    dir: &Path,
+    overlay: &FluxOverlay,
+    subs: &Substitutions,
+    remote: Option<Arc<dyn RemoteFetcher>>,
+) -> Result<Vec<Object>> {
     // Flux lifts kustomize's load restriction (the artifact root is the boundary).
     let mut loader = Loader::new(LoadRestrictor::None);
+    loader.set_remote(remote);
     let dir = crate::loader::real(dir);
     let (file, mut k) = match loader.find_kustomization(&dir)? {
         Some(f) => {
