@@ -307,10 +307,18 @@ fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<
             format!("{prefix}/{name}")
         };
         let path = e.path();
-        // Symbolic links are followed, as Helm's sympath walk does.
-        let meta =
-            std::fs::metadata(&path).map_err(|e| err(format!("error reading {rel}: {e}")))?;
-        if meta.is_dir() {
+        // The directory entry knows its type; only symbolic links need a stat (they are
+        // followed, as Helm's sympath walk does).
+        let kind = e.file_type().ok();
+        let (is_dir, is_file) = match kind {
+            Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
+            _ => {
+                let meta = std::fs::metadata(&path)
+                    .map_err(|e| err(format!("error reading {rel}: {e}")))?;
+                (meta.is_dir(), meta.is_file())
+            }
+        };
+        if is_dir {
             if rules.ignore(&rel, true) {
                 continue;
             }
@@ -320,24 +328,35 @@ fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<
         if rules.ignore(&rel, false) {
             continue;
         }
-        if !meta.is_file() {
+        if !is_file {
             return Err(err(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
                 path.display()
             )));
         }
-        if meta.len() > MAX_FILE {
-            return Err(err(format!(
-                "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
-            )));
-        }
-        let data = std::fs::read(&path).map_err(|e| err(format!("error reading {rel}: {e}")))?;
+        let data = read_limited(&path, MAX_FILE)
+            .map_err(|e| err(format!("error reading {rel}: {e}")))?
+            .ok_or_else(|| {
+                err(format!(
+                    "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
+                ))
+            })?;
         out.push(File {
             name: rel,
             data: strip_bom(data),
         });
     }
     Ok(())
+}
+
+/// A file's bytes, or `None` when it is larger than `max` (read no further than that).
+fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut data)?;
+    Ok((data.len() as u64 <= max).then_some(data))
 }
 
 fn strip_bom(mut data: Vec<u8>) -> Arc<[u8]> {

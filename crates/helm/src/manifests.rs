@@ -135,7 +135,11 @@ fn scalar(v: &J, field: &str) -> Result<String, String> {
 
 /// Reads a document's head as sigs.k8s.io/yaml would into Helm's `SimpleHead`.
 pub fn parse_head(doc: &str) -> Result<Head, String> {
-    let j = yaml::parse_typed(doc).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    // Only the head is read, but the whole document must convert, as sigs.k8s.io/yaml does.
+    let j = crate::yaml11::parse_keys(doc, true, &|k| {
+        matches!(k, "apiVersion" | "kind" | "metadata")
+    })
+    .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let o = match j {
         J::Null => return Ok(Head::default()),
         J::Object(o) => o,

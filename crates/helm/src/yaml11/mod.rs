@@ -18,6 +18,8 @@
 //! [`parse`] turns every number into a float64 (`json.Unmarshal` into `interface{}`);
 //! [`parse_typed`] keeps integers for typed targets.
 
+mod fast;
+
 use std::collections::{HashMap, HashSet};
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
@@ -37,8 +39,99 @@ pub fn parse_typed(text: &str) -> Result<J, String> {
     convert(text, true)
 }
 
+/// As [`parse`] (or [`parse_typed`] when `typed`), keeping only the top-level keys `keep`
+/// picks. A simple document is decoded only as far as those keys, after checking the rest for
+/// what would make the whole conversion fail; anything else is converted whole and filtered.
+pub fn parse_keys(text: &str, typed: bool, keep: &dyn Fn(&str) -> bool) -> Result<J, String> {
+    if reader_error(text).is_none()
+        && let Some((nodes, root)) = fast::compose(text)
+        && let Some(j) = decode_keys(&nodes, root, typed, keep)
+    {
+        return Ok(j);
+    }
+    let mut j = convert(text, typed)?;
+    if let J::Object(o) = &mut j {
+        o.retain(|k, _| keep(k));
+    }
+    Ok(j)
+}
+
+/// The picked top-level entries of a simple document's root mapping; `None` when the root is
+/// no mapping or converting the whole document could fail (a null or uint64 key, a non-finite
+/// float: the only failures nodes of the simple reader can lead to).
+fn decode_keys(nodes: &[Kind], root: usize, typed: bool, keep: &dyn Fn(&str) -> bool) -> Option<J> {
+    let Kind::Map(top) = &nodes[root] else {
+        return None;
+    };
+    for n in nodes {
+        match n {
+            Kind::Map(children) => {
+                for &k in children.iter().step_by(2) {
+                    if let Kind::Scalar { value, .. } = &nodes[k]
+                        && value.starts_with(|c: char| {
+                            c.is_ascii_digit() || matches!(c, '+' | 'n' | 'N' | '~')
+                        })
+                        && matches!(scalar(value, "", true), Ok(G::Nil | G::Uint(_)) | Err(_))
+                    {
+                        return None;
+                    }
+                }
+            }
+            Kind::Scalar {
+                value, plain: true, ..
+            } if value.len() <= 5 && value.starts_with(['.', '+', '-']) => {
+                if matches!(scalar(value, "", true), Ok(G::Float(f)) if !f.is_finite()) {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut d = Decoder::new(nodes);
+    let mut out = Map::new();
+    for pair in top.chunks(2) {
+        let [k, v] = pair else { break };
+        let key = d.value(*k).ok()?;
+        let key = key_string(&key, &G::Nil).ok()?;
+        if keep(&key) {
+            let g = d.value(*v).ok()?;
+            out.insert(key, to_json(&g, typed).ok()?);
+        }
+    }
+    Some(J::Object(out))
+}
+
+/// For tests and fuzzing: whether the simple block-YAML reader takes `text`. When it does, it
+/// panics unless the result equals the full reader's in both decodings and in [`parse_keys`].
+#[doc(hidden)]
+pub fn check_simple_reader(text: &str) -> bool {
+    if reader_error(text).is_some() || fast::compose(text).is_none() {
+        return false;
+    }
+    for typed in [false, true] {
+        let quick = decode(fast::compose(text), typed);
+        let full = compose_full(text).and_then(|c| decode(c, typed));
+        assert_eq!(quick, full, "simple and full readers differ on {text:?}");
+        let keep = |k: &str| k.len().is_multiple_of(2);
+        let mut filtered = full.clone();
+        if let Ok(J::Object(o)) = &mut filtered {
+            o.retain(|k, _| keep(k));
+        }
+        assert_eq!(
+            parse_keys(text, typed, &keep),
+            filtered,
+            "parse_keys on {text:?}"
+        );
+    }
+    true
+}
+
 fn convert(text: &str, typed: bool) -> Result<J, String> {
-    let Some((nodes, root)) = compose(text)? else {
+    decode(compose(text)?, typed)
+}
+
+fn decode(composed: Option<(Vec<Kind>, usize)>, typed: bool) -> Result<J, String> {
+    let Some((nodes, root)) = composed else {
         return Ok(J::Null);
     };
     let g = Decoder::new(&nodes)
@@ -179,6 +272,17 @@ enum Stop {
 
 /// Reads the first document into nodes; `None` when the stream has no document.
 fn compose(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
+    if let Some(e) = reader_error(text) {
+        return Err(e);
+    }
+    if let Some(simple) = fast::compose(text) {
+        return Ok(Some(simple));
+    }
+    compose_full(text)
+}
+
+/// [`compose`] without the simple reader: granit's events, with go-yaml's errors.
+fn compose_full(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
     if let Some(e) = reader_error(text) {
         return Err(e);
     }
@@ -324,10 +428,10 @@ fn compose(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
         Stop::Scan(e) => match map_error(text, &e, &c) {
             Mapped::Error(msg) => return Err(msg),
             Mapped::Ignore => {}
-            Mapped::Prefix(end) if end < text.len() => return compose(&text[..end]),
+            Mapped::Prefix(end) if end < text.len() => return compose_full(&text[..end]),
             Mapped::Prefix(_) => {}
             // Each retry removes one thing granit refuses, so this ends.
-            Mapped::Retry(other) => return compose(&other),
+            Mapped::Retry(other) => return compose_full(&other),
         },
     }
     Ok(c.root.map(|r| (c.nodes, r)))
@@ -1161,6 +1265,14 @@ fn with_line(line: usize, msg: &str, scanner: bool) -> String {
 
 /// The reader's check: go-yaml refuses control characters anywhere in the input.
 fn reader_error(text: &str) -> Option<String> {
+    // Printable ASCII, tabs and line breaks are the common case: only other bytes need
+    // decoding.
+    let plain_ascii = text
+        .bytes()
+        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
+    if plain_ascii {
+        return None;
+    }
     let bad = |c: char| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
     // A byte order mark is allowed at the start.
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);

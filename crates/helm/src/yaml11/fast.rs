@@ -1,0 +1,492 @@
+//! A quick reader for the plain block YAML that charts and templates mostly consist of:
+//! block mappings with simple keys, block sequences (compact mappings in items included),
+//! one-line plain, single- and double-quoted scalars, literal block scalars (`|`, `|-`, `|+`),
+//! empty flow collections (`{}`, `[]`), comments and a leading `---`.
+//!
+//! It builds the same nodes the full composer builds, so decoding is shared. Anything outside
+//! that subset, and anything that might be an error, makes it give up (`None`) and the full
+//! composer reads the text, with go-yaml's errors. It never decides an error itself.
+
+use super::Kind;
+
+/// The first (only) document's nodes and root, or `None` to leave the text to the full
+/// composer.
+pub(super) fn compose(text: &str) -> Option<(Vec<Kind>, usize)> {
+    if has_unusual_bytes(text.as_bytes()) {
+        return None;
+    }
+    let lines: Vec<&str> = text
+        .strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .collect();
+    let mut r = Reader {
+        nodes: Vec::with_capacity(lines.len() * 2),
+        open: Vec::new(),
+        root: None,
+        pending: None,
+        lines: &lines,
+        ends_with_newline: text.ends_with('\n'),
+    };
+    let mut i = 0;
+    let mut marker_seen = false;
+    while i < lines.len() {
+        let line = lines[i];
+        i += 1;
+        let rest = line.trim_start_matches(' ');
+        if rest.is_empty() || rest.starts_with('#') {
+            continue;
+        }
+        if line.contains('\t') {
+            return None;
+        }
+        let indent = line.len() - rest.len();
+        if indent == 0
+            && (rest.starts_with("---") || rest.starts_with("...") || rest.starts_with('%'))
+        {
+            // Only a bare `---` before any content: anything else is a second document,
+            // a directive or content on the marker line.
+            let bare = rest.starts_with("---") && is_blank_or_comment(&rest[3..]);
+            if bare && !marker_seen && r.root.is_none() {
+                marker_seen = true;
+                continue;
+            }
+            return None;
+        }
+        i = r.line(indent, rest, i)?;
+    }
+    r.finish_pending();
+    let root = r.root?;
+    Some((r.nodes, root))
+}
+
+/// Carriage returns, the YAML 1.1 line breaks (NEL, LS, PS) and byte order marks.
+fn has_unusual_bytes(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\r' => true,
+        0xC2 => b.get(i + 1) == Some(&0x85),
+        0xE2 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)),
+        0xEF => b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF),
+        _ => false,
+    })
+}
+
+/// Spaces, then nothing or a comment (which needs a space before it).
+fn is_blank_or_comment(s: &str) -> bool {
+    let t = s.trim_start_matches(' ');
+    t.is_empty() || (t.starts_with('#') && t.len() < s.len())
+}
+
+#[derive(Clone, Copy)]
+struct Open {
+    node: usize,
+    indent: usize,
+    map: bool,
+}
+
+/// A node whose value starts on a later line (`key:` or `-` with nothing after it), with the
+/// indentation of the collection it belongs to.
+#[derive(Clone, Copy)]
+enum Pending {
+    MapValue(usize),
+    SeqItem(usize),
+}
+
+struct Reader<'t> {
+    nodes: Vec<Kind>,
+    open: Vec<Open>,
+    root: Option<usize>,
+    pending: Option<Pending>,
+    lines: &'t [&'t str],
+    ends_with_newline: bool,
+}
+
+fn is_item(rest: &str) -> bool {
+    rest == "-" || rest.starts_with("- ")
+}
+
+impl<'t> Reader<'t> {
+    fn add(&mut self, kind: Kind) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(kind);
+        match self.open.last() {
+            Some(o) => match &mut self.nodes[o.node] {
+                Kind::Seq(c) | Kind::Map(c) => c.push(id),
+                _ => unreachable!("only collections are open"),
+            },
+            None => self.root = Some(id),
+        }
+        id
+    }
+
+    fn open(&mut self, indent: usize, map: bool) {
+        let kind = if map {
+            Kind::Map(Vec::new())
+        } else {
+            Kind::Seq(Vec::new())
+        };
+        let node = self.add(kind);
+        self.open.push(Open { node, indent, map });
+    }
+
+    fn scalar(&mut self, value: String, plain: bool) {
+        self.add(Kind::Scalar {
+            value,
+            tag: String::new(),
+            plain,
+        });
+    }
+
+    fn finish_pending(&mut self) {
+        if self.pending.take().is_some() {
+            self.scalar(String::new(), true);
+        }
+    }
+
+    /// One content line at `indent`; `next` is the index of the line after it. Returns the
+    /// index of the next line to read (block scalars consume lines).
+    fn line(&mut self, indent: usize, rest: &'t str, next: usize) -> Option<usize> {
+        if let Some(p) = self.pending.take() {
+            let (parent, same_indent_seq) = match p {
+                Pending::MapValue(m) => (m, true),
+                Pending::SeqItem(s) => (s, false),
+            };
+            if indent > parent || (same_indent_seq && indent == parent && is_item(rest)) {
+                self.open(indent, !is_item(rest));
+            } else {
+                self.scalar(String::new(), true);
+            }
+        } else if self.root.is_none() {
+            self.open(indent, !is_item(rest));
+        }
+        while let Some(top) = self.open.last() {
+            if top.indent > indent || (top.indent == indent && !top.map && !is_item(rest)) {
+                self.open.pop();
+            } else {
+                break;
+            }
+        }
+        let top = *self.open.last()?;
+        if top.indent != indent {
+            // Deeper than the open collection without a pending value: a continuation line
+            // or an error; either way not ours.
+            return None;
+        }
+        if top.map {
+            let (key, after) = parse_key(rest)?;
+            self.scalar(key.to_string(), true);
+            self.value(after, Pending::MapValue(indent), next)
+        } else {
+            if !is_item(rest) {
+                return None;
+            }
+            let after = &rest[1..];
+            let content = after.trim_start_matches(' ');
+            if content.is_empty() || content.starts_with('#') {
+                self.pending = Some(Pending::SeqItem(indent));
+                return Some(next);
+            }
+            if is_item(content) {
+                return None;
+            }
+            if let Some((key, value)) = parse_key(content) {
+                let col = indent + 1 + (after.len() - content.len());
+                self.open(col, true);
+                self.scalar(key.to_string(), true);
+                return self.value(value, Pending::MapValue(col), next);
+            }
+            self.value(content, Pending::SeqItem(indent), next)
+        }
+    }
+
+    /// The value after `key:` or `- `; `ctx` says whose value it is.
+    fn value(&mut self, v: &'t str, ctx: Pending, next: usize) -> Option<usize> {
+        let v = v.trim_start_matches(' ');
+        if v.is_empty() || v.starts_with('#') {
+            self.pending = Some(ctx);
+            return Some(next);
+        }
+        let first = v.as_bytes()[0];
+        match first {
+            b'"' => {
+                let (s, rest) = double_quoted(&v[1..])?;
+                is_blank_or_comment(rest).then_some(())?;
+                self.scalar(s, false);
+            }
+            b'\'' => {
+                let (s, rest) = single_quoted(&v[1..])?;
+                is_blank_or_comment(rest).then_some(())?;
+                self.scalar(s, false);
+            }
+            b'|' => {
+                let parent = match ctx {
+                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
+                };
+                let (s, after) = self.literal(&v[1..], parent, next)?;
+                self.scalar(s, false);
+                return Some(after);
+            }
+            b'{' | b'[' => {
+                let (empty, rest) = (v.get(..2)?, v.get(2..)?);
+                if (empty != "{}" && empty != "[]") || !is_blank_or_comment(rest) {
+                    return None;
+                }
+                let map = first == b'{';
+                self.add(if map {
+                    Kind::Map(Vec::new())
+                } else {
+                    Kind::Seq(Vec::new())
+                });
+            }
+            b'-' if v.len() == 1 || v.as_bytes()[1] == b' ' => return None,
+            b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'?' | b':' => {
+                return None;
+            }
+            _ => {
+                let s = plain(v)?;
+                self.scalar(s.to_string(), true);
+            }
+        }
+        Some(next)
+    }
+
+    /// A literal block scalar whose header (after `|`) is `header`, inside a collection at
+    /// indentation `parent`; its lines start at `from`. Returns the value and the next line.
+    fn literal(&self, header: &str, parent: usize, from: usize) -> Option<(String, usize)> {
+        #[derive(PartialEq)]
+        enum Chomp {
+            Clip,
+            Strip,
+            Keep,
+        }
+        let (chomp, rest) = match header.as_bytes().first() {
+            Some(b'-') => (Chomp::Strip, &header[1..]),
+            Some(b'+') => (Chomp::Keep, &header[1..]),
+            _ => (Chomp::Clip, header),
+        };
+        if !is_blank_or_comment(rest) {
+            return None;
+        }
+        let mut indent: Option<usize> = None;
+        let mut leading_spaces = 0;
+        // Each line of the scalar: its text after the indentation ("" for an empty line).
+        let mut body: Vec<&str> = Vec::new();
+        let mut j = from;
+        while j < self.lines.len() {
+            let line = self.lines[j];
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let blank = spaces == line.len();
+            match indent {
+                None if blank => {
+                    leading_spaces = leading_spaces.max(spaces);
+                    body.push("");
+                }
+                None if spaces <= parent => break,
+                None => {
+                    if leading_spaces > spaces || line[spaces..].starts_with('\t') {
+                        return None;
+                    }
+                    indent = Some(spaces);
+                    body.push(&line[spaces..]);
+                }
+                Some(ind) if blank => body.push(if spaces > ind { &line[ind..] } else { "" }),
+                Some(ind) if spaces < ind => break,
+                Some(ind) => body.push(&line[ind..]),
+            }
+            j += 1;
+        }
+        if j == self.lines.len() && !self.ends_with_newline {
+            // The last line has no line break of its own.
+            return None;
+        }
+        let Some(last) = body.iter().rposition(|l| !l.is_empty()) else {
+            // No content: only clipping and stripping of nothing are certain.
+            return (chomp != Chomp::Keep).then(|| (String::new(), j));
+        };
+        let mut s = body[..=last].join("\n");
+        match chomp {
+            Chomp::Strip => {}
+            Chomp::Clip => s.push('\n'),
+            Chomp::Keep => {
+                for _ in last..body.len() {
+                    s.push('\n');
+                }
+            }
+        }
+        Some((s, j))
+    }
+}
+
+/// `key:` at the start of `s` with a simple plain key; returns the key and what follows the
+/// colon.
+fn parse_key(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let first = *b.first()?;
+    if !(first.is_ascii_alphanumeric() || first == b'_' || first == b'.' || first == b'/') {
+        return None;
+    }
+    let n = b
+        .iter()
+        .position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/')))?;
+    if b[n] != b':' || !matches!(b.get(n + 1), None | Some(b' ')) {
+        return None;
+    }
+    Some((&s[..n], &s[n + 1..]))
+}
+
+/// A one-line plain scalar: up to a comment, trailing spaces dropped. `None` when it has a
+/// `: ` or ends with `:` (a mapping the simple reader does not take).
+fn plain(v: &str) -> Option<&str> {
+    let end = v.find(" #").unwrap_or(v.len());
+    let s = v[..end].trim_end_matches(' ');
+    if s.contains(": ") || s.ends_with(':') {
+        return None;
+    }
+    Some(s)
+}
+
+/// A double-quoted scalar closed on the same line, with the common escapes only.
+fn double_quoted(s: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &s[i + 1..])),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                out.push(match e {
+                    '\\' => '\\',
+                    '"' => '"',
+                    'n' => '\n',
+                    't' => '\t',
+                    _ => return None,
+                });
+            }
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// A single-quoted scalar closed on the same line (`''` is a quote).
+fn single_quoted(s: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut rest = s;
+    loop {
+        let q = rest.find('\'')?;
+        out.push_str(&rest[..q]);
+        if rest[q + 1..].starts_with('\'') {
+            out.push('\'');
+            rest = &rest[q + 2..];
+        } else {
+            return Some((out, &rest[q + 1..]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::check_simple_reader as agrees;
+
+    #[test]
+    fn takes_common_block_yaml_and_agrees() {
+        let taken = [
+            "a: 1\nb: two\n",
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels:\n    app.kubernetes.io/name: y\ndata:\n  k: v # comment\n",
+            "# leading comment\n\nlist:\n- a\n- 'b'\n- \"c\\n\"\n-\n- x: 1\n  y: [] \n- {}\nnext: ok\n",
+            "spec:\n  containers:\n    - name: app\n      image: \"r/app:1.0\"\n      ports:\n        - containerPort: 80\n          protocol: TCP\n      env:\n      - name: A\n        value: it''s\n",
+            "script: |\n  #!/bin/sh\n  echo \"hi\"\n\n    indented\n\nafter: 1\n",
+            "strip: |-\n  a\n  b\n\n\nclip: |\n  c\n\n\nkeep: |+\n  d\n\n\nend: x\n",
+            "empty: |\nnext: 1\nlead: |\n\n  x\n",
+            "- |\n  in a list\n- k: |\n    in a map\n  j: 2\n",
+            "y: n\nyes: no\non: off\n010: 0x1F\n1_000: 1e3\n.5: +5\nnull_ish: ~\nt: 2001-12-14\n",
+            "inf: .infinite\nv: -.5\nw: .5.\nnested:\n  deeper:\n    deepest: true\n  back: false\n",
+            "a:\nb:\n  c:\nd: 1\n",
+            "key: value with :colon and a#hash\nurl: http://x/y?z=1#frag\nquote: \"it's \\\"fine\\\"\"\n",
+            "dup: 1\ndup: 2\nm:\n  x: 1\nm:\n  y: 2\n",
+            "   indented: root\n   more: 2\n",
+            "neg: -1\ndash: -x\nminus: ---\n",
+            "unicode: héllo wörld ✓\nx: 'no'\n",
+        ];
+        for t in taken {
+            assert!(agrees(t), "the simple reader should take {t:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_the_rest_to_the_full_reader() {
+        let declined = [
+            "a: &x 1\nb: *x\n",
+            "<<: {a: 1}\n",
+            "a: !!str 1\n",
+            "a: {b: 1}\n",
+            "a: [1, 2]\n",
+            "a: >\n  folded\n",
+            "a: |2\n   x\n",
+            "a: multi\n  line\n",
+            "a: 'open\n  quote'\n",
+            "a: \"\\x41\"\n",
+            "a:\tb\n",
+            "a: b\r\n",
+            "a: 1\n---\nb: 2\n",
+            "--- a\n",
+            "%YAML 1.1\n---\na: 1\n",
+            "? complex\n: key\n",
+            "\"quoted key\": 1\n",
+            "a: b: c\n",
+            "a: x\n b\n",
+            "- - nested\n",
+            "plain scalar\n",
+            "",
+            "# only a comment\n",
+            "a: |\n  no final newline",
+            "a: |\n\n     \n  x\n",
+            "a:\n  - 1\n - 2\n",
+            "---# not a marker\na: 1\n",
+            "a: 1\n  b: 2\n",
+        ];
+        for t in declined {
+            assert!(!agrees(t), "the simple reader should leave {t:?} alone");
+        }
+    }
+
+    /// Every YAML file and rendered golden in the repository's test data, document by
+    /// document: whatever the simple reader takes, it reads as the full reader does.
+    #[test]
+    fn agrees_on_the_test_data() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+        let mut files = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p
+                    .extension()
+                    .is_some_and(|x| x == "yaml" || x == "yml" || x == "txt" || x == "out")
+                {
+                    files.push(p);
+                }
+            }
+        }
+        let (mut docs, mut taken) = (0, 0);
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for doc in crate::yaml::split_documents(&text) {
+                docs += 1;
+                if agrees(&doc) {
+                    taken += 1;
+                }
+            }
+        }
+        eprintln!("simple reader: {taken} of {docs} documents");
+        assert!(docs > 1000, "only {docs} documents found");
+        assert!(
+            taken * 2 > docs,
+            "the simple reader took only {taken} of {docs} documents"
+        );
+    }
+}
