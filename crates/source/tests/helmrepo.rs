@@ -228,6 +228,87 @@ async fn credentials_only_cross_hosts_with_pass_credentials() {
     assert_eq!(got.size, served);
 }
 
+#[tokio::test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+async fn index_artifact_is_the_json_source_controller_stores() {
+    init_tls();
+    let spec = HelmRepoSpec::new(&endpoint("TEST_HELM_REPO_URL"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let raw = dir.path().join("index.yaml");
+    let download = helmrepo::download_index(&spec, &HelmAuth::default(), &raw)
+        .await
+        .expect("download index");
+    // The revision is the raw bytes' (the reference helm wrote them), not the JSON's.
+    let on_disk = PathBuf::from(endpoint("TEST_HELM_REPO_DIR")).join("index.yaml");
+    assert_eq!(download.revision, sha256_file(&on_disk));
+    let name = helmrepo::artifact_file_name(&download.revision);
+    assert_eq!(
+        name,
+        format!(
+            "index-{}.yaml",
+            download.revision.trim_start_matches("sha256:")
+        )
+    );
+    let dest = dir.path().join(&name);
+    let json = helmrepo::index_artifact(&spec, &raw, &dest).expect("index artifact");
+    assert_eq!(
+        json.digest,
+        sha256_file(&dest),
+        "digest = sha256 of the JSON"
+    );
+    assert_ne!(json.digest, download.revision);
+    assert_eq!(json.size, std::fs::metadata(&dest).expect("stat").len());
+    assert_eq!((json.charts, json.versions), (1, 2));
+
+    // json.MarshalIndent of Helm's IndexFile: Go's field order, two-space indent, no newline
+    // at the end, versions newest first with Helm's fields.
+    let text = std::fs::read_to_string(&dest).expect("read artifact");
+    assert!(
+        text.starts_with("{\n  \"apiVersion\": \"v1\",\n  \"generated\": \""),
+        "{text}"
+    );
+    assert!(text.ends_with("\n}"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("the artifact is JSON");
+    let versions = v["entries"]["podinfo-lite"]
+        .as_array()
+        .expect("podinfo-lite versions");
+    let listed: Vec<&str> = versions
+        .iter()
+        .map(|cv| cv["version"].as_str().expect("version"))
+        .collect();
+    assert_eq!(listed, ["0.2.0", "0.1.0"]);
+    for cv in versions {
+        assert_eq!(cv["name"], "podinfo-lite");
+        assert_eq!(cv["apiVersion"], "v2");
+        assert_eq!(cv["type"], "application");
+        assert_eq!(cv["digest"].as_str().map(str::len), Some(64));
+        let url = cv["urls"][0].as_str().expect("url");
+        assert!(url.starts_with(&endpoint("TEST_HELM_REPO_URL")), "{url}");
+        let created = cv["created"].as_str().expect("created");
+        assert!(created.len() >= 20 && &created[10..11] == "T", "{created}");
+        let keys: Vec<&str> = cv
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let name_at = keys.iter().position(|k| *k == "name");
+        let urls_at = keys.iter().position(|k| *k == "urls");
+        assert!(name_at < urls_at, "Metadata fields come first: {keys:?}");
+    }
+
+    // source-controller reads its own artifact back (a HelmChart's index): JSON in, the same
+    // bytes out, and the same selection.
+    let again = dir.path().join("again.json");
+    let back = helmrepo::write_index_artifact(&dest, &again).expect("artifact of the artifact");
+    assert_eq!(back.digest, json.digest);
+    let index = helmrepo::load_index(&spec, &dest).expect("the artifact parses as an index");
+    assert_eq!(
+        index.get("podinfo-lite", "").expect("latest").version,
+        "0.2.0"
+    );
+}
+
 #[test]
 fn a_generated_large_index_parses_compactly() {
     // 40 charts x 50 versions, each with the fields real indexes carry.

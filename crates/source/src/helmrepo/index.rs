@@ -60,6 +60,8 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
+    #[error("writing the index artifact: {0}")]
+    Write(#[source] std::io::Error),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -304,9 +306,23 @@ fn validate(raw: RawVersion) -> Option<ChartVersion> {
     })
 }
 
-/// Helm's `SortEntries`: newest semver first (entries that fail to parse go last).
-fn sort_newest_first(versions: &mut [ChartVersion]) {
-    versions.sort_by_cached_key(|cv| std::cmp::Reverse(Version::parse(&cv.version).ok()));
+/// Helm's `SortEntries`: `sort.Sort(sort.Reverse(versions))` by semver, with Go's own unstable
+/// sort, so that versions equal under semver (`1.0.0+a`, `1.0.0+b`, `v1.0.0`) keep the order
+/// source-controller gives them (its HelmChart reads the sorted JSON artifact; sorting that
+/// again changes nothing).
+fn sort_newest_first(versions: &mut Vec<ChartVersion>) {
+    let mut keyed: Vec<(Option<Version>, ChartVersion)> = std::mem::take(versions)
+        .into_iter()
+        .map(|cv| (Version::parse(&cv.version).ok(), cv))
+        .collect();
+    // Less(i, j) of the reversed list is Less(j, i): j's version below i's; a version that does
+    // not parse is "less" than any (validation leaves none).
+    super::index_json::go_sort(&mut keyed, &|a, b| match (&b.0, &a.0) {
+        (Some(x), Some(y)) => x < y,
+        (None, _) => true,
+        (Some(_), None) => false,
+    });
+    versions.extend(keyed.into_iter().map(|(_, cv)| cv));
 }
 
 /// RFC 3339 (`2024-01-02T03:04:05.123Z`, `…+02:00`) as nanoseconds since the Unix epoch.

@@ -8,11 +8,15 @@
 //!   another host.
 //! - Chart URLs are resolved against the repository URL as Helm does (the repository path gets
 //!   a trailing `/`, its query string is kept); the first URL of a version is used.
+//! - The HelmRepository artifact is the index re-encoded as source-controller stores it
+//!   ([`write_index_json`], [`index_artifact`]): Helm's `IndexFile` as indented JSON.
 
 mod index;
+mod index_json;
 pub mod oci;
 
 pub use index::{ChartVersion, Index, IndexError, SelectError};
+pub use index_json::{IndexJson, artifact_file_name, write_index_artifact, write_index_json};
 
 use sha2::{Digest as _, Sha256};
 use std::collections::BTreeMap;
@@ -236,6 +240,28 @@ pub async fn fetch_index(
         source,
     })?;
     Ok((download, index))
+}
+
+/// Parses an index downloaded with [`download_index`], naming the repository in the error.
+pub fn load_index(spec: &HelmRepoSpec, index: &Path) -> Result<Index, HelmRepoError> {
+    Index::load(index).map_err(|source| HelmRepoError::Index {
+        url: redacted(&spec.url),
+        source,
+    })
+}
+
+/// Writes the HelmRepository artifact for an index downloaded with [`download_index`]: the
+/// JSON source-controller stores (see [`write_index_json`]), to `dest` through a temporary file
+/// beside it. Its digest is the artifact's; the revision stays the download's.
+pub fn index_artifact(
+    spec: &HelmRepoSpec,
+    index: &Path,
+    dest: &Path,
+) -> Result<IndexJson, HelmRepoError> {
+    write_index_artifact(index, dest).map_err(|source| HelmRepoError::Index {
+        url: redacted(&spec.url),
+        source,
+    })
 }
 
 /// Selects `chart` at `version` (a Masterminds range; empty or `*` = latest stable) in

@@ -1,6 +1,11 @@
 //! `ferroflux source helm REPO_URL --chart NAME …`: a chart from a Helm repository (what a
 //! HelmChart with a HelmRepository source produces). The revision is the chart version; the
 //! artifact is the chart's .tgz.
+//!
+//! `--index-artifact FILE` also writes the HelmRepository's own artifact (the index as the JSON
+//! source-controller stores) and prints `index-revision:` (sha256 of the downloaded index) and
+//! `index-digest:` (sha256 of the JSON) first. Without `--chart` the source is the
+//! HelmRepository alone: `revision:` and `digest:` are then those of the index artifact.
 
 use super::{file_digest, print_result, read, runtime};
 use anyhow::{Context, Result};
@@ -11,8 +16,9 @@ use std::path::PathBuf;
 pub struct HelmArgs {
     /// The repository URL (http:// or https://).
     url: String,
-    #[arg(long)]
-    chart: String,
+    /// The chart to fetch; may be left out with --index-artifact.
+    #[arg(long, required_unless_present = "index_artifact")]
+    chart: Option<String>,
     /// A semver range; empty or `*` means the latest stable version.
     #[arg(long, default_value = "*")]
     version: String,
@@ -32,6 +38,9 @@ pub struct HelmArgs {
     /// Write the chart .tgz here.
     #[arg(long)]
     artifact: Option<PathBuf>,
+    /// Write the HelmRepository artifact (the index as source-controller stores it, JSON) here.
+    #[arg(long = "index-artifact")]
+    index_artifact: Option<PathBuf>,
 }
 
 pub fn helm(a: &HelmArgs) -> Result<()> {
@@ -48,19 +57,33 @@ pub fn helm(a: &HelmArgs) -> Result<()> {
         auth.client_cert = Some((read(c, "the certificate")?, read(k, "the key")?));
     }
     let scratch = tempfile::tempdir().context("creating a scratch directory")?;
+    let index_file = scratch.path().join("index.yaml");
     let rt = runtime()?;
-    let (version, tgz) = rt.block_on(async {
-        let (_, index) = helmrepo::fetch_index(&spec, &auth).await?;
-        let version = helmrepo::select(&spec, &index, &a.chart, &a.version)?.clone();
-        let tgz = scratch
-            .path()
-            .join(format!("{}-{}.tgz", version.name, version.version));
-        helmrepo::download_chart(&spec, &auth, &version, &tgz).await?;
-        anyhow::Ok((version, tgz))
-    })?;
+    let download = rt.block_on(helmrepo::download_index(&spec, &auth, &index_file))?;
+
+    let mut extra = Vec::new();
+    let mut repo_digest = None;
+    if let Some(dest) = &a.index_artifact {
+        let json = helmrepo::index_artifact(&spec, &index_file, dest)
+            .with_context(|| format!("writing {}", dest.display()))?;
+        extra.push(format!("index-revision: {}", download.revision));
+        extra.push(format!("index-digest: {}", json.digest));
+        repo_digest = Some(json.digest);
+    }
+
+    let Some(chart) = &a.chart else {
+        let digest = repo_digest.unwrap_or_default();
+        return print_result(&extra, &download.revision, &digest);
+    };
+    let index = helmrepo::load_index(&spec, &index_file)?;
+    let version = helmrepo::select(&spec, &index, chart, &a.version)?.clone();
+    let tgz = scratch
+        .path()
+        .join(format!("{}-{}.tgz", version.name, version.version));
+    rt.block_on(helmrepo::download_chart(&spec, &auth, &version, &tgz))?;
     let digest = file_digest(&tgz)?;
     if let Some(dest) = &a.artifact {
         std::fs::copy(&tgz, dest).with_context(|| format!("writing {}", dest.display()))?;
     }
-    print_result(&[], &version.version, &digest)
+    print_result(&extra, &version.version, &digest)
 }
