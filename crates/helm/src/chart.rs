@@ -288,12 +288,24 @@ pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
         Err(_) => Rules::default(),
     }
     .with_defaults();
-    let mut files = Vec::new();
-    walk(dir, "", &rules, &mut files)?;
+    let mut found = Vec::new();
+    let stopped = walk(dir, "", &rules, &mut found).err();
+    let files = read_all(found)?;
+    if let Some(e) = stopped {
+        return Err(e);
+    }
     load_files(files)
 }
 
-fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<(), LoadError> {
+/// A file the walk found: where it is and its name in the chart.
+struct Found {
+    path: std::path::PathBuf,
+    rel: String,
+}
+
+/// Lists the chart's files in Helm's walk order (what `.helmignore` keeps); stops at the
+/// first entry Helm refuses, with the files before it already listed.
+fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<Found>) -> Result<(), LoadError> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| err(format!("{}: {e}", dir.display())))?
         .filter_map(Result::ok)
@@ -302,7 +314,7 @@ fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<
     for e in entries {
         let name = e.file_name().to_string_lossy().to_string();
         let rel = if prefix.is_empty() {
-            name.clone()
+            name
         } else {
             format!("{prefix}/{name}")
         };
@@ -334,19 +346,48 @@ fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<File>) -> Result<
                 path.display()
             )));
         }
-        let data = read_limited(&path, MAX_FILE)
-            .map_err(|e| err(format!("error reading {rel}: {e}")))?
+        out.push(Found { path, rel });
+    }
+    Ok(())
+}
+
+/// Reads the files the walk found, in order; many small files (an umbrella chart's) are read
+/// on several threads. The first failure in walk order is the error.
+fn read_all(found: Vec<Found>) -> Result<Vec<File>, LoadError> {
+    let read = |f: &Found| -> Result<File, LoadError> {
+        let data = read_limited(&f.path, MAX_FILE)
+            .map_err(|e| err(format!("error reading {}: {e}", f.rel)))?
             .ok_or_else(|| {
+                let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
                 err(format!(
                     "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
                 ))
             })?;
-        out.push(File {
-            name: rel,
+        Ok(File {
+            name: f.rel.clone(),
             data: strip_bom(data),
-        });
+        })
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if found.len() < 32 || threads < 2 {
+        return found.iter().map(read).collect();
     }
-    Ok(())
+    let chunk = found.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = found
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(read).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![Err(err("reading chart files panicked"))])
+            })
+            .collect()
+    })
 }
 
 /// A file's bytes, or `None` when it is larger than `max` (read no further than that).
@@ -702,6 +743,72 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(dir: &Path, rel: &str, body: &[u8]) {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, body).expect("write");
+    }
+
+    #[test]
+    fn many_files_load_in_walk_order_and_the_first_failure_wins() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path();
+        write(
+            dir,
+            "Chart.yaml",
+            b"apiVersion: v2\nname: many\nversion: 1.0.0\n",
+        );
+        write(dir, ".helmignore", b"ignored/\n");
+        for i in 0..40 {
+            write(
+                dir,
+                &format!("templates/t{i:02}.yaml"),
+                format!("n: {i}\n").as_bytes(),
+            );
+        }
+        write(dir, "ignored/big.bin", b"skipped");
+        let c = load_dir(dir).expect("loads");
+        let names: Vec<&str> = c.templates.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names.len(), 40);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        assert_eq!(&*c.templates[7].data, b"n: 7\n");
+
+        // A file over the limit fails naming it, wherever it sits among many.
+        let big = vec![b'x'; MAX_FILE as usize + 1];
+        write(dir, "templates/t20-big.yaml", &big);
+        let e = load_dir(dir).expect_err("too big");
+        assert!(
+            e.0.contains("\"t20-big.yaml\" is larger than the maximum file size"),
+            "{}",
+            e.0
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_irregular_file_is_refused_after_the_files_before_it_are_read() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path();
+        write(
+            dir,
+            "Chart.yaml",
+            b"apiVersion: v2\nname: fifo\nversion: 1.0.0\n",
+        );
+        let fifo = dir.join("templates/pipe");
+        std::fs::create_dir_all(fifo.parent().expect("parent")).expect("dir");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(status.success());
+        let e = load_dir(dir).expect_err("irregular");
+        assert!(
+            e.0.contains("cannot load irregular file") && e.0.contains("pipe"),
+            "{}",
+            e.0
+        );
+    }
 
     #[test]
     fn go_float_strings() {
