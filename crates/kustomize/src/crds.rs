@@ -19,13 +19,28 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
         .unwrap_or(doc);
     let Some(defs) = defs.as_object() else { return };
     for def in defs.values() {
-        let kind = def
+        let gvks = def
             .get("x-kubernetes-group-version-kind")
-            .and_then(|g| g.get(0))
-            .and_then(|g| g.get("kind"))
-            .and_then(Value::as_str);
-        if let Some(kind) = kind {
-            walk_defs(def, kind, &mut Vec::new(), defs, out, 0);
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten();
+        for g in gvks {
+            let field = |f: &str| g.get(f).and_then(Value::as_str);
+            let (Some(kind), Some(version)) = (field("kind"), field("version")) else {
+                continue;
+            };
+            // kyaml indexes the definition by apiVersion and kind.
+            let api_version = match field("group") {
+                Some(group) if !group.is_empty() => format!("{group}/{version}"),
+                _ => version.to_string(),
+            };
+            let mut found = Vec::new();
+            walk_defs(def, kind, &mut Vec::new(), defs, &mut found, 0);
+            out.keys.extend(
+                found
+                    .into_iter()
+                    .map(|(k, p, key)| (api_version.clone(), k, p, key)),
+            );
         }
     }
 }
@@ -35,7 +50,7 @@ fn walk_defs(
     kind: &str,
     path: &mut Vec<String>,
     defs: &serde_json::Map<String, Value>,
-    out: &mut CustomKeys,
+    out: &mut Vec<(String, String, String)>,
     depth: usize,
 ) {
     if depth > 20 {
@@ -52,8 +67,7 @@ fn walk_defs(
         .get("x-kubernetes-patch-merge-key")
         .and_then(Value::as_str)
     {
-        out.keys
-            .push((kind.to_string(), path.join("."), key.to_string()));
+        out.push((kind.to_string(), path.join("."), key.to_string()));
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (k, v) in props {

@@ -40,10 +40,14 @@ const BUILTIN_GROUPS: &[&str] = &[
 /// Schema hints for custom resources, from `crds:` or `openapi:` (path → merge key).
 #[derive(Clone, Debug, Default)]
 pub struct CustomKeys {
-    /// (kind, dotted path of field names) → merge key.
-    pub keys: Vec<(String, String, String)>,
+    /// (apiVersion, kind, dotted path of field names) → merge key; an empty apiVersion
+    /// matches any.
+    pub keys: Vec<(String, String, String, String)>,
     /// A custom OpenAPI document replaces the built-in schema (kustomize's `openapi: {path}`).
     pub replaces_builtin: bool,
+    /// An `openapi:` field (custom `path` or built-in `version`) has chosen the build's
+    /// schema; kustomize keeps the first one (see `Build::set_schema`).
+    pub schema_set: bool,
 }
 
 fn keyed(keys: &[&str]) -> ListKind {
@@ -52,8 +56,11 @@ fn keyed(keys: &[&str]) -> ListKind {
 
 fn list_kind(gvk: &Gvk, path: &[String], custom: &CustomKeys) -> ListKind {
     let joined = path.join(".");
-    for (kind, p, key) in &custom.keys {
-        if *kind == gvk.kind && *p == joined {
+    for (api_version, kind, p, key) in &custom.keys {
+        if *kind == gvk.kind
+            && *p == joined
+            && (api_version.is_empty() || *api_version == gvk.api_version())
+        {
             return ListKind::Keyed(vec![key.clone()]);
         }
     }

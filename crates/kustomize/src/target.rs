@@ -258,6 +258,53 @@ impl<'a> Build<'a> {
         out
     }
 
+    /// kustomize's `openapi.SetSchema`: one schema for the whole build. The top
+    /// kustomization sets it (a custom `path`, or a built-in `version`); below it, the first
+    /// kustomization met in the traversal that names one sets it and later ones are ignored.
+    /// The schema file is read either way, as kustomize does.
+    fn set_schema(&mut self, l: &Loaded) -> Result<()> {
+        let Some(openapi) = &l.k.openapi else {
+            return Ok(());
+        };
+        let text = match openapi.get("path") {
+            Some(p) => Some(self.loader.read_relative(&l.root, p)?.1),
+            None => None,
+        };
+        let top = self.stack.len() == 1;
+        if self.custom.schema_set && !top {
+            return Ok(());
+        }
+        let version = openapi.get("version");
+        if let Some(text) = text {
+            if version.is_some() {
+                return Err(err(ErrorKind::InvalidKustomization(
+                    "builtin version and custom schema provided, cannot use both".into(),
+                )));
+            }
+            let mut custom = CustomKeys::default();
+            crate::crds::collect_openapi(&text, &mut custom)?;
+            custom.replaces_builtin = true;
+            custom.schema_set = true;
+            self.custom = custom;
+            return Ok(());
+        }
+        match version.map(String::as_str) {
+            None | Some("") => {}
+            Some("v1.21.2") => {
+                self.custom = CustomKeys {
+                    schema_set: true,
+                    ..CustomKeys::default()
+                };
+            }
+            Some(_) => {
+                return Err(err(ErrorKind::InvalidKustomization(
+                    "the specified OpenAPI version is not built in".into(),
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn accumulate_loaded(&mut self, l: &Loaded, mut ra: ResMap) -> Result<ResMap> {
         let k = &l.k;
         for unsupported in [(
@@ -271,27 +318,7 @@ impl<'a> Build<'a> {
                 ))));
             }
         }
-        if let Some(openapi) = &k.openapi
-            && let Some(v) = openapi.get("version")
-        {
-            if openapi.contains_key("path") {
-                return Err(err(ErrorKind::InvalidKustomization(
-                    "builtin version and custom schema provided, cannot use both".into(),
-                )));
-            }
-            if v != "v1.21.2" {
-                return Err(err(ErrorKind::InvalidKustomization(
-                    "the specified OpenAPI version is not built in".into(),
-                )));
-            }
-        }
-        if let Some(openapi) = &k.openapi
-            && let Some(p) = openapi.get("path")
-        {
-            let (_, text) = self.loader.read_relative(&l.root, p)?;
-            crate::crds::collect_openapi(&text, &mut self.custom)?;
-            self.custom.replaces_builtin = true;
-        }
+        self.set_schema(l)?;
         let mut paths: Vec<String> = k.resources.clone().unwrap_or_default();
         paths.extend(k.bases.clone().unwrap_or_default());
         self.prefetch(&l.root, &paths);

@@ -31,8 +31,14 @@ fuzz_target!(|data: &[u8]| {
     );
     // Once with the built-in schema, once as a custom resource with a merge key from `crds:`.
     let custom = CustomKeys {
-        keys: vec![(gvk.kind.clone(), "spec.items".into(), "name".into())],
+        keys: vec![(
+            String::new(),
+            gvk.kind.clone(),
+            "spec.items".into(),
+            "name".into(),
+        )],
         replaces_builtin: false,
+        schema_set: false,
     };
     for keys in [CustomKeys::default(), custom] {
         if let Some(merged) = merge_object(orig, patch, &gvk, &keys) {
