@@ -329,6 +329,11 @@ pub fn absorb(m: &mut ResMap, mut r: Resource) -> Result<()> {
             r.ref_vars = old.ref_vars.clone();
             r.prefixes = old.prefixes.clone();
             r.suffixes = old.suffixes.clone();
+            // The transformations annotation is an annotation in kustomize, so it survives
+            // merge and replace like the old object's other annotations.
+            let mut transformations = old.transformations.clone();
+            transformations.append(&mut r.transformations);
+            r.transformations = transformations;
             // The hash marker survives only when both the old and the new object carry it.
             r.needs_hash = old.needs_hash && r.needs_hash;
             r.behavior = old.behavior;
