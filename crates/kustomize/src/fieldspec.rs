@@ -245,6 +245,94 @@ impl<'a> SpecSet<'a> {
     }
 }
 
+impl SpecSet<'_> {
+    /// [`SpecSet::apply`] telling `f` the path of each value it visits.
+    pub fn apply_with_paths(
+        &self,
+        obj: &mut Value,
+        f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
+    ) -> Result<()> {
+        let g = crate::resource::gvk_view(obj);
+        let selected: Vec<usize> = (0..self.specs.len())
+            .filter(|&i| g.is_selected_by(&self.specs[i].0.gvk))
+            .collect();
+        let mut path = Vec::new();
+        for i in selected {
+            let (fs, segs) = &self.specs[i];
+            visit_with_path(obj, segs, fs.create, &mut path, f)?;
+        }
+        Ok(())
+    }
+}
+
+/// [`visit_marked`] keeping the path to the visited value in `path`.
+fn visit_with_path(
+    v: &mut Value,
+    segments: &[(String, bool)],
+    create: bool,
+    path: &mut Vec<crate::alias::Seg>,
+    f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
+) -> Result<()> {
+    use crate::alias::Seg;
+    if let Value::Array(items) = v {
+        for (i, item) in items.iter_mut().enumerate() {
+            path.push(Seg::Index(i));
+            let r = visit_with_path(item, segments, create, path, f);
+            path.pop();
+            r?;
+        }
+        return Ok(());
+    }
+    let Some(((first, is_list), rest)) = segments.split_first() else {
+        return f(v, path);
+    };
+    if v.is_null() && create {
+        *v = Value::Object(Map::new());
+    }
+    let Some(map) = v.as_object_mut() else {
+        return Ok(());
+    };
+    if let Some(child) = map.get_mut(first.as_str()) {
+        return visit_child_with_path(child, first, rest, *is_list, create, path, f);
+    }
+    // Lists are never created.
+    if !create || *is_list {
+        return Ok(());
+    }
+    let init = if rest.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(Map::new())
+    };
+    let child = map.entry(first.clone()).or_insert(init);
+    visit_child_with_path(child, first, rest, *is_list, create, path, f)
+}
+
+/// The rest of [`visit_with_path`] once the field `child` (named `name`) exists.
+fn visit_child_with_path(
+    child: &mut Value,
+    name: &str,
+    rest: &[(String, bool)],
+    is_list: bool,
+    create: bool,
+    path: &mut Vec<crate::alias::Seg>,
+    f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
+) -> Result<()> {
+    path.push(crate::alias::Seg::Key(name.to_string()));
+    let r = if rest.is_empty() {
+        f(child, path)
+    } else if child.is_null() && (!create || is_list) {
+        Ok(())
+    } else {
+        if child.is_null() {
+            *child = Value::Object(Map::new());
+        }
+        visit_with_path(child, rest, create, path, f)
+    };
+    path.pop();
+    r
+}
+
 fn fs(group: &str, version: &str, kind: &str, path: &str, create: bool) -> FieldSpec {
     FieldSpec::new(group, version, kind, path, create)
 }

@@ -25,6 +25,7 @@
 //! without one; chart pulls are always refused.
 #![deny(missing_docs)]
 
+pub mod alias;
 pub mod config;
 pub mod crds;
 pub mod error;

@@ -239,6 +239,9 @@ pub fn apply_indexed(
                 for &i in &idxs {
                     if !apply_smp_to(&mut m.items[i], doc, opts, custom) {
                         removed.push(i);
+                    } else {
+                        // kyaml merges scalars into the existing nodes.
+                        m.items[i].sync_aliases();
                     }
                 }
                 for &i in removed.iter().rev() {
@@ -328,6 +331,8 @@ fn apply_parsed_json(
     // and still names itself as before in the error.
     // JSON patches may rename or re-kind an object; `patches` records the old id.
     let previous = store_previous_id.then(|| r.cur_id());
+    // kustomize patches the object as JSON and reads it back: no node is shared any more.
+    r.aliases.clear();
     let mut doc = std::mem::take(&mut r.obj);
     let res = json_patch::patch(&mut doc, patch);
     r.obj = doc;

@@ -243,6 +243,7 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
                 }
                 for (p, segs) in paths.iter().zip(&segs) {
                     if set_in_structured(&mut r.obj, segs, &value, t.options.as_ref(), create)? {
+                        r.sync_aliases();
                         continue;
                     }
                     let mut failure = None;
@@ -254,6 +255,8 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
                     if let Some(e) = failure {
                         return Err(e);
                     }
+                    // Targets are edited in place in kustomize.
+                    r.sync_aliases();
                     if n == 0 {
                         let what = if create {
                             "unable to find or create field"

@@ -233,6 +233,8 @@ pub struct Resource {
     pub ref_vars: Vec<String>,
     /// Transformers that ran over this object (for `transformerAnnotations`).
     pub transformations: Vec<String>,
+    /// Fields that are one YAML node in kustomize (see [`crate::alias`]).
+    pub aliases: Vec<crate::alias::AliasGroup>,
 }
 
 impl Resource {
@@ -249,7 +251,14 @@ impl Resource {
             origin: origin.into(),
             ref_vars: Vec::new(),
             transformations: Vec::new(),
+            aliases: Vec::new(),
         }
+    }
+
+    /// After in-place edits: gives a changed shared field's value to the fields that share
+    /// its node in kustomize (see [`crate::alias`]).
+    pub fn sync_aliases(&mut self) {
+        crate::alias::sync(&mut self.obj, &mut self.aliases);
     }
 
     /// apiVersion/kind as a gvk.

@@ -621,6 +621,8 @@ impl<'a> Build<'a> {
             }
         }
         for r in &mut ra.items {
+            // kustomize rewrites the whole annotation map to record either.
+            crate::alias::drop_under(&mut r.aliases, &["metadata", "annotations"]);
             if r.annotations().contains_key(ORIGIN_ANNOTATION) {
                 r.transformations.push(text.clone());
             } else {

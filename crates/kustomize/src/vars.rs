@@ -239,6 +239,8 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
                 Ok(())
             })?;
         }
+        // Vars are expanded in place in kustomize.
+        r.sync_aliases();
     }
     Ok(())
 }
