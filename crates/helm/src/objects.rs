@@ -304,8 +304,10 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
-/// What `.Capabilities.HelmVersion` reports.
+/// What `.Capabilities.HelmVersion` reports: the reference helm build (v4.3.1, built with Go 1.27.2).
 pub const HELM_VERSION: &str = "v4.3.1";
+pub const HELM_GIT_COMMIT: &str = "c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff";
+pub const HELM_GO_VERSION: &str = "go1.27.2";
 
 impl Capabilities {
     pub fn new(kube_version: Option<KubeVersion>, extra_apis: &[String]) -> Capabilities {
@@ -318,13 +320,56 @@ impl Capabilities {
     }
 
     fn helm_version() -> Value {
-        let mut m = Map::new();
-        m.insert("Version".into(), Value::str(HELM_VERSION));
-        m.insert("GitCommit".into(), Value::str(""));
-        m.insert("GitTreeState".into(), Value::str(""));
-        m.insert("GoVersion".into(), Value::str(""));
-        m.insert("KubeClientVersion".into(), Value::str("v1.37"));
-        Value::map(m)
+        Value::Object(Arc::new(BuildInfo))
+    }
+}
+
+/// `.Capabilities.HelmVersion`: Helm's `version.BuildInfo` as the reference binary reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildInfo;
+
+impl BuildInfo {
+    /// `(field, JSON key, value)` in the struct's field order.
+    const FIELDS: [(&'static str, &'static str, &'static str); 5] = [
+        ("Version", "version", HELM_VERSION),
+        ("GitCommit", "git_commit", HELM_GIT_COMMIT),
+        ("GitTreeState", "git_tree_state", "clean"),
+        ("GoVersion", "go_version", HELM_GO_VERSION),
+        ("KubeClientVersion", "kube_client_version", "v1.37"),
+    ];
+
+    /// `fmt`'s `%v` of the struct: `{v4.3.1 <commit> clean go… v1.37}`.
+    fn fmt_text() -> String {
+        let parts: Vec<&str> = Self::FIELDS.iter().map(|f| f.2).collect();
+        format!("{{{}}}", parts.join(" "))
+    }
+}
+
+impl Object for BuildInfo {
+    fn type_name(&self) -> &str {
+        "version.BuildInfo"
+    }
+    fn kind(&self) -> &str {
+        "struct"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        Self::FIELDS
+            .iter()
+            .find(|f| f.0 == name)
+            .map(|f| Value::str(f.2))
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn fmt_value(&self) -> Option<String> {
+        Some(Self::fmt_text())
+    }
+    fn marshal_json(&self) -> Option<String> {
+        let m: serde_json::Map<String, serde_json::Value> = Self::FIELDS
+            .iter()
+            .map(|f| (f.1.to_string(), serde_json::Value::from(f.2)))
+            .collect();
+        Some(serde_json::Value::Object(m).to_string())
     }
 }
 
@@ -348,10 +393,20 @@ impl Object for Capabilities {
             serde_json::json!({
                 "KubeVersion": {"Version": self.kube_version.version, "Major": self.kube_version.major, "Minor": self.kube_version.minor},
                 "APIVersions": *self.api_versions.0,
-                "HelmVersion": {"version": HELM_VERSION, "kube_client_version": "v1.37"},
+                "HelmVersion": serde_json::from_str::<serde_json::Value>(&BuildInfo.marshal_json()?).ok()?,
             })
             .to_string(),
         )
+    }
+    /// `fmt` prints the pointer as `&{KubeVersion APIVersions HelmVersion}`; nested values
+    /// are copies, so `KubeVersion` shows its fields (its `String` has a pointer receiver).
+    fn fmt_value(&self) -> Option<String> {
+        Some(format!(
+            "&{{{} [{}] {}}}",
+            self.kube_version.fmt_value()?,
+            self.api_versions.0.join(" "),
+            BuildInfo::fmt_text()
+        ))
     }
 }
 
@@ -370,5 +425,28 @@ mod tests {
         assert_eq!(k.normalized, "v1.33.4");
         assert_eq!(k.minor, "33");
         assert!(KubeVersion::parse("x").is_err());
+    }
+
+    #[test]
+    fn capabilities_print_as_go_structs() {
+        use ferroflux_gotemplate::fmt::sprint_value;
+        let caps = Capabilities::new(KubeVersion::parse("1.29.3").ok(), &["x/v1".to_string()]);
+        let text = sprint_value(&Value::Object(Arc::new(caps.clone())));
+        assert!(text.starts_with("&{{v1.29.3 v1.29.3 1 29} [v1 admissionregistration.k8s.io/v1 "));
+        assert!(text.ends_with(
+            " x/v1] {v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}}"
+        ));
+        let helm = caps.field("HelmVersion").unwrap();
+        assert_eq!(helm.type_name(), "version.BuildInfo");
+        assert_eq!(helm.kind_name(), "struct");
+        assert_eq!(
+            sprint_value(&helm),
+            "{v4.3.1 c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff clean go1.27.2 v1.37}"
+        );
+        let Value::Object(o) = &helm else { panic!() };
+        assert_eq!(
+            o.marshal_json().unwrap(),
+            r#"{"version":"v4.3.1","git_commit":"c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff","git_tree_state":"clean","go_version":"go1.27.2","kube_client_version":"v1.37"}"#
+        );
     }
 }
