@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, LazyLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The map type behind [`Value::Map`].
 pub type Map = BTreeMap<String, Value>;
@@ -79,6 +79,26 @@ impl Value {
     }
     pub fn empty_map() -> Value {
         Value::map(Map::new())
+    }
+
+    /// Go's nil `[]interface{}`: what Sprig's `rest`/`initial` of an empty list and `concat`
+    /// of empty lists return. It is empty like any list, but JSON and YAML write it as `null`.
+    pub fn nil_list() -> Value {
+        Value::List(NIL_LIST.clone())
+    }
+
+    /// Go's nil `[]string` (`regexFindAll` without a match).
+    pub fn nil_str_list() -> Value {
+        Value::StrList(NIL_STR_LIST.clone())
+    }
+
+    /// Whether this is [`Value::nil_list`] or [`Value::nil_str_list`].
+    pub fn is_nil_slice(&self) -> bool {
+        match self {
+            Value::List(l) => Arc::ptr_eq(l, &NIL_LIST),
+            Value::StrList(l) => Arc::ptr_eq(l, &NIL_STR_LIST),
+            _ => false,
+        }
     }
 
     /// True for `Missing` and `Nil`.
@@ -256,6 +276,9 @@ impl Value {
         }
     }
 }
+
+static NIL_LIST: LazyLock<Arc<Vec<Value>>> = LazyLock::new(|| Arc::new(Vec::new()));
+static NIL_STR_LIST: LazyLock<Arc<Vec<String>>> = LazyLock::new(|| Arc::new(Vec::new()));
 
 /// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).
 pub(crate) const MAX_DEPTH: usize = 256;

@@ -60,7 +60,7 @@ pub fn register(m: &mut FuncMap) {
     m.pure("mustFromJson", &[Str], None, |a| {
         serde_json::from_str::<serde_json::Value>(arg_str(&a[0]))
             .map(|j| Value::from_json(&j))
-            .map_err(|e| go_json_error(&e))
+            .map_err(|e| go_json_decode_error(arg_str(&a[0]), &e))
     });
     for name in ["base", "osBase"] {
         m.pure(name, &[Str], None, |a| Ok(s(path_base(arg_str(&a[0])))));
@@ -103,6 +103,278 @@ pub(crate) fn go_json_error(e: &serde_json::Error) -> String {
         return "unexpected end of JSON input".into();
     }
     e.to_string()
+}
+
+/// The error `encoding/json` reports for `input` (its syntax check runs first, so the first
+/// syntax error wins), falling back to serde's message for anything else.
+pub(crate) fn go_json_decode_error(input: &str, e: &serde_json::Error) -> String {
+    go_json_syntax_error(input.as_bytes()).unwrap_or_else(|| go_json_error(e))
+}
+
+/// Go's `quoteChar` for scanner messages: the character (a whole rune) in single quotes.
+fn go_quote_json_char(data: &[u8], i: usize) -> String {
+    let c = std::str::from_utf8(&data[i..(i + 4).min(data.len())])
+        .map(|t| t.chars().next())
+        .unwrap_or_else(|e| {
+            std::str::from_utf8(&data[i..i + e.valid_up_to()])
+                .ok()
+                .and_then(|t| t.chars().next())
+        })
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    match c {
+        '\'' => "'\\''".into(),
+        '"' => "'\"'".into(),
+        c => {
+            let q = crate::fmt::go_quote(&c.to_string());
+            format!("'{}'", &q[1..q.len() - 1])
+        }
+    }
+}
+
+/// How Go's JSON decoder shows an invalid escape sequence: in backquotes when it can,
+/// otherwise as a Go-quoted byte string.
+fn go_json_escape_seq(seq: &[u8]) -> String {
+    if let Ok(t) = std::str::from_utf8(seq)
+        && t.chars()
+            .all(|c| c == '\t' || (c != '`' && !c.is_control()))
+    {
+        return format!("`{t}`");
+    }
+    let mut o = String::from("\"");
+    for &b in seq {
+        match b {
+            b'"' => o.push_str("\\\""),
+            b'\\' => o.push_str("\\\\"),
+            0x20..=0x7e => o.push(b as char),
+            b => o.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// `encoding/json`'s scanner (`checkValid`): the first syntax error in `data`, in Go's words.
+pub(crate) fn go_json_syntax_error(data: &[u8]) -> Option<String> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Ctx {
+        ObjectKey,
+        ObjectValue,
+        Array,
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum St {
+        BeginValueOrEmpty,
+        BeginValue,
+        BeginStringOrEmpty,
+        BeginString,
+        EndValue,
+        EndTop,
+        InString,
+        InStringEsc(usize),
+        InStringEscU(usize, u8),
+        Neg,
+        One,
+        Zero,
+        Dot,
+        Dot0,
+        E,
+        ESign,
+        E0,
+        Lit(&'static [u8], usize, &'static str),
+    }
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let err = |i: usize, ctx: &str| {
+        Some(format!(
+            "invalid character {} {ctx}",
+            go_quote_json_char(data, i)
+        ))
+    };
+    let bad_escape = |from: usize, to: usize| {
+        Some(format!(
+            "invalid escape sequence {} in string",
+            go_json_escape_seq(&data[from..=to])
+        ))
+    };
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut st = St::BeginValue;
+    let mut i = 0;
+    while i < data.len() {
+        let c = data[i];
+        st = match st {
+            St::BeginValueOrEmpty if space(c) => st,
+            St::BeginValueOrEmpty if c == b']' => {
+                stack.pop();
+                if stack.is_empty() {
+                    St::EndTop
+                } else {
+                    St::EndValue
+                }
+            }
+            St::BeginValueOrEmpty | St::BeginValue => match c {
+                c if space(c) => St::BeginValue,
+                b'{' => {
+                    stack.push(Ctx::ObjectKey);
+                    St::BeginStringOrEmpty
+                }
+                b'[' => {
+                    stack.push(Ctx::Array);
+                    St::BeginValueOrEmpty
+                }
+                b'"' => St::InString,
+                b'-' => St::Neg,
+                b'0' => St::Zero,
+                b'1'..=b'9' => St::One,
+                b't' => St::Lit(b"rue", 0, "true"),
+                b'f' => St::Lit(b"alse", 0, "false"),
+                b'n' => St::Lit(b"ull", 0, "null"),
+                _ => return err(i, "looking for beginning of value"),
+            },
+            St::BeginStringOrEmpty if space(c) => st,
+            St::BeginStringOrEmpty if c == b'}' => {
+                stack.pop();
+                if stack.is_empty() {
+                    St::EndTop
+                } else {
+                    St::EndValue
+                }
+            }
+            St::BeginStringOrEmpty | St::BeginString => match c {
+                c if space(c) => St::BeginString,
+                b'"' => St::InString,
+                _ => return err(i, "looking for beginning of object key string"),
+            },
+            St::EndTop => {
+                if !space(c) {
+                    return err(i, "after top-level value");
+                }
+                St::EndTop
+            }
+            St::EndValue => {
+                if space(c) {
+                    i += 1;
+                    continue;
+                }
+                match (stack.last().copied(), c) {
+                    (None, _) => {
+                        st = St::EndTop;
+                        continue;
+                    }
+                    (Some(Ctx::ObjectKey), b':') => {
+                        *stack.last_mut()? = Ctx::ObjectValue;
+                        St::BeginValue
+                    }
+                    (Some(Ctx::ObjectKey), _) => return err(i, "after object key"),
+                    (Some(Ctx::ObjectValue), b',') => {
+                        *stack.last_mut()? = Ctx::ObjectKey;
+                        St::BeginString
+                    }
+                    (Some(Ctx::ObjectValue | Ctx::Array), b'}' | b']')
+                        if (c == b'}') == (stack.last() == Some(&Ctx::ObjectValue)) =>
+                    {
+                        stack.pop();
+                        if stack.is_empty() {
+                            St::EndTop
+                        } else {
+                            St::EndValue
+                        }
+                    }
+                    (Some(Ctx::ObjectValue), _) => return err(i, "after object key:value pair"),
+                    (Some(Ctx::Array), b',') => St::BeginValue,
+                    (Some(Ctx::Array), _) => return err(i, "after array element"),
+                }
+            }
+            St::InString => match c {
+                b'"' => St::EndValue,
+                b'\\' => St::InStringEsc(i),
+                c if c < 0x20 => return err(i, "in string"),
+                _ => St::InString,
+            },
+            St::InStringEsc(at) => match c {
+                b'b' | b'f' | b'n' | b'r' | b't' | b'\\' | b'/' | b'"' => St::InString,
+                b'u' => St::InStringEscU(at, 0),
+                _ => return bad_escape(at, i),
+            },
+            St::InStringEscU(at, n) => {
+                if !c.is_ascii_hexdigit() {
+                    // Go shows the escape's full length (`\uXXXX`), bounded by the input.
+                    return bad_escape(at, (at + 5).min(data.len() - 1));
+                }
+                if n == 3 {
+                    St::InString
+                } else {
+                    St::InStringEscU(at, n + 1)
+                }
+            }
+            St::Neg => match c {
+                b'0' => St::Zero,
+                b'1'..=b'9' => St::One,
+                _ => return err(i, "in numeric literal"),
+            },
+            St::One if c.is_ascii_digit() => St::One,
+            St::One | St::Zero => match c {
+                b'.' => St::Dot,
+                b'e' | b'E' => St::E,
+                _ => {
+                    st = St::EndValue;
+                    continue;
+                }
+            },
+            St::Dot => {
+                if !c.is_ascii_digit() {
+                    return err(i, "in numeric literal");
+                }
+                St::Dot0
+            }
+            St::Dot0 => match c {
+                c if c.is_ascii_digit() => St::Dot0,
+                b'e' | b'E' => St::E,
+                _ => {
+                    st = St::EndValue;
+                    continue;
+                }
+            },
+            St::E if c == b'+' || c == b'-' => St::ESign,
+            St::E | St::ESign => {
+                if !c.is_ascii_digit() {
+                    return err(i, "in numeric literal");
+                }
+                St::E0
+            }
+            St::E0 => {
+                if c.is_ascii_digit() {
+                    St::E0
+                } else {
+                    st = St::EndValue;
+                    continue;
+                }
+            }
+            St::Lit(rest, n, word) => {
+                if c != rest[n] {
+                    return err(
+                        i,
+                        &format!(
+                            "in literal {word} (expecting {})",
+                            go_quote_json_char(rest, n)
+                        ),
+                    );
+                }
+                if n + 1 == rest.len() {
+                    St::EndValue
+                } else {
+                    St::Lit(rest, n + 1, word)
+                }
+            }
+        };
+        if stack.len() > 10000 {
+            return Some("exceeded max depth".into());
+        }
+        i += 1;
+    }
+    match st {
+        St::EndTop => None,
+        St::EndValue | St::One | St::Zero | St::Dot0 | St::E0 if stack.is_empty() => None,
+        _ => Some("unexpected end of JSON input".into()),
+    }
 }
 
 pub(crate) fn go_b64_error(e: &base64::DecodeError) -> String {
@@ -207,6 +479,7 @@ fn write_json(
     }
     match v {
         Value::Missing | Value::Nil => out.push_str("null"),
+        v if v.is_nil_slice() => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
         Value::Float(f) => {
@@ -375,20 +648,86 @@ fn url_parse(u: &str) -> Result<Value, String> {
         Some(i) if !host.ends_with(']') => &host[..i],
         _ => host,
     };
-    m.insert("scheme".into(), s(scheme));
+    m.insert("scheme".into(), s(scheme.to_ascii_lowercase()));
     m.insert("host".into(), s(host));
     m.insert(
         "hostname".into(),
         s(hostname.trim_start_matches('[').trim_end_matches(']')),
     );
-    m.insert("path".into(), s(path));
+    m.insert("path".into(), s(url_unescape(path)));
     m.insert("query".into(), s(query));
     m.insert("opaque".into(), s(opaque));
-    m.insert("fragment".into(), s(fragment));
+    m.insert("fragment".into(), s(url_unescape(fragment)));
     m.insert("userinfo".into(), s(userinfo));
     Ok(Value::map(m))
 }
 
+/// Parts of a URL Go's `url.escape` treats differently.
+#[derive(Clone, Copy, PartialEq)]
+enum UrlPart {
+    Path,
+    Host,
+    UserPassword,
+    Fragment,
+}
+
+/// Go's `url.shouldEscape`.
+fn url_should_escape(c: u8, part: UrlPart) -> bool {
+    if c.is_ascii_alphanumeric() {
+        return false;
+    }
+    if part == UrlPart::Host && b"!$&'()*+,;=:[]<>\"".contains(&c) {
+        return false;
+    }
+    match c {
+        b'-' | b'_' | b'.' | b'~' => return false,
+        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => match part {
+            UrlPart::Path => return c == b'?',
+            UrlPart::UserPassword => return matches!(c, b'@' | b'/' | b'?' | b':'),
+            UrlPart::Fragment => return false,
+            UrlPart::Host => {}
+        },
+        _ => {}
+    }
+    !(part == UrlPart::Fragment && matches!(c, b'!' | b'(' | b')' | b'*'))
+}
+
+/// Go's `url.escape` (percent-encoding with upper-case hex).
+fn url_escape(s: &str, part: UrlPart) -> String {
+    let mut o = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if url_should_escape(b, part) {
+            o.push_str(&format!("%{b:02X}"));
+        } else {
+            o.push(b as char);
+        }
+    }
+    o
+}
+
+/// Percent-decoding as Go's `url.unescape` does for paths and fragments (an invalid escape
+/// is kept as written).
+fn url_unescape(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Sprig's `urlJoin`: a Go `url.URL` built from the dict's parts, printed by its `String`.
 fn url_join(d: &Value) -> String {
     let get = |k: &str| -> String {
         match d {
@@ -396,41 +735,148 @@ fn url_join(d: &Value) -> String {
             _ => String::new(),
         }
     };
+    let (scheme, host, path) = (get("scheme"), get("host"), get("path"));
+    let (query, opaque, fragment, userinfo) = (
+        get("query"),
+        get("opaque"),
+        get("fragment"),
+        get("userinfo"),
+    );
     let mut out = String::new();
-    let scheme = get("scheme");
     if !scheme.is_empty() {
         out.push_str(&scheme);
         out.push(':');
     }
-    let opaque = get("opaque");
     if !opaque.is_empty() {
         out.push_str(&opaque);
     } else {
-        let host = get("host");
-        let ui = get("userinfo");
-        if !host.is_empty() || !ui.is_empty() || !scheme.is_empty() {
-            out.push_str("//");
-            if !ui.is_empty() {
-                out.push_str(&ui);
+        if !scheme.is_empty() || !host.is_empty() || !userinfo.is_empty() {
+            if !host.is_empty() || !path.is_empty() || !userinfo.is_empty() {
+                out.push_str("//");
+            }
+            if !userinfo.is_empty() {
+                // Parsed back from `proto://<userinfo>@host`, then escaped again.
+                let ui = url_unescape(&userinfo);
+                match ui.split_once(':') {
+                    Some((u, p)) => {
+                        out.push_str(&url_escape(u, UrlPart::UserPassword));
+                        out.push(':');
+                        out.push_str(&url_escape(p, UrlPart::UserPassword));
+                    }
+                    None => out.push_str(&url_escape(&ui, UrlPart::UserPassword)),
+                }
                 out.push('@');
             }
-            out.push_str(&host);
+            out.push_str(&url_escape(&host, UrlPart::Host));
         }
-        let path = get("path");
+        let path = if path == "*" {
+            path
+        } else {
+            url_escape(&path, UrlPart::Path)
+        };
         if !path.is_empty() && !path.starts_with('/') && !host.is_empty() {
             out.push('/');
         }
+        if out.is_empty() && path.split('/').next().is_some_and(|seg| seg.contains(':')) {
+            out.push_str("./");
+        }
         out.push_str(&path);
     }
-    let q = get("query");
-    if !q.is_empty() {
+    if !query.is_empty() {
         out.push('?');
-        out.push_str(&q);
+        out.push_str(&query);
     }
-    let f = get("fragment");
-    if !f.is_empty() {
+    if !fragment.is_empty() {
         out.push('#');
-        out.push_str(&f);
+        out.push_str(&url_escape(&fragment, UrlPart::Fragment));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Helm's `fromJson` error texts for malformed input, as helm v4.3.1 (Go 1.27) prints them.
+    #[test]
+    fn json_syntax_errors_in_go_words() {
+        let cases = [
+            (
+                "not json",
+                "invalid character 'o' in literal null (expecting 'u')",
+            ),
+            ("", "unexpected end of JSON input"),
+            ("{\"a\" 1}", "invalid character '1' after object key"),
+            (
+                "{\"a\":1,}",
+                "invalid character '}' looking for beginning of object key string",
+            ),
+            ("[1 2]", "invalid character '2' after array element"),
+            (
+                "[1,]",
+                "invalid character ']' looking for beginning of value",
+            ),
+            ("truex", "invalid character 'x' after top-level value"),
+            ("1.e3", "invalid character 'e' in numeric literal"),
+            ("1e+", "unexpected end of JSON input"),
+            ("\"a\\qb\"", "invalid escape sequence `\\q` in string"),
+            ("\"\\u12G4\"", "invalid escape sequence `\\u12G4` in string"),
+            ("\"\\u12\"", "invalid escape sequence `\\u12\"` in string"),
+            ("\"\\é\"", "invalid escape sequence \"\\\\\\xc3\" in string"),
+            ("\"a\tb\"", "invalid character '\\t' in string"),
+            (
+                "{\"a\":1]",
+                "invalid character ']' after object key:value pair",
+            ),
+            ("[1}", "invalid character '}' after array element"),
+            (
+                "'x'",
+                "invalid character '\\'' looking for beginning of value",
+            ),
+            ("é", "invalid character 'é' looking for beginning of value"),
+            ("01", "invalid character '1' after top-level value"),
+            ("{\"a\":1}}", "invalid character '}' after top-level value"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                super::go_json_syntax_error(input.as_bytes()).as_deref(),
+                Some(want),
+                "{input:?}"
+            );
+        }
+        for ok in [
+            "{}",
+            " [ 1, -2.5e+3, \"\\u00e9\\n\", true, null ] ",
+            "0",
+            "{\"a\":{\"b\":[]}}",
+        ] {
+            assert_eq!(super::go_json_syntax_error(ok.as_bytes()), None, "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn url_join_escapes_as_go() {
+        let cases = [
+            (
+                r#"{{ urlJoin (dict "scheme" "https" "host" "example.org" "path" "/a b" "query" "x=1") }}"#,
+                "https://example.org/a%20b?x=1",
+            ),
+            (
+                r#"{{ urlJoin (dict "scheme" "http" "host" "h" "path" "p?q" "fragment" "f g!") }}"#,
+                "http://h/p%3Fq#f%20g!",
+            ),
+            (r#"{{ urlJoin (dict "path" "a:b/c") }}"#, "./a:b/c"),
+            (
+                r#"{{ urlJoin (dict "scheme" "mailto" "opaque" "x@y") }}"#,
+                "mailto:x@y",
+            ),
+            (
+                r#"{{ urlJoin (dict "scheme" "https" "host" "h" "userinfo" "u:p%20w") }}"#,
+                "https://u:p%20w@h",
+            ),
+            (r#"{{ (urlParse "HTTP://h/a%20b#x%21").path }}"#, "/a b"),
+            (r#"{{ (urlParse "HTTP://h/a%20b#x%21").scheme }}"#, "http"),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
 }

@@ -91,7 +91,7 @@ pub fn register(m: &mut FuncMap) {
                     "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
                     json_kind(&Value::from_json(&other))
                 )),
-                Err(e) => error_map(e.to_string()),
+                Err(e) => error_map(super::encoding::go_json_decode_error(arg_str(&a[0]), &e)),
             },
         )
     });
@@ -104,7 +104,10 @@ pub fn register(m: &mut FuncMap) {
                     "json: cannot unmarshal {} into Go value of type []interface {{}}",
                     json_kind(&Value::from_json(&other))
                 ))]),
-                Err(e) => Value::list(vec![s(e.to_string())]),
+                Err(e) => Value::list(vec![s(super::encoding::go_json_decode_error(
+                    arg_str(&a[0]),
+                    &e,
+                ))]),
             },
         )
     });

@@ -66,7 +66,7 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Any], None, |a| {
             let l = items(&a[0], "find rest on")?;
             if l.is_empty() {
-                return Ok(Value::list(Vec::new()));
+                return Ok(Value::nil_list());
             }
             Ok(Value::list(l[1..].to_vec()))
         });
@@ -75,7 +75,7 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Any], None, |a| {
             let l = items(&a[0], "find initial on")?;
             if l.is_empty() {
-                return Ok(Value::list(Vec::new()));
+                return Ok(Value::nil_list());
             }
             Ok(Value::list(l[..l.len() - 1].to_vec()))
         });
@@ -165,6 +165,24 @@ pub fn register(m: &mut FuncMap) {
                 None => return Err(format!("Cannot concat type {} as list", l.kind_name())),
             }
         }
+        if out.is_empty() {
+            return Ok(Value::nil_list());
+        }
         Ok(Value::list(out))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    /// Sprig returns Go nil slices in a few places; JSON writes them as `null` (gotmpl-oracle).
+    #[test]
+    fn nil_slices() {
+        let tpl = r#"{{ rest (list) | toJson }} {{ initial (list) | toJson }} {{ concat (list) (list) | toJson }} {{ regexFindAll "x" "abc" -1 | toJson }} {{ regexSplit "," "a,b" 0 | toJson }} {{ rest (list 1) | toJson }} {{ concat | toJson }}
+{{ rest (list) }} {{ deepEqual (rest (list)) (list) }} {{ deepEqual (rest (list)) (initial (list)) }} {{ kindOf (rest (list)) }} {{ len (rest (list)) }} {{ empty (concat) }}
+{{ append (rest (list)) 1 | toJson }} {{ dict "a" (rest (list)) | toJson }}"#;
+        assert_eq!(
+            crate::render_plain(tpl, "t", None).unwrap(),
+            "null null null null null [] null\n[] false true slice 0 true\n[1] {\"a\":null}"
+        );
+    }
 }

@@ -25,6 +25,9 @@ pub fn register(m: &mut FuncMap) {
 
 /// `reflect.DeepEqual` over template values (types must match too).
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
+    if a.is_nil_slice() != b.is_nil_slice() {
+        return false;
+    }
     match (a, b) {
         (Value::Missing | Value::Nil, Value::Missing | Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

@@ -1,11 +1,104 @@
-//! Sprig's regular expressions (Go RE2 syntax; the `regex` crate accepts the same language).
+//! Sprig's regular expressions (Go RE2 syntax). The `regex` crate reads nearly the same
+//! language; [`go_syntax`] rewrites the few places where Go reads a pattern differently.
 
 use super::{FuncMap, Ty, arg_int, arg_str, s};
 use crate::value::Value;
+use std::borrow::Cow;
 use std::sync::Arc;
 
+/// A `{` that starts a valid counted repetition (`{n}`, `{n,}`, `{n,m}`) at `rest`.
+fn is_repeat(rest: &str) -> bool {
+    let Some(end) = rest.find('}') else {
+        return false;
+    };
+    let inner = &rest[1..end];
+    let (lo, hi) = inner.split_once(',').unwrap_or((inner, "0"));
+    !lo.is_empty()
+        && lo.bytes().all(|b| b.is_ascii_digit())
+        && hi.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Go's reading of a pattern in the `regex` crate's syntax: Perl classes and word boundaries
+/// are ASCII in Go (`\d`, `\w`, `\s` is `[\t\n\f\r ]`, `\b`), a `{` that does not start a
+/// counted repetition is a literal, and `\Q…\E` quotes. Everything else is passed through.
+pub fn go_syntax(re: &str) -> Cow<'_, str> {
+    if !re.contains(['\\', '{', '[']) {
+        return Cow::Borrowed(re);
+    }
+    let mut out = String::with_capacity(re.len() + 16);
+    let mut class = false;
+    let mut rest = re;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
+        match c {
+            '\\' => {
+                let next = rest[1..].chars().next();
+                step += next.map_or(0, char::len_utf8);
+                match (next, class) {
+                    (Some('d'), false) => out.push_str("[0-9]"),
+                    (Some('d'), true) => out.push_str("0-9"),
+                    (Some('D'), _) => out.push_str("[^0-9]"),
+                    (Some('w'), false) => out.push_str("[0-9A-Za-z_]"),
+                    (Some('w'), true) => out.push_str("0-9A-Za-z_"),
+                    (Some('W'), _) => out.push_str("[^0-9A-Za-z_]"),
+                    (Some('s'), false) => out.push_str("[\\t\\n\\f\\r ]"),
+                    (Some('s'), true) => out.push_str("\\t\\n\\f\\r "),
+                    (Some('S'), _) => out.push_str("[^\\t\\n\\f\\r ]"),
+                    (Some('b'), false) => out.push_str("(?-u:\\b)"),
+                    (Some('B'), false) => out.push_str("(?-u:\\B)"),
+                    (Some('Q'), _) => {
+                        let body = &rest[2..];
+                        let (quoted, after) = match body.find("\\E") {
+                            Some(i) => (&body[..i], i + 2),
+                            None => (body, body.len()),
+                        };
+                        out.push_str(&regex::escape(quoted));
+                        step = 2 + after;
+                    }
+                    _ => out.push_str(&rest[..step]),
+                }
+            }
+            '[' if !class => {
+                class = true;
+                out.push('[');
+                // A `]` (after an optional `^`) right at the start is a literal.
+                let mut lead = &rest[1..];
+                if let Some(r) = lead.strip_prefix('^') {
+                    out.push('^');
+                    step += 1;
+                    lead = r;
+                }
+                if lead.starts_with(']') {
+                    out.push_str("\\]");
+                    step += 1;
+                }
+            }
+            '[' if rest.starts_with("[:") => {
+                // A POSIX class inside a class: copied whole.
+                let end = rest.find(":]").map_or(rest.len(), |i| i + 2);
+                out.push_str(&rest[..end]);
+                step = end;
+            }
+            '[' => out.push_str("\\["),
+            ']' if class => {
+                class = false;
+                out.push(']');
+            }
+            '{' if !class && !is_repeat(rest) => out.push_str("\\{"),
+            // Set operators in the `regex` crate's classes, plain characters in Go's.
+            '&' | '~' if class => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        rest = &rest[step..];
+    }
+    Cow::Owned(out)
+}
+
 fn compile(re: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(re).map_err(|e| {
+    regex::Regex::new(&go_syntax(re)).map_err(|e| {
         let msg = e.to_string();
         let last = msg
             .lines()
@@ -28,6 +121,11 @@ fn compile(re: &str) -> Result<regex::Regex, String> {
     })
 }
 
+/// A Go regular expression compiled, or Go's `regexp.Compile` error text.
+pub fn go_regex(re: &str) -> Result<regex::Regex, String> {
+    compile(re)
+}
+
 fn must_compile(re: &str) -> Result<regex::Regex, String> {
     compile(re).map_err(|e| {
         format!(
@@ -37,13 +135,18 @@ fn must_compile(re: &str) -> Result<regex::Regex, String> {
     })
 }
 
-fn find_all(r: &regex::Regex, st: &str, n: i64) -> Vec<String> {
+/// Go's `FindAllString`: nil (JSON `null`) when nothing matches.
+fn find_all(r: &regex::Regex, st: &str, n: i64) -> Value {
     let it = r.find_iter(st).map(|m| m.as_str().to_string());
-    if n < 0 {
+    let v: Vec<String> = if n < 0 {
         it.collect()
     } else {
         it.take(n as usize).collect()
+    };
+    if v.is_empty() {
+        return Value::nil_str_list();
     }
+    Value::StrList(Arc::new(v))
 }
 
 /// Go's `ReplaceAllString` template expansion ($1, ${name}, $$).
@@ -65,19 +168,11 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("regexFindAll", &[Str, Str, Int], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
-        Ok(Value::StrList(Arc::new(find_all(
-            &r,
-            arg_str(&a[1]),
-            arg_int(&a[2]),
-        ))))
+        Ok(find_all(&r, arg_str(&a[1]), arg_int(&a[2])))
     });
     m.pure("mustRegexFindAll", &[Str, Str, Int], None, |a| {
         let r = compile(arg_str(&a[0]))?;
-        Ok(Value::StrList(Arc::new(find_all(
-            &r,
-            arg_str(&a[1]),
-            arg_int(&a[2]),
-        ))))
+        Ok(find_all(&r, arg_str(&a[1]), arg_int(&a[2])))
     });
     m.pure("regexFind", &[Str, Str], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
@@ -109,19 +204,11 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("regexSplit", &[Str, Str, Int], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
-        Ok(Value::StrList(Arc::new(split(
-            &r,
-            arg_str(&a[1]),
-            arg_int(&a[2]),
-        ))))
+        Ok(split(&r, arg_str(&a[1]), arg_int(&a[2])))
     });
     m.pure("mustRegexSplit", &[Str, Str, Int], None, |a| {
         let r = compile(arg_str(&a[0]))?;
-        Ok(Value::StrList(Arc::new(split(
-            &r,
-            arg_str(&a[1]),
-            arg_int(&a[2]),
-        ))))
+        Ok(split(&r, arg_str(&a[1]), arg_int(&a[2])))
     });
     m.pure("regexQuoteMeta", &[Str], None, |a| {
         let mut o = String::new();
@@ -135,28 +222,116 @@ pub fn register(m: &mut FuncMap) {
     });
 }
 
-/// Go's `Regexp.Split`.
-fn split(r: &regex::Regex, st: &str, n: i64) -> Vec<String> {
-    if n == 0 {
-        return Vec::new();
-    }
-    if r.as_str().is_empty() && st.is_empty() {
+/// Go's `Regexp.Split` (nil for `n == 0`).
+fn split(r: &regex::Regex, st: &str, n: i64) -> Value {
+    Value::StrList(Arc::new(match n {
+        0 => return Value::nil_str_list(),
+        n => split_vec(r, st, n),
+    }))
+}
+
+fn split_vec(r: &regex::Regex, st: &str, n: i64) -> Vec<String> {
+    if !r.as_str().is_empty() && st.is_empty() {
         return vec![String::new()];
     }
     let mut out = Vec::new();
-    let mut beg = 0;
-    let mut end;
-    for m in r.find_iter(st) {
+    let (mut beg, mut end) = (0, 0);
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    for m in r.find_iter(st).take(limit) {
         if n > 0 && out.len() as i64 == n - 1 {
             break;
         }
         end = m.start();
-        if m.end() == 0 {
-            continue;
+        if m.end() != 0 {
+            out.push(st[beg..end].to_string());
         }
-        out.push(st[beg..end].to_string());
         beg = m.end();
     }
-    out.push(st[beg..].to_string());
+    if end != st.len() {
+        out.push(st[beg..].to_string());
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each template line's output, as Go 1.27 + Sprig print it (gotmpl-oracle).
+    #[test]
+    fn go_reading_of_patterns() {
+        let cases = [
+            // A `{` that starts no repetition is a literal (Bitnami's Helm-version check).
+            (
+                r#"{{ regexMatch "{(v[0-9])*[^}]*}}$" "&{{a} [x] {v4.3.1 abc}}" }}"#,
+                "true",
+            ),
+            (r#"{{ regexFindAll "a{,2}" "a{,2}aa" -1 }}"#, "[a{,2}]"),
+            (r#"{{ regexFindAll "x{" "x{y" -1 }}"#, "[x{]"),
+            (r#"{{ regexFindAll "a{2}" "aaaaa" -1 }}"#, "[aa aa]"),
+            // Perl classes and \b are ASCII.
+            (r#"{{ regexFindAll "\\d+" "a١٢3b45" -1 }}"#, "[3 45]"),
+            (
+                r#"{{ regexFindAll "\\w+" "héllo wörld_1" -1 }}"#,
+                "[h llo w rld_1]",
+            ),
+            (
+                r#"{{ regexReplaceAll "\\s+" "a\u000bb  c\td" "_" }}"#,
+                "a\u{b}b_c_d",
+            ),
+            (r#"{{ regexFindAll "\\bx\\b" "éx x" -1 }}"#, "[x x]"),
+            (
+                r#"{{ regexReplaceAll "[\\w-]+" "héllo-wörld" "X" }}"#,
+                "XéXöX",
+            ),
+            (r#"{{ regexReplaceAll "[^\\d.]" "v1.٢3-beta" "" }}"#, "1.3"),
+            (
+                r#"{{ regexFindAll "[[:alpha:]\\d]+" "ab12 c" -1 }}"#,
+                "[ab12 c]",
+            ),
+            // Quoting, and class characters the regex crate reads as operators.
+            (r#"{{ regexFindAll "\\Qa.b\\E+" "a.bb axb" -1 }}"#, "[a.bb]"),
+            (
+                r#"{{ regexFindAll "[a&&b~~c]" "a&b~c" -1 }}"#,
+                "[a & b ~ c]",
+            ),
+            (r#"{{ regexFindAll "[[a]+" "[[ab" -1 }}"#, "[[[a]"),
+            (r#"{{ regexFindAll "[]a]+" "]]ab" -1 }}"#, "[]]a]"),
+            (r#"{{ regexFindAll "[^]a]+" "]]ab" -1 }}"#, "[b]"),
+            (
+                r#"{{ regexReplaceAll "(?P<first>\\w+)\\s(\\w+)" "hello world" "${2}_$first $1x $$" }}"#,
+                "world_hello  $",
+            ),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
+
+    #[test]
+    fn split_as_go() {
+        let cases = [
+            (r#"{{ regexSplit "x*" "ab" -1 | toJson }}"#, r#"["a","b"]"#),
+            (r#"{{ regexSplit "" "" -1 | toJson }}"#, "[]"),
+            (r#"{{ regexSplit "b" "" -1 | toJson }}"#, r#"[""]"#),
+            (
+                r#"{{ regexSplit "," "a,b,c,d" 2 | toJson }}"#,
+                r#"["a","b,c,d"]"#,
+            ),
+            (
+                r#"{{ regexSplit "," "a,b," -1 | toJson }}"#,
+                r#"["a","b",""]"#,
+            ),
+            (
+                r#"{{ regexSplit "a*" "baaac" -1 | toJson }}"#,
+                r#"["b","c"]"#,
+            ),
+            (
+                r#"{{ regexFindAll "a*" "baaac" -1 | toJson }}"#,
+                r#"["","aaa",""]"#,
+            ),
+            (r#"{{ regexReplaceAll "a*" "baaac" "-" }}"#, "-b-c-"),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
 }

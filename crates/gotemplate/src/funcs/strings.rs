@@ -37,12 +37,8 @@ pub fn register(m: &mut FuncMap) {
         Ok(s(r))
     });
     m.pure("trim", &[Str], None, |a| Ok(s(arg_str(&a[0]).trim())));
-    m.pure("upper", &[Str], None, |a| {
-        Ok(s(arg_str(&a[0]).to_uppercase()))
-    });
-    m.pure("lower", &[Str], None, |a| {
-        Ok(s(arg_str(&a[0]).to_lowercase()))
-    });
+    m.pure("upper", &[Str], None, |a| Ok(s(go_upper(arg_str(&a[0])))));
+    m.pure("lower", &[Str], None, |a| Ok(s(go_lower(arg_str(&a[0])))));
     m.pure("title", &[Str], None, |a| Ok(s(title(arg_str(&a[0])))));
     m.pure("untitle", &[Str], None, |a| Ok(s(untitle(arg_str(&a[0])))));
     m.pure("substr", &[Int, Int, Str], None, |a| {
@@ -112,11 +108,11 @@ pub fn register(m: &mut FuncMap) {
             .chars()
             .flat_map(|c| {
                 if c.is_uppercase() {
-                    c.to_lowercase().collect::<Vec<_>>()
+                    [lower_char(c)]
                 } else if c.is_lowercase() {
-                    c.to_uppercase().collect::<Vec<_>>()
+                    [title_char(c)]
                 } else {
-                    vec![c]
+                    [c]
                 }
             })
             .collect::<String>()))
@@ -413,13 +409,64 @@ fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
     format!("...{}", byte_slice(st, n - (max - 3), n))
 }
 
+/// Go's `unicode.ToUpper`: the simple (one character) mapping. Rust's `to_uppercase` is the
+/// full one (`ß` → `SS`); where that is longer, Go keeps the character, except the Greek
+/// letters with ypogegrammeni, which map to their prosgegrammeni capitals.
+pub fn upper_char(c: char) -> char {
+    let mut full = c.to_uppercase();
+    match (full.next(), full.next()) {
+        (Some(u), None) => u,
+        _ => match c as u32 {
+            0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => {
+                char::from_u32(c as u32 + 8).unwrap_or(c)
+            }
+            0x1FB3 => '\u{1FBC}',
+            0x1FC3 => '\u{1FCC}',
+            0x1FF3 => '\u{1FFC}',
+            _ => c,
+        },
+    }
+}
+
+/// Go's `unicode.ToLower` (simple mapping: `İ` → `i`).
+pub fn lower_char(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// Go's `unicode.ToTitle`: the upper-case letter, except for the Latin digraphs.
+pub fn title_char(c: char) -> char {
+    match c as u32 {
+        0x01C4..=0x01C6 => '\u{01C5}',
+        0x01C7..=0x01C9 => '\u{01C8}',
+        0x01CA..=0x01CC => '\u{01CB}',
+        0x01F1..=0x01F3 => '\u{01F2}',
+        _ => upper_char(c),
+    }
+}
+
+/// Go's `strings.ToUpper`.
+pub fn go_upper(st: &str) -> String {
+    if st.is_ascii() {
+        return st.to_ascii_uppercase();
+    }
+    st.chars().map(upper_char).collect()
+}
+
+/// Go's `strings.ToLower`.
+pub fn go_lower(st: &str) -> String {
+    if st.is_ascii() {
+        return st.to_ascii_lowercase();
+    }
+    st.chars().map(lower_char).collect()
+}
+
 /// Go's deprecated `strings.Title`.
 fn title(st: &str) -> String {
     let mut prev = ' ';
     let mut o = String::with_capacity(st.len());
     for c in st.chars() {
         if is_separator(prev) {
-            o.extend(c.to_uppercase());
+            o.push(title_char(c));
         } else {
             o.push(c);
         }
@@ -433,7 +480,7 @@ fn untitle(st: &str) -> String {
     let mut o = String::with_capacity(st.len());
     for c in st.chars() {
         if prev.is_whitespace() || prev == ' ' {
-            o.extend(c.to_lowercase());
+            o.push(lower_char(c));
         } else {
             o.push(c);
         }
@@ -464,7 +511,7 @@ fn camel(st: &str) -> String {
     let mut got = false;
     for c in chars.by_ref() {
         if !is_connector(c) {
-            r0 = c.to_uppercase().next().unwrap_or(c);
+            r0 = upper_char(c);
             got = true;
             break;
         }
@@ -481,7 +528,7 @@ fn camel(st: &str) -> String {
             continue;
         }
         if is_connector(r1) {
-            r0 = r0.to_uppercase().next().unwrap_or(r0);
+            r0 = upper_char(r0);
         } else {
             out.push(r1);
         }
@@ -509,7 +556,7 @@ fn to_lower_words(st: &str, conn: char) -> String {
                 words.push(std::mem::take(&mut cur));
             }
         }
-        cur.extend(c.to_lowercase());
+        cur.push(lower_char(c));
     }
     if !cur.is_empty() {
         words.push(cur);
@@ -565,4 +612,22 @@ fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
     }
     out.push_str(&byte_slice(st, off, n));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Go's simple case mappings (`unicode.ToUpper`/`ToLower`/`ToTitle`), as Sprig uses them.
+    #[test]
+    fn case_mappings_are_go_simple_ones() {
+        let cases = [
+            (r#"{{ upper "Grüße, 世界! école" }}"#, "GRÜßE, 世界! ÉCOLE"),
+            (r#"{{ lower "İSTANBUL ÉCOLE" }}"#, "istanbul école"),
+            (r#"{{ title "ǆungla ßtraße ﬁne" }}"#, "ǅungla ßtraße ﬁne"),
+            (r#"{{ upper "ǆ ᾳ ŉ" }}"#, "Ǆ ᾼ ŉ"),
+            (r#"{{ swapcase "Straße" }}"#, "sTRAßE"),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
 }

@@ -345,6 +345,7 @@ fn scalar(v: &Value, indent: usize, col: usize) -> Option<String> {
         }
         Value::String(s) => scalar_string(s, indent, col),
         Value::Object(o) => scalar_string(&format!("{o:?}"), indent, col),
+        v if v.is_nil_slice() => "null".into(),
         Value::List(l) if l.is_empty() => "[]".into(),
         Value::StrList(l) if l.is_empty() => "[]".into(),
         Value::Map(m) if read(m).is_empty() => "{}".into(),
