@@ -732,6 +732,26 @@ impl<'a> State<'a> {
                 format!("nil pointer evaluating interface {{}}.{name}"),
             )),
             Value::Map(m) => {
+                if crate::funcs::helm::VALUES_METHODS.contains(&name)
+                    && crate::value::is_helm_values(m)
+                {
+                    // A method of Helm's `common.Values` (methods win over keys in Go).
+                    let mut args = Vec::new();
+                    if let Some(c) = cmd {
+                        for a in &c.args[1..] {
+                            args.push(self.eval_arg(dot, a)?.to_arg());
+                        }
+                    }
+                    if let Some(f) = final_ {
+                        args.push(f.to_arg());
+                    }
+                    let ctx: &dyn std::fmt::Display = match cmd {
+                        Some(c) => c,
+                        None => node,
+                    };
+                    return crate::funcs::helm::values_method(m, name, &args)
+                        .map_err(|e| self.err(pos, ctx, e));
+                }
                 if has_args {
                     return Err(self.err(
                         pos,
@@ -938,7 +958,7 @@ impl<'a> State<'a> {
     }
 
     fn eval_typed_arg(&mut self, dot: &Dot, a: &Arg, ty: Ty) -> R<Value> {
-        if ty != Ty::Any && ty != Ty::Reflect {
+        if !matches!(ty, Ty::Any | Ty::Reflect | Ty::Raw) {
             // Constants are converted the way Go's evalArg does for typed parameters.
             match (a, ty) {
                 (Arg::Nil(p), Ty::Map | Ty::List) => {
@@ -997,6 +1017,9 @@ impl<'a> State<'a> {
     }
 
     fn check_type(&self, pos: usize, node: &dyn std::fmt::Display, v: Value, ty: Ty) -> R<Value> {
+        if ty == Ty::Raw {
+            return Ok(v.to_arg());
+        }
         // A host object that is a Go slice reaches functions as the slice it is.
         let v = match v {
             Value::Object(o) if o.kind() == "slice" => o.as_value().unwrap_or(Value::Object(o)),

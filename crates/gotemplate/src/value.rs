@@ -6,9 +6,9 @@
 //! behind an `Arc<RwLock<…>>`. Map keys iterate in byte order, which is the order Go's template
 //! `range`, `fmt` and `encoding/json` use.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::{Arc, LazyLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, LazyLock, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 /// The map type behind [`Value::Map`].
 pub type Map = BTreeMap<String, Value>;
@@ -147,6 +147,7 @@ impl Value {
             Value::String(_) => "string".into(),
             Value::List(_) => "[]interface {}".into(),
             Value::StrList(_) => "[]string".into(),
+            Value::Map(m) if is_helm_values(m) => "common.Values".into(),
             Value::Map(_) => "map[string]interface {}".into(),
             Value::Object(o) => o.type_name().to_string(),
         }
@@ -195,9 +196,16 @@ impl Value {
         }
     }
 
-    /// Deep copy (maps become new maps), like Sprig's `deepCopy`.
+    /// Deep copy (maps become new maps), like Sprig's `deepCopy`; a copy of Helm's
+    /// `common.Values` keeps that type, as `copystructure` does.
     pub fn deep_copy(&self) -> Value {
-        self.deep_copy_depth(0)
+        let copy = self.deep_copy_depth(0);
+        if let Value::Map(m) = self
+            && is_helm_values(m)
+        {
+            mark_helm_values(&copy);
+        }
+        copy
     }
     fn deep_copy_depth(&self, depth: usize) -> Value {
         if depth > MAX_DEPTH {
@@ -279,6 +287,48 @@ impl Value {
 
 static NIL_LIST: LazyLock<Arc<Vec<Value>>> = LazyLock::new(|| Arc::new(Vec::new()));
 static NIL_STR_LIST: LazyLock<Arc<Vec<String>>> = LazyLock::new(|| Arc::new(Vec::new()));
+
+/// Maps Helm hands to templates as its named map type `common.Values` (`.Values`, the
+/// top-level object, `.Template`): `typeOf` names that type, and `AsMap`, `YAML`, `Table` and
+/// `PathValue` are its methods (see `funcs::helm::values_method`). Go attaches the type to
+/// the reference; here it belongs to the map, so a subchart's values also show it when the
+/// parent reaches them as `.Values.<subchart>`.
+///
+/// Entries are weak (a marked map is never kept alive by the mark) and keyed by address; the
+/// weak reference keeps the allocation, so an address is not reused while its entry exists.
+struct HelmValuesMarks {
+    maps: HashMap<usize, Weak<RwLock<Map>>>,
+    prune_at: usize,
+}
+
+static HELM_VALUES: LazyLock<RwLock<HelmValuesMarks>> = LazyLock::new(|| {
+    RwLock::new(HelmValuesMarks {
+        maps: HashMap::new(),
+        prune_at: 1024,
+    })
+});
+
+/// Marks a map as Helm's `common.Values` (no-op for other values).
+pub fn mark_helm_values(v: &Value) {
+    let Value::Map(m) = v else { return };
+    let mut marks = HELM_VALUES.write().unwrap_or_else(|e| e.into_inner());
+    if marks.maps.len() >= marks.prune_at {
+        marks.maps.retain(|_, w| w.strong_count() > 0);
+        marks.prune_at = (marks.maps.len() * 2).max(1024);
+    }
+    marks
+        .maps
+        .insert(Arc::as_ptr(m) as usize, Arc::downgrade(m));
+}
+
+/// Whether the map was marked with [`mark_helm_values`].
+pub fn is_helm_values(m: &Arc<RwLock<Map>>) -> bool {
+    let marks = HELM_VALUES.read().unwrap_or_else(|e| e.into_inner());
+    marks
+        .maps
+        .get(&(Arc::as_ptr(m) as usize))
+        .is_some_and(|w| w.strong_count() > 0)
+}
 
 /// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).
 pub(crate) const MAX_DEPTH: usize = 256;

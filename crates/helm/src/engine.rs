@@ -161,6 +161,9 @@ fn collect_with(
     next.insert("Values".into(), values.clone());
     next.insert("Subcharts".into(), subcharts.clone());
     let next_arc = Arc::new(std::sync::RwLock::new(next));
+    // Helm types the top-level object and `.Values` as `common.Values`.
+    ferroflux_gotemplate::value::mark_helm_values(&values);
+    ferroflux_gotemplate::value::mark_helm_values(&Value::Map(next_arc.clone()));
     for dep in &c.dependencies {
         // `Values.<name>` of this chart, shared with it, or an empty table.
         let sub_values = match &values {
@@ -256,7 +259,9 @@ fn render_set(
             let mut tm = Map::new();
             tm.insert("Name".into(), s(k));
             tm.insert("BasePath".into(), s(&r.base_path));
-            ferroflux_gotemplate::value::write(&r.vals).insert("Template".into(), Value::map(tm));
+            let tm = Value::map(tm);
+            ferroflux_gotemplate::value::mark_helm_values(&tm);
+            ferroflux_gotemplate::value::write(&r.vals).insert("Template".into(), tm);
         }
         let data = Value::Map(r.vals.clone());
         match set.execute(k, &data) {

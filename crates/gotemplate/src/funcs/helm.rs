@@ -2,7 +2,82 @@
 //! `lookup`). `lookup` returns an empty map; replace it in the [`FuncMap`] to reach a cluster.
 
 use super::{FuncMap, Ty, arg_str, s};
-use crate::value::{Map, Value};
+use crate::value::{Map, Value, read};
+use std::sync::{Arc, RwLock};
+
+/// The methods of Helm's `common.Values` a template can reach (`.Values.AsMap`, …).
+pub const VALUES_METHODS: &[&str] = &["AsMap", "YAML", "Table", "PathValue", "Encode"];
+
+/// Calls a method of Helm's `common.Values` on a marked map; errors in Go's words.
+pub fn values_method(m: &Arc<RwLock<Map>>, name: &str, args: &[Value]) -> Result<Value, String> {
+    let want = usize::from(matches!(name, "Table" | "PathValue" | "Encode"));
+    if args.len() != want {
+        return Err(format!(
+            "wrong number of args for {name}: want {want} got {}",
+            args.len()
+        ));
+    }
+    let path = match (name, args.first()) {
+        ("Encode", Some(a)) => {
+            return Err(format!(
+                "wrong type for value; expected io.Writer; got {}",
+                a.type_name()
+            ));
+        }
+        (_, Some(Value::String(p))) => p.to_string(),
+        (_, Some(a)) => {
+            return Err(format!(
+                "wrong type for value; expected string; got {}",
+                if a.is_nil() {
+                    "interface {}".into()
+                } else {
+                    a.type_name()
+                }
+            ));
+        }
+        _ => String::new(),
+    };
+    let table = |path: &str| -> Result<Arc<RwLock<Map>>, String> {
+        let mut cur = m.clone();
+        for key in path.split('.') {
+            let next = match read(&cur).get(key) {
+                Some(Value::Map(t)) => t.clone(),
+                _ => return Err(format!("{} is not a table", crate::fmt::go_quote(key))),
+            };
+            cur = next;
+        }
+        Ok(cur)
+    };
+    let call = |e: String| format!("error calling {name}: {e}");
+    match name {
+        "AsMap" => Ok(Value::Map(m.clone())),
+        "YAML" => super::yaml::to_yaml(&Value::Map(m.clone()), false)
+            .map(s)
+            .map_err(call),
+        // Go returns the table as `common.Values`; it stays unmarked here, since the mark
+        // would follow the map to every other place that holds it (`.Values.<table>`).
+        "Table" => Ok(Value::Map(table(&path).map_err(call)?)),
+        _ => {
+            // PathValue: a leaf (not a table) at a dotted path.
+            if path.is_empty() {
+                return Err(call("YAML path cannot be empty".into()));
+            }
+            let (parent, key) = match path.rsplit_once('.') {
+                Some((p, k)) => (Some(p), k),
+                None => (None, path.as_str()),
+            };
+            let no_value = || call(format!("{} is not a value", crate::fmt::go_quote(key)));
+            let t = match parent {
+                Some(p) => table(p).map_err(|_| no_value())?,
+                None => m.clone(),
+            };
+            match read(&t).get(key) {
+                Some(Value::Map(_)) | None => Err(no_value()),
+                Some(v) => Ok(v.clone()),
+            }
+        }
+    }
+}
 
 pub fn register(m: &mut FuncMap) {
     use Ty::*;
@@ -137,4 +212,74 @@ fn error_map(msg: String) -> Value {
     let mut m = Map::new();
     m.insert("Error".into(), s(msg));
     Value::map(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::value::{Value, mark_helm_values};
+
+    /// `.Values` as Helm types it: `common.Values`, with its methods (helm v4.3.1's output).
+    #[test]
+    fn common_values_methods() {
+        let values = Value::from_json(&serde_json::json!({
+            "image": {"repo": "nginx", "tag": "1.25"}, "list": [1, 2], "AsMap": "shadowed"
+        }));
+        mark_helm_values(&values);
+        let mut root = crate::Map::new();
+        root.insert("Values".into(), values);
+        let root = Value::map(root);
+        let cases = [
+            (r#"{{ dig "image" "repo" "none" .Values.AsMap }}"#, "nginx"),
+            (
+                r#"{{ .Values.YAML }}"#,
+                "AsMap: shadowed\nimage:\n  repo: nginx\n  tag: \"1.25\"\nlist:\n- 1\n- 2\n",
+            ),
+            (
+                r#"{{ (.Values.Table "image").tag }} {{ typeOf (.Values.Table "image") }}"#,
+                "1.25 map[string]interface {}",
+            ),
+            (r#"{{ .Values.PathValue "image.repo" }}"#, "nginx"),
+            (
+                r#"{{ typeOf .Values }} {{ typeOf .Values.image }} {{ kindOf .Values }}"#,
+                "common.Values map[string]interface {} map",
+            ),
+            (
+                r#"{{ $_ := set .Values.AsMap "added" 1 }}{{ .Values.added }}"#,
+                "1",
+            ),
+            (r#"{{ index .Values "AsMap" }}"#, "shadowed"),
+            (r#"{{ typeOf (deepCopy .Values) }}"#, "common.Values"),
+        ];
+        for (tpl, want) in cases {
+            let mut t =
+                crate::Template::new("t", crate::FuncMap::helm(), crate::Options::helm(false));
+            t.parse("t", tpl).unwrap();
+            assert_eq!(t.execute("t", &root).unwrap(), want, "{tpl}");
+        }
+        let errors = [
+            (
+                r#"{{ .Values.Table "list" }}"#,
+                "error calling Table: \"list\" is not a table",
+            ),
+            (
+                r#"{{ .Values.PathValue "image" }}"#,
+                "error calling PathValue: \"image\" is not a value",
+            ),
+            (
+                r#"{{ .Values.PathValue "x.y" }}"#,
+                "error calling PathValue: \"y\" is not a value",
+            ),
+            (
+                r#"{{ .Values.AsMap 1 }}"#,
+                "wrong number of args for AsMap: want 0 got 1",
+            ),
+        ];
+        for (tpl, want) in errors {
+            let mut t =
+                crate::Template::new("t", crate::FuncMap::helm(), crate::Options::helm(false));
+            t.parse("t", tpl).unwrap();
+            let e = t.execute("t", &root).unwrap_err().message;
+            assert!(e.ends_with(want), "{tpl}: {e}");
+        }
+    }
 }

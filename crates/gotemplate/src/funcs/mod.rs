@@ -46,12 +46,15 @@ pub enum Ty {
     List,
     /// `reflect.Value` (Go's builtins): a missing value stays "invalid".
     Reflect,
+    /// `interface{}` for Sprig's reflection functions: a host object that is a Go slice
+    /// (`.Capabilities.APIVersions`) keeps its own type instead of becoming a plain list.
+    Raw,
 }
 
 impl Ty {
     pub fn go_name(self) -> &'static str {
         match self {
-            Ty::Any => "interface {}",
+            Ty::Any | Ty::Raw => "interface {}",
             Ty::Str => "string",
             Ty::Int => "int",
             Ty::Int64 => "int64",

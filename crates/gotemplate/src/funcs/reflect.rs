@@ -5,17 +5,17 @@ use crate::value::{Value, read};
 
 pub fn register(m: &mut FuncMap) {
     use Ty::*;
-    m.pure("typeOf", &[Any], None, |a| Ok(s(a[0].type_name())));
-    m.pure("kindOf", &[Any], None, |a| Ok(s(a[0].kind_name())));
-    m.pure("typeIs", &[Str, Any], None, |a| {
+    m.pure("typeOf", &[Raw], None, |a| Ok(s(a[0].type_name())));
+    m.pure("kindOf", &[Raw], None, |a| Ok(s(a[0].kind_name())));
+    m.pure("typeIs", &[Str, Raw], None, |a| {
         Ok(Value::Bool(arg_str(&a[0]) == a[1].type_name()))
     });
-    m.pure("typeIsLike", &[Str, Any], None, |a| {
+    m.pure("typeIsLike", &[Str, Raw], None, |a| {
         let t = a[1].type_name();
         let w = arg_str(&a[0]);
         Ok(Value::Bool(w == t || w == format!("*{t}")))
     });
-    m.pure("kindIs", &[Str, Any], None, |a| {
+    m.pure("kindIs", &[Str, Raw], None, |a| {
         Ok(Value::Bool(arg_str(&a[0]) == a[1].kind_name()))
     });
     m.pure("deepEqual", &[Any, Any], None, |a| {
@@ -49,5 +49,51 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Object(x), Value::Object(y)) => std::sync::Arc::ptr_eq(x, y),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::value::{Map, Object, Value};
+    use std::sync::Arc;
+
+    /// A host object that is a Go slice, like Helm's `common.VersionSet`.
+    #[derive(Debug)]
+    struct Versions;
+    impl Object for Versions {
+        fn type_name(&self) -> &str {
+            "common.VersionSet"
+        }
+        fn kind(&self) -> &str {
+            "slice"
+        }
+        fn field(&self, _: &str) -> Option<Value> {
+            None
+        }
+        fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+            None
+        }
+        fn as_value(&self) -> Option<Value> {
+            Some(Value::StrList(Arc::new(vec![
+                "v1".into(),
+                "apps/v1".into(),
+            ])))
+        }
+    }
+
+    #[test]
+    fn reflection_sees_host_slices_as_their_own_type() {
+        let mut t = crate::Template::new("t", crate::FuncMap::sprig(), Default::default());
+        t.parse(
+            "t",
+            "{{ typeOf .v }} {{ kindOf .v }} {{ typeIs \"common.VersionSet\" .v }} {{ kindIs \"slice\" .v }} {{ first .v }} {{ has \"apps/v1\" .v }}",
+        )
+        .unwrap();
+        let mut m = Map::new();
+        m.insert("v".into(), Value::Object(Arc::new(Versions)));
+        assert_eq!(
+            t.execute("t", &Value::map(m)).unwrap(),
+            "common.VersionSet slice true true v1 true"
+        );
     }
 }
