@@ -435,6 +435,14 @@ impl<'a> State<'a> {
                     }
                 }
                 Value::Int(n) | Value::Int64(n) if self.set.opts.range_over_int => {
+                    if b.pipe.decl.len() > 1 {
+                        let (pos, ctx) = last_visited(&b.pipe);
+                        return Err(self.err(
+                            pos,
+                            &ctx,
+                            format!("can't use {n} to iterate over more than one variable"),
+                        ));
+                    }
                     for i in 0..*n {
                         any = true;
                         let iv = if matches!(v, Value::Int(_)) {

@@ -615,3 +615,20 @@ fn parse_all_shares_identical_texts_and_keeps_order_and_names() {
         e.message
     );
 }
+
+#[test]
+fn range_over_int_takes_one_variable() {
+    let out = ferroflux_gotemplate::render_helm(
+        "{{ range 3 }}{{ . }}{{ end }}|{{ range $v := 2 }}{{ $v }}{{ end }}",
+        "t",
+        None,
+    );
+    assert_eq!(out.unwrap(), "012|01");
+    // As Go 1.22+ (helm v4.3.1): `template: t:1:20: executing "t" at <3>: can't use 3 …`.
+    let err = ferroflux_gotemplate::render_helm("{{ range $i, $v := 3 }}{{ end }}", "t", None)
+        .unwrap_err();
+    assert_eq!(
+        err.message,
+        "template: t:1:19: executing \"t\" at <3>: can't use 3 to iterate over more than one variable"
+    );
+}
