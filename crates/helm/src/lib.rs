@@ -28,5 +28,7 @@ pub mod yaml11;
 
 pub use chart::{Chart, LoadError, load, load_archive};
 pub use objects::KubeVersion;
-pub use template::{Rendered, TemplateError, TemplateOptions, render_release, template};
+pub use template::{
+    Rendered, TemplateError, TemplateOptions, render_release, template, template_logged,
+};
 pub use values::ValueOptions;

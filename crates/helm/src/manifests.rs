@@ -233,10 +233,32 @@ fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
     })
 }
 
+/// A string value as Go's `slog.TextHandler` writes it: bare, or Go-quoted when it is empty
+/// or holds spaces, `"`, `=` or unprintable characters.
+pub fn slog_text_value(v: &str) -> String {
+    let quote = v.is_empty()
+        || v.chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control());
+    if quote {
+        ferroflux_gotemplate::fmt::go_quote(v)
+    } else {
+        v.to_string()
+    }
+}
+
 /// Splits every non-partial, non-empty file into documents, separates hooks, and orders both
 /// by kind. Unknown hook types are dropped, as Helm does.
 pub fn sort_manifests(
     files: &BTreeMap<String, String>,
+) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
+    sort_manifests_logged(files, &mut Vec::new())
+}
+
+/// [`sort_manifests`], appending to `logs` the lines Helm logs meanwhile (its INFO line for
+/// each document dropped for an unknown hook type, in slog's text format).
+pub fn sort_manifests_logged(
+    files: &BTreeMap<String, String>,
+    logs: &mut Vec<String>,
 ) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
     let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
@@ -280,6 +302,10 @@ pub fn sort_manifests(
             events.push(t);
         }
         if unknown {
+            logs.push(format!(
+                "level=INFO msg=\"skipping unknown hooks\" hookTypes={}",
+                slog_text_value(&types)
+            ));
             continue;
         }
         let delete_policies = ann
@@ -329,9 +355,26 @@ mod tests {
             "c/templates/h.yaml".to_string(),
             "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-weight: 5\n---\nkind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: nonsense\n".to_string(),
         );
-        let (h, m) = sort_manifests(&files).unwrap();
+        let mut logs = Vec::new();
+        let (h, m) = sort_manifests_logged(&files, &mut logs).unwrap();
         assert_eq!((h.len(), m.len()), (1, 0));
         assert_eq!(h[0].weight, 5);
+        // Helm v4.3.1 logs each dropped document at INFO level.
+        assert_eq!(
+            logs,
+            ["level=INFO msg=\"skipping unknown hooks\" hookTypes=nonsense"]
+        );
+    }
+
+    #[test]
+    fn slog_text_values() {
+        assert_eq!(slog_text_value("post-install"), "post-install");
+        assert_eq!(
+            slog_text_value("post-install, not-a-hook"),
+            "\"post-install, not-a-hook\""
+        );
+        assert_eq!(slog_text_value(""), "\"\"");
+        assert_eq!(slog_text_value("a=b"), "\"a=b\"");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::coalesce::coalesce_values;
 use crate::deps::{is_compatible_range, process_dependencies};
 use crate::engine::{ReleaseOptions, render};
 use crate::glob::path_match;
-use crate::manifests::{sort_manifests, split_manifests};
+use crate::manifests::{sort_manifests_logged, split_manifests};
 use crate::objects::{Capabilities, KubeVersion};
 use crate::schema::validate_chart;
 use crate::yaml::Values;
@@ -95,6 +95,8 @@ pub struct Rendered {
     /// Hooks in kind order, with their source path.
     pub hooks: Vec<crate::manifests::Hook>,
     pub notes: String,
+    /// Lines Helm logs to stderr while rendering (slog text format), in order.
+    pub logs: Vec<String>,
 }
 
 /// Renders a chart as `helm install --dry-run` would, without printing.
@@ -152,7 +154,12 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
     let notes_key = format!("{}/templates/NOTES.txt", chart.name());
     let notes = files.get(&notes_key).cloned().unwrap_or_default();
     files.retain(|k, _| !k.ends_with("NOTES.txt"));
-    let (hooks, manifests) = sort_manifests(&files).map_err(render_fail)?;
+    let mut logs = Vec::new();
+    let (hooks, manifests) = sort_manifests_logged(&files, &mut logs).map_err(|e| {
+        let mut err = render_fail(e);
+        err.log = (!logs.is_empty()).then(|| logs.join("\n"));
+        err
+    })?;
     let mut b = String::new();
     if o.include_crds {
         for (name, data) in chart.crd_files(chart.name()) {
@@ -170,12 +177,22 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
         manifest: b,
         hooks,
         notes,
+        logs,
     })
 }
 
 /// What `helm template NAME CHART [flags]` prints on success.
 pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateError> {
+    template_logged(chart, o).map(|(out, _)| out)
+}
+
+/// [`template`], with the lines Helm logs to stderr on the way (errors carry them in `log`).
+pub fn template_logged(
+    chart: Chart,
+    o: &TemplateOptions,
+) -> Result<(String, Vec<String>), TemplateError> {
     let r = render_release(chart, o)?;
+    let logs = r.logs.clone();
     let mut out = String::new();
     let _ = writeln!(out, "{}", r.manifest.trim());
     if !o.no_hooks {
@@ -191,7 +208,7 @@ pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateErr
         }
     }
     if o.show_only.is_empty() {
-        return Ok(out);
+        return Ok((out, logs));
     }
     let docs = split_manifests(&out);
     let source = regex::Regex::new("# Source: [^/]+/(.+)").expect("static regex");
@@ -209,14 +226,16 @@ pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateErr
             }
         }
         if missing {
-            return Err(fail(format!("could not find template {f} in chart")));
+            let mut err = fail(format!("could not find template {f} in chart"));
+            err.log = (!logs.is_empty()).then(|| logs.join("\n"));
+            return Err(err);
         }
     }
     let mut shown = String::new();
     for d in picked {
         let _ = writeln!(shown, "---\n{d}");
     }
-    Ok(shown)
+    Ok((shown, logs))
 }
 
 #[cfg(test)]

@@ -146,8 +146,11 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         show_only: a.show_only.clone(),
         skip_schema_validation: a.skip_schema_validation,
     };
-    let out = ferroflux_helm::template(chart, &opts)
+    let (out, logs) = ferroflux_helm::template_logged(chart, &opts)
         .map_err(|e| helm_error_logged(e.log.as_deref(), &e.message, e.during_render))?;
+    for l in logs {
+        eprintln!("{l}");
+    }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
 }
