@@ -20,6 +20,7 @@ pub mod manifests;
 pub mod objects;
 pub mod package;
 pub mod schema;
+pub mod schema_formats;
 pub mod strvals;
 pub mod template;
 pub mod values;

@@ -44,106 +44,742 @@ fn go_type(v: &J) -> &'static str {
     }
 }
 
+/// santhosh's `quote`: Go's `%q` with `"` unescaped and `'` escaped, in single quotes.
+fn quote(s: &str) -> String {
+    let q = ferroflux_gotemplate::fmt::go_quote(s);
+    let inner = q[1..q.len() - 1].replace("\\\"", "\"").replace('\'', "\\'");
+    format!("'{inner}'")
+}
+
+fn join_quoted<S: AsRef<str>>(v: &[S]) -> String {
+    v.iter()
+        .map(|s| quote(s.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number as Go's `%v` prints it (integers as integers, else float64).
+fn go_number(n: &serde_json::Number) -> String {
+    if let Some(i) = n.as_i64() {
+        return i.to_string();
+    }
+    if let Some(u) = n.as_u64() {
+        return u.to_string();
+    }
+    ferroflux_gotemplate::fmt::format_float(n.as_f64().unwrap_or(0.0), 'g', -1)
+}
+
+/// santhosh's `display`: strings quoted, collections as "value", others with `%v`.
+fn display(v: &J) -> String {
+    match v {
+        J::String(s) => quote(s),
+        J::Array(_) | J::Object(_) => "value".into(),
+        J::Null => "<nil>".into(),
+        J::Bool(b) => b.to_string(),
+        J::Number(n) => go_number(n),
+    }
+}
+
+fn is_primitive(v: &J) -> bool {
+    !matches!(v, J::Array(_) | J::Object(_))
+}
+
+/// Thousands separators, as golang.org/x/text/message prints integers in English.
+fn group_digits(int: &str) -> String {
+    let (sign, digits) = match int.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", int),
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{sign}{out}")
+}
+
+/// An integer as x/text's `%d` prints it in English.
+fn xtext_int(n: impl std::fmt::Display) -> String {
+    group_digits(&n.to_string())
+}
+
+/// A float64 as x/text's `%v` prints it in English: Go's choice between plain and
+/// scientific notation, digits grouped, exponents as `×10` with superscripts.
+fn xtext_float(f: f64) -> String {
+    let g = ferroflux_gotemplate::fmt::format_float(f, 'g', -1);
+    if let Some((mant, exp)) = g.split_once('e') {
+        let sup: String = exp
+            .chars()
+            .filter_map(|c| match c {
+                '+' => None,
+                '-' => Some('⁻'),
+                d => "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().nth(d.to_digit(10)? as usize),
+            })
+            .collect();
+        return format!("{mant}×10{sup}");
+    }
+    match g.split_once('.') {
+        Some((i, frac)) => format!("{}.{frac}", group_digits(i)),
+        None => group_digits(&g),
+    }
+}
+
+fn num(v: &J) -> String {
+    xtext_float(v.as_f64().unwrap_or(0.0))
+}
+
+/// santhosh's type name of a value (every number is "number").
 fn json_type(v: &J) -> &'static str {
     match v {
         J::Null => "null",
         J::Bool(_) => "boolean",
-        J::Number(n) => {
-            if n.as_f64().is_some_and(|f| f.fract() == 0.0) {
-                "integer"
-            } else {
-                "number"
-            }
-        }
+        J::Number(_) => "number",
         J::String(_) => "string",
         J::Array(_) => "array",
         J::Object(_) => "object",
     }
 }
 
-fn quote_list(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The wanted types in santhosh's fixed order.
+fn want_types(kind: &TypeKind) -> String {
+    let names: Vec<String> = match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
+    };
+    [
+        "null", "boolean", "number", "integer", "string", "array", "object",
+    ]
+    .iter()
+    .filter(|t| names.iter().any(|n| n == *t))
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" or ")
 }
 
-/// santhosh-tekuri's quoting of values in messages: strings in single quotes.
-fn quote_value(v: &J) -> String {
-    match v {
-        J::String(s) => format!("'{s}'"),
-        other => other.to_string(),
+/// santhosh's `duplicates`: the first pair (j < i) of equal items, scanning i upwards.
+fn first_duplicates(items: &[J]) -> (usize, usize) {
+    for i in 1..items.len() {
+        for j in 0..i {
+            if json_equal(&items[i], &items[j]) {
+                return (j, i);
+            }
+        }
+    }
+    (0, 0)
+}
+
+fn json_equal(a: &J, b: &J) -> bool {
+    match (a, b) {
+        (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
     }
 }
 
-fn message(kind: &K, instance: &J) -> String {
-    match kind {
-        K::Type { kind } => {
-            let want = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
-            };
-            format!("got {}, want {want}", json_type(instance))
+#[derive(Debug, PartialEq)]
+enum NodeKind {
+    Leaf,
+    /// A `$ref` that failed: shown only when it has several causes.
+    Reference,
+}
+
+/// One node of santhosh's error tree.
+#[derive(Debug)]
+struct Node {
+    loc: String,
+    msg: String,
+    causes: Vec<Node>,
+    kind: NodeKind,
+}
+
+impl Node {
+    fn leaf(loc: &str, msg: String) -> Node {
+        Node {
+            loc: loc.to_string(),
+            msg,
+            causes: Vec::new(),
+            kind: NodeKind::Leaf,
         }
-        K::Required { property } => format!(
-            "missing property '{}'",
-            property.as_str().unwrap_or_default()
+    }
+
+    fn display(&self, out: &mut Vec<String>, indent: usize) {
+        let skip = self.kind == NodeKind::Reference && self.causes.len() == 1;
+        let mut indent = indent;
+        if !skip {
+            out.push(format!(
+                "{}- at {}: {}",
+                "  ".repeat(indent),
+                quote(&self.loc),
+                self.msg
+            ));
+            indent += 1;
+        }
+        for c in &self.causes {
+            c.display(out, indent);
+        }
+    }
+}
+
+/// A crate error with the evaluation steps still to walk.
+struct Pending<'e> {
+    steps: Vec<String>,
+    err: &'e jsonschema::ValidationError<'static>,
+}
+
+/// Keywords that evaluate a subschema against a child of the instance, with the number of
+/// path segments they take.
+fn child_applicator(seg: &str, next: Option<&str>) -> Option<usize> {
+    match seg {
+        "properties" | "patternProperties" | "prefixItems" => Some(2),
+        "items" if next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) => Some(2),
+        "items"
+        | "additionalProperties"
+        | "additionalItems"
+        | "unevaluatedProperties"
+        | "unevaluatedItems" => Some(1),
+        _ => None,
+    }
+}
+
+/// santhosh's keyword order within one schema, for ordering a frame's errors.
+fn keyword_rank(kw: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "type",
+        "const",
+        "enum",
+        "format",
+        "$ref",
+        "minProperties",
+        "maxProperties",
+        "required",
+        "dependencies",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "dependentSchemas",
+        "dependentRequired",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "items",
+        "additionalItems",
+        "prefixItems",
+        "contains",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "contentEncoding",
+        "contentMediaType",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "$dynamicRef",
+        "$recursiveRef",
+        "not",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "if",
+        "then",
+        "else",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+    ];
+    ORDER.iter().position(|k| *k == kw).unwrap_or(ORDER.len())
+}
+
+fn segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn child_loc(loc: &str, err: &jsonschema::ValidationError<'_>, depth: usize) -> String {
+    // The child's location is the error's location cut one segment below `loc`.
+    let full = err.instance_path().to_string();
+    let mut parts = full.split('/').skip(1);
+    let mut out = String::new();
+    for _ in 0..=depth {
+        match parts.next() {
+            Some(p) => {
+                out.push('/');
+                out.push_str(p);
+            }
+            None => break,
+        }
+    }
+    debug_assert!(out.starts_with(loc));
+    out
+}
+
+fn depth_of(loc: &str) -> usize {
+    loc.matches('/').count()
+}
+
+/// The errors one schema produced at `loc`, as santhosh builds and Helm prints them (several
+/// errors of one subschema appear side by side, not under a node of their own).
+fn frame_errors(root: &J, pending: Vec<Pending<'_>>, loc: &str) -> Vec<Node> {
+    // (rank, node) in evaluation order.
+    let mut out: Vec<(usize, Node)> = Vec::new();
+    let mut direct: Vec<&jsonschema::ValidationError<'static>> = Vec::new();
+    let mut children: Vec<(String, String, usize, Vec<Pending<'_>>)> = Vec::new();
+    let mut all_of: std::collections::BTreeMap<usize, Vec<Pending<'_>>> = Default::default();
+    for p in pending {
+        let Some(first) = p.steps.first().cloned() else {
+            direct.push(p.err);
+            continue;
+        };
+        let next = p.steps.get(1).map(String::as_str);
+        let (take, child_depth, kw) = if let Some(n) = child_applicator(&first, next) {
+            (n, depth_of(loc), first.clone())
+        } else {
+            match first.as_str() {
+                "allOf" => {
+                    let idx = next.and_then(|n| n.parse().ok()).unwrap_or(0);
+                    all_of.entry(idx).or_default().push(Pending {
+                        steps: p.steps[2.min(p.steps.len())..].to_vec(),
+                        err: p.err,
+                    });
+                    continue;
+                }
+                "dependentSchemas" | "dependencies" if p.steps.len() > 2 => {
+                    (2, usize::MAX, first.clone())
+                }
+                "$ref" | "$dynamicRef" | "$recursiveRef" | "then" | "else" => {
+                    (1, usize::MAX, first.clone())
+                }
+                // The last step is the failing keyword itself.
+                _ => {
+                    direct.push(p.err);
+                    continue;
+                }
+            }
+        };
+        let cloc = if child_depth == usize::MAX {
+            loc.to_string()
+        } else {
+            child_loc(loc, p.err, child_depth)
+        };
+        let key = format!("{}|{cloc}", p.steps[..take].join("/"));
+        let rest = Pending {
+            steps: p.steps[take..].to_vec(),
+            err: p.err,
+        };
+        match children.iter_mut().find(|c| c.0 == key) {
+            Some(c) => c.3.push(rest),
+            None => children.push((key, cloc, keyword_rank(&kw), vec![rest])),
+        }
+    }
+    // Type, const, enum and format failures end the schema's evaluation.
+    for kw in ["type", "const", "enum", "format"] {
+        if let Some(e) = direct.iter().find(|e| e.kind().keyword() == kw) {
+            return vec![direct_node(root, e, loc)];
+        }
+    }
+    // Missing required properties form one error (per dependency for the dependent forms).
+    let mut required: Vec<String> = Vec::new();
+    let mut dependent: Vec<(String, Vec<String>)> = Vec::new();
+    for e in &direct {
+        match e.kind() {
+            K::Required { property } => {
+                let name = property.as_str().unwrap_or_default().to_string();
+                let eval = segments(e.evaluation_path().as_str());
+                let dep_kw = eval
+                    .last()
+                    .is_some_and(|k| matches!(k.as_str(), "dependentRequired" | "dependencies"));
+                match dependent_owner(root, e, &name).filter(|_| dep_kw) {
+                    Some(prop) => match dependent.iter_mut().find(|d| d.0 == prop) {
+                        Some(d) => d.1.push(name),
+                        None => dependent.push((prop, vec![name])),
+                    },
+                    None => required.push(name),
+                }
+            }
+            _ => out.push((keyword_rank(e.kind().keyword()), direct_node(root, e, loc))),
+        }
+    }
+    if !required.is_empty() {
+        let msg = if required.len() == 1 {
+            format!("missing property {}", quote(&required[0]))
+        } else {
+            format!("missing properties {}", join_quoted(&required))
+        };
+        out.push((keyword_rank("required"), Node::leaf(loc, msg)));
+    }
+    for (prop, missing) in dependent {
+        out.push((
+            keyword_rank("dependentRequired"),
+            Node::leaf(
+                loc,
+                format!(
+                    "properties {} required, if {} exists",
+                    join_quoted(&missing),
+                    quote(&prop)
+                ),
+            ),
+        ));
+    }
+    for (key, cloc, rank, pend) in children {
+        let nodes = frame_errors(root, pend, &cloc);
+        if nodes.is_empty() {
+            continue;
+        }
+        if key.starts_with('$') {
+            out.push((
+                rank,
+                Node {
+                    loc: loc.to_string(),
+                    msg: "validation failed".into(),
+                    causes: nodes,
+                    kind: NodeKind::Reference,
+                },
+            ));
+        } else {
+            // A subschema's several errors are not grouped under a node of their own.
+            out.extend(nodes.into_iter().map(|n| (rank, n)));
+        }
+    }
+    if !all_of.is_empty() {
+        let causes = all_of
+            .into_values()
+            .flat_map(|p| frame_errors(root, p, loc))
+            .collect();
+        out.push((
+            keyword_rank("allOf"),
+            Node {
+                loc: loc.to_string(),
+                msg: "'allOf' failed".into(),
+                causes,
+                kind: NodeKind::Leaf,
+            },
+        ));
+    }
+    out.sort_by_key(|(r, _)| *r);
+    out.into_iter().map(|(_, n)| n).collect()
+}
+
+/// santhosh's `contains`/`minContains`/`maxContains` message, with the non-matching items'
+/// errors as causes (computed when the `contains` schema has no references).
+fn contains_failure(
+    root: &J,
+    e: &jsonschema::ValidationError<'_>,
+    loc: &str,
+) -> (String, Vec<Node>) {
+    let none = ("no items match contains schema".to_string(), Vec::new());
+    let path = e.schema_path().as_str();
+    let parent_path = path.rsplit_once('/').map_or("", |(p, _)| p);
+    let (Some(parent), Some(items)) = (root.pointer(parent_path), e.instance().as_array()) else {
+        return none;
+    };
+    let Some(sub) = parent.get("contains") else {
+        return none;
+    };
+    if serde_json::to_string(sub).is_ok_and(|t| t.contains("\"$ref\"")) {
+        return none;
+    }
+    let mut matched = Vec::new();
+    let mut causes = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        // The item under the same location, so that error locations come out whole.
+        let item_loc = format!("{loc}/{i}");
+        let segs = segments(&item_loc);
+        let mut inst = item.clone();
+        let mut schema = sub.clone();
+        for seg in segs.iter().rev() {
+            inst = serde_json::json!({ seg.as_str(): inst });
+            schema = serde_json::json!({ "properties": { seg.as_str(): schema } });
+        }
+        if let Some(d) = root.get("$schema") {
+            schema["$schema"] = d.clone();
+        }
+        let Ok(v) = jsonschema::options().build(&schema) else {
+            return none;
+        };
+        let errs: Vec<jsonschema::ValidationError<'static>> =
+            v.iter_errors(&inst).map(|e| e.to_owned()).collect();
+        if errs.is_empty() {
+            matched.push(i);
+            continue;
+        }
+        let skip = 2 * segs.len();
+        let pending = errs
+            .iter()
+            .map(|e| Pending {
+                steps: segments(e.evaluation_path().as_str())
+                    .into_iter()
+                    .skip(skip)
+                    .collect(),
+                err: e,
+            })
+            .collect();
+        causes.extend(frame_errors(&schema, pending, &item_loc));
+    }
+    let at = |m: &[usize]| m.iter().map(xtext_int).collect::<Vec<_>>().join(" ");
+    let count = |k: &str| parent.get(k).and_then(J::as_u64);
+    if let Some(min) = count("minContains") {
+        if (matched.len() as u64) < min {
+            let msg = if matched.is_empty() {
+                format!(
+                    "min {} items required to match contains schema, but none matched",
+                    xtext_int(min)
+                )
+            } else {
+                format!(
+                    "min {} items required to match contains schema, but matched {} items at {}",
+                    xtext_int(min),
+                    xtext_int(matched.len()),
+                    at(&matched)
+                )
+            };
+            return (msg, causes);
+        }
+    } else if matched.is_empty() {
+        return ("no items match contains schema".into(), causes);
+    }
+    if let Some(max) = count("maxContains")
+        && matched.len() as u64 > max
+    {
+        return (
+            format!(
+                "max {} items required to match contains schema, but matched {} items at {}",
+                xtext_int(max),
+                xtext_int(matched.len()),
+                at(&matched)
+            ),
+            Vec::new(),
+        );
+    }
+    none
+}
+
+/// The property whose `dependentRequired`/`dependencies` entry lists `missing`.
+fn dependent_owner(root: &J, e: &jsonschema::ValidationError<'_>, missing: &str) -> Option<String> {
+    let deps = root.pointer(e.schema_path().as_str())?.as_object()?;
+    let inst = e.instance().as_object()?;
+    deps.iter()
+        .find(|(prop, list)| {
+            inst.contains_key(*prop)
+                && list
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|m| m.as_str() == Some(missing)))
+        })
+        .map(|(prop, _)| prop.clone())
+}
+
+/// The subschema results of a combinator, from the crate's per-branch errors.
+fn branch_results(
+    root: &J,
+    parent: &jsonschema::ValidationError<'_>,
+    context: &[Vec<jsonschema::ValidationError<'static>>],
+    loc: &str,
+) -> Vec<Node> {
+    let base = parent.evaluation_path().as_str().to_string();
+    context
+        .iter()
+        .enumerate()
+        .flat_map(|(i, branch)| {
+            let prefix = format!("{base}/{i}");
+            let pending = branch
+                .iter()
+                .map(|e| Pending {
+                    steps: segments(
+                        e.evaluation_path()
+                            .as_str()
+                            .strip_prefix(&prefix)
+                            .unwrap_or(""),
+                    ),
+                    err: e,
+                })
+                .collect();
+            frame_errors(root, pending, loc)
+        })
+        .collect()
+}
+
+fn direct_node(root: &J, e: &jsonschema::ValidationError<'static>, loc: &str) -> Node {
+    let instance = e.instance();
+    let mut node = Node::leaf(loc, String::new());
+    node.msg = match e.kind() {
+        K::Type { kind } => format!("got {}, want {}", json_type(instance), want_types(kind)),
+        K::Enum { options } => {
+            let opts = options.as_array().cloned().unwrap_or_default();
+            if !opts.iter().all(is_primitive) {
+                "'enum' failed".into()
+            } else if opts.len() == 1 {
+                format!("value must be {}", display(&opts[0]))
+            } else {
+                format!(
+                    "value must be one of {}",
+                    opts.iter().map(display).collect::<Vec<_>>().join(", ")
+                )
+            }
+        }
+        K::Constant { expected_value } => {
+            if is_primitive(expected_value) {
+                format!("value must be {}", display(expected_value))
+            } else {
+                "'const' failed".into()
+            }
+        }
+        K::Format { format } => {
+            let s = instance.as_str().unwrap_or_default();
+            let reason = crate::schema_formats::check(format, s)
+                .err()
+                .unwrap_or_default();
+            format!("{} is not valid {format}: {reason}", display(instance))
+        }
+        K::Minimum { limit } => format!("minimum: got {}, want {}", num(instance), num(limit)),
+        K::Maximum { limit } => format!("maximum: got {}, want {}", num(instance), num(limit)),
+        K::ExclusiveMinimum { limit } => {
+            format!(
+                "exclusiveMinimum: got {}, want {}",
+                num(instance),
+                num(limit)
+            )
+        }
+        K::ExclusiveMaximum { limit } => {
+            format!(
+                "exclusiveMaximum: got {}, want {}",
+                num(instance),
+                num(limit)
+            )
+        }
+        K::MultipleOf { multiple_of } => format!(
+            "multipleOf: got {}, want {}",
+            num(instance),
+            xtext_float(*multiple_of)
         ),
-        K::Enum { options } => format!(
-            "value must be one of {}",
-            options
-                .as_array()
-                .map(|a| a.iter().map(quote_value).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default()
-        ),
-        K::Constant { expected_value } => format!("value must be {}", quote_value(expected_value)),
-        K::Minimum { limit } => format!("minimum: got {instance}, want {limit}"),
-        K::Maximum { limit } => format!("maximum: got {instance}, want {limit}"),
-        K::ExclusiveMinimum { limit } => format!("exclusiveMinimum: got {instance}, want {limit}"),
-        K::ExclusiveMaximum { limit } => format!("exclusiveMaximum: got {instance}, want {limit}"),
         K::MinLength { limit } => format!(
-            "minLength: got {}, want {limit}",
-            instance.as_str().map_or(0, |s| s.chars().count())
+            "minLength: got {}, want {}",
+            xtext_int(instance.as_str().map_or(0, |s| s.chars().count())),
+            xtext_int(limit)
         ),
         K::MaxLength { limit } => format!(
-            "maxLength: got {}, want {limit}",
-            instance.as_str().map_or(0, |s| s.chars().count())
+            "maxLength: got {}, want {}",
+            xtext_int(instance.as_str().map_or(0, |s| s.chars().count())),
+            xtext_int(limit)
         ),
         K::MinItems { limit } => format!(
-            "minItems: got {}, want {limit}",
-            instance.as_array().map_or(0, Vec::len)
+            "minItems: got {}, want {}",
+            xtext_int(instance.as_array().map_or(0, Vec::len)),
+            xtext_int(limit)
         ),
         K::MaxItems { limit } => format!(
-            "maxItems: got {}, want {limit}",
-            instance.as_array().map_or(0, Vec::len)
+            "maxItems: got {}, want {}",
+            xtext_int(instance.as_array().map_or(0, Vec::len)),
+            xtext_int(limit)
+        ),
+        K::MinProperties { limit } => format!(
+            "minProperties: got {}, want {}",
+            xtext_int(instance.as_object().map_or(0, |o| o.len())),
+            xtext_int(limit)
+        ),
+        K::MaxProperties { limit } => format!(
+            "maxProperties: got {}, want {}",
+            xtext_int(instance.as_object().map_or(0, |o| o.len())),
+            xtext_int(limit)
         ),
         K::Pattern { pattern } => format!(
-            "'{}' does not match pattern '{pattern}'",
-            instance.as_str().unwrap_or_default()
+            "{} does not match pattern {}",
+            quote(instance.as_str().unwrap_or_default()),
+            quote(pattern)
         ),
         K::AdditionalProperties { unexpected } => {
             format!(
                 "additional properties {} not allowed",
-                quote_list(unexpected)
+                join_quoted(unexpected)
             )
         }
-        K::FalseSchema => "false schema".into(),
-        K::Format { format } => format!(
-            "'{}' is not valid {format}",
-            instance.as_str().unwrap_or_default()
+        K::AdditionalItems { limit } => format!(
+            "last {} additionalItem(s) not allowed",
+            xtext_int(
+                instance
+                    .as_array()
+                    .map_or(0, Vec::len)
+                    .saturating_sub(*limit)
+            )
         ),
-        K::MultipleOf { multiple_of } => format!("{instance} not multipleOf {multiple_of}"),
-        K::OneOfNotValid { .. } | K::AnyOf { .. } => {
-            format!("{} failed", kind.keyword())
+        K::UniqueItems => {
+            let (j, i) = first_duplicates(instance.as_array().map_or(&[][..], Vec::as_slice));
+            format!("items at {} and {} are equal", xtext_int(j), xtext_int(i))
         }
-        K::OneOfMultipleValid { .. } => "oneOf: valid against more than one schema".into(),
-        K::UniqueItems => "items are not unique".into(),
-        K::Not { .. } => "not failed".into(),
-        other => format!("{} failed", other.keyword()),
+        K::FalseSchema => "false schema".into(),
+        K::Not { .. } => "'not' failed".into(),
+        K::Contains => {
+            let (msg, causes) = contains_failure(root, e, loc);
+            node.causes = causes;
+            msg
+        }
+        K::AnyOf { context } => {
+            node.causes = branch_results(root, e, context, loc);
+            "'anyOf' failed".into()
+        }
+        K::OneOfNotValid { context } => {
+            node.causes = branch_results(root, e, context, loc);
+            "'oneOf' failed, none matched".into()
+        }
+        K::OneOfMultipleValid { context } => {
+            let valid: Vec<usize> = context
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.is_empty())
+                .map(|(i, _)| i)
+                .take(2)
+                .collect();
+            format!(
+                "'oneOf' failed, subschemas {}, {} matched",
+                xtext_int(valid.first().copied().unwrap_or(0)),
+                xtext_int(valid.get(1).copied().unwrap_or(1))
+            )
+        }
+        K::PropertyNames { error } => {
+            let name = error.instance().as_str().unwrap_or_default().to_string();
+            let pending = vec![Pending {
+                steps: Vec::new(),
+                err: error.as_ref(),
+            }];
+            node.causes = frame_errors(root, pending, "");
+            format!("invalid propertyName {}", quote(&name))
+        }
+        K::Required { property } => format!(
+            "missing property {}",
+            quote(property.as_str().unwrap_or_default())
+        ),
+        other => format!("'{}' failed", other.keyword()),
+    };
+    node
+}
+
+/// The draft a schema declares with `$schema` (santhosh's default is 2020-12).
+fn draft_of(schema: &J) -> u32 {
+    let url = schema
+        .get("$schema")
+        .and_then(J::as_str)
+        .unwrap_or_default();
+    let url = url.trim_end_matches('#');
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    match url {
+        "json-schema.org/draft-04/schema" => 4,
+        "json-schema.org/draft-06/schema" => 6,
+        "json-schema.org/draft-07/schema" => 7,
+        "json-schema.org/draft/2019-09/schema" => 2019,
+        _ => 2020,
     }
 }
 
@@ -151,29 +787,53 @@ fn escape_pointer(p: &str) -> String {
     p.replace('~', "~0").replace('/', "~1")
 }
 
-/// One schema against one values map; the error lists every failure.
+/// One schema against one values map; the error lists every failure as Helm prints it.
 pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
     let schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
-    let validator = jsonschema::options()
-        .should_validate_formats(false)
+    // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
+    // not know are ignored.
+    let assert_formats = draft_of(&schema) <= 7;
+    let mut opts = jsonschema::options().should_validate_formats(assert_formats);
+    if assert_formats {
+        for name in crate::schema_formats::FORMATS {
+            opts = opts.with_format(*name, move |s: &str| {
+                crate::schema_formats::check(name, s).is_ok()
+            });
+        }
+        for name in ["idn-email", "idn-hostname"] {
+            opts = opts.with_format(name, |_: &str| true);
+        }
+    }
+    let validator = opts
         .build(&schema)
         .map_err(|e| format!("jsonschema: invalid schema: {e}"))?;
     let instance = J::Object(values.clone());
+    let errors: Vec<jsonschema::ValidationError<'static>> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_owned())
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
     let mut lines = Vec::new();
-    for e in validator.iter_errors(&instance) {
-        let path = e.instance_path().to_string();
+    let mut pending = Vec::new();
+    for e in &errors {
         match e.kind() {
-            // santhosh-tekuri applies the `false` subschema to each property.
+            // santhosh applies the `false` subschema to each property.
             K::UnevaluatedProperties { unexpected } | K::UnevaluatedItems { unexpected } => {
+                let path = e.instance_path().to_string();
                 for p in unexpected {
                     lines.push(format!("- at '{path}/{}': false schema", escape_pointer(p)));
                 }
             }
-            kind => lines.push(format!("- at '{path}': {}", message(kind, e.instance()))),
+            _ => pending.push(Pending {
+                steps: segments(e.evaluation_path().as_str()),
+                err: e,
+            }),
         }
     }
-    if lines.is_empty() {
-        return Ok(());
+    for node in frame_errors(&schema, pending, "") {
+        node.display(&mut lines, 0);
     }
     Err(lines.join("\n") + "\n")
 }
@@ -194,5 +854,130 @@ mod tests {
         assert!(e.contains("missing property 'image'"), "{e}");
         let ok: Values = serde_json::from_str(r#"{"replicas":2.0,"image":"x"}"#).unwrap();
         assert!(validate_single(&ok, schema).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod santhosh_tests {
+    use super::*;
+
+    fn errors(schema: serde_json::Value, values: serde_json::Value) -> String {
+        let v: Values = serde_json::from_value(values).unwrap();
+        validate_single(&v, schema.to_string().as_bytes()).unwrap_err()
+    }
+
+    /// Messages and nesting as helm v4.3.1 prints them (santhosh-tekuri/jsonschema v6).
+    #[test]
+    fn messages_and_tree_as_helm() {
+        use serde_json::json;
+        let cases = [
+            (
+                json!({"properties": {"a": {"uniqueItems": true}}}),
+                json!({"a": [1, 2, 1]}),
+                "- at '/a': items at 0 and 2 are equal\n",
+            ),
+            (
+                json!({"properties": {"a": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}),
+                json!({"a": true}),
+                "- at '/a': 'oneOf' failed, none matched\n  - at '/a': got boolean, want string\n  - at '/a': got boolean, want integer\n",
+            ),
+            (
+                json!({"properties": {"a": {"oneOf": [{"type": "number"}, {"type": "integer"}]}}}),
+                json!({"a": 3}),
+                "- at '/a': 'oneOf' failed, subschemas 0, 1 matched\n",
+            ),
+            (
+                json!({"properties": {"a": {"allOf": [{"type": "string"}, {"minLength": 3}]}}}),
+                json!({"a": "ab"}),
+                "- at '/a': 'allOf' failed\n  - at '/a': minLength: got 2, want 3\n",
+            ),
+            (
+                json!({"required": ["a", "b", "c"]}),
+                json!({"x": 1}),
+                "- at '': missing properties 'a', 'b', 'c'\n",
+            ),
+            (
+                json!({"dependentRequired": {"a": ["b", "c"]}}),
+                json!({"a": 1}),
+                "- at '': properties 'b', 'c' required, if 'a' exists\n",
+            ),
+            (
+                json!({"properties": {"a": {"enum": [1, "two", null]}}}),
+                json!({"a": 3}),
+                "- at '/a': value must be one of 1, 'two', <nil>\n",
+            ),
+            (
+                json!({"properties": {"a": {"enum": ["x"], "minLength": 5}}}),
+                json!({"a": "y"}),
+                "- at '/a': value must be 'x'\n",
+            ),
+            (
+                json!({"properties": {"a": {"const": {"k": 1}}}}),
+                json!({"a": 1}),
+                "- at '/a': 'const' failed\n",
+            ),
+            (
+                json!({"properties": {"a": {"type": "string"}}}),
+                json!({"a": 12}),
+                "- at '/a': got number, want string\n",
+            ),
+            (
+                json!({"properties": {"n": {"minimum": 1000001}}}),
+                json!({"n": 1000000}),
+                "- at '/n': minimum: got 1×10⁰⁶, want 1.000001×10⁰⁶\n",
+            ),
+            (
+                json!({"properties": {"n": {"minimum": 123457}}}),
+                json!({"n": 123456}),
+                "- at '/n': minimum: got 123,456, want 123,457\n",
+            ),
+            (
+                json!({"properties": {"n": {"multipleOf": 0.5}}}),
+                json!({"n": 1.25}),
+                "- at '/n': multipleOf: got 1.25, want 0.5\n",
+            ),
+            (
+                json!({"properties": {"a": {"pattern": "^a'b\"c\\d$"}}}),
+                json!({"a": "x'y\"z"}),
+                "- at '/a': 'x\\'y\"z' does not match pattern '^a\\'b\"c\\\\d$'\n",
+            ),
+            (
+                json!({"properties": {"a": {"minLength": 5, "pattern": "^x"}}}),
+                json!({"a": "abc"}),
+                "- at '/a': minLength: got 3, want 5\n- at '/a': 'abc' does not match pattern '^x'\n",
+            ),
+            (
+                json!({"definitions": {"d": {"minLength": 5, "pattern": "^x"}}, "properties": {"a": {"$ref": "#/definitions/d"}}}),
+                json!({"a": "abc"}),
+                "- at '/a': validation failed\n  - at '/a': minLength: got 3, want 5\n  - at '/a': 'abc' does not match pattern '^x'\n",
+            ),
+            (
+                json!({"properties": {"a": {"minContains": 2, "contains": {"type": "string"}}}}),
+                json!({"a": ["x", 1]}),
+                "- at '/a': min 2 items required to match contains schema, but matched 1 items at 0\n  - at '/a/1': got number, want string\n",
+            ),
+            (
+                json!({"properties": {"a": {"propertyNames": {"pattern": "^[a-z]+$"}}}}),
+                json!({"a": {"Bad": 1}}),
+                "- at '/a': invalid propertyName 'Bad'\n  - at '': 'Bad' does not match pattern '^[a-z]+$'\n",
+            ),
+            (
+                json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"h": {"format": "hostname"}}}),
+                json!({"h": "bad_host!"}),
+                "- at '/h': 'bad_host!' is not valid hostname: invalid character '_'\n",
+            ),
+            (
+                json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"items": [{"type": "string"}], "additionalItems": false}}}),
+                json!({"a": ["x", "y", 3]}),
+                "- at '/a': last 2 additionalItem(s) not allowed\n",
+            ),
+        ];
+        for (schema, values, want) in cases {
+            assert_eq!(errors(schema.clone(), values), want, "{schema}");
+        }
+        // Formats are not asserted from draft 2019-09 on.
+        let v: Values = serde_json::from_value(json!({"h": "bad_host!"})).unwrap();
+        let s = json!({"properties": {"h": {"format": "hostname"}}}).to_string();
+        assert!(validate_single(&v, s.as_bytes()).is_ok());
     }
 }
