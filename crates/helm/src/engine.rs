@@ -43,6 +43,13 @@ fn helm_funcs() -> FuncMap {
         let msg = a[0].as_str().unwrap_or_default();
         Err(format!("{WARN_START}{msg}{WARN_END}"))
     });
+    // fromYaml/fromYamlArray read YAML as sigs.k8s.io/yaml does (YAML 1.1, duplicate keys
+    // allowed, go-yaml's error texts), with the reader that reads values files.
+    ferroflux_gotemplate::funcs::helm::register_from_yaml(&mut m, |text| {
+        crate::yaml::parse_untyped(text)
+            .map(|j| Value::from_json(&j))
+            .map_err(|e| format!("error converting YAML to JSON: {e}"))
+    });
     m
 }
 
@@ -440,6 +447,21 @@ mod tests {
                 "template: c/t.yaml:1: function \"env\" not defined"
             ),
             "parse error at (c/t.yaml:1): function \"env\" not defined"
+        );
+    }
+
+    #[test]
+    fn from_yaml_reads_as_sigs_yaml() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse(
+            "t",
+            "{{ fromYaml \"a: 1\\na: 2\\nb: yes\\nc: 0644\" | toJson }}|{{ fromYaml \"a: 1\\n---\\nb: 2\" | toJson }}|{{ fromYaml \"a: [1, 2\" | toJson }}|{{ fromYaml \"i: .inf\" | toJson }}",
+        )
+        .unwrap();
+        assert_eq!(
+            t.execute("t", &Value::Nil).unwrap(),
+            r#"{"a":2,"b":true,"c":420}|{"a":1}|{"Error":"error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"}|{"Error":"error converting YAML to JSON: json: unsupported value: +Inf"}"#
         );
     }
 }

@@ -135,28 +135,7 @@ pub fn register(m: &mut FuncMap) {
             .map(|y| y.strip_suffix('\n').unwrap_or(&y).to_string())
             .unwrap_or_default()))
     });
-    m.pure("fromYaml", &[Str], None, |a| {
-        Ok(match super::yaml::from_yaml(arg_str(&a[0])) {
-            Ok(v @ Value::Map(_)) => v,
-            Ok(Value::Nil) => Value::empty_map(),
-            Ok(other) => error_map(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                json_kind(&other)
-            )),
-            Err(e) => error_map(e),
-        })
-    });
-    m.pure("fromYamlArray", &[Str], None, |a| {
-        Ok(match super::yaml::from_yaml(arg_str(&a[0])) {
-            Ok(v @ Value::List(_)) => v,
-            Ok(Value::Nil) => Value::list(Vec::new()),
-            Ok(other) => Value::list(vec![s(format!(
-                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
-                json_kind(&other)
-            ))]),
-            Err(e) => Value::list(vec![s(e)]),
-        })
-    });
+    register_from_yaml(m, super::yaml::from_yaml);
     m.pure("fromJson", &[Str], None, |a| {
         Ok(
             match serde_json::from_str::<serde_json::Value>(arg_str(&a[0])) {
@@ -194,6 +173,35 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("lookup", &[Str, Str, Str, Str], None, |_| {
         Ok(Value::empty_map())
+    });
+}
+
+/// Registers Helm's `fromYaml` and `fromYamlArray` over `parse`, a reader of one YAML
+/// document as sigs.k8s.io/yaml converts it to JSON (its errors already carry the
+/// "error converting YAML to JSON: " prefix). Helm's engine passes its own YAML 1.1 reader.
+pub fn register_from_yaml(m: &mut FuncMap, parse: fn(&str) -> Result<Value, String>) {
+    use Ty::*;
+    m.pure("fromYaml", &[Str], None, move |a| {
+        Ok(match parse(arg_str(&a[0])) {
+            Ok(v @ Value::Map(_)) => v,
+            Ok(Value::Nil) => Value::empty_map(),
+            Ok(other) => error_map(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&other)
+            )),
+            Err(e) => error_map(e),
+        })
+    });
+    m.pure("fromYamlArray", &[Str], None, move |a| {
+        Ok(match parse(arg_str(&a[0])) {
+            Ok(v @ Value::List(_)) => v,
+            Ok(Value::Nil) => Value::list(Vec::new()),
+            Ok(other) => Value::list(vec![s(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
+                json_kind(&other)
+            ))]),
+            Err(e) => Value::list(vec![s(e)]),
+        })
     });
 }
 

@@ -43,7 +43,51 @@ fn resolves_non_string(s: &str) -> bool {
     if ferroflux_goformat::is_yaml_float(&plain) {
         return true;
     }
-    is_timestamp(s)
+    is_timestamp(s) || is_base60_float(s)
+}
+
+/// go-yaml's `isBase60Float` (YAML 1.1 sexagesimal numbers such as `12:30:00`), which both
+/// yaml.v2 and yaml.v3 quote for compatibility.
+fn is_base60_float(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    // [0-9][0-9_]*
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    let mut i = 1;
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+        i += 1;
+    }
+    // (:[0-5]?[0-9])+
+    let mut groups = 0;
+    while i < b.len() && b[i] == b':' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
+            i += 1;
+        }
+        let g = &b[start..i];
+        let ok = match g.len() {
+            1 => true,
+            2 => g[0] <= b'5',
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    // (\.[0-9_]*)?
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+            i += 1;
+        }
+    }
+    i == b.len()
 }
 
 fn is_timestamp(s: &str) -> bool {
@@ -76,7 +120,6 @@ fn is_printable(c: char) -> bool {
         || (' '..='~').contains(&c)
         || ('\u{a0}'..='\u{d7ff}').contains(&c)
         || ('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}'
-        || c >= '\u{10000}'
 }
 
 enum Style {
@@ -325,7 +368,9 @@ fn number(f: f64) -> String {
     }
 }
 
-fn scalar(v: &Value, indent: usize, col: usize) -> Option<String> {
+/// A scalar's text; `v3` is yaml.v3's encoder (`toYamlPretty`), which writes float64 with
+/// `FormatFloat(f, 'g', -1)` (1e+06) where the JSON round trip of `toYaml` gives 1000000.
+fn scalar(v: &Value, indent: usize, col: usize, v3: bool) -> Option<String> {
     Some(match v {
         Value::Missing | Value::Nil => "null".into(),
         Value::Bool(b) => b.to_string(),
@@ -339,11 +384,14 @@ fn scalar(v: &Value, indent: usize, col: usize) -> Option<String> {
                 } else {
                     "-.inf".into()
                 }
+            } else if v3 {
+                crate::fmt::format_float(*f, 'g', -1)
             } else {
                 number(*f)
             }
         }
-        Value::String(s) => scalar_string(s, indent, col),
+        // yaml.v3 never folds long lines.
+        Value::String(s) => scalar_string(s, indent, if v3 { NO_BREAKS } else { col }),
         Value::Object(o) => scalar_string(&format!("{o:?}"), indent, col),
         v if v.is_nil_slice() => "null".into(),
         Value::List(l) if l.is_empty() => "[]".into(),
@@ -382,7 +430,7 @@ fn write_node(
             crate::fmt::format_float(*f, 'g', -1)
         ));
     }
-    if let Some(s) = scalar(v, indent + 2, indent) {
+    if let Some(s) = scalar(v, indent + 2, indent, si) {
         out.push_str(&s);
         out.push('\n');
         return Ok(());
@@ -410,7 +458,7 @@ fn write_node(
                 };
                 out.push_str(&key);
                 out.push(':');
-                match scalar(&x, indent + 2, col) {
+                match scalar(&x, indent + 2, col, si) {
                     Some(s) => {
                         if let Value::Float(f) = x
                             && !f.is_finite()
@@ -441,7 +489,7 @@ fn write_node(
             for x in items {
                 out.push_str(&pad);
                 out.push('-');
-                match scalar(&x, indent + 2, indent + 2) {
+                match scalar(&x, indent + 2, indent + 2, si) {
                     Some(s) => {
                         out.push(' ');
                         out.push_str(&s);
@@ -467,4 +515,24 @@ pub fn from_yaml(s: &str) -> Result<Value, String> {
     let j: serde_json::Value = serde_saphyr::from_str_with_options(s, opts)
         .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Ok(Value::from_json(&j))
+}
+
+#[cfg(test)]
+mod go_yaml_tests {
+    /// toYaml (yaml.v2 after a JSON round trip) and toYamlPretty (yaml.v3), as helm v4.3.1
+    /// prints them.
+    #[test]
+    fn quoting_and_numbers_as_go_yaml() {
+        let tpl = r#"{{ list "émoji 🚀" "12:30:00" "1:20" "-1:20.5" "1:60" "2024-1-2" | toYaml }}
+{{ dict "n" 1000000.0 "s" 123456789.0 "i" 100 | toYamlPretty }}
+{{ dict "n" 1000000.0 "s" 123456789.0 "i" 100 | toYaml }}
+{{ list "a long string that goes well beyond eighty characters so that yaml.v2 folds it, but not v3" | toYamlPretty }}"#;
+        assert_eq!(
+            crate::render_helm(tpl, "t", None).unwrap(),
+            "- \"émoji \\U0001F680\"\n- \"12:30:00\"\n- \"1:20\"\n- \"-1:20.5\"\n- 1:60\n- \"2024-1-2\"\n\
+             i: 100\n\"n\": 1e+06\ns: 1.23456789e+08\n\
+             i: 100\n\"n\": 1000000\ns: 123456789\n\
+             - a long string that goes well beyond eighty characters so that yaml.v2 folds it, but not v3"
+        );
+    }
 }
