@@ -123,17 +123,21 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
     }
 }
 
+/// Go's `int64(f)` on amd64: NaN, infinities and values out of range give the
+/// "integer indefinite" value, i64::MIN (Rust's `as` would saturate instead).
+pub fn go_f64_to_i64(f: f64) -> i64 {
+    if f.is_nan() || !(-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+        i64::MIN
+    } else {
+        f as i64
+    }
+}
+
 /// spf13/cast `ToInt64` (errors become 0).
 pub fn to_int64(v: &Value) -> i64 {
     match v {
         Value::Int(i) | Value::Int64(i) => *i,
-        Value::Float(f) => {
-            if f.is_nan() {
-                i64::MIN
-            } else {
-                *f as i64
-            }
-        }
+        Value::Float(f) => go_f64_to_i64(*f),
         Value::Bool(b) => i64::from(*b),
         Value::String(s) => parse_int_base0(trim_zero_decimal(s)).unwrap_or(0),
         _ => 0,
@@ -169,4 +173,30 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
         return None;
     }
     s.replace('_', "").parse::<f64>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn float_to_int_as_go_on_amd64() {
+        // helm v4.3.1: {{ int64 1e21 }} prints -9223372036854775808.
+        assert_eq!(super::go_f64_to_i64(1e21), i64::MIN);
+        assert_eq!(super::go_f64_to_i64(-1e21), i64::MIN);
+        assert_eq!(super::go_f64_to_i64(f64::INFINITY), i64::MIN);
+        assert_eq!(
+            super::go_f64_to_i64(-9.223_372_036_854_775_808e18),
+            i64::MIN
+        );
+        assert_eq!(super::go_f64_to_i64(-3.9), -3);
+        assert_eq!(super::go_f64_to_i64(9.0e18), 9_000_000_000_000_000_000);
+        assert_eq!(
+            crate::render_helm(
+                "{{ int64 1e21 }} {{ int 1e21 }} {{ add 1e21 0 }}",
+                "t",
+                None
+            )
+            .unwrap(),
+            "-9223372036854775808 -9223372036854775808 -9223372036854775808"
+        );
+    }
 }
