@@ -951,7 +951,12 @@ impl<'a> State<'a> {
             } else {
                 func.variadic.unwrap_or(Ty::Any)
             };
-            let v = self.check_type(cmd.pos, cmd, f, ty)?;
+            // Go checks the piped value with the last evaluated node as its location: the
+            // last explicit argument, or the function's name when there is none.
+            let v = match args.last() {
+                Some(a) => self.check_type(a.pos(), a, f, ty)?,
+                None => self.check_type(pos, ident, f, ty)?,
+            };
             vals.push(v);
         }
         self.invoke(func, name, vals, cmd)

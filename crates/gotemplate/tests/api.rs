@@ -632,3 +632,18 @@ fn range_over_int_takes_one_variable() {
         "template: t:1:19: executing \"t\" at <3>: can't use 3 to iterate over more than one variable"
     );
 }
+
+#[test]
+fn piped_value_of_the_wrong_type_is_reported_at_the_last_argument() {
+    // Go 1.27's text/template (gotmpl-oracle): the location is the last node evaluated.
+    let e = render_plain("{{ 5 | replace \"a\" \"b\" }}", "t", None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:19: executing \"t\" at <\"b\">: wrong type for value; expected string; got int"
+    );
+    let e = render_plain("{{ 5 | upper }}", "t", None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:7: executing \"t\" at <upper>: wrong type for value; expected string; got int"
+    );
+}
