@@ -1,0 +1,2 @@
+#!/bin/sh
+exec portal --name "{{ include "portal.name" . }}" "$@"
