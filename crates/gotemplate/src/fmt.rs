@@ -22,7 +22,8 @@ pub fn go_quote_ascii(s: &str) -> String {
     out
 }
 
-fn is_print(c: char) -> bool {
+/// An approximation of Go's `unicode.IsPrint` (graphic characters and the ASCII space).
+pub(crate) fn is_print(c: char) -> bool {
     if c == ' ' {
         return true;
     }

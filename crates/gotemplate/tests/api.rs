@@ -647,3 +647,17 @@ fn piped_value_of_the_wrong_type_is_reported_at_the_last_argument() {
         "template: t:1:7: executing \"t\" at <upper>: wrong type for value; expected string; got int"
     );
 }
+
+#[test]
+fn js_escapes_unprintable_runes() {
+    // Go's template.JSEscapeString (gotmpl-oracle): runes unicode.IsPrint rejects become \uXXXX.
+    assert_eq!(
+        render_plain(
+            "{{ js \"\\u2028 \\u00a0 \\u00ad é 😀 \\ufeff <'>\" }}",
+            "t",
+            None
+        )
+        .unwrap(),
+        "\\u2028 \\u00A0 \\u00AD é 😀 \\uFEFF \\u003C\\'\\u003E"
+    );
+}

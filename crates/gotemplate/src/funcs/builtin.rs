@@ -315,7 +315,8 @@ pub fn js_escape(s: &str) -> String {
             '=' => o.push_str("\\u003D"),
             c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04X}", c as u32)),
             c if (c as u32) < 0x80 => o.push(c),
-            c if c.is_control() => o.push_str(&format!("\\u{:04X}", c as u32)),
+            // Go writes other runes as they are unless unicode.IsPrint rejects them.
+            c if !crate::fmt::is_print(c) => o.push_str(&format!("\\u{:04X}", c as u32)),
             c => o.push(c),
         }
     }
