@@ -143,20 +143,33 @@ impl KubeVersion {
             regex::Regex::new(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").expect("static regex")
         });
         let re = &*GENERIC;
+        let q = ferroflux_gotemplate::fmt::go_quote;
         let caps = re
-            .captures(s.trim())
-            .ok_or_else(|| format!("could not parse {s:?} as version"))?;
+            .captures(s)
+            .ok_or_else(|| format!("could not parse {} as version", q(s)))?;
         let nums: Vec<&str> = caps[1].split('.').collect();
         if nums.len() < 2 {
-            return Err(format!("could not parse {s:?} as version"));
+            return Err(format!("illegal version string {}", q(s)));
         }
-        let n: Vec<u64> = nums
-            .iter()
-            .map(|x| {
-                x.parse::<u64>()
-                    .map_err(|_| format!("illegal version string {s:?}"))
-            })
-            .collect::<Result<_, _>>()?;
+        let mut n = Vec::with_capacity(nums.len());
+        for (i, comp) in nums.iter().enumerate() {
+            if i == 0 && comp.starts_with('0') && *comp != "0" {
+                return Err(format!(
+                    "illegal zero-prefixed version component {} in {}",
+                    q(comp),
+                    q(s)
+                ));
+            }
+            let v = comp.parse::<u64>().map_err(|_| {
+                format!(
+                    "illegal non-numeric version component {} in {}: strconv.ParseUint: parsing {}: value out of range",
+                    q(comp),
+                    q(s),
+                    q(comp)
+                )
+            })?;
+            n.push(v);
+        }
         // ParseGeneric keeps only the numeric components; the rest is uninterpreted.
         let normalized = format!(
             "v{}",
@@ -424,7 +437,20 @@ mod tests {
         let k = KubeVersion::parse("v1.33.4-gke.1245000").unwrap();
         assert_eq!(k.normalized, "v1.33.4");
         assert_eq!(k.minor, "33");
-        assert!(KubeVersion::parse("x").is_err());
+        // k8s.io/apimachinery's ParseGeneric wording.
+        assert_eq!(
+            KubeVersion::parse("x").unwrap_err(),
+            "could not parse \"x\" as version"
+        );
+        assert_eq!(
+            KubeVersion::parse("v2").unwrap_err(),
+            "illegal version string \"v2\""
+        );
+        assert_eq!(
+            KubeVersion::parse("01.2").unwrap_err(),
+            "illegal zero-prefixed version component \"01\" in \"01.2\""
+        );
+        assert_eq!(KubeVersion::parse("1.02").unwrap().minor, "2");
     }
 
     #[test]
