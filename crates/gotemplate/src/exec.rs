@@ -637,7 +637,14 @@ impl<'a> State<'a> {
             }
             Arg::Ident(pos, name) => return self.eval_function(dot, *pos, name, cmd, final_),
             Arg::Pipe(p) => {
-                self.not_a_function(cmd, &final_)?;
+                // Go reports this at the command, naming the pipeline without parentheses.
+                if cmd.args.len() > 1 || final_.is_some() {
+                    return Err(self.err(
+                        cmd.pos,
+                        cmd,
+                        format!("can't give argument to non-function {p}"),
+                    ));
+                }
                 return self.eval_pipeline(dot, p);
             }
             Arg::Variable(pos, name, fields) => {

@@ -786,7 +786,8 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
     } else {
         None
     };
-    match f {
+    // Go's ParseFloat fails (ErrRange) where Rust's parse gives an infinity.
+    match f.filter(|f| f.is_finite()) {
         Some(f) => {
             if !text.contains(['.', 'e', 'E', 'p', 'P']) {
                 return Err(format!("integer overflow: {}", crate::fmt::go_quote(text)));

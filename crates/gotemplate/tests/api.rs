@@ -661,3 +661,18 @@ fn js_escapes_unprintable_runes() {
         "\\u2028 \\u00A0 \\u00AD é 😀 \\uFEFF \\u003C\\'\\u003E"
     );
 }
+
+#[test]
+fn number_and_non_function_errors_as_go() {
+    // gotmpl-oracle (Go 1.27 text/template).
+    let e = render_plain("{{ 1e400 }}", "t", None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1: illegal number syntax: \"1e400\""
+    );
+    let e = render_plain("{{ (1) 2 }}", "t", None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "template: t:1:3: executing \"t\" at <(1) 2>: can't give argument to non-function 1"
+    );
+}
