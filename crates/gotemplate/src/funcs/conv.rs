@@ -126,7 +126,9 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
 /// Go's `int64(f)` on amd64: NaN, infinities and values out of range give the
 /// "integer indefinite" value, i64::MIN (Rust's `as` would saturate instead).
 pub fn go_f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || !(-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&f) {
+    // i64::MIN is -2^63, exactly representable; 2^63 is the first value out of range.
+    let (lo, hi) = (i64::MIN as f64, -(i64::MIN as f64));
+    if f.is_nan() || !(lo..hi).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -183,10 +185,7 @@ mod tests {
         assert_eq!(super::go_f64_to_i64(1e21), i64::MIN);
         assert_eq!(super::go_f64_to_i64(-1e21), i64::MIN);
         assert_eq!(super::go_f64_to_i64(f64::INFINITY), i64::MIN);
-        assert_eq!(
-            super::go_f64_to_i64(-9.223_372_036_854_775_808e18),
-            i64::MIN
-        );
+        assert_eq!(super::go_f64_to_i64(i64::MIN as f64), i64::MIN);
         assert_eq!(super::go_f64_to_i64(-3.9), -3);
         assert_eq!(super::go_f64_to_i64(9.0e18), 9_000_000_000_000_000_000);
         assert_eq!(
