@@ -3,6 +3,11 @@
 mod apply;
 mod cli;
 
+// Rendering allocates many small strings and maps; mimalloc serves them faster than glibc's
+// malloc (measured on `helm template` and `kustomize build`, see the crates' READMEs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
