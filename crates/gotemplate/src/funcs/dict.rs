@@ -118,9 +118,10 @@ pub fn register(m: &mut FuncMap) {
         });
     }
     for name in ["deepCopy", "mustDeepCopy"] {
-        m.pure(name, &[Any], None, move |a| {
-            if a[0].is_nil() && name == "deepCopy" {
-                return Err("must pass a value to deepCopy".into());
+        m.pure(name, &[Any], None, |a| {
+            if a[0].is_nil() {
+                // copystructure panics on a nil interface (Sprig v3.3 / Go 1.27 wording).
+                return Err("reflect: call of reflect.Value.Type on zero Value".into());
             }
             Ok(a[0].deep_copy())
         });

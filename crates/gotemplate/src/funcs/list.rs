@@ -39,14 +39,7 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Int, Any], None, |a| {
             let size = to_int64(&a[0]);
             let l = items(&a[1], "chunk")?;
-            if size <= 0 {
-                return Err("runtime error: integer divide by zero".into());
-            }
-            Ok(Value::list(
-                l.chunks(size as usize)
-                    .map(|c| Value::list(c.to_vec()))
-                    .collect(),
-            ))
+            sprig_chunk(&l, size).map(|c| Value::list(c.into_iter().map(Value::list).collect()))
         });
     }
     for name in ["first", "mustFirst"] {
@@ -152,7 +145,7 @@ pub fn register(m: &mut FuncMap) {
                 to_int64(&a[2])
             };
             if start < 0 || end < start || end as usize > l.len() {
-                return Err("reflect: slice index out of range".to_string());
+                return Err("reflect.Value.Slice: slice index out of bounds".to_string());
             }
             Ok(Value::list(l[start as usize..end as usize].to_vec()))
         });
@@ -174,6 +167,42 @@ pub fn register(m: &mut FuncMap) {
 
 #[cfg(test)]
 mod tests {
+    /// Sprig v3.3 in helm v4.3.1: chunk's float arithmetic and Go runtime errors.
+    #[test]
+    fn chunk_and_errors_as_helm() {
+        let ok = r#"{{ chunk 2 (list 1 2 3 4 5) }} {{ chunk -2 (list 1) }} {{ chunk -5 (list 1 2 3 4 5) }} {{ chunk 3 (list) }}"#;
+        assert_eq!(
+            crate::render_helm(ok, "t", None).unwrap(),
+            "[[1 2] [3 4] [5]] [[1]] [] []"
+        );
+        for (tpl, want) in [
+            (
+                "{{ chunk 0 (list 1) }}",
+                "runtime error: makeslice: len out of range",
+            ),
+            (
+                "{{ chunk -1 (list 1 2 3) }}",
+                "runtime error: makeslice: len out of range",
+            ),
+            (
+                "{{ slice (list 1) 2 }}",
+                "reflect.Value.Slice: slice index out of bounds",
+            ),
+            (
+                "{{ deepCopy nil }}",
+                "reflect: call of reflect.Value.Type on zero Value",
+            ),
+            (
+                "{{ mustDeepCopy nil }}",
+                "reflect: call of reflect.Value.Type on zero Value",
+            ),
+            ("{{ semver \"x.y\" }}", "invalid semantic version"),
+        ] {
+            let e = crate::render_helm(tpl, "t", None).unwrap_err().message;
+            assert!(e.ends_with(want), "{tpl}: {e}");
+        }
+    }
+
     /// Sprig returns Go nil slices in a few places; JSON writes them as `null` (gotmpl-oracle).
     #[test]
     fn nil_slices() {
@@ -185,4 +214,39 @@ mod tests {
             "null null null null null [] null\n[] false true slice 0 true\n[1] {\"a\":null}"
         );
     }
+}
+
+/// Sprig's `mustChunk`, float arithmetic and Go's runtime panics included (a size of 0 or
+/// below usually ends in `make` with a negative length).
+fn sprig_chunk(l: &[Value], size: i64) -> Result<Vec<Vec<Value>>, String> {
+    let go_int = super::conv::go_f64_to_i64;
+    let n = l.len() as f64;
+    let cs = go_int(((n - 1.0) / size as f64).floor() + 1.0);
+    let make_err = || "runtime error: makeslice: len out of range".to_string();
+    if cs < 0 {
+        return Err(make_err());
+    }
+    let mut out = Vec::new();
+    for i in 0..cs {
+        let mut clen = size;
+        if i == cs - 1 {
+            clen = go_int((n % size as f64).floor());
+            if clen == 0 {
+                clen = size;
+            }
+        }
+        if clen < 0 {
+            return Err(make_err());
+        }
+        let mut chunk = Vec::new();
+        for j in 0..clen {
+            let ix = i * size + j;
+            match usize::try_from(ix).ok().and_then(|ix| l.get(ix)) {
+                Some(v) => chunk.push(v.clone()),
+                None => return Err("reflect: slice index out of range".into()),
+            }
+        }
+        out.push(chunk);
+    }
+    Ok(out)
 }

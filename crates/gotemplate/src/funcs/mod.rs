@@ -162,6 +162,7 @@ impl FuncMap {
         m.remove("env");
         m.remove("expandenv");
         crypto::register_newer(&mut m);
+        semver::register_helm(&mut m);
         helm::register(&mut m);
         m
     }

@@ -52,17 +52,25 @@ impl std::fmt::Display for SemVer {
 }
 
 pub fn register(m: &mut FuncMap) {
+    register_with(m, "Invalid Semantic Version");
+}
+
+/// Helm v4's Masterminds/semver (v3.4) words the parse error in lower case.
+pub fn register_helm(m: &mut FuncMap) {
+    register_with(m, "invalid semantic version");
+}
+
+fn register_with(m: &mut FuncMap, invalid: &'static str) {
     use Ty::*;
-    m.pure("semver", &[Str], None, |a| {
+    m.pure("semver", &[Str], None, move |a| {
         Version::parse(arg_str(&a[0]))
             .map(|v| Value::Object(Arc::new(SemVer(v))))
-            .map_err(|_| "Invalid Semantic Version".to_string())
+            .map_err(|_| invalid.to_string())
     });
-    m.pure("semverCompare", &[Str, Str], None, |a| {
+    m.pure("semverCompare", &[Str, Str], None, move |a| {
         let c = Constraints::parse(arg_str(&a[0]))
             .map_err(|_| format!("improper constraint: {}", arg_str(&a[0])))?;
-        let v =
-            Version::parse(arg_str(&a[1])).map_err(|_| "Invalid Semantic Version".to_string())?;
+        let v = Version::parse(arg_str(&a[1])).map_err(|_| invalid.to_string())?;
         Ok(Value::Bool(c.check(&v)))
     });
 }
