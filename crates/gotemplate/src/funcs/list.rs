@@ -165,6 +165,41 @@ pub fn register(m: &mut FuncMap) {
     });
 }
 
+/// Sprig's `mustChunk`, float arithmetic and Go's runtime panics included (a size of 0 or
+/// below usually ends in `make` with a negative length).
+fn sprig_chunk(l: &[Value], size: i64) -> Result<Vec<Vec<Value>>, String> {
+    let go_int = super::conv::go_f64_to_i64;
+    let n = l.len() as f64;
+    let cs = go_int(((n - 1.0) / size as f64).floor() + 1.0);
+    let make_err = || "runtime error: makeslice: len out of range".to_string();
+    if cs < 0 {
+        return Err(make_err());
+    }
+    let mut out = Vec::new();
+    for i in 0..cs {
+        let mut clen = size;
+        if i == cs - 1 {
+            clen = go_int((n % size as f64).floor());
+            if clen == 0 {
+                clen = size;
+            }
+        }
+        if clen < 0 {
+            return Err(make_err());
+        }
+        let mut chunk = Vec::new();
+        for j in 0..clen {
+            let ix = i * size + j;
+            match usize::try_from(ix).ok().and_then(|ix| l.get(ix)) {
+                Some(v) => chunk.push(v.clone()),
+                None => return Err("reflect: slice index out of range".into()),
+            }
+        }
+        out.push(chunk);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     /// Sprig v3.3 in helm v4.3.1: chunk's float arithmetic and Go runtime errors.
@@ -214,39 +249,4 @@ mod tests {
             "null null null null null [] null\n[] false true slice 0 true\n[1] {\"a\":null}"
         );
     }
-}
-
-/// Sprig's `mustChunk`, float arithmetic and Go's runtime panics included (a size of 0 or
-/// below usually ends in `make` with a negative length).
-fn sprig_chunk(l: &[Value], size: i64) -> Result<Vec<Vec<Value>>, String> {
-    let go_int = super::conv::go_f64_to_i64;
-    let n = l.len() as f64;
-    let cs = go_int(((n - 1.0) / size as f64).floor() + 1.0);
-    let make_err = || "runtime error: makeslice: len out of range".to_string();
-    if cs < 0 {
-        return Err(make_err());
-    }
-    let mut out = Vec::new();
-    for i in 0..cs {
-        let mut clen = size;
-        if i == cs - 1 {
-            clen = go_int((n % size as f64).floor());
-            if clen == 0 {
-                clen = size;
-            }
-        }
-        if clen < 0 {
-            return Err(make_err());
-        }
-        let mut chunk = Vec::new();
-        for j in 0..clen {
-            let ix = i * size + j;
-            match usize::try_from(ix).ok().and_then(|ix| l.get(ix)) {
-                Some(v) => chunk.push(v.clone()),
-                None => return Err("reflect: slice index out of range".into()),
-            }
-        }
-        out.push(chunk);
-    }
-    Ok(out)
 }
