@@ -114,6 +114,58 @@ pub fn write_json_string(out: &mut String, s: &str, html: bool) {
     out.push('"');
 }
 
+/// `strconv.FormatFloat(f, 'g', -1, 64)`, or with `bits32` `FormatFloat(float64(float32(f)), 'g',
+/// -1, 32)`: the shortest digits that read back at that width, as `%e` (two-digit exponent at
+/// least) when the decimal exponent is below -4 or from 6 on, else as `%f`; `NaN`, `+Inf`, `-Inf`.
+pub fn float_g(f: f64, bits32: bool) -> String {
+    let (text, neg) = if bits32 {
+        let f = f as f32;
+        (format!("{:e}", f.abs()), f.is_sign_negative())
+    } else {
+        (format!("{:e}", f.abs()), f.is_sign_negative())
+    };
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() || text == "inf" {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let (mant, exp) = text.split_once('e').unwrap_or((&text, "0"));
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if !(-4..6).contains(&exp) {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push_str(&format!(
+            "e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.abs()
+        ));
+    } else if exp < 0 {
+        out.push_str("0.");
+        out.push_str(&"0".repeat((-exp - 1) as usize));
+        out.push_str(&digits);
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            out.push_str(&digits);
+            out.push_str(&"0".repeat(int_len - digits.len()));
+        } else {
+            out.push_str(&digits[..int_len]);
+            out.push('.');
+            out.push_str(&digits[int_len..]);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +242,25 @@ mod scalar_indicator_tests {
         assert_eq!(ind('-', true, false, true), (false, false));
         assert_eq!(ind('#', false, false, false), (false, false));
         assert_eq!(ind('{', false, false, false), (true, false));
+    }
+
+    #[test]
+    fn floats_format_as_go_g() {
+        use crate::float_g;
+        assert_eq!(float_g(0.1, true), "0.1");
+        assert_eq!(float_g(1234567.0, true), "1.234567e+06");
+        assert_eq!(float_g(0.00001, true), "1e-05");
+        assert_eq!(float_g(123456.0, true), "123456");
+        assert_eq!(float_g(-2.5, false), "-2.5");
+        assert_eq!(float_g(1e21, false), "1e+21");
+        assert_eq!(float_g(100.0, false), "100");
+        assert_eq!(float_g(0.0001, false), "0.0001");
+        assert_eq!(float_g(0.0, false), "0");
+        assert_eq!(float_g(-0.0, false), "-0");
+        assert_eq!(float_g(1.1, true), "1.1");
+        assert_eq!(float_g(16777217.0, true), "1.6777216e+07");
+        assert_eq!(float_g(f64::NAN, false), "NaN");
+        assert_eq!(float_g(f64::NEG_INFINITY, true), "-Inf");
+        assert_eq!(float_g(1e300, true), "+Inf");
     }
 }

@@ -158,30 +158,7 @@ fn scalar_to_go_string(v: &J) -> Option<String> {
 
 /// `strconv.FormatFloat(f, 'g', -1, 32)`.
 fn go_float32_g(f: f64) -> String {
-    let f = f as f32;
-    if f == 0.0 {
-        return "0".into();
-    }
-    let e = format!("{f:e}");
-    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
-    let sign = if neg { "-" } else { "" };
-    if !(-4..6).contains(&exp) {
-        let rest = &digits[1..];
-        let m = if rest.is_empty() {
-            digits[..1].to_string()
-        } else {
-            format!("{}.{}", &digits[..1], rest)
-        };
-        return format!(
-            "{sign}{m}e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        );
-    }
-    format!("{sign}{}", f.abs())
+    ferroflux_goformat::float_g(f, true)
 }
 
 fn go_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

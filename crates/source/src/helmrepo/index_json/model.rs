@@ -848,63 +848,11 @@ impl GoTime {
 /// `strconv.FormatFloat(f, 'g', -1, 32)`: how sigs.k8s.io/yaml turns a YAML float bound for a
 /// string into text (through float32: `1.10` → `1.1`, `3.14159265` → `3.1415927`).
 pub(super) fn format_g32(f: f64) -> String {
-    let f = f as f32;
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    go_format_g(&format!("{:e}", f.abs()), f.is_sign_negative())
+    ferroflux_goformat::float_g(f, true)
 }
 
 fn format_g64(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    go_format_g(&format!("{:e}", f.abs()), f.is_sign_negative())
-}
-
-/// `%g` with the shortest digits, from Rust's shortest `{:e}` text (`d.ddde±x`).
-fn go_format_g(exp_text: &str, neg: bool) -> String {
-    let (mant, exp) = exp_text.split_once('e').unwrap_or((exp_text, "0"));
-    let digits: String = mant.chars().filter(|c| *c != '.').collect();
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    // With the shortest digits Go switches to %e below 1e-4 and from 1e6 (precision 6).
-    if !(-4..6).contains(&exp) {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        out.push_str(&format!(
-            "e{}{:02}",
-            if exp < 0 { '-' } else { '+' },
-            exp.abs()
-        ));
-    } else if exp < 0 {
-        out.push_str("0.");
-        out.push_str(&"0".repeat((-exp - 1) as usize));
-        out.push_str(&digits);
-    } else {
-        let int_len = exp as usize + 1;
-        if digits.len() <= int_len {
-            out.push_str(&digits);
-            out.push_str(&"0".repeat(int_len - digits.len()));
-        } else {
-            out.push_str(&digits[..int_len]);
-            out.push('.');
-            out.push_str(&digits[int_len..]);
-        }
-    }
-    out
+    ferroflux_goformat::float_g(f, false)
 }
 
 /// A float64 as `encoding/json` writes it: `%f` from 1e-6 up to 1e21, `%e` (with `e-7`, not
