@@ -153,7 +153,7 @@ fn resolve_untagged(tag: &str, input: &str) -> (&'static str, Scalar) {
             if let Some(u) = go_parse_uint(&plain) {
                 return (INT, Scalar::Uint(u));
             }
-            if is_yaml_style_float(&plain)
+            if ferroflux_goformat::is_yaml_float(&plain)
                 && let Ok(f) = plain.parse::<f64>()
                 && f.is_finite()
             {
@@ -209,46 +209,6 @@ fn go_parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// go-yaml's `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
-fn is_yaml_style_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        *i - start
-    };
-    if i < b.len() && matches!(b[i], b'+' | b'-') {
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    } else {
-        if digits(&mut i) == 0 {
-            return false;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            digits(&mut i);
-        }
-    }
-    if i < b.len() && matches!(b[i], b'e' | b'E') {
-        i += 1;
-        if i < b.len() && matches!(b[i], b'+' | b'-') {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return false;
-        }
-    }
-    i == b.len()
-}
-
 /// `strconv.ParseFloat(s, 64)` for text starting with `.` (decimal only; underscores allowed
 /// between digits; out of range is an error).
 fn go_parse_float(s: &str) -> Option<f64> {
@@ -264,7 +224,7 @@ fn go_parse_float(s: &str) -> Option<f64> {
         }
     }
     let clean: String = s.chars().filter(|c| *c != '_').collect();
-    if !is_yaml_style_float(&clean) {
+    if !ferroflux_goformat::is_yaml_float(&clean) {
         return None;
     }
     let f: f64 = format!("0{clean}").parse().ok()?;
