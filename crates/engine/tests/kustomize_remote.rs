@@ -48,6 +48,14 @@ fn kubectl(args: &[&str], env: &[(&str, String)]) -> Option<(bool, String, Strin
     ))
 }
 
+/// Our output must equal `kubectl kustomize ARGS` (when the reference is installed).
+fn assert_like_kubectl(ours: &str, args: &[&str], env: &[(&str, String)], what: &str) {
+    if let Some((ok, reference, err)) = kubectl(args, env) {
+        assert!(ok, "kubectl: {err}");
+        assert_eq!(ours, reference, "{what}differs from kubectl kustomize");
+    }
+}
+
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
@@ -179,10 +187,7 @@ fn a_remote_base_over_http_builds_like_the_local_tree_and_like_kubectl() {
     );
     assert!(from_remote.contains("image: nginx:1.27"), "{from_remote}");
     assert!(from_remote.contains("team: platform"), "{from_remote}");
-    if let Some((ok, reference, err)) = kubectl(&[&remote], &[]) {
-        assert!(ok, "kubectl: {err}");
-        assert_eq!(from_remote, reference, "differs from kubectl kustomize");
-    }
+    assert_like_kubectl(&from_remote, &[&remote], &[], "");
 }
 
 #[test]
@@ -207,10 +212,7 @@ fn refs_paths_origins_and_top_level_urls_match_kubectl() {
         )),
         "{ours}"
     );
-    if let Some((ok, reference, err)) = kubectl(&[&dir], &[]) {
-        assert!(ok, "kubectl: {err}");
-        assert_eq!(ours, reference, "differs from kubectl kustomize");
-    }
+    assert_like_kubectl(&ours, &[&dir], &[], "");
     // `kustomize build URL`, at a tag and at the default branch (HEAD).
     for (target, kind) in [
         (format!("{url}//base?ref=v1"), "kind: Deployment"),
@@ -219,10 +221,7 @@ fn refs_paths_origins_and_top_level_urls_match_kubectl() {
         let (ok, ours, err) = ferroflux(&["kustomize", "build", "--enable-remote-bases", &target]);
         assert!(ok, "{err}");
         assert!(ours.contains(kind), "{ours}");
-        if let Some((ok, reference, err)) = kubectl(&[&target], &[]) {
-            assert!(ok, "kubectl: {err}");
-            assert_eq!(ours, reference, "{target}: differs from kubectl kustomize");
-        }
+        assert_like_kubectl(&ours, &[&target], &[], &format!("{target}: "));
     }
 }
 
@@ -247,10 +246,7 @@ fn ssh_remote_bases_use_the_users_ssh() {
             ferroflux_env(&["kustomize", "build", "--enable-remote-bases", &dir], &env);
         assert!(ok, "{target}: {err}");
         assert!(ours.contains("kind: Deployment"), "{ours}");
-        if let Some((ok, reference, err)) = kubectl(&[&dir], &env) {
-            assert!(ok, "kubectl: {err}");
-            assert_eq!(ours, reference, "{target}: differs from kubectl kustomize");
-        }
+        assert_like_kubectl(&ours, &[&dir], &env, &format!("{target}: "));
     }
 }
 
