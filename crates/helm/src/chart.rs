@@ -265,123 +265,8 @@ pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
         Err(_) => Rules::default(),
     }
     .with_defaults();
-    let mut found = Vec::new();
-    let stopped = walk(dir, "", &rules, &mut found).err();
-    let files = read_all(found)?;
-    if let Some(e) = stopped {
-        return Err(e);
-    }
+    let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE)?;
     load_files(files)
-}
-
-/// A file the walk found: where it is and its name in the chart.
-struct Found {
-    path: std::path::PathBuf,
-    rel: String,
-}
-
-/// Lists the chart's files in Helm's walk order (what `.helmignore` keeps); stops at the
-/// first entry Helm refuses, with the files before it already listed.
-fn walk(dir: &Path, prefix: &str, rules: &Rules, out: &mut Vec<Found>) -> Result<(), LoadError> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| err(format!("{}: {e}", dir.display())))?
-        .filter_map(Result::ok)
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().to_string();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let path = e.path();
-        // The directory entry knows its type; only symbolic links need a stat (they are
-        // followed, as Helm's sympath walk does).
-        let kind = e.file_type().ok();
-        let (is_dir, is_file) = match kind {
-            Some(t) if !t.is_symlink() => (t.is_dir(), t.is_file()),
-            _ => {
-                let meta = std::fs::metadata(&path)
-                    .map_err(|e| err(format!("error reading {rel}: {e}")))?;
-                (meta.is_dir(), meta.is_file())
-            }
-        };
-        if is_dir {
-            if rules.ignore(&rel, true) {
-                continue;
-            }
-            walk(&path, &rel, rules, out)?;
-            continue;
-        }
-        if rules.ignore(&rel, false) {
-            continue;
-        }
-        if !is_file {
-            return Err(err(format!(
-                "cannot load irregular file {} as it has file mode type bits set",
-                path.display()
-            )));
-        }
-        out.push(Found { path, rel });
-    }
-    Ok(())
-}
-
-/// Reads the files the walk found, in order; many small files (an umbrella chart's) are read
-/// on several threads. The first failure in walk order is the error.
-fn read_all(found: Vec<Found>) -> Result<Vec<File>, LoadError> {
-    let read = |f: &Found| -> Result<File, LoadError> {
-        let data = read_limited(&f.path, MAX_FILE)
-            .map_err(|e| err(format!("error reading {}: {e}", f.rel)))?
-            .ok_or_else(|| {
-                let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
-                err(format!(
-                    "chart file {name:?} is larger than the maximum file size {MAX_FILE}"
-                ))
-            })?;
-        Ok(File {
-            name: f.rel.clone(),
-            data: strip_bom(data),
-        })
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    if found.len() < 32 || threads < 2 {
-        return found.iter().map(read).collect();
-    }
-    let chunk = found.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = found
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(read).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err(err("reading chart files panicked"))])
-            })
-            .collect()
-    })
-}
-
-/// A file's bytes, or `None` when it is larger than `max` (read no further than that).
-fn read_limited(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let mut data = Vec::new();
-    std::fs::File::open(path)?
-        .take(max + 1)
-        .read_to_end(&mut data)?;
-    Ok((data.len() as u64 <= max).then_some(data))
-}
-
-fn strip_bom(mut data: Vec<u8>) -> Arc<[u8]> {
-    if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        data.drain(..3);
-    }
-    Arc::from(data)
 }
 
 /// Loads a chart from `.tgz` bytes (the first path component is the chart's directory).
@@ -435,7 +320,7 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
         remaining -= buf.len() as u64;
         files.push(File {
             name,
-            data: strip_bom(buf),
+            data: crate::chart_dir::strip_bom(buf),
         });
     }
     if files.is_empty() {

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod chart;
+mod chart_dir;
 pub mod coalesce;
 pub mod deps;
 pub mod engine;

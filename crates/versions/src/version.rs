@@ -3,9 +3,6 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 /// Why a version string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,44 +30,55 @@ pub struct Version {
     original: String,
 }
 
-// Numeric parts may not have leading zeros; pre-release identifiers follow semver 2.
-static VERSION_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^v?(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?(?:\.(0|[1-9]\d*))?(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
-    )
-    .expect("static regex")
-});
-
 impl Version {
     /// Parses leniently: an optional leading `v`, minor and patch optional.
+    ///
+    /// The grammar is Masterminds' `^v?N(\.N)?(\.N)?(-PRE)?(\+META)?$` with ASCII digits
+    /// (Go's `\d`): numbers have no leading zeros, pre-release identifiers are numeric without
+    /// a leading zero or contain a letter or hyphen, metadata identifiers are any non-empty
+    /// run of letters, digits and hyphens. Written out by hand because compiling that regex
+    /// cost more than a whole small chart's render.
     pub fn parse(s: &str) -> Result<Self, VersionError> {
         if s.is_empty() {
             return Err(VersionError::Empty);
         }
-        let caps = VERSION_RE
-            .captures(s)
-            .ok_or_else(|| VersionError::Invalid(s.to_string()))?;
-        let num = |i: usize| -> Result<u64, VersionError> {
-            match caps.get(i) {
-                None => Ok(0),
-                Some(m) => m
-                    .as_str()
-                    .parse::<u64>()
-                    .map_err(|_| VersionError::Overflow(s.to_string())),
-            }
+        let invalid = || VersionError::Invalid(s.to_string());
+        let rest = s.strip_prefix('v').unwrap_or(s);
+        let (core, metadata) = match rest.split_once('+') {
+            Some((c, m)) => (c, Some(m)),
+            None => (rest, None),
         };
+        let (numbers, pre) = match core.split_once('-') {
+            Some((n, p)) => (n, Some(p)),
+            None => (core, None),
+        };
+        let mut parts = [0u64; 3];
+        for (i, part) in numbers.split('.').enumerate() {
+            if i == 3 || !is_number(part) {
+                return Err(invalid());
+            }
+            parts[i] = part
+                .parse::<u64>()
+                .map_err(|_| VersionError::Overflow(s.to_string()))?;
+        }
+        if let Some(p) = pre
+            && !p.split('.').all(is_prerelease_identifier)
+        {
+            return Err(invalid());
+        }
+        if let Some(m) = metadata
+            && !m
+                .split('.')
+                .all(|i| !i.is_empty() && i.bytes().all(is_identifier_byte))
+        {
+            return Err(invalid());
+        }
         Ok(Version {
-            major: num(1)?,
-            minor: num(2)?,
-            patch: num(3)?,
-            pre: caps
-                .get(4)
-                .map(|m| m.as_str().to_string())
-                .unwrap_or_default(),
-            metadata: caps
-                .get(5)
-                .map(|m| m.as_str().to_string())
-                .unwrap_or_default(),
+            major: parts[0],
+            minor: parts[1],
+            patch: parts[2],
+            pre: pre.unwrap_or_default().to_string(),
+            metadata: metadata.unwrap_or_default().to_string(),
             original: s.to_string(),
         })
     }
@@ -120,6 +128,28 @@ impl Version {
             .then(self.patch.cmp(&other.patch))
             .then_with(|| compare_prerelease(&self.pre, &other.pre))
     }
+}
+
+/// `0|[1-9][0-9]*`.
+fn is_number(s: &str) -> bool {
+    match s.as_bytes() {
+        [] => false,
+        [b'0'] => true,
+        [b'0', ..] => false,
+        b => b.iter().all(u8::is_ascii_digit),
+    }
+}
+
+fn is_identifier_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// `0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*`.
+fn is_prerelease_identifier(s: &str) -> bool {
+    if s.is_empty() || !s.bytes().all(is_identifier_byte) {
+        return false;
+    }
+    !s.bytes().all(|b| b.is_ascii_digit()) || is_number(s)
 }
 
 /// Compares two pre-release strings; an empty one (a release) sorts last.
@@ -235,6 +265,63 @@ mod tests {
             Version::parse("99999999999999999999"),
             Err(VersionError::Overflow(_))
         ));
+    }
+
+    /// The hand-written parser accepts exactly what Masterminds' pattern (ASCII digits, as
+    /// Go's `\d`) accepts, over every string of up to five symbols from an alphabet that
+    /// covers each branch, and a list of longer shapes.
+    #[test]
+    fn parser_agrees_with_the_pattern() {
+        let re = regex::Regex::new(
+            r"^v?(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:\.(0|[1-9][0-9]*))?(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
+        )
+        .unwrap();
+        let alphabet = ['0', '1', '9', '.', '-', '+', 'v', 'a', 'Z', ' ', '\u{661}'];
+        let mut inputs = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..5 {
+            layer = layer
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            inputs.extend(layer.iter().cloned());
+        }
+        inputs.extend(
+            [
+                "1.2.3-rc.1+build.5",
+                "v10.20.30-alpha-beta.0.x-y+001.a-b",
+                "1.2.3-0a.00a.a0",
+                "1.2.3-00",
+                "1.2.3+0.00.-",
+                "1.2.3-a..b",
+                "1.2.3+a..b",
+                "1.2.3-a+b+c",
+                "18446744073709551615.0.1",
+            ]
+            .map(String::from),
+        );
+        for input in &inputs {
+            let want = re.captures(input);
+            match (Version::parse(input), want) {
+                (Ok(got), Some(c)) => {
+                    let part = |i: usize| c.get(i).map_or("", |m| m.as_str());
+                    let num = |i: usize| part(i).parse::<u64>().unwrap_or(0);
+                    assert_eq!(
+                        (
+                            got.major,
+                            got.minor,
+                            got.patch,
+                            got.prerelease(),
+                            got.metadata()
+                        ),
+                        (num(1), num(2), num(3), part(4), part(5)),
+                        "{input:?}"
+                    );
+                }
+                (Err(_), None) => {}
+                (got, want) => panic!("{input:?}: parsed {got:?}, pattern matched {want:?}"),
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,290 @@
+//! Reading a chart directory as Helm's loader walks it: entries in byte order, `.helmignore`
+//! applied, symbolic links followed, irregular files refused, each file read as it is met
+//! (so the first failure in walk order is the error).
+//!
+//! An umbrella chart is hundreds of small files, and on a `helm template` run the system
+//! calls around them cost more than parsing them. On Unix each directory is held open and
+//! its entries are opened relative to it (one path component to resolve, not the whole
+//! path), directories are listed without the `fstat` that `opendir` adds, and the entry
+//! type from the listing saves a `stat` per file.
+
+use crate::chart::{File, LoadError};
+use crate::ignore::Rules;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The files under `dir` that `rules` keep, in walk order, each at most `max` bytes.
+pub(crate) fn read_tree(dir: &Path, rules: &Rules, max: u64) -> Result<Vec<File>, LoadError> {
+    let mut root =
+        DirHandle::open(dir).map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
+    let mut out = Vec::new();
+    walk(&mut root, "", rules, max, &mut out)?;
+    Ok(out)
+}
+
+/// What a directory entry is, as far as the listing tells.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Dir,
+    File,
+    /// A symbolic link or an entry the file system did not type: needs a `stat`.
+    Unknown,
+    /// A device, pipe or socket.
+    Other,
+}
+
+fn walk(
+    dir: &mut DirHandle,
+    prefix: &str,
+    rules: &Rules,
+    max: u64,
+    out: &mut Vec<File>,
+) -> Result<(), LoadError> {
+    let mut entries = dir
+        .entries()
+        .map_err(|e| LoadError(format!("{}: {e}", dir.path.display())))?;
+    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    for entry in entries {
+        let name = entry.display_name();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let kind = match entry.kind {
+            Kind::Unknown => dir
+                .stat(&entry)
+                .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?,
+            k => k,
+        };
+        if kind == Kind::Dir {
+            if rules.ignore(&rel, true) {
+                continue;
+            }
+            let mut sub = dir
+                .open_dir(&entry)
+                .map_err(|e| LoadError(format!("{}: {e}", dir.child_path(&entry).display())))?;
+            walk(&mut sub, &rel, rules, max, out)?;
+            continue;
+        }
+        if rules.ignore(&rel, false) {
+            continue;
+        }
+        if kind != Kind::File {
+            return Err(LoadError(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                dir.child_path(&entry).display()
+            )));
+        }
+        let data = dir
+            .read(&entry, max)
+            .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
+            .ok_or_else(|| {
+                let base = rel.rsplit('/').next().unwrap_or(&rel);
+                LoadError(format!(
+                    "chart file {base:?} is larger than the maximum file size {max}"
+                ))
+            })?;
+        out.push(File {
+            name: rel,
+            data: strip_bom(data),
+        });
+    }
+    Ok(())
+}
+
+/// Reads to the end, or returns `None` once more than `max` bytes are seen. The buffer
+/// starts large enough for a typical chart file, so one read fills it and a second finds
+/// the end, where growing from empty costs a read per doubling.
+fn read_limited(file: impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let mut data = Vec::with_capacity(16 * 1024);
+    file.take(max + 1).read_to_end(&mut data)?;
+    Ok((data.len() as u64 <= max).then_some(data))
+}
+
+pub(crate) fn strip_bom(mut data: Vec<u8>) -> Arc<[u8]> {
+    if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        data.drain(..3);
+    }
+    Arc::from(data)
+}
+
+#[cfg(unix)]
+mod handle {
+    use super::{Kind, read_limited};
+    use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, openat, statat};
+    use std::ffi::{CString, OsStr};
+    use std::os::fd::BorrowedFd;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Path, PathBuf};
+
+    /// An open directory and its path (for messages). Its descriptor serves both the
+    /// listing and the `openat`s of its entries, which do not depend on the listing's offset.
+    pub(super) struct DirHandle {
+        dir: Dir,
+        pub(super) path: PathBuf,
+    }
+
+    pub(super) struct Entry {
+        pub(super) name: CString,
+        pub(super) kind: Kind,
+    }
+
+    impl Entry {
+        pub(super) fn display_name(&self) -> String {
+            String::from_utf8_lossy(self.name.as_bytes()).into_owned()
+        }
+    }
+
+    fn io(e: rustix::io::Errno) -> std::io::Error {
+        e.into()
+    }
+
+    fn kind_of(t: FileType) -> Kind {
+        match t {
+            FileType::Directory => Kind::Dir,
+            FileType::RegularFile => Kind::File,
+            FileType::Symlink | FileType::Unknown => Kind::Unknown,
+            _ => Kind::Other,
+        }
+    }
+
+    const DIR_FLAGS: OFlags = OFlags::RDONLY
+        .union(OFlags::DIRECTORY)
+        .union(OFlags::CLOEXEC);
+
+    impl DirHandle {
+        pub(super) fn open(path: &Path) -> std::io::Result<Self> {
+            let fd = openat(rustix::fs::CWD, path, DIR_FLAGS, Mode::empty()).map_err(io)?;
+            Ok(DirHandle {
+                dir: Dir::new(fd).map_err(io)?,
+                path: path.to_path_buf(),
+            })
+        }
+
+        fn fd(&self) -> std::io::Result<BorrowedFd<'_>> {
+            self.dir.fd().map_err(io)
+        }
+
+        pub(super) fn child_path(&self, e: &Entry) -> PathBuf {
+            self.path.join(OsStr::from_bytes(e.name.as_bytes()))
+        }
+
+        pub(super) fn entries(&mut self) -> std::io::Result<Vec<Entry>> {
+            let mut out = Vec::new();
+            while let Some(e) = self.dir.read() {
+                let e = e.map_err(io)?;
+                let name = e.file_name();
+                if matches!(name.to_bytes(), b"." | b"..") {
+                    continue;
+                }
+                out.push(Entry {
+                    name: name.to_owned(),
+                    kind: kind_of(e.file_type()),
+                });
+            }
+            Ok(out)
+        }
+
+        /// Follows a symbolic link (as Helm's walk does) or types an untyped entry.
+        pub(super) fn stat(&self, e: &Entry) -> std::io::Result<Kind> {
+            let st = statat(self.fd()?, e.name.as_c_str(), AtFlags::empty()).map_err(io)?;
+            Ok(kind_of(FileType::from_raw_mode(st.st_mode)))
+        }
+
+        pub(super) fn open_dir(&self, e: &Entry) -> std::io::Result<DirHandle> {
+            let fd = openat(self.fd()?, e.name.as_c_str(), DIR_FLAGS, Mode::empty()).map_err(io)?;
+            Ok(DirHandle {
+                dir: Dir::new(fd).map_err(io)?,
+                path: self.child_path(e),
+            })
+        }
+
+        pub(super) fn read(&self, e: &Entry, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+            let fd = openat(
+                self.fd()?,
+                e.name.as_c_str(),
+                OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(io)?;
+            read_limited(std::fs::File::from(fd), max)
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod handle {
+    use super::{Kind, read_limited};
+    use std::ffi::OsString;
+    use std::path::{Path, PathBuf};
+
+    pub(super) struct DirHandle {
+        pub(super) path: PathBuf,
+    }
+
+    pub(super) struct Entry {
+        pub(super) name: OsString,
+        pub(super) kind: Kind,
+    }
+
+    impl Entry {
+        pub(super) fn display_name(&self) -> String {
+            self.name.to_string_lossy().into_owned()
+        }
+    }
+
+    fn kind_of(t: std::fs::FileType) -> Kind {
+        if t.is_symlink() {
+            Kind::Unknown
+        } else if t.is_dir() {
+            Kind::Dir
+        } else if t.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        }
+    }
+
+    impl DirHandle {
+        pub(super) fn open(path: &Path) -> std::io::Result<Self> {
+            Ok(DirHandle {
+                path: path.to_path_buf(),
+            })
+        }
+
+        pub(super) fn child_path(&self, e: &Entry) -> PathBuf {
+            self.path.join(&e.name)
+        }
+
+        pub(super) fn entries(&mut self) -> std::io::Result<Vec<Entry>> {
+            let mut out = Vec::new();
+            for e in std::fs::read_dir(&self.path)? {
+                let e = e?;
+                let kind = e.file_type().map_or(Kind::Unknown, kind_of);
+                out.push(Entry {
+                    name: e.file_name(),
+                    kind,
+                });
+            }
+            Ok(out)
+        }
+
+        pub(super) fn stat(&self, e: &Entry) -> std::io::Result<Kind> {
+            Ok(kind_of(std::fs::metadata(self.child_path(e))?.file_type()))
+        }
+
+        pub(super) fn open_dir(&self, e: &Entry) -> std::io::Result<DirHandle> {
+            Ok(DirHandle {
+                path: self.child_path(e),
+            })
+        }
+
+        pub(super) fn read(&self, e: &Entry, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+            read_limited(std::fs::File::open(self.child_path(e))?, max)
+        }
+    }
+}
+
+use handle::DirHandle;
