@@ -177,3 +177,38 @@ pub fn is_empty_list(list: &List) -> bool {
         _ => false,
     })
 }
+
+/// Whether any argument in `list`, at any depth (branches, template calls, nested pipelines
+/// and chains), satisfies `pred`.
+pub fn list_has_arg(list: &List, pred: &dyn Fn(&Arg) -> bool) -> bool {
+    list.iter().any(|n| node_has_arg(n, pred))
+}
+
+fn node_has_arg(node: &Node, pred: &dyn Fn(&Arg) -> bool) -> bool {
+    match node {
+        Node::Text(_) | Node::Break(_) | Node::Continue(_) => false,
+        Node::Action(p) => pipe_has_arg(p, pred),
+        Node::If(b) | Node::Range(b) | Node::With(b) => {
+            pipe_has_arg(&b.pipe, pred)
+                || list_has_arg(&b.list, pred)
+                || b.else_list.as_ref().is_some_and(|l| list_has_arg(l, pred))
+        }
+        Node::Template(t) => t.pipe.as_ref().is_some_and(|p| pipe_has_arg(p, pred)),
+    }
+}
+
+fn pipe_has_arg(pipe: &Pipe, pred: &dyn Fn(&Arg) -> bool) -> bool {
+    pipe.cmds
+        .iter()
+        .flat_map(|c| &c.args)
+        .any(|a| arg_has_arg(a, pred))
+}
+
+fn arg_has_arg(arg: &Arg, pred: &dyn Fn(&Arg) -> bool) -> bool {
+    pred(arg)
+        || match arg {
+            Arg::Chain(_, inner, _) => arg_has_arg(inner, pred),
+            Arg::Pipe(p) => pipe_has_arg(p, pred),
+            _ => false,
+        }
+}

@@ -14,6 +14,8 @@ pub enum ErrorKind {
     Recursion,
     /// The execution budget (`Options::fuel`) ran out.
     Fuel,
+    /// `tpl` was given text that `Options::tpl_refuses` refuses.
+    TplRefused,
 }
 
 /// A template error. `Display` gives Go's message, e.g.

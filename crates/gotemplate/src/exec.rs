@@ -58,6 +58,8 @@ pub(crate) struct State<'a> {
     pub(crate) includes: Vec<(String, usize)>,
     /// Remaining execution budget.
     pub(crate) fuel: u64,
+    /// `tpl` met text that `Options::tpl_refuses` refuses (see [`Ctx::execute_text`]).
+    pub(crate) tpl_refused: bool,
 }
 
 /// What a function sees of the running execution.
@@ -119,6 +121,15 @@ impl Ctx<'_, '_> {
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let mut set = self.st.set.layered();
         set.parse(name, text)?;
+        if let Some(refuses) = set.opts.tpl_refuses
+            && set.any_own_arg(&refuses)
+        {
+            self.st.tpl_refused = true;
+            return Err(Error::new(
+                ErrorKind::TplRefused,
+                format!("template: {name}: tpl text refused while templates run side by side"),
+            ));
+        }
         let mut st = State::new(&set, name, data);
         st.depth = self.st.depth + 1;
         if st.depth >= set.opts.max_depth {
@@ -139,6 +150,7 @@ impl Ctx<'_, '_> {
         };
         self.st.includes = std::mem::take(&mut st.includes);
         self.st.fuel = st.fuel;
+        self.st.tpl_refused |= st.tpl_refused;
         r
     }
 
@@ -232,6 +244,7 @@ impl<'a> State<'a> {
             name: Arc::from(name),
             includes: Vec::new(),
             fuel: set.opts.fuel.unwrap_or(u64::MAX),
+            tpl_refused: false,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod exec;
 pub mod fmt;
 pub mod funcs;
 pub mod lexer;
+pub mod par;
 pub mod parser;
 pub mod value;
 
@@ -49,6 +50,10 @@ pub struct Options {
     /// Execution budget: the number of nodes (actions, text, loop iterations) one `execute` may
     /// run, so a hostile template cannot spin forever. `None` = unlimited.
     pub fuel: Option<u64>,
+    /// Set while templates of the set run side by side: text given to `tpl` whose templates
+    /// have an argument this accepts is not executed, and the whole execution fails with
+    /// [`ErrorKind::TplRefused`], so the caller can run everything again one at a time.
+    pub tpl_refuses: Option<fn(&ast::Arg) -> bool>,
 }
 
 impl Default for Options {
@@ -63,6 +68,7 @@ impl Default for Options {
             erase_no_value: false,
             include_limit: 1000,
             fuel: Some(500_000_000),
+            tpl_refuses: None,
         }
     }
 }
@@ -144,6 +150,10 @@ impl Template {
         &self.opts
     }
 
+    pub fn options_mut(&mut self) -> &mut Options {
+        &mut self.opts
+    }
+
     /// Parses `text` as template `name` (and the templates it defines) into the set.
     /// As in Go, a template that is only whitespace does not replace an existing one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
@@ -169,34 +179,9 @@ impl Template {
                 })
             })
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
-        let results: Vec<Result<Shared, Error>> = if unique.len() < 16 || threads < 2 {
-            unique
-                .iter()
-                .map(|(n, t)| self.parse_only(n, t).map(Shared::from))
-                .collect()
-        } else {
-            let chunk = unique.len().div_ceil(threads);
-            let this = &*self;
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = unique
-                    .chunks(chunk)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            part.iter()
-                                .map(|(n, t)| this.parse_only(n, t).map(Shared::from))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
+        let results: Vec<Result<Shared, Error>> = par::map(&unique, 16, |(n, t)| {
+            self.parse_only(n, t).map(Shared::from)
+        });
         let sources: Vec<Arc<str>> = unique.iter().map(|(_, t)| Arc::from(*t)).collect();
         for ((name, text), u) in files.iter().zip(first) {
             match &results[u] {
@@ -295,12 +280,39 @@ impl Template {
     /// Executes template `name` with `data`.
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
         let mut st = exec::State::new(self, name, data);
-        let out = st.run(name, data)?;
-        if self.opts.erase_no_value {
+        let out = st.run(name, data);
+        if st.tpl_refused {
+            return Err(Error::new(
+                ErrorKind::TplRefused,
+                format!("template: {name}: tpl text refused while templates run side by side"),
+            ));
+        }
+        let out = out?;
+        if self.opts.erase_no_value && out.contains("<no value>") {
             Ok(out.replace("<no value>", ""))
         } else {
             Ok(out)
         }
+    }
+
+    /// Whether any template of the set has an argument, anywhere, that `pred` accepts (a
+    /// call of some function, a field of some name): what a caller checks before executing
+    /// templates of the set side by side.
+    pub fn any_arg(&self, pred: &dyn Fn(&ast::Arg) -> bool) -> bool {
+        self.any_own_arg(pred)
+            || self
+                .layers
+                .iter()
+                .flat_map(|l| l.values())
+                .any(|t| ast::list_has_arg(&t.list, pred))
+    }
+
+    /// [`Template::any_arg`] over the templates added to this set itself, not those it sees
+    /// through layers (what a `tpl` text defined).
+    pub(crate) fn any_own_arg(&self, pred: &dyn Fn(&ast::Arg) -> bool) -> bool {
+        self.trees
+            .values()
+            .any(|t| ast::list_has_arg(&t.list, pred))
     }
 }
 

@@ -445,37 +445,9 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         .collect();
     let parent = c.name().to_string();
     // Subcharts are independent: an umbrella chart's are loaded on several threads.
-    let loaded: Vec<Result<Chart, LoadError>> = if subcharts.len() >= 8 {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(4);
-        let chunk = subcharts.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = subcharts
-                .chunks(chunk)
-                .map(|part| {
-                    let parent = &parent;
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(n, f)| load_subchart(parent, n, f.clone()))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| vec![Err(err("loading a subchart panicked"))])
-                })
-                .collect()
-        })
-    } else {
-        subcharts
-            .into_iter()
-            .map(|(n, f)| load_subchart(&parent, &n, f))
-            .collect()
-    };
+    let loaded = ferroflux_gotemplate::par::map(&subcharts, 8, |(n, f)| {
+        load_subchart(&parent, n, f.clone())
+    });
     for sc in loaded {
         c.dependencies.push(sc?);
     }

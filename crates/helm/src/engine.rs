@@ -7,6 +7,7 @@
 use crate::chart::Chart;
 use crate::objects::{Capabilities, Files};
 use crate::yaml::Values;
+use ferroflux_gotemplate::ast::Arg;
 use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
 use serde_json::Value as J;
 use std::collections::BTreeMap;
@@ -255,35 +256,111 @@ fn render_set(
         .collect();
     set.parse_all(&files)
         .map_err(|e| cleanup_parse_error(e.name.as_deref().unwrap_or_default(), &e.message))?;
-    let mut rendered = BTreeMap::new();
-    for k in keys {
-        let base = k.rsplit('/').next().unwrap_or(k);
-        if base.starts_with('_') {
-            continue;
-        }
-        let r = &tpls[k];
+    let order: Vec<&String> = keys
+        .into_iter()
+        .filter(|k| !k.rsplit('/').next().unwrap_or(k).starts_with('_'))
+        .collect();
+    let message = |k: &str, e: ferroflux_gotemplate::Error| match e.kind {
+        ErrorKind::Exec | ErrorKind::Recursion => reformat_exec_error(k, &e.message),
+        _ => e.message,
+    };
+    let mut outputs = None;
+    if independent(&set) {
+        set.options_mut().tpl_refuses = Some(changes_shared_values);
+        let shared_set = &set;
+        // Each template gets its own top-level object, so `.Template` is its own.
+        let side_by_side = ferroflux_gotemplate::par::map(&order, 16, |k| {
+            let r = &tpls[*k];
+            let mut top = ferroflux_gotemplate::value::read(&r.vals).clone();
+            top.insert("Template".into(), template_object(k, &r.base_path));
+            let top = Value::map(top);
+            ferroflux_gotemplate::value::mark_helm_values(&top);
+            shared_set.execute(k, &top)
+        });
+        // A `tpl` text that could change shared values was refused before it ran, and
+        // nothing else changes them: the values are as they were, to start again in order.
+        if !side_by_side
+            .iter()
+            .any(|r| matches!(r, Err(e) if e.kind == ErrorKind::TplRefused))
         {
-            let mut tm = Map::new();
-            tm.insert("Name".into(), s(k));
-            tm.insert("BasePath".into(), s(&r.base_path));
-            let tm = Value::map(tm);
-            ferroflux_gotemplate::value::mark_helm_values(&tm);
-            ferroflux_gotemplate::value::write(&r.vals).insert("Template".into(), tm);
+            outputs = Some(
+                order
+                    .iter()
+                    .zip(side_by_side)
+                    .map(|(k, r)| r.map_err(|e| message(k, e)))
+                    .collect::<Vec<_>>(),
+            );
         }
-        let data = Value::Map(r.vals.clone());
-        match set.execute(k, &data) {
-            Ok(out) => {
-                rendered.insert(k.clone(), out);
+        set.options_mut().tpl_refuses = None;
+    }
+    let outputs = match outputs {
+        Some(o) => o,
+        None => {
+            // In order, stopping at the first failure, `.Template` written into the chart's
+            // shared top-level object as Helm does.
+            let mut outputs = Vec::with_capacity(order.len());
+            for k in &order {
+                let r = &tpls[*k];
+                ferroflux_gotemplate::value::write(&r.vals)
+                    .insert("Template".into(), template_object(k, &r.base_path));
+                let out = set
+                    .execute(k, &Value::Map(r.vals.clone()))
+                    .map_err(|e| message(k, e));
+                let failed = out.is_err();
+                outputs.push(out);
+                if failed {
+                    break;
+                }
             }
-            Err(e) => {
-                return Err(match e.kind {
-                    ErrorKind::Exec | ErrorKind::Recursion => reformat_exec_error(k, &e.message),
-                    _ => e.message,
-                });
-            }
+            outputs
         }
+    };
+    let mut rendered = BTreeMap::new();
+    for (k, out) in order.into_iter().zip(outputs) {
+        rendered.insert(k.clone(), out?);
     }
     Ok(rendered)
+}
+
+/// `.Template`: the file's name and its chart's templates directory.
+fn template_object(name: &str, base_path: &str) -> Value {
+    let mut tm = Map::new();
+    tm.insert("Name".into(), s(name));
+    tm.insert("BasePath".into(), s(base_path));
+    let tm = Value::map(tm);
+    ferroflux_gotemplate::value::mark_helm_values(&tm);
+    tm
+}
+
+/// Functions that change a map in place: a template calling one can change what a later
+/// template sees (`set $.Values …`).
+const MUTATING: &[&str] = &[
+    "set",
+    "unset",
+    "merge",
+    "mergeOverwrite",
+    "mustMerge",
+    "mustMergeOverwrite",
+];
+
+/// Whether the templates of `set` can be executed side by side with the same output as one
+/// after another: none changes shared values, and none reads `.Subcharts`, where a chart
+/// sees its subcharts' top-level objects and so the `.Template` their last template set.
+/// Text given to `tpl` is checked the same way when it is met.
+fn independent(set: &Template) -> bool {
+    !set.any_arg(&changes_shared_values)
+}
+
+/// An argument that makes a template depend on the templates executed before it.
+fn changes_shared_values(a: &Arg) -> bool {
+    match a {
+        Arg::Ident(_, name) => MUTATING.contains(&name.as_str()),
+        Arg::Field(_, names) | Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => {
+            names.iter().any(|n| n == "Subcharts")
+        }
+        Arg::Str(_, _, text) => &**text == "Subcharts",
+        _ => false,
+    }
 }
 
 /// `cleanupParseError`.
@@ -448,6 +525,97 @@ mod tests {
             ),
             "parse error at (c/t.yaml:1): function \"env\" not defined"
         );
+    }
+
+    /// Renders a chart of `templates` (name, text) and `values.yaml` as `helm template r`.
+    fn render_chart(values: &str, templates: &[(String, String)]) -> Result<String, String> {
+        let mut files = vec![
+            crate::chart::File {
+                name: "Chart.yaml".into(),
+                data: b"apiVersion: v2\nname: c\nversion: 1.0.0\n"[..].into(),
+            },
+            crate::chart::File {
+                name: "values.yaml".into(),
+                data: values.as_bytes().into(),
+            },
+        ];
+        for (name, text) in templates {
+            files.push(crate::chart::File {
+                name: format!("templates/{name}"),
+                data: text.as_bytes().into(),
+            });
+        }
+        let chart = crate::chart::load_files(files).map_err(|e| e.0)?;
+        let opts = crate::TemplateOptions {
+            release_name: "r".into(),
+            ..Default::default()
+        };
+        crate::template(chart, &opts).map_err(|e| e.message)
+    }
+
+    /// Many templates of one chart, enough to run side by side.
+    fn many(text: &dyn Fn(usize) -> String) -> Vec<(String, String)> {
+        (0..24)
+            .map(|i| (format!("t{i:02}.yaml"), text(i)))
+            .collect()
+    }
+
+    #[test]
+    fn side_by_side_templates_see_their_own_template_object() {
+        let out = render_chart(
+            "",
+            &many(&|_| "name: {{ .Template.Name }}\nbase: {{ $.Template.BasePath }}\n".into()),
+        )
+        .unwrap();
+        for i in 0..24 {
+            assert!(
+                out.contains(&format!(
+                    "# Source: c/templates/t{i:02}.yaml\nname: c/templates/t{i:02}.yaml\nbase: c/templates\n"
+                )),
+                "{out}"
+            );
+        }
+    }
+
+    /// Helm executes t23 first (names in reverse): what it sets in `.Values` every later
+    /// template sees, whether `set` is in a template or in text given to `tpl`.
+    #[test]
+    fn templates_that_change_values_run_in_order() {
+        let later = |i: usize| {
+            if i == 23 {
+                "a: {{ $_ := set $.Values \"seen\" \"yes\" }}{{ tpl .Values.t . }}\n".to_string()
+            } else {
+                "b: {{ .Values.seen | default \"no\" }}\n".to_string()
+            }
+        };
+        let out = render_chart("t: x\n", &many(&later)).unwrap();
+        assert_eq!(out.matches("b: yes").count(), 23, "{out}");
+        // The loop keeps t23 busy while the others would run beside it, were they let.
+        let through_tpl = |i: usize| {
+            if i == 23 {
+                "a: {{ range until 100000 }}{{ end }}{{ tpl .Values.t . }}\n".to_string()
+            } else {
+                "b: {{ .Values.seen | default \"no\" }}\n".to_string()
+            }
+        };
+        let out = render_chart(
+            "t: '{{ $_ := set $.Values \"seen\" \"yes\" }}x'\n",
+            &many(&through_tpl),
+        )
+        .unwrap();
+        assert_eq!(out.matches("b: yes").count(), 23, "{out}");
+        assert!(out.contains("a: x"), "{out}");
+    }
+
+    #[test]
+    fn the_first_failure_in_order_is_the_error_side_by_side() {
+        let failing = |i: usize| match i {
+            20 => "{{ fail \"twenty\" }}".to_string(),
+            3 => "{{ fail \"three\" }}".to_string(),
+            _ => "a: 1\n".to_string(),
+        };
+        let e = render_chart("", &many(&failing)).unwrap_err();
+        assert_eq!(e, "execution error at (c/templates/t20.yaml:1:3): twenty");
     }
 
     #[test]

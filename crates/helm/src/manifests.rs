@@ -209,28 +209,7 @@ fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Parses every document's head, on several threads when there are many (results in order).
 fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(4);
-    if docs.len() < 64 || threads < 2 {
-        return docs.iter().map(|(_, d)| parse_head(d)).collect();
-    }
-    let chunk = docs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|(_, d)| parse_head(d)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err("parsing panicked".to_string())])
-            })
-            .collect()
-    })
+    ferroflux_gotemplate::par::map(docs, 64, |(_, d)| parse_head(d))
 }
 
 /// A string value as Go's `slog.TextHandler` writes it: bare, or Go-quoted when it is empty

@@ -170,8 +170,14 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
             );
         }
     }
+    b.reserve(
+        manifests
+            .iter()
+            .map(|m| m.path.len() + m.content.len() + 16)
+            .sum(),
+    );
     for m in &manifests {
-        let _ = writeln!(b, "---\n# Source: {}\n{}", m.path, m.content);
+        push_document(&mut b, &m.path, &m.content);
     }
     Ok(Rendered {
         manifest: b,
@@ -179,6 +185,15 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
         notes,
         logs,
     })
+}
+
+/// Appends `---`, the `# Source:` line and the manifest, as Helm prints each document.
+fn push_document(out: &mut String, path: &str, content: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(path);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
 }
 
 /// What `helm template NAME CHART [flags]` prints on success.
@@ -193,19 +208,23 @@ pub fn template_logged(
 ) -> Result<(String, Vec<String>), TemplateError> {
     let r = render_release(chart, o)?;
     let logs = r.logs.clone();
-    let mut out = String::new();
-    let _ = writeln!(out, "{}", r.manifest.trim());
-    if !o.no_hooks {
-        for h in &r.hooks {
-            if o.skip_tests && h.is_test() {
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "---\n# Source: {}\n{}",
-                h.manifest.path, h.manifest.content
-            );
-        }
+    let hooks: Vec<_> = r
+        .hooks
+        .iter()
+        // Hooks print unless --no-hooks; test hooks not with --skip-tests.
+        .filter(|h| !(o.no_hooks || (o.skip_tests && h.is_test())))
+        .collect();
+    let mut out = String::with_capacity(
+        r.manifest.len()
+            + hooks
+                .iter()
+                .map(|h| h.manifest.path.len() + h.manifest.content.len() + 16)
+                .sum::<usize>(),
+    );
+    out.push_str(r.manifest.trim());
+    out.push('\n');
+    for h in hooks {
+        push_document(&mut out, &h.manifest.path, &h.manifest.content);
     }
     if o.show_only.is_empty() {
         return Ok((out, logs));
