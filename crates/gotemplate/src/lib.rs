@@ -110,15 +110,19 @@ impl From<parser::Parsed> for Shared {
     }
 }
 
+/// Templates by name. Looked up on every `template` and `include`: hashed with foldhash, not
+/// SipHash (names come from the chart being rendered; the seed is random per process).
+pub(crate) type Trees = HashMap<String, Arc<Tree>, foldhash::fast::RandomState>;
+
 /// A set of named templates sharing functions and options.
 #[derive(Clone)]
 pub struct Template {
     pub(crate) name: String,
-    pub(crate) trees: Arc<HashMap<String, Arc<Tree>>>,
+    pub(crate) trees: Arc<Trees>,
     /// Templates of the sets this one was layered on, searched after `trees`, last first
     /// (Helm's `tpl` parses into a clone of the running set; sharing the set instead of
     /// copying it keeps `tpl` independent of the chart's size).
-    pub(crate) layers: Vec<Arc<HashMap<String, Arc<Tree>>>>,
+    pub(crate) layers: Vec<Arc<Trees>>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) opts: Options,
 }

@@ -173,10 +173,10 @@ pub fn register(m: &mut FuncMap) {
             .to_string()))
     });
     m.pure("indent", &[Int, Str], None, |a| {
-        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]))))
+        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), false)))
     });
     m.pure("nindent", &[Int, Str], None, |a| {
-        Ok(s(format!("\n{}", indent(arg_int(&a[0]), arg_str(&a[1])))))
+        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), true)))
     });
     m.pure("replace", &[Str, Str, Str], None, |a| {
         let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
@@ -377,9 +377,32 @@ fn byte_slice(s: &str, a: usize, b: usize) -> String {
     }
 }
 
-fn indent(n: i64, v: &str) -> String {
-    let pad = " ".repeat(n.clamp(0, 1 << 16) as usize);
-    format!("{pad}{}", v.replace('\n', &format!("\n{pad}")))
+/// Sprig's `indent` (`nindent` when `newline_first`): `n` spaces before every line. Built in
+/// one buffer, as `nindent` runs for nearly every label block of a chart.
+fn indent(n: i64, v: &str, newline_first: bool) -> String {
+    const SPACES: &str = "                                                                ";
+    let n = n.clamp(0, 1 << 16) as usize;
+    let lines = v.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut out = String::with_capacity(v.len() + n * lines + usize::from(newline_first));
+    let pad = |out: &mut String| {
+        let mut left = n;
+        while left > 0 {
+            let k = left.min(SPACES.len());
+            out.push_str(&SPACES[..k]);
+            left -= k;
+        }
+    };
+    if newline_first {
+        out.push('\n');
+    }
+    for (i, line) in v.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        pad(&mut out);
+        out.push_str(line);
+    }
+    out
 }
 
 fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
@@ -616,6 +639,16 @@ fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn indent_pads_every_line() {
+        assert_eq!(super::indent(2, "a\nb", false), "  a\n  b");
+        assert_eq!(super::indent(2, "a\n", true), "\n  a\n  ");
+        assert_eq!(super::indent(3, "", false), "   ");
+        assert_eq!(super::indent(-1, "a\nb", true), "\na\nb");
+        let wide = super::indent(100, "x\ny", false);
+        assert_eq!(wide, format!("{0}x\n{0}y", " ".repeat(100)));
+    }
+
     /// Go's simple case mappings (`unicode.ToUpper`/`ToLower`/`ToTitle`), as Sprig uses them.
     #[test]
     fn case_mappings_are_go_simple_ones() {
