@@ -542,9 +542,12 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
     if md.maintainers.iter().any(Option::is_none) {
         return Err(v("maintainers must not contain empty or null nodes"));
     }
-    static ALIAS: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new("^[a-zA-Z0-9_-]+$").expect("static regex"));
-    let alias_ok = &*ALIAS;
+    // `^[a-zA-Z0-9_-]+$`.
+    let alias_ok = |a: &str| {
+        !a.is_empty()
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
     let mut seen = std::collections::HashSet::new();
     for d in &mut md.dependencies {
         let Some(d) = d else {
@@ -554,7 +557,7 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
         sanitize(&mut d.version);
         sanitize(&mut d.repository);
         sanitize(&mut d.condition);
-        if !d.alias.is_empty() && !alias_ok.is_match(&d.alias) {
+        if !d.alias.is_empty() && !alias_ok(&d.alias) {
             return Err(v(&format!(
                 "dependency {:?} has disallowed characters in the alias",
                 d.name

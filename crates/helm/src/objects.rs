@@ -130,6 +130,24 @@ pub struct KubeVersion {
     pub minor: String,
 }
 
+/// The numbers of k8s.io/apimachinery's generic version pattern,
+/// `^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$` (Go's `\s` is ASCII; `.` stops at a line break), or
+/// `None` when the text does not match it.
+fn generic_version_numbers(s: &str) -> Option<&str> {
+    let t = s.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
+    let t = t.strip_prefix('v').unwrap_or(t);
+    let b = t.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut end = digits(0);
+    if end == 0 {
+        return None;
+    }
+    while b.get(end) == Some(&b'.') && digits(end + 1) > 0 {
+        end += 1 + digits(end + 1);
+    }
+    (!t[end..].contains('\n')).then_some(&t[..end])
+}
+
 impl KubeVersion {
     /// Helm's default for `helm template` (the client library's version).
     pub fn default_version() -> KubeVersion {
@@ -139,15 +157,10 @@ impl KubeVersion {
     /// `ParseKubeVersion`: `1.30`, `v1.30.2`, `1.30.2-gke.1` …
     pub fn parse(s: &str) -> Result<KubeVersion, String> {
         let bare = s.strip_prefix('v').unwrap_or(s);
-        static GENERIC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").expect("static regex")
-        });
-        let re = &*GENERIC;
         let q = ferroflux_gotemplate::fmt::go_quote;
-        let caps = re
-            .captures(s)
+        let numbers = generic_version_numbers(s)
             .ok_or_else(|| format!("could not parse {} as version", q(s)))?;
-        let nums: Vec<&str> = caps[1].split('.').collect();
+        let nums: Vec<&str> = numbers.split('.').collect();
         if nums.len() < 2 {
             return Err(format!("illegal version string {}", q(s)));
         }
@@ -426,6 +439,25 @@ impl Object for Capabilities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generic_version_numbers_follow_the_pattern() {
+        let re = regex::Regex::new(r"^[\t\n\x0c\r ]*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").unwrap();
+        let alphabet = ["1", "0", ".", "v", " ", "\n", "\t", "x", "-", "\u{a0}"];
+        let mut inputs = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..5 {
+            layer = layer
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            inputs.extend(layer.iter().cloned());
+        }
+        for input in &inputs {
+            let want = re.captures(input).map(|c| c.get(1).unwrap().as_str());
+            assert_eq!(super::generic_version_numbers(input), want, "{input:?}");
+        }
+    }
 
     #[test]
     fn kube_versions() {

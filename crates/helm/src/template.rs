@@ -75,17 +75,25 @@ fn validate_release_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("no name provided".into());
     }
-    let re =
-        regex::Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-            .expect("static regex");
-    if name.len() > 53 || !re.is_match(name) {
+    // Labels of lower-case letters, digits and inner hyphens, joined by dots.
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if name.len() > 53 || !name.split('.').all(label_ok) {
         return Err(format!(
-            "invalid release name, must match regex {} and the length must not be longer than 53",
-            re.as_str()
+            "invalid release name, must match regex {RELEASE_NAME_PATTERN} and the length must not be longer than 53"
         ));
     }
     Ok(())
 }
+
+/// Helm's release name pattern, quoted in its error.
+const RELEASE_NAME_PATTERN: &str =
+    r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
 /// The rendered release before it is printed.
 #[derive(Debug, Clone, Default)]
@@ -263,6 +271,31 @@ mod tests {
 
     #[test]
     fn release_names() {
+        let re = regex::Regex::new(RELEASE_NAME_PATTERN).unwrap();
+        for name in [
+            "a",
+            "my-rel.v1",
+            "a.b.c",
+            "0",
+            "a-b-c",
+            "-a",
+            "a-",
+            "a..b",
+            ".a",
+            "a.",
+            "A",
+            "a_b",
+            "a.-b",
+            "ab.c-",
+            "x1-2y",
+            "é",
+        ] {
+            assert_eq!(
+                validate_release_name(name).is_ok(),
+                re.is_match(name),
+                "{name:?}"
+            );
+        }
         assert!(validate_release_name("my-rel.v1").is_ok());
         assert!(validate_release_name("My_Rel").is_err());
         assert!(validate_release_name(&"a".repeat(54)).is_err());
