@@ -18,7 +18,6 @@ pub mod exec;
 pub mod fmt;
 pub mod funcs;
 pub mod lexer;
-pub mod par;
 pub mod parser;
 pub mod value;
 
@@ -183,7 +182,7 @@ impl Template {
                 })
             })
             .collect();
-        let results: Vec<Result<Shared, Error>> = par::map(&unique, 16, |(n, t)| {
+        let results: Vec<Result<Shared, Error>> = ferroflux_par::map(&unique, 16, |(n, t)| {
             self.parse_only(n, t).map(Shared::from)
         });
         let sources: Vec<Arc<str>> = unique.iter().map(|(_, t)| Arc::from(*t)).collect();

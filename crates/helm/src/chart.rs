@@ -445,9 +445,7 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         .collect();
     let parent = c.name().to_string();
     // Subcharts are independent: an umbrella chart's are loaded on several threads.
-    let loaded = ferroflux_gotemplate::par::map(&subcharts, 8, |(n, f)| {
-        load_subchart(&parent, n, f.clone())
-    });
+    let loaded = ferroflux_par::map(&subcharts, 8, |(n, f)| load_subchart(&parent, n, f.clone()));
     for sc in loaded {
         c.dependencies.push(sc?);
     }

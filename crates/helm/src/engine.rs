@@ -269,7 +269,7 @@ fn render_set(
         set.options_mut().tpl_refuses = Some(changes_shared_values);
         let shared_set = &set;
         // Each template gets its own top-level object, so `.Template` is its own.
-        let side_by_side = ferroflux_gotemplate::par::map(&order, 16, |k| {
+        let side_by_side = ferroflux_par::map(&order, 16, |k| {
             let r = &tpls[*k];
             let mut top = ferroflux_gotemplate::value::read(&r.vals).clone();
             top.insert("Template".into(), template_object(k, &r.base_path));

@@ -209,7 +209,7 @@ fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Parses every document's head, on several threads when there are many (results in order).
 fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    ferroflux_gotemplate::par::map(docs, 64, |(_, d)| parse_head(d))
+    ferroflux_par::map(docs, 64, |(_, d)| parse_head(d))
 }
 
 /// A string value as Go's `slog.TextHandler` writes it: bare, or Go-quoted when it is empty

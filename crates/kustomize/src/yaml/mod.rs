@@ -350,7 +350,7 @@ pub fn strip_marks(v: &mut Value) {
 /// written on several threads (each document on its own, joined in order).
 pub fn to_yaml(objects: &[Value]) -> String {
     let chunks = par_chunks(objects.len(), 256);
-    let parts = par_map(&chunks, |range| {
+    let parts = ferroflux_par::map(&chunks, 2, |range| {
         let mut out = String::new();
         for (i, o) in objects[range.clone()].iter().enumerate() {
             if i + range.start > 0 {
@@ -370,7 +370,7 @@ pub fn parse_resources_many(texts: &[String]) -> Vec<Result<Vec<Value>>> {
     if total < 128 * 1024 || texts.len() < 2 {
         return texts.iter().map(|t| parse_resource_documents(t)).collect();
     }
-    par_map(texts, |t| parse_resource_documents(t))
+    ferroflux_par::map(texts, 2, |t| parse_resource_documents(t))
 }
 
 /// `len` items in ranges of at least `min` items, one per worker at most.
@@ -378,58 +378,14 @@ fn par_chunks(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
     if len < 2 * min.max(1) {
         return std::iter::once(0..len).collect();
     }
-    let n = workers().min(len.div_ceil(min.max(1))).max(1);
+    let n = ferroflux_par::available_workers()
+        .min(len.div_ceil(min.max(1)))
+        .max(1);
     let size = len.div_ceil(n).max(1);
     (0..len)
         .step_by(size)
         .map(|s| s..(s + size).min(len))
         .collect()
-}
-
-/// Threads to use (asking the system reads cgroup files: once per process).
-fn workers() -> usize {
-    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *WORKERS.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(8)
-    })
-}
-
-/// `f` over `items`, results in order; items are handed out one at a time to up to
-/// [`workers`] threads (the calling thread is one of them).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if items.len() <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let n = workers().min(items.len());
-    if n <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            done.push((i, f(item)));
-        }
-        done
-    };
-    let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..n).map(|_| s.spawn(work)).collect();
-        let mut all = work();
-        for h in helpers {
-            match h.join() {
-                Ok(done) => all.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
-    all.sort_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

@@ -1,18 +1,18 @@
-//! Mapping a slice on the CPUs this process may use, results in the slice's order: how the
-//! template set is parsed and how Helm's engine loads subcharts, executes templates and
-//! reads manifests side by side.
+//! Mapping a slice on the CPUs this process may use, results in the slice's order: how
+//! kustomize reads many resource files and encodes its output, and how Helm's engine parses
+//! templates, loads subcharts, executes templates and reads manifests side by side.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// How many threads [`map`] uses: the CPUs this process may run on, at most four. Asked
+/// How many threads [`map`] uses: the CPUs this process may run on, at most eight. Asked
 /// once, as the answer reads cgroup files.
 pub fn available_workers() -> usize {
     static WORKERS: OnceLock<usize> = OnceLock::new();
     *WORKERS.get_or_init(|| {
         std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .min(4)
+            .min(8)
     })
 }
 
@@ -26,7 +26,7 @@ const STACK_SIZE: usize = 8 << 20;
 /// is resumed on the caller.
 pub fn map<T: Sync, R: Send>(items: &[T], min_items: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = available_workers().min(items.len());
-    if items.len() < min_items || workers < 2 {
+    if items.len() < min_items.max(2) || workers < 2 {
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
