@@ -236,6 +236,15 @@ impl Value {
         Self::from_json_opt(v, true)
     }
 
+    /// [`Value::from_json_ints`] of a JSON object, without wrapping it in a `Value` first.
+    pub fn from_json_map_ints(m: &serde_json::Map<String, serde_json::Value>) -> Value {
+        Value::map(
+            m.iter()
+                .map(|(k, x)| (k.clone(), Self::from_json_opt(x, true)))
+                .collect(),
+        )
+    }
+
     fn from_json_opt(v: &serde_json::Value, ints: bool) -> Value {
         match v {
             serde_json::Value::Null => Value::Nil,
@@ -250,9 +259,10 @@ impl Value {
             serde_json::Value::Array(a) => {
                 Value::list(a.iter().map(|x| Self::from_json_opt(x, ints)).collect())
             }
+            serde_json::Value::Object(o) if ints => Self::from_json_map_ints(o),
             serde_json::Value::Object(o) => Value::map(
                 o.iter()
-                    .map(|(k, x)| (k.clone(), Self::from_json_opt(x, ints)))
+                    .map(|(k, x)| (k.clone(), Self::from_json_opt(x, false)))
                     .collect(),
             ),
         }

@@ -9,7 +9,6 @@ use crate::objects::{Capabilities, Files};
 use crate::yaml::Values;
 use ferroflux_gotemplate::ast::Arg;
 use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
-use serde_json::Value as J;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -234,7 +233,7 @@ pub fn render(
         release: Value::map(rel),
         caps: Value::Object(Arc::new(caps.clone())),
     };
-    let top_values = Value::from_json_ints(&J::Object(values.clone()));
+    let top_values = Value::from_json_map_ints(values);
     render_set(chart, top_values, &shared, strict)
 }
 
