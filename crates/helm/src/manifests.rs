@@ -95,25 +95,24 @@ impl Hook {
 }
 
 /// `SplitManifests`: documents at `---` line starts, empty ones dropped, leading space trimmed.
+/// What follows a marker on its line (after spaces and tabs) starts the next document.
 pub fn split_manifests(big: &str) -> Vec<String> {
     let text = big.trim_start();
+    let next_line = |from: usize| text[from..].find('\n').map(|i| from + i + 1);
     let mut docs = Vec::new();
-    let mut cur = String::new();
-    let mut at_line_start = true;
-    let mut rest = text;
-    while !rest.is_empty() {
-        if at_line_start && rest.starts_with("---") {
-            docs.push(std::mem::take(&mut cur));
-            rest = rest[3..].trim_start_matches([' ', '\t']);
-            at_line_start = false;
-            continue;
+    let mut start = 0;
+    let mut line = Some(0);
+    while let Some(at) = line {
+        if text[at..].starts_with("---") {
+            docs.push(&text[start..at]);
+            let rest = text[at + 3..].trim_start_matches([' ', '\t']);
+            start = text.len() - rest.len();
+            line = next_line(start);
+        } else {
+            line = next_line(at);
         }
-        let ch = rest.chars().next().unwrap_or('\n');
-        cur.push(ch);
-        at_line_start = ch == '\n';
-        rest = &rest[ch.len_utf8()..];
     }
-    docs.push(cur);
+    docs.push(&text[start..]);
     docs.into_iter()
         .filter(|d| !d.trim().is_empty())
         .map(|d| d.trim_start().to_string())
@@ -306,6 +305,52 @@ pub fn sort_manifests_logged(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first, character by character, implementation: the oracle for the quick one.
+    fn split_by_chars(big: &str) -> Vec<String> {
+        let text = big.trim_start();
+        let mut docs = Vec::new();
+        let mut cur = String::new();
+        let mut at_line_start = true;
+        let mut rest = text;
+        while !rest.is_empty() {
+            if at_line_start && rest.starts_with("---") {
+                docs.push(std::mem::take(&mut cur));
+                rest = rest[3..].trim_start_matches([' ', '\t']);
+                at_line_start = false;
+                continue;
+            }
+            let ch = rest.chars().next().unwrap_or('\n');
+            cur.push(ch);
+            at_line_start = ch == '\n';
+            rest = &rest[ch.len_utf8()..];
+        }
+        docs.push(cur);
+        docs.into_iter()
+            .filter(|d| !d.trim().is_empty())
+            .map(|d| d.trim_start().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn split_agrees_with_splitting_by_characters() {
+        let pieces = [
+            "---", "--- ", "---\t# c", "----", "a: 1", "- x", "  ---", "", " ", "é", "\t",
+        ];
+        let mut inputs = vec![String::new()];
+        let mut layer = vec![String::new()];
+        for _ in 0..4 {
+            layer = layer
+                .iter()
+                .flat_map(|p| pieces.iter().map(move |c| format!("{p}{c}\n")))
+                .collect();
+            inputs.extend(layer.iter().cloned());
+            inputs.extend(layer.iter().map(|l| l.trim_end_matches('\n').to_string()));
+        }
+        for input in &inputs {
+            assert_eq!(split_manifests(input), split_by_chars(input), "{input:?}");
+        }
+    }
 
     #[test]
     fn split_keeps_trailing_text_and_drops_empty() {
