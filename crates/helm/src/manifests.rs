@@ -337,17 +337,10 @@ mod tests {
         let pieces = [
             "---", "--- ", "---\t# c", "----", "a: 1", "- x", "  ---", "", " ", "é", "\t",
         ];
-        let mut inputs = vec![String::new()];
-        let mut layer = vec![String::new()];
-        for _ in 0..4 {
-            layer = layer
-                .iter()
-                .flat_map(|p| pieces.iter().map(move |c| format!("{p}{c}\n")))
-                .collect();
-            inputs.extend(layer.iter().cloned());
-            inputs.extend(layer.iter().map(|l| l.trim_end_matches('\n').to_string()));
-        }
-        for input in &inputs {
+        let lines = ferroflux_testsupport::strings_of(&pieces, 4, "\n");
+        let last_line_open = lines.iter().map(|l| l.trim_end_matches('\n').to_string());
+        for input in lines.iter().cloned().chain(last_line_open) {
+            let input = &input;
             assert_eq!(split_manifests(input), split_by_chars(input), "{input:?}");
         }
     }

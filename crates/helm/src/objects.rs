@@ -444,16 +444,7 @@ mod tests {
     fn generic_version_numbers_follow_the_pattern() {
         let re = regex::Regex::new(r"^[\t\n\x0c\r ]*v?([0-9]+(?:\.[0-9]+)*)(.*)*$").unwrap();
         let alphabet = ["1", "0", ".", "v", " ", "\n", "\t", "x", "-", "\u{a0}"];
-        let mut inputs = vec![String::new()];
-        let mut layer = vec![String::new()];
-        for _ in 0..5 {
-            layer = layer
-                .iter()
-                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
-                .collect();
-            inputs.extend(layer.iter().cloned());
-        }
-        for input in &inputs {
+        for input in &ferroflux_testsupport::strings_of(&alphabet, 5, "") {
             let want = re.captures(input).map(|c| c.get(1).unwrap().as_str());
             assert_eq!(super::generic_version_numbers(input), want, "{input:?}");
         }

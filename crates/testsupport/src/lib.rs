@@ -65,3 +65,19 @@ pub async fn azure_create_container(endpoint_url: &str, account: &str, key_b64: 
         response.text().await.unwrap_or_default()
     );
 }
+
+/// Every string of at most `max_pieces` of `pieces` (repeats allowed), each piece followed by
+/// `sep`, the empty string included: the inputs for checking a hand-written parser against
+/// the pattern or implementation it replaces.
+pub fn strings_of(pieces: &[&str], max_pieces: usize, sep: &str) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut layer = vec![String::new()];
+    for _ in 0..max_pieces {
+        layer = layer
+            .iter()
+            .flat_map(|p| pieces.iter().map(move |c| format!("{p}{c}{sep}")))
+            .collect();
+        all.extend(layer.iter().cloned());
+    }
+    all
+}

@@ -276,16 +276,8 @@ mod tests {
             r"^v?(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:\.(0|[1-9][0-9]*))?(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
         )
         .unwrap();
-        let alphabet = ['0', '1', '9', '.', '-', '+', 'v', 'a', 'Z', ' ', '\u{661}'];
-        let mut inputs = vec![String::new()];
-        let mut layer = vec![String::new()];
-        for _ in 0..5 {
-            layer = layer
-                .iter()
-                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
-                .collect();
-            inputs.extend(layer.iter().cloned());
-        }
+        let alphabet = ["0", "1", "9", ".", "-", "+", "v", "a", "Z", " ", "\u{661}"];
+        let mut inputs = ferroflux_testsupport::strings_of(&alphabet, 5, "");
         inputs.extend(
             [
                 "1.2.3-rc.1+build.5",
