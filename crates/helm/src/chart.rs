@@ -237,10 +237,16 @@ fn err(s: impl Into<String>) -> LoadError {
 
 /// Loads a chart from a directory or a `.tgz` file.
 pub fn load(path: &Path) -> Result<Chart, LoadError> {
+    load_logged(path, &mut Vec::new())
+}
+
+/// [`load`], appending to `logs` the lines Helm's loader logs on the way (one per symbolic
+/// link it follows), also when loading then fails.
+pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
     let meta = std::fs::metadata(path)
         .map_err(|_| err(format!("path {:?} not found", path.display().to_string())))?;
     if meta.is_dir() {
-        load_dir(path)
+        load_dir_logged(path, logs)
     } else {
         let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
         if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
@@ -260,12 +266,16 @@ pub fn load(path: &Path) -> Result<Chart, LoadError> {
 
 /// Loads a chart directory, honouring its `.helmignore`.
 pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
+    load_dir_logged(dir, &mut Vec::new())
+}
+
+fn load_dir_logged(dir: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
     let rules = match std::fs::read_to_string(dir.join(".helmignore")) {
         Ok(text) => Rules::parse(&text).map_err(err)?,
         Err(_) => Rules::default(),
     }
     .with_defaults();
-    let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE)?;
+    let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE, logs)?;
     load_files(files)
 }
 
@@ -617,6 +627,50 @@ mod tests {
             e.0.contains("\"t20-big.yaml\" is larger than the maximum file size"),
             "{}",
             e.0
+        );
+    }
+
+    /// Outputs of helm v4.3.1 on the same layout: each link followed is logged with both
+    /// absolute paths; a link to nothing fails as `filepath.EvalSymlinks` does.
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_followed_and_logged() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().canonicalize().expect("canonical");
+        write(
+            &dir,
+            "Chart.yaml",
+            b"apiVersion: v2\nname: links\nversion: 1.0.0\n",
+        );
+        write(&dir, "real/cm.yaml", b"kind: ConfigMap\n");
+        write(&dir, "other/s.yaml", b"kind: Secret\n");
+        std::fs::create_dir_all(dir.join("templates")).expect("dir");
+        std::os::unix::fs::symlink("../real/cm.yaml", dir.join("templates/linked.yaml"))
+            .expect("link");
+        std::os::unix::fs::symlink(dir.join("other"), dir.join("templates/ext")).expect("link");
+        let mut logs = Vec::new();
+        let c = load_logged(&dir, &mut logs).expect("loads");
+        let names: Vec<&str> = c.templates.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["templates/ext/s.yaml", "templates/linked.yaml"]);
+        let d = dir.display();
+        assert_eq!(
+            logs,
+            [
+                format!(
+                    "level=INFO msg=\"found symbolic link in path. Contents of linked file included and used\" path={d}/templates/ext resolved={d}/other"
+                ),
+                format!(
+                    "level=INFO msg=\"found symbolic link in path. Contents of linked file included and used\" path={d}/templates/linked.yaml resolved={d}/real/cm.yaml"
+                ),
+            ]
+        );
+        std::os::unix::fs::symlink("nowhere", dir.join("templates/broken.yaml")).expect("link");
+        let e = load_dir(&dir).expect_err("broken link");
+        assert_eq!(
+            e.0,
+            format!(
+                "error evaluating symlink {d}/templates/broken.yaml: lstat {d}/templates/nowhere: no such file or directory"
+            )
         );
     }
 

@@ -10,16 +10,30 @@
 
 use crate::chart::{File, LoadError};
 use crate::ignore::Rules;
+use handle::Entry;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The files under `dir` that `rules` keep, in walk order, each at most `max` bytes.
-pub(crate) fn read_tree(dir: &Path, rules: &Rules, max: u64) -> Result<Vec<File>, LoadError> {
+/// The files under `dir` that `rules` keep, in walk order, each at most `max` bytes. Helm's
+/// log line for each symbolic link followed is appended to `logs`.
+pub(crate) fn read_tree(
+    dir: &Path,
+    rules: &Rules,
+    max: u64,
+    logs: &mut Vec<String>,
+) -> Result<Vec<File>, LoadError> {
     let mut root =
         DirHandle::open(dir).map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
     let mut out = Vec::new();
-    walk(&mut root, "", rules, max, &mut out)?;
+    let mut walk = Walk {
+        rules,
+        max,
+        logs,
+        out: &mut out,
+        abs_root: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+    };
+    walk.dir(&mut root, "")?;
     Ok(out)
 }
 
@@ -34,64 +48,113 @@ enum Kind {
     Other,
 }
 
-fn walk(
-    dir: &mut DirHandle,
-    prefix: &str,
-    rules: &Rules,
+struct Walk<'a> {
+    rules: &'a Rules,
     max: u64,
-    out: &mut Vec<File>,
-) -> Result<(), LoadError> {
-    let mut entries = dir
-        .entries()
-        .map_err(|e| LoadError(format!("{}: {e}", dir.path.display())))?;
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
-    for entry in entries {
-        let name = entry.display_name();
-        let rel = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let kind = match entry.kind {
-            Kind::Unknown => dir
-                .stat(&entry)
-                .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?,
-            k => k,
-        };
-        if kind == Kind::Dir {
-            if rules.ignore(&rel, true) {
+    logs: &'a mut Vec<String>,
+    out: &'a mut Vec<File>,
+    /// The chart directory made absolute, as Helm names paths in its messages about links.
+    abs_root: PathBuf,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &mut DirHandle, prefix: &str) -> Result<(), LoadError> {
+        let mut entries = dir
+            .entries()
+            .map_err(|e| LoadError(format!("{}: {e}", dir.path.display())))?;
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        for entry in entries {
+            let name = entry.display_name();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let kind = match entry.kind {
+                Kind::Unknown => self.follow(dir, &entry, &rel)?,
+                k => k,
+            };
+            if kind == Kind::Dir {
+                if self.rules.ignore(&rel, true) {
+                    continue;
+                }
+                let mut sub = dir
+                    .open_dir(&entry)
+                    .map_err(|e| LoadError(format!("{}: {e}", dir.child_path(&entry).display())))?;
+                self.dir(&mut sub, &rel)?;
                 continue;
             }
-            let mut sub = dir
-                .open_dir(&entry)
-                .map_err(|e| LoadError(format!("{}: {e}", dir.child_path(&entry).display())))?;
-            walk(&mut sub, &rel, rules, max, out)?;
-            continue;
+            if self.rules.ignore(&rel, false) {
+                continue;
+            }
+            if kind != Kind::File {
+                return Err(LoadError(format!(
+                    "cannot load irregular file {} as it has file mode type bits set",
+                    dir.child_path(&entry).display()
+                )));
+            }
+            let max = self.max;
+            let data = dir
+                .read(&entry, max)
+                .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
+                .ok_or_else(|| {
+                    let base = rel.rsplit('/').next().unwrap_or(&rel);
+                    LoadError(format!(
+                        "chart file {base:?} is larger than the maximum file size {max}"
+                    ))
+                })?;
+            self.out.push(File {
+                name: rel,
+                data: strip_bom(data),
+            });
         }
-        if rules.ignore(&rel, false) {
-            continue;
-        }
-        if kind != Kind::File {
-            return Err(LoadError(format!(
-                "cannot load irregular file {} as it has file mode type bits set",
-                dir.child_path(&entry).display()
-            )));
-        }
-        let data = dir
-            .read(&entry, max)
-            .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
-            .ok_or_else(|| {
-                let base = rel.rsplit('/').next().unwrap_or(&rel);
-                LoadError(format!(
-                    "chart file {base:?} is larger than the maximum file size {max}"
-                ))
-            })?;
-        out.push(File {
-            name: rel,
-            data: strip_bom(data),
-        });
+        Ok(())
     }
-    Ok(())
+
+    /// Types an entry the listing did not: a symbolic link is followed (Helm logs it, and
+    /// fails as `filepath.EvalSymlinks` does when it leads nowhere); anything else is
+    /// `stat`ed.
+    fn follow(&mut self, dir: &DirHandle, entry: &Entry, rel: &str) -> Result<Kind, LoadError> {
+        let abs = self.abs_root.join(rel);
+        match std::fs::symlink_metadata(&abs) {
+            Ok(m) if m.file_type().is_symlink() => {}
+            _ => {
+                return dir
+                    .stat(entry)
+                    .map_err(|e| LoadError(format!("error reading {rel}: {e}")));
+            }
+        }
+        let resolved = std::fs::canonicalize(&abs).map_err(|e| {
+            let target = std::fs::read_link(&abs).unwrap_or_default();
+            let missing = abs.parent().unwrap_or(&abs).join(target);
+            LoadError(format!(
+                "error evaluating symlink {}: lstat {}: {}",
+                abs.display(),
+                missing.display(),
+                go_error_text(&e)
+            ))
+        })?;
+        self.logs.push(format!(
+            "level=INFO msg=\"found symbolic link in path. Contents of linked file included and used\" path={} resolved={}",
+            crate::manifests::slog_text_value(&abs.display().to_string()),
+            crate::manifests::slog_text_value(&resolved.display().to_string())
+        ));
+        dir.stat(entry)
+            .map_err(|e| LoadError(format!("error reading {rel}: {e}")))
+    }
+}
+
+/// How Go's `syscall.Errno` reads for the errors a link can lead to.
+fn go_error_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => match e.raw_os_error() {
+            Some(40) => "too many levels of symbolic links".into(),
+            Some(20) => "not a directory".into(),
+            _ => e.to_string(),
+        },
+    }
 }
 
 /// Reads to the end, or returns `None` once more than `max` bytes are seen. The buffer
@@ -338,8 +401,8 @@ mod tests {
             let data: Vec<u8> = (0..*n).map(|j| (j % 251) as u8).collect();
             std::fs::write(tmp.path().join(format!("f{i}")), data).expect("write");
         }
-        let files =
-            super::read_tree(tmp.path(), &crate::ignore::Rules::default(), 1 << 20).expect("read");
+        let rules = crate::ignore::Rules::default();
+        let files = super::read_tree(tmp.path(), &rules, 1 << 20, &mut Vec::new()).expect("read");
         assert_eq!(files.len(), sizes.len());
         for (f, n) in files.iter().zip(sizes) {
             assert_eq!(f.data.len(), n, "{}", f.name);
@@ -350,7 +413,7 @@ mod tests {
                     .all(|(j, b)| *b == (j % 251) as u8)
             );
         }
-        let e = super::read_tree(tmp.path(), &crate::ignore::Rules::default(), 16384)
+        let e = super::read_tree(tmp.path(), &rules, 16384, &mut Vec::new())
             .expect_err("over the limit");
         assert!(
             e.0.contains("\"f4\" is larger than the maximum file size 16384"),

@@ -28,7 +28,7 @@ pub mod values;
 pub mod yaml;
 pub mod yaml11;
 
-pub use chart::{Chart, LoadError, load, load_archive};
+pub use chart::{Chart, LoadError, load, load_archive, load_logged};
 pub use objects::KubeVersion;
 pub use template::{
     Rendered, TemplateError, TemplateOptions, render_release, template, template_logged,

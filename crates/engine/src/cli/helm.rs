@@ -132,7 +132,12 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         literal_values: a.set_literal.clone(),
     };
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
-    let chart = ferroflux_helm::load(Path::new(&chart_ref)).map_err(|e| helm_error(&e.0, false))?;
+    let mut load_logs = Vec::new();
+    let chart = ferroflux_helm::load_logged(Path::new(&chart_ref), &mut load_logs);
+    for l in load_logs {
+        eprintln!("{l}");
+    }
+    let chart = chart.map_err(|e| helm_error(&e.0, false))?;
     let opts = TemplateOptions {
         release_name: name,
         namespace: a.namespace.clone(),
