@@ -31,7 +31,7 @@ pub(crate) fn read_tree(
         max,
         logs,
         out: &mut out,
-        abs_root: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        abs_root: go_abs(dir),
     };
     walk.dir(&mut root, "")?;
     Ok(out)
@@ -142,6 +142,25 @@ impl Walk<'_> {
         dir.stat(entry)
             .map_err(|e| LoadError(format!("error reading {rel}: {e}")))
     }
+}
+
+/// Go's `filepath.Abs`: absolute, with `.` and `..` resolved by name.
+fn go_abs(dir: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.parent().is_some() {
+                    out.pop();
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// How Go's `syscall.Errno` reads for the errors a link can lead to.
@@ -392,6 +411,15 @@ use handle::DirHandle;
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn absolute_paths_are_cleaned_as_go_cleans_them() {
+        let abs = |p: &str| super::go_abs(std::path::Path::new(p)).display().to_string();
+        assert_eq!(abs("/a/b/../c/./d/"), "/a/c/d");
+        assert_eq!(abs("/../x"), "/x");
+        assert!(abs("rel/../x").ends_with("/x") && abs("rel/../x").starts_with('/'));
+    }
+
     /// Sizes around the first read's buffer, and empty: every byte read, nothing more.
     #[test]
     fn files_of_every_size_are_read_whole() {
