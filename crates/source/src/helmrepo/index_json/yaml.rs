@@ -248,22 +248,9 @@ impl<I: Iterator<Item = Result<char, ErrorKind>>> Reader<I> {
     fn root_mapping(&mut self, sink: &mut impl Sink) -> Result<(), String> {
         let mut seen = KeySet::default();
         loop {
-            let ev = self.next()?;
-            if matches!(ev, Event::MappingEnd) {
+            let Some(k) = self.next_key(&mut seen, &mut |k, v| sink.root_field(k, v))? else {
                 return Ok(());
-            }
-            let key = self.compose(ev, 0)?;
-            if is_merge(&key) {
-                let val = self.next()?;
-                let val = self.compose(val, 0)?;
-                for (k, v) in self.merged_pairs(&val, 0)? {
-                    let k = self.key(k, &mut seen)?;
-                    let v = self.value(v, 0)?;
-                    sink.root_field(k, v)?;
-                }
-                continue;
-            }
-            let k = self.key(&key, &mut seen)?;
+            };
             let ev = self.next()?;
             let is_entries = super::model::field_index(&k, super::model::ROOT_FIELDS) == Some(3);
             if is_entries && matches!(ev, Event::MappingStart(_, 0, _)) {
@@ -280,22 +267,9 @@ impl<I: Iterator<Item = Result<char, ErrorKind>>> Reader<I> {
         sink.entries_begin()?;
         let mut seen = KeySet::default();
         loop {
-            let ev = self.next()?;
-            if matches!(ev, Event::MappingEnd) {
+            let Some(name) = self.next_key(&mut seen, &mut |k, v| sink.chart(k, v))? else {
                 return Ok(());
-            }
-            let key = self.compose(ev, 0)?;
-            if is_merge(&key) {
-                let val = self.next()?;
-                let val = self.compose(val, 0)?;
-                for (k, v) in self.merged_pairs(&val, 0)? {
-                    let k = self.key(k, &mut seen)?;
-                    let v = self.value(v, 0)?;
-                    sink.chart(k, v)?;
-                }
-                continue;
-            }
-            let name = self.key(&key, &mut seen)?;
+            };
             match self.next()? {
                 Event::SequenceStart(_, 0, _) => {
                     sink.chart_begin(name)?;
@@ -315,6 +289,33 @@ impl<I: Iterator<Item = Result<char, ErrorKind>>> Reader<I> {
                     let v = self.value(&node, 0)?;
                     sink.chart(name, v)?;
                 }
+            }
+        }
+    }
+
+    /// The next key of a mapping read as a stream, `None` at its end; the caller reads the
+    /// key's value. A merge key (`<<`) is expanded here: each pair it brings goes to `merged`,
+    /// its key checked against `seen` like any other.
+    fn next_key(
+        &mut self,
+        seen: &mut KeySet,
+        merged: &mut dyn FnMut(String, V) -> Result<(), String>,
+    ) -> Result<Option<String>, String> {
+        loop {
+            let ev = self.next()?;
+            if matches!(ev, Event::MappingEnd) {
+                return Ok(None);
+            }
+            let key = self.compose(ev, 0)?;
+            if !is_merge(&key) {
+                return self.key(&key, seen).map(Some);
+            }
+            let val = self.next()?;
+            let val = self.compose(val, 0)?;
+            for (k, v) in self.merged_pairs(&val, 0)? {
+                let k = self.key(k, seen)?;
+                let v = self.value(v, 0)?;
+                merged(k, v)?;
             }
         }
     }
