@@ -158,6 +158,12 @@ fn top_level_shapes() {
         out.contains("\"a\": [") && out.contains("\"b\": []"),
         "{out}"
     );
+    // A merge key at the top level brings its fields in like written ones.
+    let merged_root = "<<: {apiVersion: v1}\nentries:\n  a: [{name: a, version: 1.0.0}]\n";
+    assert_eq!(
+        convert_str(merged_root).unwrap(),
+        convert_str(plain).unwrap()
+    );
     // Only the first document counts.
     assert!(convert_str("apiVersion: v1\n---\n{{{\n").is_ok());
     assert!(matches!(convert_str(""), Err(IndexError::Empty)));
