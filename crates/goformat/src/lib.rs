@@ -53,6 +53,59 @@ pub fn key_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
+/// go-yaml's `isBase60Float`, `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`: YAML 1.1
+/// sexagesimal numbers such as `12:30:00`, which yaml.v2 and yaml.v3 quote when they write
+/// a string of this shape.
+pub fn is_base60_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    if i >= b.len() || !b[i].is_ascii_digit() {
+        return false;
+    }
+    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+        i += 1;
+    }
+    let mut groups = 0;
+    while i < b.len() && b[i] == b':' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
+            i += 1;
+        }
+        let len = i - start;
+        if len == 0 || (len == 2 && b[start] > b'5') {
+            return false;
+        }
+        groups += 1;
+    }
+    if groups == 0 {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+/// Days in `month` (1–12) of `year` in the proleptic Gregorian calendar, as Go's `time`
+/// package counts them when it checks a date; `None` for a month outside 1–12.
+pub fn days_in_month(year: i64, month: u32) -> Option<u32> {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    Some(match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        _ => return None,
+    })
+}
+
 /// YAML 1.1's float pattern, `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`: a plain
 /// scalar of this shape reads back as a number.
 pub fn is_yaml_float(s: &str) -> bool {
@@ -169,6 +222,27 @@ pub fn float_g(f: f64, bits32: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_in_months() {
+        assert_eq!(days_in_month(2024, 2), Some(29));
+        assert_eq!(days_in_month(1900, 2), Some(28));
+        assert_eq!(days_in_month(2000, 2), Some(29));
+        assert_eq!(days_in_month(2023, 4), Some(30));
+        assert_eq!(days_in_month(2023, 12), Some(31));
+        assert_eq!(days_in_month(2023, 0), None);
+        assert_eq!(days_in_month(2023, 13), None);
+    }
+
+    #[test]
+    fn base60_floats() {
+        for yes in ["12:30", "1:2:3", "-1_0:59.5", "+0:00.", "190:20:30"] {
+            assert!(is_base60_float(yes), "{yes}");
+        }
+        for no in ["12", "12:60", "1:", ":1", "1:123", "a:1", "1:2:x", "1.5:2"] {
+            assert!(!is_base60_float(no), "{no}");
+        }
+    }
 
     #[test]
     fn keys_order_like_go_yaml() {

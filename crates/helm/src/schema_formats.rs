@@ -366,14 +366,11 @@ fn date(s: &str) -> Result<(), String> {
             go_quote(rest)
         ));
     }
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if day < 1 || day > days {
+    let days = u32::try_from(month)
+        .ok()
+        .and_then(|m| ferroflux_goformat::days_in_month(year, m))
+        .unwrap_or(31);
+    if day < 1 || day > i64::from(days) {
         return Err(range("day"));
     }
     Ok(())

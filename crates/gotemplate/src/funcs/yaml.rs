@@ -43,51 +43,7 @@ fn resolves_non_string(s: &str) -> bool {
     if ferroflux_goformat::is_yaml_float(&plain) {
         return true;
     }
-    is_timestamp(s) || is_base60_float(s)
-}
-
-/// go-yaml's `isBase60Float` (YAML 1.1 sexagesimal numbers such as `12:30:00`), which both
-/// yaml.v2 and yaml.v3 quote for compatibility.
-fn is_base60_float(s: &str) -> bool {
-    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
-    // [0-9][0-9_]*
-    if !b.first().is_some_and(u8::is_ascii_digit) {
-        return false;
-    }
-    let mut i = 1;
-    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-        i += 1;
-    }
-    // (:[0-5]?[0-9])+
-    let mut groups = 0;
-    while i < b.len() && b[i] == b':' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
-            i += 1;
-        }
-        let g = &b[start..i];
-        let ok = match g.len() {
-            1 => true,
-            2 => g[0] <= b'5',
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
-        groups += 1;
-    }
-    if groups == 0 {
-        return false;
-    }
-    // (\.[0-9_]*)?
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-            i += 1;
-        }
-    }
-    i == b.len()
+    is_timestamp(s) || ferroflux_goformat::is_base60_float(s)
 }
 
 fn is_timestamp(s: &str) -> bool {

@@ -266,13 +266,7 @@ fn is_timestamp(s: &str) -> bool {
     let Some(day) = num(&mut i) else {
         return false;
     };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
+    let days = ferroflux_goformat::days_in_month(year, month).unwrap_or(31);
     if day < 1 || day > days {
         return false;
     }

@@ -553,7 +553,7 @@ fn select_style(requested: Style, a: &Analysis, value: &str, simple_key: bool) -
 
 /// The style yaml.v2 asks for when marshalling a Go string.
 fn requested_style(s: &str) -> Style {
-    if resolves_to_non_string(s) || is_base60_float(s) {
+    if resolves_to_non_string(s) || ferroflux_goformat::is_base60_float(s) {
         Style::Double
     } else if s.contains('\n') {
         Style::Literal
@@ -631,44 +631,6 @@ fn go_parse_int(s: &str) -> bool {
     }
 }
 
-/// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`
-fn is_base60_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    if i >= b.len() || !b[i].is_ascii_digit() {
-        return false;
-    }
-    while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-        i += 1;
-    }
-    let mut groups = 0;
-    while i < b.len() && b[i] == b':' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() && i - start < 2 {
-            i += 1;
-        }
-        let len = i - start;
-        if len == 0 || (len == 2 && b[start] > b'5') {
-            return false;
-        }
-        groups += 1;
-    }
-    if groups == 0 {
-        return false;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
-            i += 1;
-        }
-    }
-    i == b.len()
-}
-
 /// yaml.v2 timestamp formats: `2006-1-2T15:4:5.999999999Z07:00`, `2006-1-2t15:4:5.999999999Z07:00`,
 /// `2006-1-2 15:4:5.999999999`, `2006-1-2`. Only the shapes are checked.
 fn is_timestamp(s: &str) -> bool {
@@ -728,15 +690,7 @@ fn valid_date(s: &str) -> bool {
         return false;
     }
     let (y, m, d) = (parts[0], parts[1], parts[2]);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    d >= 1 && d <= days
+    ferroflux_goformat::days_in_month(i64::from(y), m).is_some_and(|days| d >= 1 && d <= days)
 }
 
 /// Formats a number the way JSON → yaml.v2 does: integral values print as integers when

@@ -747,7 +747,11 @@ fn parse_rfc3339(s: &str) -> Option<Stamp> {
     };
     let year = num(0..4, 0, 9999)?;
     let month = num(5..7, 1, 12)?;
-    let day = num(8..10, 1, days_in(month, year))?;
+    let day = num(
+        8..10,
+        1,
+        ferroflux_goformat::days_in_month(i64::from(year), month).unwrap_or(31),
+    )?;
     let hour = num(11..13, 0, 23)?;
     let min = num(14..16, 0, 59)?;
     let sec = num(17..19, 0, 59)?;
@@ -796,17 +800,6 @@ fn parse_rfc3339(s: &str) -> Option<Stamp> {
         nanos,
         offset,
     })
-}
-
-fn days_in(month: u32, year: u32) -> u32 {
-    match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 impl GoTime {
