@@ -764,15 +764,7 @@ impl<'a> State<'a> {
                     && crate::value::is_helm_values(m)
                 {
                     // A method of Helm's `common.Values` (methods win over keys in Go).
-                    let mut args = Vec::new();
-                    if let Some(c) = cmd {
-                        for a in &c.args[1..] {
-                            args.push(self.eval_arg(dot, a)?.to_arg());
-                        }
-                    }
-                    if let Some(f) = final_ {
-                        args.push(f.to_arg());
-                    }
+                    let args = self.method_args(dot, cmd, final_)?;
                     let ctx: &dyn std::fmt::Display = match cmd {
                         Some(c) => c,
                         None => node,
@@ -803,15 +795,7 @@ impl<'a> State<'a> {
             }
             Value::Object(o) => {
                 let o = o.clone();
-                let mut args = Vec::new();
-                if let Some(c) = cmd {
-                    for a in &c.args[1..] {
-                        args.push(self.eval_arg(dot, a)?.to_arg());
-                    }
-                }
-                if let Some(f) = final_ {
-                    args.push(f.to_arg());
-                }
+                let args = self.method_args(dot, cmd, final_)?;
                 if args.is_empty()
                     && let Some(v) = o.field(name)
                 {
@@ -842,6 +826,26 @@ impl<'a> State<'a> {
                 ),
             )),
         }
+    }
+
+    /// The arguments of a method call: the command's arguments after the method, then the
+    /// piped value, each as a Go function receives it.
+    fn method_args(
+        &mut self,
+        dot: &Dot,
+        cmd: Option<&Cmd>,
+        final_: Option<Value>,
+    ) -> R<Vec<Value>> {
+        let mut args = Vec::new();
+        if let Some(c) = cmd {
+            for a in &c.args[1..] {
+                args.push(self.eval_arg(dot, a)?.to_arg());
+            }
+        }
+        if let Some(f) = final_ {
+            args.push(f.to_arg());
+        }
+        Ok(args)
     }
 
     fn eval_arg(&mut self, dot: &Dot, arg: &Arg) -> R<Value> {
