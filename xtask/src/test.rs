@@ -17,7 +17,13 @@ pub fn run(root: &Path, extra: &[String]) -> Result<()> {
         servers.state.join("env").display()
     );
     let (cargo_args, test_args) = split_at_dashes(extra);
-    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // A CI run builds once from a clean clone: incremental state would never be reused and
+    // costs gigabytes of disk (a CI run once died of "No space left on device").
+    if std::env::var_os("CI").is_some() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
+    let mut child = command
         .current_dir(root)
         .args(["test", "--workspace"])
         .args(cargo_args)
