@@ -102,6 +102,17 @@ enum ArtifactCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    // Rendering maps work over both CPUs several times in a run that lasts milliseconds: the
+    // helper threads start now, while the arguments are parsed and the input is read.
+    if matches!(
+        std::env::args_os()
+            .nth(1)
+            .as_deref()
+            .and_then(|a| a.to_str()),
+        Some("helm" | "kustomize" | "build")
+    ) {
+        ferroflux_par::warm_up();
+    }
     // The one TLS provider of the binary; reqwest (through gix, object_store, kube) panics without it.
     if rustls::crypto::ring::default_provider()
         .install_default()

@@ -222,6 +222,20 @@ pub fn render(
     caps: &Capabilities,
     strict: bool,
 ) -> Result<BTreeMap<String, String>, String> {
+    render_then(chart, values, release, caps, strict, &|_, out| out)
+}
+
+/// [`render`], with `then` applied to each template's output (name, text) on the thread that
+/// rendered it: what comes next for every output (reading manifest heads) runs side by side
+/// with the rendering.
+pub fn render_then<T: Send>(
+    chart: &Chart,
+    values: &Values,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+    strict: bool,
+    then: &(dyn Fn(&str, String) -> T + Sync),
+) -> Result<BTreeMap<String, T>, String> {
     let mut rel = Map::new();
     rel.insert("Name".into(), s(&release.name));
     rel.insert("Namespace".into(), s(&release.namespace));
@@ -234,15 +248,16 @@ pub fn render(
         caps: Value::Object(Arc::new(caps.clone())),
     };
     let top_values = Value::from_json_map_ints(values);
-    render_set(chart, top_values, &shared, strict)
+    render_set(chart, top_values, &shared, strict, then)
 }
 
-fn render_set(
+fn render_set<T: Send>(
     chart: &Chart,
     top_values: Value,
     shared: &Shared,
     strict: bool,
-) -> Result<BTreeMap<String, String>, String> {
+    then: &(dyn Fn(&str, String) -> T + Sync),
+) -> Result<BTreeMap<String, T>, String> {
     static FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
     let funcs = FUNCS.get_or_init(|| Arc::new(helm_funcs())).clone();
     let mut tpls = BTreeMap::new();
@@ -274,7 +289,7 @@ fn render_set(
             top.insert("Template".into(), template_object(k, &r.base_path));
             let top = Value::map(top);
             ferroflux_gotemplate::value::mark_helm_values(&top);
-            shared_set.execute(k, &top)
+            shared_set.execute(k, &top).map(|out| then(k, out))
         });
         // A `tpl` text that could change shared values was refused before it ran, and
         // nothing else changes them: the values are as they were, to start again in order.
@@ -304,6 +319,7 @@ fn render_set(
                     .insert("Template".into(), template_object(k, &r.base_path));
                 let out = set
                     .execute(k, &Value::Map(r.vals.clone()))
+                    .map(|out| then(k, out))
                     .map_err(|e| message(k, e));
                 let failed = out.is_err();
                 outputs.push(out);

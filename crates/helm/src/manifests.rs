@@ -206,9 +206,23 @@ fn kind_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// Parses every document's head, on several threads when there are many (results in order).
-fn parse_heads(docs: &[(&String, String)]) -> Vec<Result<Head, String>> {
-    ferroflux_par::map(docs, 64, |(_, d)| parse_head(d))
+/// A rendered file's documents, each with its head read (or why it could not be).
+pub type ReadDocuments = Vec<(String, Result<Head, String>)>;
+
+/// Splits one rendered file into documents and reads each one's head; nothing for a partial
+/// or an empty file, which Helm skips.
+pub fn read_documents(path: &str, content: &str) -> ReadDocuments {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    if base.starts_with('_') || content.trim().is_empty() {
+        return Vec::new();
+    }
+    split_manifests(content)
+        .into_iter()
+        .map(|d| {
+            let head = parse_head(&d);
+            (d, head)
+        })
+        .collect()
 }
 
 /// A string value as Go's `slog.TextHandler` writes it: bare, or Go-quoted when it is empty
@@ -238,21 +252,26 @@ pub fn sort_manifests_logged(
     files: &BTreeMap<String, String>,
     logs: &mut Vec<String>,
 ) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
-    let mut docs: Vec<(&String, String)> = Vec::new();
-    for (path, content) in files {
-        let base = path.rsplit('/').next().unwrap_or(path);
-        if base.starts_with('_') || content.trim().is_empty() {
-            continue;
-        }
-        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
-    }
-    let heads = parse_heads(&docs);
+    let paths: Vec<(&String, &String)> = files.iter().collect();
+    let read = ferroflux_par::map(&paths, 16, |(path, content)| read_documents(path, content));
+    sort_read_manifests(paths.iter().map(|(p, _)| (*p).clone()).zip(read), logs)
+}
+
+/// [`sort_manifests_logged`] for files already split and read by [`read_documents`], in
+/// the order of their paths.
+pub fn sort_read_manifests(
+    files: impl IntoIterator<Item = (String, ReadDocuments)>,
+    logs: &mut Vec<String>,
+) -> Result<(Vec<Hook>, Vec<Manifest>), String> {
     let mut hooks = Vec::new();
     let mut generic = Vec::new();
-    for ((path, doc), head) in docs.into_iter().zip(heads) {
+    let docs = files
+        .into_iter()
+        .flat_map(|(path, docs)| docs.into_iter().map(move |d| (path.clone(), d)));
+    for (path, (doc, head)) in docs {
         let head = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
         let m = Manifest {
-            path: path.clone(),
+            path,
             content: doc,
             head,
         };

@@ -2,8 +2,10 @@
 //! kustomize reads many resource files and encodes its output, and how Helm's engine parses
 //! templates, loads subcharts, executes templates and reads manifests side by side.
 
-use std::sync::OnceLock;
+mod pool;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// How many threads [`map`] uses: the CPUs this process may run on, at most eight. Asked
 /// once, as the answer reads cgroup files.
@@ -21,17 +23,19 @@ pub fn available_workers() -> usize {
 const STACK_SIZE: usize = 8 << 20;
 
 /// `items.iter().map(f).collect()`, on several threads when there are at least `min_items`
-/// items and more than one CPU. The calling thread works too, and each thread takes the
-/// next item as it finishes one, so uneven items still share out evenly. A panic in `f`
-/// is resumed on the caller.
+/// items and more than one CPU. The calling thread works too, beside helper threads started
+/// once for the process, and each thread takes the next item as it finishes one, so uneven
+/// items still share out evenly. A panic in `f` is resumed on the caller. A map called while
+/// another holds the helpers (from inside `f`, or on another thread) runs on its caller alone.
 pub fn map<T: Sync, R: Send>(items: &[T], min_items: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = available_workers().min(items.len());
     if items.len() < min_items.max(2) || workers < 2 {
         return items.iter().map(f).collect();
     }
+    let pool = pool::Pool::get(available_workers() - 1, STACK_SIZE);
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut done = Vec::with_capacity(items.len());
+        let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(i) else {
@@ -40,26 +44,31 @@ pub fn map<T: Sync, R: Send>(items: &[T], min_items: usize, f: impl Fn(&T) -> R 
             done.push((i, f(item)));
         }
     };
-    let mut all = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..workers)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_SIZE)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .collect();
-        let mut all = work();
-        for h in helpers {
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    });
+    let parts = Mutex::new(Vec::with_capacity(pool.helpers() + 1));
+    let job = || {
+        let part = work();
+        parts.lock().unwrap_or_else(|e| e.into_inner()).push(part);
+    };
+    if pool.run(&job).is_none() {
+        // Another map holds the helpers (a map inside a map, or another thread's).
+        return items.iter().map(f).collect();
+    }
+    let mut all: Vec<(usize, R)> = parts
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect();
     all.sort_unstable_by_key(|(i, _)| *i);
     all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Starts the helper threads now, so that a later [`map`] finds them running: a command that
+/// will map soon calls this first thing, and the threads start while it reads its input.
+pub fn warm_up() {
+    if available_workers() > 1 {
+        pool::Pool::get(available_workers() - 1, STACK_SIZE);
+    }
 }
 
 #[cfg(test)]
@@ -71,5 +80,42 @@ mod tests {
         assert_eq!(super::map(&items, 10, |&i| u64::from(i) * 3), want);
         assert_eq!(super::map(&items, 5000, |&i| u64::from(i) * 3), want);
         assert!(super::map(&[] as &[u32], 0, |&i| i).is_empty());
+    }
+
+    #[test]
+    fn maps_inside_maps_and_on_many_threads_keep_order() {
+        let items: Vec<u64> = (0..200).collect();
+        let inner = |&i: &u64| -> u64 { super::map(&items, 2, |&j| i * j).iter().sum() };
+        let want: Vec<u64> = items.iter().map(|&i| i * 199 * 200 / 2).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| super::map(&items, 2, inner)))
+                .collect();
+            for h in handles {
+                assert_eq!(h.join().unwrap(), want);
+            }
+        });
+    }
+
+    #[test]
+    fn a_panic_on_any_thread_reaches_the_caller_and_the_pool_goes_on() {
+        let items: Vec<u32> = (0..64).collect();
+        for bad in [0, 63] {
+            let r = std::panic::catch_unwind(|| {
+                super::map(&items, 2, |&i| {
+                    // Slow items keep every thread busy, so the bad one may land anywhere.
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    assert_ne!(i, bad, "item {bad}");
+                    i
+                })
+            });
+            let msg = r.unwrap_err();
+            assert!(
+                msg.downcast_ref::<String>()
+                    .unwrap()
+                    .contains(&format!("item {bad}"))
+            );
+        }
+        assert_eq!(super::map(&items, 2, |&i| i + 1)[63], 64);
     }
 }
