@@ -120,7 +120,8 @@ impl Ctx<'_, '_> {
     /// set, and executes it with `data` (Helm's `tpl`).
     pub fn execute_text(&mut self, name: &str, text: &str, data: &Value) -> Result<String, Error> {
         let mut set = self.st.set.layered();
-        set.parse(name, text)?;
+        let replaces = !set.has(name);
+        let root = set.parse_root(name, text)?;
         if let Some(refuses) = set.opts.tpl_refuses
             && set.any_own_arg(&refuses)
         {
@@ -129,6 +130,17 @@ impl Ctx<'_, '_> {
                 ErrorKind::TplRefused,
                 format!("template: {name}: tpl text refused while templates run side by side"),
             ));
+        }
+        if !replaces && crate::ast::is_empty_list(&root) {
+            // Text that is only spaces and comments does not replace the template already
+            // named `name` (an outer `tpl`'s), but Go still executes it: it prints its spaces.
+            return Ok(root
+                .iter()
+                .filter_map(|n| match n {
+                    crate::ast::Node::Text(t) => Some(&**t),
+                    _ => None,
+                })
+                .collect());
         }
         let mut st = State::new(&set, name, data);
         st.depth = self.st.depth + 1;

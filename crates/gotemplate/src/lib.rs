@@ -160,9 +160,15 @@ impl Template {
     /// Parses `text` as template `name` (and the templates it defines) into the set.
     /// As in Go, a template that is only whitespace does not replace an existing one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.parse_root(name, text).map(|_| ())
+    }
+
+    /// [`Template::parse`], returning the tree parsed for `name` itself, which is what Go's
+    /// `New(name).Parse(text)` executes even where it did not replace an existing template.
+    pub(crate) fn parse_root(&mut self, name: &str, text: &str) -> Result<Arc<ast::List>, Error> {
         let parsed = Shared::from(self.parse_only(name, text)?);
         self.add_shared(name, Arc::from(text), &parsed);
-        Ok(())
+        Ok(parsed.root)
     }
 
     /// Parses several files and adds them in the given order, exactly as calling

@@ -34,6 +34,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn as_value(&self) -> Option<Value> {
         None
     }
+    /// For a map or slice object, whether it holds nothing (Go's truth and Sprig's `empty`
+    /// read that); `None` for other objects.
+    fn is_empty_collection(&self) -> Option<bool> {
+        self.as_value().and_then(|v| v.len()).map(|n| n == 0)
+    }
     /// How `fmt` prints the object when it is not addressable (a copy passed to a function),
     /// for value types whose `String` method has a pointer receiver. `None`: use `String`.
     fn fmt_value(&self) -> Option<String> {
@@ -132,7 +137,9 @@ impl Value {
             Value::List(l) => !l.is_empty(),
             Value::StrList(l) => !l.is_empty(),
             Value::Map(m) => !read(m).is_empty(),
-            Value::Object(_) => true,
+            // Objects that are Go maps or slices (`.Files`, what `.Files.Glob` returns) are
+            // false when empty; pointers to structs are always true.
+            Value::Object(o) => o.is_empty_collection() != Some(true),
         }
     }
 

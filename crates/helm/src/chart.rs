@@ -246,7 +246,17 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
     let meta = std::fs::metadata(path)
         .map_err(|_| err(format!("path {:?} not found", path.display().to_string())))?;
     if meta.is_dir() {
-        load_dir_logged(path, logs)
+        let chart_yaml = crate::chart_dir::go_abs(path).join("Chart.yaml");
+        let data = std::fs::read(&chart_yaml).map_err(|e| {
+            let op = if chart_yaml.is_dir() { "read" } else { "open" };
+            err(format!(
+                "unable to detect chart at {p}: {op} {p}: {}",
+                crate::chart_dir::go_error_text(&e),
+                p = chart_yaml.display()
+            ))
+        })?;
+        let v3 = chart_format(&data)?;
+        load_dir_logged(path, logs).and_then(|c| refuse_v3(c, v3))
     } else {
         let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
         if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
@@ -262,6 +272,32 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
         }
         load_archive(&data)
     }
+}
+
+/// Helm 4 reads `apiVersion` first to pick a loader: v1, v2 and none load as v2 charts, v3
+/// charts (which `helm template` cannot install) as v3, anything else not at all. Whether
+/// the chart is v3; a Chart.yaml that does not parse is left to the loader to report.
+fn chart_format(chart_yaml: &[u8]) -> Result<bool, LoadError> {
+    let Ok(j) = crate::yaml::parse_untyped(&String::from_utf8_lossy(chart_yaml)) else {
+        return Ok(false);
+    };
+    match j.get("apiVersion") {
+        None | Some(serde_json::Value::Null) => Ok(false),
+        Some(serde_json::Value::String(v)) => match v.as_str() {
+            "" | "v1" | "v2" => Ok(false),
+            "v3" => Ok(true),
+            _ => Err(err("unsupported chart version")),
+        },
+        Some(_) => Ok(false),
+    }
+}
+
+/// A v3 chart loads, but installing (and so `helm template`) refuses it.
+fn refuse_v3(c: Chart, v3: bool) -> Result<Chart, LoadError> {
+    if v3 {
+        return Err(err("invalid chart apiVersion"));
+    }
+    Ok(c)
 }
 
 /// Loads a chart directory, honouring its `.helmignore`.
@@ -336,7 +372,11 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
     if files.is_empty() {
         return Err(err("no files in chart archive"));
     }
-    load_files(files)
+    let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
+        return Err(err("unable to detect chart version, no Chart.yaml found"));
+    };
+    let v3 = chart_format(&chart_yaml.data)?;
+    load_files(files).and_then(|c| refuse_v3(c, v3))
 }
 
 /// `path.Clean` for relative `/`-separated names.

@@ -125,8 +125,7 @@ impl Walk<'_> {
             }
         }
         let resolved = std::fs::canonicalize(&abs).map_err(|e| {
-            let target = std::fs::read_link(&abs).unwrap_or_default();
-            let missing = abs.parent().unwrap_or(&abs).join(target);
+            let (missing, e) = eval_symlinks_failure(&abs).unwrap_or((abs.clone(), e));
             LoadError(format!(
                 "error evaluating symlink {}: lstat {}: {}",
                 abs.display(),
@@ -144,8 +143,49 @@ impl Walk<'_> {
     }
 }
 
+/// Where Go's `filepath.EvalSymlinks` stops on `path` (absolute): the first name, links
+/// followed and `..` taken by name, that `lstat` cannot find, with its error.
+fn eval_symlinks_failure(path: &Path) -> Option<(PathBuf, std::io::Error)> {
+    use std::path::Component;
+    // Names still to walk, first at the end; `None` is `..`.
+    fn names(p: &Path) -> impl DoubleEndedIterator<Item = Option<std::ffi::OsString>> + '_ {
+        p.components().filter_map(|c| match c {
+            Component::Normal(n) => Some(Some(n.to_os_string())),
+            Component::ParentDir => Some(None),
+            _ => None,
+        })
+    }
+    let mut pending: Vec<Option<std::ffi::OsString>> = names(path).rev().collect();
+    let mut dest = PathBuf::from("/");
+    let mut links = 0;
+    while let Some(name) = pending.pop() {
+        let Some(name) = name else {
+            dest.pop();
+            continue;
+        };
+        let next = dest.join(&name);
+        match std::fs::symlink_metadata(&next) {
+            Err(e) => return Some((next, e)),
+            Ok(m) if m.file_type().is_symlink() => {
+                // Go gives up after 255 links; so does this, without a name to blame.
+                links += 1;
+                if links > 255 {
+                    return None;
+                }
+                let target = std::fs::read_link(&next).ok()?;
+                if target.is_absolute() {
+                    dest = PathBuf::from("/");
+                }
+                pending.extend(names(&target).rev());
+            }
+            Ok(_) => dest = next,
+        }
+    }
+    None
+}
+
 /// Go's `filepath.Abs`: absolute, with `.` and `..` resolved by name.
-fn go_abs(dir: &Path) -> PathBuf {
+pub(crate) fn go_abs(dir: &Path) -> PathBuf {
     use std::path::Component;
     let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut out = PathBuf::new();
@@ -164,7 +204,7 @@ fn go_abs(dir: &Path) -> PathBuf {
 }
 
 /// How Go's `syscall.Errno` reads for the errors a link can lead to.
-fn go_error_text(e: &std::io::Error) -> String {
+pub(crate) fn go_error_text(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

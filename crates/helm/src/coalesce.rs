@@ -18,19 +18,45 @@ fn concat_prefix(a: &str, b: &str) -> String {
     }
 }
 
+/// Warnings Helm prints through Go's `log` package while coalescing, as its slog text
+/// handler writes them (`level=INFO msg="warning: …"`).
+type Log = Vec<String>;
+
+fn warn(log: &mut Log, message: String) {
+    log.push(format!(
+        "level=INFO msg={}",
+        crate::manifests::slog_text_value(&message)
+    ));
+}
+
 /// `CoalesceValues`: user values over the chart's defaults, recursively for dependencies.
 pub fn coalesce_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
-    coalesce(chart, vals.clone(), "", false)
+    coalesce(chart, vals.clone(), "", false, &mut Log::new())
+}
+
+/// [`coalesce_values`], appending the warnings Helm logs on the way to `log`.
+pub fn coalesce_values_logged(
+    chart: &Chart,
+    vals: &Values,
+    log: &mut Vec<String>,
+) -> Result<Values, String> {
+    coalesce(chart, vals.clone(), "", false, log)
 }
 
 /// `MergeValues`: like [`coalesce_values`] but nulls survive.
 pub fn merge_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
-    coalesce(chart, vals.clone(), "", true)
+    coalesce(chart, vals.clone(), "", true, &mut Log::new())
 }
 
-fn coalesce(chart: &Chart, mut dest: Values, prefix: &str, merge: bool) -> Result<Values, String> {
-    coalesce_chart_values(chart, &mut dest, prefix, merge);
-    coalesce_deps(chart, dest, prefix, merge)
+fn coalesce(
+    chart: &Chart,
+    mut dest: Values,
+    prefix: &str,
+    merge: bool,
+    log: &mut Log,
+) -> Result<Values, String> {
+    coalesce_chart_values(chart, &mut dest, prefix, merge, log);
+    coalesce_deps(chart, dest, prefix, merge, log)
 }
 
 fn coalesce_deps(
@@ -38,6 +64,7 @@ fn coalesce_deps(
     mut dest: Values,
     prefix: &str,
     merge: bool,
+    log: &mut Log,
 ) -> Result<Values, String> {
     for sub in &chart.dependencies {
         let name = sub.name().to_string();
@@ -59,8 +86,8 @@ fn coalesce_deps(
             Some(J::Object(m)) => m,
             _ => Values::new(),
         };
-        coalesce_globals(&mut section, &dest, merge);
-        let section = coalesce(sub, section, &sub_prefix, merge)?;
+        coalesce_globals(&mut section, &dest, &sub_prefix, log);
+        let section = coalesce(sub, section, &sub_prefix, merge, log)?;
         dest.insert(name, J::Object(section));
     }
     Ok(dest)
@@ -79,16 +106,28 @@ fn go_type(v: &J) -> &'static str {
 }
 
 /// Copies the parent's `global` table into a subchart's section; the parent's globals win.
-fn coalesce_globals(dest: &mut Values, src: &Values, _merge: bool) {
+fn coalesce_globals(dest: &mut Values, src: &Values, prefix: &str, log: &mut Log) {
     let mut dg = match dest.get(GLOBAL) {
         None => Values::new(),
         Some(J::Object(m)) => m.clone(),
-        Some(_) => return,
+        Some(_) => {
+            warn(
+                log,
+                format!("warning: skipping globals because destination {GLOBAL} is not a table."),
+            );
+            return;
+        }
     };
     let sg = match src.get(GLOBAL) {
         None => Values::new(),
         Some(J::Object(m)) => m.clone(),
-        Some(_) => return,
+        Some(_) => {
+            warn(
+                log,
+                format!("warning: skipping globals because source {GLOBAL} is not a table."),
+            );
+            return;
+        }
     };
     for (key, val) in sg {
         match val {
@@ -100,14 +139,22 @@ fn coalesce_globals(dest: &mut Values, src: &Values, _merge: bool) {
                     }
                     Some(J::Object(destv)) => {
                         let destv = destv.clone();
-                        coalesce_tables(&mut vv, destv, true);
+                        let full = concat_prefix(prefix, &key);
+                        coalesce_tables_logged(&mut vv, destv, &full, true, log);
                         dg.insert(key, J::Object(vv));
                     }
-                    Some(_) => {}
+                    Some(_) => warn(
+                        log,
+                        format!(
+                            "Conflict: cannot merge map onto non-map for {}. Skipping.",
+                            ferroflux_gotemplate::fmt::go_quote(&key)
+                        ),
+                    ),
                 }
             }
             val => {
                 if matches!(dg.get(&key), Some(J::Object(_))) {
+                    warn(log, format!("key {key} is table. Skipping"));
                     continue;
                 }
                 dg.insert(key, val);
@@ -122,20 +169,29 @@ fn is_dependency(chart: &Chart, key: &str) -> bool {
 }
 
 /// Merges a chart's own defaults into `v` (values already in `v` win).
-fn coalesce_chart_values(chart: &Chart, v: &mut Values, _prefix: &str, merge: bool) {
+fn coalesce_chart_values(chart: &Chart, v: &mut Values, prefix: &str, merge: bool, log: &mut Log) {
+    let sub_prefix = concat_prefix(prefix, chart.name());
     for (key, val) in chart.values.clone() {
         match v.get_mut(&key) {
             Some(value) => {
                 if value.is_null() && !merge {
                     v.remove(&key);
-                } else if let J::Object(dest) = value
-                    && let J::Object(mut src) = val
-                {
-                    let merge = merge || is_dependency(chart, &key);
-                    if !merge {
-                        clean_nil_values(&mut src);
+                } else if let J::Object(dest) = value {
+                    match val {
+                        J::Object(mut src) => {
+                            let merge = merge || is_dependency(chart, &key);
+                            if !merge {
+                                clean_nil_values(&mut src);
+                            }
+                            let full = concat_prefix(&sub_prefix, &key);
+                            coalesce_tables_logged(dest, src, &full, merge, log);
+                        }
+                        J::Null => {}
+                        _ => warn(
+                            log,
+                            format!("warning: skipped value for {sub_prefix}.{key}: Not a table."),
+                        ),
                     }
-                    coalesce_tables(dest, src, merge);
                 }
             }
             None => {
@@ -157,8 +213,13 @@ fn coalesce_chart_values(chart: &Chart, v: &mut Values, _prefix: &str, merge: bo
 /// `coalesceTablesFullKey`: fills `dst` from `src`; `dst` wins. Without `merge`, a null in
 /// `dst` over a non-null default removes the key.
 pub fn coalesce_tables(dst: &mut Values, src: Values, merge: bool) {
+    coalesce_tables_logged(dst, src, "", merge, &mut Log::new())
+}
+
+fn coalesce_tables_logged(dst: &mut Values, src: Values, prefix: &str, merge: bool, log: &mut Log) {
     for (key, val) in src {
         let src_non_nil = !val.is_null();
+        let full = concat_prefix(prefix, &key);
         match dst.get_mut(&key) {
             Some(dv) if !merge && dv.is_null() && src_non_nil => {
                 dst.remove(&key);
@@ -166,11 +227,24 @@ pub fn coalesce_tables(dst: &mut Values, src: Values, merge: bool) {
             None => {
                 dst.insert(key, val);
             }
-            Some(dv) => {
-                if let (J::Object(sv), J::Object(dm)) = (val, dv) {
-                    coalesce_tables(dm, sv, merge);
-                }
-            }
+            Some(dv) => match (val, dv) {
+                (J::Object(sv), J::Object(dm)) => coalesce_tables_logged(dm, sv, &full, merge, log),
+                (J::Object(sv), _) => warn(
+                    log,
+                    format!(
+                        "warning: cannot overwrite table with non table for {full} ({})",
+                        crate::values::go_print(&J::Object(sv))
+                    ),
+                ),
+                (sv, J::Object(_)) if !sv.is_null() => warn(
+                    log,
+                    format!(
+                        "warning: destination for {full} is a table. Ignoring non-table value ({})",
+                        crate::values::go_print(&sv)
+                    ),
+                ),
+                _ => {}
+            },
         }
     }
 }

@@ -38,6 +38,26 @@ impl Object for Files {
     fn kind(&self) -> &str {
         "map"
     }
+    /// Go's `%v` of a `map[string][]byte`: each file's bytes as numbers.
+    fn fmt_value(&self) -> Option<String> {
+        let mut out = String::from("map[");
+        for (i, (name, data)) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(name);
+            out.push_str(":[");
+            for (j, b) in data.iter().enumerate() {
+                if j > 0 {
+                    out.push(' ');
+                }
+                out.push_str(&b.to_string());
+            }
+            out.push(']');
+        }
+        out.push(']');
+        Some(out)
+    }
     fn field(&self, name: &str) -> Option<Value> {
         match name {
             "AsConfig" => Some(Value::str(to_yaml_map(
@@ -108,6 +128,9 @@ impl Object for Files {
             })
             .collect();
         Some(serde_json::Value::Object(m).to_string())
+    }
+    fn is_empty_collection(&self) -> Option<bool> {
+        Some(self.0.is_empty())
     }
     fn as_value(&self) -> Option<Value> {
         Some(Value::map(

@@ -3,11 +3,11 @@
 //! dependency processing, values and schema, kubeVersion, render, sort, print).
 
 use crate::chart::Chart;
-use crate::coalesce::coalesce_values;
+use crate::coalesce::coalesce_values_logged;
 use crate::deps::{is_compatible_range, process_dependencies};
-use crate::engine::{ReleaseOptions, render};
+use crate::engine::{ReleaseOptions, render_then};
 use crate::glob::path_match;
-use crate::manifests::{sort_manifests_logged, split_manifests};
+use crate::manifests::{ReadDocuments, read_documents, sort_read_manifests, split_manifests};
 use crate::objects::{Capabilities, KubeVersion};
 use crate::schema::validate_chart;
 use crate::yaml::Values;
@@ -107,11 +107,41 @@ pub struct Rendered {
     pub logs: Vec<String>,
 }
 
+/// A template's output as the rest of the pipeline takes it.
+enum Output {
+    /// A NOTES.txt: printed by `helm install` for the top chart only, never a manifest.
+    Notes(String),
+    Documents(ReadDocuments),
+}
+
 /// Renders a chart as `helm install --dry-run` would, without printing.
-pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered, TemplateError> {
+pub fn render_release(chart: Chart, o: &TemplateOptions) -> Result<Rendered, TemplateError> {
+    let mut logs = Vec::new();
+    match render_logging(chart, o, &mut logs) {
+        Ok(mut r) => {
+            r.logs = logs;
+            Ok(r)
+        }
+        Err(mut e) => {
+            // What was logged before the failure comes before the failure's own line.
+            logs.extend(e.log.take());
+            e.log = (!logs.is_empty()).then(|| logs.join("\n"));
+            Err(e)
+        }
+    }
+}
+
+fn render_logging(
+    mut chart: Chart,
+    o: &TemplateOptions,
+    logs: &mut Vec<String>,
+) -> Result<Rendered, TemplateError> {
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         t => return Err(fail(format!("{t} charts are not installable"))),
+    }
+    if chart.metadata.deprecated {
+        logs.push("level=WARN msg=\"this chart is deprecated\"".into());
     }
     let missing: Vec<String> = chart
         .metadata
@@ -143,7 +173,7 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
         is_upgrade: o.is_upgrade,
         is_install: !o.is_upgrade,
     };
-    let vals = coalesce_values(&chart, &o.values).map_err(fail)?;
+    let vals = coalesce_values_logged(&chart, &o.values, logs).map_err(fail)?;
     if !o.skip_schema_validation {
         validate_chart(&chart, &vals).map_err(|e| {
             fail(format!(
@@ -158,16 +188,26 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
             caps.kube_version.version
         )));
     }
-    let mut files = render(&chart, &vals, &release, &caps, false).map_err(render_fail)?;
+    // Each output is split and its heads read where it was rendered; NOTES.txt is kept whole.
+    let files = render_then(&chart, &vals, &release, &caps, false, &|name, out| {
+        if name.ends_with("NOTES.txt") {
+            Output::Notes(out)
+        } else {
+            Output::Documents(read_documents(name, &out))
+        }
+    })
+    .map_err(render_fail)?;
     let notes_key = format!("{}/templates/NOTES.txt", chart.name());
-    let notes = files.get(&notes_key).cloned().unwrap_or_default();
-    files.retain(|k, _| !k.ends_with("NOTES.txt"));
-    let mut logs = Vec::new();
-    let (hooks, manifests) = sort_manifests_logged(&files, &mut logs).map_err(|e| {
-        let mut err = render_fail(e);
-        err.log = (!logs.is_empty()).then(|| logs.join("\n"));
-        err
-    })?;
+    let mut notes = String::new();
+    let mut read = Vec::with_capacity(files.len());
+    for (name, file) in files {
+        match file {
+            Output::Notes(text) if name == notes_key => notes = text,
+            Output::Notes(_) => {}
+            Output::Documents(docs) => read.push((name, docs)),
+        }
+    }
+    let (hooks, manifests) = sort_read_manifests(read, logs).map_err(render_fail)?;
     let mut b = String::new();
     if o.include_crds {
         for (name, data) in chart.crd_files(chart.name()) {
@@ -191,7 +231,7 @@ pub fn render_release(mut chart: Chart, o: &TemplateOptions) -> Result<Rendered,
         manifest: b,
         hooks,
         notes,
-        logs,
+        logs: Vec::new(),
     })
 }
 

@@ -99,9 +99,10 @@ pub fn regenerate(root: &Path) -> Result<()> {
          repository, plugin or network is used.\n\n\
          Packaged charts (`*.tgz`) are committed; each was made with `helm package` from the\n\
          `src/` folder kept next to it (`tgz-in-tgz` was assembled with tar, since `helm package`\n\
-         unpacks vendored archives). Successful cases avoid nondeterministic functions (`now`,\n\
-         `rand*`, `uuidv4`, `gen*`), and failing schema cases hold one violation each: Helm\n\
-         lists several violations in a random order.\n\n\
+         unpacks vendored archives, and so was `tgz-without-chart-yaml-error`, which it\n\
+         refuses). Successful cases avoid nondeterministic functions (`now`, `rand*`, `uuidv4`,\n\
+         `gen*`), and failing schema cases hold one violation each: Helm lists several\n\
+         violations in a random order.\n\n\
          Expected files (and this README) are produced by the reference tool, never edited by hand:\n\n\
          ```\ncargo xtask goldens helm\n```\n\n\
          Reference: helm {version} ({} cases, {failures} expected errors).\n",

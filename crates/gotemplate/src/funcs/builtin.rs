@@ -91,6 +91,16 @@ pub fn len(v: &Value) -> Result<usize, String> {
     }
 }
 
+/// Go's `indexArg` check (up to `len` inclusive), then `reflect.Value.Index`'s panic at
+/// exactly `len`, which the template turns into an error naming the kind (`slice`, `string`).
+fn index_at(v: &Value, len: usize, kind: &str) -> Result<usize, String> {
+    let i = index_arg(v, len)?;
+    if i == len {
+        return Err(format!("reflect: {kind} index out of range"));
+    }
+    Ok(i)
+}
+
 fn index_arg(v: &Value, cap: usize) -> Result<usize, String> {
     let i = match v {
         Value::Int(i) | Value::Int64(i) => *i,
@@ -102,7 +112,7 @@ fn index_arg(v: &Value, cap: usize) -> Result<usize, String> {
             ));
         }
     };
-    if i < 0 || i as usize >= cap {
+    if i < 0 || i as usize > cap {
         return Err(format!("index out of range: {i}"));
     }
     Ok(i as usize)
@@ -121,9 +131,9 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
         }
         cur = match &cur {
             Value::Missing | Value::Nil => return Err("index of nil pointer".into()),
-            Value::List(l) => l[index_arg(k, l.len())?].clone(),
-            Value::StrList(l) => Value::str(l[index_arg(k, l.len())?].as_str()),
-            Value::String(s) => Value::Int(s.as_bytes()[index_arg(k, s.len())?] as i64),
+            Value::List(l) => l[index_at(k, l.len(), "slice")?].clone(),
+            Value::StrList(l) => Value::str(l[index_at(k, l.len(), "slice")?].as_str()),
+            Value::String(s) => Value::Int(s.as_bytes()[index_at(k, s.len(), "string")?] as i64),
             Value::Map(m) => match k {
                 Value::String(key) => read(m).get(key.as_ref()).cloned().unwrap_or(Value::Nil),
                 Value::Missing | Value::Nil => {

@@ -60,7 +60,8 @@ pub fn empty(v: &Value) -> bool {
         Value::Int(i) | Value::Int64(i) => *i == 0,
         Value::Float(f) => *f == 0.0,
         Value::String(s) => s.is_empty(),
-        Value::Object(_) => false,
+        // A struct is never empty; a map or slice object is when it has nothing.
+        Value::Object(o) => o.is_empty_collection() == Some(true),
         v => v.len() == Some(0),
     }
 }

@@ -91,13 +91,24 @@ pub fn register(m: &mut FuncMap) {
                 "rendering template has a nested reference name: {name}: unable to execute template"
             ));
         }
-        let r = ctx.execute_template(&name, &a[1]);
+        // Go hands `include` a nil interface for a missing or nil argument, and executing a
+        // template on nil gives it no dot at all (fields of it are then empty, not errors).
+        let data = match &a[1] {
+            Value::Nil => &Value::Missing,
+            v => v,
+        };
+        let r = ctx.execute_template(&name, data);
         ctx.leave_include(&name);
         r.map(s).map_err(|e| e.message)
     });
     m.insert("tpl", &[Str, Any], None, |ctx, a| {
         let text = arg_str(&a[0]).to_string();
-        match ctx.execute_text("gotpl", &text, &a[1]) {
+        // As for `include`: nil data executes with no dot.
+        let data = match &a[1] {
+            Value::Nil => &Value::Missing,
+            v => v,
+        };
+        match ctx.execute_text("gotpl", &text, data) {
             Ok(out) => Ok(s(out.replace("<no value>", ""))),
             Err(e) if e.kind == crate::ErrorKind::Parse => Err(format!(
                 "cannot parse template {}: {}",

@@ -27,13 +27,23 @@ pub fn go_syntax(re: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(re.len() + 16);
     let mut class = false;
+    // The last thing read in a class was a whole class (`\w`, `\pL`, `[:alpha:]`): a `-`
+    // after it is a literal in Go, a range the `regex` crate refuses.
+    let mut after_set = false;
     let mut rest = re;
     while let Some(c) = rest.chars().next() {
         let mut step = c.len_utf8();
+        if std::mem::take(&mut after_set) && class && c == '-' && !rest[1..].starts_with(']') {
+            out.push_str("\\-");
+            rest = &rest[1..];
+            continue;
+        }
         match c {
             '\\' => {
                 let next = rest[1..].chars().next();
                 step += next.map_or(0, char::len_utf8);
+                after_set =
+                    class && matches!(next, Some('d' | 'D' | 'w' | 'W' | 's' | 'S' | 'p' | 'P'));
                 match (next, class) {
                     (Some('d'), false) => out.push_str("[0-9]"),
                     (Some('d'), true) => out.push_str("0-9"),
@@ -44,6 +54,15 @@ pub fn go_syntax(re: &str) -> Cow<'_, str> {
                     (Some('s'), false) => out.push_str("[\\t\\n\\f\\r ]"),
                     (Some('s'), true) => out.push_str("\\t\\n\\f\\r "),
                     (Some('S'), _) => out.push_str("[^\\t\\n\\f\\r ]"),
+                    // A Unicode class, whole: `\pL`, or a name in braces.
+                    (Some('p' | 'P'), _) => {
+                        let end = match rest[2..].starts_with('{') {
+                            true => rest.find('}').map_or(rest.len(), |i| i + 1),
+                            false => step + rest[step..].chars().next().map_or(0, char::len_utf8),
+                        };
+                        out.push_str(&rest[..end]);
+                        step = end;
+                    }
                     (Some('b'), false) => out.push_str("(?-u:\\b)"),
                     (Some('B'), false) => out.push_str("(?-u:\\B)"),
                     (Some('Q'), _) => {
@@ -78,6 +97,7 @@ pub fn go_syntax(re: &str) -> Cow<'_, str> {
                 let end = rest.find(":]").map_or(rest.len(), |i| i + 2);
                 out.push_str(&rest[..end]);
                 step = end;
+                after_set = true;
             }
             '[' => out.push_str("\\["),
             ']' if class => {
@@ -287,6 +307,23 @@ mod tests {
                 r#"{{ regexFindAll "[[:alpha:]\\d]+" "ab12 c" -1 }}"#,
                 "[ab12 c]",
             ),
+            // A `-` after a whole class inside a class is a literal (stable/redis-ha's check).
+            (r#"{{ regexMatch "^[\\w-\\.]+$" "a-b.c" }}"#, "true"),
+            (
+                r#"{{ regexReplaceAll "[\\w-\\.]" "a-b.c!é" "X" }}"#,
+                "XXXXX!é",
+            ),
+            (r#"{{ regexFindAll "[\\pL-9]+" "a-9 b" -1 }}"#, "[a-9 b]"),
+            (r#"{{ regexFindAll "[[:digit:]-a]+" "1-a b" -1 }}"#, "[1-a]"),
+            (r#"{{ regexFindAll "[\\d-]+" "1-2 x" -1 }}"#, "[1-2]"),
+            // Unicode classes by one letter or by a name in braces.
+            (r#"{{ regexFindAll "\\p{Lu}+" "abCDéÉF" -1 }}"#, "[CD ÉF]"),
+            (
+                r#"{{ regexFindAll "[\\p{L}-]+" "ab-é 1x" -1 }}"#,
+                "[ab-é x]",
+            ),
+            (r#"{{ regexFindAll "\\p{Greek}+" "abΩλx" -1 }}"#, "[Ωλ]"),
+            (r#"{{ regexFindAll "\\PL+" "ab12cd" -1 }}"#, "[12]"),
             // Quoting, and class characters the regex crate reads as operators.
             (r#"{{ regexFindAll "\\Qa.b\\E+" "a.bb axb" -1 }}"#, "[a.bb]"),
             (

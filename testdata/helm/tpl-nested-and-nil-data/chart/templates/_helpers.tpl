@@ -1,0 +1,6 @@
+{{- define "tplnil.version" -}}
+{{- .Capabilities.KubeVersion.Version -}}
+{{- end -}}
+{{- define "tplnil.dot" -}}
+[{{ . }}]
+{{- end -}}
