@@ -712,6 +712,53 @@ mod tests {
                 "error evaluating symlink {d}/templates/broken.yaml: lstat {d}/templates/nowhere: no such file or directory"
             )
         );
+        // Go's EvalSymlinks names the first name it cannot find, `..` taken by name and
+        // links inside the target followed (helm v4.3.1's wording).
+        std::fs::remove_file(dir.join("templates/broken.yaml")).expect("rm");
+        std::os::unix::fs::symlink("other", dir.join("hop")).expect("link");
+        std::os::unix::fs::symlink("../hop/../../gone/deeper/f", dir.join("templates/far.yaml"))
+            .expect("link");
+        let e = load_dir(&dir).expect_err("broken link");
+        let parent = dir.parent().expect("parent").display();
+        assert_eq!(
+            e.0,
+            format!(
+                "error evaluating symlink {d}/templates/far.yaml: lstat {parent}/gone: no such file or directory"
+            )
+        );
+    }
+
+    #[test]
+    fn what_helm_4_reads_before_loading() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().canonicalize().expect("canonical");
+        let e = load(&dir).expect_err("no Chart.yaml");
+        let d = dir.display();
+        assert_eq!(
+            e.0,
+            format!(
+                "unable to detect chart at {d}/Chart.yaml: open {d}/Chart.yaml: no such file or directory"
+            )
+        );
+        write(&dir, "templates/a.yaml", b"a: 1\n");
+        for (api, error) in [
+            ("v3", Some("invalid chart apiVersion")),
+            ("v4", Some("unsupported chart version")),
+            ("V2", Some("unsupported chart version")),
+            ("v1", None),
+            ("''", None),
+        ] {
+            write(
+                &dir,
+                "Chart.yaml",
+                format!("apiVersion: {api}\nname: c\nversion: 1.0.0\n").as_bytes(),
+            );
+            assert_eq!(
+                load(&dir).err().map(|e| e.0),
+                error.map(String::from),
+                "{api}"
+            );
+        }
     }
 
     #[cfg(unix)]

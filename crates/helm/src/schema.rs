@@ -9,9 +9,18 @@ use serde_json::Value as J;
 /// Validates `values` against the chart's schema and each subchart's schema against its
 /// section; returns the text Helm puts after "…in the following chart(s):\n".
 pub fn validate_chart(chart: &Chart, values: &Values) -> Result<(), String> {
+    validate_chart_logged(chart, values, &mut Vec::new())
+}
+
+/// [`validate_chart`], appending what Helm logs meanwhile (unresolved `urn:` references).
+pub fn validate_chart_logged(
+    chart: &Chart,
+    values: &Values,
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
     let mut out = String::new();
     if let Some(schema) = &chart.schema
-        && let Err(e) = validate_single(values, schema)
+        && let Err(e) = validate_single_logged(values, schema, logs)
     {
         out.push_str(&format!("{}:\n{e}", chart.name()));
     }
@@ -19,7 +28,7 @@ pub fn validate_chart(chart: &Chart, values: &Values) -> Result<(), String> {
         match values.get(sub.name()) {
             None | Some(J::Null) => continue,
             Some(J::Object(m)) => {
-                if let Err(e) = validate_chart(sub, m) {
+                if let Err(e) = validate_chart_logged(sub, m, logs) {
                     out.push_str(&e);
                 }
             }
@@ -505,7 +514,7 @@ fn contains_failure(
         if let Some(d) = root.get("$schema") {
             schema["$schema"] = d.clone();
         }
-        let Ok(v) = jsonschema::options().build(&schema) else {
+        let Ok(v) = schema_options(&Default::default()).build(&schema) else {
             return none;
         };
         let errs: Vec<jsonschema::ValidationError<'static>> =
@@ -787,13 +796,92 @@ fn escape_pointer(p: &str) -> String {
     p.replace('~', "~0").replace('/', "~1")
 }
 
+/// What loading `$ref`s came to: the first reference that could not be loaded, worded as
+/// Helm's compiler words it, and the lines Helm logs for `urn:` references.
+#[derive(Default, Clone)]
+struct RefFailure(std::sync::Arc<std::sync::Mutex<(Option<String>, Vec<String>)>>);
+
+impl RefFailure {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<String>, Vec<String>)> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn set(&self, text: &str) {
+        self.lock().0.get_or_insert_with(|| text.to_string());
+    }
+    fn take(&self) -> Option<String> {
+        self.lock().0.take()
+    }
+}
+
+/// Helm compiles each chart's schema as `file:///values.schema.json`, so a relative `$ref`
+/// names a file from the file system's root, and `file:` references are read from disk.
+/// `urn:` references Helm cannot resolve become schemas that accept anything; `http(s):`
+/// ones would need the network, which rendering never uses here.
+struct RefLoader(RefFailure);
+
+impl jsonschema::Retrieve for RefLoader {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<J, Box<dyn std::error::Error + Send + Sync>> {
+        let fail = |why: String| {
+            let text = format!(
+                "failing loading {}: {why}",
+                ferroflux_gotemplate::fmt::go_quote(uri.as_str())
+            );
+            self.0.set(&text);
+            Err(text.into())
+        };
+        match uri.scheme().as_str() {
+            "file" => {
+                let path = uri.path().as_str();
+                match std::fs::read(path) {
+                    Ok(data) => serde_json::from_slice(&data).or_else(|e| {
+                        fail(ferroflux_gotemplate::funcs::encoding::go_json_decode_error(
+                            &String::from_utf8_lossy(&data),
+                            &e,
+                        ))
+                    }),
+                    Err(e) => fail(format!(
+                        "open {path}: {}",
+                        crate::chart_dir::go_error_text(&e)
+                    )),
+                }
+            }
+            "urn" => {
+                self.0.lock().1.push(format!(
+                    "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn={}",
+                    crate::manifests::slog_text_value(uri.as_str())
+                ));
+                Ok(J::Bool(true))
+            }
+            _ => fail("references over the network are not fetched".into()),
+        }
+    }
+}
+
+fn schema_options(failure: &RefFailure) -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .with_base_uri("file:///values.schema.json")
+        .with_retriever(RefLoader(failure.clone()))
+}
+
 /// One schema against one values map; the error lists every failure as Helm prints it.
 pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
+    validate_single_logged(values, schema, &mut Vec::new())
+}
+
+fn validate_single_logged(
+    values: &Values,
+    schema: &[u8],
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
     let schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
     let assert_formats = draft_of(&schema) <= 7;
-    let mut opts = jsonschema::options().should_validate_formats(assert_formats);
+    let failed_load = RefFailure::default();
+    let mut opts = schema_options(&failed_load).should_validate_formats(assert_formats);
     if assert_formats {
         for name in crate::schema_formats::FORMATS {
             opts = opts.with_format(*name, move |s: &str| {
@@ -804,9 +892,12 @@ pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
             opts = opts.with_format(name, |_: &str| true);
         }
     }
-    let validator = opts
-        .build(&schema)
-        .map_err(|e| format!("jsonschema: invalid schema: {e}"))?;
+    let built = opts.build(&schema);
+    logs.append(&mut failed_load.lock().1);
+    let validator = built.map_err(|e| match failed_load.take() {
+        Some(load) => load,
+        None => format!("jsonschema: invalid schema: {e}"),
+    })?;
     let instance = J::Object(values.clone());
     let errors: Vec<jsonschema::ValidationError<'static>> = validator
         .iter_errors(&instance)
@@ -841,6 +932,60 @@ pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Texts of helm v4.3.1 for the same schemas.
+    #[test]
+    fn references_to_files_load_from_disk_and_urns_pass() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().canonicalize().expect("canonical");
+        std::fs::write(
+            dir.join("defs.json"),
+            r#"{"definitions":{"port":{"type":"integer","maximum":1000}}}"#,
+        )
+        .expect("write");
+        std::fs::write(dir.join("bad.json"), "{bad\n").expect("write");
+        let d = dir.display();
+        let check = |reference: &str, port: i64| {
+            let schema =
+                format!(r#"{{"type":"object","properties":{{"port":{{"$ref":"{reference}"}}}}}}"#);
+            let v: Values = serde_json::from_str(&format!(r#"{{"port":{port}}}"#)).unwrap();
+            let mut logs = Vec::new();
+            let r = validate_single_logged(&v, schema.as_bytes(), &mut logs);
+            (r, logs)
+        };
+        let absolute = format!("file://{d}/defs.json#/definitions/port");
+        assert_eq!(check(&absolute, 80).0, Ok(()));
+        assert_eq!(
+            check(&absolute, 5000).0,
+            Err("- at '/port': maximum: got 5,000, want 1,000\n".into())
+        );
+        // Relative to `file:///values.schema.json`: from the root of the file system.
+        let relative = format!("..{d}/defs.json#/definitions/port");
+        assert_eq!(check(&relative, 80).0, Ok(()));
+        assert_eq!(
+            check("nodefs.json#/definitions/port", 80).0,
+            Err(
+                "failing loading \"file:///nodefs.json\": open /nodefs.json: no such file or directory"
+                    .into()
+            )
+        );
+        assert_eq!(
+            check(&format!("file://{d}/bad.json"), 80).0,
+            Err(format!(
+                "failing loading \"file://{d}/bad.json\": invalid character 'b' looking for beginning of object key string"
+            ))
+        );
+        assert_eq!(
+            check("urn:x:y", 5000),
+            (
+                Ok(()),
+                vec![
+                    "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn=urn:x:y"
+                        .to_string()
+                ]
+            )
+        );
+    }
 
     #[test]
     fn reports_path_and_reason() {

@@ -9,7 +9,7 @@ use crate::engine::{ReleaseOptions, render_then};
 use crate::glob::path_match;
 use crate::manifests::{ReadDocuments, read_documents, sort_read_manifests, split_manifests};
 use crate::objects::{Capabilities, KubeVersion};
-use crate::schema::validate_chart;
+use crate::schema::validate_chart_logged;
 use crate::yaml::Values;
 use std::fmt::Write as _;
 
@@ -175,7 +175,7 @@ fn render_logging(
     };
     let vals = coalesce_values_logged(&chart, &o.values, logs).map_err(fail)?;
     if !o.skip_schema_validation {
-        validate_chart(&chart, &vals).map_err(|e| {
+        validate_chart_logged(&chart, &vals, logs).map_err(|e| {
             fail(format!(
                 "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
             ))
@@ -339,5 +339,65 @@ mod tests {
         assert!(validate_release_name("my-rel.v1").is_ok());
         assert!(validate_release_name("My_Rel").is_err());
         assert!(validate_release_name(&"a".repeat(54)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+    use crate::chart::{File, load_files};
+
+    fn file(name: &str, text: &str) -> File {
+        File {
+            name: name.into(),
+            data: text.as_bytes().into(),
+        }
+    }
+
+    /// What helm v4.3.1 logs to stderr for these charts and `--set` values.
+    #[test]
+    fn deprecation_and_coalescing_warnings_are_logged_in_order() {
+        let chart = load_files(vec![
+            file(
+                "Chart.yaml",
+                "apiVersion: v2\nname: warny\nversion: 0.1.0\ndeprecated: true\n",
+            ),
+            file("values.yaml", "tbl:\n  k: v\nscalar: 1\n"),
+            file("templates/cm.yaml", "a: 1\n"),
+        ])
+        .expect("loads");
+        let mut o = TemplateOptions {
+            release_name: "r".into(),
+            ..Default::default()
+        };
+        o.values = serde_json::from_str(r#"{"tbl": "flat", "scalar": {"x": 1}}"#).unwrap();
+        let (_, logs) = template_logged(chart, &o).expect("renders");
+        assert_eq!(
+            logs,
+            [
+                "level=WARN msg=\"this chart is deprecated\"",
+                "level=INFO msg=\"warning: skipped value for warny.scalar: Not a table.\"",
+            ]
+        );
+        let chart = load_files(vec![
+            file(
+                "Chart.yaml",
+                "apiVersion: v2\nname: w2\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  condition: sub.enabled\n",
+            ),
+            file("values.yaml", "sub:\n  enabled: true\n"),
+            file("templates/a.yaml", "a: 1\n"),
+            file("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+            file("charts/sub/values.yaml", "inner:\n  a: 1\nleaf: 2\n"),
+        ])
+        .expect("loads");
+        // (A table over `leaf` would log from dependency processing too, in a random order.)
+        o.values = serde_json::from_str(r#"{"sub": {"inner": 3}}"#).unwrap();
+        let (_, logs) = template_logged(chart, &o).expect("renders");
+        assert_eq!(
+            logs,
+            [
+                "level=INFO msg=\"warning: cannot overwrite table with non table for w2.sub.inner (map[a:1])\"",
+            ]
+        );
     }
 }

@@ -107,7 +107,7 @@ pub(crate) fn go_json_error(e: &serde_json::Error) -> String {
 
 /// The error `encoding/json` reports for `input` (its syntax check runs first, so the first
 /// syntax error wins), falling back to serde's message for anything else.
-pub(crate) fn go_json_decode_error(input: &str, e: &serde_json::Error) -> String {
+pub fn go_json_decode_error(input: &str, e: &serde_json::Error) -> String {
     go_json_syntax_error(input.as_bytes()).unwrap_or_else(|| go_json_error(e))
 }
 
