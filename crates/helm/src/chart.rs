@@ -270,7 +270,7 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
                 "file '{name}' does not appear to be a gzipped archive; got 'application/octet-stream'"
             )));
         }
-        load_archive(&data)
+        load_top_archive(&data, logs)
     }
 }
 
@@ -312,11 +312,30 @@ fn load_dir_logged(dir: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErro
     }
     .with_defaults();
     let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE, logs)?;
-    load_files(files)
+    load_files_logged(files, logs)
 }
 
 /// Loads a chart from `.tgz` bytes (the first path component is the chart's directory).
 pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
+    load_archive_logged(data, &mut Vec::new())
+}
+
+/// A chart archive named on the command line: Helm 4 reads its `apiVersion` first.
+fn load_top_archive(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, LoadError> {
+    let files = archive_files(data)?;
+    let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
+        return Err(err("unable to detect chart version, no Chart.yaml found"));
+    };
+    let v3 = chart_format(&chart_yaml.data)?;
+    load_files_logged(files, logs).and_then(|c| refuse_v3(c, v3))
+}
+
+fn load_archive_logged(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, LoadError> {
+    load_files_logged(archive_files(data)?, logs)
+}
+
+/// The files of a chart archive, names relative to its top directory.
+fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
     let gz = flate2::read::GzDecoder::new(data);
     let mut tar = tar::Archive::new(gz);
     let mut files = Vec::new();
@@ -372,11 +391,7 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
     if files.is_empty() {
         return Err(err("no files in chart archive"));
     }
-    let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
-        return Err(err("unable to detect chart version, no Chart.yaml found"));
-    };
-    let v3 = chart_format(&chart_yaml.data)?;
-    load_files(files).and_then(|c| refuse_v3(c, v3))
+    Ok(files)
 }
 
 /// `path.Clean` for relative `/`-separated names.
@@ -434,6 +449,11 @@ fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Met
 
 /// Builds a chart from its files, as Helm's `LoadFiles`.
 pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
+    load_files_logged(files, &mut Vec::new())
+}
+
+/// [`load_files`], appending what Helm's loader logs on the way to `logs`.
+fn load_files_logged(files: Vec<File>, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
     let mut c = Chart::default();
     let mut have_meta = false;
     for f in &files {
@@ -462,6 +482,11 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
             }
             "values.schema.json" => c.schema = Some(f.data.clone()),
             "requirements.yaml" => {
+                if c.metadata.api_version != "v1" {
+                    logs.push(
+                        "level=INFO msg=\"Warning: Dependencies are handled in Chart.yaml since apiVersion \\\"v2\\\". We recommend migrating dependencies to Chart.yaml.\"".into(),
+                    );
+                }
                 let base = std::mem::take(&mut c.metadata);
                 c.metadata = parse_metadata(&f.data, Some(base), "requirements.yaml")?;
                 have_meta = true;
@@ -495,15 +520,25 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
         .collect();
     let parent = c.name().to_string();
     // Subcharts are independent: an umbrella chart's are loaded on several threads.
-    let loaded = ferroflux_par::map(&subcharts, 8, |(n, f)| load_subchart(&parent, n, f.clone()));
-    for sc in loaded {
+    let loaded = ferroflux_par::map(&subcharts, 8, |(n, f)| {
+        let mut sub_logs = Vec::new();
+        let sc = load_subchart(&parent, n, f.clone(), &mut sub_logs);
+        (sc, sub_logs)
+    });
+    for (sc, mut sub_logs) in loaded {
+        logs.append(&mut sub_logs);
         c.dependencies.push(sc?);
     }
     Ok(c)
 }
 
 /// One entry of `charts/`: an archive or a directory's files.
-fn load_subchart(parent: &str, n: &str, files: Vec<File>) -> Result<Chart, LoadError> {
+fn load_subchart(
+    parent: &str,
+    n: &str,
+    files: Vec<File>,
+    logs: &mut Vec<String>,
+) -> Result<Chart, LoadError> {
     let sc = if n.ends_with(".tgz") {
         let f = &files[0];
         if f.name != n {
@@ -512,7 +547,7 @@ fn load_subchart(parent: &str, n: &str, files: Vec<File>) -> Result<Chart, LoadE
                 f.name
             )));
         }
-        load_archive(&f.data)
+        load_archive_logged(&f.data, logs)
     } else {
         let inner: Vec<File> = files
             .into_iter()
@@ -523,7 +558,7 @@ fn load_subchart(parent: &str, n: &str, files: Vec<File>) -> Result<Chart, LoadE
                 })
             })
             .collect();
-        load_files(inner)
+        load_files_logged(inner, logs)
     };
     sc.map_err(|e| err(format!("error unpacking subchart {n} in {parent}: {}", e.0)))
 }
@@ -759,6 +794,40 @@ mod tests {
                 "{api}"
             );
         }
+        // Only the chart named is refused; its packaged subcharts load as they are.
+        write(
+            &dir,
+            "Chart.yaml",
+            b"apiVersion: v3\nname: c\nversion: 1.0.0\n",
+        );
+        let mut tgz = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        let body = b"apiVersion: v3\nname: sub\nversion: 0.1.0\n";
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        tgz.append_data(&mut header, "sub/Chart.yaml", &body[..])
+            .expect("tar");
+        let tgz = tgz.into_inner().expect("tar").finish().expect("gz");
+        write(&dir, "charts/sub-0.1.0.tgz", &tgz);
+        assert_eq!(load(&dir).expect_err("v3").0, "invalid chart apiVersion");
+        // A v2 chart with requirements.yaml: loaded, with Helm's advice logged.
+        write(
+            &dir,
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 1.0.0\n",
+        );
+        write(&dir, "requirements.yaml", b"dependencies: []\n");
+        let mut logs = Vec::new();
+        load_logged(&dir, &mut logs).expect("loads");
+        assert_eq!(
+            logs,
+            [
+                "level=INFO msg=\"Warning: Dependencies are handled in Chart.yaml since apiVersion \\\"v2\\\". We recommend migrating dependencies to Chart.yaml.\""
+            ]
+        );
     }
 
     #[cfg(unix)]
