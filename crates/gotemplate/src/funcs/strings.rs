@@ -173,10 +173,10 @@ pub fn register(m: &mut FuncMap) {
             .to_string()))
     });
     m.pure("indent", &[Int, Str], None, |a| {
-        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), false)))
+        indent(arg_int(&a[0]), arg_str(&a[1]), false).map(s)
     });
     m.pure("nindent", &[Int, Str], None, |a| {
-        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), true)))
+        indent(arg_int(&a[0]), arg_str(&a[1]), true).map(s)
     });
     m.pure("replace", &[Str, Str, Str], None, |a| {
         let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
@@ -378,10 +378,14 @@ fn byte_slice(s: &str, a: usize, b: usize) -> String {
 }
 
 /// Sprig's `indent` (`nindent` when `newline_first`): `n` spaces before every line. Built in
-/// one buffer, as `nindent` runs for nearly every label block of a chart.
-fn indent(n: i64, v: &str, newline_first: bool) -> String {
+/// one buffer, as `nindent` runs for nearly every label block of a chart. The padding is
+/// `strings.Repeat`, whose panic on a negative count the template reports as an error.
+fn indent(n: i64, v: &str, newline_first: bool) -> Result<String, String> {
     const SPACES: &str = "                                                                ";
-    let n = n.clamp(0, 1 << 16) as usize;
+    if n < 0 {
+        return Err("strings: negative Repeat count".into());
+    }
+    let n = n.min(1 << 16) as usize;
     let lines = v.bytes().filter(|&b| b == b'\n').count() + 1;
     let mut out = String::with_capacity(v.len() + n * lines + usize::from(newline_first));
     let pad = |out: &mut String| {
@@ -402,7 +406,7 @@ fn indent(n: i64, v: &str, newline_first: bool) -> String {
         pad(&mut out);
         out.push_str(line);
     }
-    out
+    Ok(out)
 }
 
 fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
@@ -660,11 +664,12 @@ fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
 mod tests {
     #[test]
     fn indent_pads_every_line() {
-        assert_eq!(super::indent(2, "a\nb", false), "  a\n  b");
-        assert_eq!(super::indent(2, "a\n", true), "\n  a\n  ");
-        assert_eq!(super::indent(3, "", false), "   ");
-        assert_eq!(super::indent(-1, "a\nb", true), "\na\nb");
-        let wide = super::indent(100, "x\ny", false);
+        let indent = |n, v, nl| super::indent(n, v, nl).unwrap();
+        assert_eq!(indent(2, "a\nb", false), "  a\n  b");
+        assert_eq!(indent(2, "a\n", true), "\n  a\n  ");
+        assert_eq!(indent(3, "", false), "   ");
+        assert_eq!(indent(0, "x", true), "\nx");
+        let wide = indent(100, "x\ny", false);
         assert_eq!(wide, format!("{0}x\n{0}y", " ".repeat(100)));
     }
 
