@@ -1007,6 +1007,11 @@ impl<'a> State<'a> {
     }
 
     fn eval_typed_arg(&mut self, dot: &Dot, a: &Arg, ty: Ty) -> R<Value> {
+        if let (Arg::Nil(_), Ty::Reflect) = (a, ty) {
+            // A `nil` constant reaches a reflect.Value parameter as the invalid Value, unlike
+            // a nil field, which is a valid Value holding a nil interface.
+            return Ok(Value::Missing);
+        }
         if !matches!(ty, Ty::Any | Ty::Reflect | Ty::Raw) {
             // Constants are converted the way Go's evalArg does for typed parameters.
             match (a, ty) {

@@ -232,7 +232,7 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
         let k2 = kind(b);
         let truth = if k1 != k2 {
             if k1 != Kind::Invalid && k2 != Kind::Invalid {
-                return Err("incompatible types for comparison".into());
+                return Err(incompatible(a, b));
             }
             false
         } else {
@@ -271,13 +271,22 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
     Ok(false)
 }
 
+/// Go 1.27's text/template names both types (helm v4.3.1; gotmpl-oracle's Go does not).
+fn incompatible(a: &Value, b: &Value) -> String {
+    format!(
+        "incompatible types for comparison: {} and {}",
+        a.type_name(),
+        b.type_name()
+    )
+}
+
 fn lt(a: &Value, b: &Value) -> Result<bool, String> {
     let (k1, k2) = (kind(a), kind(b));
     if matches!(k1, Kind::Invalid | Kind::Other) || matches!(k2, Kind::Invalid | Kind::Other) {
         return Err("invalid type for comparison".into());
     }
     if k1 != k2 {
-        return Err("incompatible types for comparison".into());
+        return Err(incompatible(a, b));
     }
     Ok(match (a, b) {
         (Value::Int(x) | Value::Int64(x), Value::Int(y) | Value::Int64(y)) => x < y,

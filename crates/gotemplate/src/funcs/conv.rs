@@ -175,7 +175,11 @@ pub(crate) fn parse_go_float(s: &str) -> Option<f64> {
     if !t.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
         return None;
     }
-    s.replace('_', "").parse::<f64>().ok()
+    // Past the largest float64 ParseFloat fails (ErrRange), where Rust gives an infinity.
+    s.replace('_', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite())
 }
 
 #[cfg(test)]

@@ -155,6 +155,12 @@ pub fn register(m: &mut FuncMap) {
         for l in &a {
             match l.list_items() {
                 Some(v) => out.extend(v),
+                // Sprig asks reflect for the kind of a nil interface's element: a panic.
+                None if l.is_nil() => {
+                    return Err(
+                        "runtime error: invalid memory address or nil pointer dereference".into(),
+                    );
+                }
                 None => return Err(format!("Cannot concat type {} as list", l.kind_name())),
             }
         }

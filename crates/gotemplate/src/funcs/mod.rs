@@ -21,6 +21,7 @@ pub mod semver;
 pub mod strings;
 pub mod toml;
 pub mod yaml;
+mod yaml_reread;
 
 /// Go parameter types the executor checks before a call (messages as Go's reflection gives).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

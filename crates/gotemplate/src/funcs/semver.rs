@@ -52,15 +52,16 @@ impl std::fmt::Display for SemVer {
 }
 
 pub fn register(m: &mut FuncMap) {
-    register_with(m, "Invalid Semantic Version");
+    register_with(m, "Invalid Semantic Version", false);
 }
 
-/// Helm v4's Masterminds/semver (v3.4) words the parse error in lower case.
+/// Helm v4's Masterminds/semver (v3.4) words the parse error in lower case and quotes a bad
+/// constraint (`improper constraint: "bad"`).
 pub fn register_helm(m: &mut FuncMap) {
-    register_with(m, "invalid semantic version");
+    register_with(m, "invalid semantic version", true);
 }
 
-fn register_with(m: &mut FuncMap, invalid: &'static str) {
+fn register_with(m: &mut FuncMap, invalid: &'static str, quote_constraint: bool) {
     use Ty::*;
     m.pure("semver", &[Str], None, move |a| {
         Version::parse(arg_str(&a[0]))
@@ -68,8 +69,14 @@ fn register_with(m: &mut FuncMap, invalid: &'static str) {
             .map_err(|_| invalid.to_string())
     });
     m.pure("semverCompare", &[Str, Str], None, move |a| {
-        let c = Constraints::parse(arg_str(&a[0]))
-            .map_err(|_| format!("improper constraint: {}", arg_str(&a[0])))?;
+        let c = Constraints::parse(arg_str(&a[0])).map_err(|_| {
+            let text = arg_str(&a[0]);
+            if quote_constraint {
+                format!("improper constraint: {}", crate::fmt::go_quote(text))
+            } else {
+                format!("improper constraint: {text}")
+            }
+        })?;
         let v = Version::parse(arg_str(&a[1])).map_err(|_| invalid.to_string())?;
         Ok(Value::Bool(c.check(&v)))
     });

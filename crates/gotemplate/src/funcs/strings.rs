@@ -173,10 +173,10 @@ pub fn register(m: &mut FuncMap) {
             .to_string()))
     });
     m.pure("indent", &[Int, Str], None, |a| {
-        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), false)))
+        indent(arg_int(&a[0]), arg_str(&a[1]), false).map(s)
     });
     m.pure("nindent", &[Int, Str], None, |a| {
-        Ok(s(indent(arg_int(&a[0]), arg_str(&a[1]), true)))
+        indent(arg_int(&a[0]), arg_str(&a[1]), true).map(s)
     });
     m.pure("replace", &[Str, Str, Str], None, |a| {
         let (old, new, src) = (arg_str(&a[0]), arg_str(&a[1]), arg_str(&a[2]));
@@ -378,10 +378,14 @@ fn byte_slice(s: &str, a: usize, b: usize) -> String {
 }
 
 /// Sprig's `indent` (`nindent` when `newline_first`): `n` spaces before every line. Built in
-/// one buffer, as `nindent` runs for nearly every label block of a chart.
-fn indent(n: i64, v: &str, newline_first: bool) -> String {
+/// one buffer, as `nindent` runs for nearly every label block of a chart. The padding is
+/// `strings.Repeat`, whose panic on a negative count the template reports as an error.
+fn indent(n: i64, v: &str, newline_first: bool) -> Result<String, String> {
     const SPACES: &str = "                                                                ";
-    let n = n.clamp(0, 1 << 16) as usize;
+    if n < 0 {
+        return Err("strings: negative Repeat count".into());
+    }
+    let n = n.min(1 << 16) as usize;
     let lines = v.bytes().filter(|&b| b == b'\n').count() + 1;
     let mut out = String::with_capacity(v.len() + n * lines + usize::from(newline_first));
     let pad = |out: &mut String| {
@@ -402,7 +406,7 @@ fn indent(n: i64, v: &str, newline_first: bool) -> String {
         pad(&mut out);
         out.push_str(line);
     }
-    out
+    Ok(out)
 }
 
 fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
@@ -526,38 +530,57 @@ fn is_connector(c: char) -> bool {
     c == '-' || c == '_' || c.is_whitespace()
 }
 
-/// xstrings.ToCamelCase.
+/// xstrings.ToCamelCase as vendored by Helm 4.3.1: words split at `-`, `_` and white space
+/// (the last connector of a run is dropped, the others kept); each word's first letter is
+/// upper-cased, and when that letter was already upper case, the upper-case letters right after
+/// it are lowered (`HTTP_SERVER` → `HttpServer`, `fooBAR` → `FooBAR`). A string of connectors
+/// only gets its last one doubled, as the Go loop writes it twice.
 fn camel(st: &str) -> String {
-    let mut out = String::new();
-    let mut chars = st.chars().peekable();
-    let mut r0 = '\0';
-    let mut got = false;
-    for c in chars.by_ref() {
-        if !is_connector(c) {
-            r0 = upper_char(c);
-            got = true;
-            break;
-        }
-        out.push(c);
-    }
-    if !got {
+    let mut out = String::with_capacity(st.len() + 1);
+    let mut chars = st.chars();
+    let Some(mut prev) = chars.next() else {
         return out;
+    };
+    while is_connector(prev) {
+        out.push(prev);
+        match chars.next() {
+            Some(c) => prev = c,
+            None => break,
+        }
     }
+    let mut lowering = go_is_upper(prev);
+    prev = upper_char(prev);
     for c in chars {
-        let r1 = r0;
-        r0 = c;
-        if is_connector(r0) && is_connector(r1) {
-            out.push(r1);
-            continue;
+        match (is_connector(prev), is_connector(c)) {
+            (true, true) => out.push(prev),
+            (true, false) => {
+                lowering = go_is_upper(c);
+                prev = upper_char(c);
+                continue;
+            }
+            _ => out.push(prev),
         }
-        if is_connector(r1) {
-            r0 = upper_char(r0);
+        prev = if lowering && go_is_upper(c) {
+            lower_char(c)
         } else {
-            out.push(r1);
-        }
+            lowering = false;
+            c
+        };
     }
-    out.push(r0);
+    out.push(prev);
     out
+}
+
+/// Go's `unicode.IsUpper` (category Lu). Rust's `is_uppercase` also counts Other_Uppercase
+/// (Roman numerals, circled and squared letters), which Go does not.
+fn go_is_upper(c: char) -> bool {
+    c.is_uppercase()
+        && !matches!(c,
+            '\u{2160}'..='\u{216F}'
+            | '\u{24B6}'..='\u{24CF}'
+            | '\u{1F130}'..='\u{1F149}'
+            | '\u{1F150}'..='\u{1F169}'
+            | '\u{1F170}'..='\u{1F189}')
 }
 
 /// snake/kebab case: words split at case changes, digits stay with their word.
@@ -641,11 +664,12 @@ fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
 mod tests {
     #[test]
     fn indent_pads_every_line() {
-        assert_eq!(super::indent(2, "a\nb", false), "  a\n  b");
-        assert_eq!(super::indent(2, "a\n", true), "\n  a\n  ");
-        assert_eq!(super::indent(3, "", false), "   ");
-        assert_eq!(super::indent(-1, "a\nb", true), "\na\nb");
-        let wide = super::indent(100, "x\ny", false);
+        let indent = |n, v, nl| super::indent(n, v, nl).unwrap();
+        assert_eq!(indent(2, "a\nb", false), "  a\n  b");
+        assert_eq!(indent(2, "a\n", true), "\n  a\n  ");
+        assert_eq!(indent(3, "", false), "   ");
+        assert_eq!(indent(0, "x", true), "\nx");
+        let wide = indent(100, "x\ny", false);
         assert_eq!(wide, format!("{0}x\n{0}y", " ".repeat(100)));
     }
 
@@ -661,6 +685,120 @@ mod tests {
         ];
         for (tpl, want) in cases {
             assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
+
+    /// Expected values from `helm template` (v4.3.1). gotmpl-oracle vendors a newer xstrings
+    /// that lowers every letter after a word's first (`fooBar` → `Foobar`); Helm's keeps them
+    /// unless the word starts with an upper-case run.
+    #[test]
+    fn camelcase_matches_helm() {
+        let cases = [
+            ("HTTP_SERVER", "HttpServer"),
+            ("ALLCAPS", "Allcaps"),
+            ("foo_BAR_baz", "FooBarBaz"),
+            ("foo_bar", "FooBar"),
+            ("foo bar", "FooBar"),
+            ("foo-bar", "FooBar"),
+            ("_foo_bar", "_FooBar"),
+            ("__foo", "__Foo"),
+            ("-foo", "-Foo"),
+            (" foo", " Foo"),
+            ("foo_", "Foo_"),
+            ("foo__bar", "Foo_Bar"),
+            ("foo--bar", "Foo-Bar"),
+            ("foo  bar", "Foo Bar"),
+            ("foo_-bar", "Foo_Bar"),
+            ("fooBar", "FooBar"),
+            ("FooBar", "FooBar"),
+            ("fooBAR", "FooBAR"),
+            ("HTTPServer", "Httpserver"),
+            ("httpServer", "HttpServer"),
+            ("XMLHttpRequest", "XmlhttpRequest"),
+            ("a", "A"),
+            ("A", "A"),
+            ("_", "__"),
+            ("__", "___"),
+            ("___a", "___A"),
+            ("a_b_c", "ABC"),
+            ("A_B_C", "ABC"),
+            ("foo1bar", "Foo1bar"),
+            ("foo_1bar", "Foo1bar"),
+            ("foo_1_bar", "Foo1Bar"),
+            ("1foo", "1foo"),
+            ("1_foo", "1Foo"),
+            ("foo1_bar", "Foo1Bar"),
+            ("foo_bar1", "FooBar1"),
+            ("ABC123def", "Abc123def"),
+            ("abc123DEF", "Abc123DEF"),
+            ("hello_world_2", "HelloWorld2"),
+            ("v1_alpha", "V1Alpha"),
+            ("V1ALPHA", "V1ALPHA"),
+            ("foo.bar", "Foo.bar"),
+            ("foo.BAR", "Foo.BAR"),
+            ("foo/bar", "Foo/bar"),
+            ("foo:bar", "Foo:bar"),
+            ("foo\u{9}bar", "FooBar"),
+            ("foo\u{a}bar", "FooBar"),
+            ("éCOLE_école", "ÉCOLEÉcole"),
+            ("ÉCOLE", "École"),
+            ("straße_STRASSE", "StraßeStrasse"),
+            ("ǆungla_ǄUNGLA", "ǄunglaǄungla"),
+            ("日本_語", "日本語"),
+            ("ΑΒΓ_δεζ", "ΑβγΔεζ"),
+            ("foo_ΑΒΓ", "FooΑβγ"),
+            ("İSTANBUL", "İstanbul"),
+            ("a-B-c", "ABC"),
+            ("a_B", "AB"),
+            ("aB_cD", "ABCD"),
+            ("AB_CD", "AbCd"),
+            ("Ab_Cd", "AbCd"),
+            ("x__Y", "X_Y"),
+            ("x_ _y", "X_ Y"),
+            ("foo bar baz", "FooBarBaz"),
+            (" ", "  "),
+            ("-", "--"),
+            ("___", "____"),
+            ("_-", "_--"),
+            (" _", " __"),
+            ("a__", "A__"),
+            ("foo___bar", "Foo__Bar"),
+            ("a\u{a0}b", "AB"),
+            ("a\u{3000}b", "AB"),
+            ("a\u{2028}b", "AB"),
+            ("aİ", "Aİ"),
+            ("AİB", "Aib"),
+            ("aΣ", "AΣ"),
+            ("ΣΣaΣ", "ΣσaΣ"),
+            ("aǅ", "Aǅ"),
+            ("a_ǅb", "AǄb"),
+            ("ǅAB", "ǄAB"),
+            ("ǄAB", "Ǆab"),
+            ("ǆx", "Ǆx"),
+            ("a\u{212a}", "A\u{212a}"),
+            ("ﬁne_ﬁne", "ﬁneﬁne"),
+            ("ß_ß", "ßß"),
+            ("a1_2b", "A12b"),
+            ("_1", "_1"),
+            ("", ""),
+            (" a b ", " AB "),
+            ("a\u{d}\u{a}b", "A\u{d}B"),
+            ("\u{feff}a_b", "\u{feff}aB"),
+            ("AbCD", "AbCD"),
+            ("ABcD", "AbcD"),
+            ("AB1CD", "Ab1CD"),
+            ("A1BC", "A1BC"),
+            ("1ABC", "1ABC"),
+            ("ABC_1DEF", "Abc1DEF"),
+            ("A_bC", "ABC"),
+            ("HTTP__SERVER", "Http_Server"),
+            ("HTTP_", "Http_"),
+            ("AⅠⅡ", "AⅠⅡ"),
+            ("AⒶⒷ", "AⒶⒷ"),
+            ("AḀḁB", "AḁḁB"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(super::camel(input), want, "{input:?}");
         }
     }
 }

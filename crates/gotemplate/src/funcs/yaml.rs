@@ -23,7 +23,7 @@ fn resolves_non_string(s: &str) -> bool {
         "", "~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
         "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
         ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF", "<<",
+        "-.Inf", "-.INF",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -70,12 +70,18 @@ fn is_timestamp(s: &str) -> bool {
     i == b.len() || matches!(b[i], b'T' | b't' | b' ')
 }
 
+/// libyaml's printable set: NEL is not in it, so it is written `\N`.
 fn is_printable(c: char) -> bool {
     c == '\n'
-        || c == '\u{85}'
         || (' '..='~').contains(&c)
         || ('\u{a0}'..='\u{d7ff}').contains(&c)
         || ('\u{e000}'..='\u{fffd}').contains(&c) && c != '\u{feff}'
+}
+
+/// libyaml's line breaks: a scalar holding one is never plain, and a single-quoted one is
+/// indented after it.
+fn is_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
 enum Style {
@@ -109,7 +115,7 @@ fn choose_style(s: &str, want_double: bool) -> Style {
         if !is_printable(c) {
             special = true;
         }
-        if c == '\n' || c == '\r' {
+        if is_break(c) {
             line_break = true;
         }
         if c == ' ' {
@@ -119,11 +125,11 @@ fn choose_style(s: &str, want_double: bool) -> Style {
             if i == chars.len() - 1 {
                 trailing_space = true;
             }
-            if chars.get(i + 1).is_some_and(|n| *n == '\n') {
+            if chars.get(i + 1).is_some_and(|n| is_break(*n)) {
                 space_break = true;
             }
         }
-        if c == '\n' && chars.get(i + 1).is_some_and(|n| *n == ' ') {
+        if is_break(c) && chars.get(i + 1).is_some_and(|n| *n == ' ') {
             break_space = true;
         }
     }
@@ -145,7 +151,6 @@ fn choose_style(s: &str, want_double: bool) -> Style {
     }
     if line_break {
         plain = false;
-        single = false;
     }
     if s.contains('\n') && block && !want_double {
         return Style::Literal;
@@ -163,6 +168,9 @@ fn choose_style(s: &str, want_double: bool) -> Style {
 }
 
 fn double_quoted(s: &str) -> String {
+    // libyaml's BOM test looks at the start of the scalar, not at the current character, so
+    // a leading BOM gets every character escaped (`\uFEFF\x62\x6F\x6D`).
+    let escape_all = s.starts_with('\u{feff}');
     let mut o = String::from("\"");
     for c in s.chars() {
         match c {
@@ -181,7 +189,7 @@ fn double_quoted(s: &str) -> String {
             '\u{a0}' => o.push_str("\\_"),
             '\u{2028}' => o.push_str("\\L"),
             '\u{2029}' => o.push_str("\\P"),
-            c if !is_printable(c) || c == '\u{feff}' => {
+            c if escape_all || !is_printable(c) => {
                 let n = c as u32;
                 if n <= 0xff {
                     o.push_str(&format!("\\x{n:02X}"));
@@ -225,7 +233,20 @@ fn fold(
     let mut out = String::new();
     let mut column = col;
     let mut spaces = false;
+    let mut after_break = false;
     for (i, &c) in chars.iter().enumerate() {
+        if is_break(c) {
+            // Only single-quoted scalars keep raw breaks (LS, PS); the next line is indented.
+            out.push(c);
+            column = 0;
+            after_break = true;
+            continue;
+        }
+        if after_break {
+            out.extend(std::iter::repeat_n(' ', indent));
+            column = indent;
+            after_break = false;
+        }
         if c == ' ' {
             let next_space = chars.get(i + 1) == Some(&' ');
             let inner = !quoted || (i != 0 && i != chars.len() - 1);
@@ -342,12 +363,16 @@ fn scalar(v: &Value, indent: usize, col: usize, v3: bool) -> Option<String> {
                 }
             } else if v3 {
                 crate::fmt::format_float(*f, 'g', -1)
+            } else if *f == 0.0 {
+                // JSON's `-0` reads back as the integer 0.
+                "0".into()
             } else {
                 number(*f)
             }
         }
         // yaml.v3 never folds long lines.
-        Value::String(s) => scalar_string(s, indent, if v3 { NO_BREAKS } else { col }),
+        Value::String(s) if v3 => scalar_string(s, indent, NO_BREAKS),
+        Value::String(s) => scalar_string(&super::yaml_reread::fold_nel(s), indent, col),
         Value::Object(o) => scalar_string(&format!("{o:?}"), indent, col),
         v if v.is_nil_slice() => "null".into(),
         Value::List(l) if l.is_empty() => "[]".into(),
@@ -361,11 +386,23 @@ fn scalar(v: &Value, indent: usize, col: usize, v3: bool) -> Option<String> {
 /// Helm's `toYamlPretty`).
 pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
     let mut out = String::new();
-    write_node(&mut out, v, 0, seq_indent, 0)?;
+    match write_node(&mut out, v, 0, seq_indent, 0) {
+        Err(e) if e == NEL_KEY => return Err(super::yaml_reread::nel_key_error(v)),
+        r => r?,
+    }
     if !out.ends_with('\n') {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Error marker for a mapping key with a NEL under `toYaml` (the message needs the whole value).
+const NEL_KEY: &str = "\u{85} key";
+
+/// A mapping key go-yaml cannot write as a simple key: it then writes `? KEY` and `: VALUE`
+/// on lines of their own, with a block value starting on the `:` line.
+fn is_complex_key(k: &str) -> bool {
+    k.chars().count() > 128 || k.chars().any(is_break)
 }
 
 fn write_node(
@@ -378,14 +415,7 @@ fn write_node(
     if depth > crate::value::MAX_DEPTH {
         return Err("json: unsupported value: encountered a cycle".into());
     }
-    if let Value::Float(f) = v
-        && !f.is_finite()
-    {
-        return Err(format!(
-            "json: unsupported value: {}",
-            crate::fmt::format_float(*f, 'g', -1)
-        ));
-    }
+    check_finite(v, si)?;
     if let Some(s) = scalar(v, indent + 2, indent, si) {
         out.push_str(&s);
         out.push('\n');
@@ -400,30 +430,26 @@ fn write_node(
                 .collect();
             entries.sort_by(|a, b| key_order(&a.0, &b.0));
             for (k, x) in entries {
+                if !si && k.contains('\u{85}') {
+                    return Err(NEL_KEY.into());
+                }
                 out.push_str(&pad);
-                let key = if k.chars().count() > 128 {
-                    // Not a simple key: libyaml writes `? KEY` (folded) and `: VALUE`.
-                    let folded = scalar_string(&k, indent + 2, indent + 2);
-                    format!("? {folded}\n{pad}")
-                } else {
-                    scalar_string(&k, indent + 2, NO_BREAKS)
-                };
-                let col = match key.rfind('\n') {
-                    Some(i) => key.len() - i - 1 + 2,
-                    None => indent + key.chars().count() + 2,
-                };
+                if is_complex_key(&k) {
+                    out.push_str("? ");
+                    out.push_str(&scalar_string(&k, indent + 2, indent + 2));
+                    out.push('\n');
+                    out.push_str(&pad);
+                    out.push(':');
+                    write_value_inline(out, &x, indent, si, depth)?;
+                    continue;
+                }
+                let key = scalar_string(&k, indent + 2, NO_BREAKS);
+                let col = indent + key.chars().count() + 2;
                 out.push_str(&key);
                 out.push(':');
                 match scalar(&x, indent + 2, col, si) {
                     Some(s) => {
-                        if let Value::Float(f) = x
-                            && !f.is_finite()
-                        {
-                            return Err(format!(
-                                "json: unsupported value: {}",
-                                crate::fmt::format_float(f, 'g', -1)
-                            ));
-                        }
+                        check_finite(&x, si)?;
                         out.push(' ');
                         out.push_str(&s);
                         out.push('\n');
@@ -445,24 +471,47 @@ fn write_node(
             for x in items {
                 out.push_str(&pad);
                 out.push('-');
-                match scalar(&x, indent + 2, indent + 2, si) {
-                    Some(s) => {
-                        out.push(' ');
-                        out.push_str(&s);
-                        out.push('\n');
-                    }
-                    None => {
-                        out.push(' ');
-                        let mut sub = String::new();
-                        write_node(&mut sub, &x, indent + 2, si, depth + 1)?;
-                        // The first line of the nested block goes on the dash line.
-                        out.push_str(sub.trim_start_matches(' '));
-                    }
-                }
+                write_value_inline(out, &x, indent, si, depth)?;
             }
         }
     }
     Ok(())
+}
+
+/// A value after an indicator (`- `, or `: ` of a complex key) at `indent`: a block collection
+/// starts on the indicator's line, two columns in.
+fn write_value_inline(
+    out: &mut String,
+    x: &Value,
+    indent: usize,
+    si: bool,
+    depth: usize,
+) -> Result<(), String> {
+    out.push(' ');
+    match scalar(x, indent + 2, indent + 2, si) {
+        Some(s) => {
+            check_finite(x, si)?;
+            out.push_str(&s);
+            out.push('\n');
+        }
+        None => {
+            let mut sub = String::new();
+            write_node(&mut sub, x, indent + 2, si, depth + 1)?;
+            out.push_str(sub.trim_start_matches(' '));
+        }
+    }
+    Ok(())
+}
+
+/// JSON has no infinities or NaN, so only `toYaml` (not yaml.v3's `toYamlPretty`) fails on them.
+fn check_finite(x: &Value, v3: bool) -> Result<(), String> {
+    match x {
+        Value::Float(f) if !v3 && !f.is_finite() => Err(format!(
+            "json: unsupported value: {}",
+            crate::fmt::format_float(*f, 'g', -1)
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Parses YAML (one document) into a value the way sigs.k8s.io/yaml + encoding/json do.
@@ -490,5 +539,203 @@ mod go_yaml_tests {
              i: 100\n\"n\": 1000000\ns: 123456789\n\
              - a long string that goes well beyond eighty characters so that yaml.v2 folds it, but not v3"
         );
+    }
+
+    /// Merge key, `-0`, leading BOM, NEL and LS/PS line breaks, and keys that cannot be simple
+    /// keys, as helm v4.3.1 writes them (`""`: `toYaml` swallowed an error).
+    #[test]
+    fn special_strings_and_complex_keys_as_helm() {
+        let cases = [
+            (r#"toYaml (list "<<")"#, "- <<"),
+            (r#"toYaml (dict "<<" 1)"#, "<<: 1"),
+            (r#"toYaml (list "<<<")"#, "- <<<"),
+            (r#"toYaml (dict "<<<" 1)"#, "<<<: 1"),
+            (r#"toYaml (list "a<<")"#, "- a<<"),
+            (r#"toYaml (dict "a<<" 1)"#, "a<<: 1"),
+            (r#"toYaml (list "<<:")"#, "- '<<:'"),
+            (r#"toYaml (dict "<<:" 1)"#, "'<<:': 1"),
+            (r#"toYaml (list "<< ")"#, "- '<< '"),
+            (r#"toYaml (dict "<< " 1)"#, "'<< ': 1"),
+            (r#"toYaml (list "-0")"#, "- \"-0\""),
+            (r#"toYaml (dict "-0" 1)"#, "\"-0\": 1"),
+            (r#"toYaml (list "-0.0")"#, "- \"-0.0\""),
+            (r#"toYaml (dict "-0.0" 1)"#, "\"-0.0\": 1"),
+            (
+                r#"toYaml (list "\ufeffbom")"#,
+                "- \"\\uFEFF\\x62\\x6F\\x6D\"",
+            ),
+            (
+                r#"toYaml (dict "\ufeffbom" 1)"#,
+                "\"\\uFEFF\\x62\\x6F\\x6D\": 1",
+            ),
+            (r#"toYaml (list "\ufeff")"#, "- \"\\uFEFF\""),
+            (r#"toYaml (dict "\ufeff" 1)"#, "\"\\uFEFF\": 1"),
+            (r#"toYaml (list "a\ufeff")"#, "- \"a\\uFEFF\""),
+            (r#"toYaml (dict "a\ufeff" 1)"#, "\"a\\uFEFF\": 1"),
+            (
+                r#"toYaml (list "\ufeffa b")"#,
+                "- \"\\uFEFF\\x61\\x20\\x62\"",
+            ),
+            (
+                r#"toYaml (dict "\ufeffa b" 1)"#,
+                "\"\\uFEFF\\x61\\x20\\x62\": 1",
+            ),
+            (r#"toYaml (list "\ufeff\"\\")"#, "- \"\\uFEFF\\\"\\\\\""),
+            (r#"toYaml (dict "\ufeff\"\\" 1)"#, "\"\\uFEFF\\\"\\\\\": 1"),
+            (
+                r#"toYaml (list "\ufeff\u65e5\u672c")"#,
+                "- \"\\uFEFF\\u65E5\\u672C\"",
+            ),
+            (
+                r#"toYaml (dict "\ufeff\u65e5\u672c" 1)"#,
+                "\"\\uFEFF\\u65E5\\u672C\": 1",
+            ),
+            (
+                r#"toYaml (list "\ufeff\U0001f600")"#,
+                "- \"\\uFEFF\\U0001F600\"",
+            ),
+            (
+                r#"toYaml (dict "\ufeff\U0001f600" 1)"#,
+                "\"\\uFEFF\\U0001F600\": 1",
+            ),
+            (r#"toYaml (list "\ufeff\u0009a")"#, "- \"\\uFEFF\\t\\x61\""),
+            (
+                r#"toYaml (dict "\ufeff\u0009a" 1)"#,
+                "\"\\uFEFF\\t\\x61\": 1",
+            ),
+            (r#"toYaml (list "\ufeff<<")"#, "- \"\\uFEFF\\x3C\\x3C\""),
+            (r#"toYaml (dict "\ufeff<<" 1)"#, "\"\\uFEFF\\x3C\\x3C\": 1"),
+            (r#"toYaml (list "a\u0085b")"#, "- a b"),
+            (r#"toYaml (dict "a\u0085b" 1)"#, ""),
+            (r#"toYaml (list "\u2028x")"#, "- '\u{2028}  x'"),
+            (r#"toYaml (dict "\u2028x" 1)"#, "? '\u{2028}  x'\n: 1"),
+            (r#"toYaml (list "a\u2028 b")"#, "- \"a\\L b\""),
+            (r#"toYaml (dict "a\u2028 b" 1)"#, "? \"a\\L b\"\n: 1"),
+            (r#"toYaml (list "a \u2028b")"#, "- \"a \\Lb\""),
+            (r#"toYaml (dict "a \u2028b" 1)"#, "? \"a \\Lb\"\n: 1"),
+            (
+                r#"toYamlPretty (list "<<" "\ufeffab" "\u0085" "\u2028a")"#,
+                "- <<\n- \"\\uFEFF\\x61\\x62\"\n- \"\\N\"\n- '\u{2028}  a'",
+            ),
+            (
+                r#"toYaml (list -0.0 0.0 -0.5 (float64 "-0") (mulf -1 0))"#,
+                "- 0\n- 0\n- -0.5\n- 0\n- 0",
+            ),
+            (
+                r#"toYaml (dict "a" (list -0.0) "b" (dict "c" -0.0))"#,
+                "a:\n- 0\nb:\n  c: 0",
+            ),
+            (r#"toYamlPretty (list -0.0 0.0)"#, "- -0\n- 0"),
+            (r#"toYaml -0.0"#, "0"),
+            (
+                r#"toYaml (list "\ufeff\u0000\u0007\u001b\u00ff\u0100\u00a0\u2028")"#,
+                "- \"\\uFEFF\\0\\a\\e\\xFF\\u0100\\_\\L\"",
+            ),
+            (
+                r#"toYaml (list (list "<<") (dict "<<" (dict "<<" "<<")))"#,
+                "- - <<\n- <<:\n    <<: <<",
+            ),
+            (r#"toYaml (list "\ufeff\u0085")"#, "- \"\\uFEFF\\x20\""),
+            (
+                r#"toYaml (dict "a\nb" (dict "c\nd" 1))"#,
+                "? |-\n  a\n  b\n: ? |-\n    c\n    d\n  : 1",
+            ),
+            (
+                r#"toYaml (list (dict "a\nb" 1))"#,
+                "- ? |-\n    a\n    b\n  : 1",
+            ),
+            (
+                r#"toYaml (dict "a\n" 1 "\nb" 2 "a b\n" 3)"#,
+                "? |2-\n\n  b\n: 2\n? |\n  a\n: 1\n? |\n  a b\n: 3",
+            ),
+            (
+                r#"toYaml (dict "a\u2029b" "\u2029")"#,
+                "? 'a\u{2029}  b'\n: '\u{2029}'",
+            ),
+            (r#"toYaml (dict "a\rb" "x")"#, "? \"a\\rb\"\n: x"),
+            (
+                r#"toYaml (dict "a\nb" (dict "c" 1 "d" 2))"#,
+                "? |-\n  a\n  b\n: c: 1\n  d: 2",
+            ),
+            (
+                r#"toYaml (dict "a\nb" (list 1 2))"#,
+                "? |-\n  a\n  b\n: - 1\n  - 2",
+            ),
+            (
+                r#"toYaml (dict "a\nb" (list (dict "x" 1 "y" 2)))"#,
+                "? |-\n  a\n  b\n: - x: 1\n    \"y\": 2",
+            ),
+            (
+                r#"toYaml (dict "k" (dict "a\nb" (list 1)))"#,
+                "k:\n  ? |-\n    a\n    b\n  : - 1",
+            ),
+            (
+                r#"toYaml (list (list (dict "a\nb" (list 1 (list 2)))))"#,
+                "- - ? |-\n      a\n      b\n    : - 1\n      - - 2",
+            ),
+            (
+                r#"toYaml (dict "a\u2028b" "c\u2028d" "z" (list "e\u2028f"))"#,
+                "? 'a\u{2028}  b'\n: 'c\u{2028}  d'\nz:\n- 'e\u{2028}  f'",
+            ),
+            (
+                r#"toYaml (dict "a\nb" (dict) "c\nd" (list) "e\nf" nil)"#,
+                "? |-\n  a\n  b\n: {}\n? |-\n  c\n  d\n: []\n? |-\n  e\n  f\n: null",
+            ),
+            (
+                r#"toYamlPretty (dict "a\nb" (dict "c" 1 "d" 2))"#,
+                "? |-\n  a\n  b\n: c: 1\n  d: 2",
+            ),
+            (
+                r#"toYamlPretty (dict "a\nb" (list 1 2))"#,
+                "? |-\n  a\n  b\n: - 1\n  - 2",
+            ),
+            (
+                r#"toYamlPretty (dict "a\nb" (list (dict "x" 1 "y" 2)))"#,
+                "? |-\n  a\n  b\n: - x: 1\n    \"y\": 2",
+            ),
+            (
+                r#"toYamlPretty (dict "k" (dict "a\nb" (list 1)))"#,
+                "k:\n  ? |-\n    a\n    b\n  : - 1",
+            ),
+            (
+                r#"toYamlPretty (list (list (dict "a\nb" (list 1 (list 2)))))"#,
+                "- - ? |-\n      a\n      b\n    : - 1\n      - - 2",
+            ),
+            (
+                r#"toYamlPretty (dict "a\u2028b" "c\u2028d" "z" (list "e\u2028f"))"#,
+                "? 'a\u{2028}  b'\n: 'c\u{2028}  d'\nz:\n  - 'e\u{2028}    f'",
+            ),
+            (
+                r#"toYamlPretty (dict "a\nb" (dict) "c\nd" (list) "e\nf" nil)"#,
+                "? |-\n  a\n  b\n: {}\n? |-\n  c\n  d\n: []\n? |-\n  e\n  f\n: null",
+            ),
+            (
+                r#"toYaml (list "x\u0085 " "\u0085 x" " \u0085 " "a\u0085\u0085\u0085b" "a\u0085 \u0085b")"#,
+                "- 'x '\n- ' x'\n- ' '\n- |-\n  a\n\n  b\n- |-\n  a\n  b",
+            ),
+            (r#"toYaml (list (dict "a\u0085b" 1))"#, ""),
+            (
+                r#"toYaml (list "a\u2028\u2028b" "a\u2029\u2028b" "\u2028" " \u2028")"#,
+                "- 'a\u{2028}\u{2028}  b'\n- 'a\u{2029}\u{2028}  b'\n- '\u{2028}'\n- \" \\L\"",
+            ),
+            (r#"toYaml (list (float64 "+Inf"))"#, ""),
+            (
+                r#"toYamlPretty (list (float64 "+Inf") (float64 "-Inf"))"#,
+                "- .inf\n- -.inf",
+            ),
+            (r#"toYamlPretty (float64 "NaN")"#, ".nan"),
+            (
+                r#"toYaml (dict (repeat 130 "k") (dict "a" 1))"#,
+                "? kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\n: a: 1",
+            ),
+            (
+                r#"toYaml (list (print (repeat 30 "ab\u2028") "z"))"#,
+                "- 'ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  ab\u{2028}  z'",
+            ),
+        ];
+        for (expr, want) in cases {
+            let tpl = format!("{{{{ {expr} }}}}");
+            assert_eq!(crate::render_helm(&tpl, "t", None).unwrap(), want, "{expr}");
+        }
     }
 }
