@@ -56,6 +56,30 @@ pub(crate) fn median(
     Ok(times[RUNS / 2])
 }
 
+/// Medians of `runs` runs of each command, the two taking turns, so that this VM's drift
+/// over a minute (a third of the speed, either way) weighs on both alike.
+pub(crate) fn medians_interleaved(
+    runs: usize,
+    mut ours: impl FnMut() -> Command,
+    mut theirs: impl FnMut() -> Command,
+) -> Result<(Duration, Duration)> {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        for (cmd, times) in [
+            (&mut ours as &mut dyn FnMut() -> Command, &mut a),
+            (&mut theirs, &mut b),
+        ] {
+            let mut c = cmd();
+            let start = Instant::now();
+            run(&mut c)?;
+            times.push(start.elapsed());
+        }
+    }
+    a.sort();
+    b.sort();
+    Ok((a[runs / 2], b[runs / 2]))
+}
+
 pub(crate) fn row(name: &str, ours: Duration, theirs: Duration, reference: &str) {
     println!(
         "| {name} | {:.1} ms | {:.1} ms ({reference}) | {:.2}x |",

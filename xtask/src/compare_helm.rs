@@ -1,9 +1,10 @@
 //! `cargo xtask compare helm`: `ferroflux helm template` beside `helm template` (v4.3.1) on
 //! the same charts, in one run, as ratios of medians: the golden charts of testdata/helm that
 //! render, one application chart, and generated umbrella charts of 10, 50 and 100 subcharts
-//! (to show how each scales with the number of subcharts).
+//! (to show how each scales with the number of subcharts). Each chart is timed 21 times per
+//! tool, the tools taking turns.
 
-use crate::compare::{median, release_binary, row};
+use crate::compare::{medians_interleaved, release_binary, row};
 use anyhow::Result;
 use ferroflux_benches::{generate_umbrella_chart, write_app_subchart};
 use std::path::{Path, PathBuf};
@@ -89,21 +90,18 @@ pub fn helm(root: &Path) -> Result<()> {
         ));
     }
     for (name, dir) in inputs {
-        let ours = median(
+        let (ours, theirs) = medians_interleaved(
+            21,
             || {
                 let mut c = Command::new(&ferroflux);
                 c.args(["helm", "template", "rel"]).arg(&dir);
                 c
             },
-            || {},
-        )?;
-        let theirs = median(
             || {
                 let mut c = Command::new(&helm);
                 c.args(["template", "rel"]).arg(&dir);
                 c
             },
-            || {},
         )?;
         row(&name, ours, theirs, "helm v4.3.1");
     }
