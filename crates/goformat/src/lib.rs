@@ -1,5 +1,7 @@
 //! Rules of Go's text formats shared by ferroflux's writers; see README.md.
 
+pub mod gobytes;
+
 /// go-yaml v2's map key order: `a` sorts before `b`. Runs of digits compare as numbers (a
 /// leading zero run keeps them apart), and at the first difference a letter sorts after a
 /// non-letter.
@@ -160,6 +162,8 @@ pub fn write_json_string(out: &mut String, s: &str, html: bool) {
             '\t' => out.push_str("\\t"),
             '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
             '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            // A byte that is not UTF-8: Go writes the replacement character.
+            c if gobytes::is_raw_byte(c) => out.push('\u{fffd}'),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }

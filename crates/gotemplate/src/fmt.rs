@@ -47,6 +47,9 @@ fn quote_into(out: &mut String, s: &str, q: char, ascii: bool) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\x0b' => out.push_str("\\v"),
+            c if let Some(b) = ferroflux_goformat::gobytes::raw_byte(c) => {
+                out.push_str(&format!("\\x{b:02x}"))
+            }
             c if (c as u32) < 0x80 && is_print(c) => out.push(c),
             c if !ascii && is_print(c) => out.push(c),
             c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),

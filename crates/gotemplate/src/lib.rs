@@ -17,6 +17,7 @@ pub mod error;
 pub mod exec;
 pub mod fmt;
 pub mod funcs;
+pub use ferroflux_goformat::gobytes;
 pub mod lexer;
 pub mod parser;
 pub mod value;

@@ -645,14 +645,27 @@ pub fn unquote(q: &str) -> Option<String> {
 }
 
 fn unescape(s: &str, quote: char) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
+    // In a string `\xNN` and octal escapes are bytes (Go strings are bytes), in a character
+    // literal they are characters.
+    let in_string = quote == '"';
+    let mut out = Vec::with_capacity(s.len());
+    let push =
+        |out: &mut Vec<u8>, c: char| out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    let push_byte = |out: &mut Vec<u8>, v: u32| -> Option<()> {
+        if in_string {
+            out.push(u8::try_from(v).ok()?);
+        } else {
+            push(out, char::from_u32(v)?);
+        }
+        Some(())
+    };
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
         if c == quote || c == '\n' {
             return None;
         }
         if c != '\\' {
-            out.push(c);
+            push(&mut out, c);
             continue;
         }
         let e = it.next()?;
@@ -664,22 +677,18 @@ fn unescape(s: &str, quote: char) -> Option<String> {
             Some(v)
         };
         match e {
-            'a' => out.push('\x07'),
-            'b' => out.push('\x08'),
-            'f' => out.push('\x0c'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            'v' => out.push('\x0b'),
-            '\\' => out.push('\\'),
-            '\'' | '"' if e == quote => out.push(e),
-            'x' => {
-                let v = hex(&mut it, 2)?;
-                // A byte escape; non-ASCII bytes cannot be represented in a Rust String.
-                out.push(char::from_u32(v)?);
-            }
-            'u' => out.push(char::from_u32(hex(&mut it, 4)?)?),
-            'U' => out.push(char::from_u32(hex(&mut it, 8)?)?),
+            'a' => out.push(0x07),
+            'b' => out.push(0x08),
+            'f' => out.push(0x0c),
+            'n' => out.push(b'\n'),
+            'r' => out.push(b'\r'),
+            't' => out.push(b'\t'),
+            'v' => out.push(0x0b),
+            '\\' => out.push(b'\\'),
+            '\'' | '"' if e == quote => push(&mut out, e),
+            'x' => push_byte(&mut out, hex(&mut it, 2)?)?,
+            'u' => push(&mut out, char::from_u32(hex(&mut it, 4)?)?),
+            'U' => push(&mut out, char::from_u32(hex(&mut it, 8)?)?),
             '0'..='7' => {
                 let mut v = e.to_digit(8)?;
                 for _ in 0..2 {
@@ -688,12 +697,12 @@ fn unescape(s: &str, quote: char) -> Option<String> {
                 if v > 255 {
                     return None;
                 }
-                out.push(char::from_u32(v)?);
+                push_byte(&mut out, v)?;
             }
             _ => return None,
         }
     }
-    Some(out)
+    Some(crate::gobytes::string_from_go_bytes(&out))
 }
 
 /// Go's integer parsing with base prefix (`strconv.ParseInt(s, 0, 64)`).

@@ -195,7 +195,7 @@ impl Value {
             return o.as_value().and_then(|v| v.len());
         }
         match self {
-            Value::String(s) => Some(s.len()),
+            Value::String(s) => Some(crate::gobytes::go_len(s)),
             Value::List(l) => Some(l.len()),
             Value::StrList(l) => Some(l.len()),
             Value::Map(m) => Some(read(m).len()),

@@ -216,7 +216,14 @@ pub fn coalesce_tables(dst: &mut Values, src: Values, merge: bool) {
     coalesce_tables_logged(dst, src, "", merge, &mut Log::new())
 }
 
-fn coalesce_tables_logged(dst: &mut Values, src: Values, prefix: &str, merge: bool, log: &mut Log) {
+/// [`coalesce_tables`] for the table at `prefix`, appending Helm's warnings to `log`.
+pub(crate) fn coalesce_tables_logged(
+    dst: &mut Values,
+    src: Values,
+    prefix: &str,
+    merge: bool,
+    log: &mut Log,
+) {
     for (key, val) in src {
         let src_non_nil = !val.is_null();
         let full = concat_prefix(prefix, &key);

@@ -3,7 +3,7 @@
 //! Mirrors Helm's `pkg/chart/v2/util/dependencies.go`, quirks included.
 
 use crate::chart::{Chart, Dependency};
-use crate::coalesce::{coalesce_tables, coalesce_values, merge_values};
+use crate::coalesce::{coalesce_tables_logged, coalesce_values, merge_values};
 use crate::values::{go_print, path_value, table};
 use crate::yaml::Values;
 use ferroflux_versions::{Constraints, Version};
@@ -22,8 +22,17 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 
 /// Enables/disables and aliases dependencies, then imports values.
 pub fn process_dependencies(chart: &mut Chart, vals: &Values) -> Result<(), String> {
+    process_dependencies_logged(chart, vals, &mut Vec::new())
+}
+
+/// [`process_dependencies`], appending what Helm logs while importing values to `logs`.
+pub fn process_dependencies_logged(
+    chart: &mut Chart,
+    vals: &Values,
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
     process_enabled(chart, vals, "")?;
-    process_import_values_rec(chart)
+    process_import_values_rec(chart, logs)
 }
 
 fn reqs(chart: &Chart) -> Vec<Dependency> {
@@ -134,11 +143,35 @@ fn process_conditions(reqs: &mut [Dependency], cvals: &Values, path: &str) {
     }
 }
 
-fn process_import_values_rec(c: &mut Chart) -> Result<(), String> {
+fn process_import_values_rec(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), String> {
     for d in &mut c.dependencies {
-        process_import_values_rec(d)?;
+        process_import_values_rec(d, logs)?;
     }
-    process_import_values(c)
+    process_import_values(c, logs)
+}
+
+/// `Values.Table`'s error for `path`: the first name that is missing or not a table.
+fn table_error(v: &Values, path: &str) -> String {
+    let mut cur = v;
+    for name in path.split('.') {
+        match cur.get(name) {
+            Some(J::Object(m)) => cur = m,
+            _ => {
+                return format!(
+                    "{} is not a table",
+                    ferroflux_gotemplate::fmt::go_quote(name)
+                );
+            }
+        }
+    }
+    String::new()
+}
+
+/// Helm's WARN line for an import whose table is missing.
+fn missing_import(msg: &str, chart: Option<&str>, error: String) -> String {
+    let slog = crate::manifests::slog_text_value;
+    let chart = chart.map_or(String::new(), |c| format!(" chart={}", slog(c)));
+    format!("level=WARN msg={}{chart} error={}", slog(msg), slog(&error))
 }
 
 fn path_to_map(path: &str, data: Values) -> Values {
@@ -154,7 +187,7 @@ fn path_to_map(path: &str, data: Values) -> Values {
     cur
 }
 
-fn process_import_values(c: &mut Chart) -> Result<(), String> {
+fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), String> {
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
@@ -168,15 +201,33 @@ fn process_import_values(c: &mut Chart) -> Result<(), String> {
                     let show = |k: &str| iv.get(k).map_or("<nil>".to_string(), go_print);
                     let (child, parent) = (show("child"), show("parent"));
                     out.push(serde_json::json!({"child": child, "parent": parent}));
-                    if let Some(vv) = table(&cvals, &format!("{}.{child}", r.name)) {
-                        coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), true);
+                    let path = format!("{}.{child}", r.name);
+                    match table(&cvals, &path) {
+                        Some(vv) => coalesce_tables_logged(
+                            &mut b,
+                            path_to_map(&parent, vv.clone()),
+                            "",
+                            true,
+                            logs,
+                        ),
+                        None => logs.push(missing_import(
+                            "ImportValues missing table from chart",
+                            Some(&r.name),
+                            table_error(&cvals, &path),
+                        )),
                     }
                 }
                 J::String(s) => {
                     let child = format!("exports.{s}");
                     out.push(serde_json::json!({"child": child, "parent": "."}));
-                    if let Some(vm) = table(&cvals, &format!("{}.{child}", r.name)) {
-                        coalesce_tables(&mut b, vm.clone(), true);
+                    let path = format!("{}.{child}", r.name);
+                    match table(&cvals, &path) {
+                        Some(vm) => coalesce_tables_logged(&mut b, vm.clone(), "", true, logs),
+                        None => logs.push(missing_import(
+                            "ImportValues missing table",
+                            None,
+                            table_error(&cvals, &path),
+                        )),
                     }
                 }
                 _ => {}
@@ -185,7 +236,7 @@ fn process_import_values(c: &mut Chart) -> Result<(), String> {
         r.import_values = out;
     }
     let mut merged = cvals;
-    coalesce_tables(&mut merged, b, true);
+    coalesce_tables_logged(&mut merged, b, "", true, logs);
     c.values = merged;
     Ok(())
 }

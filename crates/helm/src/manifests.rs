@@ -132,8 +132,42 @@ fn scalar(v: &J, field: &str) -> Result<String, String> {
     }
 }
 
+/// go-yaml's complaint about bytes that are not UTF-8 (a template can print any byte: a
+/// `"\xff"` literal, a `b64dec` result), if the document holds any.
+fn go_yaml_utf8_error(doc: &str) -> Option<&'static str> {
+    let bytes = ferroflux_gotemplate::gobytes::go_bytes(doc);
+    let std::borrow::Cow::Owned(bytes) = bytes else {
+        return None;
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let lead = bytes[i];
+        let width = match lead {
+            _ if lead & 0x80 == 0 => 1,
+            _ if lead & 0xE0 == 0xC0 => 2,
+            _ if lead & 0xF0 == 0xE0 => 3,
+            _ if lead & 0xF8 == 0xF0 => 4,
+            _ => return Some("invalid leading UTF-8 octet"),
+        };
+        if i + width > bytes.len() {
+            return Some("incomplete UTF-8 octet sequence");
+        }
+        if bytes[i + 1..i + width].iter().any(|b| b & 0xC0 != 0x80) {
+            return Some("invalid trailing UTF-8 octet");
+        }
+        if std::str::from_utf8(&bytes[i..i + width]).is_err() {
+            return Some("invalid length of a UTF-8 sequence");
+        }
+        i += width;
+    }
+    None
+}
+
 /// Reads a document's head as sigs.k8s.io/yaml would into Helm's `SimpleHead`.
 pub fn parse_head(doc: &str) -> Result<Head, String> {
+    if let Some(e) = go_yaml_utf8_error(doc) {
+        return Err(format!("error converting YAML to JSON: yaml: {e}"));
+    }
     // Only the head is read, but the whole document must convert, as sigs.k8s.io/yaml does.
     let j = crate::yaml11::parse_keys(doc, true, &|k| {
         matches!(k, "apiVersion" | "kind" | "metadata")

@@ -11,8 +11,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
 
+/// `string(data)` in Go: the file's bytes, held as [`string_from_go_bytes`] holds them.
 fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    ferroflux_gotemplate::gobytes::string_from_go_bytes(b)
 }
 
 fn to_yaml_map(m: BTreeMap<String, String>) -> String {

@@ -4,7 +4,7 @@
 
 use crate::chart::Chart;
 use crate::coalesce::coalesce_values_logged;
-use crate::deps::{is_compatible_range, process_dependencies};
+use crate::deps::{is_compatible_range, process_dependencies_logged};
 use crate::engine::{ReleaseOptions, render_then};
 use crate::glob::path_match;
 use crate::manifests::{ReadDocuments, read_documents, sort_read_manifests, split_manifests};
@@ -163,7 +163,7 @@ fn render_logging(
             format!("release name {:?}: {e}", o.release_name),
         )
     })?;
-    process_dependencies(&mut chart, &o.values)
+    process_dependencies_logged(&mut chart, &o.values, logs)
         .map_err(|e| logged_fail("chart dependencies processing failed", e))?;
     let caps = Capabilities::new(o.kube_version.clone(), &o.api_versions);
     let release = ReleaseOptions {
@@ -397,6 +397,47 @@ mod log_tests {
             logs,
             [
                 "level=INFO msg=\"warning: cannot overwrite table with non table for w2.sub.inner (map[a:1])\"",
+            ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod import_log_tests {
+    use super::*;
+    use crate::chart::{File, load_files};
+
+    /// helm v4.3.1 logs a missing import table at WARN, and each scalar that an imported
+    /// table meets (in Go's random map order; one conflict here).
+    #[test]
+    fn import_values_warnings() {
+        let file = |name: &str, text: &str| File {
+            name: name.into(),
+            data: text.as_bytes().into(),
+        };
+        let chart = load_files(vec![
+            file(
+                "Chart.yaml",
+                "apiVersion: v2\nname: iv\nversion: 0.1.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  import-values:\n  - child: missing.table\n    parent: got\n  - nothere\n  - child: tbl\n    parent: conf\n",
+            ),
+            file("values.yaml", "conf:\n  mode: 1\n"),
+            file("templates/a.yaml", "a: {{ toJson .Values.conf }}\n"),
+            file("charts/sub/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+            file("charts/sub/values.yaml", "tbl:\n  mode:\n    x: 1\n"),
+        ])
+        .expect("loads");
+        let o = TemplateOptions {
+            release_name: "r".into(),
+            ..Default::default()
+        };
+        let (out, logs) = template_logged(chart, &o).expect("renders");
+        assert!(out.ends_with("a: {\"mode\":1}\n"), "{out}");
+        assert_eq!(
+            logs,
+            [
+                r#"level=WARN msg="ImportValues missing table from chart" chart=sub error="\"missing\" is not a table""#,
+                r#"level=WARN msg="ImportValues missing table" error="\"exports\" is not a table""#,
+                r#"level=INFO msg="warning: cannot overwrite table with non table for conf.mode (map[x:1])""#,
             ]
         );
     }

@@ -8,7 +8,7 @@ pub fn register_newer(m: &mut FuncMap) {
     m.pure("sha512sum", &[Ty::Str], None, |a| {
         use sha2::Digest;
         Ok(s(hex::encode(sha2::Sha512::digest(
-            arg_str(&a[0]).as_bytes(),
+            crate::gobytes::go_bytes(arg_str(&a[0])),
         ))))
     });
 }
@@ -35,17 +35,19 @@ pub fn register(m: &mut FuncMap) {
     m.pure("sha1sum", &[Str], None, |a| {
         use sha1::Digest;
         Ok(s(hex::encode(sha1::Sha1::digest(
-            arg_str(&a[0]).as_bytes(),
+            crate::gobytes::go_bytes(arg_str(&a[0])),
         ))))
     });
     m.pure("sha256sum", &[Str], None, |a| {
         use sha2::Digest;
         Ok(s(hex::encode(sha2::Sha256::digest(
-            arg_str(&a[0]).as_bytes(),
+            crate::gobytes::go_bytes(arg_str(&a[0])),
         ))))
     });
     m.pure("adler32sum", &[Str], None, |a| {
-        Ok(s(adler32(arg_str(&a[0]).as_bytes()).to_string()))
+        Ok(s(
+            adler32(&crate::gobytes::go_bytes(arg_str(&a[0]))).to_string()
+        ))
     });
     m.pure("derivePassword", &[Uint32, Str, Str, Str, Str], None, |a| {
         Ok(s(derive_password(

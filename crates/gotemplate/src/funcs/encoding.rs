@@ -1,6 +1,7 @@
 //! Sprig's encodings (base64, base32, JSON), paths, URLs, environment and UUIDs.
 
 use super::{FuncMap, Ty, arg_str, s};
+use crate::gobytes::{go_bytes, string_from_go_bytes};
 use crate::value::{Map, Value, read};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -8,20 +9,20 @@ use base64::engine::general_purpose::STANDARD;
 pub fn register(m: &mut FuncMap) {
     use Ty::*;
     m.pure("b64enc", &[Str], None, |a| {
-        Ok(s(STANDARD.encode(arg_str(&a[0]))))
+        Ok(s(STANDARD.encode(go_bytes(arg_str(&a[0])))))
     });
     m.pure("b64dec", &[Str], None, |a| {
         Ok(s(match STANDARD.decode(arg_str(&a[0])) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(b) => string_from_go_bytes(&b),
             Err(e) => go_b64_error(&e),
         }))
     });
     m.pure("b32enc", &[Str], None, |a| {
-        Ok(s(b32enc(arg_str(&a[0]).as_bytes())))
+        Ok(s(b32enc(&go_bytes(arg_str(&a[0])))))
     });
     m.pure("b32dec", &[Str], None, |a| {
         Ok(s(match b32dec(arg_str(&a[0])) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Ok(b) => string_from_go_bytes(&b),
             Err(i) => format!("illegal base32 data at input byte {i}"),
         }))
     });
