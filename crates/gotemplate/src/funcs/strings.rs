@@ -283,8 +283,9 @@ pub fn register(m: &mut FuncMap) {
 fn rand_str(n: &Value, set: &[u8]) -> Result<Value, String> {
     use rand::RngExt;
     let n = arg_int(n);
+    // goutils refuses a negative count, and Sprig drops that error: the result is empty.
     if n < 0 {
-        return Err("numeric count to be generated must be greater than zero".into());
+        return Ok(s(""));
     }
     let n = n.min(1 << 20) as usize;
     let mut r = rand::rng();
@@ -799,6 +800,26 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(super::camel(input), want, "{input:?}");
+        }
+    }
+
+    /// helm v4.3.1: a negative count gives an empty string (Sprig drops goutils' error), and
+    /// a width under one wraps at every space.
+    #[test]
+    fn negative_counts_and_widths() {
+        let cases = [
+            (r#"{{ randAlpha -1 | quote }}"#, r#""""#),
+            (r#"{{ randAlphaNum -2 | quote }}"#, r#""""#),
+            (r#"{{ randNumeric -1 | quote }}"#, r#""""#),
+            (r#"{{ randAscii -1 | quote }}"#, r#""""#),
+            (r#"{{ randAlpha 0 | quote }}"#, r#""""#),
+            (r#"{{ wrap -1 "a b c" | quote }}"#, r#""a\nb\nc""#),
+            (r#"{{ wrap 0 "aa bb" | quote }}"#, r#""aa\nbb""#),
+            (r#"{{ wrapWith -1 "|" "a b c" }}"#, "a|b|c"),
+            (r#"{{ wrap 1 "abc de" | quote }}"#, r#""abc\nde""#),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_helm(tpl, "t", None).unwrap(), want, "{tpl}");
         }
     }
 }
