@@ -4,7 +4,7 @@
 
 use crate::chart::{Chart, Dependency};
 use crate::coalesce::{coalesce_tables_logged, coalesce_values, merge_values};
-use crate::values::{go_print, path_value, table};
+use crate::values::{go_print, path_value, table, table_at};
 use crate::yaml::Values;
 use ferroflux_versions::{Constraints, Version};
 use serde_json::Value as J;
@@ -150,27 +150,16 @@ fn process_import_values_rec(c: &mut Chart, logs: &mut Vec<String>) -> Result<()
     process_import_values(c, logs)
 }
 
-/// `Values.Table`'s error for `path`: the first name that is missing or not a table.
-fn table_error(v: &Values, path: &str) -> String {
-    let mut cur = v;
-    for name in path.split('.') {
-        match cur.get(name) {
-            Some(J::Object(m)) => cur = m,
-            _ => {
-                return format!(
-                    "{} is not a table",
-                    ferroflux_gotemplate::fmt::go_quote(name)
-                );
-            }
-        }
-    }
-    String::new()
-}
-
-/// Helm's WARN line for an import whose table is missing.
-fn missing_import(msg: &str, chart: Option<&str>, error: String) -> String {
+/// Helm's WARN line for an import whose table is missing (the map form names the chart).
+fn missing_import(chart: Option<&str>, error: String) -> String {
     let slog = crate::manifests::slog_text_value;
-    let chart = chart.map_or(String::new(), |c| format!(" chart={}", slog(c)));
+    let (msg, chart) = match chart {
+        Some(c) => (
+            "ImportValues missing table from chart",
+            format!(" chart={}", slog(c)),
+        ),
+        None => ("ImportValues missing table", String::new()),
+    };
     format!("level=WARN msg={}{chart} error={}", slog(msg), slog(&error))
 }
 
@@ -196,41 +185,22 @@ fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), St
     for r in c.metadata.dependencies.iter_mut().flatten() {
         let mut out = Vec::new();
         for riv in &r.import_values {
-            match riv {
+            // The map form names the child table and where it goes; the string form takes the
+            // child's `exports.<name>` to the top. Helm's warning names the chart for the first.
+            let (child, parent, chart) = match riv {
                 J::Object(iv) => {
                     let show = |k: &str| iv.get(k).map_or("<nil>".to_string(), go_print);
-                    let (child, parent) = (show("child"), show("parent"));
-                    out.push(serde_json::json!({"child": child, "parent": parent}));
-                    let path = format!("{}.{child}", r.name);
-                    match table(&cvals, &path) {
-                        Some(vv) => coalesce_tables_logged(
-                            &mut b,
-                            path_to_map(&parent, vv.clone()),
-                            "",
-                            true,
-                            logs,
-                        ),
-                        None => logs.push(missing_import(
-                            "ImportValues missing table from chart",
-                            Some(&r.name),
-                            table_error(&cvals, &path),
-                        )),
-                    }
+                    (show("child"), show("parent"), Some(r.name.as_str()))
                 }
-                J::String(s) => {
-                    let child = format!("exports.{s}");
-                    out.push(serde_json::json!({"child": child, "parent": "."}));
-                    let path = format!("{}.{child}", r.name);
-                    match table(&cvals, &path) {
-                        Some(vm) => coalesce_tables_logged(&mut b, vm.clone(), "", true, logs),
-                        None => logs.push(missing_import(
-                            "ImportValues missing table",
-                            None,
-                            table_error(&cvals, &path),
-                        )),
-                    }
+                J::String(s) => (format!("exports.{s}"), ".".to_string(), None),
+                _ => continue,
+            };
+            out.push(serde_json::json!({"child": child, "parent": parent}));
+            match table_at(&cvals, &format!("{}.{child}", r.name)) {
+                Ok(vv) => {
+                    coalesce_tables_logged(&mut b, path_to_map(&parent, vv.clone()), "", true, logs)
                 }
-                _ => {}
+                Err(e) => logs.push(missing_import(chart, e)),
             }
         }
         r.import_values = out;

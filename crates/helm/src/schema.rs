@@ -796,28 +796,25 @@ fn escape_pointer(p: &str) -> String {
     p.replace('~', "~0").replace('/', "~1")
 }
 
-/// What loading `$ref`s came to: the first reference that could not be loaded, worded as
-/// Helm's compiler words it, and the lines Helm logs for `urn:` references.
+/// What loading `$ref`s came to, shared with the loader the validator owns.
 #[derive(Default, Clone)]
-struct RefFailure(std::sync::Arc<std::sync::Mutex<(Option<String>, Vec<String>)>>);
+struct RefLoads(std::sync::Arc<std::sync::Mutex<RefOutcome>>);
 
-impl RefFailure {
-    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<String>, Vec<String>)> {
+#[derive(Default)]
+struct RefOutcome {
+    /// The first reference that could not be loaded, worded as Helm's compiler words it.
+    failure: Option<String>,
+    /// The lines Helm logs for `urn:` references.
+    warnings: Vec<String>,
+}
+
+impl RefLoads {
+    fn lock(&self) -> std::sync::MutexGuard<'_, RefOutcome> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-    fn set(&self, text: &str) {
-        self.lock().0.get_or_insert_with(|| text.to_string());
-    }
-    fn take(&self) -> Option<String> {
-        self.lock().0.take()
     }
 }
 
-/// Helm compiles each chart's schema as `file:///values.schema.json`, so a relative `$ref`
-/// names a file from the file system's root, and `file:` references are read from disk.
-/// `urn:` references Helm cannot resolve become schemas that accept anything; `http(s):`
-/// ones would need the network, which rendering never uses here.
-struct RefLoader(RefFailure);
+struct RefLoader(RefLoads);
 
 impl jsonschema::Retrieve for RefLoader {
     fn retrieve(
@@ -829,7 +826,7 @@ impl jsonschema::Retrieve for RefLoader {
                 "failing loading {}: {why}",
                 ferroflux_gotemplate::fmt::go_quote(uri.as_str())
             );
-            self.0.set(&text);
+            self.0.lock().failure.get_or_insert_with(|| text.clone());
             Err(text.into())
         };
         match uri.scheme().as_str() {
@@ -849,7 +846,7 @@ impl jsonschema::Retrieve for RefLoader {
                 }
             }
             "urn" => {
-                self.0.lock().1.push(format!(
+                self.0.lock().warnings.push(format!(
                     "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn={}",
                     crate::manifests::slog_text_value(uri.as_str())
                 ));
@@ -860,10 +857,10 @@ impl jsonschema::Retrieve for RefLoader {
     }
 }
 
-fn schema_options(failure: &RefFailure) -> jsonschema::ValidationOptions<'static> {
+fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
     jsonschema::options()
         .with_base_uri("file:///values.schema.json")
-        .with_retriever(RefLoader(failure.clone()))
+        .with_retriever(RefLoader(loads.clone()))
 }
 
 /// One schema against one values map; the error lists every failure as Helm prints it.
@@ -880,8 +877,8 @@ fn validate_single_logged(
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
     let assert_formats = draft_of(&schema) <= 7;
-    let failed_load = RefFailure::default();
-    let mut opts = schema_options(&failed_load).should_validate_formats(assert_formats);
+    let loads = RefLoads::default();
+    let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
     if assert_formats {
         for name in crate::schema_formats::FORMATS {
             opts = opts.with_format(*name, move |s: &str| {
@@ -893,8 +890,8 @@ fn validate_single_logged(
         }
     }
     let built = opts.build(&schema);
-    logs.append(&mut failed_load.lock().1);
-    let validator = built.map_err(|e| match failed_load.take() {
+    logs.append(&mut loads.lock().warnings);
+    let validator = built.map_err(|e| match loads.lock().failure.take() {
         Some(load) => load,
         None => format!("jsonschema: invalid schema: {e}"),
     })?;

@@ -400,21 +400,11 @@ mod log_tests {
             ]
         );
     }
-}
-
-#[cfg(test)]
-mod import_log_tests {
-    use super::*;
-    use crate::chart::{File, load_files};
 
     /// helm v4.3.1 logs a missing import table at WARN, and each scalar that an imported
     /// table meets (in Go's random map order; one conflict here).
     #[test]
     fn import_values_warnings() {
-        let file = |name: &str, text: &str| File {
-            name: name.into(),
-            data: text.as_bytes().into(),
-        };
         let chart = load_files(vec![
             file(
                 "Chart.yaml",

@@ -105,12 +105,22 @@ pub fn path_value<'a>(v: &'a Values, path: &str) -> Option<&'a J> {
 
 /// `Values.Table`: the table at a dotted path.
 pub fn table<'a>(v: &'a Values, path: &str) -> Option<&'a Values> {
+    table_at(v, path).ok()
+}
+
+/// [`table`], or Helm's error naming the first name that is missing or not a table.
+pub fn table_at<'a>(v: &'a Values, path: &str) -> Result<&'a Values, String> {
     let mut cur = v;
-    for t in path.split('.') {
-        match cur.get(t) {
+    for name in path.split('.') {
+        match cur.get(name) {
             Some(J::Object(m)) => cur = m,
-            _ => return None,
+            _ => {
+                return Err(format!(
+                    "{} is not a table",
+                    ferroflux_gotemplate::fmt::go_quote(name)
+                ));
+            }
         }
     }
-    Some(cur)
+    Ok(cur)
 }
