@@ -34,6 +34,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn as_value(&self) -> Option<Value> {
         None
     }
+    /// For a map object, what `index` finds at `key`: the element type's zero value when the
+    /// key is missing (`""` in a `map[string]string`). `None`: index the [`Object::as_value`] view.
+    fn map_index(&self, _key: &str) -> Option<Value> {
+        None
+    }
     /// For a map or slice object, whether it holds nothing (Go's truth and Sprig's `empty`
     /// read that); `None` for other objects.
     fn is_empty_collection(&self) -> Option<bool> {

@@ -5,7 +5,7 @@
 //! way errors are reworded.
 
 use crate::chart::Chart;
-use crate::objects::{Capabilities, Files};
+use crate::objects::{Capabilities, Files, StringMap};
 use crate::yaml::Values;
 use ferroflux_gotemplate::ast::Arg;
 use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
@@ -102,10 +102,7 @@ fn metadata_map(c: &Chart, is_root: bool) -> Value {
     m.insert("Deprecated".into(), Value::Bool(md.deprecated));
     m.insert(
         "Annotations".into(),
-        match &md.annotations {
-            None => Value::Nil,
-            Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), s(v))).collect()),
-        },
+        Value::Object(Arc::new(StringMap(md.annotations.clone()))),
     );
     m.insert("KubeVersion".into(), s(&md.kube_version));
     m.insert(

@@ -26,6 +26,59 @@ fn base(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
 }
 
+/// A Go `map[string]string` (`.Chart.Annotations`): nil when the chart sets none, which
+/// Go still prints as `map[]`, counts as empty and ranges over as nothing, while
+/// `encoding/json` writes it as `null`. A missing key reads as `""`, the element's zero
+/// value under Helm's `missingkey=zero`.
+#[derive(Debug, Clone, Default)]
+pub struct StringMap(pub Option<BTreeMap<String, String>>);
+
+impl Object for StringMap {
+    fn type_name(&self) -> &str {
+        "map[string]string"
+    }
+    fn kind(&self) -> &str {
+        "map"
+    }
+    fn field(&self, name: &str) -> Option<Value> {
+        let v = self.0.as_ref().and_then(|m| m.get(name));
+        Some(Value::str(v.map_or("", String::as_str)))
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn map_index(&self, key: &str) -> Option<Value> {
+        self.field(key)
+    }
+    fn marshal_json(&self) -> Option<String> {
+        let Some(m) = &self.0 else {
+            return Some("null".into());
+        };
+        let mut out = String::from("{");
+        for (i, (k, v)) in m.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            ferroflux_goformat::write_json_string(&mut out, k, true);
+            out.push(':');
+            ferroflux_goformat::write_json_string(&mut out, v, true);
+        }
+        out.push('}');
+        Some(out)
+    }
+    fn as_value(&self) -> Option<Value> {
+        let m = self.0.iter().flatten();
+        Some(Value::map(
+            m.map(|(k, v)| (k.clone(), Value::str(v.as_str())))
+                .collect(),
+        ))
+    }
+    fn fmt_value(&self) -> Option<String> {
+        let pairs = self.0.iter().flatten().map(|(k, v)| format!("{k}:{v}"));
+        Some(format!("map[{}]", pairs.collect::<Vec<_>>().join(" ")))
+    }
+}
+
 impl Files {
     fn get(&self, name: &str) -> String {
         self.0.get(name).map(|b| text(b)).unwrap_or_default()

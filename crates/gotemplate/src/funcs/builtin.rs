@@ -124,6 +124,12 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
         return Err("index of untyped nil".into());
     }
     for k in idx {
+        if let (Value::Object(o), Value::String(key)) = (&cur, k)
+            && let Some(v) = o.map_index(key)
+        {
+            cur = v;
+            continue;
+        }
         if let Value::Object(o) = &cur
             && let Some(plain) = o.as_value()
         {

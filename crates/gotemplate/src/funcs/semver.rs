@@ -43,6 +43,12 @@ impl Object for SemVer {
             _ => return None,
         }))
     }
+    /// `Version.MarshalJSON`: the normalised version string.
+    fn marshal_json(&self) -> Option<String> {
+        let mut out = String::new();
+        ferroflux_goformat::write_json_string(&mut out, &self.0.to_string(), true);
+        Some(out)
+    }
 }
 
 impl std::fmt::Display for SemVer {

@@ -334,6 +334,14 @@ fn scalar_string(s: &str, indent: usize, col: usize) -> String {
     }
 }
 
+/// What encoding/json writes for an object that marshals itself, as a plain value:
+/// sigs.k8s.io/yaml writes that.
+fn marshalled(v: &Value) -> Option<Value> {
+    let Value::Object(o) = v else { return None };
+    let json = serde_json::from_str(&o.marshal_json()?).ok()?;
+    Some(Value::from_json(&json))
+}
+
 /// A number as it reads back after Go's JSON round trip (float64 3 is written `3`).
 fn number(f: f64) -> String {
     let j = super::encoding::json_float(f);
@@ -373,7 +381,10 @@ fn scalar(v: &Value, indent: usize, col: usize, v3: bool) -> Option<String> {
         // yaml.v3 never folds long lines.
         Value::String(s) if v3 => scalar_string(s, indent, NO_BREAKS),
         Value::String(s) => scalar_string(&super::yaml_reread::fold_nel(s), indent, col),
-        Value::Object(o) => scalar_string(&format!("{o:?}"), indent, col),
+        Value::Object(o) => match marshalled(v) {
+            Some(plain) => return scalar(&plain, indent, col, v3),
+            None => scalar_string(&format!("{o:?}"), indent, col),
+        },
         v if v.is_nil_slice() => "null".into(),
         Value::List(l) if l.is_empty() => "[]".into(),
         Value::StrList(l) if l.is_empty() => "[]".into(),
@@ -416,6 +427,9 @@ fn write_node(
         return Err("json: unsupported value: encountered a cycle".into());
     }
     check_finite(v, si)?;
+    if let Some(plain) = marshalled(v) {
+        return write_node(out, &plain, indent, si, depth);
+    }
     if let Some(s) = scalar(v, indent + 2, indent, si) {
         out.push_str(&s);
         out.push('\n');
@@ -443,6 +457,7 @@ fn write_node(
                     write_value_inline(out, &x, indent, si, depth)?;
                     continue;
                 }
+                let x = marshalled(&x).unwrap_or(x);
                 let key = scalar_string(&k, indent + 2, NO_BREAKS);
                 let col = indent + key.chars().count() + 2;
                 out.push_str(&key);
