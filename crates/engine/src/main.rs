@@ -102,14 +102,15 @@ enum ArtifactCommand {
 }
 
 fn main() -> std::process::ExitCode {
-    // Rendering maps work over both CPUs several times in a run that lasts milliseconds: the
-    // helper threads start now, while the arguments are parsed and the input is read.
+    // kustomize maps work over both CPUs several times in a run that lasts milliseconds: the
+    // helper threads start now, while the arguments are parsed and the input is read. Helm's
+    // loader starts them itself once it has seen the chart is big enough to use them.
     if matches!(
         std::env::args_os()
             .nth(1)
             .as_deref()
             .and_then(|a| a.to_str()),
-        Some("helm" | "kustomize" | "build")
+        Some("kustomize" | "build")
     ) {
         ferroflux_par::warm_up();
     }

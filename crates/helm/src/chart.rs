@@ -312,7 +312,25 @@ fn load_dir_logged(dir: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErro
     }
     .with_defaults();
     let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE, logs)?;
+    start_helpers_for(&files);
     load_files_logged(files, logs)
+}
+
+/// Starts the helper threads when the chart is big enough for rendering to map work over
+/// them (see the `ferroflux_par::map` calls of the loader and engine): many templates, or
+/// subchart archives whose contents are not counted yet. A small chart never maps, and a
+/// thread start would be a twentieth of its whole run.
+fn start_helpers_for(files: &[File]) {
+    let templates = files
+        .iter()
+        .filter(|f| f.name.starts_with("templates/") || f.name.contains("/templates/"))
+        .count();
+    let archives = files
+        .iter()
+        .any(|f| f.name.starts_with("charts/") && f.name.ends_with(".tgz"));
+    if templates >= 16 || archives {
+        ferroflux_par::warm_up();
+    }
 }
 
 /// Loads a chart from `.tgz` bytes (the first path component is the chart's directory).
@@ -327,6 +345,7 @@ fn load_top_archive(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, LoadEr
         return Err(err("unable to detect chart version, no Chart.yaml found"));
     };
     let v3 = chart_format(&chart_yaml.data)?;
+    start_helpers_for(&files);
     load_files_logged(files, logs).and_then(|c| refuse_v3(c, v3))
 }
 
