@@ -238,7 +238,9 @@ impl<'a> Build<'a> {
             )))
             .in_file(&loaded.file));
         }
-        if !component && is_component(&loaded.k) {
+        // kustomize only checks the kind of the kustomizations it reaches from another one:
+        // the build target itself may be a Component.
+        if !component && !self.stack.is_empty() && is_component(&loaded.k) {
             return Err(Error::new(ErrorKind::InvalidKustomization(format!(
                 "expected kind != 'Component' for path '{}'",
                 dir.display()
