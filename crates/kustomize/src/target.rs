@@ -40,6 +40,9 @@ pub struct Build<'a> {
     parsed: std::collections::HashMap<PathBuf, Result<Vec<Value>>>,
     /// Remote bases being accumulated, as written (kustomize's repository cycle check).
     remote_stack: Vec<String>,
+    /// Something consulted kyaml's built-in schema before any `openapi:` chose one: an
+    /// object of a kind outside it was read, or a strategic merge patch ran.
+    builtin_schema_touched: bool,
 }
 
 /// Where objects come from, for `config.kubernetes.io/origin`: a path relative to the top
@@ -213,6 +216,7 @@ impl<'a> Build<'a> {
             helm_namespace: String::new(),
             parsed: std::collections::HashMap::new(),
             remote_stack: Vec::new(),
+            builtin_schema_touched: false,
         }
     }
 
@@ -285,7 +289,10 @@ impl<'a> Build<'a> {
             }
             let mut custom = CustomKeys::default();
             crate::crds::collect_openapi(&text, &mut custom)?;
-            custom.replaces_builtin = true;
+            // kyaml adds a custom document to the definitions it holds; the built-in ones
+            // are only absent when nothing has needed them yet in this build (always the
+            // case for the top kustomization, which sets its schema before reading).
+            custom.replaces_builtin = top || !self.builtin_schema_touched;
             custom.schema_set = true;
             self.custom = custom;
             return Ok(());
@@ -474,12 +481,15 @@ impl<'a> Build<'a> {
 
     /// Adds the objects of the resource file `p`, with their origin when tracked.
     fn add_file_resources(
-        &self,
+        &mut self,
         mut rs: Vec<Resource>,
         p: &str,
         ra: &mut ResMap,
         index: &mut crate::resource::IdIndex,
     ) -> Result<()> {
+        if !self.custom.schema_set && rs.iter().any(|r| !crate::smp::in_builtin_schema(&r.gvk())) {
+            self.builtin_schema_touched = true;
+        }
         if let Some(o) = &self.origin {
             let text = o.path_text(p);
             for r in &mut rs {
@@ -817,6 +827,9 @@ impl<'a> Build<'a> {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let mut kinds = patch::KindIndex::default();
+        if !psm.is_empty() && !ra.items.is_empty() {
+            self.builtin_schema_touched = true;
+        }
         for body in &psm {
             patch::apply_indexed(
                 ra,
@@ -988,6 +1001,9 @@ impl<'a> Build<'a> {
             )));
         }
         let opts = p.options.clone().unwrap_or_default();
+        if matches!(body, patch::Body::Smp(_)) && !ra.items.is_empty() {
+            self.builtin_schema_touched = true;
+        }
         patch::apply_indexed(
             ra,
             &body,
