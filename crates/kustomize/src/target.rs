@@ -116,6 +116,22 @@ fn origin_join(base: &str, rel: &str) -> String {
     joined.to_string_lossy().into_owned()
 }
 
+/// Removes the origin annotation from a plugin config and returns its path.
+fn take_origin_path(obj: &mut Value) -> Option<String> {
+    let annotations = obj
+        .get_mut("metadata")?
+        .get_mut("annotations")?
+        .as_object_mut()?;
+    let text = annotations.remove(ORIGIN_ANNOTATION)?;
+    if annotations.is_empty()
+        && let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        m.remove("annotations");
+    }
+    let origin = crate::yaml::parse_one(text.as_str()?).ok()?;
+    origin.get("path")?.as_str().map(str::to_string)
+}
+
 fn origin_scalar(s: &str) -> String {
     crate::yaml::emit::to_yaml_document(&Value::String(s.to_string()))
         .trim_end()
@@ -656,7 +672,14 @@ impl<'a> Build<'a> {
                 Some(docs) => out.extend(docs.into_iter().map(|d| (d, kfile.clone()))),
                 None => {
                     let mut tmp = ResMap::default();
+                    // kustomize names a config's own file as where it was configured (the
+                    // file below a directory entry): its origin relative to this
+                    // kustomization, recorded only when origins are tracked.
                     let saved = self.origin.take();
+                    let tracked = saved.is_some();
+                    if tracked {
+                        self.origin = Some(Origin::default());
+                    }
                     let res = self.accumulate_path(
                         &l.root,
                         e,
@@ -668,7 +691,12 @@ impl<'a> Build<'a> {
                     out.extend(tmp.items.into_iter().map(|r| {
                         let mut o = r.obj;
                         crate::yaml::strip_marks(&mut o);
-                        (o, e.clone())
+                        let source = if tracked {
+                            take_origin_path(&mut o).unwrap_or_else(|| e.clone())
+                        } else {
+                            e.clone()
+                        };
+                        (o, source)
                     }));
                 }
             }
