@@ -35,11 +35,24 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
                 _ => version.to_string(),
             };
             let mut found = Vec::new();
-            walk_defs(def, kind, &mut Vec::new(), defs, &mut found, 0);
+            let mut missing = Vec::new();
+            walk_defs(
+                def,
+                kind,
+                &mut Vec::new(),
+                defs,
+                &mut (&mut found, &mut missing),
+                0,
+            );
             out.keys.extend(
                 found
                     .into_iter()
                     .map(|(k, p, key)| (api_version.clone(), k, p, key)),
+            );
+            out.builtin_refs.extend(
+                missing
+                    .into_iter()
+                    .map(|p| (api_version.clone(), kind.to_string(), p)),
             );
         }
     }
@@ -50,7 +63,7 @@ fn walk_defs(
     kind: &str,
     path: &mut Vec<String>,
     defs: &serde_json::Map<String, Value>,
-    out: &mut Vec<(String, String, String)>,
+    out: &mut (&mut Vec<(String, String, String)>, &mut Vec<String>),
     depth: usize,
 ) {
     if depth > 20 {
@@ -58,8 +71,9 @@ fn walk_defs(
     }
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or("");
-        if let Some(d) = defs.get(name) {
-            walk_defs(d, kind, path, defs, out, depth + 1);
+        match defs.get(name) {
+            Some(d) => walk_defs(d, kind, path, defs, out, depth + 1),
+            None => out.1.push(path.join(".")),
         }
         return;
     }
@@ -67,7 +81,8 @@ fn walk_defs(
         .get("x-kubernetes-patch-merge-key")
         .and_then(Value::as_str)
     {
-        out.push((kind.to_string(), path.join("."), key.to_string()));
+        out.0
+            .push((kind.to_string(), path.join("."), key.to_string()));
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (k, v) in props {

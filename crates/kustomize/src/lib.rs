@@ -34,6 +34,7 @@ pub mod fieldspec;
 pub mod flux;
 pub mod generators;
 pub mod helm;
+mod iam;
 pub mod kustfile;
 pub mod loader;
 pub mod nameref;

@@ -46,7 +46,20 @@ fn patch_id(p: &Value) -> ResId {
 }
 
 /// Applies one strategic merge patch document to one object (kustomize's ApplySmPatch).
-fn apply_smp_to(r: &mut Resource, patch: &Value, opts: &PatchOptions, custom: &CustomKeys) -> bool {
+/// A patch applied through a `target` is given the object's apiVersion first, so it never
+/// changes it (its kind is restored below unless kind changes are allowed).
+fn apply_smp_to(
+    r: &mut Resource,
+    patch: &Value,
+    opts: &PatchOptions,
+    custom: &CustomKeys,
+    targeted: bool,
+) -> bool {
+    let api_version = if targeted {
+        r.obj.get("apiVersion").cloned()
+    } else {
+        None
+    };
     let (name, ns, kind) = (
         r.name().to_string(),
         r.namespace().to_string(),
@@ -65,6 +78,9 @@ fn apply_smp_to(r: &mut Resource, patch: &Value, opts: &PatchOptions, custom: &C
                 return false;
             }
             r.obj = v;
+            if let Some(api_version) = api_version {
+                set_path(&mut r.obj, &["apiVersion"], api_version);
+            }
             if !opts.allow_kind_change {
                 set_path(&mut r.obj, &["kind"], Value::String(kind));
             }
@@ -237,7 +253,7 @@ pub fn apply_indexed(
                 };
                 let mut removed = Vec::new();
                 for &i in &idxs {
-                    if !apply_smp_to(&mut m.items[i], doc, opts, custom) {
+                    if !apply_smp_to(&mut m.items[i], doc, opts, custom, target.is_some()) {
                         removed.push(i);
                     } else {
                         // kyaml merges scalars into the existing nodes.

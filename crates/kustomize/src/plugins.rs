@@ -202,6 +202,7 @@ pub fn transform(
 /// Runs one builtin generator config.
 pub fn generate(cfg: &Value, root: &Path, loader: &crate::loader::Loader) -> Result<Resource> {
     let k = match kind(cfg) {
+        "IAMPolicyGenerator" => return crate::iam::generate(cfg),
         "ConfigMapGenerator" => Kind::ConfigMap,
         "SecretGenerator" => Kind::Secret,
         other => return Err(bad(format!("builtin generator {other:?} is not supported"))),

@@ -45,9 +45,33 @@ pub struct CustomKeys {
     pub keys: Vec<(String, String, String, String)>,
     /// A custom OpenAPI document replaces the built-in schema (kustomize's `openapi: {path}`).
     pub replaces_builtin: bool,
+    /// (apiVersion, kind, dotted path) where a custom document refers to a definition it
+    /// does not hold: kyaml resolves it in the built-in schema when that is loaded too.
+    pub builtin_refs: Vec<(String, String, String)>,
     /// An `openapi:` field (custom `path` or built-in `version`) has chosen the build's
     /// schema; kustomize keeps the first one (see `Build::set_schema`).
     pub schema_set: bool,
+}
+
+/// Whether the built-in schema describes objects of this kind (by API group).
+pub fn in_builtin_schema(gvk: &Gvk) -> bool {
+    BUILTIN_GROUPS.contains(&gvk.group.as_str())
+}
+
+/// Whether `path` of a custom kind lies below a reference into the built-in schema; the
+/// built-in rules then apply there (they look at field names, e.g. `containers`).
+fn under_builtin_ref(gvk: &Gvk, path: &str, custom: &CustomKeys) -> bool {
+    custom
+        .builtin_refs
+        .iter()
+        .any(|(api_version, kind, prefix)| {
+            *kind == gvk.kind
+                && *api_version == gvk.api_version()
+                && (prefix.is_empty()
+                    || path
+                        .strip_prefix(prefix.as_str())
+                        .is_some_and(|rest| rest.starts_with('.')))
+        })
 }
 
 fn keyed(keys: &[&str]) -> ListKind {
@@ -64,7 +88,9 @@ fn list_kind(gvk: &Gvk, path: &[String], custom: &CustomKeys) -> ListKind {
             return ListKind::Keyed(vec![key.clone()]);
         }
     }
-    if custom.replaces_builtin || !BUILTIN_GROUPS.contains(&gvk.group.as_str()) {
+    if custom.replaces_builtin
+        || !(in_builtin_schema(gvk) || under_builtin_ref(gvk, &joined, custom))
+    {
         return ListKind::Atomic;
     }
     let Some(last) = path.last() else {

@@ -40,6 +40,9 @@ pub struct Build<'a> {
     parsed: std::collections::HashMap<PathBuf, Result<Vec<Value>>>,
     /// Remote bases being accumulated, as written (kustomize's repository cycle check).
     remote_stack: Vec<String>,
+    /// Something consulted kyaml's built-in schema before any `openapi:` chose one: an
+    /// object of a kind outside it was read, or a strategic merge patch ran.
+    builtin_schema_touched: bool,
 }
 
 /// Where objects come from, for `config.kubernetes.io/origin`: a path relative to the top
@@ -111,6 +114,22 @@ pub const ORIGIN_ANNOTATION: &str = "config.kubernetes.io/origin";
 fn origin_join(base: &str, rel: &str) -> String {
     let joined = crate::loader::normalize(&Path::new(base).join(rel));
     joined.to_string_lossy().into_owned()
+}
+
+/// Removes the origin annotation from a plugin config and returns its path.
+fn take_origin_path(obj: &mut Value) -> Option<String> {
+    let annotations = obj
+        .get_mut("metadata")?
+        .get_mut("annotations")?
+        .as_object_mut()?;
+    let text = annotations.remove(ORIGIN_ANNOTATION)?;
+    if annotations.is_empty()
+        && let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut)
+    {
+        m.remove("annotations");
+    }
+    let origin = crate::yaml::parse_one(text.as_str()?).ok()?;
+    origin.get("path")?.as_str().map(str::to_string)
 }
 
 fn origin_scalar(s: &str) -> String {
@@ -213,6 +232,7 @@ impl<'a> Build<'a> {
             helm_namespace: String::new(),
             parsed: std::collections::HashMap::new(),
             remote_stack: Vec::new(),
+            builtin_schema_touched: false,
         }
     }
 
@@ -238,7 +258,9 @@ impl<'a> Build<'a> {
             )))
             .in_file(&loaded.file));
         }
-        if !component && is_component(&loaded.k) {
+        // kustomize only checks the kind of the kustomizations it reaches from another one:
+        // the build target itself may be a Component.
+        if !component && !self.stack.is_empty() && is_component(&loaded.k) {
             return Err(Error::new(ErrorKind::InvalidKustomization(format!(
                 "expected kind != 'Component' for path '{}'",
                 dir.display()
@@ -283,7 +305,10 @@ impl<'a> Build<'a> {
             }
             let mut custom = CustomKeys::default();
             crate::crds::collect_openapi(&text, &mut custom)?;
-            custom.replaces_builtin = true;
+            // kyaml adds a custom document to the definitions it holds; the built-in ones
+            // are only absent when nothing has needed them yet in this build (always the
+            // case for the top kustomization, which sets its schema before reading).
+            custom.replaces_builtin = top || !self.builtin_schema_touched;
             custom.schema_set = true;
             self.custom = custom;
             return Ok(());
@@ -472,12 +497,15 @@ impl<'a> Build<'a> {
 
     /// Adds the objects of the resource file `p`, with their origin when tracked.
     fn add_file_resources(
-        &self,
+        &mut self,
         mut rs: Vec<Resource>,
         p: &str,
         ra: &mut ResMap,
         index: &mut crate::resource::IdIndex,
     ) -> Result<()> {
+        if !self.custom.schema_set && rs.iter().any(|r| !crate::smp::in_builtin_schema(&r.gvk())) {
+            self.builtin_schema_touched = true;
+        }
         if let Some(o) = &self.origin {
             let text = o.path_text(p);
             for r in &mut rs {
@@ -644,7 +672,14 @@ impl<'a> Build<'a> {
                 Some(docs) => out.extend(docs.into_iter().map(|d| (d, kfile.clone()))),
                 None => {
                     let mut tmp = ResMap::default();
+                    // kustomize names a config's own file as where it was configured (the
+                    // file below a directory entry): its origin relative to this
+                    // kustomization, recorded only when origins are tracked.
                     let saved = self.origin.take();
+                    let tracked = saved.is_some();
+                    if tracked {
+                        self.origin = Some(Origin::default());
+                    }
                     let res = self.accumulate_path(
                         &l.root,
                         e,
@@ -656,7 +691,12 @@ impl<'a> Build<'a> {
                     out.extend(tmp.items.into_iter().map(|r| {
                         let mut o = r.obj;
                         crate::yaml::strip_marks(&mut o);
-                        (o, e.clone())
+                        let source = if tracked {
+                            take_origin_path(&mut o).unwrap_or_else(|| e.clone())
+                        } else {
+                            e.clone()
+                        };
+                        (o, source)
                     }));
                 }
             }
@@ -815,6 +855,9 @@ impl<'a> Build<'a> {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let mut kinds = patch::KindIndex::default();
+        if !psm.is_empty() && !ra.items.is_empty() {
+            self.builtin_schema_touched = true;
+        }
         for body in &psm {
             patch::apply_indexed(
                 ra,
@@ -986,6 +1029,9 @@ impl<'a> Build<'a> {
             )));
         }
         let opts = p.options.clone().unwrap_or_default();
+        if matches!(body, patch::Body::Smp(_)) && !ra.items.is_empty() {
+            self.builtin_schema_touched = true;
+        }
         patch::apply_indexed(
             ra,
             &body,
