@@ -1471,6 +1471,24 @@ fn trailing_token_error(text: &str, end: usize) -> Option<String> {
     }
 }
 
+/// libyaml's scanner refuses a `- ` or `? ` indicator on the line where a quoted scalar ended
+/// (at `end`) in block context, as no simple key may start there, before its parser can
+/// complain about the collection: `value: "1"- name: b`, a template that lost a line break.
+fn block_indicator_after_scalar(text: &str, end: usize, at: usize) -> Option<&'static str> {
+    let b = text.as_bytes();
+    let blank_after = b
+        .get(at + 1)
+        .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+    if line_of(text, at) != line_of(text, end) || !blank_after {
+        return None;
+    }
+    match b.get(at) {
+        Some(b'-') => Some("block sequence entries are not allowed in this context"),
+        Some(b'?') => Some("mapping keys are not allowed in this context"),
+        _ => None,
+    }
+}
+
 /// libyaml's parser message when a collection meets an unexpected token.
 fn container_message(o: &Open) -> &'static str {
     match (o.flow, o.map) {
@@ -1635,7 +1653,10 @@ fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
                     Some(e) => Mapped::Error(e),
                     None => Mapped::Prefix(off),
                 },
-                (None, Some(o)) => err(line_of(text, at), container_message(o), false),
+                (None, Some(o)) => match block_indicator_after_scalar(text, off, at) {
+                    Some(msg) => err(line_of(text, at), msg, true),
+                    None => err(line_of(text, at), container_message(o), false),
+                },
             }
         }
         K::InvalidDocumentEnd | K::MissingDocumentEndBeforeDirective => Mapped::Prefix(off),
@@ -2060,6 +2081,26 @@ mod tests {
             Want::Err("yaml: line 4: found unexpected end of stream"),
         ),
         ("a: \"b\"c\n", Want::Err("yaml: did not find expected key")),
+        (
+            "a: \"x\"- b\n",
+            Want::Err("yaml: block sequence entries are not allowed in this context"),
+        ),
+        (
+            "a:\n  - b: \"1\"- c: d\n",
+            Want::Err("yaml: line 2: block sequence entries are not allowed in this context"),
+        ),
+        (
+            "a:\n  - 'q'-\n",
+            Want::Err("yaml: line 2: block sequence entries are not allowed in this context"),
+        ),
+        (
+            "a:\n  b: \"1\"? c\n",
+            Want::Err("yaml: line 2: mapping keys are not allowed in this context"),
+        ),
+        (
+            "a:\n  b: \"1\"-c\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
         (
             "x: 1\ny: \"a\"b\n",
             Want::Err("yaml: line 1: did not find expected key"),
