@@ -34,23 +34,17 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
                 Some(group) if !group.is_empty() => format!("{group}/{version}"),
                 _ => version.to_string(),
             };
-            let mut found = Vec::new();
-            let mut missing = Vec::new();
-            walk_defs(
-                def,
-                kind,
-                &mut Vec::new(),
-                defs,
-                &mut (&mut found, &mut missing),
-                0,
-            );
+            let mut walked = Walked::default();
+            walk_defs(def, &mut Vec::new(), defs, &mut walked, 0);
             out.keys.extend(
-                found
+                walked
+                    .merge_keys
                     .into_iter()
-                    .map(|(k, p, key)| (api_version.clone(), k, p, key)),
+                    .map(|(p, key)| (api_version.clone(), kind.to_string(), p, key)),
             );
             out.builtin_refs.extend(
-                missing
+                walked
+                    .builtin_refs
                     .into_iter()
                     .map(|p| (api_version.clone(), kind.to_string(), p)),
             );
@@ -58,12 +52,20 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
     }
 }
 
+/// What one definition's schema says, by dotted field path.
+#[derive(Default)]
+struct Walked {
+    /// (path, `x-kubernetes-patch-merge-key`).
+    merge_keys: Vec<(String, String)>,
+    /// Paths whose `$ref` names a definition this document does not hold.
+    builtin_refs: Vec<String>,
+}
+
 fn walk_defs(
     schema: &Value,
-    kind: &str,
     path: &mut Vec<String>,
     defs: &serde_json::Map<String, Value>,
-    out: &mut (&mut Vec<(String, String, String)>, &mut Vec<String>),
+    out: &mut Walked,
     depth: usize,
 ) {
     if depth > 20 {
@@ -72,8 +74,8 @@ fn walk_defs(
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap_or("");
         match defs.get(name) {
-            Some(d) => walk_defs(d, kind, path, defs, out, depth + 1),
-            None => out.1.push(path.join(".")),
+            Some(d) => walk_defs(d, path, defs, out, depth + 1),
+            None => out.builtin_refs.push(path.join(".")),
         }
         return;
     }
@@ -81,19 +83,18 @@ fn walk_defs(
         .get("x-kubernetes-patch-merge-key")
         .and_then(Value::as_str)
     {
-        out.0
-            .push((kind.to_string(), path.join("."), key.to_string()));
+        out.merge_keys.push((path.join("."), key.to_string()));
     }
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (k, v) in props {
             path.push(k.clone());
-            walk_defs(v, kind, path, defs, out, depth + 1);
+            walk_defs(v, path, defs, out, depth + 1);
             path.pop();
         }
     }
     if let Some(items) = schema.get("items") {
         path.push("[]".into());
-        walk_defs(items, kind, path, defs, out, depth + 1);
+        walk_defs(items, path, defs, out, depth + 1);
         path.pop();
     }
 }

@@ -1420,10 +1420,6 @@ fn trailing_token_error(text: &str, end: usize) -> Option<String> {
     let at = next_token(text, end);
     let b = text.as_bytes();
     let c = *b.get(at)?;
-    let same_line = line_of(text, at) == line_of(text, end);
-    let blank_after = b
-        .get(at + 1)
-        .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
     let line = line_of(text, at);
     match c {
         b'@' | b'`' => Some(with_line(line, NO_TOKEN, true)),
@@ -1457,24 +1453,15 @@ fn trailing_token_error(text: &str, end: usize) -> Option<String> {
             (!rest.is_empty() && !rest.starts_with('#'))
                 .then(|| with_line(line, "did not find expected comment or line break", true))
         }
-        b'-' if same_line && blank_after => Some(with_line(
-            line,
-            "block sequence entries are not allowed in this context",
-            true,
-        )),
-        b'?' if same_line && blank_after => Some(with_line(
-            line,
-            "mapping keys are not allowed in this context",
-            true,
-        )),
-        _ => None,
+        _ => indicator_after_node(text, end, at).map(|msg| with_line(line, msg, true)),
     }
 }
 
-/// libyaml's scanner refuses a `- ` or `? ` indicator on the line where a quoted scalar ended
+/// libyaml's scanner refuses a `- ` or `? ` indicator (at `at`) on the line where a node ended
 /// (at `end`) in block context, as no simple key may start there, before its parser can
-/// complain about the collection: `value: "1"- name: b`, a template that lost a line break.
-fn block_indicator_after_scalar(text: &str, end: usize, at: usize) -> Option<&'static str> {
+/// complain: after a root node, or after a quoted scalar (`value: "1"- name: b`, a template
+/// that lost a line break).
+fn indicator_after_node(text: &str, end: usize, at: usize) -> Option<&'static str> {
     let b = text.as_bytes();
     let blank_after = b
         .get(at + 1)
@@ -1653,7 +1640,7 @@ fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
                     Some(e) => Mapped::Error(e),
                     None => Mapped::Prefix(off),
                 },
-                (None, Some(o)) => match block_indicator_after_scalar(text, off, at) {
+                (None, Some(o)) => match indicator_after_node(text, off, at) {
                     Some(msg) => err(line_of(text, at), msg, true),
                     None => err(line_of(text, at), container_message(o), false),
                 },
