@@ -205,9 +205,31 @@ fn key_pem(key: &RsaPrivateKey) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// A new two-prime RSA key of `bits` bits with exponent 65537 (what Go's `rsa.GenerateKey`
+/// makes), its primes from our own faster search (`primes`).
 fn new_key(bits: usize) -> Result<RsaPrivateKey, String> {
-    RsaPrivateKey::new(&mut rand_core::OsRng, bits)
-        .map_err(|e| format!("error generating RSA key: {e}"))
+    let mut rng = rand_core::OsRng;
+    let mut last = None;
+    // A draw fails when 65537 divides p-1 or q-1 (about once in 30,000): draw again, as Go does.
+    for _ in 0..16 {
+        // The two searches are independent: q is found on a second thread meanwhile.
+        let (p, q) = std::thread::scope(|s| {
+            let q = s.spawn(|| super::primes::random_prime(bits / 2, &mut rand_core::OsRng));
+            let p = super::primes::random_prime(bits.div_ceil(2), &mut rng);
+            (p, q.join().expect("prime search thread"))
+        });
+        if p == q || (&p * &q).bits() != bits {
+            continue;
+        }
+        match RsaPrivateKey::from_primes(vec![p, q], rsa::BigUint::from(65537u32)) {
+            Ok(key) => return Ok(key),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(format!(
+        "error generating RSA key: {}",
+        last.map_or_else(|| "no distinct primes found".to_string(), |e| e.to_string())
+    ))
 }
 
 fn parse_key(pem_text: &str) -> Result<RsaPrivateKey, String> {

@@ -15,6 +15,7 @@ pub mod encoding;
 pub mod helm;
 pub mod list;
 pub mod math;
+mod primes;
 pub mod reflect;
 pub mod regex;
 pub mod semver;
