@@ -266,10 +266,11 @@ impl<'a> Lexer<'a> {
                     self.advance(1);
                     self.alnum_run();
                     let name = &self.src[p..self.pos];
-                    self.emit(Tok::Variable(name), p, l);
+                    // Go reports a bad character after a word instead of emitting the word.
                     if !self.check_terminator() {
                         return false;
                     }
+                    self.emit(Tok::Variable(name), p, l);
                 }
                 '\'' => {
                     if !self.char_const(p, l) {
@@ -285,13 +286,13 @@ impl<'a> Lexer<'a> {
                     } else {
                         self.advance(1);
                         let name = self.alnum_run();
+                        if !self.check_terminator() {
+                            return false;
+                        }
                         if name.is_empty() {
                             self.emit(Tok::Dot, p, l);
                         } else {
                             self.emit(Tok::Field(name), p, l);
-                        }
-                        if !self.check_terminator() {
-                            return false;
                         }
                     }
                 }
@@ -330,10 +331,10 @@ impl<'a> Lexer<'a> {
                             None => Tok::Identifier(word),
                         },
                     };
-                    self.emit(tok, p, l);
                     if !self.check_terminator() {
                         return false;
                     }
+                    self.emit(tok, p, l);
                 }
                 c if c.is_ascii_graphic() => {
                     self.advance(1);

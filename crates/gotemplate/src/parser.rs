@@ -112,9 +112,10 @@ fn tok_str(t: &Tok<'_>) -> String {
         Tok::Field(s) => q(&format!(".{s}")),
         Tok::Variable(s) | Tok::Identifier(s) | Tok::Number(s) => q(s),
         Tok::CharConst(s) | Tok::Str(s) | Tok::RawStr(s) => q(s),
-        Tok::Dot => q("."),
+        // Go prints keyword items (`.` and `nil` are keywords there) in angle brackets.
+        Tok::Dot => "<.>".into(),
         Tok::Bool(b) => q(&b.to_string()),
-        Tok::Nil => q("nil"),
+        Tok::Nil => "<nil>".into(),
         Tok::Pipe => q("|"),
         Tok::Assign => q("="),
         Tok::Declare => q(":="),
@@ -417,9 +418,11 @@ impl<'a> Parser<'_, 'a> {
             decl: Vec::new(),
             cmds: Vec::new(),
         };
-        // Declarations.
-        let v = self.peek_non_space();
-        if let Tok::Variable(name) = &v.tok {
+        // Declarations. As in Go, `$a,` in a range goes back for a second variable, and a
+        // second variable that is not followed by `:=`/`=` is read again as an operand.
+        loop {
+            let v = self.peek_non_space();
+            let Tok::Variable(name) = &v.tok else { break };
             let save = self.i;
             self.next_non_space();
             let next = self.peek_non_space();
@@ -429,28 +432,25 @@ impl<'a> Parser<'_, 'a> {
                     self.next_non_space();
                     pipe.decl.push((v.pos, name.to_string()));
                     self.vars.push(name.to_string());
+                    break;
                 }
                 Tok::Comma => {
                     self.next_non_space();
                     pipe.decl.push((v.pos, name.to_string()));
                     self.vars.push(name.to_string());
-                    if context == "range" {
-                        let v2 = self.next_non_space();
-                        let Tok::Variable(n2) = &v2.tok else {
-                            return self.err(v2.line, "range can only initialize variables".into());
-                        };
-                        let d = self.next_non_space();
-                        if !matches!(d.tok, Tok::Assign | Tok::Declare) {
-                            return self.err(d.line, format!("too many declarations in {context}"));
+                    if context == "range" && pipe.decl.len() < 2 {
+                        let v2 = self.peek_non_space();
+                        if matches!(v2.tok, Tok::Variable(_) | Tok::RightDelim | Tok::RightParen) {
+                            continue;
                         }
-                        pipe.is_assign = d.tok == Tok::Assign;
-                        pipe.decl.push((v2.pos, n2.to_string()));
-                        self.vars.push(n2.to_string());
-                    } else {
-                        return self.err(next.line, format!("too many declarations in {context}"));
+                        return self.err(v2.line, "range can only initialize variables".into());
                     }
+                    return self.err(next.line, format!("too many declarations in {context}"));
                 }
-                _ => self.i = save,
+                _ => {
+                    self.i = save;
+                    break;
+                }
             }
         }
         loop {
@@ -737,11 +737,9 @@ pub(crate) fn parse_go_int(text: &str) -> Option<(bool, u64)> {
 
 /// Go's `parse.NumberNode` rules.
 pub fn parse_number(text: &str) -> Result<Number, String> {
+    let illegal = || format!("illegal number syntax: {}", crate::fmt::go_quote(text));
     if text.ends_with('i') {
-        return Err(format!(
-            "illegal number syntax: {}",
-            crate::fmt::go_quote(text)
-        ));
+        return Err(illegal());
     }
     let mut n = Number {
         text: text.to_string(),
@@ -783,20 +781,8 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
         }
         return Ok(n);
     }
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
-    let lower = clean.to_ascii_lowercase();
-    let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
-        parse_hex_float(&lower)
-    } else if lower
-        .trim_start_matches(['+', '-'])
-        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
-    {
-        lower.parse::<f64>().ok()
-    } else {
-        None
-    };
     // Go's ParseFloat fails (ErrRange) where Rust's parse gives an infinity.
-    match f.filter(|f| f.is_finite()) {
+    match parse_go_float(text) {
         Some(f) => {
             if !text.contains(['.', 'e', 'E', 'p', 'P']) {
                 return Err(format!("integer overflow: {}", crate::fmt::go_quote(text)));
@@ -810,11 +796,25 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
             }
             Ok(n)
         }
-        None => Err(format!(
-            "illegal number syntax: {}",
-            crate::fmt::go_quote(text)
-        )),
+        None => Err(illegal()),
     }
+}
+
+/// A finite float in Go's syntax (decimal or hexadecimal, `_` separators), as `ParseFloat`.
+fn parse_go_float(text: &str) -> Option<f64> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let lower = clean.to_ascii_lowercase();
+    let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
+        parse_hex_float(&lower)
+    } else if lower
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
+    {
+        lower.parse::<f64>().ok()
+    } else {
+        None
+    };
+    f.filter(|f| f.is_finite())
 }
 
 fn parse_hex_float(s: &str) -> Option<f64> {
@@ -839,4 +839,72 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     }
     let v = v * 2f64.powi(exp);
     Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FuncMap, Options, Template};
+
+    fn parse_error(src: &str) -> String {
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        match t.parse("t", src) {
+            Ok(()) => panic!("{src:?} parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_bad_character_after_a_word_is_reported_before_the_word() {
+        assert_eq!(
+            parse_error("{{ nosuch& }}"),
+            "template: t:1: bad character U+0026 '&'"
+        );
+        assert_eq!(
+            parse_error("{{ $v% }}"),
+            "template: t:1: bad character U+0025 '%'"
+        );
+        assert_eq!(
+            parse_error("{{ .a.b# }}"),
+            "template: t:1: bad character U+0023 '#'"
+        );
+    }
+
+    #[test]
+    fn dot_and_nil_print_as_keywords_in_unexpected_token_errors() {
+        assert_eq!(
+            parse_error("{{ print \"x\". }}"),
+            "template: t:1: unexpected <.> in operand"
+        );
+        assert_eq!(
+            parse_error("{{ print (print)nil }}"),
+            "template: t:1: unexpected <nil> in operand"
+        );
+    }
+
+    #[test]
+    fn range_declarations_follow_go() {
+        assert_eq!(
+            parse_error("{{ range $a, $b }}{{ end }}"),
+            "template: t:1: undefined variable \"$b\""
+        );
+        assert_eq!(
+            parse_error("{{ range $a, }}{{ end }}"),
+            "template: t:1: missing value for range"
+        );
+        assert_eq!(
+            parse_error("{{ range $a, \"x\" }}{{ end }}"),
+            "template: t:1: range can only initialize variables"
+        );
+        assert_eq!(
+            parse_error("{{ range $a, $b, $c := . }}{{ end }}"),
+            "template: t:1: too many declarations in range"
+        );
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        t.parse(
+            "t",
+            "{{ $l := list 4 5 }}{{ range $e, $l }}{{ $e }}{{ end }}",
+        )
+        .unwrap();
+        assert_eq!(t.execute("t", &crate::Value::Missing).unwrap(), "45");
+    }
 }
