@@ -559,6 +559,26 @@ fn fmt_value(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
         pad(out, &s, sp, false);
         return;
     }
+    if let Value::Object(o) = v
+        && let Some((re, im)) = o.as_complex()
+    {
+        // Go formats each part as a float (same width and precision), the imaginary part
+        // always with a sign.
+        if matches!(verb, 'x' | 'X') {
+            let im = hex_float(im, verb == 'X');
+            let sign = if im.starts_with(['+', '-']) { "" } else { "+" };
+            let re = hex_float(re, verb == 'X');
+            return pad(out, &format!("({re}{sign}{im}i)"), sp, false);
+        }
+        if !matches!(verb, 'v' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G') {
+            return bad_verb(out, verb, v);
+        }
+        out.push('(');
+        fmt_float(out, re, verb, sp);
+        fmt_float(out, im, verb, &Spec { plus: true, ..*sp });
+        out.push_str("i)");
+        return;
+    }
     match v {
         Value::Missing | Value::Nil => {
             if verb == 'v' {

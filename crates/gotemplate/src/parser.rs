@@ -598,6 +598,7 @@ impl<'a> Parser<'_, 'a> {
                         int: Some(c as i64),
                         uint: true,
                         float: Some(c as u32 as f64),
+                        complex: None,
                     },
                 ),
                 None => return self.err(t.line, format!("malformed character constant: {text}")),
@@ -738,14 +739,42 @@ pub(crate) fn parse_go_int(text: &str) -> Option<(bool, u64)> {
 /// Go's `parse.NumberNode` rules.
 pub fn parse_number(text: &str) -> Result<Number, String> {
     let illegal = || format!("illegal number syntax: {}", crate::fmt::go_quote(text));
-    if text.ends_with('i') {
-        return Err(illegal());
+    if let Some(body) = text.strip_suffix('i') {
+        // An imaginary constant (`1.5i`) or a complex one (`1+2i`, one token in Go's lexer).
+        let (re, im) = match parse_go_float(body) {
+            Some(im) => (0.0, im),
+            None => {
+                // A token with a sign inside is Go's complex item, read by fmt.Sscan.
+                let at = complex_split(body).ok_or_else(illegal)?;
+                let sscan = || "syntax error scanning complex number".to_string();
+                let re = parse_go_float(&body[..at]).ok_or_else(sscan)?;
+                (re, parse_go_float(&body[at..]).ok_or_else(sscan)?)
+            }
+        };
+        // Go's simplifyComplex: with no imaginary part it is also a float (and an integer
+        // when integral), so it can be passed to typed parameters.
+        let mut n = Number {
+            text: text.to_string(),
+            int: None,
+            uint: false,
+            float: None,
+            complex: Some((re, im)),
+        };
+        if im == 0.0 {
+            n.float = Some(re);
+            if re.fract() == 0.0 && (-9.2e18..9.2e18).contains(&re) {
+                n.int = Some(re as i64);
+            }
+            n.uint = re.fract() == 0.0 && (0.0..1.8e19).contains(&re);
+        }
+        return Ok(n);
     }
     let mut n = Number {
         text: text.to_string(),
         int: None,
         uint: false,
         float: None,
+        complex: None,
     };
     if let Some((neg, u)) = parse_go_int(text) {
         if !neg {
@@ -815,6 +844,15 @@ fn parse_go_float(text: &str) -> Option<f64> {
         None
     };
     f.filter(|f| f.is_finite())
+}
+
+/// In `RE+IM` / `RE-IM` (a complex constant without its `i`), where the imaginary part
+/// starts: the last sign not at the start and not inside an exponent.
+fn complex_split(body: &str) -> Option<usize> {
+    let b = body.as_bytes();
+    (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P'))
 }
 
 fn parse_hex_float(s: &str) -> Option<f64> {
@@ -906,5 +944,38 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.execute("t", &crate::Value::Missing).unwrap(), "45");
+    }
+
+    fn render(src: &str) -> String {
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        t.parse("t", src).unwrap();
+        t.execute("t", &crate::Value::Missing).unwrap()
+    }
+
+    #[test]
+    fn complex_constants_are_complex128() {
+        assert_eq!(
+            render("{{ 2.5i }} {{ 3-0.5i }} {{ 1e2+1e-2i }}"),
+            "(0+2.5i) (3-0.5i) (100+0.01i)"
+        );
+        assert_eq!(
+            render("{{ typeOf -1i }} {{ if 0i }}t{{ else }}f{{ end }}"),
+            "complex128 f"
+        );
+        assert_eq!(render("{{ eq 2i 2i }} {{ eq 2i 3i }}"), "true false");
+        assert_eq!(
+            render(r#"{{ printf "%.1f|%d" 1-2i 1i }}"#),
+            "(1.0-2.0i)|%!d(complex128=(0+1i))"
+        );
+        // With no imaginary part it still fits typed integer parameters.
+        assert_eq!(render(r#"{{ repeat 3+0i "ab" }}"#), "ababab");
+        assert_eq!(
+            parse_error("{{ 1+i }}"),
+            "template: t:1: syntax error scanning complex number"
+        );
+        assert_eq!(
+            parse_error("{{ 0x1i }}"),
+            "template: t:1: illegal number syntax: \"0x1i\""
+        );
     }
 }
