@@ -22,15 +22,24 @@ pub fn go_quote_ascii(s: &str) -> String {
     out
 }
 
-/// An approximation of Go's `unicode.IsPrint` (graphic characters and the ASCII space).
+/// Go's `unicode.IsPrint` / `strconv.IsPrint`: letters, marks, numbers, punctuation and
+/// symbols, plus the ASCII space. Unassigned code points, format characters (U+00AD, U+E0001),
+/// private use and other spaces are not printable. The tables are Unicode 16 (Helm's Go has 15,
+/// Go 1.19 has 13, so characters assigned since then print raw here and in Helm).
 pub(crate) fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || ('\u{e000}'..='\u{f8ff}').contains(&c)
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'))
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c == ' '
+        || !matches!(
+            get_general_category(c),
+            G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+                | G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+        )
 }
 
 fn quote_into(out: &mut String, s: &str, q: char, ascii: bool) {
@@ -771,4 +780,32 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         out.push(')');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{go_quote, is_print};
+
+    #[test]
+    fn is_print_follows_unicode_categories() {
+        for c in ['a', 'é', '漢', '😀', '∑', '¿', ' ', '\u{301}'] {
+            assert!(is_print(c), "{c:?}");
+        }
+        // Unassigned, format, private use, non-ASCII spaces, separators, controls.
+        for c in [
+            '\u{378}',
+            '\u{ad}',
+            '\u{200e}',
+            '\u{e0001}',
+            '\u{e000}',
+            '\u{a0}',
+            '\u{3000}',
+            '\u{2028}',
+            '\u{85}',
+            '\u{fffe}',
+        ] {
+            assert!(!is_print(c), "{c:?}");
+        }
+        assert_eq!(go_quote("a\u{378}\u{ad}é"), "\"a\\u0378\\u00adé\"");
+    }
 }
