@@ -53,6 +53,9 @@ pub struct Number {
     pub int: Option<i64>,
     pub uint: bool,
     pub float: Option<f64>,
+    /// Real and imaginary parts of a complex constant (`1.5i`, `1+2i`), which executes as
+    /// Go's `complex128`.
+    pub complex: Option<(f64, f64)>,
 }
 
 #[derive(Debug)]

@@ -712,6 +712,9 @@ impl<'a> State<'a> {
             let l = t.trim_start_matches(['+', '-']).to_ascii_lowercase();
             l.starts_with("0x") && !l.contains('p')
         };
+        if let Some((re, im)) = n.complex {
+            return Ok(Value::Object(Arc::new(crate::value::Complex { re, im })));
+        }
         let is_rune = t.starts_with('\'');
         if n.float.is_some() && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Value::Float(n.float.unwrap_or(0.0)));

@@ -22,15 +22,24 @@ pub fn go_quote_ascii(s: &str) -> String {
     out
 }
 
-/// An approximation of Go's `unicode.IsPrint` (graphic characters and the ASCII space).
+/// Go's `unicode.IsPrint` / `strconv.IsPrint`: letters, marks, numbers, punctuation and
+/// symbols, plus the ASCII space. Unassigned code points, format characters (U+00AD, U+E0001),
+/// private use and other spaces are not printable. The tables are Unicode 16 (Helm's Go has 15,
+/// Go 1.19 has 13, so characters assigned since then print raw here and in Helm).
 pub(crate) fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || ('\u{e000}'..='\u{f8ff}').contains(&c)
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'))
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    c == ' '
+        || !matches!(
+            get_general_category(c),
+            G::Control
+                | G::Format
+                | G::Surrogate
+                | G::PrivateUse
+                | G::Unassigned
+                | G::SpaceSeparator
+                | G::LineSeparator
+                | G::ParagraphSeparator
+        )
 }
 
 fn quote_into(out: &mut String, s: &str, q: char, ascii: bool) {
@@ -355,10 +364,24 @@ fn pad(out: &mut String, s: &str, sp: &Spec, numeric: bool) {
     }
 }
 
-fn bad_verb(out: &mut String, verb: char, v: &Value) {
+/// `%!verb(TYPE=VALUE)`: Go prints the value with `%v` and the verb's width and flags.
+fn bad_verb(out: &mut String, verb: char, v: &Value, sp: &Spec) {
     match v {
         Value::Missing | Value::Nil => out.push_str(&format!("%!{verb}(<nil>)")),
-        _ => out.push_str(&format!("%!{verb}({}={})", v.type_name(), sprint_value(v))),
+        _ => {
+            out.push_str(&format!("%!{verb}({}=", v.type_name()));
+            fmt_value(
+                out,
+                v,
+                'v',
+                &Spec {
+                    sharp: false,
+                    ..*sp
+                },
+                0,
+            );
+            out.push(')');
+        }
     }
 }
 
@@ -519,7 +542,7 @@ fn go_syntax(out: &mut String, v: &Value, depth: usize) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                go_syntax(out, x, depth + 1);
+                go_syntax_elem(out, x, depth + 1);
             }
             out.push('}');
         }
@@ -537,11 +560,19 @@ fn go_syntax(out: &mut String, v: &Value, depth: usize) {
                 }
                 out.push_str(&go_quote(k));
                 out.push(':');
-                go_syntax(out, x, depth + 1);
+                go_syntax_elem(out, x, depth + 1);
             }
             out.push('}');
         }
         v => write_v(out, v, depth),
+    }
+}
+
+/// `%#v` of an `interface {}` element: a nil one is written with its type.
+fn go_syntax_elem(out: &mut String, v: &Value, depth: usize) {
+    match v {
+        Value::Missing | Value::Nil => out.push_str("interface {}(nil)"),
+        v => go_syntax(out, v, depth),
     }
 }
 
@@ -559,31 +590,51 @@ fn fmt_value(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
         pad(out, &s, sp, false);
         return;
     }
+    if let Value::Object(o) = v
+        && let Some((re, im)) = o.as_complex()
+    {
+        // Go formats each part as a float (same width and precision), the imaginary part
+        // always with a sign.
+        if matches!(verb, 'x' | 'X') {
+            let im = hex_float(im, verb == 'X');
+            let sign = if im.starts_with(['+', '-']) { "" } else { "+" };
+            let re = hex_float(re, verb == 'X');
+            return pad(out, &format!("({re}{sign}{im}i)"), sp, false);
+        }
+        if !matches!(verb, 'v' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G') {
+            return bad_verb(out, verb, v, sp);
+        }
+        out.push('(');
+        fmt_float(out, re, verb, sp);
+        fmt_float(out, im, verb, &Spec { plus: true, ..*sp });
+        out.push_str("i)");
+        return;
+    }
     match v {
         Value::Missing | Value::Nil => {
             if verb == 'v' {
                 pad(out, "<nil>", sp, false);
             } else {
-                bad_verb(out, verb, v);
+                bad_verb(out, verb, v, sp);
             }
         }
         Value::Bool(b) => match verb {
             't' | 'v' => pad(out, if *b { "true" } else { "false" }, sp, false),
-            _ => bad_verb(out, verb, v),
+            _ => bad_verb(out, verb, v, sp),
         },
         Value::Int(i) | Value::Int64(i) => match verb {
             'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U' => fmt_int(out, *i, verb, sp),
-            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => bad_verb(out, verb, v),
-            _ => bad_verb(out, verb, v),
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => bad_verb(out, verb, v, sp),
+            _ => bad_verb(out, verb, v, sp),
         },
         Value::Float(f) => match verb {
             'v' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' => fmt_float(out, *f, verb, sp),
             'x' | 'X' => pad(out, &hex_float(*f, verb == 'X'), sp, true),
-            _ => bad_verb(out, verb, v),
+            _ => bad_verb(out, verb, v, sp),
         },
         Value::String(s) => match verb {
             'v' | 's' | 'q' | 'x' | 'X' => fmt_str(out, s, verb, sp),
-            _ => bad_verb(out, verb, v),
+            _ => bad_verb(out, verb, v, sp),
         },
         Value::List(_) | Value::StrList(_) => {
             let items = v.list_items().unwrap_or_default();
@@ -618,6 +669,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
     let b = format.as_bytes();
     let mut i = 0;
     let mut argi = 0;
+    // Whether an argument index was used: then unused arguments are not reported as EXTRA.
+    let mut reordered = false;
     while i < b.len() {
         let start = i;
         while i < b.len() && b[i] != b'%' {
@@ -631,7 +684,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         let mut sp = Spec::default();
         while i < b.len() {
             match b[i] {
-                b'-' => sp.minus = true,
+                b'-' => {
+                    sp.minus = true;
+                    sp.zero = false;
+                }
                 b'+' => sp.plus = true,
                 b'#' => sp.sharp = true,
                 b' ' => sp.space = true,
@@ -640,23 +696,24 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             i += 1;
         }
+        // Explicit argument indexes (`%[2]d`, `%[1]*d`) as Go's doPrintf reads them.
+        let mut good_arg = true;
+        reordered |= b.get(i) == Some(&b'[');
+        let mut after_index = arg_index(format, &mut i, &mut argi, args.len(), &mut good_arg);
         // width
         if i < b.len() && b[i] == b'*' {
             i += 1;
-            match args.get(argi) {
-                Some(Value::Int(w) | Value::Int64(w)) => {
-                    argi += 1;
-                    if *w < 0 {
+            match int_arg(args, &mut argi) {
+                Some(w) => {
+                    if w < 0 {
                         sp.minus = true;
                         sp.zero = false;
                     }
                     sp.width = Some(w.unsigned_abs() as usize);
                 }
-                _ => {
-                    argi += 1;
-                    out.push_str("%!(BADWIDTH)");
-                }
+                None => out.push_str("%!(BADWIDTH)"),
             }
+            after_index = false;
         } else {
             let s = i;
             while i < b.len() && b[i].is_ascii_digit() {
@@ -664,22 +721,25 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             if i > s {
                 sp.width = format[s..i].parse().ok();
+                if after_index {
+                    good_arg = false;
+                }
             }
         }
-        if i < b.len() && b[i] == b'.' {
+        if i + 1 < b.len() && b[i] == b'.' {
             i += 1;
+            if after_index {
+                good_arg = false;
+            }
+            reordered |= b.get(i) == Some(&b'[');
+            after_index = arg_index(format, &mut i, &mut argi, args.len(), &mut good_arg);
             if i < b.len() && b[i] == b'*' {
                 i += 1;
-                match args.get(argi) {
-                    Some(Value::Int(p) | Value::Int64(p)) if *p >= 0 => {
-                        sp.prec = Some(*p as usize);
-                        argi += 1;
-                    }
-                    _ => {
-                        argi += 1;
-                        out.push_str("%!(BADPREC)");
-                    }
+                match int_arg(args, &mut argi) {
+                    Some(p) if p >= 0 => sp.prec = Some(p as usize),
+                    _ => out.push_str("%!(BADPREC)"),
                 }
+                after_index = false;
             } else {
                 let s = i;
                 while i < b.len() && b[i].is_ascii_digit() {
@@ -687,6 +747,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
                 }
                 sp.prec = Some(format[s..i].parse().unwrap_or(0));
             }
+        }
+        if !after_index {
+            reordered |= b.get(i) == Some(&b'[');
+            arg_index(format, &mut i, &mut argi, args.len(), &mut good_arg);
         }
         let Some(verb) = format[i..].chars().next() else {
             out.push_str("%!(NOVERB)");
@@ -696,13 +760,13 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             // %+v: Go's plusV flag (field names), not a sign.
             sp.plus = false;
         }
-        let Some(verb) = Some(verb) else {
-            out.push_str("%!(NOVERB)");
-            break;
-        };
         i += verb.len_utf8();
         if verb == '%' {
             out.push('%');
+            continue;
+        }
+        if !good_arg {
+            out.push_str(&format!("%!{verb}(BADINDEX)"));
             continue;
         }
         let Some(arg) = args.get(argi) else {
@@ -731,12 +795,12 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
                 | 't'
                 | 'T'
         ) {
-            bad_verb(&mut out, verb, arg);
+            bad_verb(&mut out, verb, arg, &sp);
             continue;
         }
         fmt_value(&mut out, arg, verb, &sp, 0);
     }
-    if argi < args.len() {
+    if !reordered && argi < args.len() {
         out.push_str("%!(EXTRA ");
         for (k, a) in args[argi..].iter().enumerate() {
             if k > 0 {
@@ -751,4 +815,114 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         out.push(')');
     }
     out
+}
+
+/// Go's `argNumber`: at `[n]`, moves to argument n (1-based) and returns true; a malformed or
+/// out-of-range index clears `good`.
+fn arg_index(format: &str, i: &mut usize, argi: &mut usize, n: usize, good: &mut bool) -> bool {
+    let rest = &format.as_bytes()[*i..];
+    if rest.first() != Some(&b'[') {
+        return false;
+    }
+    // Go needs at least `[n]`; without a closing bracket only the `[` is skipped.
+    let close = if rest.len() < 3 {
+        None
+    } else {
+        rest.iter().position(|&c| c == b']')
+    };
+    let Some(close) = close else {
+        *i += 1;
+        *good = false;
+        return false;
+    };
+    *i += close + 1;
+    let digits = &format[*i - close..*i - 1];
+    let index = (!digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse::<usize>().ok())
+        .flatten();
+    match index {
+        Some(k) if k >= 1 && k <= n => {
+            *argi = k - 1;
+            true
+        }
+        Some(_) => {
+            *good = false;
+            true
+        }
+        None => {
+            *good = false;
+            false
+        }
+    }
+}
+
+/// Go's `intFromArg`: an integer argument for `*` (advancing past it when there is one).
+fn int_arg(args: &[Value], argi: &mut usize) -> Option<i64> {
+    let a = args.get(*argi)?;
+    *argi += 1;
+    match a {
+        Value::Int(w) | Value::Int64(w) if w.unsigned_abs() <= 1_000_000 => Some(*w),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{go_quote, is_print, sprintf};
+
+    #[test]
+    fn is_print_follows_unicode_categories() {
+        for c in ['a', 'é', '漢', '😀', '∑', '¿', ' ', '\u{301}'] {
+            assert!(is_print(c), "{c:?}");
+        }
+        // Unassigned, format, private use, non-ASCII spaces, separators, controls.
+        for c in [
+            '\u{378}',
+            '\u{ad}',
+            '\u{200e}',
+            '\u{e0001}',
+            '\u{e000}',
+            '\u{a0}',
+            '\u{3000}',
+            '\u{2028}',
+            '\u{85}',
+            '\u{fffe}',
+        ] {
+            assert!(!is_print(c), "{c:?}");
+        }
+        assert_eq!(go_quote("a\u{378}\u{ad}é"), "\"a\\u0378\\u00adé\"");
+    }
+
+    fn ints(v: &[i64]) -> Vec<crate::Value> {
+        v.iter().map(|i| crate::Value::Int(*i)).collect()
+    }
+
+    #[test]
+    fn explicit_argument_indexes() {
+        assert_eq!(sprintf("%[2]d-%[1]d", &ints(&[1, 2])), "2-1");
+        assert_eq!(sprintf("%[2]d %d", &ints(&[1, 2, 3])), "2 3");
+        // Reordered formats do not report unused arguments.
+        assert_eq!(sprintf("%[1]d", &ints(&[1, 2])), "1");
+        assert_eq!(sprintf("%[3]*.[2]*[1]d", &ints(&[7, 2, 5])), "   07");
+        assert_eq!(
+            sprintf("%[4]d|%[0]d|%[x]d", &ints(&[1])),
+            "%!d(BADINDEX)|%!d(BADINDEX)|%!d(BADINDEX)"
+        );
+        assert_eq!(sprintf("%[2]3d", &ints(&[1, 2])), "%!d(BADINDEX)");
+    }
+
+    #[test]
+    fn bad_verbs_keep_width_and_flags() {
+        assert_eq!(
+            sprintf("%5z|%+t", &ints(&[1, 2])),
+            "%!z(int=    1)|%!t(int=+2)"
+        );
+    }
+
+    #[test]
+    fn sharp_v_writes_nil_elements_with_their_type() {
+        let l = crate::Value::list(vec![crate::Value::Nil, crate::Value::Int(1)]);
+        assert_eq!(sprintf("%#v", &[l]), "[]interface {}{interface {}(nil), 1}");
+        assert_eq!(sprintf("%#v", &[crate::Value::Nil]), "<nil>");
+    }
 }

@@ -266,10 +266,11 @@ impl<'a> Lexer<'a> {
                     self.advance(1);
                     self.alnum_run();
                     let name = &self.src[p..self.pos];
-                    self.emit(Tok::Variable(name), p, l);
+                    // Go reports a bad character after a word instead of emitting the word.
                     if !self.check_terminator() {
                         return false;
                     }
+                    self.emit(Tok::Variable(name), p, l);
                 }
                 '\'' => {
                     if !self.char_const(p, l) {
@@ -285,13 +286,13 @@ impl<'a> Lexer<'a> {
                     } else {
                         self.advance(1);
                         let name = self.alnum_run();
+                        if !self.check_terminator() {
+                            return false;
+                        }
                         if name.is_empty() {
                             self.emit(Tok::Dot, p, l);
                         } else {
                             self.emit(Tok::Field(name), p, l);
-                        }
-                        if !self.check_terminator() {
-                            return false;
                         }
                     }
                 }
@@ -330,10 +331,10 @@ impl<'a> Lexer<'a> {
                             None => Tok::Identifier(word),
                         },
                     };
-                    self.emit(tok, p, l);
                     if !self.check_terminator() {
                         return false;
                     }
+                    self.emit(tok, p, l);
                 }
                 c if c.is_ascii_graphic() => {
                     self.advance(1);
@@ -472,14 +473,16 @@ impl<'a> Lexer<'a> {
         if i < b.len() && b[i] == b'i' {
             i += 1;
         }
-        // Go scans `1+2i` as one complex constant; a sign right after a number starts one.
+        // Go scans `1+2i` as one complex constant; a sign right after a number starts one:
+        // a second number scan that must end in `i`.
         if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            let mut j = i + 1;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'.' || b[j] == b'_') {
-                j += 1;
-            }
-            if b[j - 1] != b'i' {
-                let bad = self.rest()[..j].to_string();
+            let j = scan_number(b, i);
+            let glued = b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+            if glued || b[j - 1] != b'i' {
+                let end = if glued { j + 1 } else { j };
+                let bad = String::from_utf8_lossy(&b[..end]).into_owned();
                 self.error(format!("bad number syntax: {}", crate::fmt::go_quote(&bad)));
                 return false;
             }
@@ -507,4 +510,54 @@ fn left_trim(after: &str) -> bool {
 /// Go's `%#U`.
 pub fn go_unicode(c: char) -> String {
     format!("U+{:04X} '{}'", c as u32, c)
+}
+
+/// Go's `scanNumber` from `start`: sign, base prefix, digits, fraction, exponent, `i`.
+/// Returns the end offset.
+fn scan_number(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        i += 1;
+    }
+    let mut digits: &[u8] = b"0123456789_";
+    let mut exp: &[u8] = b"eE";
+    if i + 1 < b.len() && b[i] == b'0' {
+        match b[i + 1] {
+            b'x' | b'X' => {
+                i += 2;
+                digits = b"0123456789abcdefABCDEF_";
+                exp = b"pP";
+            }
+            b'o' | b'O' => {
+                i += 2;
+                digits = b"01234567_";
+            }
+            b'b' | b'B' => {
+                i += 2;
+                digits = b"01_";
+            }
+            _ => {}
+        }
+    }
+    let run = |i: &mut usize, set: &[u8]| {
+        while *i < b.len() && set.contains(&b[*i]) {
+            *i += 1;
+        }
+    };
+    run(&mut i, digits);
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        run(&mut i, digits);
+    }
+    if i < b.len() && exp.contains(&b[i]) {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        run(&mut i, b"0123456789_");
+    }
+    if i < b.len() && b[i] == b'i' {
+        i += 1;
+    }
+    i
 }

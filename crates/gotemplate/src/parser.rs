@@ -112,9 +112,10 @@ fn tok_str(t: &Tok<'_>) -> String {
         Tok::Field(s) => q(&format!(".{s}")),
         Tok::Variable(s) | Tok::Identifier(s) | Tok::Number(s) => q(s),
         Tok::CharConst(s) | Tok::Str(s) | Tok::RawStr(s) => q(s),
-        Tok::Dot => q("."),
+        // Go prints keyword items (`.` and `nil` are keywords there) in angle brackets.
+        Tok::Dot => "<.>".into(),
         Tok::Bool(b) => q(&b.to_string()),
-        Tok::Nil => q("nil"),
+        Tok::Nil => "<nil>".into(),
         Tok::Pipe => q("|"),
         Tok::Assign => q("="),
         Tok::Declare => q(":="),
@@ -417,9 +418,11 @@ impl<'a> Parser<'_, 'a> {
             decl: Vec::new(),
             cmds: Vec::new(),
         };
-        // Declarations.
-        let v = self.peek_non_space();
-        if let Tok::Variable(name) = &v.tok {
+        // Declarations. As in Go, `$a,` in a range goes back for a second variable, and a
+        // second variable that is not followed by `:=`/`=` is read again as an operand.
+        loop {
+            let v = self.peek_non_space();
+            let Tok::Variable(name) = &v.tok else { break };
             let save = self.i;
             self.next_non_space();
             let next = self.peek_non_space();
@@ -429,28 +432,25 @@ impl<'a> Parser<'_, 'a> {
                     self.next_non_space();
                     pipe.decl.push((v.pos, name.to_string()));
                     self.vars.push(name.to_string());
+                    break;
                 }
                 Tok::Comma => {
                     self.next_non_space();
                     pipe.decl.push((v.pos, name.to_string()));
                     self.vars.push(name.to_string());
-                    if context == "range" {
-                        let v2 = self.next_non_space();
-                        let Tok::Variable(n2) = &v2.tok else {
-                            return self.err(v2.line, "range can only initialize variables".into());
-                        };
-                        let d = self.next_non_space();
-                        if !matches!(d.tok, Tok::Assign | Tok::Declare) {
-                            return self.err(d.line, format!("too many declarations in {context}"));
+                    if context == "range" && pipe.decl.len() < 2 {
+                        let v2 = self.peek_non_space();
+                        if matches!(v2.tok, Tok::Variable(_) | Tok::RightDelim | Tok::RightParen) {
+                            continue;
                         }
-                        pipe.is_assign = d.tok == Tok::Assign;
-                        pipe.decl.push((v2.pos, n2.to_string()));
-                        self.vars.push(n2.to_string());
-                    } else {
-                        return self.err(next.line, format!("too many declarations in {context}"));
+                        return self.err(v2.line, "range can only initialize variables".into());
                     }
+                    return self.err(next.line, format!("too many declarations in {context}"));
                 }
-                _ => self.i = save,
+                _ => {
+                    self.i = save;
+                    break;
+                }
             }
         }
         loop {
@@ -598,6 +598,7 @@ impl<'a> Parser<'_, 'a> {
                         int: Some(c as i64),
                         uint: true,
                         float: Some(c as u32 as f64),
+                        complex: None,
                     },
                 ),
                 None => return self.err(t.line, format!("malformed character constant: {text}")),
@@ -737,17 +738,43 @@ pub(crate) fn parse_go_int(text: &str) -> Option<(bool, u64)> {
 
 /// Go's `parse.NumberNode` rules.
 pub fn parse_number(text: &str) -> Result<Number, String> {
-    if text.ends_with('i') {
-        return Err(format!(
-            "illegal number syntax: {}",
-            crate::fmt::go_quote(text)
-        ));
+    let illegal = || format!("illegal number syntax: {}", crate::fmt::go_quote(text));
+    if let Some(body) = text.strip_suffix('i') {
+        // An imaginary constant (`1.5i`) or a complex one (`1+2i`, one token in Go's lexer).
+        let (re, im) = match parse_go_float(body) {
+            Some(im) => (0.0, im),
+            None => {
+                // A token with a sign inside is Go's complex item, read by fmt.Sscan.
+                let at = complex_split(body).ok_or_else(illegal)?;
+                let sscan = || "syntax error scanning complex number".to_string();
+                let re = parse_go_float(&body[..at]).ok_or_else(sscan)?;
+                (re, parse_go_float(&body[at..]).ok_or_else(sscan)?)
+            }
+        };
+        // Go's simplifyComplex: with no imaginary part it is also a float (and an integer
+        // when integral), so it can be passed to typed parameters.
+        let mut n = Number {
+            text: text.to_string(),
+            int: None,
+            uint: false,
+            float: None,
+            complex: Some((re, im)),
+        };
+        if im == 0.0 {
+            n.float = Some(re);
+            if re.fract() == 0.0 && (-9.2e18..9.2e18).contains(&re) {
+                n.int = Some(re as i64);
+            }
+            n.uint = re.fract() == 0.0 && (0.0..1.8e19).contains(&re);
+        }
+        return Ok(n);
     }
     let mut n = Number {
         text: text.to_string(),
         int: None,
         uint: false,
         float: None,
+        complex: None,
     };
     if let Some((neg, u)) = parse_go_int(text) {
         if !neg {
@@ -783,20 +810,8 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
         }
         return Ok(n);
     }
-    let clean: String = text.chars().filter(|c| *c != '_').collect();
-    let lower = clean.to_ascii_lowercase();
-    let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
-        parse_hex_float(&lower)
-    } else if lower
-        .trim_start_matches(['+', '-'])
-        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
-    {
-        lower.parse::<f64>().ok()
-    } else {
-        None
-    };
     // Go's ParseFloat fails (ErrRange) where Rust's parse gives an infinity.
-    match f.filter(|f| f.is_finite()) {
+    match parse_go_float(text) {
         Some(f) => {
             if !text.contains(['.', 'e', 'E', 'p', 'P']) {
                 return Err(format!("integer overflow: {}", crate::fmt::go_quote(text)));
@@ -810,11 +825,34 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
             }
             Ok(n)
         }
-        None => Err(format!(
-            "illegal number syntax: {}",
-            crate::fmt::go_quote(text)
-        )),
+        None => Err(illegal()),
     }
+}
+
+/// A finite float in Go's syntax (decimal or hexadecimal, `_` separators), as `ParseFloat`.
+fn parse_go_float(text: &str) -> Option<f64> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let lower = clean.to_ascii_lowercase();
+    let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
+        parse_hex_float(&lower)
+    } else if lower
+        .trim_start_matches(['+', '-'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.')
+    {
+        lower.parse::<f64>().ok()
+    } else {
+        None
+    };
+    f.filter(|f| f.is_finite())
+}
+
+/// In `RE+IM` / `RE-IM` (a complex constant without its `i`), where the imaginary part
+/// starts: the last sign not at the start and not inside an exponent.
+fn complex_split(body: &str) -> Option<usize> {
+    let b = body.as_bytes();
+    (1..b.len())
+        .rev()
+        .find(|&i| matches!(b[i], b'+' | b'-') && !matches!(b[i - 1], b'e' | b'E' | b'p' | b'P'))
 }
 
 fn parse_hex_float(s: &str) -> Option<f64> {
@@ -839,4 +877,105 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     }
     let v = v * 2f64.powi(exp);
     Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FuncMap, Options, Template};
+
+    fn parse_error(src: &str) -> String {
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        match t.parse("t", src) {
+            Ok(()) => panic!("{src:?} parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_bad_character_after_a_word_is_reported_before_the_word() {
+        assert_eq!(
+            parse_error("{{ nosuch& }}"),
+            "template: t:1: bad character U+0026 '&'"
+        );
+        assert_eq!(
+            parse_error("{{ $v% }}"),
+            "template: t:1: bad character U+0025 '%'"
+        );
+        assert_eq!(
+            parse_error("{{ .a.b# }}"),
+            "template: t:1: bad character U+0023 '#'"
+        );
+    }
+
+    #[test]
+    fn dot_and_nil_print_as_keywords_in_unexpected_token_errors() {
+        assert_eq!(
+            parse_error("{{ print \"x\". }}"),
+            "template: t:1: unexpected <.> in operand"
+        );
+        assert_eq!(
+            parse_error("{{ print (print)nil }}"),
+            "template: t:1: unexpected <nil> in operand"
+        );
+    }
+
+    #[test]
+    fn range_declarations_follow_go() {
+        assert_eq!(
+            parse_error("{{ range $a, $b }}{{ end }}"),
+            "template: t:1: undefined variable \"$b\""
+        );
+        assert_eq!(
+            parse_error("{{ range $a, }}{{ end }}"),
+            "template: t:1: missing value for range"
+        );
+        assert_eq!(
+            parse_error("{{ range $a, \"x\" }}{{ end }}"),
+            "template: t:1: range can only initialize variables"
+        );
+        assert_eq!(
+            parse_error("{{ range $a, $b, $c := . }}{{ end }}"),
+            "template: t:1: too many declarations in range"
+        );
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        t.parse(
+            "t",
+            "{{ $l := list 4 5 }}{{ range $e, $l }}{{ $e }}{{ end }}",
+        )
+        .unwrap();
+        assert_eq!(t.execute("t", &crate::Value::Missing).unwrap(), "45");
+    }
+
+    fn render(src: &str) -> String {
+        let mut t = Template::new("t", FuncMap::sprig(), Options::default());
+        t.parse("t", src).unwrap();
+        t.execute("t", &crate::Value::Missing).unwrap()
+    }
+
+    #[test]
+    fn complex_constants_are_complex128() {
+        assert_eq!(
+            render("{{ 2.5i }} {{ 3-0.5i }} {{ 1e2+1e-2i }}"),
+            "(0+2.5i) (3-0.5i) (100+0.01i)"
+        );
+        assert_eq!(
+            render("{{ typeOf -1i }} {{ if 0i }}t{{ else }}f{{ end }}"),
+            "complex128 f"
+        );
+        assert_eq!(render("{{ eq 2i 2i }} {{ eq 2i 3i }}"), "true false");
+        assert_eq!(
+            render(r#"{{ printf "%.1f|%d" 1-2i 1i }}"#),
+            "(1.0-2.0i)|%!d(complex128=(0+1i))"
+        );
+        // With no imaginary part it still fits typed integer parameters.
+        assert_eq!(render(r#"{{ repeat 3+0i "ab" }}"#), "ababab");
+        assert_eq!(
+            parse_error("{{ 1+i }}"),
+            "template: t:1: syntax error scanning complex number"
+        );
+        assert_eq!(
+            parse_error("{{ 0x1i }}"),
+            "template: t:1: illegal number syntax: \"0x1i\""
+        );
+    }
 }

@@ -49,6 +49,49 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn fmt_value(&self) -> Option<String> {
         None
     }
+    /// Real and imaginary parts when the object is Go's `complex128` ([`Complex`]).
+    fn as_complex(&self) -> Option<(f64, f64)> {
+        None
+    }
+}
+
+/// Go's `complex128`. Only template constants (`1.5i`, `1+2i`) make one; it prints, tests
+/// true when non-zero and compares with `eq` as in Go.
+#[derive(Debug)]
+pub struct Complex {
+    pub re: f64,
+    pub im: f64,
+}
+
+impl Object for Complex {
+    fn type_name(&self) -> &str {
+        "complex128"
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call_method(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn kind(&self) -> &str {
+        "complex128"
+    }
+    fn as_complex(&self) -> Option<(f64, f64)> {
+        Some((self.re, self.im))
+    }
+    /// Not a collection, but truth and Sprig's `empty` read this: zero is false and empty.
+    fn is_empty_collection(&self) -> Option<bool> {
+        Some(self.re == 0.0 && self.im == 0.0)
+    }
+    /// `(RE+IMi)`: both parts as `%g`, the imaginary one always signed.
+    fn fmt_value(&self) -> Option<String> {
+        let im = crate::fmt::format_float(self.im, 'g', -1);
+        let sign = if im.starts_with(['+', '-']) { "" } else { "+" };
+        Some(format!(
+            "({}{sign}{im}i)",
+            crate::fmt::format_float(self.re, 'g', -1)
+        ))
+    }
 }
 
 /// A Go value.

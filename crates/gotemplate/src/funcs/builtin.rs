@@ -259,7 +259,12 @@ pub fn eq(a: &Value, rest: &[Value]) -> Result<bool, String> {
                         ));
                     }
                     if let (Value::Object(x), Value::Object(y)) = (a, b) {
-                        std::sync::Arc::ptr_eq(x, y)
+                        // complex128 values compare by value.
+                        if let (Some(p), Some(q)) = (x.as_complex(), y.as_complex()) {
+                            p == q
+                        } else {
+                            std::sync::Arc::ptr_eq(x, y)
+                        }
                     } else {
                         return Err(format!(
                             "non-comparable type {}: {}",

@@ -528,6 +528,9 @@ fn write_json(
             }
             out.push('}');
         }
+        Value::Object(o) if o.as_complex().is_some() => {
+            return Err("json: unsupported type: complex128".into());
+        }
         Value::Object(o) => match o.marshal_json() {
             Some(j) => out.push_str(&j),
             None => out.push_str("{}"),

@@ -1,0 +1,1 @@
+{{- $items := list "a" "b" -}}{{ range $x, $items }}[{{ $x }}]{{ end }}
