@@ -1137,7 +1137,7 @@ fn go_type_name(v: &Value) -> &'static str {
 
 /// kustomize reads annotations as a string map when it loads a resource: scalars keep
 /// their text, collections become "".
-fn stringify_annotations(d: &mut Value) {
+pub(crate) fn stringify_annotations(d: &mut Value) {
     let Some(Value::Object(ann)) = d.pointer_mut("/metadata/annotations") else {
         return;
     };
