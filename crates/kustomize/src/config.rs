@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind, Result, err};
 use crate::fieldspec::{self, FieldSpec, NameRef};
 use crate::resource::{FastBuild, Gvk};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Field specs per transformer.
 #[derive(Clone, Debug, Default)]
@@ -35,38 +35,36 @@ pub struct TransformerConfig {
     pub replicas: Vec<FieldSpec>,
 }
 
+/// kustomize's `FsSlice.MergeAll`: each spec of `more` is added unless one already there
+/// has the same path and a gvk the new spec's gvk selects (its empty fields are
+/// wildcards, so a spec without a gvk is dropped when its path is already present for
+/// any kind).
 fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
     if more.is_empty() {
         return;
     }
-    // Adds each spec of `more` not already there (by gvk and path), in order.
-    let added: Vec<&FieldSpec> = {
-        let mut seen: HashSet<(&Gvk, &str), FastBuild> =
-            HashSet::with_capacity_and_hasher(into.len() + more.len(), FastBuild::default());
-        seen.extend(into.iter().map(|o| (&o.gvk, o.path.as_str())));
-        more.iter()
-            .filter(|s| seen.insert((&s.gvk, s.path.as_str())))
-            .collect()
+    let added: Vec<usize> = {
+        let mut by_path: HashMap<&str, Vec<&Gvk>, FastBuild> =
+            HashMap::with_capacity_and_hasher(into.len() + more.len(), FastBuild::default());
+        for o in into.iter() {
+            by_path.entry(o.path.as_str()).or_default().push(&o.gvk);
+        }
+        let mut added = Vec::new();
+        for (i, s) in more.iter().enumerate() {
+            let present = by_path.entry(s.path.as_str()).or_default();
+            if present.iter().any(|g| g.is_selected_by(&s.gvk)) {
+                continue;
+            }
+            present.push(&s.gvk);
+            added.push(i);
+        }
+        added
     };
-    into.extend(added.into_iter().cloned());
+    into.extend(added.into_iter().map(|i| more[i].clone()));
 }
 
-/// [`merge_specs`] taking `more` by value: moved instead of copied.
-fn merge_specs_owned(into: &mut Vec<FieldSpec>, mut more: Vec<FieldSpec>) {
-    if into.is_empty() {
-        // The same as adding one by one to an empty list: first occurrences, in order.
-        let keep: Vec<bool> = {
-            let mut seen: HashSet<(&Gvk, &str), FastBuild> =
-                HashSet::with_capacity_and_hasher(more.len(), FastBuild::default());
-            more.iter()
-                .map(|s| seen.insert((&s.gvk, s.path.as_str())))
-                .collect()
-        };
-        let mut keep = keep.into_iter();
-        more.retain(|_| keep.next().unwrap_or(false));
-        *into = more;
-        return;
-    }
+/// [`merge_specs`] taking `more` by value.
+fn merge_specs_owned(into: &mut Vec<FieldSpec>, more: Vec<FieldSpec>) {
     merge_specs(into, &more);
 }
 
@@ -314,4 +312,40 @@ fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: &str, path: &str) -> FieldSpec {
+        FieldSpec::new("", "", kind, path, true)
+    }
+
+    #[test]
+    fn a_kindless_spec_for_a_known_path_adds_nothing() {
+        let mut specs = vec![spec("Deployment", "spec/template/metadata/annotations")];
+        merge_specs(
+            &mut specs,
+            &[
+                spec("", "spec/template/metadata/annotations"),
+                spec("Job", "spec/template/metadata/annotations"),
+                spec("", "spec/extra"),
+                spec("Job", "spec/extra"),
+            ],
+        );
+        let got: Vec<(&str, &str)> = specs
+            .iter()
+            .map(|s| (s.gvk.kind.as_str(), s.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Deployment", "spec/template/metadata/annotations"),
+                ("Job", "spec/template/metadata/annotations"),
+                ("", "spec/extra"),
+                ("Job", "spec/extra"),
+            ]
+        );
+    }
 }
