@@ -144,6 +144,12 @@ fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> 
             "false" => Value::Bool(false),
             s => Value::String(s.to_string()),
         },
+        // A field the replacement created has no type of its own: its text is read
+        // the way YAML reads a plain scalar (kyaml copies only the value into it).
+        (Value::Null, Value::String(s)) => crate::yaml::parse_one(s)
+            .ok()
+            .filter(|x| x.is_number() || x.is_boolean())
+            .unwrap_or(value),
         _ => value,
     };
     Ok(())
