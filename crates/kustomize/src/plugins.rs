@@ -268,6 +268,7 @@ pub fn transform(
         }
         "ReplacementTransformer" => {
             let reps: Vec<ReplacementField> = field(cfg, "replacements")?;
+            let reps = crate::replacements::expand_paths(&reps, root, loader)?;
             crate::replacements::apply(m, &reps)
         }
         other => Err(bad(format!(

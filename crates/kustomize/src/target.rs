@@ -958,28 +958,7 @@ impl<'a> Build<'a> {
             self.track(ra, kf, "ImageTagTransformer", None);
         }
         if let Some(reps) = &k.replacements {
-            let mut list = Vec::new();
-            for r in reps {
-                match &r.path {
-                    Some(p) => {
-                        let (file, text) = self.loader.read_relative(&l.root, p)?;
-                        let docs =
-                            crate::yaml::parse_documents(&text).map_err(|e| e.in_file(&file))?;
-                        for d in docs {
-                            let items = if let Value::Array(a) = d { a } else { vec![d] };
-                            for it in items {
-                                let rf: crate::kustfile::ReplacementField =
-                                    serde_json::from_value(it).map_err(|e| {
-                                        Error::new(ErrorKind::Replacement(e.to_string()))
-                                            .in_file(&file)
-                                    })?;
-                                list.push(rf);
-                            }
-                        }
-                    }
-                    None => list.push(r.clone()),
-                }
-            }
+            let list = replacements::expand_paths(reps, &l.root, self.loader)?;
             replacements::apply(ra, &list)?;
             self.track(ra, kf, "ReplacementTransformer", None);
         }
