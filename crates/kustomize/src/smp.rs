@@ -488,8 +488,11 @@ fn merge_keyed(
     }
     if keys.len() > 1 {
         for i in 0..list.len() {
+            // kyaml compares against the tuple as it was when its turn came, even
+            // after a match has rewritten it.
+            let first = list[i].clone();
             for j in 0..list.len() {
-                if let Some(m) = match_values(&list[i], &list[j]) {
+                if let Some(m) = match_values(&first, &list[j]) {
                     list[i] = m.clone();
                     list[j] = m;
                 }
@@ -667,6 +670,26 @@ mod tests {
         assert_eq!(
             merged["spec"]["template"]["spec"]["tolerations"],
             json!([{"key": "b", "value": null, "$patch": "delete"}])
+        );
+    }
+
+    #[test]
+    fn two_key_tuples_match_against_their_value_at_their_turn() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let ports = json!([
+            {"containerPort": 80},
+            {"containerPort": 80, "protocol": "UDP"},
+            {"name": "http"},
+            {"containerPort": 80, "protocol": "TCP", "name": "dup"}
+        ]);
+        let dest = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "a", "ports": ports}
+        ]}}}});
+        let patch = json!({"metadata": {"labels": {"x": "y"}}});
+        let merged = merge_object(&dest, &patch, &gvk, &CustomKeys::default()).unwrap();
+        assert_eq!(
+            containers(&merged)[0]["ports"],
+            json!([{"name": "http"}, {"containerPort": 80, "protocol": "TCP", "name": "dup"}])
         );
     }
 
