@@ -353,7 +353,9 @@ fn set_in_structured(
                 crate::generators::go_json(&doc)
             }
         } else {
-            crate::yaml::emit::to_yaml_document(&doc).trim().to_string()
+            crate::yaml::emit::to_yaml_document_in_order(&doc)
+                .trim()
+                .to_string()
         };
         let mut written = false;
         fieldpath::visit_mut(obj, &segs[..i], false, &mut |v| {
