@@ -63,6 +63,22 @@ fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
     into.extend(added.into_iter().map(|i| more[i].clone()));
 }
 
+/// Would [`merge_specs`] meet a spec already there whose `create` differs?
+fn conflicting(into: &[FieldSpec], more: &[FieldSpec]) -> bool {
+    let mut all: Vec<&FieldSpec> = into.iter().collect();
+    for s in more {
+        match all
+            .iter()
+            .find(|x| x.path == s.path && x.gvk.is_selected_by(&s.gvk))
+        {
+            Some(x) if x.create != s.create => return true,
+            Some(_) => {}
+            None => all.push(s),
+        }
+    }
+    false
+}
+
 /// [`merge_specs`] taking `more` by value.
 fn merge_specs_owned(into: &mut Vec<FieldSpec>, more: Vec<FieldSpec>) {
     merge_specs(into, &more);
@@ -90,6 +106,35 @@ impl TransformerConfig {
             images: fieldspec::images(),
             replicas: fieldspec::replicas(),
         }
+    }
+
+    /// Fails where merging `o` would meet a spec already present (as [`merge_specs`]
+    /// decides) with a different `create`: kustomize's "conflicting fieldspecs".
+    pub fn check_merge(&self, o: &TransformerConfig) -> Result<()> {
+        let lists: [(&str, &Vec<FieldSpec>, &Vec<FieldSpec>); 10] = [
+            ("NamePrefix", &self.name_prefix, &o.name_prefix),
+            ("NameSuffix", &self.name_suffix, &o.name_suffix),
+            ("NameSpace", &self.namespace, &o.namespace),
+            (
+                "CommonAnnotations",
+                &self.common_annotations,
+                &o.common_annotations,
+            ),
+            ("CommonLabels", &self.common_labels, &o.common_labels),
+            ("Labels", &self.labels, &o.labels),
+            ("TemplateLabels", &self.template_labels, &o.template_labels),
+            ("VarReference", &self.var_reference, &o.var_reference),
+            ("Images", &self.images, &o.images),
+            ("Replicas", &self.replicas, &o.replicas),
+        ];
+        for (name, into, more) in lists {
+            if conflicting(into, more) {
+                return Err(err(ErrorKind::InvalidKustomization(format!(
+                    "failed to merge {name} fieldSpec: conflicting fieldspecs"
+                ))));
+            }
+        }
+        Ok(())
     }
 
     /// Adds another configuration's specs (duplicates dropped).
@@ -320,6 +365,22 @@ mod tests {
 
     fn spec(kind: &str, path: &str) -> FieldSpec {
         FieldSpec::new("", "", kind, path, true)
+    }
+
+    #[test]
+    fn a_repeated_spec_with_another_create_conflicts() {
+        let base = TransformerConfig::builtin();
+        let mut extra = TransformerConfig {
+            common_annotations: vec![FieldSpec::new("", "", "", "metadata/annotations", false)],
+            ..TransformerConfig::default()
+        };
+        let e = base.check_merge(&extra).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("failed to merge CommonAnnotations fieldSpec")
+        );
+        extra.common_annotations[0].create = true;
+        assert!(base.check_merge(&extra).is_ok());
     }
 
     #[test]

@@ -355,7 +355,11 @@ impl<'a> Build<'a> {
         let mut custom_cfg = TransformerConfig::default();
         for c in k.configurations.iter().flatten() {
             let (file, text) = self.loader.read_relative(&l.root, c)?;
-            custom_cfg.merge(&TransformerConfig::parse(&text).map_err(|e| e.in_file(&file))?);
+            let parsed = TransformerConfig::parse(&text).map_err(|e| e.in_file(&file))?;
+            custom_cfg
+                .check_merge(&parsed)
+                .map_err(|e| e.in_file(&file))?;
+            custom_cfg.merge(&parsed);
         }
         let mut cfg = TransformerConfig::builtin();
         // Observed with kustomize v5.8.1: namePrefix/nameSuffix specs from a
@@ -366,6 +370,7 @@ impl<'a> Build<'a> {
         if !custom_cfg.name_suffix.is_empty() {
             cfg.name_suffix.clear();
         }
+        cfg.check_merge(&custom_cfg)?;
         cfg.merge(&custom_cfg);
         ra.config.merge_owned(cfg);
         for c in k.crds.iter().flatten() {
