@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind, Result, err};
 use crate::fieldspec::{self, FieldSpec, NameRef};
 use crate::resource::{FastBuild, Gvk};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Field specs per transformer.
 #[derive(Clone, Debug, Default)]
@@ -35,38 +35,52 @@ pub struct TransformerConfig {
     pub replicas: Vec<FieldSpec>,
 }
 
+/// kustomize's `FsSlice.MergeAll`: each spec of `more` is added unless one already there
+/// has the same path and a gvk the new spec's gvk selects (its empty fields are
+/// wildcards, so a spec without a gvk is dropped when its path is already present for
+/// any kind).
 fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
     if more.is_empty() {
         return;
     }
-    // Adds each spec of `more` not already there (by gvk and path), in order.
-    let added: Vec<&FieldSpec> = {
-        let mut seen: HashSet<(&Gvk, &str), FastBuild> =
-            HashSet::with_capacity_and_hasher(into.len() + more.len(), FastBuild::default());
-        seen.extend(into.iter().map(|o| (&o.gvk, o.path.as_str())));
-        more.iter()
-            .filter(|s| seen.insert((&s.gvk, s.path.as_str())))
-            .collect()
+    let added: Vec<usize> = {
+        let mut by_path: HashMap<&str, Vec<&Gvk>, FastBuild> =
+            HashMap::with_capacity_and_hasher(into.len() + more.len(), FastBuild::default());
+        for o in into.iter() {
+            by_path.entry(o.path.as_str()).or_default().push(&o.gvk);
+        }
+        let mut added = Vec::new();
+        for (i, s) in more.iter().enumerate() {
+            let present = by_path.entry(s.path.as_str()).or_default();
+            if present.iter().any(|g| g.is_selected_by(&s.gvk)) {
+                continue;
+            }
+            present.push(&s.gvk);
+            added.push(i);
+        }
+        added
     };
-    into.extend(added.into_iter().cloned());
+    into.extend(added.into_iter().map(|i| more[i].clone()));
 }
 
-/// [`merge_specs`] taking `more` by value: moved instead of copied.
-fn merge_specs_owned(into: &mut Vec<FieldSpec>, mut more: Vec<FieldSpec>) {
-    if into.is_empty() {
-        // The same as adding one by one to an empty list: first occurrences, in order.
-        let keep: Vec<bool> = {
-            let mut seen: HashSet<(&Gvk, &str), FastBuild> =
-                HashSet::with_capacity_and_hasher(more.len(), FastBuild::default());
-            more.iter()
-                .map(|s| seen.insert((&s.gvk, s.path.as_str())))
-                .collect()
-        };
-        let mut keep = keep.into_iter();
-        more.retain(|_| keep.next().unwrap_or(false));
-        *into = more;
-        return;
+/// Would [`merge_specs`] meet a spec already there whose `create` differs?
+fn conflicting(into: &[FieldSpec], more: &[FieldSpec]) -> bool {
+    let mut all: Vec<&FieldSpec> = into.iter().collect();
+    for s in more {
+        match all
+            .iter()
+            .find(|x| x.path == s.path && x.gvk.is_selected_by(&s.gvk))
+        {
+            Some(x) if x.create != s.create => return true,
+            Some(_) => {}
+            None => all.push(s),
+        }
     }
+    false
+}
+
+/// [`merge_specs`] taking `more` by value.
+fn merge_specs_owned(into: &mut Vec<FieldSpec>, more: Vec<FieldSpec>) {
     merge_specs(into, &more);
 }
 
@@ -92,6 +106,35 @@ impl TransformerConfig {
             images: fieldspec::images(),
             replicas: fieldspec::replicas(),
         }
+    }
+
+    /// Fails where merging `o` would meet a spec already present (as [`merge_specs`]
+    /// decides) with a different `create`: kustomize's "conflicting fieldspecs".
+    pub fn check_merge(&self, o: &TransformerConfig) -> Result<()> {
+        let lists: [(&str, &Vec<FieldSpec>, &Vec<FieldSpec>); 10] = [
+            ("NamePrefix", &self.name_prefix, &o.name_prefix),
+            ("NameSuffix", &self.name_suffix, &o.name_suffix),
+            ("NameSpace", &self.namespace, &o.namespace),
+            (
+                "CommonAnnotations",
+                &self.common_annotations,
+                &o.common_annotations,
+            ),
+            ("CommonLabels", &self.common_labels, &o.common_labels),
+            ("Labels", &self.labels, &o.labels),
+            ("TemplateLabels", &self.template_labels, &o.template_labels),
+            ("VarReference", &self.var_reference, &o.var_reference),
+            ("Images", &self.images, &o.images),
+            ("Replicas", &self.replicas, &o.replicas),
+        ];
+        for (name, into, more) in lists {
+            if conflicting(into, more) {
+                return Err(err(ErrorKind::InvalidKustomization(format!(
+                    "failed to merge {name} fieldSpec: conflicting fieldspecs"
+                ))));
+            }
+        }
+        Ok(())
     }
 
     /// Adds another configuration's specs (duplicates dropped).
@@ -314,4 +357,56 @@ fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(kind: &str, path: &str) -> FieldSpec {
+        FieldSpec::new("", "", kind, path, true)
+    }
+
+    #[test]
+    fn a_repeated_spec_with_another_create_conflicts() {
+        let base = TransformerConfig::builtin();
+        let mut extra = TransformerConfig {
+            common_annotations: vec![FieldSpec::new("", "", "", "metadata/annotations", false)],
+            ..TransformerConfig::default()
+        };
+        let e = base.check_merge(&extra).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("failed to merge CommonAnnotations fieldSpec")
+        );
+        extra.common_annotations[0].create = true;
+        assert!(base.check_merge(&extra).is_ok());
+    }
+
+    #[test]
+    fn a_kindless_spec_for_a_known_path_adds_nothing() {
+        let mut specs = vec![spec("Deployment", "spec/template/metadata/annotations")];
+        merge_specs(
+            &mut specs,
+            &[
+                spec("", "spec/template/metadata/annotations"),
+                spec("Job", "spec/template/metadata/annotations"),
+                spec("", "spec/extra"),
+                spec("Job", "spec/extra"),
+            ],
+        );
+        let got: Vec<(&str, &str)> = specs
+            .iter()
+            .map(|s| (s.gvk.kind.as_str(), s.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Deployment", "spec/template/metadata/annotations"),
+                ("Job", "spec/template/metadata/annotations"),
+                ("", "spec/extra"),
+                ("Job", "spec/extra"),
+            ]
+        );
+    }
 }

@@ -21,8 +21,14 @@ pub fn parse(path: &str) -> Vec<Seg> {
     let mut raw = Vec::new();
     let mut cur = String::new();
     let mut depth = 0;
-    for c in path.chars() {
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // `\.` is a literal dot inside a field name (`data.config\.json`).
+            '\\' if depth == 0 && chars.peek() == Some(&'.') => {
+                chars.next();
+                cur.push('.');
+            }
             '[' => {
                 depth += 1;
                 cur.push(c);
@@ -118,13 +124,25 @@ pub fn visit_mut(
                 None => 0,
             }
         }
-        Seg::Index(i) => match v {
-            Value::Array(a) => match a.get_mut(*i) {
-                Some(e) => visit_mut(e, rest, create, f),
-                None => 0,
-            },
-            _ => 0,
-        },
+        Seg::Index(i) => {
+            // Creating, a missing list is made and the index one past its end appends
+            // an element (kyaml's path matcher).
+            if v.is_null() && create {
+                *v = Value::Array(Vec::new());
+            }
+            match v {
+                Value::Array(a) => {
+                    if create && a.len() == *i {
+                        a.push(Value::Null);
+                    }
+                    match a.get_mut(*i) {
+                        Some(e) => visit_mut(e, rest, create, f),
+                        None => 0,
+                    }
+                }
+                _ => 0,
+            }
+        }
         Seg::Match(k, val) => {
             if v.is_null() && create {
                 *v = Value::Array(Vec::new());
@@ -162,5 +180,46 @@ pub fn scalar_string(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn escaped_dots_stay_in_the_field_name() {
+        assert_eq!(
+            parse(r"data.config\.json.host"),
+            vec![
+                Seg::Field("data".into()),
+                Seg::Field("config.json".into()),
+                Seg::Field("host".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn creating_appends_at_the_index_past_the_end() {
+        let mut v = json!({"spec": {"rules": [{"a": 1}]}});
+        let n = visit_mut(&mut v, &parse("spec.tls.0.hosts.0"), true, &mut |x| {
+            *x = json!("h")
+        });
+        assert_eq!(n, 1);
+        let n = visit_mut(&mut v, &parse("spec.rules.1.host"), true, &mut |x| {
+            *x = json!("h")
+        });
+        assert_eq!(n, 1);
+        assert_eq!(
+            v,
+            json!({"spec": {"rules": [{"a": 1}, {"host": "h"}], "tls": [{"hosts": ["h"]}]}})
+        );
+        // Not past the end, or not creating: nothing.
+        assert_eq!(
+            visit_mut(&mut v, &parse("spec.rules.5.host"), true, &mut |_| {}),
+            0
+        );
+        assert_eq!(visit_mut(&mut v, &parse("spec.x.0"), false, &mut |_| {}), 0);
     }
 }

@@ -154,11 +154,16 @@ fn visit_child<S: Segment>(
     create: bool,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
+    // A null field marked as a list (`name[]`) becomes an empty list, as in kyaml's
+    // field-spec walk (created or not).
+    if is_list && child.is_null() {
+        *child = Value::Array(Vec::new());
+    }
     if rest.is_empty() {
         return f(child);
     }
     if child.is_null() {
-        if !create || is_list {
+        if !create {
             return Ok(());
         }
         *child = Value::Object(Map::new());
@@ -319,9 +324,12 @@ fn visit_child_with_path(
     f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
 ) -> Result<()> {
     path.push(crate::alias::Seg::Key(name.to_string()));
+    if is_list && child.is_null() {
+        *child = Value::Array(Vec::new());
+    }
     let r = if rest.is_empty() {
         f(child, path)
-    } else if child.is_null() && (!create || is_list) {
+    } else if child.is_null() && !create {
         Ok(())
     } else {
         if child.is_null() {
@@ -909,4 +917,23 @@ pub fn name_references() -> Vec<NameRef> {
         )],
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_null_field_marked_as_a_list_becomes_an_empty_list() {
+        let specs = vec![FieldSpec::new("", "", "", "spec/containers[]/image", false)];
+        let mut obj = json!({"kind": "Pod", "spec": {"containers": null, "volumes": null}});
+        apply_specs(&mut obj, &Gvk::default(), &specs, &mut |_| Ok(())).unwrap();
+        assert_eq!(obj["spec"], json!({"containers": [], "volumes": null}));
+        let mut obj = json!({"kind": "Pod", "spec": {"containers": null}});
+        SpecSet::new(&specs)
+            .apply_with_paths(&mut obj, &mut |_, _| Ok(()))
+            .unwrap();
+        assert_eq!(obj["spec"], json!({"containers": []}));
+    }
 }

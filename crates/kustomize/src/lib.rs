@@ -43,6 +43,7 @@ pub mod plugins;
 pub mod remote;
 pub mod replacements;
 pub mod resource;
+mod schema_kinds;
 pub mod selector;
 pub mod smp;
 pub mod sort;
@@ -207,6 +208,10 @@ fn build_impl(
         },
     }
     for r in &mut ra.items {
+        // kustomize rewrites the annotations as a string map when it drops its build
+        // annotations at the end, so values set since loading (patches, replacements)
+        // become text.
+        target::stringify_annotations(&mut r.obj);
         let transformations = std::mem::take(&mut r.transformations);
         let Some(meta_obj) = r.obj.get_mut("metadata").and_then(|m| m.as_object_mut()) else {
             continue;

@@ -25,8 +25,15 @@ pub fn parse_body(text: &str) -> Result<Body> {
             "unable to parse SM or JSON patch: {e}"
         )))
     })?;
-    if docs.len() == 1 && docs[0].is_array() {
-        return Ok(Body::Json(docs.into_iter().next().unwrap_or(Value::Null)));
+    // A list first document is a JSON patch; like kustomize (which converts the text
+    // with a YAML-to-JSON step that reads one document) any later documents are ignored.
+    // The YAML is read with YAML 1.1 rules there (`yes`, `on`, `y` are booleans).
+    if docs.first().is_some_and(Value::is_array) {
+        let first = crate::yaml::parse_first_yaml11(text)
+            .ok()
+            .filter(Value::is_array)
+            .unwrap_or_else(|| docs.into_iter().next().unwrap_or(Value::Null));
+        return Ok(Body::Json(first));
     }
     if docs.iter().any(|d| !d.is_object()) {
         return Err(err(ErrorKind::Patch(
@@ -68,7 +75,7 @@ fn apply_smp_to(
     if opts.allow_name_change || opts.allow_kind_change {
         r.store_previous_id();
     }
-    let gvk = r.gvk();
+    let gvk = schema_gvk(r, patch, targeted, custom);
     // The object is merged in place; when the patch deletes it, the caller drops it.
     let obj = std::mem::take(&mut r.obj);
     match smp::merge_object_owned(obj, patch, &gvk, custom) {
@@ -96,6 +103,35 @@ fn apply_smp_to(
             }
             true
         }
+    }
+}
+
+/// Whose schema the merge follows: kyaml looks up the object's apiVersion and kind
+/// first, then the patch's (for a targeted patch, the object's apiVersion with the
+/// patch's kind), so a patch of a known kind merges lists by key even into an object of
+/// a kind without schema.
+fn schema_gvk(r: &Resource, patch: &Value, targeted: bool, custom: &CustomKeys) -> Gvk {
+    let gvk = r.gvk();
+    if custom.replaces_builtin
+        || smp::in_builtin_schema(&gvk)
+        || custom.keys.iter().any(|(_, kind, _, _)| *kind == gvk.kind)
+    {
+        return gvk;
+    }
+    let s = |f: &str| patch.get(f).and_then(Value::as_str).unwrap_or("");
+    let api_version = if targeted {
+        r.api_version()
+    } else {
+        s("apiVersion")
+    };
+    if api_version.is_empty() || s("kind").is_empty() {
+        return gvk;
+    }
+    let from_patch = Gvk::from_api_version(api_version, s("kind"));
+    if smp::in_builtin_schema(&from_patch) {
+        from_patch
+    } else {
+        gvk
     }
 }
 

@@ -11,7 +11,7 @@ use crate::kustfile::{
 use crate::patch;
 use crate::resource::{Gvk, ResMap, Resource};
 use crate::smp::CustomKeys;
-use crate::transformers::{images, labels, namespace, prefix, replicas};
+use crate::transformers::{images, labels, namespace, prefix, replicas, valueadd};
 use indexmap::IndexMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -21,23 +21,48 @@ fn bad(msg: String) -> Error {
     err(ErrorKind::Invalid(msg))
 }
 
+/// A config field; Go's JSON decoding (which kustomize's plugin configs go through)
+/// matches field names case-insensitively, the exact name winning.
+fn lookup<'a>(cfg: &'a Value, name: &str) -> Option<&'a Value> {
+    cfg.get(name).or_else(|| {
+        cfg.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
 fn field<T: DeserializeOwned + Default>(cfg: &Value, name: &str) -> Result<T> {
-    match cfg.get(name) {
+    field_with(cfg, name, &[])
+}
+
+/// [`field`] for a struct value whose own field names (`known`) are also matched
+/// case-insensitively.
+fn field_with<T: DeserializeOwned + Default>(cfg: &Value, name: &str, known: &[&str]) -> Result<T> {
+    match lookup(cfg, name) {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => serde_json::from_value(v.clone())
-            .map_err(|e| bad(format!("builtin plugin field {name:?}: {e}"))),
+        Some(v) => {
+            let mut v = v.clone();
+            crate::kustfile::rename_keys(&mut v, known);
+            serde_json::from_value(v)
+                .map_err(|e| bad(format!("builtin plugin field {name:?}: {e}")))
+        }
     }
 }
 
 fn field_specs(cfg: &Value) -> Result<Vec<FieldSpec>> {
     let mut out = Vec::new();
-    for e in cfg
-        .get("fieldSpecs")
+    for e in lookup(cfg, "fieldSpecs")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        let s = |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
+        let s = |f: &str| {
+            lookup(e, f)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         out.push(FieldSpec {
             gvk: Gvk {
                 group: s("group"),
@@ -45,14 +70,16 @@ fn field_specs(cfg: &Value) -> Result<Vec<FieldSpec>> {
                 kind: s("kind"),
             },
             path: s("path"),
-            create: e.get("create").and_then(Value::as_bool).unwrap_or(false),
+            create: lookup(e, "create")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         });
     }
     Ok(out)
 }
 
 fn string_map(cfg: &Value, name: &str) -> IndexMap<String, String> {
-    cfg.get(name)
+    lookup(cfg, name)
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
@@ -119,8 +146,7 @@ pub fn transform(
                 .unwrap_or("")
                 .to_string();
             let opts = namespace::Options {
-                unset_only: cfg
-                    .get("unsetOnly")
+                unset_only: lookup(cfg, "unsetOnly")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
                 subjects: field(cfg, "setRoleBindingSubjects")?,
@@ -128,16 +154,21 @@ pub fn transform(
             namespace::apply_with(m, &ns, &field_specs(cfg)?, &opts)
         }
         "ImageTagTransformer" => {
-            let img: Image = field(cfg, "imageTag")?;
+            let img: Image = field_with(
+                cfg,
+                "imageTag",
+                &["name", "newName", "tagSuffix", "newTag", "digest"],
+            )?;
             images::apply(m, &img, &field_specs(cfg)?)
         }
         "ReplicaCountTransformer" => {
-            let rep: Replica = field(cfg, "replica")?;
+            let rep: Replica = field_with(cfg, "replica", &["name", "count"])?;
             replicas::apply(m, &rep, &field_specs(cfg)?)
         }
         "PatchTransformer" => {
             let path: String = field(cfg, "path")?;
-            let text: String = field(cfg, "patch")?;
+            // kustomize trims the inline patch before checking it is there.
+            let text = field::<String>(cfg, "patch")?.trim().to_string();
             let target: Option<Selector> = field(cfg, "target")?;
             let opts: PatchOptions = field(cfg, "options")?;
             let text = match (text.is_empty(), path.is_empty()) {
@@ -154,9 +185,18 @@ pub fn transform(
         "PatchStrategicMergeTransformer" => {
             let paths: Vec<String> = field(cfg, "paths")?;
             let inline: String = field(cfg, "patches")?;
+            if paths.is_empty() && inline.trim().is_empty() {
+                return Err(bad("empty file path and empty patch content".into()));
+            }
             let mut texts = Vec::new();
             for p in &paths {
-                texts.push(loader.read_relative(root, p)?.1);
+                // Like kustomize, an entry that is patch content rather than a path is
+                // taken as the patch itself.
+                if p.contains('\n') {
+                    texts.push(p.clone());
+                } else {
+                    texts.push(loader.read_relative(root, p)?.1);
+                }
             }
             if !inline.is_empty() {
                 texts.push(inline);
@@ -171,6 +211,9 @@ pub fn transform(
             let target: Option<Selector> = field(cfg, "target")?;
             let path: String = field(cfg, "path")?;
             let op: String = field(cfg, "jsonOp")?;
+            if path.is_empty() && op.is_empty() {
+                return Err(bad("empty file path and empty jsonOp".into()));
+            }
             let text = if path.is_empty() {
                 op
             } else {
@@ -189,8 +232,43 @@ pub fn transform(
                 true,
             )
         }
+        "ValueAddTransformer" => {
+            let mut value = field::<String>(cfg, "value")?.trim().to_string();
+            if value.is_empty() {
+                // kustomize falls back to the name of the kustomization's directory.
+                value = root
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+            }
+            let mut targets: Vec<valueadd::Target> = field(cfg, "targets")?;
+            let file: String = field(cfg, "targetFilePath")?;
+            if !file.is_empty() {
+                let text = loader.read_relative(root, &file)?.1;
+                let doc = crate::yaml::parse_one(&text)
+                    .map_err(|e| bad(format!("targetFilePath {file:?}: {e}")))?;
+                let more: Vec<valueadd::Target> = field(&doc, "targets")?;
+                targets.extend(more);
+            }
+            valueadd::validate(&targets)?;
+            valueadd::apply(m, &value, &targets)
+        }
+        "HashTransformer" => {
+            // Appends the content hash to every generated object that wants one; the
+            // build's own hashing appends it again later, as in kustomize.
+            for r in &mut m.items {
+                if r.needs_hash {
+                    let h = generators::content_hash(&r.obj);
+                    r.store_previous_id();
+                    let name = format!("{}-{}", r.name(), h);
+                    r.set_name(&name);
+                }
+            }
+            Ok(())
+        }
         "ReplacementTransformer" => {
             let reps: Vec<ReplacementField> = field(cfg, "replacements")?;
+            let reps = crate::replacements::expand_paths(&reps, root, loader)?;
             crate::replacements::apply(m, &reps)
         }
         other => Err(bad(format!(
@@ -232,4 +310,30 @@ pub fn generate(cfg: &Value, root: &Path, loader: &crate::loader::Loader) -> Res
     };
     let opts: GeneratorOptions = args.options.clone().unwrap_or_default();
     generators::generate(k, &args, &opts, root, loader)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn config_fields_match_whatever_their_case() {
+        let cfg = json!({"Path": "p.yaml", "imageTag": {"Name": "nginx", "Digest": "sha256:1"}});
+        let path: String = field(&cfg, "path").unwrap();
+        assert_eq!(path, "p.yaml");
+        let img: Image = field_with(
+            &cfg,
+            "imageTag",
+            &["name", "newName", "tagSuffix", "newTag", "digest"],
+        )
+        .unwrap();
+        assert_eq!(
+            (img.name.as_str(), img.digest.as_str()),
+            ("nginx", "sha256:1")
+        );
+        let specs =
+            field_specs(&json!({"FieldSpecs": [{"Path": "spec/x", "Create": true}]})).unwrap();
+        assert_eq!((specs[0].path.as_str(), specs[0].create), ("spec/x", true));
+    }
 }

@@ -144,6 +144,12 @@ fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> 
             "false" => Value::Bool(false),
             s => Value::String(s.to_string()),
         },
+        // A field the replacement created has no type of its own: its text is read
+        // the way YAML reads a plain scalar (kyaml copies only the value into it).
+        (Value::Null, Value::String(s)) => crate::yaml::parse_one(s)
+            .ok()
+            .filter(|x| x.is_number() || x.is_boolean())
+            .unwrap_or(value),
         _ => value,
     };
     Ok(())
@@ -200,6 +206,35 @@ fn rejected(rejects: &[Reject<'_>], r: &Resource) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// The replacements with each `path:` entry replaced by the ones its file lists (a list,
+/// or documents of single replacements).
+pub fn expand_paths(
+    reps: &[ReplacementField],
+    root: &std::path::Path,
+    loader: &crate::loader::Loader,
+) -> Result<Vec<ReplacementField>> {
+    let mut list = Vec::new();
+    for r in reps {
+        match &r.path {
+            Some(p) => {
+                let (file, text) = loader.read_relative(root, p)?;
+                let docs = crate::yaml::parse_documents(&text).map_err(|e| e.in_file(&file))?;
+                for d in docs {
+                    let items = if let Value::Array(a) = d { a } else { vec![d] };
+                    for it in items {
+                        let rf: ReplacementField = serde_json::from_value(it).map_err(|e| {
+                            err(ErrorKind::Replacement(e.to_string())).in_file(&file)
+                        })?;
+                        list.push(rf);
+                    }
+                }
+            }
+            None => list.push(r.clone()),
+        }
+    }
+    Ok(list)
 }
 
 /// Applies the replacements in order.
@@ -318,7 +353,9 @@ fn set_in_structured(
                 crate::generators::go_json(&doc)
             }
         } else {
-            crate::yaml::emit::to_yaml_document(&doc).trim().to_string()
+            crate::yaml::emit::to_yaml_document_in_order(&doc)
+                .trim()
+                .to_string()
         };
         let mut written = false;
         fieldpath::visit_mut(obj, &segs[..i], false, &mut |v| {
@@ -328,4 +365,46 @@ fn set_in_structured(
         return Ok(written);
     }
     Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::{LoadRestrictor, Loader};
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn path_entries_expand_to_the_replacements_of_their_file() {
+        let mut loader = Loader::new(LoadRestrictor::None);
+        loader.add_virtual_file(
+            PathBuf::from("/k/list.yaml"),
+            "- source: {kind: A}\n  targets: []\n- source: {kind: B}\n  targets: []\n".into(),
+        );
+        loader.add_virtual_file(
+            PathBuf::from("/k/one.yaml"),
+            "source: {kind: C}\ntargets: []\n".into(),
+        );
+        let entry = |p: &str| ReplacementField {
+            path: Some(p.into()),
+            ..Default::default()
+        };
+        let inline = ReplacementField {
+            source: Some(SourceSelector {
+                kind: "D".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let list = expand_paths(
+            &[entry("list.yaml"), inline, entry("one.yaml")],
+            Path::new("/k"),
+            &loader,
+        )
+        .unwrap();
+        let kinds: Vec<&str> = list
+            .iter()
+            .map(|r| r.source.as_ref().unwrap().kind.as_str())
+            .collect();
+        assert_eq!(kinds, vec!["A", "B", "D", "C"]);
+    }
 }

@@ -17,26 +17,6 @@ enum ListKind {
     Atomic,
 }
 
-const BUILTIN_GROUPS: &[&str] = &[
-    "",
-    "apps",
-    "batch",
-    "extensions",
-    "policy",
-    "autoscaling",
-    "networking.k8s.io",
-    "rbac.authorization.k8s.io",
-    "storage.k8s.io",
-    "scheduling.k8s.io",
-    "admissionregistration.k8s.io",
-    "apiextensions.k8s.io",
-    "apiregistration.k8s.io",
-    "coordination.k8s.io",
-    "discovery.k8s.io",
-    "node.k8s.io",
-    "certificates.k8s.io",
-];
-
 /// Schema hints for custom resources, from `crds:` or `openapi:` (path → merge key).
 #[derive(Clone, Debug, Default)]
 pub struct CustomKeys {
@@ -53,9 +33,10 @@ pub struct CustomKeys {
     pub schema_set: bool,
 }
 
-/// Whether the built-in schema describes objects of this kind (by API group).
+/// Whether the built-in schema describes objects of this apiVersion and kind (kyaml
+/// looks the pair up exactly; anything else has no schema).
 pub fn in_builtin_schema(gvk: &Gvk) -> bool {
-    BUILTIN_GROUPS.contains(&gvk.group.as_str())
+    crate::schema_kinds::has_schema(&gvk.api_version(), &gvk.kind)
 }
 
 /// Whether `path` of a custom kind lies below a reference into the built-in schema; the
@@ -213,6 +194,14 @@ fn merge(
                     }
                 }
             }
+            // kyaml walks the fields only the original has as well.
+            for (k, v) in out.iter_mut() {
+                if !pm.contains_key(k.as_str()) {
+                    path.push(k.clone());
+                    normalize(v, gvk, path, custom);
+                    path.pop();
+                }
+            }
             Some(Value::Object(out))
         }
         Value::Array(pitems) => {
@@ -221,6 +210,30 @@ fn merge(
                 Some(Value::Array(d)) => (true, d),
                 _ => (false, Vec::new()),
             };
+            if let ListKind::Keyed(keys) = &kind
+                && dest_is_list
+            {
+                // kyaml reads a list directive only on associative lists that have an
+                // original: the first element carrying `$patch`, when that is its only
+                // field; every element with the same `$patch` value is then dropped.
+                let (elided, dest_items) = match list_directive(pitems) {
+                    Some("delete") => return None,
+                    Some(d @ "replace") => {
+                        let elided = elide_list_directive(pitems, d);
+                        (elided.clone(), elided)
+                    }
+                    Some(d) => (elide_list_directive(pitems, d), dest_items),
+                    None => (pitems.clone(), dest_items),
+                };
+                return Some(Value::Array(merge_keyed(
+                    dest_items, &elided, keys, gvk, path, custom,
+                )));
+            }
+            // kyaml hands a list without merge semantics over as the patch wrote it,
+            // directives and nulls included.
+            if kind == ListKind::Atomic {
+                return Some(patch.clone());
+            }
             if pitems.iter().any(|i| directive(i) == Some("replace")) {
                 let rest: Vec<Value> = pitems
                     .iter()
@@ -230,7 +243,7 @@ fn merge(
                 return Some(Value::Array(rest));
             }
             match kind {
-                ListKind::Atomic => Some(clean(patch)),
+                ListKind::Atomic => Some(patch.clone()),
                 ListKind::Primitive => {
                     let mut out: Vec<Value> = Vec::new();
                     for v in pitems.iter().chain(dest_items.iter()) {
@@ -255,6 +268,60 @@ fn merge(
         }
         other => Some(other.clone()),
     }
+}
+
+/// A value of the original that the patch does not mention, as kyaml's walk leaves
+/// it: keyed lists are merged with nothing (elements sharing a key collapse into one,
+/// at the first one's place with the last one's content), sets lose repeated values.
+fn normalize(v: &mut Value, gvk: &Gvk, path: &mut Vec<String>, custom: &CustomKeys) {
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                path.push(k.clone());
+                normalize(child, gvk, path, custom);
+                path.pop();
+            }
+        }
+        Value::Array(items) => match list_kind(gvk, path, custom) {
+            ListKind::Keyed(keys) => {
+                let owned = std::mem::take(items);
+                *items = merge_keyed(owned, &[], &keys, gvk, path, custom);
+            }
+            ListKind::Primitive => {
+                let mut out: Vec<Value> = Vec::with_capacity(items.len());
+                for x in items.drain(..) {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+                *items = out;
+            }
+            ListKind::Atomic => {}
+        },
+        _ => {}
+    }
+}
+
+/// The directive of a list patch: the `$patch` value of its first element that has a
+/// `$patch` field, when that element has no other field.
+fn list_directive(items: &[Value]) -> Option<&str> {
+    let first = items
+        .iter()
+        .filter_map(Value::as_object)
+        .find(|m| m.contains_key("$patch"))?;
+    if first.len() > 1 {
+        return None;
+    }
+    first.get("$patch")?.as_str()
+}
+
+/// The patch list without the elements whose `$patch` is `value`.
+fn elide_list_directive(items: &[Value], value: &str) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|i| directive(i) != Some(value))
+        .cloned()
+        .collect()
 }
 
 /// A field's value as kyaml compares it ("" when missing, null or not a scalar).
@@ -421,8 +488,11 @@ fn merge_keyed(
     }
     if keys.len() > 1 {
         for i in 0..list.len() {
+            // kyaml compares against the tuple as it was when its turn came, even
+            // after a match has rewritten it.
+            let first = list[i].clone();
             for j in 0..list.len() {
-                if let Some(m) = match_values(&list[i], &list[j]) {
+                if let Some(m) = match_values(&first, &list[j]) {
                     list[i] = m.clone();
                     list[j] = m;
                 }
@@ -443,6 +513,10 @@ fn merge_keyed(
                 let m = merge(Some(dest[d].clone()), &patch[p], gvk, path, custom);
                 path.pop();
                 match m {
+                    // kyaml merges an element in place, except when the patch element
+                    // replaces it: the original then stays in the list and wins over
+                    // the replacement when the lists are joined below.
+                    Some(v) if directive(&patch[p]) == Some("replace") => Some(v),
                     Some(v) => {
                         dest[d] = v.clone();
                         Some(v)
@@ -450,7 +524,12 @@ fn merge_keyed(
                     None => None,
                 }
             }
-            (Some(d), None) => Some(dest[d].clone()),
+            (Some(d), None) => {
+                path.push("[]".into());
+                normalize(&mut dest[d], gvk, path, custom);
+                path.pop();
+                Some(dest[d].clone())
+            }
             (None, Some(p)) => {
                 if directive(&patch[p]) == Some("delete") {
                     None
@@ -494,4 +573,137 @@ fn merge_keyed(
         element_setter(&mut items, Some(&elem), &last_keys, &v);
     }
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(api_version: &str, kind: &str) -> Gvk {
+        Gvk::from_api_version(api_version, kind)
+    }
+
+    fn containers(v: &Value) -> &Value {
+        &v["spec"]["template"]["spec"]["containers"]
+    }
+
+    #[test]
+    fn schema_is_looked_up_by_exact_api_version_and_kind() {
+        let dest = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "app", "image": "a"}
+        ]}}}});
+        let patch = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "side", "image": "s"}
+        ]}}}});
+        let none = CustomKeys::default();
+        let known = merge_object(&dest, &patch, &deployment("apps/v1", "Deployment"), &none);
+        assert_eq!(containers(&known.unwrap()).as_array().unwrap().len(), 2);
+        for gvk in [
+            deployment("apps/v1", "Rollout"),
+            deployment("apps/v1beta2", "Deployment"),
+        ] {
+            let merged = merge_object(&dest, &patch, &gvk, &none).unwrap();
+            assert_eq!(
+                containers(&merged),
+                &json!([{"name": "side", "image": "s"}])
+            );
+        }
+    }
+
+    #[test]
+    fn list_directive_elements() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let none = CustomKeys::default();
+        let dest = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "a"}, {"name": "b"}
+        ]}}}});
+        let with = |items: Value| json!({"spec": {"template": {"spec": {"containers": items}}}});
+        let merged = merge_object(
+            &dest,
+            &with(json!([{"name": "c"}, {"$patch": "merge"}])),
+            &gvk,
+            &none,
+        );
+        assert_eq!(
+            containers(&merged.unwrap()),
+            &json!([{"name": "c"}, {"name": "a"}, {"name": "b"}])
+        );
+        let deleted = merge_object(
+            &dest,
+            &with(json!([{"name": "c"}, {"$patch": "delete"}])),
+            &gvk,
+            &none,
+        );
+        assert_eq!(
+            deleted.unwrap(),
+            json!({"spec": {"template": {"spec": {}}}})
+        );
+        let replaced = merge_object(
+            &dest,
+            &with(json!([{"$patch": "replace"}, {"name": "c"}])),
+            &gvk,
+            &none,
+        );
+        assert_eq!(containers(&replaced.unwrap()), &json!([{"name": "c"}]));
+        // On an element next to other fields: kyaml keeps the original element.
+        let element = merge_object(
+            &dest,
+            &with(json!([{"name": "b", "image": "x", "$patch": "replace"}])),
+            &gvk,
+            &none,
+        );
+        assert_eq!(
+            containers(&element.unwrap()),
+            &json!([{"name": "b"}, {"name": "a"}])
+        );
+    }
+
+    #[test]
+    fn atomic_lists_are_taken_as_written() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let dest = json!({"spec": {"template": {"spec": {"tolerations": [{"key": "a"}]}}}});
+        let patch = json!({"spec": {"template": {"spec": {"tolerations": [
+            {"key": "b", "value": null, "$patch": "delete"}
+        ]}}}});
+        let merged = merge_object(&dest, &patch, &gvk, &CustomKeys::default()).unwrap();
+        assert_eq!(
+            merged["spec"]["template"]["spec"]["tolerations"],
+            json!([{"key": "b", "value": null, "$patch": "delete"}])
+        );
+    }
+
+    #[test]
+    fn two_key_tuples_match_against_their_value_at_their_turn() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let ports = json!([
+            {"containerPort": 80},
+            {"containerPort": 80, "protocol": "UDP"},
+            {"name": "http"},
+            {"containerPort": 80, "protocol": "TCP", "name": "dup"}
+        ]);
+        let dest = json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "a", "ports": ports}
+        ]}}}});
+        let patch = json!({"metadata": {"labels": {"x": "y"}}});
+        let merged = merge_object(&dest, &patch, &gvk, &CustomKeys::default()).unwrap();
+        assert_eq!(
+            containers(&merged)[0]["ports"],
+            json!([{"name": "http"}, {"containerPort": 80, "protocol": "TCP", "name": "dup"}])
+        );
+    }
+
+    #[test]
+    fn unpatched_keyed_lists_collapse_repeated_keys() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let dest = json!({"metadata": {"name": "d"}, "spec": {"template": {"spec": {"containers": [
+            {"name": "a", "image": "1"}, {"name": "b", "image": "2"}, {"name": "a", "image": "3"}
+        ]}}}});
+        let patch = json!({"metadata": {"labels": {"x": "y"}}});
+        let merged = merge_object(&dest, &patch, &gvk, &CustomKeys::default()).unwrap();
+        assert_eq!(
+            containers(&merged),
+            &json!([{"name": "a", "image": "3"}, {"name": "b", "image": "2"}])
+        );
+    }
 }

@@ -355,7 +355,11 @@ impl<'a> Build<'a> {
         let mut custom_cfg = TransformerConfig::default();
         for c in k.configurations.iter().flatten() {
             let (file, text) = self.loader.read_relative(&l.root, c)?;
-            custom_cfg.merge(&TransformerConfig::parse(&text).map_err(|e| e.in_file(&file))?);
+            let parsed = TransformerConfig::parse(&text).map_err(|e| e.in_file(&file))?;
+            custom_cfg
+                .check_merge(&parsed)
+                .map_err(|e| e.in_file(&file))?;
+            custom_cfg.merge(&parsed);
         }
         let mut cfg = TransformerConfig::builtin();
         // Observed with kustomize v5.8.1: namePrefix/nameSuffix specs from a
@@ -366,6 +370,7 @@ impl<'a> Build<'a> {
         if !custom_cfg.name_suffix.is_empty() {
             cfg.name_suffix.clear();
         }
+        cfg.check_merge(&custom_cfg)?;
         cfg.merge(&custom_cfg);
         ra.config.merge_owned(cfg);
         for c in k.crds.iter().flatten() {
@@ -958,28 +963,7 @@ impl<'a> Build<'a> {
             self.track(ra, kf, "ImageTagTransformer", None);
         }
         if let Some(reps) = &k.replacements {
-            let mut list = Vec::new();
-            for r in reps {
-                match &r.path {
-                    Some(p) => {
-                        let (file, text) = self.loader.read_relative(&l.root, p)?;
-                        let docs =
-                            crate::yaml::parse_documents(&text).map_err(|e| e.in_file(&file))?;
-                        for d in docs {
-                            let items = if let Value::Array(a) = d { a } else { vec![d] };
-                            for it in items {
-                                let rf: crate::kustfile::ReplacementField =
-                                    serde_json::from_value(it).map_err(|e| {
-                                        Error::new(ErrorKind::Replacement(e.to_string()))
-                                            .in_file(&file)
-                                    })?;
-                                list.push(rf);
-                            }
-                        }
-                    }
-                    None => list.push(r.clone()),
-                }
-            }
+            let list = replacements::expand_paths(reps, &l.root, self.loader)?;
             replacements::apply(ra, &list)?;
             self.track(ra, kf, "ReplacementTransformer", None);
         }
@@ -1137,7 +1121,7 @@ fn go_type_name(v: &Value) -> &'static str {
 
 /// kustomize reads annotations as a string map when it loads a resource: scalars keep
 /// their text, collections become "".
-fn stringify_annotations(d: &mut Value) {
+pub(crate) fn stringify_annotations(d: &mut Value) {
     let Some(Value::Object(ann)) = d.pointer_mut("/metadata/annotations") else {
         return;
     };

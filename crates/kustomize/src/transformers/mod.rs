@@ -5,3 +5,4 @@ pub mod labels;
 pub mod namespace;
 pub mod prefix;
 pub mod replicas;
+pub mod valueadd;

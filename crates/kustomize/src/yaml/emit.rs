@@ -10,6 +10,16 @@ const BEST_INDENT: usize = 2;
 
 /// Writes one document (no `---` separator) the way yaml.v2 marshals it.
 pub fn to_yaml_document(value: &Value) -> String {
+    document(value, true)
+}
+
+/// [`to_yaml_document`] keeping each map's key order (kyaml writes a parsed document
+/// back in its own order).
+pub fn to_yaml_document_in_order(value: &Value) -> String {
+    document(value, false)
+}
+
+fn document(value: &Value, sort_keys: bool) -> String {
     let mut e = Emitter {
         out: String::new(),
         column: 0,
@@ -17,6 +27,7 @@ pub fn to_yaml_document(value: &Value) -> String {
         whitespace: true,
         indention: true,
         open_ended: false,
+        sort_keys,
     };
     e.node(value, Ctx::Root);
     if !e.out.ends_with('\n') {
@@ -33,6 +44,8 @@ enum Ctx {
 }
 
 struct Emitter {
+    /// Sort map keys as yaml.v2 does (else keep their order).
+    sort_keys: bool,
     out: String,
     column: usize,
     indent: isize,
@@ -133,7 +146,9 @@ impl Emitter {
         // yaml.v2's key order is not transitive for some key sets, so use an
         // insertion sort (Go sorts small maps the same way) instead of a sort that
         // requires a total order.
-        insertion_sort(&mut entries);
+        if self.sort_keys {
+            insertion_sort(&mut entries);
+        }
         for (key, value) in entries {
             self.write_indent();
             let style = requested_style(key);
@@ -845,6 +860,17 @@ pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn in_order_keeps_map_key_order() {
+        let v: Value = serde_json::from_str(r#"{"b": 1, "a": {"z": [1], "y": "x"}}"#).unwrap();
+        assert_eq!(
+            to_yaml_document_in_order(&v),
+            "b: 1\na:\n  z:\n  - 1\n  \"y\": x\n"
+        );
+        assert_eq!(to_yaml_document(&v), "a:\n  \"y\": x\n  z:\n  - 1\nb: 1\n");
+    }
+
     use super::*;
 
     #[test]

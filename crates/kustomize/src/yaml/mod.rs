@@ -55,6 +55,22 @@ pub fn parse_one_yaml11(text: &str) -> Result<Value> {
     }
 }
 
+/// The first document of a stream read with YAML 1.1 rules, as sigs.k8s.io/yaml's
+/// YAML-to-JSON conversion reads it (JSON patches written in YAML).
+pub fn parse_first_yaml11(text: &str) -> Result<Value> {
+    let opts = serde_saphyr::options! {
+        legacy_octal_numbers: true,
+        strict_booleans: false,
+        budget: budget(),
+    };
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
+        .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
+    Ok(docs
+        .into_iter()
+        .find(|d| !d.is_null())
+        .unwrap_or(Value::Null))
+}
+
 /// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans,
 /// a repeated key keeps its last value).
 pub fn parse_kustomization(text: &str) -> Result<Value> {
