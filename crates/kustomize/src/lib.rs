@@ -216,6 +216,11 @@ fn build_impl(
         let Some(meta_obj) = r.obj.get_mut("metadata").and_then(|m| m.as_object_mut()) else {
             continue;
         };
+        // kyaml's reader gives every resource its index annotations and clears them at the
+        // end, so `annotations:` left null (or empty) in a file is gone from the output.
+        if let Some(a @ serde_json::Value::Null) = meta_obj.get_mut("annotations") {
+            *a = serde_json::Value::Object(Default::default());
+        }
         let Some(ann) = meta_obj
             .get_mut("annotations")
             .and_then(|a| a.as_object_mut())
