@@ -22,6 +22,7 @@ pub mod objects;
 pub mod package;
 pub mod schema;
 pub mod schema_formats;
+mod shared;
 pub mod strvals;
 pub mod template;
 pub mod values;
