@@ -43,6 +43,19 @@ fn helm_funcs() -> FuncMap {
         let msg = a[0].as_str().unwrap_or_default();
         Err(format!("{WARN_START}{msg}{WARN_END}"))
     });
+    crate::durations::register(&mut m);
+    // `toToml` returns the encoder's error as its text; `mustToToml` fails with it. Every
+    // encoder error starts "toml: ", which no encoded document does (a key with a colon
+    // is quoted).
+    m.pure(
+        "mustToToml",
+        &[Ty::Any],
+        None,
+        |a| match ferroflux_gotemplate::funcs::toml::to_toml(&a[0])? {
+            t if t.starts_with("toml: ") => Err(t),
+            t => Ok(Value::str(t)),
+        },
+    );
     // fromYaml/fromYamlArray read YAML as sigs.k8s.io/yaml does (YAML 1.1, duplicate keys
     // allowed, go-yaml's error texts), with the reader that reads values files.
     ferroflux_gotemplate::funcs::helm::register_from_yaml(&mut m, |text| {
@@ -642,6 +655,27 @@ mod tests {
         assert_eq!(
             t.execute("t", &Value::Nil).unwrap(),
             r#"{"a":2,"b":true,"c":420}|{"a":1}|{"Error":"error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"}|{"Error":"error converting YAML to JSON: json: unsupported value: +Inf"}"#
+        );
+    }
+    #[test]
+    fn must_to_toml_fails_where_to_toml_returns_the_error() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse(
+            "t",
+            "{{ mustToToml .a }}|{{ toToml .b }}|{{ mustToDuration 90 }}|{{ durationSeconds \"1m30s\" }}",
+        )
+        .unwrap();
+        let data = Value::from_json(&serde_json::json!({"a": {"k": "v"}, "b": {"l": [1, null]}}));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "k = \"v\"\n|toml: cannot encode array with nil element|1m30s|90"
+        );
+        t.parse("u", "{{ mustToToml .b }}").unwrap();
+        let e = t.execute("u", &data).unwrap_err().to_string();
+        assert!(
+            e.ends_with("error calling mustToToml: toml: cannot encode array with nil element"),
+            "{e}"
         );
     }
 }
