@@ -678,4 +678,17 @@ mod tests {
             "{e}"
         );
     }
+    #[test]
+    fn to_yaml_quotes_0b_strings_only_when_they_read_as_binary() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse("t", "{{ toYaml . }}").unwrap();
+        let data = Value::from_json(&serde_json::json!({
+            "a": "0b}x", "b": "0b2", "c": "0b", "d": "0b101", "e": "-0b1", "f": "0b1_0"
+        }));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "a: 0b}x\nb: 0b2\nc: 0b\nd: \"0b101\"\ne: \"-0b1\"\nf: \"0b1_0\""
+        );
+    }
 }

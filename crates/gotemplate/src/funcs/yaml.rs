@@ -37,7 +37,18 @@ fn resolves_non_string(s: &str) -> bool {
         return true;
     }
     let body = plain.trim_start_matches(['+', '-']);
-    if plain.starts_with("0b") || plain.starts_with("-0b") || body.parse::<u64>().is_ok() {
+    // go-yaml reads `0b…`/`-0b…` as an integer only when the rest is binary digits.
+    let binary = |r: Option<&str>| {
+        r.is_some_and(|r| {
+            !r.is_empty()
+                && r.bytes().all(|b| b == b'0' || b == b'1')
+                && r.trim_start_matches('0').len() <= 64
+        })
+    };
+    if binary(plain.strip_prefix("0b"))
+        || binary(plain.strip_prefix("-0b"))
+        || body.parse::<u64>().is_ok()
+    {
         return true;
     }
     if ferroflux_goformat::is_yaml_float(&plain) {
