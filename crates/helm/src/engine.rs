@@ -691,4 +691,19 @@ mod tests {
             "a: 0b}x\nb: 0b2\nc: 0b\nd: \"0b101\"\ne: \"-0b1\"\nf: \"0b1_0\""
         );
     }
+    #[test]
+    fn to_yaml_quotes_what_go_yaml_would_read_as_a_number_or_timestamp() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse("t", "{{ toYaml . }}").unwrap();
+        let data = Value::from_json(&serde_json::json!({
+            "a": "--00", "b": "-+1", "c": "-00", "d": "2001-12-14T", "e": "2001-13-01",
+            "f": "2001-02-29", "g": "2000-02-29", "h": "2001-12-14T21:59:43+05:00",
+            "i": "2001-12-14 21:59:43.10 -5"
+        }));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "a: --00\nb: -+1\nc: \"-00\"\nd: 2001-12-14T\ne: 2001-13-01\nf: 2001-02-29\ng: \"2000-02-29\"\nh: \"2001-12-14T21:59:43+05:00\"\ni: 2001-12-14 21:59:43.10 -5"
+        );
+    }
 }
