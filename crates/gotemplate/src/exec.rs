@@ -361,8 +361,9 @@ impl<'a> State<'a> {
         match v {
             Value::Missing | Value::Nil => self.out.push_str("<no value>"),
             Value::String(s) => self.out.push_str(s),
-            // Printed in place, a field is addressable: its String method applies.
-            Value::Object(o) => match o.field("String") {
+            // Printed in place, a field is addressable: its String method applies. A Go map
+            // has no methods (its `field` reads keys).
+            Value::Object(o) if o.kind() != "map" => match o.field("String") {
                 Some(Value::String(s)) => self.out.push_str(&s),
                 _ => self.out.push_str(&crate::fmt::sprint_value(v)),
             },

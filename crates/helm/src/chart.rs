@@ -260,7 +260,8 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
     } else {
         let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
         if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
-            let name = path.display().to_string();
+            // Helm names the chart by the absolute path it located.
+            let name = crate::chart_dir::go_abs(path).display().to_string();
             if name.ends_with(".yaml") || name.ends_with(".yml") {
                 return Err(err(format!(
                     "file '{name}' seems to be a YAML file, but expected a gzipped archive"
@@ -278,17 +279,45 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
 /// charts (which `helm template` cannot install) as v3, anything else not at all. Whether
 /// the chart is v3; a Chart.yaml that does not parse is left to the loader to report.
 fn chart_format(chart_yaml: &[u8]) -> Result<bool, LoadError> {
+    use serde_json::Value as J;
     let Ok(j) = crate::yaml::parse_untyped(&String::from_utf8_lossy(chart_yaml)) else {
         return Ok(false);
     };
-    match j.get("apiVersion") {
-        None | Some(serde_json::Value::Null) => Ok(false),
-        Some(serde_json::Value::String(v)) => match v.as_str() {
+    let json_kind = |v: &J| match v {
+        J::Array(_) => "array",
+        J::Object(_) => "object",
+        J::String(_) => "string",
+        J::Number(_) => "number",
+        _ => "bool",
+    };
+    let cannot = |what: String| {
+        err(format!(
+            "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {what}"
+        ))
+    };
+    let m = match &j {
+        J::Null => return Ok(false),
+        J::Object(m) => m,
+        other => {
+            return Err(cannot(format!(
+                "{} into Go value of type loader.chartBase",
+                json_kind(other)
+            )));
+        }
+    };
+    match m.get("apiVersion") {
+        None | Some(J::Null) => Ok(false),
+        Some(J::String(v)) => match v.as_str() {
             "" | "v1" | "v2" => Ok(false),
             "v3" => Ok(true),
             _ => Err(err("unsupported chart version")),
         },
-        Some(_) => Ok(false),
+        // sigs.k8s.io/yaml turns a scalar into the string the field wants: never a known one.
+        Some(J::Number(_) | J::Bool(_)) => Err(err("unsupported chart version")),
+        Some(other) => Err(cannot(format!(
+            "{} into Go struct field .apiVersion of type string",
+            json_kind(other)
+        ))),
     }
 }
 
@@ -340,7 +369,8 @@ pub fn load_archive(data: &[u8]) -> Result<Chart, LoadError> {
 
 /// A chart archive named on the command line: Helm 4 reads its `apiVersion` first.
 fn load_top_archive(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, LoadError> {
-    let files = archive_files(data)?;
+    // Helm 4's first pass over the archive drops the reason it could not be read.
+    let files = archive_files(data).map_err(|_| err("unable to load chart archive"))?;
     let Some(chart_yaml) = files.iter().find(|f| f.name == "Chart.yaml") else {
         return Err(err("unable to detect chart version, no Chart.yaml found"));
     };
@@ -381,6 +411,11 @@ fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         }
         if name.starts_with("..") {
             return Err(err("chart illegally references parent directory"));
+        }
+        // Mixed separators can still clean to a Windows drive path (`c:/…`).
+        let b = name.as_bytes();
+        if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
+            return Err(err("chart contains illegally named files"));
         }
         if parts[0] == "Chart.yaml" {
             return Err(err("chart yaml not in base directory"));
@@ -436,18 +471,36 @@ fn clean_path(p: &str) -> String {
     }
 }
 
-fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Metadata, LoadError> {
+/// Several `Chart.yaml` files (an archive can hold two): Go decodes each over the same
+/// struct, so a later file's keys replace the earlier ones' and the rest stay.
+fn parse_chart_yamls(docs: &[&[u8]]) -> Result<Metadata, LoadError> {
+    if let [one] = docs {
+        return parse_metadata(one, None, "Chart.yaml");
+    }
+    let mut merged = serde_json::Map::new();
+    for data in docs {
+        if let J::Object(o) = chart_yaml_json(data, "Chart.yaml")? {
+            merged.extend(o.into_iter().filter(|(_, v)| !v.is_null()));
+        }
+    }
+    let text = serde_json::to_string(&merged).unwrap_or_default();
+    parse_metadata(text.as_bytes(), None, "Chart.yaml")
+}
+
+fn chart_yaml_json(data: &[u8], what: &str) -> Result<J, LoadError> {
     let text = String::from_utf8_lossy(data);
-    let j = if text.trim().is_empty() {
-        J::Object(Default::default())
-    } else {
-        yaml::parse_typed(&text).map_err(|e| {
-            err(format!(
-                "cannot load {what}: error converting YAML to JSON: {e}"
-            ))
-        })?
-    };
-    let mut j = match j {
+    if text.trim().is_empty() {
+        return Ok(J::Object(Default::default()));
+    }
+    yaml::parse_typed(&text).map_err(|e| {
+        err(format!(
+            "cannot load {what}: error converting YAML to JSON: {e}"
+        ))
+    })
+}
+
+fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Metadata, LoadError> {
+    let mut j = match chart_yaml_json(data, what)? {
         J::Null => J::Object(Default::default()),
         j => j,
     };
@@ -475,14 +528,17 @@ pub fn load_files(files: Vec<File>) -> Result<Chart, LoadError> {
 fn load_files_logged(files: Vec<File>, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
     let mut c = Chart::default();
     let mut have_meta = false;
-    for f in &files {
-        if f.name == "Chart.yaml" {
-            c.metadata = parse_metadata(&f.data, None, "Chart.yaml")?;
-            if c.metadata.api_version.is_empty() {
-                c.metadata.api_version = "v1".into();
-            }
-            have_meta = true;
+    let chart_yamls: Vec<&[u8]> = files
+        .iter()
+        .filter(|f| f.name == "Chart.yaml")
+        .map(|f| &*f.data)
+        .collect();
+    if !chart_yamls.is_empty() {
+        c.metadata = parse_chart_yamls(&chart_yamls)?;
+        if c.metadata.api_version.is_empty() {
+            c.metadata.api_version = "v1".into();
         }
+        have_meta = true;
     }
     let mut subcharts: BTreeMap<String, Vec<File>> = BTreeMap::new();
     for f in files {
@@ -600,6 +656,33 @@ fn sanitize(s: &mut String) {
         .collect();
 }
 
+/// `semver.NewVersion` succeeds: Masterminds falls back to a looser reading that takes
+/// leading zeros in the major, minor and patch numbers (`01.2.3`), not in a pre-release.
+fn is_valid_semver(v: &str) -> bool {
+    if ferroflux_versions::Version::parse(v).is_ok() {
+        return true;
+    }
+    let (prefix, rest) = match v.strip_prefix('v') {
+        Some(r) => ("v", r),
+        None => ("", v),
+    };
+    let end = rest.find(['-', '+']).unwrap_or(rest.len());
+    let (core, tail) = rest.split_at(end);
+    let trimmed: Vec<&str> = core
+        .split('.')
+        .map(|n| {
+            let t = n.trim_start_matches('0');
+            if t.is_empty() && !n.is_empty() {
+                "0"
+            } else {
+                t
+            }
+        })
+        .collect();
+    let again = format!("{prefix}{}{tail}", trimmed.join("."));
+    again != v && ferroflux_versions::Version::parse(&again).is_ok()
+}
+
 fn validate(md: &mut Metadata) -> Result<(), LoadError> {
     let v = |m: &str| err(format!("validation: {m}"));
     for s in [
@@ -612,6 +695,9 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
         &mut md.app_version,
         &mut md.kube_version,
     ] {
+        sanitize(s);
+    }
+    for s in md.sources.iter_mut().chain(md.keywords.iter_mut()) {
         sanitize(s);
     }
     if md.api_version.is_empty() {
@@ -632,7 +718,7 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
     if md.version.is_empty() {
         return Err(v("chart.metadata.version is required"));
     }
-    if ferroflux_versions::Version::parse(&md.version).is_err() {
+    if !is_valid_semver(&md.version) {
         return Err(v(&format!(
             "chart.metadata.version {:?} is invalid",
             md.version
@@ -641,8 +727,13 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
     if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
         return Err(v("chart.metadata.type must be application or library"));
     }
-    if md.maintainers.iter().any(Option::is_none) {
-        return Err(v("maintainers must not contain empty or null nodes"));
+    for m in &mut md.maintainers {
+        let Some(m) = m else {
+            return Err(v("maintainers must not contain empty or null nodes"));
+        };
+        sanitize(&mut m.name);
+        sanitize(&mut m.email);
+        sanitize(&mut m.url);
     }
     // `^[a-zA-Z0-9_-]+$`.
     let alias_ok = |a: &str| {
@@ -659,6 +750,9 @@ fn validate(md: &mut Metadata) -> Result<(), LoadError> {
         sanitize(&mut d.version);
         sanitize(&mut d.repository);
         sanitize(&mut d.condition);
+        for t in &mut d.tags {
+            sanitize(t);
+        }
         if !d.alias.is_empty() && !alias_ok(&d.alias) {
             return Err(v(&format!(
                 "dependency {:?} has disallowed characters in the alias",
@@ -847,6 +941,115 @@ mod tests {
                 "level=INFO msg=\"Warning: Dependencies are handled in Chart.yaml since apiVersion \\\"v2\\\". We recommend migrating dependencies to Chart.yaml.\""
             ]
         );
+    }
+
+    /// A `.tgz` of `(raw tar name, body)` entries, names written as given.
+    fn raw_tgz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut tgz = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (name, body) in entries {
+            let mut header = tar::Header::new_gnu();
+            header.as_gnu_mut().unwrap().name[..name.len()].copy_from_slice(name.as_bytes());
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tgz.append(&header, *body).expect("tar");
+        }
+        tgz.into_inner().expect("tar").finish().expect("gz")
+    }
+
+    #[test]
+    fn chart_yaml_is_read_for_its_api_version_as_helm_4_reads_it() {
+        let e = |y: &str| chart_format(y.as_bytes()).err().map(|e| e.0);
+        assert_eq!(e("apiVersion: v2\n"), None);
+        assert_eq!(e("~\n"), None);
+        assert_eq!(
+            e("foo\n").unwrap(),
+            "cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type loader.chartBase"
+        );
+        assert!(
+            e("- a\n")
+                .unwrap()
+                .ends_with("unmarshal array into Go value of type loader.chartBase")
+        );
+        assert_eq!(e("apiVersion: 2\n").unwrap(), "unsupported chart version");
+        assert_eq!(
+            e("apiVersion: true\n").unwrap(),
+            "unsupported chart version"
+        );
+        assert!(
+            e("apiVersion: [a]\n").unwrap().ends_with(
+                "cannot unmarshal array into Go struct field .apiVersion of type string"
+            )
+        );
+    }
+
+    #[test]
+    fn versions_take_leading_zeros_in_numbers_only() {
+        for ok in [
+            "01.2.3",
+            "1.02.3",
+            "00.0.0",
+            "v01.2",
+            "1.2.03-rc.1+01",
+            "08",
+        ] {
+            assert!(is_valid_semver(ok), "{ok}");
+        }
+        for bad in ["1.2.3-01", "1.2.3.4", "0x1", "1..2", "-1", ""] {
+            assert!(!is_valid_semver(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn metadata_lists_and_maintainers_are_sanitized() {
+        let mut md = parse_metadata(
+            b"apiVersion: v2\nname: c\nversion: 1.0.0\nkeywords: [\"a\\tb\"]\nsources: [\"x\\u0081y\"]\nmaintainers:\n- name: \"\\r\"\n  email: \"e\\nf\"\n",
+            None,
+            "Chart.yaml",
+        )
+        .expect("parses");
+        validate(&mut md).expect("valid");
+        assert_eq!(md.keywords, ["a b"]);
+        assert_eq!(md.sources, ["xy"]);
+        let m = md.maintainers[0].as_ref().expect("maintainer");
+        assert_eq!((m.name.as_str(), m.email.as_str()), (" ", "e f"));
+    }
+
+    #[test]
+    fn archive_names_that_clean_to_a_drive_path_are_refused() {
+        let chart = b"apiVersion: v2\nname: c\nversion: 1.0.0\n";
+        for odd in ["\\.\\c:\\\\foo", "/./c://foo"] {
+            let tgz = raw_tgz(&[("c/Chart.yaml", chart), (odd, b"x")]);
+            assert_eq!(
+                archive_files(&tgz).err().map(|e| e.0).as_deref(),
+                Some("chart contains illegally named files"),
+                "{odd}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_chart_archive_named_on_the_command_line_hides_why_it_could_not_be_read() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let chart = b"apiVersion: v2\nname: c\nversion: 1.0.0\n";
+        let tgz = raw_tgz(&[("c/Chart.yaml", chart), ("c/../../x", b"x")]);
+        write(tmp.path(), "c.tgz", &tgz);
+        assert_eq!(
+            load(&tmp.path().join("c.tgz")).expect_err("refused").0,
+            "unable to load chart archive"
+        );
+        // A second Chart.yaml (here from an entry with an empty first component) decodes
+        // over the first: keys it lacks keep their values.
+        let tgz = raw_tgz(&[
+            ("c/Chart.yaml", chart),
+            ("/Chart.yaml", b"description: d\n"),
+        ]);
+        write(tmp.path(), "two.tgz", &tgz);
+        let c = load(&tmp.path().join("two.tgz")).expect("loads");
+        assert_eq!((c.name(), c.metadata.description.as_str()), ("c", "d"));
     }
 
     #[cfg(unix)]

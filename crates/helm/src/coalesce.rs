@@ -22,7 +22,7 @@ fn concat_prefix(a: &str, b: &str) -> String {
 /// handler writes them (`level=INFO msg="warning: …"`).
 type Log = Vec<String>;
 
-fn warn(log: &mut Log, message: String) {
+pub(crate) fn warn(log: &mut Log, message: String) {
     log.push(format!(
         "level=INFO msg={}",
         crate::manifests::slog_text_value(&message)
@@ -74,10 +74,11 @@ fn coalesce_deps(
             }
             Some(J::Object(_)) => {}
             Some(other) => {
-                return Err(format!(
-                    "type mismatch on {name}: %!t({}={})",
-                    go_type(other),
-                    crate::values::go_print(other)
+                // Helm formats the value with `%t`: Go's bad-verb text for each element.
+                use ferroflux_gotemplate::Value as V;
+                return Err(ferroflux_gotemplate::fmt::sprintf(
+                    "type mismatch on %s: %t",
+                    &[V::str(name.as_str()), V::from_json_ints(other)],
                 ));
             }
         }
@@ -91,18 +92,6 @@ fn coalesce_deps(
         dest.insert(name, J::Object(section));
     }
     Ok(dest)
-}
-
-fn go_type(v: &J) -> &'static str {
-    match v {
-        J::Null => "<nil>",
-        J::Bool(_) => "bool",
-        J::Number(n) if n.is_f64() => "float64",
-        J::Number(_) => "int64",
-        J::String(_) => "string",
-        J::Array(_) => "[]interface {}",
-        J::Object(_) => "map[string]interface {}",
-    }
 }
 
 /// Copies the parent's `global` table into a subchart's section; the parent's globals win.
@@ -291,6 +280,23 @@ mod tests {
             .unwrap();
         let out = coalesce_values(&c, &user).unwrap();
         assert_eq!(J::Object(out), json!({"a": 9, "b": {"d": 3}}));
+    }
+
+    #[test]
+    fn a_subchart_section_that_is_not_a_table_is_printed_with_percent_t() {
+        let sub = chart(json!({}), vec![], "sub");
+        for (user, want) in [
+            (json!({"sub": null}), "type mismatch on sub: %!t(<nil>)"),
+            (
+                json!({"sub": [1.5, "x", true]}),
+                "type mismatch on sub: [%!t(float64=1.5) %!t(string=x) true]",
+            ),
+            (json!({"sub": "s"}), "type mismatch on sub: %!t(string=s)"),
+        ] {
+            let top = chart(json!({}), vec![sub.clone()], "top");
+            let user = user.as_object().cloned().unwrap();
+            assert_eq!(coalesce_values(&top, &user).unwrap_err(), want);
+        }
     }
 
     #[test]

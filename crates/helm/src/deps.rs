@@ -3,8 +3,9 @@
 //! Mirrors Helm's `pkg/chart/v2/util/dependencies.go`, quirks included.
 
 use crate::chart::{Chart, Dependency};
-use crate::coalesce::{coalesce_tables_logged, coalesce_values, merge_values};
-use crate::values::{go_print, path_value, table, table_at};
+use crate::coalesce::{coalesce_values, merge_values};
+use crate::shared;
+use crate::values::{go_print, path_value, table};
 use crate::yaml::Values;
 use ferroflux_versions::{Constraints, Version};
 use serde_json::Value as J;
@@ -163,25 +164,14 @@ fn missing_import(chart: Option<&str>, error: String) -> String {
     format!("level=WARN msg={}{chart} error={}", slog(msg), slog(&error))
 }
 
-fn path_to_map(path: &str, data: Values) -> Values {
-    if path == "." {
-        return data;
-    }
-    let mut cur = data;
-    for part in path.split('.').rev() {
-        let mut m = Values::new();
-        m.insert(part.to_string(), J::Object(cur));
-        cur = m;
-    }
-    cur
-}
-
 fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), String> {
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let cvals = merge_values(c, &Values::new())?;
-    let mut b = Values::new();
+    // Tables are shared as Go shares maps (see `shared`): what one import merges into a
+    // table it got from a child is seen wherever that table was imported to.
+    let cvals = shared::table_of(&merge_values(c, &Values::new())?);
+    let b = shared::table_of(&Values::new());
     for r in c.metadata.dependencies.iter_mut().flatten() {
         let mut out = Vec::new();
         for riv in &r.import_values {
@@ -196,17 +186,19 @@ fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), St
                 _ => continue,
             };
             out.push(serde_json::json!({"child": child, "parent": parent}));
-            match table_at(&cvals, &format!("{}.{child}", r.name)) {
+            match shared::table_at(&cvals, &format!("{}.{child}", r.name)) {
                 Ok(vv) => {
-                    coalesce_tables_logged(&mut b, path_to_map(&parent, vv.clone()), "", true, logs)
+                    let src = shared::path_to_map(&parent, vv);
+                    shared::coalesce_tables(&b, &src, "", true, logs);
                 }
                 Err(e) => logs.push(missing_import(chart, e)),
             }
         }
         r.import_values = out;
     }
-    let mut merged = cvals;
-    coalesce_tables_logged(&mut merged, b, "", true, logs);
-    c.values = merged;
+    // Helm merges the accumulated imports under a deep copy of the values taken now.
+    let merged = shared::table_of(&shared::values_of(&cvals));
+    shared::coalesce_tables(&merged, &b, "", true, logs);
+    c.values = shared::values_of(&merged);
     Ok(())
 }

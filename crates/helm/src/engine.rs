@@ -43,6 +43,19 @@ fn helm_funcs() -> FuncMap {
         let msg = a[0].as_str().unwrap_or_default();
         Err(format!("{WARN_START}{msg}{WARN_END}"))
     });
+    crate::durations::register(&mut m);
+    // `toToml` returns the encoder's error as its text; `mustToToml` fails with it. Every
+    // encoder error starts "toml: ", which no encoded document does (a key with a colon
+    // is quoted).
+    m.pure(
+        "mustToToml",
+        &[Ty::Any],
+        None,
+        |a| match ferroflux_gotemplate::funcs::toml::to_toml(&a[0])? {
+            t if t.starts_with("toml: ") => Err(t),
+            t => Ok(Value::str(t)),
+        },
+    );
     // fromYaml/fromYamlArray read YAML as sigs.k8s.io/yaml does (YAML 1.1, duplicate keys
     // allowed, go-yaml's error texts), with the reader that reads values files.
     ferroflux_gotemplate::funcs::helm::register_from_yaml(&mut m, |text| {
@@ -642,6 +655,55 @@ mod tests {
         assert_eq!(
             t.execute("t", &Value::Nil).unwrap(),
             r#"{"a":2,"b":true,"c":420}|{"a":1}|{"Error":"error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"}|{"Error":"error converting YAML to JSON: json: unsupported value: +Inf"}"#
+        );
+    }
+    #[test]
+    fn must_to_toml_fails_where_to_toml_returns_the_error() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse(
+            "t",
+            "{{ mustToToml .a }}|{{ toToml .b }}|{{ mustToDuration 90 }}|{{ durationSeconds \"1m30s\" }}",
+        )
+        .unwrap();
+        let data = Value::from_json(&serde_json::json!({"a": {"k": "v"}, "b": {"l": [1, null]}}));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "k = \"v\"\n|toml: cannot encode array with nil element|1m30s|90"
+        );
+        t.parse("u", "{{ mustToToml .b }}").unwrap();
+        let e = t.execute("u", &data).unwrap_err().to_string();
+        assert!(
+            e.ends_with("error calling mustToToml: toml: cannot encode array with nil element"),
+            "{e}"
+        );
+    }
+    #[test]
+    fn to_yaml_quotes_0b_strings_only_when_they_read_as_binary() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse("t", "{{ toYaml . }}").unwrap();
+        let data = Value::from_json(&serde_json::json!({
+            "a": "0b}x", "b": "0b2", "c": "0b", "d": "0b101", "e": "-0b1", "f": "0b1_0"
+        }));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "a: 0b}x\nb: 0b2\nc: 0b\nd: \"0b101\"\ne: \"-0b1\"\nf: \"0b1_0\""
+        );
+    }
+    #[test]
+    fn to_yaml_quotes_what_go_yaml_would_read_as_a_number_or_timestamp() {
+        // Outputs of helm v4.3.1.
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse("t", "{{ toYaml . }}").unwrap();
+        let data = Value::from_json(&serde_json::json!({
+            "a": "--00", "b": "-+1", "c": "-00", "d": "2001-12-14T", "e": "2001-13-01",
+            "f": "2001-02-29", "g": "2000-02-29", "h": "2001-12-14T21:59:43+05:00",
+            "i": "2001-12-14 21:59:43.10 -5"
+        }));
+        assert_eq!(
+            t.execute("t", &data).unwrap(),
+            "a: --00\nb: -+1\nc: \"-00\"\nd: 2001-12-14T\ne: 2001-13-01\nf: 2001-02-29\ng: \"2000-02-29\"\nh: \"2001-12-14T21:59:43+05:00\"\ni: 2001-12-14 21:59:43.10 -5"
         );
     }
 }

@@ -128,7 +128,10 @@ impl Object for Files {
                         .collect(),
                 )))
             }
-            _ => None,
+            // `engine.files` is a map: a name that is not one of its methods reads the file
+            // (Go's `[]byte`, here its text, as `Get` returns it).
+            "Get" | "GetBytes" | "Glob" | "Lines" => None,
+            _ => Some(Value::str(self.get(name))),
         }
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
@@ -551,6 +554,43 @@ mod tests {
             "illegal zero-prefixed version component \"01\" in \"01.2\""
         );
         assert_eq!(KubeVersion::parse("1.02").unwrap().minor, "2");
+    }
+
+    #[test]
+    fn files_fields_read_files_but_not_methods() {
+        let mut m = BTreeMap::new();
+        m.insert("author".to_string(), Arc::from(&b"Virgil"[..]));
+        m.insert("Glob".to_string(), Arc::from(&b"x"[..]));
+        let f = Files(Arc::new(m));
+        assert_eq!(f.field("author").unwrap().as_str(), Some("Virgil"));
+        assert_eq!(f.field("missing").unwrap().as_str(), Some(""));
+        // A method's name stays the method, even when a file has that name.
+        assert!(f.field("Glob").is_none());
+        assert!(f.field("AsConfig").is_some());
+    }
+
+    #[test]
+    fn map_objects_print_as_maps_in_place() {
+        use ferroflux_gotemplate::{FuncMap, Options, Template};
+        let mut ann = BTreeMap::new();
+        ann.insert("String".to_string(), "s".to_string());
+        ann.insert("team".to_string(), "ops".to_string());
+        let mut files = BTreeMap::new();
+        files.insert("a".to_string(), Arc::from(&b"hi"[..]));
+        let mut data = Map::new();
+        data.insert("ann".into(), Value::Object(Arc::new(StringMap(Some(ann)))));
+        data.insert(
+            "files".into(),
+            Value::Object(Arc::new(Files(Arc::new(files)))),
+        );
+        let mut t = Template::new("t", FuncMap::helm(), Options::helm(false));
+        // A map's keys are not methods: printing it in place prints the map.
+        t.parse("t", "{{ .ann }}|{{ .ann.String }}|{{ .files }}")
+            .unwrap();
+        assert_eq!(
+            t.execute("t", &Value::map(data)).unwrap(),
+            "map[String:s team:ops]|s|map[a:[104 105]]"
+        );
     }
 
     #[test]

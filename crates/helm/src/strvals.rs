@@ -154,9 +154,9 @@ impl Parser<'_> {
                 }
             }
             Some('[') => {
-                let i = self
-                    .key_index()
-                    .map_err(|e| E::Msg(format!("error parsing index: {}", msg(e))))?;
+                // Go wraps the index error with `%w`: an end of input inside `[…]` stays
+                // `io.EOF`, which ends the parse successfully.
+                let i = self.key_index().map_err(index_error)?;
                 let list = match data.get(&k) {
                     None => Vec::new(),
                     Some(J::Array(a)) => a.clone(),
@@ -241,8 +241,7 @@ impl Parser<'_> {
         if last.is_none() {
             return Err(E::Eof);
         }
-        v.parse::<i64>()
-            .map_err(|_| E::Msg(format!("strconv.Atoi: parsing {v:?}: invalid syntax")))
+        go_atoi(&v).map_err(E::Msg)
     }
 
     fn list_item(&mut self, list: Vec<J>, i: i64, level: usize) -> Result<Vec<J>, (Vec<J>, E)> {
@@ -253,7 +252,10 @@ impl Parser<'_> {
         if !k.is_empty() {
             return Err((
                 list,
-                E::Msg(format!("unexpected data at end of array index: {k:?}")),
+                E::Msg(format!(
+                    "unexpected data at end of array index: {}",
+                    go_quote_runes(&k)
+                )),
             ));
         }
         match last {
@@ -291,9 +293,7 @@ impl Parser<'_> {
             Some('[') => {
                 let next = match self.key_index() {
                     Ok(n) => n,
-                    Err(e) => {
-                        return Err((list, E::Msg(format!("error parsing index: {}", msg(e)))));
-                    }
+                    Err(e) => return Err((list, index_error(e))),
                 };
                 let cur = match list.get(i as usize) {
                     None | Some(J::Null) => Vec::new(),
@@ -382,12 +382,40 @@ impl Parser<'_> {
     }
 }
 
-fn msg(e: E) -> String {
+/// `fmt.Errorf("error parsing index: %w", err)`: `io.EOF` keeps its identity.
+fn index_error(e: E) -> E {
     match e {
-        E::Eof => "EOF".into(),
-        E::NotList => "not a list".into(),
-        E::Msg(m) => m,
+        E::Eof => E::Eof,
+        E::NotList => E::Msg("error parsing index: not a list".into()),
+        E::Msg(m) => E::Msg(format!("error parsing index: {m}")),
     }
+}
+
+/// `strconv.Atoi` (64-bit `int`) with Go's error text.
+fn go_atoi(v: &str) -> Result<i64, String> {
+    let quoted = ferroflux_gotemplate::fmt::go_quote(v);
+    let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("strconv.Atoi: parsing {quoted}: invalid syntax"));
+    }
+    v.parse::<i64>()
+        .map_err(|_| format!("strconv.Atoi: parsing {quoted}: value out of range"))
+}
+
+/// Go's `%q` of a `[]rune`: each rune quoted as a character literal, in brackets.
+fn go_quote_runes(s: &str) -> String {
+    let runes: Vec<String> = s
+        .chars()
+        .map(|c| match c {
+            '\'' => "'\\''".to_string(),
+            '"' => "'\"'".to_string(),
+            c => {
+                let q = ferroflux_gotemplate::fmt::go_quote(c.encode_utf8(&mut [0; 4]));
+                format!("'{}'", &q[1..q.len() - 1])
+            }
+        })
+        .collect();
+    format!("[{}]", runes.join(" "))
 }
 
 /// `typedVal`: Helm's scalar typing for `--set`.
@@ -466,6 +494,26 @@ mod tests {
             p("a=1,a.b=2", Mode::Typed)
                 .unwrap_err()
                 .contains("interface conversion")
+        );
+    }
+
+    #[test]
+    fn index_errors_as_go_words_them() {
+        // Input ending inside an index is io.EOF wrapped with %w: the parse ends there.
+        assert_eq!(p("a[0", Mode::Typed).unwrap(), json!({}));
+        assert_eq!(p("b=1,a[", Mode::String).unwrap(), json!({"b": "1"}));
+        assert_eq!(p("a[0][1", Mode::Typed).unwrap(), json!({"a": []}));
+        assert_eq!(
+            p("a[99999999999999999999]=1", Mode::Typed).unwrap_err(),
+            "error parsing index: strconv.Atoi: parsing \"99999999999999999999\": value out of range"
+        );
+        assert_eq!(
+            p("a[1x]=1", Mode::Typed).unwrap_err(),
+            "error parsing index: strconv.Atoi: parsing \"1x\": invalid syntax"
+        );
+        assert_eq!(
+            p("a[0]n'\"=1", Mode::Literal).unwrap_err(),
+            "unexpected data at end of array index: ['n' '\\'' '\"']"
         );
     }
 

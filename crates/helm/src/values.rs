@@ -21,7 +21,15 @@ fn read_file(base: &Path, p: &str) -> Result<String, String> {
     let path = base.join(p);
     std::fs::read(&path)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| format!("open {p}: {}", go_io_error(&e)))
+        .map_err(|e| {
+            // `os.ReadFile` opens a directory and fails on the read.
+            let op = if e.kind() == std::io::ErrorKind::IsADirectory {
+                "read"
+            } else {
+                "open"
+            };
+            format!("{op} {p}: {}", go_io_error(&e))
+        })
 }
 
 /// Go's wording of common I/O errors.
@@ -123,4 +131,32 @@ pub fn table_at<'a>(v: &'a Values, path: &str) -> Result<&'a Values, String> {
         }
     }
     Ok(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_fails_on_the_read_as_os_readfile_does() {
+        let dir = std::env::temp_dir().join(format!("ff-values-dir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let opts = ValueOptions {
+            file_values: vec!["a=sub".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            opts.merge(&dir).unwrap_err(),
+            "failed parsing --set-file data: read sub: is a directory"
+        );
+        let opts = ValueOptions {
+            file_values: vec!["a=missing".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            opts.merge(&dir).unwrap_err(),
+            "failed parsing --set-file data: open missing: no such file or directory"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

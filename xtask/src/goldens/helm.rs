@@ -100,7 +100,9 @@ pub fn regenerate(root: &Path) -> Result<()> {
          Packaged charts (`*.tgz`) are committed; each was made with `helm package` from the\n\
          `src/` folder kept next to it (`tgz-in-tgz` was assembled with tar, since `helm package`\n\
          unpacks vendored archives, and so was `tgz-without-chart-yaml-error`, which it\n\
-         refuses). Successful cases avoid nondeterministic functions (`now`, `rand*`, `uuidv4`,\n\
+         refuses; `tgz-parent-path-error`, `tgz-drive-path-error` and `tgz-second-chart-yaml`\n\
+         were written with Python's `tarfile`, as their odd entry names are the point).\n\
+         Successful cases avoid nondeterministic functions (`now`, `rand*`, `uuidv4`,\n\
          `gen*`), and failing schema cases hold one violation each: Helm lists several\n\
          violations in a random order.\n\n\
          Expected files (and this README) are produced by the reference tool, never edited by hand:\n\n\

@@ -7,43 +7,61 @@ use ferroflux_helm::{KubeVersion, TemplateOptions, ValueOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Flags that take a value take the next argument even when it starts with `-`, as pflag
+/// (Helm's flag parser) does.
 #[derive(clap::Args)]
 pub struct TemplateArgs {
     /// `[NAME] CHART`: the release name (optional) and a chart directory or .tgz.
     #[arg(num_args = 1..)]
     args: Vec<String>,
     /// Values files, in order (repeatable or comma-separated).
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     values: Vec<PathBuf>,
     /// `key=value` pairs (Helm's strvals syntax).
-    #[arg(long = "set")]
+    #[arg(long = "set", allow_hyphen_values = true)]
     set: Vec<String>,
     /// Like --set, every value a string.
-    #[arg(long = "set-string")]
+    #[arg(long = "set-string", allow_hyphen_values = true)]
     set_string: Vec<String>,
     /// `key=JSON` pairs, or a JSON object.
-    #[arg(long = "set-json")]
+    #[arg(long = "set-json", allow_hyphen_values = true)]
     set_json: Vec<String>,
     /// `key=path`: the file's contents as the value.
-    #[arg(long = "set-file")]
+    #[arg(long = "set-file", allow_hyphen_values = true)]
     set_file: Vec<String>,
     /// `key=value` with the value taken literally.
-    #[arg(long = "set-literal")]
+    #[arg(long = "set-literal", allow_hyphen_values = true)]
     set_literal: Vec<String>,
     /// The release namespace (`.Release.Namespace`).
-    #[arg(short = 'n', long, env = "HELM_NAMESPACE", default_value = "default")]
+    #[arg(
+        short = 'n',
+        long,
+        env = "HELM_NAMESPACE",
+        default_value = "default",
+        allow_hyphen_values = true
+    )]
     namespace: String,
     /// A Go template (with Sprig) producing the release name.
-    #[arg(long = "name-template")]
+    #[arg(long = "name-template", allow_hyphen_values = true)]
     name_template: Option<String>,
     /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
     #[arg(long = "is-upgrade")]
     is_upgrade: bool,
     /// Kubernetes version for `.Capabilities.KubeVersion`.
-    #[arg(long = "kube-version")]
+    #[arg(long = "kube-version", allow_hyphen_values = true)]
     kube_version: Option<String>,
     /// Extra API versions for `.Capabilities.APIVersions`.
-    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     api_versions: Vec<String>,
     /// Print the chart's (and subcharts') `crds/` too.
     #[arg(long = "include-crds")]
@@ -55,7 +73,7 @@ pub struct TemplateArgs {
     #[arg(long = "no-hooks")]
     no_hooks: bool,
     /// Only the manifests of these templates (`templates/x.yaml`, globs allowed).
-    #[arg(short = 's', long = "show-only")]
+    #[arg(short = 's', long = "show-only", allow_hyphen_values = true)]
     show_only: Vec<String>,
     /// Accepted for compatibility (it only matters with an output directory).
     #[arg(long = "release-name")]
