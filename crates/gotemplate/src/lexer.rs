@@ -428,51 +428,7 @@ impl<'a> Lexer<'a> {
 
     fn number(&mut self, p: usize, l: usize) -> bool {
         let b = self.rest().as_bytes();
-        let mut i = 0;
-        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-            i += 1;
-        }
-        let mut digits: &[u8] = b"0123456789_";
-        let mut exp: &[u8] = b"eE";
-        if i + 1 < b.len() && b[i] == b'0' {
-            match b[i + 1] {
-                b'x' | b'X' => {
-                    i += 2;
-                    digits = b"0123456789abcdefABCDEF_";
-                    exp = b"pP";
-                }
-                b'o' | b'O' => {
-                    i += 2;
-                    digits = b"01234567_";
-                }
-                b'b' | b'B' => {
-                    i += 2;
-                    digits = b"01_";
-                }
-                _ => {}
-            }
-        }
-        while i < b.len() && digits.contains(&b[i]) {
-            i += 1;
-        }
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            while i < b.len() && digits.contains(&b[i]) {
-                i += 1;
-            }
-        }
-        if i < b.len() && exp.contains(&b[i]) {
-            i += 1;
-            if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-                i += 1;
-            }
-            while i < b.len() && b[i].is_ascii_digit() || (i < b.len() && b[i] == b'_') {
-                i += 1;
-            }
-        }
-        if i < b.len() && b[i] == b'i' {
-            i += 1;
-        }
+        let mut i = scan_number(b, 0);
         // Go scans `1+2i` as one complex constant; a sign right after a number starts one:
         // a second number scan that must end in `i`.
         if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
