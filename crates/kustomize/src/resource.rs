@@ -235,6 +235,10 @@ pub struct Resource {
     pub transformations: Vec<String>,
     /// Fields that are one YAML node in kustomize (see [`crate::alias`]).
     pub aliases: Vec<crate::alias::AliasGroup>,
+    /// Map fields the object's file left blank (`key:`), as read (see
+    /// [`crate::yaml::BLANK_NULLS_KEY`]); the next strategic merge patch drops those still
+    /// null, and it or a JSON patch forgets them.
+    pub blank_nulls: Vec<Vec<crate::yaml::PathSeg>>,
 }
 
 impl Resource {
@@ -252,6 +256,7 @@ impl Resource {
             ref_vars: Vec::new(),
             transformations: Vec::new(),
             aliases: Vec::new(),
+            blank_nulls: Vec::new(),
         }
     }
 

@@ -57,6 +57,9 @@ pub fn parse_one_yaml11(text: &str) -> Result<Value> {
 
 /// The first document of a stream read with YAML 1.1 rules, as sigs.k8s.io/yaml's
 /// YAML-to-JSON conversion reads it (JSON patches written in YAML).
+///
+/// yaml.v2's booleans include plain `y`, `Y`, `n` and `N`, and a boolean map key becomes
+/// the key `"true"` or `"false"` (a later one wins).
 pub fn parse_first_yaml11(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -65,10 +68,65 @@ pub fn parse_first_yaml11(text: &str) -> Result<Value> {
     };
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
-    Ok(docs
-        .into_iter()
-        .find(|d| !d.is_null())
-        .unwrap_or(Value::Null))
+    let Some(mut doc) = docs.into_iter().find(|d| !d.is_null()) else {
+        return Ok(Value::Null);
+    };
+    yaml11_booleans(text, &mut doc);
+    Ok(doc)
+}
+
+/// The YAML 1.1 boolean a plain scalar reads as in yaml.v2.
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Gives `doc` (the first document of `text`) yaml.v2's reading of `y`/`n` values and of
+/// boolean keys, which serde-saphyr's YAML 1.1 mode does not have.
+fn yaml11_booleans(text: &str, doc: &mut Value) {
+    let first = |found: Vec<Vec<(Vec<PathSeg>, String)>>| found.into_iter().next();
+    // serde-saphyr also reads other spellings (`tRue`, `yEs`) as booleans; yaml.v2 does not.
+    let values = first(scan_scalars(text, |_, v, plain| {
+        plain
+            && (matches!(v, "y" | "Y" | "n" | "N")
+                || (yaml11_bool(v).is_none()
+                    && ["true", "false", "yes", "no", "on", "off"]
+                        .iter()
+                        .any(|b| b.eq_ignore_ascii_case(v))))
+    }));
+    let keys = first(scan_scalars_and_keys(
+        text,
+        |_, _, _| false,
+        |_, k, plain| plain && yaml11_bool(k).is_some(),
+    ));
+    // Values first (their paths use the keys as written), then keys, innermost first.
+    for (p, raw) in values.unwrap_or_default() {
+        match (lookup_mut(doc, &p), yaml11_bool(&raw)) {
+            (Some(v), Some(b)) if v.as_str() == Some(raw.as_str()) => *v = Value::Bool(b),
+            (Some(v), None) if v.is_boolean() => *v = Value::String(raw),
+            _ => {}
+        }
+    }
+    let mut keys = keys.unwrap_or_default();
+    keys.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    for (p, raw) in keys {
+        let Some((_, parent)) = p.split_last() else {
+            continue;
+        };
+        let (Some(b), Some(Value::Object(m))) = (yaml11_bool(&raw), lookup_mut(doc, parent)) else {
+            continue;
+        };
+        if let Some(v) = m.shift_remove(raw.as_str()) {
+            m.insert(b.to_string(), v);
+        }
+    }
 }
 
 /// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans,
@@ -140,10 +198,126 @@ pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
 /// annotations that are not strings take the text they were written with (kyaml reads
 /// annotations as a string map of the scalars' source text: an empty value is `""`, `~`
 /// stays `~`, `0644` stays `0644`, `1.50` stays `1.50`). Collections become `""` later.
+///
+/// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
+/// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
     let mut docs = parse_resources(text)?;
     annotations_as_written(text, &mut docs, false);
+    mark_blank_nulls(text, &mut docs);
     Ok(docs)
+}
+
+/// Key under which [`parse_resource_documents`] lists the blank nulls of a document: map
+/// fields written `key:` with nothing after them (not `key: null` or `key: ~`), as paths of
+/// keys (strings) and list indexes (numbers). kyaml keeps the written form of a null, and a
+/// strategic merge patch drops blank ones from the object it walks (`merge2`'s `VisitMap`
+/// keeps only nulls with text, then `FieldSetter` clears the rest); so does
+/// [`crate::smp::drop_blank_nulls`]. The paths of a `List` alone in its file go to its
+/// items (kustomize re-encodes the items of a `List` that shares its file, and blank nulls
+/// become `null` there). `target::resources_from_docs` takes the key out (see
+/// [`take_blank_nulls`]) into `Resource::blank_nulls`.
+pub const BLANK_NULLS_KEY: &str = "\u{F8FE}blank-nulls";
+
+fn mark_blank_nulls(text: &str, docs: &mut [Value]) {
+    fn has_null(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Array(a) => a.iter().any(has_null),
+            Value::Object(m) => m.values().any(has_null),
+            _ => false,
+        }
+    }
+    if !docs.iter().any(has_null) {
+        return;
+    }
+    let found = scan_scalars(text, |path, value, plain| {
+        plain && value.is_empty() && matches!(path.last(), Some(PathSeg::Key(_)))
+    });
+    if found.len() != docs.len() {
+        return;
+    }
+    let lists_too = docs.len() == 1;
+    for (d, found) in docs.iter_mut().zip(found) {
+        let paths: Vec<Vec<PathSeg>> = found
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| lookup_mut(d, p).is_some_and(|v| v.is_null()))
+            .collect();
+        if !paths.is_empty() {
+            attach_blank_nulls(d, paths, lists_too);
+        }
+    }
+}
+
+/// Records `paths` in `d`, or in the items of `d` when it is a list kustomize expands
+/// (without `lists_too`, blank nulls of list items are not blank any more).
+fn attach_blank_nulls(d: &mut Value, paths: Vec<Vec<PathSeg>>, lists_too: bool) {
+    let is_list = d
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
+        && d.get("items").is_some_and(Value::is_array);
+    let mut own = Vec::new();
+    let mut items: std::collections::BTreeMap<usize, Vec<Vec<PathSeg>>> = Default::default();
+    for p in paths {
+        match p.as_slice() {
+            [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if is_list && k == "items" => {
+                if lists_too {
+                    items.entry(*i).or_default().push(rest.to_vec());
+                }
+            }
+            _ => own.push(p),
+        }
+    }
+    for (i, paths) in items {
+        if let Some(item) = d.get_mut("items").and_then(|v| v.get_mut(i)) {
+            attach_blank_nulls(item, paths, true);
+        }
+    }
+    if own.is_empty() {
+        return;
+    }
+    let encoded = own
+        .into_iter()
+        .map(|p| {
+            Value::Array(
+                p.into_iter()
+                    .map(|s| match s {
+                        PathSeg::Key(k) => Value::String(k),
+                        PathSeg::Index(i) => Value::from(i),
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    if let Some(m) = d.as_object_mut() {
+        m.insert(BLANK_NULLS_KEY.to_string(), Value::Array(encoded));
+    }
+}
+
+/// Takes the [`BLANK_NULLS_KEY`] list out of a document.
+pub fn take_blank_nulls(d: &mut Value) -> Vec<Vec<PathSeg>> {
+    let Some(Value::Array(paths)) = d
+        .as_object_mut()
+        .and_then(|m| m.shift_remove(BLANK_NULLS_KEY))
+    else {
+        return Vec::new();
+    };
+    paths
+        .into_iter()
+        .filter_map(|p| match p {
+            Value::Array(segs) => segs
+                .into_iter()
+                .map(|s| match s {
+                    Value::String(k) => Some(PathSeg::Key(k)),
+                    Value::Number(n) => n.as_u64().map(|i| PathSeg::Index(i as usize)),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Parses patch documents: as [`parse_resource_documents`], except that null annotations
@@ -207,9 +381,12 @@ fn is_annotation_path(path: &[PathSeg], items_too: bool) -> bool {
         if m == "metadata" && a == "annotations")
 }
 
-#[derive(Clone, Debug)]
-enum PathSeg {
+/// A step of a path into a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSeg {
+    /// A map key.
     Key(String),
+    /// A list index.
     Index(usize),
 }
 
@@ -240,7 +417,17 @@ fn lookup_mut<'a>(v: &'a mut Value, path: &[PathSeg]) -> Option<&'a mut Value> {
 /// `want(path, text, plain)` picks. Empty when the text does not parse.
 fn scan_scalars(
     text: &str,
+    want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+) -> Vec<Vec<(Vec<PathSeg>, String)>> {
+    scan_scalars_and_keys(text, want, |_, _, _| false)
+}
+
+/// [`scan_scalars`], plus the scalar map keys that `want_key(path, text, plain)` picks
+/// (their path ends with the key).
+fn scan_scalars_and_keys(
+    text: &str,
     mut want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+    mut want_key: impl FnMut(&[PathSeg], &str, bool) -> bool,
 ) -> Vec<Vec<(Vec<PathSeg>, String)>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
     let mut out = Vec::new();
@@ -295,6 +482,14 @@ fn scan_scalars(
                     continue;
                 }
                 if in_key {
+                    let direct = !stack.iter().any(|f| matches!(f, Frame::KeyCollection));
+                    if direct {
+                        let mut path = current_path(&stack);
+                        path.push(PathSeg::Key(value.to_string()));
+                        if want_key(&path, &value, style == ScalarStyle::Plain) {
+                            found.push((path, value.to_string()));
+                        }
+                    }
                     if let Some(Frame::Map { expecting_key, key }) = stack.last_mut()
                         && *expecting_key
                     {
@@ -352,12 +547,19 @@ fn scan_scalars(
     out
 }
 
-/// Removes [`QUOTED_MARK`]s.
+/// Removes [`QUOTED_MARK`]s (and a [`BLANK_NULLS_KEY`] list still there).
 pub fn strip_marks(v: &mut Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.shift_remove(BLANK_NULLS_KEY);
+    }
+    strip_quoted_marks(v);
+}
+
+fn strip_quoted_marks(v: &mut Value) {
     match v {
         Value::String(s) if s.contains(QUOTED_MARK) => s.retain(|c| c != QUOTED_MARK),
-        Value::Array(a) => a.iter_mut().for_each(strip_marks),
-        Value::Object(m) => m.values_mut().for_each(strip_marks),
+        Value::Array(a) => a.iter_mut().for_each(strip_quoted_marks),
+        Value::Object(m) => m.values_mut().for_each(strip_quoted_marks),
         _ => {}
     }
 }
@@ -424,6 +626,64 @@ mod tests {
         strip_marks(&mut stripped);
         assert_eq!(stripped["a"], Value::String("${x}".into()));
         assert_eq!(emit::to_yaml_document(&docs[0]["a"]), "\"${x}\"\n");
+    }
+
+    #[test]
+    fn blank_nulls_are_listed_by_path() {
+        let key = |k: &str| PathSeg::Key(k.into());
+        let text = "a:\nb: null\nc: ~\nd: ''\nm: {x: , y: 1}\nl:\n- k:\n  j: null\n-\nmetadata:\n  annotations:\n    e:\n---\nz: 1\n";
+        let mut docs = parse_resource_documents(text).expect("parses");
+        assert_eq!(docs.len(), 2);
+        let blank = take_blank_nulls(&mut docs[0]);
+        assert_eq!(
+            blank,
+            vec![
+                vec![key("a")],
+                vec![key("m"), key("x")],
+                vec![key("l"), PathSeg::Index(0), key("k")],
+            ]
+        );
+        assert!(docs[0].get(BLANK_NULLS_KEY).is_none());
+        assert!(docs[0]["a"].is_null() && docs[0]["b"].is_null());
+        assert_eq!(docs[0]["metadata"]["annotations"]["e"], "");
+        assert!(take_blank_nulls(&mut docs[1]).is_empty());
+        // A List alone in its file: its items' blank fields go to the items.
+        let list = "kind: List\nitems:\n- kind: ConfigMap\n  data:\n    a:\n";
+        let mut docs = parse_resource_documents(list).expect("parses");
+        assert!(take_blank_nulls(&mut docs[0]).is_empty());
+        let item = &mut docs[0]["items"][0];
+        assert_eq!(take_blank_nulls(item), vec![vec![key("data"), key("a")]]);
+        // Sharing its file, the items are re-encoded: nothing is blank.
+        let mut docs = parse_resource_documents(&format!("{list}---\nb:\n")).expect("parses");
+        assert!(take_blank_nulls(&mut docs[0]["items"][0]).is_empty());
+        assert_eq!(take_blank_nulls(&mut docs[1]), vec![vec![key("b")]]);
+        // Patches and other readers do not mark them.
+        assert!(
+            parse_patch_documents("a:\n").expect("parses")[0]
+                .get(BLANK_NULLS_KEY)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn json_patch_yaml_reads_yaml_v2_booleans() {
+        let text = "- value:\n    a: y\n    b: N\n    c: yes\n    d: tRue\n    e: yEs\n    f: 'y'\n    y: 1\n    on: 2\n    No: 3\n    \"n\": 4\n    l: [y, n, Off, 'y', y x]\n";
+        let v = parse_first_yaml11(text).expect("parses");
+        let value = &v[0]["value"];
+        assert_eq!(value["a"], true);
+        assert_eq!(value["b"], false);
+        assert_eq!(value["c"], true);
+        assert_eq!(value["d"], "tRue");
+        assert_eq!(value["e"], "yEs");
+        assert_eq!(value["f"], "y");
+        assert_eq!(value["true"], 2);
+        assert_eq!(value["false"], 3);
+        assert_eq!(value["n"], 4);
+        assert!(value.get("y").is_none() && value.get("on").is_none());
+        assert_eq!(
+            value["l"],
+            serde_json::json!([true, false, false, "y", "y x"])
+        );
     }
 
     #[test]
