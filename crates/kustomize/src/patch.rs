@@ -91,6 +91,9 @@ fn apply_smp_to(
                 return false;
             }
             r.obj = v;
+            // The patch's own non-string keys came along with its fields.
+            let keys = crate::yaml::take_non_string_keys(&mut r.obj);
+            r.non_string_keys.extend(keys);
             if let Some(api_version) = api_version {
                 set_path(&mut r.obj, &["apiVersion"], api_version);
             }
@@ -391,7 +394,10 @@ fn apply_parsed_json(
     let previous = store_previous_id.then(|| r.cur_id());
     // kustomize patches the object as JSON and reads it back: no node is shared any more.
     r.aliases.clear();
-    // Nulls read back from JSON are written `null`, so none is blank any more.
+    // Nulls read back from JSON are written `null`, so none is blank any more; keys are
+    // strings then, but an object with other keys cannot become JSON in the first place.
+    r.check_string_keys()?;
+    r.non_string_keys.clear();
     r.blank_nulls.clear();
     let mut doc = std::mem::take(&mut r.obj);
     let res = json_patch::patch(&mut doc, patch);

@@ -205,6 +205,7 @@ pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
     let mut docs = parse_resources(text)?;
     annotations_as_written(text, &mut docs, false);
     mark_blank_nulls(text, &mut docs);
+    mark_non_string_keys(text, &mut docs);
     Ok(docs)
 }
 
@@ -245,14 +246,15 @@ fn mark_blank_nulls(text: &str, docs: &mut [Value]) {
             .filter(|p| lookup_mut(d, p).is_some_and(|v| v.is_null()))
             .collect();
         if !paths.is_empty() {
-            attach_blank_nulls(d, paths, lists_too);
+            attach_paths(d, BLANK_NULLS_KEY, paths, lists_too);
         }
     }
 }
 
-/// Records `paths` in `d`, or in the items of `d` when it is a list kustomize expands
-/// (without `lists_too`, blank nulls of list items are not blank any more).
-fn attach_blank_nulls(d: &mut Value, paths: Vec<Vec<PathSeg>>, lists_too: bool) {
+/// Records `paths` under `key` in `d`, or in the items of `d` when it is a list kustomize
+/// expands (without `lists_too`, the paths of list items are dropped: kustomize re-encodes
+/// those items).
+fn attach_paths(d: &mut Value, key: &str, paths: Vec<Vec<PathSeg>>, lists_too: bool) {
     let is_list = d
         .get("kind")
         .and_then(Value::as_str)
@@ -272,7 +274,7 @@ fn attach_blank_nulls(d: &mut Value, paths: Vec<Vec<PathSeg>>, lists_too: bool) 
     }
     for (i, paths) in items {
         if let Some(item) = d.get_mut("items").and_then(|v| v.get_mut(i)) {
-            attach_blank_nulls(item, paths, true);
+            attach_paths(item, key, paths, true);
         }
     }
     if own.is_empty() {
@@ -292,16 +294,92 @@ fn attach_blank_nulls(d: &mut Value, paths: Vec<Vec<PathSeg>>, lists_too: bool) 
         })
         .collect();
     if let Some(m) = d.as_object_mut() {
-        m.insert(BLANK_NULLS_KEY.to_string(), Value::Array(encoded));
+        m.insert(key.to_string(), Value::Array(encoded));
     }
 }
 
 /// Takes the [`BLANK_NULLS_KEY`] list out of a document.
 pub fn take_blank_nulls(d: &mut Value) -> Vec<Vec<PathSeg>> {
-    let Some(Value::Array(paths)) = d
-        .as_object_mut()
-        .and_then(|m| m.shift_remove(BLANK_NULLS_KEY))
-    else {
+    take_paths(d, BLANK_NULLS_KEY)
+}
+
+/// Takes the [`NON_STRING_KEYS_KEY`] list out of a document.
+pub fn take_non_string_keys(d: &mut Value) -> Vec<Vec<PathSeg>> {
+    take_paths(d, NON_STRING_KEYS_KEY)
+}
+
+/// Key under which [`parse_resource_documents`] and [`parse_patch_documents`] list the map
+/// keys of a document that kyaml reads as something other than a string (`2:`, `true:`,
+/// `1.5:`, `2020-01-01:`, `~:`), as paths ending with the key as written (see
+/// [`BLANK_NULLS_KEY`] for the form). kustomize fails to print an object that still has
+/// one (`json: unsupported type: map[interface {}]interface {}`), and to JSON-patch it.
+pub const NON_STRING_KEYS_KEY: &str = "\u{F8FE}non-string-keys";
+
+fn mark_non_string_keys(text: &str, docs: &mut [Value]) {
+    fn suspect(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.iter().any(suspect),
+            Value::Object(m) => m
+                .iter()
+                .any(|(k, v)| k.is_empty() || emit::resolves_to_non_string_v3(k) || suspect(v)),
+            _ => false,
+        }
+    }
+    if !docs.iter().any(suspect) {
+        return;
+    }
+    let found = scan_scalars_and_keys(
+        text,
+        |_, _, _| false,
+        |_, k, plain| plain && (k.is_empty() || emit::resolves_to_non_string_v3(k)),
+    );
+    if found.len() != docs.len() {
+        return;
+    }
+    let lists_too = docs.len() == 1;
+    for (d, found) in docs.iter_mut().zip(found) {
+        let paths: Vec<Vec<PathSeg>> = found.into_iter().map(|(p, _)| p).collect();
+        if !paths.is_empty() {
+            attach_paths(d, NON_STRING_KEYS_KEY, paths, lists_too);
+        }
+    }
+}
+
+/// Whether a map key recorded by [`NON_STRING_KEYS_KEY`] is still in `v` (list indexes
+/// match any element: lists may have been merged since).
+pub fn has_key_at(v: &Value, path: &[PathSeg]) -> bool {
+    match path {
+        [] => false,
+        [PathSeg::Key(k)] => v.as_object().is_some_and(|m| m.contains_key(k.as_str())),
+        [PathSeg::Key(k), rest @ ..] => v
+            .as_object()
+            .and_then(|m| m.get(k.as_str()))
+            .is_some_and(|c| has_key_at(c, rest)),
+        [PathSeg::Index(_), rest @ ..] => v
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| has_key_at(c, rest))),
+    }
+}
+
+/// `a.b[0].c`, for messages.
+pub fn path_text(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for s in path {
+        match s {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn take_paths(d: &mut Value, key: &str) -> Vec<Vec<PathSeg>> {
+    let Some(Value::Array(paths)) = d.as_object_mut().and_then(|m| m.shift_remove(key)) else {
         return Vec::new();
     };
     paths
@@ -321,10 +399,12 @@ pub fn take_blank_nulls(d: &mut Value) -> Vec<Vec<PathSeg>> {
 }
 
 /// Parses patch documents: as [`parse_resource_documents`], except that null annotations
-/// stay null (in a strategic merge patch they delete the annotation).
+/// stay null (in a strategic merge patch they delete the annotation) and blank nulls are
+/// not listed.
 pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
     let mut docs = parse_resources(text)?;
     annotations_as_written(text, &mut docs, true);
+    mark_non_string_keys(text, &mut docs);
     Ok(docs)
 }
 
@@ -551,6 +631,7 @@ fn scan_scalars_and_keys(
 pub fn strip_marks(v: &mut Value) {
     if let Some(m) = v.as_object_mut() {
         m.shift_remove(BLANK_NULLS_KEY);
+        m.shift_remove(NON_STRING_KEYS_KEY);
     }
     strip_quoted_marks(v);
 }
@@ -662,6 +743,36 @@ mod tests {
             parse_patch_documents("a:\n").expect("parses")[0]
                 .get(BLANK_NULLS_KEY)
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn non_string_keys_are_listed_by_path() {
+        let key = |k: &str| PathSeg::Key(k.into());
+        let text = "metadata:\n  labels:\n    2: a\n    \"3\": b\n    yes: c\n    tRue: d\n    True: e\nl:\n- 0x1F: f\n  1e: g\n  2020-01-01: h\n  08: i\n";
+        let mut docs = parse_resource_documents(text).expect("parses");
+        let found = take_non_string_keys(&mut docs[0]);
+        assert_eq!(
+            found,
+            vec![
+                vec![key("metadata"), key("labels"), key("2")],
+                vec![key("metadata"), key("labels"), key("True")],
+                vec![key("l"), PathSeg::Index(0), key("0x1F")],
+                vec![key("l"), PathSeg::Index(0), key("2020-01-01")],
+                vec![key("l"), PathSeg::Index(0), key("08")],
+            ]
+        );
+        assert!(docs[0].get(NON_STRING_KEYS_KEY).is_none());
+        assert!(found.iter().all(|p| has_key_at(&docs[0], p)));
+        docs[0]["l"] = serde_json::json!([{"x": 1}, {"0x1F": 2}]);
+        assert!(has_key_at(&docs[0], &found[2]));
+        assert!(!has_key_at(&docs[0], &found[3]));
+        assert_eq!(path_text(&found[2]), "l[0].0x1F");
+        // Patches list them too (a strategic merge patch carries them into the object).
+        let patch = parse_patch_documents("a: {1.5: x}\n").expect("parses");
+        assert_eq!(
+            patch[0][NON_STRING_KEYS_KEY],
+            serde_json::json!([["a", "1.5"]])
         );
     }
 
