@@ -337,11 +337,12 @@ fn mark_non_string_keys(text: &str, docs: &mut [Value]) {
     if found.len() != docs.len() {
         return;
     }
-    let lists_too = docs.len() == 1;
     for (d, found) in docs.iter_mut().zip(found) {
         let paths: Vec<Vec<PathSeg>> = found.into_iter().map(|(p, _)| p).collect();
         if !paths.is_empty() {
-            attach_paths(d, NON_STRING_KEYS_KEY, paths, lists_too);
+            // Items of a `List` sharing its file are re-encoded as JSON when loaded, which
+            // fails on such keys in kustomize; here they fail at the end like the others.
+            attach_paths(d, NON_STRING_KEYS_KEY, paths, true);
         }
     }
 }
@@ -769,6 +770,13 @@ mod tests {
         assert!(has_key_at(&docs[0], &found[2]));
         assert!(!has_key_at(&docs[0], &found[3]));
         assert_eq!(path_text(&found[2]), "l[0].0x1F");
+        // Items of a List get theirs, whether or not the List shares its file.
+        let list = "kind: List\nitems:\n- kind: A\n  2: x\n---\nkind: B\n";
+        let mut docs = parse_resource_documents(list).expect("parses");
+        assert_eq!(
+            take_non_string_keys(&mut docs[0]["items"][0]),
+            vec![vec![key("2")]]
+        );
         // Patches list them too (a strategic merge patch carries them into the object).
         let patch = parse_patch_documents("a: {1.5: x}\n").expect("parses");
         assert_eq!(
