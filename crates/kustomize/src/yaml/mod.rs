@@ -36,8 +36,8 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
-/// Parses one document with YAML 1.1 booleans (`yes`, `on` are true), as
-/// sigs.k8s.io/yaml does.
+/// Parses one document with YAML 1.1 booleans (`yes`, `on`, `y` are true; `tRue` is a
+/// string), as sigs.k8s.io/yaml does.
 pub fn parse_one_yaml11(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -49,7 +49,11 @@ pub fn parse_one_yaml11(text: &str) -> Result<Value> {
     docs.retain(|d| !d.is_null());
     match docs.len() {
         0 => Ok(Value::Null),
-        1 => Ok(docs.remove(0)),
+        1 => {
+            let mut doc = docs.remove(0);
+            yaml11_booleans(text, &mut doc);
+            Ok(doc)
+        }
         n => Err(err(ErrorKind::Yaml(format!(
             "expected one document, found {n}"
         )))),
@@ -130,8 +134,8 @@ fn yaml11_booleans(text: &str, doc: &mut Value) {
     }
 }
 
-/// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans,
-/// a repeated key keeps its last value).
+/// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans as
+/// in [`parse_first_yaml11`], a repeated key keeps its last value).
 pub fn parse_kustomization(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -144,7 +148,11 @@ pub fn parse_kustomization(text: &str) -> Result<Value> {
     docs.retain(|d| !d.is_null());
     match docs.len() {
         0 => Ok(Value::Null),
-        1 => Ok(docs.remove(0)),
+        1 => {
+            let mut doc = docs.remove(0);
+            yaml11_booleans(text, &mut doc);
+            Ok(doc)
+        }
         n => Err(err(ErrorKind::Yaml(format!(
             "expected one document, found {n}"
         )))),
@@ -804,6 +812,15 @@ mod tests {
             value["l"],
             serde_json::json!([true, false, false, "y", "y x"])
         );
+    }
+
+    #[test]
+    fn kustomization_and_flux_rereads_use_the_same_booleans() {
+        let k = parse_kustomization("commonAnnotations:\n  a: tRue\n  b: y\n").expect("parses");
+        assert_eq!(k["commonAnnotations"]["a"], "tRue");
+        assert_eq!(k["commonAnnotations"]["b"], true);
+        let one = parse_one_yaml11("a: yEs\nb: N\n").expect("parses");
+        assert_eq!(one, serde_json::json!({"a": "yEs", "b": false}));
     }
 
     #[test]
