@@ -3,80 +3,144 @@
 //! `1.50`, `'x'`), an edited scalar keeps its quotes. Written as yaml.v3 does with kyaml's
 //! settings (indent 2, sequences not indented under their key).
 //!
-//! Only simple documents are handled: one document without comments, anchors, aliases,
-//! tags, block scalars or multi-line plain scalars, whose edit changed scalars only, and
-//! whose lines stay within 80 columns (yaml.v3 folds longer ones). Anything else gives
-//! `None` and the caller writes the document in block style.
+//! Comments stay where they were: above a key or list entry, at the end of a line, after
+//! the last entry of a block, before or after the document.
+//!
+//! Only simple documents are handled: one document without anchors, aliases, tags, block
+//! scalars, multi-line scalars, blank lines or comments inside flow collections, whose edit
+//! changed scalars only, and whose lines stay within 80 columns (yaml.v3 folds longer
+//! ones). Anything else gives `None` and the caller writes the document in block style.
 
 use serde_json::Value;
-use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use serde_saphyr::granit_parser::{Event, Parser, Placement, ScalarStyle, StructureStyle};
 
-enum Node {
+/// A node, with the comments written on its line (`right`) and, for block collections,
+/// the own-line comments after their last entry (`foot`).
+struct Node {
+    kind: Kind,
+    right: Option<String>,
+    foot: Vec<String>,
+}
+
+enum Kind {
     Scalar {
         text: String,
         style: ScalarStyle,
     },
+    /// Items with the own-line comments above them.
     Seq {
-        items: Vec<Node>,
+        items: Vec<(Vec<String>, Node)>,
         flow: bool,
     },
+    /// Pairs with the own-line comments above them.
     Map {
-        pairs: Vec<(String, Node)>,
+        pairs: Vec<(Vec<String>, String, Node)>,
         flow: bool,
     },
 }
 
+/// A document: own-line comments before it, its root, own-line comments after it.
+struct Doc {
+    head: Vec<String>,
+    root: Node,
+    tail: Vec<String>,
+}
+
 /// `text` (whose parsed value was `old`) written back with the value `new`.
 pub fn rewrite(text: &str, old: &Value, new: &Value) -> Option<String> {
-    if text.contains('#') {
+    // Blank lines: where yaml.v3 keeps them was not checked.
+    if text.trim().contains("\n\n") || text.contains("\n\r\n") {
         return None;
     }
-    let node = parse(text)?;
-    let out = match &node {
-        Node::Map { flow: false, pairs } if !pairs.is_empty() => block_map(old, new, &node, 0)?,
-        Node::Seq { flow: false, items } if !items.is_empty() => block_seq(old, new, &node, 0)?,
-        _ => inline(old, new, &node)?,
-    };
+    let doc = parse(text)?;
+    let mut out = String::new();
+    for c in &doc.head {
+        out.push_str(&format!("#{c}\n"));
+    }
+    let node = &doc.root;
+    match &node.kind {
+        Kind::Map { flow: false, pairs } if !pairs.is_empty() => {
+            out.push_str(&block_map(old, new, node, 0)?)
+        }
+        Kind::Seq { flow: false, items } if !items.is_empty() => {
+            out.push_str(&block_seq(old, new, node, 0)?)
+        }
+        _ => {
+            out.push_str(&inline(old, new, node)?);
+            out.push_str(&right(node));
+            out.push('\n');
+        }
+    }
+    for c in &doc.tail {
+        out.push_str(&format!("#{c}\n"));
+    }
     if out.lines().any(|l| l.chars().count() > 80) {
         return None;
     }
     Some(out)
 }
 
-fn parse(text: &str) -> Option<Node> {
-    // Collections being built: a sequence, or a mapping with its pending key.
+fn parse(text: &str) -> Option<Doc> {
+    // Collections being built: a sequence, or a mapping with its pending key (and the
+    // comments above that key).
     enum Open {
-        Seq(Vec<Node>, bool),
-        Map(Vec<(String, Node)>, Option<String>, bool),
+        Seq(Vec<(Vec<String>, Node)>, bool),
+        Map(
+            Vec<(Vec<String>, String, Node)>,
+            Option<(Vec<String>, String)>,
+            bool,
+        ),
     }
-    let mut stack: Vec<Open> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut docs = 0;
+    struct State {
+        stack: Vec<Open>,
+        root: Option<Node>,
+        /// Own-line comments not yet given to a node, with their columns.
+        pending: Vec<(String, usize)>,
+        head: Vec<String>,
+        /// The node a same-line comment may follow (a value just finished).
+        last_value: bool,
+    }
     // Places a finished node in its parent; `false` when it cannot be represented.
-    fn place(stack: &mut [Open], root: &mut Option<Node>, n: Node) -> bool {
-        match stack.last_mut() {
+    fn place(st: &mut State, n: Node) -> bool {
+        let above: Vec<String> = std::mem::take(&mut st.pending)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        match st.stack.last_mut() {
             None => {
-                if root.is_some() {
+                if st.root.is_some() || !above.is_empty() {
                     return false;
                 }
-                *root = Some(n);
+                st.root = Some(n);
+                st.last_value = true;
                 true
             }
             Some(Open::Seq(items, _)) => {
-                items.push(n);
+                items.push((above, n));
+                st.last_value = true;
                 true
             }
             Some(Open::Map(pairs, key, _)) => match key.take() {
-                Some(k) => {
-                    pairs.push((k, n));
+                Some((key_above, k)) => {
+                    if !above.is_empty() {
+                        return false;
+                    }
+                    pairs.push((key_above, k, n));
+                    st.last_value = true;
                     true
                 }
                 None => match n {
-                    Node::Scalar {
-                        text,
-                        style: ScalarStyle::Plain,
+                    Node {
+                        kind:
+                            Kind::Scalar {
+                                text,
+                                style: ScalarStyle::Plain,
+                            },
+                        right: None,
+                        ..
                     } => {
-                        *key = Some(text);
+                        *key = Some((above, text));
+                        st.last_value = false;
                         true
                     }
                     // Quoted keys would need their style kept too; rare, so not handled.
@@ -85,9 +149,66 @@ fn parse(text: &str) -> Option<Node> {
             },
         }
     }
+    // Comments above an item or key are taken when it starts, not when it is placed.
+    fn take_above(st: &mut State) -> Vec<(String, usize)> {
+        std::mem::take(&mut st.pending)
+    }
+    let mut st = State {
+        stack: Vec::new(),
+        root: None,
+        pending: Vec::new(),
+        head: Vec::new(),
+        last_value: false,
+    };
+    // Comments above each open node, restored when it is placed, and its column.
+    let mut above_open: Vec<(Vec<(String, usize)>, usize)> = Vec::new();
+    let in_flow = |st: &State| {
+        st.stack.iter().any(|o| match o {
+            Open::Seq(_, flow) | Open::Map(_, _, flow) => *flow,
+        })
+    };
+    let mut docs = 0;
+    let mut ended = false;
     for ev in Parser::new_from_str(text) {
         let (ev, span) = ev.ok()?;
         match ev {
+            Event::Comment(c, placement) => {
+                if in_flow(&st) {
+                    return None;
+                }
+                match placement {
+                    Placement::Right => {
+                        if !st.last_value || ended {
+                            return None;
+                        }
+                        let target = match st.stack.last_mut() {
+                            None => st.root.as_mut(),
+                            Some(Open::Seq(items, _)) => items.last_mut().map(|(_, n)| n),
+                            Some(Open::Map(pairs, None, _)) => pairs.last_mut().map(|(_, _, n)| n),
+                            Some(Open::Map(_, Some(_), _)) => None,
+                        }?;
+                        // Only on a line that ends with the node: a scalar or a flow
+                        // collection.
+                        let inline = match &target.kind {
+                            Kind::Scalar { .. } => true,
+                            Kind::Seq { flow, .. } | Kind::Map { flow, .. } => *flow,
+                        };
+                        if !inline || target.right.is_some() {
+                            return None;
+                        }
+                        target.right = Some(c.into_owned());
+                    }
+                    Placement::Above => {
+                        if docs == 0 {
+                            st.head.push(c.into_owned());
+                        } else {
+                            st.pending.push((c.into_owned(), span.start.col()));
+                        }
+                    }
+                    Placement::Last => st.pending.push((c.into_owned(), span.start.col())),
+                    _ => return None,
+                }
+            }
             Event::DocumentStart(..) => {
                 docs += 1;
                 if docs > 1 {
@@ -106,62 +227,106 @@ fn parse(text: &str) -> Option<Node> {
                 if span.start == span.end || span.start.line() != span.end.line() {
                     return None;
                 }
-                let n = Node::Scalar {
-                    text: value.into_owned(),
-                    style,
+                let n = Node {
+                    kind: Kind::Scalar {
+                        text: value.into_owned(),
+                        style,
+                    },
+                    right: None,
+                    foot: Vec::new(),
                 };
-                if !place(&mut stack, &mut root, n) {
+                if !place(&mut st, n) {
                     return None;
                 }
             }
-            Event::SequenceStart(style, anchor, tag) => {
+            Event::SequenceStart(style, anchor, ref tag)
+            | Event::MappingStart(style, anchor, ref tag) => {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                stack.push(Open::Seq(Vec::new(), style == StructureStyle::Flow));
-            }
-            Event::MappingStart(style, anchor, tag) => {
-                if anchor != 0 || tag.is_some() {
+                let flow = style == StructureStyle::Flow;
+                // Comments between a key and its block value belong to the value's first
+                // entry; before a flow value they are not handled.
+                let above = match st.stack.last() {
+                    Some(Open::Map(_, Some(_), _)) if !flow => Vec::new(),
+                    _ => take_above(&mut st),
+                };
+                if flow && !st.pending.is_empty() {
                     return None;
                 }
-                stack.push(Open::Map(Vec::new(), None, style == StructureStyle::Flow));
+                above_open.push((above, span.start.col()));
+                st.stack.push(if matches!(ev, Event::SequenceStart(..)) {
+                    Open::Seq(Vec::new(), flow)
+                } else {
+                    Open::Map(Vec::new(), None, flow)
+                });
+                st.last_value = false;
             }
-            Event::SequenceEnd => {
-                let Some(Open::Seq(items, flow)) = stack.pop() else {
-                    return None;
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (above, col) = above_open.pop()?;
+                // Comments left of the block's column follow it at an outer level.
+                let (foot, outer): (Vec<_>, Vec<_>) = std::mem::take(&mut st.pending)
+                    .into_iter()
+                    .partition(|(_, c)| *c >= col);
+                let foot: Vec<String> = foot.into_iter().map(|(c, _)| c).collect();
+                let kind = match st.stack.pop()? {
+                    Open::Seq(items, flow) => Kind::Seq { items, flow },
+                    Open::Map(pairs, None, flow) => Kind::Map { pairs, flow },
+                    Open::Map(_, Some(_), _) => return None,
                 };
-                if !place(&mut stack, &mut root, Node::Seq { items, flow }) {
+                let n = Node {
+                    kind,
+                    right: None,
+                    foot,
+                };
+                st.pending = above;
+                if !place(&mut st, n) {
                     return None;
                 }
-            }
-            Event::MappingEnd => {
-                let Some(Open::Map(pairs, None, flow)) = stack.pop() else {
-                    return None;
-                };
-                if !place(&mut stack, &mut root, Node::Map { pairs, flow }) {
-                    return None;
+                st.pending = outer;
+                if st.stack.is_empty() {
+                    ended = true;
                 }
             }
             Event::Alias(..) => return None,
             _ => {}
         }
     }
-    root
+    let root = st.root?;
+    Some(Doc {
+        head: st.head,
+        root,
+        tail: st.pending.into_iter().map(|(c, _)| c).collect(),
+    })
+}
+
+fn right(n: &Node) -> String {
+    n.right
+        .as_ref()
+        .map(|c| format!(" #{c}"))
+        .unwrap_or_default()
+}
+
+fn comment_lines(comments: &[String], indent: usize) -> String {
+    comments
+        .iter()
+        .map(|c| format!("{}#{c}\n", " ".repeat(indent)))
+        .collect()
 }
 
 /// Whether a node is written on its key's or dash's line.
 fn is_inline(n: &Node) -> bool {
-    match n {
-        Node::Scalar { .. } => true,
-        Node::Seq { items, flow } => *flow || items.is_empty(),
-        Node::Map { pairs, flow } => *flow || pairs.is_empty(),
+    match &n.kind {
+        Kind::Scalar { .. } => true,
+        Kind::Seq { items, flow } => *flow || items.is_empty(),
+        Kind::Map { pairs, flow } => *flow || pairs.is_empty(),
     }
 }
 
 fn inline(old: &Value, new: &Value, n: &Node) -> Option<String> {
-    match n {
-        Node::Scalar { text, style } => scalar(old, new, text, *style),
-        Node::Seq { items, .. } => {
+    match &n.kind {
+        Kind::Scalar { text, style } => scalar(old, new, text, *style),
+        Kind::Seq { items, .. } => {
             let (o, w) = (old.as_array()?, new.as_array()?);
             if o.len() != items.len() || w.len() != items.len() {
                 return None;
@@ -169,51 +334,55 @@ fn inline(old: &Value, new: &Value, n: &Node) -> Option<String> {
             let parts: Option<Vec<String>> = items
                 .iter()
                 .zip(o.iter().zip(w))
-                .map(|(n, (o, w))| inline(o, w, n))
+                .map(|((_, n), (o, w))| inline(o, w, n))
                 .collect();
             Some(format!("[{}]", parts?.join(", ")))
         }
-        Node::Map { pairs, .. } => {
+        Kind::Map { pairs, .. } => {
             let parts: Option<Vec<String>> = map_values(old, new, pairs)?
                 .into_iter()
-                .map(|(k, o, w, n)| Some(format!("{k}: {}", inline(o, w, n)?)))
+                .map(|(_, k, o, w, n)| Some(format!("{k}: {}", inline(o, w, n)?)))
                 .collect();
             Some(format!("{{{}}}", parts?.join(", ")))
         }
     }
 }
 
+type PairValues<'a> = (&'a [String], &'a str, &'a Value, &'a Value, &'a Node);
+
 /// The old and new values of each pair; `None` when the edit added or removed keys.
 fn map_values<'a>(
     old: &'a Value,
     new: &'a Value,
-    pairs: &'a [(String, Node)],
-) -> Option<Vec<(&'a str, &'a Value, &'a Value, &'a Node)>> {
+    pairs: &'a [(Vec<String>, String, Node)],
+) -> Option<Vec<PairValues<'a>>> {
     let (o, w) = (old.as_object()?, new.as_object()?);
     if o.len() != pairs.len() || w.len() != pairs.len() {
         return None;
     }
     pairs
         .iter()
-        .map(|(k, n)| Some((k.as_str(), o.get(k)?, w.get(k)?, n)))
+        .map(|(above, k, n)| Some((above.as_slice(), k.as_str(), o.get(k)?, w.get(k)?, n)))
         .collect()
 }
 
 fn block_map(old: &Value, new: &Value, n: &Node, indent: usize) -> Option<String> {
-    let Node::Map { pairs, .. } = n else {
+    let Kind::Map { pairs, .. } = &n.kind else {
         return None;
     };
     let pad = " ".repeat(indent);
     let mut out = String::new();
-    for (k, o, w, n) in map_values(old, new, pairs)? {
+    for (above, k, o, w, n) in map_values(old, new, pairs)? {
+        out.push_str(&comment_lines(above, indent));
         out.push_str(&pad);
         out.push_str(k);
         out.push(':');
         if is_inline(n) {
             out.push(' ');
             out.push_str(&inline(o, w, n)?);
+            out.push_str(&right(n));
             out.push('\n');
-        } else if matches!(n, Node::Map { .. }) {
+        } else if matches!(n.kind, Kind::Map { .. }) {
             out.push('\n');
             out.push_str(&block_map(o, w, n, indent + 2)?);
         } else {
@@ -221,11 +390,12 @@ fn block_map(old: &Value, new: &Value, n: &Node, indent: usize) -> Option<String
             out.push_str(&block_seq(o, w, n, indent)?);
         }
     }
+    out.push_str(&comment_lines(&n.foot, indent));
     Some(out)
 }
 
 fn block_seq(old: &Value, new: &Value, n: &Node, indent: usize) -> Option<String> {
-    let Node::Seq { items, .. } = n else {
+    let Kind::Seq { items, .. } = &n.kind else {
         return None;
     };
     let (o, w) = (old.as_array()?, new.as_array()?);
@@ -234,21 +404,29 @@ fn block_seq(old: &Value, new: &Value, n: &Node, indent: usize) -> Option<String
     }
     let pad = " ".repeat(indent);
     let mut out = String::new();
-    for (n, (o, w)) in items.iter().zip(o.iter().zip(w)) {
+    for ((above, n), (o, w)) in items.iter().zip(o.iter().zip(w)) {
+        out.push_str(&comment_lines(above, indent));
         out.push_str(&pad);
         out.push_str("- ");
         if is_inline(n) {
             out.push_str(&inline(o, w, n)?);
+            out.push_str(&right(n));
             out.push('\n');
         } else {
-            let inner = if matches!(n, Node::Map { .. }) {
+            let inner = if matches!(n.kind, Kind::Map { .. }) {
                 block_map(o, w, n, indent + 2)?
             } else {
                 block_seq(o, w, n, indent + 2)?
             };
-            out.push_str(&inner[indent + 2..]);
+            // The entry's first line goes on the dash's line: not a comment.
+            let first = inner.get(indent + 2..)?;
+            if first.starts_with('#') {
+                return None;
+            }
+            out.push_str(first);
         }
     }
+    out.push_str(&comment_lines(&n.foot, indent));
     Some(out)
 }
 
@@ -335,6 +513,7 @@ mod tests {
     fn flow_collections_and_quoting_are_kept() {
         let text = "version: \"2\"\noutput: {type: remote, region: 'unset', tags: [a, 'b']}\ninputs:\n    logs: yes\n    n: 1.50\n    list:\n        - x\n        -   y\n        - {k: v}\n        - a: 1\n          b: 2\nempty: {}\n";
         let out = edit(text, |v| v["output"]["region"] = "eu-west-3".into()).unwrap();
+        // (Also the form kubectl kustomize v5.8.1 writes.)
         assert_eq!(
             out,
             "version: \"2\"\noutput: {type: remote, region: 'eu-west-3', tags: [a, 'b']}\ninputs:\n  logs: yes\n  n: 1.50\n  list:\n  - x\n  - y\n  - {k: v}\n  - a: 1\n    b: 2\nempty: {}\n"
@@ -349,9 +528,21 @@ mod tests {
     }
 
     #[test]
+    fn comments_stay_where_they_were() {
+        let text = "# head\nversion: \"2\" # right\n# above\noutput: {a: b, region: x}   # flow\nl:\n# above item\n- x # r\n- name: a\n  # inside\n  v: 1\n# before b\n- b\nm:\n  k: v\n  # foot of m\n# foot of root\n";
+        let out = edit(text, |v| v["output"]["region"] = "eu".into()).unwrap();
+        assert_eq!(
+            out,
+            "# head\nversion: \"2\" # right\n# above\noutput: {a: b, region: eu} # flow\nl:\n# above item\n- x # r\n- name: a\n  # inside\n  v: 1\n# before b\n- b\nm:\n  k: v\n  # foot of m\n# foot of root\n"
+        );
+    }
+
+    #[test]
     fn other_documents_are_left_to_the_block_writer() {
         for text in [
-            "a: 1 # comment\n",
+            "a: [1, # comment\n  2]\n",
+            "a:\n  # between\n  1\n",
+            "a: 1\n\nb: 2\n",
             "a: &x 1\nb: *x\n",
             "a: |\n  text\n",
             "a: !!str 1\n",
