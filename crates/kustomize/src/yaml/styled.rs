@@ -7,9 +7,10 @@
 //! the last entry of a block, before or after the document.
 //!
 //! Only simple documents are handled: one document without anchors, aliases, tags, block
-//! scalars, multi-line scalars, blank lines or comments inside flow collections, whose edit
-//! changed scalars only, and whose lines stay within 80 columns (yaml.v3 folds longer
-//! ones). Anything else gives `None` and the caller writes the document in block style.
+//! scalars, multi-line scalars, comments inside flow collections or set apart by a blank
+//! line at the document's edges, whose edit changed scalars only, and whose lines stay
+//! within 80 columns (yaml.v3 folds longer ones). Other blank lines are dropped, as yaml.v3
+//! does. Anything else gives `None` and the caller writes the document in block style.
 
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser, Placement, ScalarStyle, StructureStyle};
@@ -48,8 +49,7 @@ struct Doc {
 
 /// `text` (whose parsed value was `old`) written back with the value `new`.
 pub fn rewrite(text: &str, old: &Value, new: &Value) -> Option<String> {
-    // Blank lines: where yaml.v3 keeps them was not checked.
-    if text.trim().contains("\n\n") || text.contains("\n\r\n") {
+    if text.contains('\r') || blank_line_at_document_edges(text) {
         return None;
     }
     let doc = parse(text)?;
@@ -78,6 +78,32 @@ pub fn rewrite(text: &str, old: &Value, new: &Value) -> Option<String> {
         return None;
     }
     Some(out)
+}
+
+/// A blank line among the comments before the first entry or after the last one: yaml.v3
+/// keeps one there (document comments), which is not modelled.
+fn blank_line_at_document_edges(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let content = |l: &&str| !l.is_empty() && !l.starts_with('#');
+    let (Some(first), Some(last)) = (
+        lines.iter().position(content),
+        lines.iter().rposition(content),
+    ) else {
+        return true;
+    };
+    let before = &lines[..first];
+    let after = &lines[last + 1..];
+    // Before: any blank line after the first comment; after: any blank line before the
+    // last comment.
+    let head = before
+        .iter()
+        .position(|l| l.starts_with('#'))
+        .is_some_and(|i| before[i..].iter().any(|l| l.is_empty()));
+    let tail = after
+        .iter()
+        .rposition(|l| l.starts_with('#'))
+        .is_some_and(|i| after[..i].iter().any(|l| l.is_empty()));
+    head || tail
 }
 
 fn parse(text: &str) -> Option<Doc> {
@@ -198,7 +224,9 @@ fn parse(text: &str) -> Option<Doc> {
                         }
                         target.right = Some(c.into_owned());
                     }
-                    Placement::Above => {
+                    // yaml.v3 drops blank lines: a comment set apart by them is above
+                    // the next entry too.
+                    Placement::Above | Placement::Free => {
                         if docs == 0 {
                             st.head.push(c.into_owned());
                         } else {
@@ -542,7 +570,8 @@ mod tests {
         for text in [
             "a: [1, # comment\n  2]\n",
             "a:\n  # between\n  1\n",
-            "a: 1\n\nb: 2\n",
+            "# document comment\n\na: 1\n",
+            "a: 1\n\n# document foot\n",
             "a: &x 1\nb: *x\n",
             "a: |\n  text\n",
             "a: !!str 1\n",
