@@ -267,10 +267,7 @@ pub fn absorb(m: &mut ResMap, mut r: Resource) -> Result<()> {
                 }
                 Behavior::Merge => {
                     for field in ["data", "binaryData"] {
-                        let mut merged = get(&old.obj, &[field])
-                            .and_then(Value::as_object)
-                            .cloned()
-                            .unwrap_or_default();
+                        let mut merged = kyaml_string_map(get(&old.obj, &[field]));
                         if let Some(new) = get(&r.obj, &[field]).and_then(Value::as_object) {
                             for (k, v) in new {
                                 merged.insert(k.clone(), v.clone());
@@ -289,10 +286,7 @@ pub fn absorb(m: &mut ResMap, mut r: Resource) -> Result<()> {
             }
             let keep_origin = r.behavior == Behavior::Merge;
             for field in ["labels", "annotations"] {
-                let mut merged = get(&old.obj, &["metadata", field])
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
+                let mut merged = kyaml_string_map(get(&old.obj, &["metadata", field]));
                 if let Some(new) = get(&r.obj, &["metadata", field]).and_then(Value::as_object) {
                     for (k, v) in new {
                         merged.insert(k.clone(), v.clone());
@@ -535,5 +529,38 @@ pub fn add_hashes(m: &mut ResMap) {
         let name = format!("{}-{}", r.name(), h);
         r.set_name(&name);
         r.needs_hash = false;
+    }
+}
+
+/// A map as kyaml's string-map getters read it (`GetDataMap`, `GetLabels`): each value's
+/// text, and `""` for a null or a collection.
+fn kyaml_string_map(v: Option<&Value>) -> serde_json::Map<String, Value> {
+    let Some(m) = v.and_then(Value::as_object) else {
+        return Default::default();
+    };
+    m.iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(_) | Value::Bool(_) => crate::fieldpath::scalar_string(v),
+                _ => String::new(),
+            };
+            (k.clone(), Value::String(text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_maps_are_read_as_string_maps() {
+        let v = serde_json::json!({"a": null, "b": 1, "c": true, "d": "x", "e": {"f": 1}});
+        assert_eq!(
+            Value::Object(kyaml_string_map(Some(&v))),
+            serde_json::json!({"a": "", "b": "1", "c": "true", "d": "x", "e": ""})
+        );
+        assert!(kyaml_string_map(None).is_empty());
     }
 }

@@ -207,6 +207,9 @@ fn build_impl(
             }
         },
     }
+    for r in &ra.items {
+        r.check_string_keys()?;
+    }
     for r in &mut ra.items {
         // kustomize rewrites the annotations as a string map when it drops its build
         // annotations at the end, so values set since loading (patches, replacements)

@@ -77,7 +77,13 @@ fn apply_smp_to(
     }
     let gvk = schema_gvk(r, patch, targeted, custom);
     // The object is merged in place; when the patch deletes it, the caller drops it.
-    let obj = std::mem::take(&mut r.obj);
+    let mut obj = std::mem::take(&mut r.obj);
+    // Fields left blank in the object's file are dropped by kyaml's walk; what the walk
+    // leaves (inside lists taken whole) it never reaches again.
+    let blank = std::mem::take(&mut r.blank_nulls);
+    if !blank.is_empty() {
+        smp::drop_blank_nulls(&mut obj, &blank, &gvk, custom);
+    }
     match smp::merge_object_owned(obj, patch, &gvk, custom) {
         None => false,
         Some(v) => {
@@ -85,6 +91,9 @@ fn apply_smp_to(
                 return false;
             }
             r.obj = v;
+            // The patch's own non-string keys came along with its fields.
+            let keys = crate::yaml::take_non_string_keys(&mut r.obj);
+            r.non_string_keys.extend(keys);
             if let Some(api_version) = api_version {
                 set_path(&mut r.obj, &["apiVersion"], api_version);
             }
@@ -385,6 +394,11 @@ fn apply_parsed_json(
     let previous = store_previous_id.then(|| r.cur_id());
     // kustomize patches the object as JSON and reads it back: no node is shared any more.
     r.aliases.clear();
+    // Nulls read back from JSON are written `null`, so none is blank any more; keys are
+    // strings then, but an object with other keys cannot become JSON in the first place.
+    r.check_string_keys()?;
+    r.non_string_keys.clear();
+    r.blank_nulls.clear();
     let mut doc = std::mem::take(&mut r.obj);
     let res = json_patch::patch(&mut doc, patch);
     r.obj = doc;

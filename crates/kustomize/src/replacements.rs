@@ -332,6 +332,7 @@ fn set_in_structured(
         if !doc.is_object() && !doc.is_array() {
             return Ok(false);
         }
+        let before = doc.clone();
         let mut failure = None;
         let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
             if let Err(e) = set_value(v, value, opts) {
@@ -353,7 +354,9 @@ fn set_in_structured(
                 crate::generators::go_json(&doc)
             }
         } else {
-            crate::yaml::emit::to_yaml_document_in_order(&doc)
+            // kyaml keeps the document's presentation where it can.
+            crate::yaml::styled::rewrite(&original, &before, &doc)
+                .unwrap_or_else(|| crate::yaml::emit::to_yaml_document_in_order(&doc))
                 .trim()
                 .to_string()
         };

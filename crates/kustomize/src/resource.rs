@@ -235,6 +235,13 @@ pub struct Resource {
     pub transformations: Vec<String>,
     /// Fields that are one YAML node in kustomize (see [`crate::alias`]).
     pub aliases: Vec<crate::alias::AliasGroup>,
+    /// Map fields the object's file left blank (`key:`), as read (see
+    /// [`crate::yaml::BLANK_NULLS_KEY`]); the next strategic merge patch drops those still
+    /// null, and it or a JSON patch forgets them.
+    pub blank_nulls: Vec<Vec<crate::yaml::PathSeg>>,
+    /// Map keys that kyaml reads as non-strings (see [`crate::yaml::NON_STRING_KEYS_KEY`]),
+    /// from the object's file and its strategic merge patches.
+    pub non_string_keys: Vec<Vec<crate::yaml::PathSeg>>,
 }
 
 impl Resource {
@@ -252,6 +259,8 @@ impl Resource {
             ref_vars: Vec::new(),
             transformations: Vec::new(),
             aliases: Vec::new(),
+            blank_nulls: Vec::new(),
+            non_string_keys: Vec::new(),
         }
     }
 
@@ -259,6 +268,27 @@ impl Resource {
     /// its node in kustomize (see [`crate::alias`]).
     pub fn sync_aliases(&mut self) {
         crate::alias::sync(&mut self.obj, &mut self.aliases);
+    }
+
+    /// kustomize cannot turn an object with a non-string map key into JSON (to print it
+    /// or to JSON-patch it): the error for the first such key still there.
+    pub fn check_string_keys(&self) -> Result<()> {
+        match self
+            .non_string_keys
+            .iter()
+            .find(|p| crate::yaml::has_key_at(&self.obj, p))
+        {
+            None => Ok(()),
+            Some(p) => Err(err(ErrorKind::Invalid(format!(
+                "map key {:?} at {} is not a string (kyaml reads it as another type): json: unsupported type: map[interface {{}}]interface {{}}",
+                match p.last() {
+                    Some(crate::yaml::PathSeg::Key(k)) => k.as_str(),
+                    _ => "",
+                },
+                crate::yaml::path_text(&p[..p.len().saturating_sub(1)]),
+            )))
+            .for_object(self.describe())),
+        }
     }
 
     /// apiVersion/kind as a gvk.

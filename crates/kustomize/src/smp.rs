@@ -122,6 +122,55 @@ pub fn merge_object_owned(
     merge(Some(dest), patch, gvk, &mut Vec::new(), custom)
 }
 
+/// Before a strategic merge patch: removes the map fields at `blank` (written `key:` in
+/// the object's file, see [`crate::yaml::BLANK_NULLS_KEY`]) that are still null and that
+/// kyaml's walk reaches: through maps and the elements of lists merged by key, not inside
+/// other lists (kyaml takes those whole). kyaml drops such a field when the patch leaves it
+/// alone; where the patch writes the field, the result is the same either way.
+pub fn drop_blank_nulls(
+    obj: &mut Value,
+    blank: &[Vec<crate::yaml::PathSeg>],
+    gvk: &Gvk,
+    custom: &CustomKeys,
+) {
+    use crate::yaml::PathSeg;
+    for p in blank {
+        let Some((PathSeg::Key(last), parents)) = p.split_last() else {
+            continue;
+        };
+        // Reached by the walk: every list on the way merges by key.
+        let mut path: Vec<String> = Vec::new();
+        let mut walked = true;
+        for seg in parents {
+            match seg {
+                PathSeg::Key(k) => path.push(k.clone()),
+                PathSeg::Index(_) => {
+                    if !matches!(list_kind(gvk, &path, custom), ListKind::Keyed(_)) {
+                        walked = false;
+                        break;
+                    }
+                    path.push("[]".into());
+                }
+            }
+        }
+        if !walked {
+            continue;
+        }
+        let mut cur = Some(&mut *obj);
+        for seg in parents {
+            cur = cur.and_then(|v| match seg {
+                PathSeg::Key(k) => v.as_object_mut()?.get_mut(k.as_str()),
+                PathSeg::Index(i) => v.as_array_mut()?.get_mut(*i),
+            });
+        }
+        if let Some(m) = cur.and_then(Value::as_object_mut)
+            && m.get(last.as_str()).is_some_and(Value::is_null)
+        {
+            m.shift_remove(last.as_str());
+        }
+    }
+}
+
 fn directive(v: &Value) -> Option<&str> {
     v.as_object()?.get("$patch")?.as_str()
 }
@@ -234,7 +283,8 @@ fn merge(
             if kind == ListKind::Atomic {
                 return Some(patch.clone());
             }
-            if pitems.iter().any(|i| directive(i) == Some("replace")) {
+            if kind == ListKind::Primitive && pitems.iter().any(|i| directive(i) == Some("replace"))
+            {
                 let rest: Vec<Value> = pitems
                     .iter()
                     .filter(|i| directive(i) != Some("replace"))
@@ -254,11 +304,27 @@ fn merge(
                     Some(Value::Array(out))
                 }
                 ListKind::Keyed(keys) => {
-                    // With no original list, kyaml merges the patch list into itself.
+                    // With no original list, kyaml merges the patch list into itself, list
+                    // directives included (they are read only with an original). The
+                    // elements are one node on both sides, so an element the walk finds by
+                    // key loses its `$patch` in the original too.
                     let dest_items = if dest_is_list {
                         dest_items
                     } else {
-                        pitems.clone()
+                        pitems
+                            .iter()
+                            .map(|e| match e.as_object() {
+                                Some(m)
+                                    if m.contains_key("$patch")
+                                        && values_of(e, &keys).iter().any(|v| !v.is_empty()) =>
+                                {
+                                    let mut m = m.clone();
+                                    m.shift_remove("$patch");
+                                    Value::Object(m)
+                                }
+                                _ => e.clone(),
+                            })
+                            .collect()
                     };
                     Some(Value::Array(merge_keyed(
                         dest_items, pitems, &keys, gvk, path, custom,
@@ -656,6 +722,94 @@ mod tests {
         assert_eq!(
             containers(&element.unwrap()),
             &json!([{"name": "b"}, {"name": "a"}])
+        );
+    }
+
+    #[test]
+    fn blank_nulls_are_dropped_where_the_walk_goes() {
+        use crate::yaml::PathSeg;
+        let key = |k: &str| PathSeg::Key(k.into());
+        let gvk = deployment("apps/v1", "Deployment");
+        let mut obj = json!({"spec": {"replicas": null, "paused": null, "template": {"spec": {
+            "containers": [{"name": "a", "args": null}],
+            "tolerations": [{"key": "k", "value": null}],
+            "volumes": [{"name": "v", "emptyDir": {"medium": "x"}}]
+        }}}});
+        let spec = |rest: &[PathSeg]| {
+            let mut p = vec![key("spec"), key("template"), key("spec")];
+            p.extend_from_slice(rest);
+            p
+        };
+        let blank = vec![
+            vec![key("spec"), key("replicas")],
+            spec(&[key("containers"), PathSeg::Index(0), key("args")]),
+            spec(&[key("tolerations"), PathSeg::Index(0), key("value")]),
+            // No longer null: kept.
+            spec(&[key("volumes"), PathSeg::Index(0), key("emptyDir")]),
+            // Gone: ignored.
+            vec![key("nothing"), key("here")],
+        ];
+        drop_blank_nulls(&mut obj, &blank, &gvk, &CustomKeys::default());
+        assert_eq!(
+            obj,
+            json!({"spec": {"paused": null, "template": {"spec": {
+                "containers": [{"name": "a"}],
+                "tolerations": [{"key": "k", "value": null}],
+                "volumes": [{"name": "v", "emptyDir": {"medium": "x"}}]
+            }}}})
+        );
+    }
+
+    #[test]
+    fn keyed_list_missing_from_the_original_merges_into_itself() {
+        let gvk = deployment("apps/v1", "Deployment");
+        let dest = json!({"spec": {"template": {"spec": {}}}});
+        let volumes = |items: Value| {
+            let patch = json!({"spec": {"template": {"spec": {"volumes": items}}}});
+            let merged = merge_object(&dest, &patch, &gvk, &CustomKeys::default()).unwrap();
+            merged["spec"]["template"]["spec"]["volumes"].clone()
+        };
+        // What kubectl kustomize v5.8.1 prints for each.
+        let replace = json!([{"$patch": "replace"}]);
+        assert_eq!(
+            volumes(json!([{"$patch": "replace"}, {"name": "v1"}])),
+            replace
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1"}, {"$patch": "replace"}])),
+            replace
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1"}, {"$patch": "replace"}, {"name": "v2"}])),
+            replace
+        );
+        assert_eq!(
+            volumes(json!([{"$patch": "merge"}, {"name": "v1"}])),
+            json!([{"$patch": "merge"}])
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1"}, {"$patch": "delete"}])),
+            json!([{"$patch": "delete"}])
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1", "$patch": "replace"}, {"name": "v2"}])),
+            json!([{"name": "v1"}, {"name": "v2"}])
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1", "$patch": "delete"}, {"name": "v2"}])),
+            json!([{"name": "v2"}])
+        );
+        assert_eq!(
+            volumes(json!([{"$patch": "replace", "x": 1}, {"name": "v1"}])),
+            json!([{"$patch": "replace", "x": 1}])
+        );
+        assert_eq!(
+            volumes(json!([{"$patch": "replace"}, {"name": "v1"}, {"image": "v1"}])),
+            json!([{"image": "v1"}])
+        );
+        assert_eq!(
+            volumes(json!([{"name": "v1"}, {"name": "v1", "a": "b"}])),
+            json!([{"name": "v1", "a": "b"}])
         );
     }
 

@@ -1062,8 +1062,13 @@ pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resourc
             continue;
         }
         let mut d = d;
+        let blank_nulls = crate::yaml::take_blank_nulls(&mut d);
+        let non_string_keys = crate::yaml::take_non_string_keys(&mut d);
         stringify_annotations(&mut d);
-        out.push(Resource::new(d, origin));
+        let mut r = Resource::new(d, origin);
+        r.blank_nulls = blank_nulls;
+        r.non_string_keys = non_string_keys;
+        out.push(r);
     }
     Ok(out)
 }

@@ -577,6 +577,29 @@ fn requested_style(s: &str) -> Style {
     }
 }
 
+/// Would kyaml's resolver (yaml.v3: YAML 1.2 booleans, otherwise as yaml.v2) read this
+/// plain scalar as something other than a string?
+pub(crate) fn resolves_to_non_string_v3(s: &str) -> bool {
+    !matches!(
+        s,
+        "y" | "Y"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "n"
+            | "N"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+    ) && resolves_to_non_string(s)
+}
+
 /// Would yaml.v2's resolver read this plain scalar as something other than a string?
 fn resolves_to_non_string(s: &str) -> bool {
     match s {

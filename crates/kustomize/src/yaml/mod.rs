@@ -2,6 +2,7 @@
 //! duplicate keys are errors); writing follows kustomize's printer (see [`emit`]).
 
 pub mod emit;
+pub mod styled;
 
 use crate::error::{ErrorKind, Result, err};
 use serde_json::Value;
@@ -35,8 +36,8 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
-/// Parses one document with YAML 1.1 booleans (`yes`, `on` are true), as
-/// sigs.k8s.io/yaml does.
+/// Parses one document with YAML 1.1 booleans (`yes`, `on`, `y` are true; `tRue` is a
+/// string), as sigs.k8s.io/yaml does.
 pub fn parse_one_yaml11(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -48,7 +49,11 @@ pub fn parse_one_yaml11(text: &str) -> Result<Value> {
     docs.retain(|d| !d.is_null());
     match docs.len() {
         0 => Ok(Value::Null),
-        1 => Ok(docs.remove(0)),
+        1 => {
+            let mut doc = docs.remove(0);
+            yaml11_booleans(text, &mut doc);
+            Ok(doc)
+        }
         n => Err(err(ErrorKind::Yaml(format!(
             "expected one document, found {n}"
         )))),
@@ -57,6 +62,9 @@ pub fn parse_one_yaml11(text: &str) -> Result<Value> {
 
 /// The first document of a stream read with YAML 1.1 rules, as sigs.k8s.io/yaml's
 /// YAML-to-JSON conversion reads it (JSON patches written in YAML).
+///
+/// yaml.v2's booleans include plain `y`, `Y`, `n` and `N`, and a boolean map key becomes
+/// the key `"true"` or `"false"` (a later one wins).
 pub fn parse_first_yaml11(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -65,14 +73,69 @@ pub fn parse_first_yaml11(text: &str) -> Result<Value> {
     };
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
-    Ok(docs
-        .into_iter()
-        .find(|d| !d.is_null())
-        .unwrap_or(Value::Null))
+    let Some(mut doc) = docs.into_iter().find(|d| !d.is_null()) else {
+        return Ok(Value::Null);
+    };
+    yaml11_booleans(text, &mut doc);
+    Ok(doc)
 }
 
-/// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans,
-/// a repeated key keeps its last value).
+/// The YAML 1.1 boolean a plain scalar reads as in yaml.v2.
+fn yaml11_bool(s: &str) -> Option<bool> {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// Gives `doc` (the first document of `text`) yaml.v2's reading of `y`/`n` values and of
+/// boolean keys, which serde-saphyr's YAML 1.1 mode does not have.
+fn yaml11_booleans(text: &str, doc: &mut Value) {
+    let first = |found: Vec<Vec<(Vec<PathSeg>, String)>>| found.into_iter().next();
+    // serde-saphyr also reads other spellings (`tRue`, `yEs`) as booleans; yaml.v2 does not.
+    let values = first(scan_scalars(text, |_, v, plain| {
+        plain
+            && (matches!(v, "y" | "Y" | "n" | "N")
+                || (yaml11_bool(v).is_none()
+                    && ["true", "false", "yes", "no", "on", "off"]
+                        .iter()
+                        .any(|b| b.eq_ignore_ascii_case(v))))
+    }));
+    let keys = first(scan_scalars_and_keys(
+        text,
+        |_, _, _| false,
+        |_, k, plain| plain && yaml11_bool(k).is_some(),
+    ));
+    // Values first (their paths use the keys as written), then keys, innermost first.
+    for (p, raw) in values.unwrap_or_default() {
+        match (lookup_mut(doc, &p), yaml11_bool(&raw)) {
+            (Some(v), Some(b)) if v.as_str() == Some(raw.as_str()) => *v = Value::Bool(b),
+            (Some(v), None) if v.is_boolean() => *v = Value::String(raw),
+            _ => {}
+        }
+    }
+    let mut keys = keys.unwrap_or_default();
+    keys.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    for (p, raw) in keys {
+        let Some((_, parent)) = p.split_last() else {
+            continue;
+        };
+        let (Some(b), Some(Value::Object(m))) = (yaml11_bool(&raw), lookup_mut(doc, parent)) else {
+            continue;
+        };
+        if let Some(v) = m.shift_remove(raw.as_str()) {
+            m.insert(b.to_string(), v);
+        }
+    }
+}
+
+/// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans as
+/// in [`parse_first_yaml11`], a repeated key keeps its last value).
 pub fn parse_kustomization(text: &str) -> Result<Value> {
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
@@ -85,7 +148,11 @@ pub fn parse_kustomization(text: &str) -> Result<Value> {
     docs.retain(|d| !d.is_null());
     match docs.len() {
         0 => Ok(Value::Null),
-        1 => Ok(docs.remove(0)),
+        1 => {
+            let mut doc = docs.remove(0);
+            yaml11_booleans(text, &mut doc);
+            Ok(doc)
+        }
         n => Err(err(ErrorKind::Yaml(format!(
             "expected one document, found {n}"
         )))),
@@ -140,17 +207,214 @@ pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
 /// annotations that are not strings take the text they were written with (kyaml reads
 /// annotations as a string map of the scalars' source text: an empty value is `""`, `~`
 /// stays `~`, `0644` stays `0644`, `1.50` stays `1.50`). Collections become `""` later.
+///
+/// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
+/// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
     let mut docs = parse_resources(text)?;
     annotations_as_written(text, &mut docs, false);
+    mark_blank_nulls(text, &mut docs);
+    mark_non_string_keys(text, &mut docs);
     Ok(docs)
 }
 
+/// Key under which [`parse_resource_documents`] lists the blank nulls of a document: map
+/// fields written `key:` with nothing after them (not `key: null` or `key: ~`), as paths of
+/// keys (strings) and list indexes (numbers). kyaml keeps the written form of a null, and a
+/// strategic merge patch drops blank ones from the object it walks (`merge2`'s `VisitMap`
+/// keeps only nulls with text, then `FieldSetter` clears the rest); so does
+/// [`crate::smp::drop_blank_nulls`]. The paths of a `List` alone in its file go to its
+/// items (kustomize re-encodes the items of a `List` that shares its file, and blank nulls
+/// become `null` there). `target::resources_from_docs` takes the key out (see
+/// [`take_blank_nulls`]) into `Resource::blank_nulls`.
+pub const BLANK_NULLS_KEY: &str = "\u{F8FE}blank-nulls";
+
+fn mark_blank_nulls(text: &str, docs: &mut [Value]) {
+    fn has_null(v: &Value) -> bool {
+        match v {
+            Value::Null => true,
+            Value::Array(a) => a.iter().any(has_null),
+            Value::Object(m) => m.values().any(has_null),
+            _ => false,
+        }
+    }
+    if !docs.iter().any(has_null) {
+        return;
+    }
+    let found = scan_scalars(text, |path, value, plain| {
+        plain && value.is_empty() && matches!(path.last(), Some(PathSeg::Key(_)))
+    });
+    if found.len() != docs.len() {
+        return;
+    }
+    let lists_too = docs.len() == 1;
+    for (d, found) in docs.iter_mut().zip(found) {
+        let paths: Vec<Vec<PathSeg>> = found
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| lookup_mut(d, p).is_some_and(|v| v.is_null()))
+            .collect();
+        if !paths.is_empty() {
+            attach_paths(d, BLANK_NULLS_KEY, paths, lists_too);
+        }
+    }
+}
+
+/// Records `paths` under `key` in `d`, or in the items of `d` when it is a list kustomize
+/// expands (without `lists_too`, the paths of list items are dropped: kustomize re-encodes
+/// those items).
+fn attach_paths(d: &mut Value, key: &str, paths: Vec<Vec<PathSeg>>, lists_too: bool) {
+    let is_list = d
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
+        && d.get("items").is_some_and(Value::is_array);
+    let mut own = Vec::new();
+    let mut items: std::collections::BTreeMap<usize, Vec<Vec<PathSeg>>> = Default::default();
+    for p in paths {
+        match p.as_slice() {
+            [PathSeg::Key(k), PathSeg::Index(i), rest @ ..] if is_list && k == "items" => {
+                if lists_too {
+                    items.entry(*i).or_default().push(rest.to_vec());
+                }
+            }
+            _ => own.push(p),
+        }
+    }
+    for (i, paths) in items {
+        if let Some(item) = d.get_mut("items").and_then(|v| v.get_mut(i)) {
+            attach_paths(item, key, paths, true);
+        }
+    }
+    if own.is_empty() {
+        return;
+    }
+    let encoded = own
+        .into_iter()
+        .map(|p| {
+            Value::Array(
+                p.into_iter()
+                    .map(|s| match s {
+                        PathSeg::Key(k) => Value::String(k),
+                        PathSeg::Index(i) => Value::from(i),
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    if let Some(m) = d.as_object_mut() {
+        m.insert(key.to_string(), Value::Array(encoded));
+    }
+}
+
+/// Takes the [`BLANK_NULLS_KEY`] list out of a document.
+pub fn take_blank_nulls(d: &mut Value) -> Vec<Vec<PathSeg>> {
+    take_paths(d, BLANK_NULLS_KEY)
+}
+
+/// Takes the [`NON_STRING_KEYS_KEY`] list out of a document.
+pub fn take_non_string_keys(d: &mut Value) -> Vec<Vec<PathSeg>> {
+    take_paths(d, NON_STRING_KEYS_KEY)
+}
+
+/// Key under which [`parse_resource_documents`] and [`parse_patch_documents`] list the map
+/// keys of a document that kyaml reads as something other than a string (`2:`, `true:`,
+/// `1.5:`, `2020-01-01:`, `~:`), as paths ending with the key as written (see
+/// [`BLANK_NULLS_KEY`] for the form). kustomize fails to print an object that still has
+/// one (`json: unsupported type: map[interface {}]interface {}`), and to JSON-patch it.
+pub const NON_STRING_KEYS_KEY: &str = "\u{F8FE}non-string-keys";
+
+fn mark_non_string_keys(text: &str, docs: &mut [Value]) {
+    fn suspect(v: &Value) -> bool {
+        match v {
+            Value::Array(a) => a.iter().any(suspect),
+            Value::Object(m) => m
+                .iter()
+                .any(|(k, v)| k.is_empty() || emit::resolves_to_non_string_v3(k) || suspect(v)),
+            _ => false,
+        }
+    }
+    if !docs.iter().any(suspect) {
+        return;
+    }
+    let found = scan_scalars_and_keys(
+        text,
+        |_, _, _| false,
+        |_, k, plain| plain && (k.is_empty() || emit::resolves_to_non_string_v3(k)),
+    );
+    if found.len() != docs.len() {
+        return;
+    }
+    for (d, found) in docs.iter_mut().zip(found) {
+        let paths: Vec<Vec<PathSeg>> = found.into_iter().map(|(p, _)| p).collect();
+        if !paths.is_empty() {
+            // Items of a `List` sharing its file are re-encoded as JSON when loaded, which
+            // fails on such keys in kustomize; here they fail at the end like the others.
+            attach_paths(d, NON_STRING_KEYS_KEY, paths, true);
+        }
+    }
+}
+
+/// Whether a map key recorded by [`NON_STRING_KEYS_KEY`] is still in `v` (list indexes
+/// match any element: lists may have been merged since).
+pub fn has_key_at(v: &Value, path: &[PathSeg]) -> bool {
+    match path {
+        [] => false,
+        [PathSeg::Key(k)] => v.as_object().is_some_and(|m| m.contains_key(k.as_str())),
+        [PathSeg::Key(k), rest @ ..] => v
+            .as_object()
+            .and_then(|m| m.get(k.as_str()))
+            .is_some_and(|c| has_key_at(c, rest)),
+        [PathSeg::Index(_), rest @ ..] => v
+            .as_array()
+            .is_some_and(|a| a.iter().any(|c| has_key_at(c, rest))),
+    }
+}
+
+/// `a.b[0].c`, for messages.
+pub fn path_text(path: &[PathSeg]) -> String {
+    let mut out = String::new();
+    for s in path {
+        match s {
+            PathSeg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            PathSeg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn take_paths(d: &mut Value, key: &str) -> Vec<Vec<PathSeg>> {
+    let Some(Value::Array(paths)) = d.as_object_mut().and_then(|m| m.shift_remove(key)) else {
+        return Vec::new();
+    };
+    paths
+        .into_iter()
+        .filter_map(|p| match p {
+            Value::Array(segs) => segs
+                .into_iter()
+                .map(|s| match s {
+                    Value::String(k) => Some(PathSeg::Key(k)),
+                    Value::Number(n) => n.as_u64().map(|i| PathSeg::Index(i as usize)),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses patch documents: as [`parse_resource_documents`], except that null annotations
-/// stay null (in a strategic merge patch they delete the annotation).
+/// stay null (in a strategic merge patch they delete the annotation) and blank nulls are
+/// not listed.
 pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
     let mut docs = parse_resources(text)?;
     annotations_as_written(text, &mut docs, true);
+    mark_non_string_keys(text, &mut docs);
     Ok(docs)
 }
 
@@ -207,9 +471,12 @@ fn is_annotation_path(path: &[PathSeg], items_too: bool) -> bool {
         if m == "metadata" && a == "annotations")
 }
 
-#[derive(Clone, Debug)]
-enum PathSeg {
+/// A step of a path into a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSeg {
+    /// A map key.
     Key(String),
+    /// A list index.
     Index(usize),
 }
 
@@ -240,7 +507,17 @@ fn lookup_mut<'a>(v: &'a mut Value, path: &[PathSeg]) -> Option<&'a mut Value> {
 /// `want(path, text, plain)` picks. Empty when the text does not parse.
 fn scan_scalars(
     text: &str,
+    want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+) -> Vec<Vec<(Vec<PathSeg>, String)>> {
+    scan_scalars_and_keys(text, want, |_, _, _| false)
+}
+
+/// [`scan_scalars`], plus the scalar map keys that `want_key(path, text, plain)` picks
+/// (their path ends with the key).
+fn scan_scalars_and_keys(
+    text: &str,
     mut want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+    mut want_key: impl FnMut(&[PathSeg], &str, bool) -> bool,
 ) -> Vec<Vec<(Vec<PathSeg>, String)>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
     let mut out = Vec::new();
@@ -295,6 +572,14 @@ fn scan_scalars(
                     continue;
                 }
                 if in_key {
+                    let direct = !stack.iter().any(|f| matches!(f, Frame::KeyCollection));
+                    if direct {
+                        let mut path = current_path(&stack);
+                        path.push(PathSeg::Key(value.to_string()));
+                        if want_key(&path, &value, style == ScalarStyle::Plain) {
+                            found.push((path, value.to_string()));
+                        }
+                    }
                     if let Some(Frame::Map { expecting_key, key }) = stack.last_mut()
                         && *expecting_key
                     {
@@ -352,12 +637,20 @@ fn scan_scalars(
     out
 }
 
-/// Removes [`QUOTED_MARK`]s.
+/// Removes [`QUOTED_MARK`]s (and a [`BLANK_NULLS_KEY`] list still there).
 pub fn strip_marks(v: &mut Value) {
+    if let Some(m) = v.as_object_mut() {
+        m.shift_remove(BLANK_NULLS_KEY);
+        m.shift_remove(NON_STRING_KEYS_KEY);
+    }
+    strip_quoted_marks(v);
+}
+
+fn strip_quoted_marks(v: &mut Value) {
     match v {
         Value::String(s) if s.contains(QUOTED_MARK) => s.retain(|c| c != QUOTED_MARK),
-        Value::Array(a) => a.iter_mut().for_each(strip_marks),
-        Value::Object(m) => m.values_mut().for_each(strip_marks),
+        Value::Array(a) => a.iter_mut().for_each(strip_quoted_marks),
+        Value::Object(m) => m.values_mut().for_each(strip_quoted_marks),
         _ => {}
     }
 }
@@ -424,6 +717,110 @@ mod tests {
         strip_marks(&mut stripped);
         assert_eq!(stripped["a"], Value::String("${x}".into()));
         assert_eq!(emit::to_yaml_document(&docs[0]["a"]), "\"${x}\"\n");
+    }
+
+    #[test]
+    fn blank_nulls_are_listed_by_path() {
+        let key = |k: &str| PathSeg::Key(k.into());
+        let text = "a:\nb: null\nc: ~\nd: ''\nm: {x: , y: 1}\nl:\n- k:\n  j: null\n-\nmetadata:\n  annotations:\n    e:\n---\nz: 1\n";
+        let mut docs = parse_resource_documents(text).expect("parses");
+        assert_eq!(docs.len(), 2);
+        let blank = take_blank_nulls(&mut docs[0]);
+        assert_eq!(
+            blank,
+            vec![
+                vec![key("a")],
+                vec![key("m"), key("x")],
+                vec![key("l"), PathSeg::Index(0), key("k")],
+            ]
+        );
+        assert!(docs[0].get(BLANK_NULLS_KEY).is_none());
+        assert!(docs[0]["a"].is_null() && docs[0]["b"].is_null());
+        assert_eq!(docs[0]["metadata"]["annotations"]["e"], "");
+        assert!(take_blank_nulls(&mut docs[1]).is_empty());
+        // A List alone in its file: its items' blank fields go to the items.
+        let list = "kind: List\nitems:\n- kind: ConfigMap\n  data:\n    a:\n";
+        let mut docs = parse_resource_documents(list).expect("parses");
+        assert!(take_blank_nulls(&mut docs[0]).is_empty());
+        let item = &mut docs[0]["items"][0];
+        assert_eq!(take_blank_nulls(item), vec![vec![key("data"), key("a")]]);
+        // Sharing its file, the items are re-encoded: nothing is blank.
+        let mut docs = parse_resource_documents(&format!("{list}---\nb:\n")).expect("parses");
+        assert!(take_blank_nulls(&mut docs[0]["items"][0]).is_empty());
+        assert_eq!(take_blank_nulls(&mut docs[1]), vec![vec![key("b")]]);
+        // Patches and other readers do not mark them.
+        assert!(
+            parse_patch_documents("a:\n").expect("parses")[0]
+                .get(BLANK_NULLS_KEY)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn non_string_keys_are_listed_by_path() {
+        let key = |k: &str| PathSeg::Key(k.into());
+        let text = "metadata:\n  labels:\n    2: a\n    \"3\": b\n    yes: c\n    tRue: d\n    True: e\nl:\n- 0x1F: f\n  1e: g\n  2020-01-01: h\n  08: i\n";
+        let mut docs = parse_resource_documents(text).expect("parses");
+        let found = take_non_string_keys(&mut docs[0]);
+        assert_eq!(
+            found,
+            vec![
+                vec![key("metadata"), key("labels"), key("2")],
+                vec![key("metadata"), key("labels"), key("True")],
+                vec![key("l"), PathSeg::Index(0), key("0x1F")],
+                vec![key("l"), PathSeg::Index(0), key("2020-01-01")],
+                vec![key("l"), PathSeg::Index(0), key("08")],
+            ]
+        );
+        assert!(docs[0].get(NON_STRING_KEYS_KEY).is_none());
+        assert!(found.iter().all(|p| has_key_at(&docs[0], p)));
+        docs[0]["l"] = serde_json::json!([{"x": 1}, {"0x1F": 2}]);
+        assert!(has_key_at(&docs[0], &found[2]));
+        assert!(!has_key_at(&docs[0], &found[3]));
+        assert_eq!(path_text(&found[2]), "l[0].0x1F");
+        // Items of a List get theirs, whether or not the List shares its file.
+        let list = "kind: List\nitems:\n- kind: A\n  2: x\n---\nkind: B\n";
+        let mut docs = parse_resource_documents(list).expect("parses");
+        assert_eq!(
+            take_non_string_keys(&mut docs[0]["items"][0]),
+            vec![vec![key("2")]]
+        );
+        // Patches list them too (a strategic merge patch carries them into the object).
+        let patch = parse_patch_documents("a: {1.5: x}\n").expect("parses");
+        assert_eq!(
+            patch[0][NON_STRING_KEYS_KEY],
+            serde_json::json!([["a", "1.5"]])
+        );
+    }
+
+    #[test]
+    fn json_patch_yaml_reads_yaml_v2_booleans() {
+        let text = "- value:\n    a: y\n    b: N\n    c: yes\n    d: tRue\n    e: yEs\n    f: 'y'\n    y: 1\n    on: 2\n    No: 3\n    \"n\": 4\n    l: [y, n, Off, 'y', y x]\n";
+        let v = parse_first_yaml11(text).expect("parses");
+        let value = &v[0]["value"];
+        assert_eq!(value["a"], true);
+        assert_eq!(value["b"], false);
+        assert_eq!(value["c"], true);
+        assert_eq!(value["d"], "tRue");
+        assert_eq!(value["e"], "yEs");
+        assert_eq!(value["f"], "y");
+        assert_eq!(value["true"], 2);
+        assert_eq!(value["false"], 3);
+        assert_eq!(value["n"], 4);
+        assert!(value.get("y").is_none() && value.get("on").is_none());
+        assert_eq!(
+            value["l"],
+            serde_json::json!([true, false, false, "y", "y x"])
+        );
+    }
+
+    #[test]
+    fn kustomization_and_flux_rereads_use_the_same_booleans() {
+        let k = parse_kustomization("commonAnnotations:\n  a: tRue\n  b: y\n").expect("parses");
+        assert_eq!(k["commonAnnotations"]["a"], "tRue");
+        assert_eq!(k["commonAnnotations"]["b"], true);
+        let one = parse_one_yaml11("a: yEs\nb: N\n").expect("parses");
+        assert_eq!(one, serde_json::json!({"a": "yEs", "b": false}));
     }
 
     #[test]
