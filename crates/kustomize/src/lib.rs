@@ -180,6 +180,13 @@ fn build_impl(
             .and_then(|v| v.as_str())
             != Some("true")
     });
+    // kustomize rebuilds its resource map here (dropping local configuration), which
+    // refuses two objects that transformations (a patch renaming one, say) left with the
+    // same id.
+    let items = std::mem::take(&mut ra.items);
+    let mut unique = ResMap::default();
+    unique.extend_checked(items)?;
+    ra.items = unique.items;
     match &top.k.sort_options {
         None => sort::legacy(&mut ra, None, None),
         Some(so) => match so.order.as_str() {
@@ -308,4 +315,36 @@ fn check_printable(v: &serde_json::Value) -> Result<(), Error> {
 /// sequences not indented under their key.
 pub fn to_yaml(objects: &[Object]) -> String {
     yaml::to_yaml(objects)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_renamed_to_one_id_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "kustomization.yaml",
+            "resources:\n- a.yaml\npatches:\n- target:\n    kind: ConfigMap\n  patch: |\n    - op: replace\n      path: /metadata/name\n      value: same\n",
+        );
+        write(
+            "a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n",
+        );
+        let e = build(dir.path(), &BuildOptions::default()).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::ConflictingIds(_)), "{e}");
+        assert!(e.to_string().contains("already registered id"), "{e}");
+
+        // One rename alone is fine.
+        write(
+            "a.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n",
+        );
+        assert_eq!(
+            build(dir.path(), &BuildOptions::default()).unwrap().len(),
+            1
+        );
+    }
 }

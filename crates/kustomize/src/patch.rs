@@ -54,7 +54,9 @@ fn patch_id(p: &Value) -> ResId {
 
 /// Applies one strategic merge patch document to one object (kustomize's ApplySmPatch).
 /// A patch applied through a `target` is given the object's apiVersion first, so it never
-/// changes it (its kind is restored below unless kind changes are allowed).
+/// changes it (its kind is restored below unless kind changes are allowed). An object
+/// without apiVersion gets an empty one from kustomize (an untagged empty scalar), which
+/// prints as `apiVersion: null`.
 fn apply_smp_to(
     r: &mut Resource,
     patch: &Value,
@@ -63,7 +65,7 @@ fn apply_smp_to(
     targeted: bool,
 ) -> bool {
     let api_version = if targeted {
-        r.obj.get("apiVersion").cloned()
+        Some(r.obj.get("apiVersion").cloned().unwrap_or(Value::Null))
     } else {
         None
     };
@@ -407,4 +409,45 @@ fn apply_parsed_json(
     }
     r.prev_ids.extend(previous);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn patched(obj: Value, targeted: bool) -> Value {
+        let mut r = Resource::new(obj, "test");
+        let patch = json!({
+            "apiVersion": "example.com/v2",
+            "kind": "Widget",
+            "metadata": {"name": "other", "labels": {"patched": "yes"}},
+        });
+        let opts = PatchOptions::default();
+        assert!(apply_smp_to(
+            &mut r,
+            &patch,
+            &opts,
+            &CustomKeys::default(),
+            targeted
+        ));
+        r.obj
+    }
+
+    #[test]
+    fn targeted_patch_of_object_without_api_version_leaves_null() {
+        let obj = patched(json!({"kind": "Widget", "metadata": {"name": "a"}}), true);
+        assert_eq!(obj.get("apiVersion"), Some(&Value::Null));
+        assert_eq!(obj["metadata"]["labels"]["patched"], "yes");
+        assert_eq!(obj["metadata"]["name"], "a");
+    }
+
+    #[test]
+    fn targeted_patch_keeps_object_api_version() {
+        for api in [json!("example.com/v1"), json!("")] {
+            let obj =
+                json!({"apiVersion": api.clone(), "kind": "Widget", "metadata": {"name": "a"}});
+            assert_eq!(patched(obj, true)["apiVersion"], api);
+        }
+    }
 }
