@@ -43,6 +43,36 @@ fn kustomize_build_renders_the_sample_overlay() {
 }
 
 #[test]
+fn kustomize_build_of_a_missing_file_or_empty_dir_fails_in_kustomize_words() {
+    // Messages of kubectl kustomize v5.8.1.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().display().to_string();
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &format!("{root}/gone/a/b")]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        format!(
+            "error: must build at directory: not a valid directory: evalsymlink failure on '{root}/gone/a/b' : lstat {root}/gone: no such file or directory\n"
+        )
+    );
+    std::fs::write(tmp.path().join("file"), "").unwrap();
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &format!("{root}/file")]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        format!("error: must build at directory: '{root}/file': file is not directory\n")
+    );
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &root]);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        format!(
+            "error: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{root}'\n"
+        )
+    );
+}
+
+#[test]
 fn build_kustomization_applies_the_flux_spec_and_substitutes() {
     let dir = tempfile::tempdir().unwrap();
     let apps = dir.path().join("apps");

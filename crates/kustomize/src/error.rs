@@ -17,7 +17,7 @@ pub enum ErrorKind {
     #[error("invalid kustomization: {0}")]
     InvalidKustomization(String),
     /// A resource, base or component that does not exist.
-    #[error("missing resource: {0}")]
+    #[error("{0}")]
     MissingResource(String),
     /// A file outside the kustomization root while restrictions are on.
     #[error("security: {0}")]

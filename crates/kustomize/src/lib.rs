@@ -57,7 +57,7 @@ pub use loader::LoadRestrictor;
 pub use remote::{FetchError, RemoteFetcher, RepoSpec};
 
 use resource::ResMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A rendered Kubernetes object.
@@ -131,16 +131,41 @@ pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, 
     build_impl(loader, dir, &helm::HelmOptions::default())
 }
 
+/// kustomize's complaint about a build target that is not a directory: a file is named as
+/// given; a missing path names its first missing ancestor, absolute and cleaned, as Go's
+/// `filepath.EvalSymlinks` failure does.
+fn not_a_build_dir(given: &Path) -> String {
+    let shown = given.display();
+    let absolute = std::env::current_dir()
+        .map(|cwd| loader::normalize(&cwd.join(given)))
+        .unwrap_or_else(|_| loader::normalize(given));
+    let mut prefix = PathBuf::new();
+    for c in absolute.components() {
+        prefix.push(c);
+        match std::fs::symlink_metadata(&prefix) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return format!(
+                    "must build at directory: not a valid directory: evalsymlink failure on '{shown}' : lstat {}: no such file or directory",
+                    prefix.display()
+                );
+            }
+            Err(_) => break,
+        }
+    }
+    format!("must build at directory: '{shown}': file is not directory")
+}
+
 fn build_impl(
     loader: &loader::Loader,
     dir: &Path,
     helm_opts: &helm::HelmOptions,
 ) -> Result<Vec<Object>, Error> {
+    let given = dir;
     let dir = loader::real(dir);
     if !dir.is_dir() {
-        return Err(Error::new(ErrorKind::MissingResource(format!(
-            "must build at directory: '{}' is not a directory",
-            dir.display()
+        return Err(Error::new(ErrorKind::MissingResource(not_a_build_dir(
+            given,
         ))));
     }
     let top = target::load_kustomization(loader, &dir)?;
