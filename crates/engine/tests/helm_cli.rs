@@ -64,3 +64,52 @@ fn a_template_error_names_file_line_and_column() {
         "Error: execution error at (c/templates/cm.yaml:3:8): x is required\n\nUse --debug flag to render out invalid YAML\n"
     );
 }
+
+/// `helm template`'s flags are parsed by a command of their own; whatever clap reports
+/// (an unknown flag, help) still comes from the whole command, with its usage line.
+#[test]
+fn flag_errors_and_help_name_the_whole_command() {
+    let dir = case("basic-webapp");
+    let out = ferroflux(&dir, &["helm", "template", "x", "chart", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unexpected argument '--no-such-flag' found")
+            && err.contains("Usage: ferroflux helm template "),
+        "{err}"
+    );
+    let out = ferroflux(&dir, &["helm", "template", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.starts_with("Print what `helm template [NAME] CHART [flags]` prints")
+            && help.contains("--set-literal"),
+        "{help}"
+    );
+    // Flags after the chart, repeated and comma-separated, reach the command.
+    let out = ferroflux(
+        &dir,
+        &[
+            "helm",
+            "template",
+            "x",
+            "chart",
+            "-n",
+            "ns1",
+            "--show-only",
+            "templates/service.yaml",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with("---\n# Source: webapp/templates/service.yaml\n")
+            && text.contains("name: x-webapp")
+            && !text.contains("kind: Deployment"),
+        "{text}"
+    );
+}

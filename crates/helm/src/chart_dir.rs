@@ -25,16 +25,15 @@ pub(crate) fn read_tree(
 ) -> Result<Vec<File>, LoadError> {
     let mut root =
         DirHandle::open(dir).map_err(|e| LoadError(format!("{}: {e}", dir.display())))?;
-    let mut out = Vec::new();
-    let mut walk = Walk {
+    let walk = Walk {
         rules,
         max,
-        logs,
-        out: &mut out,
         abs_root: go_abs(dir),
     };
-    walk.dir(&mut root, "")?;
-    Ok(out)
+    let mut found = Found::default();
+    let done = walk.dir(&mut root, "", &mut found);
+    logs.append(&mut found.logs);
+    done.map(|()| found.files)
 }
 
 /// What a directory entry is, as far as the listing tells.
@@ -48,73 +47,118 @@ enum Kind {
     Other,
 }
 
+/// A directory with this many subdirectories (an umbrella chart's `charts/`) has them
+/// walked side by side: here two threads open and read files nearly twice as fast as one.
+const SIDE_BY_SIDE_DIRS: usize = 8;
+
 struct Walk<'a> {
     rules: &'a Rules,
     max: u64,
-    logs: &'a mut Vec<String>,
-    out: &'a mut Vec<File>,
     /// The chart directory made absolute, as Helm names paths in its messages about links.
     abs_root: PathBuf,
 }
 
+/// The files read so far, in walk order, and Helm's log lines about them.
+#[derive(Default)]
+struct Found {
+    files: Vec<File>,
+    logs: Vec<String>,
+}
+
 impl Walk<'_> {
-    fn dir(&mut self, dir: &mut DirHandle, prefix: &str) -> Result<(), LoadError> {
+    /// Walks `dir` into `found`. Entries are taken in byte order and whatever fails first in
+    /// that order is the error, as in Helm's sequential walk, even when subdirectories were
+    /// walked side by side (the files met before the failure are in `found`, the rest not).
+    fn dir(&self, dir: &mut DirHandle, prefix: &str, found: &mut Found) -> Result<(), LoadError> {
         let mut entries = dir
             .entries()
             .map_err(|e| LoadError(format!("{}: {e}", dir.path.display())))?;
         entries.sort_by(|a, b| a.name.cmp(&b.name));
-        for entry in entries {
-            let name = entry.display_name();
-            let rel = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            let kind = match entry.kind {
-                Kind::Unknown => self.follow(dir, &entry, &rel)?,
-                k => k,
-            };
-            if kind == Kind::Dir {
-                if self.rules.ignore(&rel, true) {
-                    continue;
-                }
-                let mut sub = dir
-                    .open_dir(&entry)
-                    .map_err(|e| LoadError(format!("{}: {e}", dir.child_path(&entry).display())))?;
-                self.dir(&mut sub, &rel)?;
-                continue;
+        let dirs = entries.iter().filter(|e| e.kind == Kind::Dir).count();
+        if dirs < SIDE_BY_SIDE_DIRS {
+            for entry in &entries {
+                self.entry(dir, entry, prefix, found)?;
             }
-            if self.rules.ignore(&rel, false) {
-                continue;
-            }
-            if kind != Kind::File {
-                return Err(LoadError(format!(
-                    "cannot load irregular file {} as it has file mode type bits set",
-                    dir.child_path(&entry).display()
-                )));
-            }
-            let max = self.max;
-            let data = dir
-                .read(&entry, max)
-                .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
-                .ok_or_else(|| {
-                    let base = rel.rsplit('/').next().unwrap_or(&rel);
-                    LoadError(format!(
-                        "chart file {base:?} is larger than the maximum file size {max}"
-                    ))
-                })?;
-            self.out.push(File {
-                name: rel,
-                data: strip_bom(data),
-            });
+            return Ok(());
         }
+        ferroflux_par::warm_up();
+        let dir = &*dir;
+        let parts = ferroflux_par::map(&entries, SIDE_BY_SIDE_DIRS, |entry| {
+            let mut part = Found::default();
+            let done = self.entry(dir, entry, prefix, &mut part);
+            (part, done)
+        });
+        for (mut part, done) in parts {
+            found.files.append(&mut part.files);
+            found.logs.append(&mut part.logs);
+            done?;
+        }
+        Ok(())
+    }
+
+    /// One entry of `dir`: a file read, a directory walked, or what Helm refuses.
+    fn entry(
+        &self,
+        dir: &DirHandle,
+        entry: &Entry,
+        prefix: &str,
+        found: &mut Found,
+    ) -> Result<(), LoadError> {
+        let name = entry.display_name();
+        let rel = if prefix.is_empty() {
+            name
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let kind = match entry.kind {
+            Kind::Unknown => self.follow(dir, entry, &rel, &mut found.logs)?,
+            k => k,
+        };
+        if kind == Kind::Dir {
+            if self.rules.ignore(&rel, true) {
+                return Ok(());
+            }
+            let mut sub = dir
+                .open_dir(entry)
+                .map_err(|e| LoadError(format!("{}: {e}", dir.child_path(entry).display())))?;
+            return self.dir(&mut sub, &rel, found);
+        }
+        if self.rules.ignore(&rel, false) {
+            return Ok(());
+        }
+        if kind != Kind::File {
+            return Err(LoadError(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                dir.child_path(entry).display()
+            )));
+        }
+        let max = self.max;
+        let data = dir
+            .read(entry, max)
+            .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
+            .ok_or_else(|| {
+                let base = rel.rsplit('/').next().unwrap_or(&rel);
+                LoadError(format!(
+                    "chart file {base:?} is larger than the maximum file size {max}"
+                ))
+            })?;
+        found.files.push(File {
+            name: rel,
+            data: strip_bom(data),
+        });
         Ok(())
     }
 
     /// Types an entry the listing did not: a symbolic link is followed (Helm logs it, and
     /// fails as `filepath.EvalSymlinks` does when it leads nowhere); anything else is
     /// `stat`ed.
-    fn follow(&mut self, dir: &DirHandle, entry: &Entry, rel: &str) -> Result<Kind, LoadError> {
+    fn follow(
+        &self,
+        dir: &DirHandle,
+        entry: &Entry,
+        rel: &str,
+        logs: &mut Vec<String>,
+    ) -> Result<Kind, LoadError> {
         let abs = self.abs_root.join(rel);
         match std::fs::symlink_metadata(&abs) {
             Ok(m) if m.file_type().is_symlink() => {}
@@ -133,7 +177,7 @@ impl Walk<'_> {
                 go_error_text(&e)
             ))
         })?;
-        self.logs.push(format!(
+        logs.push(format!(
             "level=INFO msg=\"found symbolic link in path. Contents of linked file included and used\" path={} resolved={}",
             crate::manifests::slog_text_value(&abs.display().to_string()),
             crate::manifests::slog_text_value(&resolved.display().to_string())
@@ -458,6 +502,36 @@ mod tests {
         assert_eq!(abs("/a/b/../c/./d/"), "/a/c/d");
         assert_eq!(abs("/../x"), "/x");
         assert!(abs("rel/../x").ends_with("/x") && abs("rel/../x").starts_with('/'));
+    }
+
+    /// Enough subdirectories to be walked side by side: files come out in walk order, and
+    /// of two failures the one met first in that order is the error.
+    #[test]
+    fn subdirectories_side_by_side_keep_walk_order_and_the_first_failure() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let mut want = Vec::new();
+        for i in 0..2 * super::SIDE_BY_SIDE_DIRS {
+            let d = tmp.path().join(format!("charts/c{i:02}/templates"));
+            std::fs::create_dir_all(&d).expect("mkdir");
+            for f in ["b.yaml", "a.yaml"] {
+                std::fs::write(d.join(f), format!("{i}{f}")).expect("write");
+            }
+            want.push(format!("charts/c{i:02}/templates/a.yaml"));
+            want.push(format!("charts/c{i:02}/templates/b.yaml"));
+        }
+        std::fs::write(tmp.path().join("charts/z.yaml"), "z").expect("write");
+        want.push("charts/z.yaml".into());
+        let rules = crate::ignore::Rules::default();
+        let files = super::read_tree(tmp.path(), &rules, 100, &mut Vec::new()).expect("read");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, want);
+        assert_eq!(&*files[2].data, b"1a.yaml");
+        for (i, name) in [(9, "late.yaml"), (3, "early.yaml")] {
+            let p = tmp.path().join(format!("charts/c{i:02}/{name}"));
+            std::fs::write(p, vec![b'x'; 200]).expect("write");
+        }
+        let e = super::read_tree(tmp.path(), &rules, 100, &mut Vec::new()).expect_err("too big");
+        assert!(e.0.contains("\"early.yaml\" is larger"), "{}", e.0);
     }
 
     /// Sizes around the first read's buffer, and empty: every byte read, nothing more.

@@ -8,10 +8,11 @@
 //! composer reads the text, with go-yaml's errors. It never decides an error itself.
 
 use super::Kind;
+use std::borrow::Cow;
 
 /// The first (only) document's nodes and root, or `None` to leave the text to the full
 /// composer.
-pub(super) fn compose(text: &str) -> Option<(Vec<Kind>, usize)> {
+pub(super) fn compose(text: &str) -> Option<(Vec<Kind<'_>>, usize)> {
     if has_unusual_bytes(text.as_bytes()) {
         return None;
     }
@@ -28,6 +29,7 @@ pub(super) fn compose(text: &str) -> Option<(Vec<Kind>, usize)> {
         lines: &lines,
         ends_with_newline: text.ends_with('\n'),
     };
+    let has_tabs = text.as_bytes().contains(&b'\t');
     let mut i = 0;
     let mut marker_seen = false;
     while i < lines.len() {
@@ -37,7 +39,7 @@ pub(super) fn compose(text: &str) -> Option<(Vec<Kind>, usize)> {
         if rest.is_empty() || rest.starts_with('#') {
             continue;
         }
-        if line.contains('\t') {
+        if has_tabs && line.contains('\t') {
             return None;
         }
         let indent = line.len() - rest.len();
@@ -62,6 +64,9 @@ pub(super) fn compose(text: &str) -> Option<(Vec<Kind>, usize)> {
 
 /// Carriage returns, the YAML 1.1 line breaks (NEL, LS, PS) and byte order marks.
 fn has_unusual_bytes(b: &[u8]) -> bool {
+    if super::is_plain_ascii(b) {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &c)| match c {
         b'\r' => true,
         0xC2 => b.get(i + 1) == Some(&0x85),
@@ -92,12 +97,12 @@ enum Pending {
     SeqItem(usize),
 }
 
-struct Reader<'t> {
-    nodes: Vec<Kind>,
+struct Reader<'l, 't> {
+    nodes: Vec<Kind<'t>>,
     open: Vec<Open>,
     root: Option<usize>,
     pending: Option<Pending>,
-    lines: &'t [&'t str],
+    lines: &'l [&'t str],
     ends_with_newline: bool,
 }
 
@@ -105,8 +110,8 @@ fn is_item(rest: &str) -> bool {
     rest == "-" || rest.starts_with("- ")
 }
 
-impl<'t> Reader<'t> {
-    fn add(&mut self, kind: Kind) -> usize {
+impl<'t> Reader<'_, 't> {
+    fn add(&mut self, kind: Kind<'t>) -> usize {
         let id = self.nodes.len();
         self.nodes.push(kind);
         match self.open.last() {
@@ -129,7 +134,7 @@ impl<'t> Reader<'t> {
         self.open.push(Open { node, indent, map });
     }
 
-    fn scalar(&mut self, value: String, plain: bool) {
+    fn scalar(&mut self, value: Cow<'t, str>, plain: bool) {
         self.add(Kind::Scalar {
             value,
             tag: String::new(),
@@ -139,7 +144,7 @@ impl<'t> Reader<'t> {
 
     fn finish_pending(&mut self) {
         if self.pending.take().is_some() {
-            self.scalar(String::new(), true);
+            self.scalar(Cow::Borrowed(""), true);
         }
     }
 
@@ -154,7 +159,7 @@ impl<'t> Reader<'t> {
             if indent > parent || (same_indent_seq && indent == parent && is_item(rest)) {
                 self.open(indent, !is_item(rest));
             } else {
-                self.scalar(String::new(), true);
+                self.scalar(Cow::Borrowed(""), true);
             }
         } else if self.root.is_none() {
             self.open(indent, !is_item(rest));
@@ -174,7 +179,7 @@ impl<'t> Reader<'t> {
         }
         if top.map {
             let (key, after) = parse_key(rest)?;
-            self.scalar(key.to_string(), true);
+            self.scalar(Cow::Borrowed(key), true);
             self.value(after, Pending::MapValue(indent), next)
         } else {
             if !is_item(rest) {
@@ -192,7 +197,7 @@ impl<'t> Reader<'t> {
             if let Some((key, value)) = parse_key(content) {
                 let col = indent + 1 + (after.len() - content.len());
                 self.open(col, true);
-                self.scalar(key.to_string(), true);
+                self.scalar(Cow::Borrowed(key), true);
                 return self.value(value, Pending::MapValue(col), next);
             }
             self.value(content, Pending::SeqItem(indent), next)
@@ -223,7 +228,7 @@ impl<'t> Reader<'t> {
                     Pending::MapValue(i) | Pending::SeqItem(i) => i,
                 };
                 let (s, after) = self.literal(&v[1..], parent, next)?;
-                self.scalar(s, false);
+                self.scalar(Cow::Owned(s), false);
                 return Some(after);
             }
             b'{' | b'[' => {
@@ -244,7 +249,7 @@ impl<'t> Reader<'t> {
             }
             _ => {
                 let s = plain(v)?;
-                self.scalar(s.to_string(), true);
+                self.scalar(Cow::Borrowed(s), true);
             }
         }
         Some(next)
@@ -337,21 +342,39 @@ fn parse_key(s: &str) -> Option<(&str, &str)> {
 /// A one-line plain scalar: up to a comment, trailing spaces dropped. `None` when it has a
 /// `: ` or ends with `:` (a mapping the simple reader does not take).
 fn plain(v: &str) -> Option<&str> {
-    let end = v.find(" #").unwrap_or(v.len());
+    // One pass over the bytes: a `: ` before the comment is refused as it is met.
+    let b = v.as_bytes();
+    let mut end = b.len();
+    for (i, &c) in b.iter().enumerate() {
+        match (c, b.get(i + 1)) {
+            (b' ', Some(b'#')) => {
+                end = i;
+                break;
+            }
+            (b':', Some(b' ')) => return None,
+            _ => {}
+        }
+    }
     let s = v[..end].trim_end_matches(' ');
-    if s.contains(": ") || s.ends_with(':') {
+    if s.ends_with(':') {
         return None;
     }
     Some(s)
 }
 
 /// A double-quoted scalar closed on the same line, with the common escapes only.
-fn double_quoted(s: &str) -> Option<(String, &str)> {
+fn double_quoted(s: &str) -> Option<(Cow<'_, str>, &str)> {
+    // Most quoted scalars have no escape: taken as they stand.
+    if let Some(q) = s.bytes().position(|c| c == b'"' || c == b'\\')
+        && s.as_bytes()[q] == b'"'
+    {
+        return Some((Cow::Borrowed(&s[..q]), &s[q + 1..]));
+    }
     let mut out = String::new();
     let mut chars = s.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some((out, &s[i + 1..])),
+            '"' => return Some((Cow::Owned(out), &s[i + 1..])),
             '\\' => {
                 let (_, e) = chars.next()?;
                 out.push(match e {
@@ -369,7 +392,11 @@ fn double_quoted(s: &str) -> Option<(String, &str)> {
 }
 
 /// A single-quoted scalar closed on the same line (`''` is a quote).
-fn single_quoted(s: &str) -> Option<(String, &str)> {
+fn single_quoted(s: &str) -> Option<(Cow<'_, str>, &str)> {
+    let q = s.find('\'')?;
+    if !s[q + 1..].starts_with('\'') {
+        return Some((Cow::Borrowed(&s[..q]), &s[q + 1..]));
+    }
     let mut out = String::new();
     let mut rest = s;
     loop {
@@ -379,7 +406,7 @@ fn single_quoted(s: &str) -> Option<(String, &str)> {
             out.push('\'');
             rest = &rest[q + 2..];
         } else {
-            return Some((out, &rest[q + 1..]));
+            return Some((Cow::Owned(out), &rest[q + 1..]));
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod resolve;
 
 use resolve::{MERGE, Scalar, allowed_alias_ratio};
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use granit_parser::{ErrorKind, Event, Parser, ScalarStyle, ScanError, StructureStyle};
@@ -62,7 +63,12 @@ pub fn parse_keys(text: &str, typed: bool, keep: &dyn Fn(&str) -> bool) -> Resul
 /// The picked top-level entries of a simple document's root mapping; `None` when the root is
 /// no mapping or converting the whole document could fail (a null or uint64 key, a non-finite
 /// float: the only failures nodes of the simple reader can lead to).
-fn decode_keys(nodes: &[Kind], root: usize, typed: bool, keep: &dyn Fn(&str) -> bool) -> Option<J> {
+fn decode_keys(
+    nodes: &[Kind<'_>],
+    root: usize,
+    typed: bool,
+    keep: &dyn Fn(&str) -> bool,
+) -> Option<J> {
     let Kind::Map(top) = &nodes[root] else {
         return None;
     };
@@ -133,7 +139,7 @@ fn convert(text: &str, typed: bool) -> Result<J, String> {
     decode(compose(text)?, typed)
 }
 
-fn decode(composed: Option<(Vec<Kind>, usize)>, typed: bool) -> Result<J, String> {
+fn decode(composed: Option<(Vec<Kind<'_>>, usize)>, typed: bool) -> Result<J, String> {
     let Some((nodes, root)) = composed else {
         return Ok(J::Null);
     };
@@ -157,9 +163,11 @@ fn decode(composed: Option<(Vec<Kind>, usize)>, typed: bool) -> Result<J, String
 // ---------------------------------------------------------------------------------------------
 // Composition: events -> node graph (go-yaml's parser.go)
 
-enum Kind {
+/// A node; a scalar's text borrows from the document where the simple reader could take it
+/// as it stands.
+enum Kind<'t> {
     Scalar {
-        value: String,
+        value: Cow<'t, str>,
         tag: String,
         plain: bool,
     },
@@ -204,7 +212,7 @@ enum Class {
 
 #[derive(Default)]
 struct Composer {
-    nodes: Vec<Kind>,
+    nodes: Vec<Kind<'static>>,
     open: Vec<Open>,
     /// granit's anchor ids -> nodes.
     anchors: HashMap<usize, usize>,
@@ -218,7 +226,7 @@ struct Composer {
 }
 
 impl Composer {
-    fn add(&mut self, kind: Kind, anchor: usize) -> usize {
+    fn add(&mut self, kind: Kind<'static>, anchor: usize) -> usize {
         let id = self.nodes.len();
         self.nodes.push(kind);
         if anchor != 0 {
@@ -254,7 +262,7 @@ enum Stop {
 }
 
 /// Reads the first document into nodes; `None` when the stream has no document.
-fn compose(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
+fn compose(text: &str) -> Result<Option<(Vec<Kind<'_>>, usize)>, String> {
     if let Some(e) = reader_error(text) {
         return Err(e);
     }
@@ -265,7 +273,7 @@ fn compose(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
 }
 
 /// [`compose`] without the simple reader: granit's events, with go-yaml's errors.
-fn compose_full(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
+fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usize)>, String> {
     if let Some(e) = reader_error(text) {
         return Err(e);
     }
@@ -352,7 +360,7 @@ fn compose_full(text: &str) -> Result<Option<(Vec<Kind>, usize)>, String> {
                     class,
                 });
                 let plain = style == ScalarStyle::Plain;
-                let value = value.into_owned();
+                let value = Cow::Owned(value.into_owned());
                 c.add(Kind::Scalar { value, tag, plain }, anchor);
             }
             Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {
@@ -440,7 +448,9 @@ enum G {
 #[derive(Clone, Debug, Default)]
 struct GMap {
     entries: Vec<(G, G)>,
-    index: HashMap<KeyId, usize>,
+    /// Keys hashed with foldhash: a values file's top level is often past [`SMALL_MAP`], and
+    /// the standard hasher's SipHash was most of what indexing it cost.
+    index: HashMap<KeyId, usize, foldhash::fast::RandomState>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
@@ -514,7 +524,7 @@ fn key_id(k: &G) -> Option<KeyId> {
 }
 
 struct Decoder<'a> {
-    nodes: &'a [Kind],
+    nodes: &'a [Kind<'a>],
     /// Alias nodes being expanded (to detect an anchor that contains itself).
     active: HashSet<usize>,
     decodes: u64,
@@ -523,7 +533,7 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
-    fn new(nodes: &'a [Kind]) -> Self {
+    fn new(nodes: &'a [Kind<'a>]) -> Self {
         Decoder {
             nodes,
             active: HashSet::new(),
@@ -884,10 +894,7 @@ fn with_line(line: usize, msg: &str, scanner: bool) -> String {
 fn reader_error(text: &str) -> Option<String> {
     // Printable ASCII, tabs and line breaks are the common case: only other bytes need
     // decoding.
-    let plain_ascii = text
-        .bytes()
-        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e));
-    if plain_ascii {
+    if is_plain_ascii(text.as_bytes()) {
         return None;
     }
     let bad = |c: char| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
@@ -896,6 +903,21 @@ fn reader_error(text: &str) -> Option<String> {
     body.chars()
         .any(bad)
         .then(|| "yaml: control characters are not allowed".to_string())
+}
+
+/// Whether every byte is printable ASCII, a tab or a line feed: what nearly every values
+/// file and rendered manifest is made of. Checked 32 bytes at a time without a branch per
+/// byte, which the compiler turns into vector compares (a byte loop that stops at the first
+/// miss cost as much as reading the document's nodes).
+pub(super) fn is_plain_ascii(b: &[u8]) -> bool {
+    let ok = |c: u8| (c.wrapping_sub(0x20) < 0x5f) | (c == b'\n') | (c == b'\t');
+    let mut chunks = b.chunks_exact(32);
+    for chunk in &mut chunks {
+        if !chunk.iter().fold(true, |all, &c| all & ok(c)) {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&c| ok(c))
 }
 
 /// Line (1-based) of a byte offset, counting `\n`, `\r\n` and a lone `\r` as one break.
@@ -1721,6 +1743,22 @@ fn message(kind: &ErrorKind) -> (String, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every length around the 32-byte chunks, with one byte outside the set at every place.
+    #[test]
+    fn plain_ascii_is_found_and_missed_at_every_position() {
+        for len in [0usize, 1, 31, 32, 33, 64, 95] {
+            let text: Vec<u8> = (0..len).map(|i| b" az~\n\t{}"[i % 8]).collect();
+            assert!(is_plain_ascii(&text), "{len}");
+            for at in 0..len {
+                for bad in [b'\r', 0x1f, 0x7f, 0x80, 0xff, 0] {
+                    let mut t = text.clone();
+                    t[at] = bad;
+                    assert!(!is_plain_ascii(&t), "{len} {at} {bad}");
+                }
+            }
+        }
+    }
 
     /// What helm v4.3.1 gives for a document (`fromYaml` in a template, which is
     /// sigs.k8s.io/yaml.Unmarshal): the JSON it holds, or the error after
