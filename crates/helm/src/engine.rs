@@ -181,17 +181,32 @@ fn collect_with(
     // Helm types the top-level object and `.Values` as `common.Values`.
     ferroflux_gotemplate::value::mark_helm_values(&values);
     ferroflux_gotemplate::value::mark_helm_values(&Value::Map(next_arc.clone()));
-    for dep in &c.dependencies {
-        // `Values.<name>` of this chart, shared with it, or an empty table.
-        let sub_values = match &values {
-            Value::Map(m) => match ferroflux_gotemplate::value::read(m).get(dep.name()) {
-                Some(v @ Value::Map(_)) => v.clone(),
-                _ => Value::empty_map(),
-            },
+    // `Values.<name>` of this chart, shared with it, or an empty table.
+    let sub_values = |dep: &Chart| match &values {
+        Value::Map(m) => match ferroflux_gotemplate::value::read(m).get(dep.name()) {
+            Some(v @ Value::Map(_)) => v.clone(),
             _ => Value::empty_map(),
-        };
-        let sub_path = format!("{full_path}/charts/{}", dep.name());
-        let sub = collect_with(dep, sub_values, &sub_path, false, shared, out);
+        },
+        _ => Value::empty_map(),
+    };
+    let sub_path = |dep: &Chart| format!("{full_path}/charts/{}", dep.name());
+    // An umbrella chart's subcharts are independent: collected side by side, each into a
+    // table of its own, merged in order (a later subchart of the same name still wins).
+    let subs: Vec<(Value, BTreeMap<String, Renderable>)> =
+        ferroflux_par::map(&c.dependencies, 8, |dep| {
+            let mut own = BTreeMap::new();
+            let sub = collect_with(
+                dep,
+                sub_values(dep),
+                &sub_path(dep),
+                false,
+                shared,
+                &mut own,
+            );
+            (sub, own)
+        });
+    for (dep, (sub, mut own)) in c.dependencies.iter().zip(subs) {
+        out.append(&mut own);
         if let Value::Map(m) = &subcharts {
             ferroflux_gotemplate::value::write(m).insert(dep.name().to_string(), sub);
         }
@@ -204,13 +219,39 @@ fn collect_with(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+                text: text_of(&t.data),
                 vals: next_arc.clone(),
                 base_path: format!("{full_path}/templates"),
             },
         );
     }
     Value::Map(next_arc)
+}
+
+/// A template file's text: its bytes shared as they are when they are UTF-8 (nearly always),
+/// otherwise a copy with each invalid sequence replaced, as Go's conversion does.
+fn text_of(data: &Arc<[u8]>) -> Arc<str> {
+    if std::str::from_utf8(data).is_err() {
+        return Arc::from(String::from_utf8_lossy(data).as_ref());
+    }
+    // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of `[u8]`,
+    // so the same allocation is a valid `Arc<str>`.
+    unsafe { Arc::from_raw(Arc::into_raw(data.clone()) as *const str) }
+}
+
+/// The coalesced values as template values (integers kept, as Helm's values are typed
+/// before rendering); a table with many entries (an umbrella chart's, one per subchart) is
+/// converted side by side.
+fn top_values(values: &Values) -> Value {
+    let entries: Vec<(&String, &serde_json::Value)> = values.iter().collect();
+    let converted = ferroflux_par::map(&entries, 16, |(_, v)| Value::from_json_ints(v));
+    Value::map(
+        entries
+            .iter()
+            .zip(converted)
+            .map(|((k, _), v)| ((*k).clone(), v))
+            .collect(),
+    )
 }
 
 /// Helm's parse and execution order: deeper paths first, then names in reverse.
@@ -257,7 +298,7 @@ pub fn render_then<T: Send>(
         release: Value::map(rel),
         caps: Value::Object(Arc::new(caps.clone())),
     };
-    let top_values = Value::from_json_map_ints(values);
+    let top_values = top_values(values);
     render_set(chart, top_values, &shared, strict, then)
 }
 
@@ -341,10 +382,23 @@ fn render_set<T: Send>(
         }
     };
     let mut rendered = BTreeMap::new();
+    let mut failed = None;
     for (k, out) in order.into_iter().zip(outputs) {
-        rendered.insert(k.clone(), out?);
+        match out {
+            Ok(out) => {
+                rendered.insert(k.clone(), out);
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
     }
-    Ok(rendered)
+    ferroflux_par::dispose((set, tpls));
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(rendered),
+    }
 }
 
 /// `.Template`: the file's name and its chart's templates directory.

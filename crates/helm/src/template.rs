@@ -227,6 +227,7 @@ fn render_logging(
     for m in &manifests {
         push_document(&mut b, &m.path, &m.content);
     }
+    ferroflux_par::dispose((chart, vals, manifests));
     Ok(Rendered {
         manifest: b,
         hooks,
@@ -244,6 +245,15 @@ fn push_document(out: &mut String, path: &str, content: &str) {
     out.push('\n');
 }
 
+/// Hands its content to [`ferroflux_par::dispose`] when dropped, on every return path.
+struct DisposeOnDrop<T>(Option<T>);
+
+impl<T> Drop for DisposeOnDrop<T> {
+    fn drop(&mut self) {
+        ferroflux_par::dispose(self.0.take());
+    }
+}
+
 /// What `helm template NAME CHART [flags]` prints on success.
 pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateError> {
     template_logged(chart, o).map(|(out, _)| out)
@@ -256,6 +266,8 @@ pub fn template_logged(
 ) -> Result<(String, Vec<String>), TemplateError> {
     let r = render_release(chart, o)?;
     let logs = r.logs.clone();
+    let guard = DisposeOnDrop(Some(r));
+    let r = guard.0.as_ref().expect("set above");
     let hooks: Vec<_> = r
         .hooks
         .iter()

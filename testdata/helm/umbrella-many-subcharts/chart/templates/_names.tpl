@@ -1,0 +1,3 @@
+{{- define "platform.label" -}}
+{{ .Chart.Name }}-{{ .Chart.Version | replace "." "-" }}
+{{- end -}}
