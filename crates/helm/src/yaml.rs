@@ -51,8 +51,18 @@ pub fn split_documents(text: &str) -> Vec<String> {
 /// Reads a values file (several documents are merged, later ones winning), as Helm's
 /// `loader.LoadValues` does. An empty file is an empty map.
 pub fn load_values(text: &str) -> Result<Values, String> {
+    // Nearly every values file is one document: read in place, not copied line by line.
+    let single = !(text.starts_with("---") || text.contains("\n---"));
+    let docs = if single {
+        vec![std::borrow::Cow::Borrowed(text)]
+    } else {
+        split_documents(text)
+            .into_iter()
+            .map(std::borrow::Cow::Owned)
+            .collect()
+    };
     let mut out = Values::new();
-    for doc in split_documents(text) {
+    for doc in docs {
         if doc.trim().is_empty() {
             continue;
         }
@@ -61,6 +71,8 @@ pub fn load_values(text: &str) -> Result<Values, String> {
         })?;
         match v {
             J::Null => {}
+            // Merging into nothing is the map itself.
+            J::Object(m) if out.is_empty() => out = m,
             J::Object(m) => out = merge_maps(out, m),
             other => {
                 return Err(format!(
@@ -112,6 +124,29 @@ mod tests {
         assert_eq!(v["b"]["c"], serde_json::json!(2.0));
         assert_eq!(v["b"]["d"], J::Bool(true));
         assert_eq!(v["mode"], serde_json::json!(420.0));
+    }
+
+    /// The one-document shortcut reads as the split does, markers and all.
+    #[test]
+    fn one_document_and_split_readings_agree() {
+        for text in [
+            "a: 1\nb:\n  c: x\n",
+            "",
+            "# only a comment\n",
+            "---\na: 1\n",
+            "a: 1\n---\nb: 2\n---\na: 3\n",
+            "a: '---'\nb: |\n  ---x\n",
+            "a: 1\n--- \n",
+            "x: 1\n---not-a-marker: 2\n",
+        ] {
+            let mut split = Values::new();
+            for doc in split_documents(text) {
+                if let Ok(J::Object(m)) = parse_untyped(&doc) {
+                    split = merge_maps(split, m);
+                }
+            }
+            assert_eq!(load_values(text).unwrap(), split, "{text:?}");
+        }
     }
 
     #[test]
