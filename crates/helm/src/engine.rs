@@ -205,8 +205,9 @@ fn collect_with(
             );
             (sub, own)
         });
-    for (dep, (sub, mut own)) in c.dependencies.iter().zip(subs) {
-        out.append(&mut own);
+    for (dep, (sub, own)) in c.dependencies.iter().zip(subs) {
+        // One insert per template: `append` would rebuild the growing table each time.
+        out.extend(own);
         if let Value::Map(m) = &subcharts {
             ferroflux_gotemplate::value::write(m).insert(dep.name().to_string(), sub);
         }
