@@ -125,7 +125,6 @@ fn main() -> std::process::ExitCode {
     // `helm template` runs by the hundred in a sync loop and takes milliseconds: its flags
     // alone are parsed, without building every other command's (a third of a millisecond).
     if let Some(args) = helm_template_args() {
-        ferroflux_par::exit_follows();
         return exit_now(report(cli::helm::template(&args)));
     }
     let result = match Cli::parse().command {
@@ -133,10 +132,7 @@ fn main() -> std::process::ExitCode {
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
         Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),
-        Command::Helm(HelmCommand::Template(args)) => {
-            ferroflux_par::exit_follows();
-            cli::helm::template(&args)
-        }
+        Command::Helm(HelmCommand::Template(args)) => cli::helm::template(&args),
         Command::Helm(HelmCommand::Show(HelmShowCommand::Values(args))) => {
             cli::helm::show_values(&args)
         }

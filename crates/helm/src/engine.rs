@@ -181,28 +181,21 @@ fn collect_with(
     // Helm types the top-level object and `.Values` as `common.Values`.
     ferroflux_gotemplate::value::mark_helm_values(&values);
     ferroflux_gotemplate::value::mark_helm_values(&Value::Map(next_arc.clone()));
-    // `Values.<name>` of this chart, shared with it, or an empty table.
-    let sub_values = |dep: &Chart| match &values {
-        Value::Map(m) => match ferroflux_gotemplate::value::read(m).get(dep.name()) {
-            Some(v @ Value::Map(_)) => v.clone(),
-            _ => Value::empty_map(),
-        },
-        _ => Value::empty_map(),
-    };
-    let sub_path = |dep: &Chart| format!("{full_path}/charts/{}", dep.name());
     // An umbrella chart's subcharts are independent: collected side by side, each into a
     // table of its own, merged in order (a later subchart of the same name still wins).
     let subs: Vec<(Value, BTreeMap<String, Renderable>)> =
         ferroflux_par::map(&c.dependencies, 8, |dep| {
+            // `Values.<name>` of this chart, shared with it, or an empty table.
+            let sub_values = match &values {
+                Value::Map(m) => match ferroflux_gotemplate::value::read(m).get(dep.name()) {
+                    Some(v @ Value::Map(_)) => v.clone(),
+                    _ => Value::empty_map(),
+                },
+                _ => Value::empty_map(),
+            };
+            let sub_path = format!("{full_path}/charts/{}", dep.name());
             let mut own = BTreeMap::new();
-            let sub = collect_with(
-                dep,
-                sub_values(dep),
-                &sub_path(dep),
-                false,
-                shared,
-                &mut own,
-            );
+            let sub = collect_with(dep, sub_values, &sub_path, false, shared, &mut own);
             (sub, own)
         });
     for (dep, (sub, own)) in c.dependencies.iter().zip(subs) {
@@ -382,24 +375,14 @@ fn render_set<T: Send>(
             outputs
         }
     };
-    let mut rendered = BTreeMap::new();
-    let mut failed = None;
-    for (k, out) in order.into_iter().zip(outputs) {
-        match out {
-            Ok(out) => {
-                rendered.insert(k.clone(), out);
-            }
-            Err(e) => {
-                failed = Some(e);
-                break;
-            }
-        }
-    }
+    // The first failure in order, or every output.
+    let rendered = order
+        .into_iter()
+        .zip(outputs)
+        .map(|(k, out)| out.map(|out| (k.clone(), out)))
+        .collect();
     ferroflux_par::dispose((set, tpls));
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(rendered),
-    }
+    rendered
 }
 
 /// `.Template`: the file's name and its chart's templates directory.
@@ -698,36 +681,39 @@ mod tests {
         assert_eq!(e, "execution error at (c/templates/t20.yaml:1:3): twenty");
     }
 
+    /// `src` with Helm's functions, executed on `data`.
+    fn exec_helm(src: &str, data: serde_json::Value) -> Result<String, String> {
+        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
+        t.parse("t", src).unwrap();
+        t.execute("t", &Value::from_json(&data))
+            .map_err(|e| e.to_string())
+    }
+
     #[test]
     fn from_yaml_reads_as_sigs_yaml() {
         // Outputs of helm v4.3.1.
-        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
-        t.parse(
-            "t",
-            "{{ fromYaml \"a: 1\\na: 2\\nb: yes\\nc: 0644\" | toJson }}|{{ fromYaml \"a: 1\\n---\\nb: 2\" | toJson }}|{{ fromYaml \"a: [1, 2\" | toJson }}|{{ fromYaml \"i: .inf\" | toJson }}",
-        )
-        .unwrap();
         assert_eq!(
-            t.execute("t", &Value::Nil).unwrap(),
+            exec_helm(
+                "{{ fromYaml \"a: 1\\na: 2\\nb: yes\\nc: 0644\" | toJson }}|{{ fromYaml \"a: 1\\n---\\nb: 2\" | toJson }}|{{ fromYaml \"a: [1, 2\" | toJson }}|{{ fromYaml \"i: .inf\" | toJson }}",
+                serde_json::Value::Null
+            )
+            .unwrap(),
             r#"{"a":2,"b":true,"c":420}|{"a":1}|{"Error":"error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'"}|{"Error":"error converting YAML to JSON: json: unsupported value: +Inf"}"#
         );
     }
     #[test]
     fn must_to_toml_fails_where_to_toml_returns_the_error() {
         // Outputs of helm v4.3.1.
-        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
-        t.parse(
-            "t",
-            "{{ mustToToml .a }}|{{ toToml .b }}|{{ mustToDuration 90 }}|{{ durationSeconds \"1m30s\" }}",
-        )
-        .unwrap();
-        let data = Value::from_json(&serde_json::json!({"a": {"k": "v"}, "b": {"l": [1, null]}}));
+        let data = serde_json::json!({"a": {"k": "v"}, "b": {"l": [1, null]}});
         assert_eq!(
-            t.execute("t", &data).unwrap(),
+            exec_helm(
+                "{{ mustToToml .a }}|{{ toToml .b }}|{{ mustToDuration 90 }}|{{ durationSeconds \"1m30s\" }}",
+                data.clone()
+            )
+            .unwrap(),
             "k = \"v\"\n|toml: cannot encode array with nil element|1m30s|90"
         );
-        t.parse("u", "{{ mustToToml .b }}").unwrap();
-        let e = t.execute("u", &data).unwrap_err().to_string();
+        let e = exec_helm("{{ mustToToml .b }}", data).unwrap_err();
         assert!(
             e.ends_with("error calling mustToToml: toml: cannot encode array with nil element"),
             "{e}"
@@ -736,28 +722,24 @@ mod tests {
     #[test]
     fn to_yaml_quotes_0b_strings_only_when_they_read_as_binary() {
         // Outputs of helm v4.3.1.
-        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
-        t.parse("t", "{{ toYaml . }}").unwrap();
-        let data = Value::from_json(&serde_json::json!({
+        let data = serde_json::json!({
             "a": "0b}x", "b": "0b2", "c": "0b", "d": "0b101", "e": "-0b1", "f": "0b1_0"
-        }));
+        });
         assert_eq!(
-            t.execute("t", &data).unwrap(),
+            exec_helm("{{ toYaml . }}", data).unwrap(),
             "a: 0b}x\nb: 0b2\nc: 0b\nd: \"0b101\"\ne: \"-0b1\"\nf: \"0b1_0\""
         );
     }
     #[test]
     fn to_yaml_quotes_what_go_yaml_would_read_as_a_number_or_timestamp() {
         // Outputs of helm v4.3.1.
-        let mut t = Template::new("t", helm_funcs(), Options::helm(false));
-        t.parse("t", "{{ toYaml . }}").unwrap();
-        let data = Value::from_json(&serde_json::json!({
+        let data = serde_json::json!({
             "a": "--00", "b": "-+1", "c": "-00", "d": "2001-12-14T", "e": "2001-13-01",
             "f": "2001-02-29", "g": "2000-02-29", "h": "2001-12-14T21:59:43+05:00",
             "i": "2001-12-14 21:59:43.10 -5"
-        }));
+        });
         assert_eq!(
-            t.execute("t", &data).unwrap(),
+            exec_helm("{{ toYaml . }}", data).unwrap(),
             "a: --00\nb: -+1\nc: \"-00\"\nd: 2001-12-14T\ne: 2001-13-01\nf: 2001-02-29\ng: \"2000-02-29\"\nh: \"2001-12-14T21:59:43+05:00\"\ni: 2001-12-14 21:59:43.10 -5"
         );
     }

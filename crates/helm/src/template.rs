@@ -245,15 +245,6 @@ fn push_document(out: &mut String, path: &str, content: &str) {
     out.push('\n');
 }
 
-/// Hands its content to [`ferroflux_par::dispose`] when dropped, on every return path.
-struct DisposeOnDrop<T>(Option<T>);
-
-impl<T> Drop for DisposeOnDrop<T> {
-    fn drop(&mut self) {
-        ferroflux_par::dispose(self.0.take());
-    }
-}
-
 /// What `helm template NAME CHART [flags]` prints on success.
 pub fn template(chart: Chart, o: &TemplateOptions) -> Result<String, TemplateError> {
     template_logged(chart, o).map(|(out, _)| out)
@@ -264,10 +255,20 @@ pub fn template_logged(
     chart: Chart,
     o: &TemplateOptions,
 ) -> Result<(String, Vec<String>), TemplateError> {
-    let r = render_release(chart, o)?;
-    let logs = r.logs.clone();
-    let guard = DisposeOnDrop(Some(r));
-    let r = guard.0.as_ref().expect("set above");
+    let mut r = render_release(chart, o)?;
+    let logs = std::mem::take(&mut r.logs);
+    let printed = print_release(&r, o, &logs);
+    ferroflux_par::dispose(r);
+    printed.map(|out| (out, logs))
+}
+
+/// What `helm template` prints of a rendered release: its manifests, then the hooks the flags
+/// keep, narrowed to `--show-only`. `logs` are what a failure carries.
+fn print_release(
+    r: &Rendered,
+    o: &TemplateOptions,
+    logs: &[String],
+) -> Result<String, TemplateError> {
     let hooks: Vec<_> = r
         .hooks
         .iter()
@@ -287,7 +288,7 @@ pub fn template_logged(
         push_document(&mut out, &h.manifest.path, &h.manifest.content);
     }
     if o.show_only.is_empty() {
-        return Ok((out, logs));
+        return Ok(out);
     }
     let docs = split_manifests(&out);
     let source = regex::Regex::new("# Source: [^/]+/(.+)").expect("static regex");
@@ -314,7 +315,7 @@ pub fn template_logged(
     for d in picked {
         let _ = writeln!(shown, "---\n{d}");
     }
-    Ok((shown, logs))
+    Ok(shown)
 }
 
 #[cfg(test)]

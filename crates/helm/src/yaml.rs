@@ -71,8 +71,6 @@ pub fn load_values(text: &str) -> Result<Values, String> {
         })?;
         match v {
             J::Null => {}
-            // Merging into nothing is the map itself.
-            J::Object(m) if out.is_empty() => out = m,
             J::Object(m) => out = merge_maps(out, m),
             other => {
                 return Err(format!(
@@ -99,6 +97,10 @@ pub fn json_kind(v: &J) -> &'static str {
 
 /// Helm's `MergeMaps`: maps merge recursively, anything else in `b` replaces `a`.
 pub fn merge_maps(mut a: Values, b: Values) -> Values {
+    // Merging into nothing is the map itself (a values file's first document).
+    if a.is_empty() {
+        return b;
+    }
     for (k, v) in b {
         match (a.get_mut(&k), v) {
             (Some(J::Object(av)), J::Object(bv)) => {

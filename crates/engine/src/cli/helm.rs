@@ -133,6 +133,8 @@ fn release_and_chart(a: &TemplateArgs) -> Result<(String, String), String> {
 }
 
 pub fn template(a: &TemplateArgs) -> Result<()> {
+    // The process ends with this command: what it rendered is left to the exit.
+    ferroflux_par::exit_follows();
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
     let kube_version = match &a.kube_version {
         Some(v) => Some(
