@@ -792,6 +792,27 @@ fn draft_of(schema: &J) -> u32 {
     }
 }
 
+/// Values hold numbers as Go's float64, and santhosh takes any number with an integral value
+/// for an `integer`, in every draft; the validator here follows draft 4's letter, where only
+/// numbers written without a fraction are, so whole numbers are handed to it as integers.
+fn whole_numbers_as_integers(v: &mut J) {
+    match v {
+        J::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && n.is_f64()) {
+                // Exact below 2^63 and 2^64; larger whole numbers stay floats.
+                if f >= -(2f64.powi(63)) && f < 2f64.powi(63) {
+                    *n = (f as i64).into();
+                } else if f >= 0.0 && f < 2f64.powi(64) {
+                    *n = (f as u64).into();
+                }
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        J::Object(m) => m.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
 fn escape_pointer(p: &str) -> String {
     p.replace('~', "~0").replace('/', "~1")
 }
@@ -876,7 +897,8 @@ fn validate_single_logged(
     let schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
-    let assert_formats = draft_of(&schema) <= 7;
+    let draft = draft_of(&schema);
+    let assert_formats = draft <= 7;
     let loads = RefLoads::default();
     let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
     if assert_formats {
@@ -895,7 +917,10 @@ fn validate_single_logged(
         Some(load) => load,
         None => format!("jsonschema: invalid schema: {e}"),
     })?;
-    let instance = J::Object(values.clone());
+    let mut instance = J::Object(values.clone());
+    if draft == 4 {
+        whole_numbers_as_integers(&mut instance);
+    }
     let errors: Vec<jsonschema::ValidationError<'static>> = validator
         .iter_errors(&instance)
         .map(|e| e.to_owned())
