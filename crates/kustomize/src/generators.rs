@@ -214,7 +214,9 @@ pub fn generate(
         };
         obj.insert("type".into(), Value::String(t.to_string()));
     }
-    if !data.is_empty() {
+    // kyaml's `LoadMapIntoSecretData` writes `data` even when there is nothing to put in it
+    // (`data: {}`, which the name's hash covers); a ConfigMap's stays out when empty.
+    if !data.is_empty() || kind == Kind::Secret {
         obj.insert("data".into(), Value::Object(data));
     }
     if !binary.is_empty() {
@@ -225,15 +227,11 @@ pub fn generate(
     }
     let mut r = Resource::new(Value::Object(obj), format!("{what}Generator {}", args.name));
     r.needs_hash = opts.disable_name_suffix_hash != Some(true);
+    // kustomize reads any other word as "unspecified", which adds the object as `create` does.
     r.behavior = match args.behavior.as_str() {
-        "" | "create" => Behavior::Create,
         "merge" => Behavior::Merge,
         "replace" => Behavior::Replace,
-        other => {
-            return Err(err(ErrorKind::Generator(format!(
-                "unknown generator behavior {other:?}"
-            ))));
-        }
+        _ => Behavior::Create,
     };
     Ok(r)
 }

@@ -6,6 +6,7 @@ use crate::kustfile::{PatchOptions, Selector};
 use crate::resource::{FastBuild, Gvk, ResId, ResMap, Resource, set_path};
 use crate::selector;
 use crate::smp::{self, CustomKeys};
+use json_patch::PatchOperation;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -402,13 +403,61 @@ fn apply_parsed_json(
     r.non_string_keys.clear();
     r.blank_nulls.clear();
     let mut doc = std::mem::take(&mut r.obj);
-    let res = json_patch::patch(&mut doc, patch);
+    let res = if patch
+        .iter()
+        .any(|op| matches!(op, PatchOperation::Replace(_)))
+    {
+        patch_replacing_missing_keys(&mut doc, patch)
+    } else {
+        json_patch::patch(&mut doc, patch).map_err(|e| e.to_string())
+    };
     r.obj = doc;
     if let Err(e) = res {
-        return Err(err(ErrorKind::JsonPatch(e.to_string())).for_object(r.describe()));
+        return Err(err(ErrorKind::JsonPatch(e)).for_object(r.describe()));
     }
     r.prev_ids.extend(previous);
     Ok(())
+}
+
+/// Applies `patch` as kustomize's evanphx/json-patch v4 does, where a `replace` of a key an
+/// object lacks adds it (that library's map lookup reports no error for a missing key). One
+/// operation at a time, so each sees what the ones before it did; on a failure `doc` is left
+/// as it was, and the message numbers the operation within the whole patch.
+fn patch_replacing_missing_keys(
+    doc: &mut Value,
+    patch: &json_patch::Patch,
+) -> std::result::Result<(), String> {
+    let original = doc.clone();
+    for (i, op) in patch.iter().enumerate() {
+        let op = match op {
+            PatchOperation::Replace(r) if missing_object_key(doc, &r.path) => {
+                PatchOperation::Add(json_patch::AddOperation {
+                    path: r.path.clone(),
+                    value: r.value.clone(),
+                })
+            }
+            other => other.clone(),
+        };
+        if let Err(e) = json_patch::patch(doc, std::slice::from_ref(&op)) {
+            *doc = original;
+            return Err(format!(
+                "operation '/{i}' failed at path '{}': {}",
+                e.path, e.kind
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path` names a key that its parent, an object, does not have.
+fn missing_object_key(doc: &Value, path: &json_patch::jsonptr::Pointer) -> bool {
+    let Some((parent, last)) = path.split_back() else {
+        return false;
+    };
+    match parent.resolve(doc) {
+        Ok(Value::Object(m)) => !m.contains_key(last.decoded().as_ref()),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
