@@ -67,7 +67,7 @@ fn source_value(m: &ResMap, rep: &ReplacementField) -> Result<Value> {
         Value::Null => true,
         Value::Object(o) => o.is_empty(),
         Value::Array(a) => a.is_empty(),
-        Value::String(s) => s.is_empty(),
+        // kyaml's IsNilOrEmpty: an empty string is a scalar like any other.
         _ => false,
     };
     if empty {

@@ -33,7 +33,56 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     }
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options())
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
-    Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
+    let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
+    if !text.ends_with('\n') {
+        trim_final_block_scalar(text, &mut docs);
+    }
+    Ok(docs)
+}
+
+/// A block scalar (`|`, `>`) that ends the text without a line break: saphyr gives it the
+/// break clip and keep chomping would keep, go-yaml (and so kyaml) has none to keep, and
+/// kustomize writes the value back as `|-`. The scalar is the last leaf of the last document.
+fn trim_final_block_scalar(text: &str, docs: &mut [Value]) {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let last_line = text.rsplit('\n').next().unwrap_or(text).trim();
+    if last_line.is_empty() || last_line.starts_with('#') {
+        return;
+    }
+    let mut ends_block = false;
+    for ev in Parser::new_from_str(text) {
+        let Ok((ev, _)) = ev else { return };
+        match ev {
+            Event::Scalar(value, style, ..) => {
+                ends_block = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && value.ends_with('\n');
+            }
+            Event::Alias(_) => ends_block = false,
+            _ => {}
+        }
+    }
+    let Some(mut v) = docs.last_mut().filter(|_| ends_block) else {
+        return;
+    };
+    loop {
+        v = match v {
+            Value::Object(m) => match m.iter_mut().next_back() {
+                Some((_, last)) => last,
+                None => return,
+            },
+            Value::Array(items) => match items.last_mut() {
+                Some(last) => last,
+                None => return,
+            },
+            Value::String(s) => {
+                if s.ends_with('\n') {
+                    s.pop();
+                }
+                return;
+            }
+            _ => return,
+        };
+    }
 }
 
 /// Parses one document with YAML 1.1 booleans (`yes`, `on`, `y` are true; `tRue` is a
@@ -700,6 +749,26 @@ fn par_chunks(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// go-yaml has no line break to keep for a block scalar that ends the text without one.
+    #[test]
+    fn a_block_scalar_at_the_end_of_the_text_keeps_no_break_it_does_not_have() {
+        let one = |t: &str| parse_documents(t).expect("parses").remove(0);
+        assert_eq!(one("a: |\n  x\n  y"), serde_json::json!({"a": "x\ny"}));
+        assert_eq!(one("a: >\n  x\n  y"), serde_json::json!({"a": "x y"}));
+        assert_eq!(one("a: |+\n  x"), serde_json::json!({"a": "x"}));
+        assert_eq!(one("- |\n  x"), serde_json::json!(["x"]));
+        assert_eq!(one("a: |\n  x\n  y\n"), serde_json::json!({"a": "x\ny\n"}));
+        assert_eq!(one("a: |\n  x\n# end"), serde_json::json!({"a": "x\n"}));
+        assert_eq!(one("a: |-\n  x"), serde_json::json!({"a": "x"}));
+        assert_eq!(
+            one("b: |\n  x\nc: d"),
+            serde_json::json!({"b": "x\n", "c": "d"})
+        );
+        let docs = parse_documents("a: |\n  x\n---\nb: |\n  y").expect("parses");
+        assert_eq!(docs[0], serde_json::json!({"a": "x\n"}));
+        assert_eq!(docs[1], serde_json::json!({"b": "y"}));
+    }
 
     #[test]
     fn quoted_placeholders_are_marked_by_position() {
