@@ -130,11 +130,14 @@ fn key_id(key: &RsaPrivateKey) -> Result<Vec<u8>, String> {
     Ok(sha1(der.as_bytes()))
 }
 
+/// `authority_key_id`: the issuer certificate's subject key identifier, which Go's
+/// `x509.CreateCertificate` copies into a certificate whose issuer is not itself.
 fn sign_cert(
     subj: &Subject,
     key: &RsaPrivateKey,
     issuer_cn: &str,
     issuer_key: &RsaPrivateKey,
+    authority_key_id: Option<&[u8]>,
 ) -> Result<String, String> {
     use rand_core::RngCore;
     let mut serial = [0u8; 16];
@@ -169,6 +172,9 @@ fn sign_cert(
     ];
     if subj.is_ca {
         exts.push(extension(&[2, 5, 29, 14], false, tlv(0x04, &key_id(key)?)));
+    }
+    if let Some(id) = authority_key_id.filter(|_| issuer_cn != subj.cn) {
+        exts.push(extension(&[2, 5, 29, 35], false, seq(&[tlv(0x80, id)])));
     }
     if !subj.ips.is_empty() || !subj.dns.is_empty() {
         let mut names: Vec<Vec<u8>> = subj.dns.iter().map(|d| tlv(0x82, d.as_bytes())).collect();
@@ -326,7 +332,8 @@ fn subject(a: &[Value], is_ca: bool) -> Result<Subject, String> {
     })
 }
 
-fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey), String> {
+/// The CA's common name, key and subject key identifier (if its certificate has one).
+fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey, Option<Vec<u8>>), String> {
     let Value::Map(m) = v else {
         return Err("the CA must be a certificate made by genCA".into());
     };
@@ -335,18 +342,36 @@ fn ca_parts(v: &Value) -> Result<(String, RsaPrivateKey), String> {
     let key = m.get("Key").map(super::strval).unwrap_or_default();
     // The issuer name is the CA's subject: read its CN back from our own encoding.
     let cn = ca_common_name(&cert).unwrap_or_default();
-    Ok((cn, parse_key(&key)?))
+    Ok((cn, parse_key(&key)?, subject_key_id(&cert)))
 }
 
-fn ca_common_name(cert_pem: &str) -> Option<String> {
+fn pem_body(cert_pem: &str) -> Option<Vec<u8>> {
     use base64::Engine;
     let body: String = cert_pem
         .lines()
         .filter(|l| !l.starts_with("-----"))
         .collect();
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .ok()?;
+    base64::engine::general_purpose::STANDARD.decode(body).ok()
+}
+
+/// The subjectKeyIdentifier extension's key id: after its OID, an optional `critical`
+/// BOOLEAN, then an OCTET STRING holding the DER of an OCTET STRING.
+fn subject_key_id(cert_pem: &str) -> Option<Vec<u8>> {
+    let der = pem_body(cert_pem)?;
+    let pat = [0x06, 0x03, 0x55, 0x1d, 0x0e];
+    let mut pos = der.windows(5).position(|w| w == pat)? + 5;
+    if der.get(pos) == Some(&0x01) {
+        pos += 3;
+    }
+    let (outer, inner_len) = (der.get(pos..pos + 4)?, *der.get(pos + 3)? as usize);
+    if outer[0] != 0x04 || outer[2] != 0x04 || inner_len >= 0x80 {
+        return None;
+    }
+    der.get(pos + 4..pos + 4 + inner_len).map(<[u8]>::to_vec)
+}
+
+fn ca_common_name(cert_pem: &str) -> Option<String> {
+    let der = pem_body(cert_pem)?;
     // Find the last commonName attribute (the subject comes after the issuer).
     let pat = [0x06, 0x03, 0x55, 0x04, 0x03];
     let pos = der.windows(5).rposition(|w| w == pat)? + 5;
@@ -426,19 +451,85 @@ fn gen_ca(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
         days: arg_int(&a[1]),
         is_ca: true,
     };
-    let cert = sign_cert(&subj, &key, &subj.cn, &key)?;
+    let cert = sign_cert(&subj, &key, &subj.cn, &key, None)?;
     Ok(certificate(cert, key_pem(&key)?))
 }
 
 fn self_signed(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
     let subj = subject(a, false)?;
-    let cert = sign_cert(&subj, &key, &subj.cn, &key)?;
+    let cert = sign_cert(&subj, &key, &subj.cn, &key, None)?;
     Ok(certificate(cert, key_pem(&key)?))
 }
 
 fn signed(a: &[Value], key: RsaPrivateKey) -> Result<Value, String> {
     let subj = subject(a, false)?;
-    let (issuer_cn, ca_key) = ca_parts(&a[4])?;
-    let cert = sign_cert(&subj, &key, &issuer_cn, &ca_key)?;
+    let (issuer_cn, ca_key, ca_key_id) = ca_parts(&a[4])?;
+    let cert = sign_cert(&subj, &key, &issuer_cn, &ca_key, ca_key_id.as_deref())?;
     Ok(certificate(cert, key_pem(&key)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test_key() -> RsaPrivateKey {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../testdata/gotemplate/crypto/certs_with_key.json"
+        );
+        let data: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("key file")).expect("json");
+        parse_key(data["key"].as_str().expect("key")).expect("rsa key")
+    }
+
+    fn cert_of(v: &Value) -> String {
+        let Value::Map(m) = v else {
+            panic!("not a map")
+        };
+        super::super::strval(read(m).get("Cert").expect("Cert"))
+    }
+
+    fn has_oid(der: &[u8], arcs: [u8; 3]) -> bool {
+        let pat = [0x06, 0x03, arcs[0], arcs[1], arcs[2]];
+        der.windows(5).any(|w| w == pat)
+    }
+
+    /// As Go's `x509.CreateCertificate`: a certificate signed by a CA carries the CA's
+    /// subject key id as its authority key id; a self-issued one carries none.
+    #[test]
+    fn a_signed_certificate_names_its_issuers_key() {
+        let key = test_key();
+        let ca = gen_ca(&[Value::str("my-ca"), Value::Int(10)], key.clone()).expect("ca");
+        let ca_cert = cert_of(&ca);
+        let ski = subject_key_id(&ca_cert).expect("the CA has a subject key id");
+        assert_eq!(ski, key_id(&key).expect("key id"));
+        let args = [
+            Value::str("svc"),
+            Value::Nil,
+            Value::Nil,
+            Value::Int(5),
+            ca.clone(),
+        ];
+        let leaf = pem_body(&cert_of(&signed(&args, key.clone()).expect("leaf"))).expect("der");
+        let mut want = vec![
+            0x06,
+            0x03,
+            0x55,
+            0x1d,
+            0x23,
+            0x04,
+            ski.len() as u8 + 4,
+            0x30,
+        ];
+        want.extend([ski.len() as u8 + 2, 0x80, ski.len() as u8]);
+        want.extend(&ski);
+        assert!(leaf.windows(want.len()).any(|w| w == want));
+        let self_args = [Value::str("self"), Value::Nil, Value::Nil, Value::Int(5)];
+        let own = pem_body(&cert_of(&self_signed(&self_args, key).expect("self"))).expect("der");
+        assert!(!has_oid(&own, [0x55, 0x1d, 0x23]));
+        assert!(!has_oid(
+            &pem_body(&ca_cert).expect("der"),
+            [0x55, 0x1d, 0x23]
+        ));
+    }
 }
