@@ -221,11 +221,13 @@ pub fn parse_one(text: &str) -> Result<Value> {
 }
 
 fn first_line(s: &str) -> String {
-    s.lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("error: ")
-        .to_string()
+    let line = s.lines().next().unwrap_or("").trim_start_matches("error: ");
+    // The YAML library's advice to its own callers ("…; use Option<String>") means nothing
+    // to someone whose file has a null map key.
+    match line.find("; use Option<") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
 }
 
 /// Marks a string that was quoted (or a block scalar) in its source file and holds a
@@ -749,6 +751,16 @@ fn par_chunks(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The YAML library's advice to Rust callers stays out of messages about a null key.
+    #[test]
+    fn a_null_map_key_is_reported_without_library_advice() {
+        let e = parse_documents("a:\n  : x\n")
+            .expect_err("null key")
+            .to_string();
+        assert!(e.contains("cannot deserialize null into string"), "{e}");
+        assert!(!e.contains("Option<"), "{e}");
+    }
 
     /// go-yaml has no line break to keep for a block scalar that ends the text without one.
     #[test]
