@@ -894,10 +894,18 @@ fn validate_single_logged(
     schema: &[u8],
     logs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+    let mut schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
     let draft = draft_of(&schema);
+    // santhosh knows draft 4, 6 and 7 by their https addresses too; the validator here only
+    // by the http ones they were published under, and would try to fetch the others.
+    if draft <= 7
+        && let Some(J::String(url)) = schema.get_mut("$schema")
+        && url.starts_with("https://json-schema.org/")
+    {
+        url.replace_range(.."https".len(), "http");
+    }
     let assert_formats = draft <= 7;
     let loads = RefLoads::default();
     let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
@@ -954,6 +962,33 @@ fn validate_single_logged(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Draft 4, 6 and 7 named by their https addresses are known drafts, not schemas to
+    /// fetch: only the network reference fails, every time.
+    #[test]
+    fn https_addresses_of_old_drafts_are_not_fetched() {
+        for draft in ["draft-04", "draft-06", "draft-07"] {
+            let schema = format!(
+                r#"{{"$schema":"https://json-schema.org/{draft}/schema#","type":"object","properties":{{"a":{{"type":"integer"}},"b":{{"$ref":"https://example.com/defs.json"}}}}}}"#
+            );
+            let v: Values = serde_json::from_str(r#"{"a":1}"#).unwrap();
+            let plain = schema.replace(r#","b":{"$ref":"https://example.com/defs.json"}"#, "");
+            assert_eq!(validate_single(&v, plain.as_bytes()), Ok(()), "{draft}");
+            let bad: Values = serde_json::from_str(r#"{"a":"x"}"#).unwrap();
+            assert_eq!(
+                validate_single(&bad, plain.as_bytes()),
+                Err("- at '/a': got string, want integer\n".into()),
+                "{draft}"
+            );
+            for _ in 0..4 {
+                assert_eq!(
+                    validate_single(&v, schema.as_bytes()),
+                    Err("failing loading \"https://example.com/defs.json\": references over the network are not fetched".into()),
+                    "{draft}"
+                );
+            }
+        }
+    }
 
     /// Texts of helm v4.3.1 for the same schemas.
     #[test]
