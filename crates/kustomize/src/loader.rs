@@ -224,9 +224,10 @@ impl Loader {
         let real_root = self.real(root);
         let real_path = self.real(path);
         if !real_path.starts_with(&real_root) {
+            // kustomize names the path as asked for (a link, not where it leads).
             return Err(err(ErrorKind::LoadRestriction(format!(
                 "file '{}' is not in or below '{}'",
-                real_path.display(),
+                normalize(path).display(),
                 real_root.display()
             ))));
         }
@@ -285,7 +286,9 @@ impl Loader {
         let mut found = Vec::new();
         for name in crate::kustfile::FILE_NAMES {
             let p = normalize(&dir.join(name));
-            if self.is_file(&p) {
+            // kustomize reads each name through its restricted loader and counts what fails
+            // as absent: a kustomization file linked from outside the root is not there.
+            if self.is_file(&p) && self.check_restriction(dir, &p).is_ok() {
                 found.push(p);
             }
         }
