@@ -48,6 +48,15 @@ pub fn merge_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
     coalesce(chart, vals.clone(), "", true, &mut Log::new())
 }
 
+/// [`merge_values`], appending the warnings Helm logs on the way to `log`.
+pub fn merge_values_logged(
+    chart: &Chart,
+    vals: &Values,
+    log: &mut Vec<String>,
+) -> Result<Values, String> {
+    coalesce(chart, vals.clone(), "", true, log)
+}
+
 fn coalesce(
     chart: &Chart,
     mut dest: Values,

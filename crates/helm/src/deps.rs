@@ -3,7 +3,7 @@
 //! Mirrors Helm's `pkg/chart/v2/util/dependencies.go`, quirks included.
 
 use crate::chart::{Chart, Dependency};
-use crate::coalesce::{coalesce_values, merge_values};
+use crate::coalesce::{coalesce_values_logged, merge_values_logged};
 use crate::shared;
 use crate::values::{go_print, path_value, table};
 use crate::yaml::Values;
@@ -32,7 +32,7 @@ pub fn process_dependencies_logged(
     vals: &Values,
     logs: &mut Vec<String>,
 ) -> Result<(), String> {
-    process_enabled(chart, vals, "")?;
+    process_enabled(chart, vals, "", logs)?;
     process_import_values_rec(chart, logs)
 }
 
@@ -57,7 +57,15 @@ fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
     Some(out)
 }
 
-fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), String> {
+/// Helm logs the coalescing warnings of each `CoalesceValues` here too: a subchart with
+/// dependencies of its own is coalesced into its parent's whole values (as Helm passes them
+/// down), which warns about keys of the parent that meet the subchart's own.
+fn process_enabled(
+    c: &mut Chart,
+    v: &Values,
+    path: &str,
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
@@ -84,7 +92,7 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), String> 
     for r in &mut reqs {
         r.enabled = true;
     }
-    let cvals = coalesce_values(c, v)?;
+    let cvals = coalesce_values_logged(c, v, logs)?;
     process_tags(&mut reqs, &cvals);
     process_conditions(&mut reqs, &cvals, path);
     let removed: Vec<String> = reqs
@@ -103,7 +111,7 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), String> 
         .collect();
     for t in &mut kept {
         let sub = format!("{path}{}.", t.name());
-        process_enabled(t, &cvals, &sub)?;
+        process_enabled(t, &cvals, &sub, logs)?;
     }
     c.metadata.dependencies = kept_meta;
     c.dependencies = kept;
@@ -170,7 +178,7 @@ fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), St
     }
     // Tables are shared as Go shares maps (see `shared`): what one import merges into a
     // table it got from a child is seen wherever that table was imported to.
-    let cvals = shared::table_of(&merge_values(c, &Values::new())?);
+    let cvals = shared::table_of(&merge_values_logged(c, &Values::new(), logs)?);
     let b = shared::table_of(&Values::new());
     for r in c.metadata.dependencies.iter_mut().flatten() {
         let mut out = Vec::new();
