@@ -153,9 +153,14 @@ impl Ctx<'_> {
     }
 
     fn set_scalar(&self, v: &mut Value) -> Result<()> {
-        let Some(old) = v.as_str() else { return Ok(()) };
+        let Some(old) = v.as_str().map(crate::resource::unmarked) else {
+            return Ok(());
+        };
         if let Some(j) = self.select(old, |j| self.is_candidate(j), false)? {
-            *v = Value::String(self.ids[j].name.clone());
+            // An unchanged name keeps how it was written (a quoted `${…}` stays quoted).
+            if self.ids[j].name != old {
+                *v = Value::String(self.ids[j].name.clone());
+            }
         }
         Ok(())
     }
@@ -164,7 +169,11 @@ impl Ctx<'_> {
         let Some(map) = v.as_object_mut() else {
             return Ok(());
         };
-        let Some(old) = map.get("name").and_then(Value::as_str).map(String::from) else {
+        let Some(old) = map
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|n| crate::resource::unmarked(n).to_string())
+        else {
             return Ok(());
         };
         let found = match map.get("namespace").and_then(Value::as_str) {

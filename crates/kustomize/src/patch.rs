@@ -45,7 +45,9 @@ pub fn parse_body(text: &str) -> Result<Body> {
 }
 
 fn patch_id(p: &Value) -> ResId {
-    let s = |path: &[&str]| crate::resource::get_str(p, path).unwrap_or("").to_string();
+    let s = |path: &[&str]| {
+        crate::resource::unmarked(crate::resource::get_str(p, path).unwrap_or("")).to_string()
+    };
     ResId {
         gvk: Gvk::from_api_version(&s(&["apiVersion"]), &s(&["kind"])),
         name: s(&["metadata", "name"]),

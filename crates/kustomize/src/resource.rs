@@ -744,6 +744,6 @@ impl ResMap {
 
 /// A name as kustomize compares it: a quoted `${…}` name carries
 /// [`crate::yaml::QUOTED_MARK`] for Flux's substitution, but `"${X}"` and `${X}` are one name.
-fn unmarked(s: &str) -> &str {
+pub(crate) fn unmarked(s: &str) -> &str {
     s.strip_prefix(crate::yaml::QUOTED_MARK).unwrap_or(s)
 }

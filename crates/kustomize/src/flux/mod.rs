@@ -313,7 +313,9 @@ pub fn substitute_object(mut o: Value, subs: &Substitutions) -> Result<Value> {
 }
 
 fn describe(o: &Value) -> String {
-    let s = |p: &[&str]| crate::resource::get_str(o, p).unwrap_or("").to_string();
+    let s = |p: &[&str]| {
+        crate::resource::unmarked(crate::resource::get_str(o, p).unwrap_or("")).to_string()
+    };
     format!(
         "{}/{} {}",
         s(&["kind"]),
