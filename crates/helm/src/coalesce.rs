@@ -43,12 +43,8 @@ pub fn coalesce_values_logged(
     coalesce(chart, vals.clone(), "", false, log)
 }
 
-/// `MergeValues`: like [`coalesce_values`] but nulls survive.
-pub fn merge_values(chart: &Chart, vals: &Values) -> Result<Values, String> {
-    coalesce(chart, vals.clone(), "", true, &mut Log::new())
-}
-
-/// [`merge_values`], appending the warnings Helm logs on the way to `log`.
+/// `MergeValues`: like [`coalesce_values`] but nulls survive; the warnings Helm logs on the
+/// way are appended to `log` (its one caller, import-values processing, logs them).
 pub fn merge_values_logged(
     chart: &Chart,
     vals: &Values,

@@ -153,7 +153,7 @@ impl Ctx<'_> {
     }
 
     fn set_scalar(&self, v: &mut Value) -> Result<()> {
-        let Some(old) = v.as_str().map(crate::resource::unmarked) else {
+        let Some(old) = v.as_str().map(crate::yaml::unmarked) else {
             return Ok(());
         };
         if let Some(j) = self.select(old, |j| self.is_candidate(j), false)? {
@@ -172,7 +172,7 @@ impl Ctx<'_> {
         let Some(old) = map
             .get("name")
             .and_then(Value::as_str)
-            .map(|n| crate::resource::unmarked(n).to_string())
+            .map(|n| crate::yaml::unmarked(n).to_string())
         else {
             return Ok(());
         };

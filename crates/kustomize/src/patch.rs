@@ -46,7 +46,7 @@ pub fn parse_body(text: &str) -> Result<Body> {
 
 fn patch_id(p: &Value) -> ResId {
     let s = |path: &[&str]| {
-        crate::resource::unmarked(crate::resource::get_str(p, path).unwrap_or("")).to_string()
+        crate::yaml::unmarked(crate::resource::get_str(p, path).unwrap_or("")).to_string()
     };
     ResId {
         gvk: Gvk::from_api_version(&s(&["apiVersion"]), &s(&["kind"])),

@@ -306,12 +306,12 @@ impl Resource {
 
     /// metadata.name
     pub fn name(&self) -> &str {
-        unmarked(get_str(&self.obj, &["metadata", "name"]).unwrap_or(""))
+        crate::yaml::unmarked(get_str(&self.obj, &["metadata", "name"]).unwrap_or(""))
     }
 
     /// metadata.namespace
     pub fn namespace(&self) -> &str {
-        unmarked(get_str(&self.obj, &["metadata", "namespace"]).unwrap_or(""))
+        crate::yaml::unmarked(get_str(&self.obj, &["metadata", "namespace"]).unwrap_or(""))
     }
 
     /// Sets metadata.name.
@@ -356,7 +356,7 @@ impl Resource {
     /// The current id without allocating: (apiVersion, kind, name, effective namespace).
     pub fn id_key(&self) -> (&str, &str, &str, &str) {
         fn field<'a>(m: Option<&'a Map<String, Value>>, k: &str) -> &'a str {
-            unmarked(
+            crate::yaml::unmarked(
                 m.and_then(|m| m.get(k))
                     .and_then(Value::as_str)
                     .unwrap_or(""),
@@ -740,10 +740,4 @@ impl ResMap {
     pub fn into_values(self) -> Vec<Value> {
         self.items.into_iter().map(|r| r.obj).collect()
     }
-}
-
-/// A name as kustomize compares it: a quoted `${…}` name carries
-/// [`crate::yaml::QUOTED_MARK`] for Flux's substitution, but `"${X}"` and `${X}` are one name.
-pub(crate) fn unmarked(s: &str) -> &str {
-    s.strip_prefix(crate::yaml::QUOTED_MARK).unwrap_or(s)
 }

@@ -350,12 +350,21 @@ fn pem_body(cert_pem: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(body).ok()
 }
 
+/// Where the encoding of a three-byte OID (`2.5.4.x` names, `2.5.29.x` extensions) first
+/// or last occurs in `der`, as the offset just past it. Our certificates are our own simple
+/// encoding, so a byte search finds the one place each OID is used.
+fn after_oid(der: &[u8], oid: [u8; 3], last: bool) -> Option<usize> {
+    let pat = [0x06, 0x03, oid[0], oid[1], oid[2]];
+    let mut hits = der.windows(5).enumerate().filter(|(_, w)| *w == pat);
+    let (i, _) = if last { hits.next_back()? } else { hits.next()? };
+    Some(i + pat.len())
+}
+
 /// The subjectKeyIdentifier extension's key id: after its OID, an optional `critical`
 /// BOOLEAN, then an OCTET STRING holding the DER of an OCTET STRING.
 fn subject_key_id(cert_pem: &str) -> Option<Vec<u8>> {
     let der = pem_body(cert_pem)?;
-    let pat = [0x06, 0x03, 0x55, 0x1d, 0x0e];
-    let mut pos = der.windows(5).position(|w| w == pat)? + 5;
+    let mut pos = after_oid(&der, [0x55, 0x1d, 0x0e], false)?;
     if der.get(pos) == Some(&0x01) {
         pos += 3;
     }
@@ -368,9 +377,8 @@ fn subject_key_id(cert_pem: &str) -> Option<Vec<u8>> {
 
 fn ca_common_name(cert_pem: &str) -> Option<String> {
     let der = pem_body(cert_pem)?;
-    // Find the last commonName attribute (the subject comes after the issuer).
-    let pat = [0x06, 0x03, 0x55, 0x04, 0x03];
-    let pos = der.windows(5).rposition(|w| w == pat)? + 5;
+    // The last commonName attribute (the subject comes after the issuer).
+    let pos = after_oid(&der, [0x55, 0x04, 0x03], true)?;
     let len = *der.get(pos + 1)? as usize;
     der.get(pos + 2..pos + 2 + len)
         .map(|b| String::from_utf8_lossy(b).into_owned())
@@ -485,11 +493,6 @@ mod tests {
         super::super::strval(read(m).get("Cert").expect("Cert"))
     }
 
-    fn has_oid(der: &[u8], arcs: [u8; 3]) -> bool {
-        let pat = [0x06, 0x03, arcs[0], arcs[1], arcs[2]];
-        der.windows(5).any(|w| w == pat)
-    }
-
     /// As Go's `x509.CreateCertificate`: a certificate signed by a CA carries the CA's
     /// subject key id as its authority key id; a self-issued one carries none.
     #[test]
@@ -526,10 +529,8 @@ mod tests {
         assert!(leaf.windows(want.len()).any(|w| w == want));
         let self_args = [Value::str("self"), Value::Nil, Value::Nil, Value::Int(5)];
         let own = pem_body(&cert_of(&self_signed(&self_args, key).expect("self"))).expect("der");
-        assert!(!has_oid(&own, [0x55, 0x1d, 0x23]));
-        assert!(!has_oid(
-            &pem_body(&ca_cert).expect("der"),
-            [0x55, 0x1d, 0x23]
-        ));
+        assert!(after_oid(&own, [0x55, 0x1d, 0x23], false).is_none());
+        let ca_der = pem_body(&ca_cert).expect("der");
+        assert!(after_oid(&ca_der, [0x55, 0x1d, 0x23], false).is_none());
     }
 }

@@ -314,7 +314,7 @@ pub fn substitute_object(mut o: Value, subs: &Substitutions) -> Result<Value> {
 
 fn describe(o: &Value) -> String {
     let s = |p: &[&str]| {
-        crate::resource::unmarked(crate::resource::get_str(o, p).unwrap_or("")).to_string()
+        crate::yaml::unmarked(crate::resource::get_str(o, p).unwrap_or("")).to_string()
     };
     format!(
         "{}/{} {}",

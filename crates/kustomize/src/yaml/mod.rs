@@ -688,6 +688,12 @@ fn scan_scalars_and_keys(
     out
 }
 
+/// A string as kustomize compares it (names, ids): a quoted `${…}` string carries a
+/// [`QUOTED_MARK`] for Flux's substitution, but `"${X}"` and `${X}` are one name.
+pub(crate) fn unmarked(s: &str) -> &str {
+    s.strip_prefix(QUOTED_MARK).unwrap_or(s)
+}
+
 /// Removes [`QUOTED_MARK`]s (and a [`BLANK_NULLS_KEY`] list still there).
 pub fn strip_marks(v: &mut Value) {
     if let Some(m) = v.as_object_mut() {
