@@ -146,11 +146,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn comment(&mut self) -> bool {
-        let Some(end) = self.rest().find("*/") else {
+        // The end is looked for after the opening `/*`, so `{{/*/}}` is unclosed, as in Go.
+        let Some(end) = self.rest()[2..].find("*/") else {
             self.error("unclosed comment".into());
             return false;
         };
-        self.advance(end + 2);
+        self.advance(2 + end + 2);
         match self.at_right_delim() {
             Some((n, trim)) => {
                 self.advance(n);

@@ -124,7 +124,7 @@ fn as_duration(v: &Value) -> Result<i64, String> {
             if s.is_empty() {
                 return Err("empty duration".into());
             }
-            if let Some(d) = parse_duration(s) {
+            if let Ok(d) = parse_duration(s) {
                 return Ok(d);
             }
             if let Ok(f) = s.parse::<f64>() {

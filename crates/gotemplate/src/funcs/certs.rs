@@ -356,7 +356,11 @@ fn pem_body(cert_pem: &str) -> Option<Vec<u8>> {
 fn after_oid(der: &[u8], oid: [u8; 3], last: bool) -> Option<usize> {
     let pat = [0x06, 0x03, oid[0], oid[1], oid[2]];
     let mut hits = der.windows(5).enumerate().filter(|(_, w)| *w == pat);
-    let (i, _) = if last { hits.next_back()? } else { hits.next()? };
+    let (i, _) = if last {
+        hits.next_back()?
+    } else {
+        hits.next()?
+    };
     Some(i + pat.len())
 }
 

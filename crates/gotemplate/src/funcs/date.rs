@@ -788,48 +788,119 @@ fn time_value(t: GoTime) -> Value {
     Value::Object(Arc::new(t))
 }
 
-/// Go's `time.ParseDuration`, in nanoseconds.
-pub fn parse_duration(s: &str) -> Option<i64> {
+/// Go's `time.ParseDuration`, its error texts included: integer nanoseconds, fractions
+/// scaled as Go scales them, and overflow refused rather than saturated.
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    const LIMIT: u64 = 1 << 63;
+    let invalid = || format!("time: invalid duration {}", time_quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
     if rest == "0" {
-        return Some(0);
+        return Ok(0);
     }
     if rest.is_empty() {
-        return None;
+        return Err(invalid());
     }
-    let mut total: f64 = 0.0;
+    let mut d: u64 = 0;
     while !rest.is_empty() {
-        let n = rest
-            .bytes()
-            .take_while(|c| c.is_ascii_digit() || *c == b'.')
-            .count();
-        if n == 0 {
-            return None;
+        if !rest.starts_with(|c: char| c == '.' || c.is_ascii_digit()) {
+            return Err(invalid());
         }
-        let v: f64 = rest[..n].parse().ok()?;
-        rest = &rest[n..];
-        let u = rest
-            .bytes()
-            .take_while(|c| !c.is_ascii_digit() && *c != b'.')
-            .count();
-        let unit = match &rest[..u] {
-            "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return None,
+        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let mut v: u64 = 0;
+        for c in rest[..int_len].bytes() {
+            if v > LIMIT / 10 {
+                return Err(invalid());
+            }
+            v = v * 10 + u64::from(c - b'0');
+            if v > LIMIT {
+                return Err(invalid());
+            }
+        }
+        rest = &rest[int_len..];
+        let (mut f, mut scale, mut frac_len) = (0u64, 1f64, None);
+        if let Some(after) = rest.strip_prefix('.') {
+            let n = after.bytes().take_while(u8::is_ascii_digit).count();
+            let mut overflow = false;
+            for c in after[..n].bytes() {
+                if overflow || f > (LIMIT - 1) / 10 {
+                    overflow = true;
+                    continue;
+                }
+                f = f * 10 + u64::from(c - b'0');
+                scale *= 10.0;
+            }
+            frac_len = Some(n);
+            rest = &after[n..];
+        }
+        if int_len == 0 && frac_len.unwrap_or(0) == 0 {
+            return Err(invalid());
+        }
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        if unit_len == 0 {
+            return Err(format!("time: missing unit in duration {}", time_quote(s)));
+        }
+        let unit: u64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            u => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    time_quote(u),
+                    time_quote(s)
+                ));
+            }
         };
-        rest = &rest[u..];
-        total += v * unit;
+        rest = &rest[unit_len..];
+        if v > LIMIT / unit {
+            return Err(invalid());
+        }
+        v *= unit;
+        if f > 0 {
+            v += (f as f64 * (unit as f64 / scale)) as u64;
+            if v > LIMIT {
+                return Err(invalid());
+            }
+        }
+        d += v;
+        if d > LIMIT {
+            return Err(invalid());
+        }
     }
-    let t = total.round() as i64;
-    Some(if neg { -t } else { t })
+    if neg {
+        return Ok(d.wrapping_neg() as i64);
+    }
+    i64::try_from(d).map_err(|_| invalid())
+}
+
+/// The quoting of the `time` package's messages: `"` and `\\` escaped, control and non-ASCII
+/// bytes as `\\xNN`.
+fn time_quote(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        if (c as u32) < 0x20 || !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        } else {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Go's `Duration.String`.
@@ -983,7 +1054,7 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Str, Any], None, move |a| {
             let t = as_time(&a[1]).unwrap_or_else(|| GoTime::utc(-62135596800, 0));
             match parse_duration(arg_str(&a[0])) {
-                Some(d) => {
+                Ok(d) => {
                     let total =
                         i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos) + i128::from(d);
                     let mut nt = t.clone();
@@ -991,11 +1062,8 @@ pub fn register(m: &mut FuncMap) {
                     nt.nanos = total.rem_euclid(1_000_000_000) as u32;
                     Ok(time_value(nt))
                 }
-                None if must => Err(format!(
-                    "time: invalid duration {}",
-                    crate::fmt::go_quote(arg_str(&a[0]))
-                )),
-                None => Ok(time_value(t)),
+                Err(e) if must => Err(e),
+                Err(_) => Ok(time_value(t)),
             }
         });
     }

@@ -1,16 +1,21 @@
 //! Sprig's integer and float math.
 
 use super::conv::{to_float64, to_int64};
+use super::decimal::Decimal;
 use super::{FuncMap, Ty};
 use crate::value::Value;
 
-/// Rounds a float result the way shopspring/decimal arithmetic would land (to 15 significant
-/// digits), so `addf 0.1 0.2` is 0.3 as in Sprig.
-fn dec(f: f64) -> f64 {
-    if !f.is_finite() || f == 0.0 {
-        return f;
+/// Sprig's `execDecimalOp`: `first` then each of `rest` folded by `op` in decimal arithmetic.
+fn decimal_op(
+    first: &Value,
+    rest: &[Value],
+    op: impl Fn(&Decimal, &Decimal) -> Result<Decimal, String>,
+) -> Result<Value, String> {
+    let mut acc = Decimal::from_f64(to_float64(first))?;
+    for x in rest {
+        acc = op(&acc, &Decimal::from_f64(to_float64(x))?)?;
     }
-    format!("{f:.14e}").parse().unwrap_or(f)
+    Ok(Value::Float(acc.to_f64()))
 }
 
 pub fn register(m: &mut FuncMap) {
@@ -62,30 +67,19 @@ pub fn register(m: &mut FuncMap) {
         Ok(Value::Int(rand::rng().random_range(lo..hi)))
     });
     m.pure("add1f", &[Any], None, |a| {
-        Ok(Value::Float(dec(to_float64(&a[0]) + 1.0)))
+        decimal_op(&a[0], &[Value::Int(1)], |x, y| Ok(x.add(y)))
     });
     m.pure("addf", &[], Some(Any), |a| {
-        Ok(Value::Float(dec(a.iter().map(to_float64).sum())))
+        decimal_op(&Value::Float(0.0), &a, |x, y| Ok(x.add(y)))
     });
     m.pure("subf", &[Any], Some(Any), |a| {
-        let mut it = a.iter().map(to_float64);
-        let first = it.next().unwrap_or(0.0);
-        Ok(Value::Float(dec(it.fold(first, |x, y| x - y))))
+        decimal_op(&a[0], &a[1..], |x, y| Ok(x.sub(y)))
     });
     m.pure("mulf", &[Any], Some(Any), |a| {
-        Ok(Value::Float(dec(a.iter().map(to_float64).product())))
+        decimal_op(&a[0], &a[1..], |x, y| Ok(x.mul(y)))
     });
     m.pure("divf", &[Any], Some(Any), |a| {
-        let mut it = a.iter().map(to_float64);
-        let first = it.next().unwrap_or(0.0);
-        let mut acc = first;
-        for y in it {
-            if y == 0.0 {
-                return Err("decimal division by 0".into());
-            }
-            acc /= y;
-        }
-        Ok(Value::Float(acc))
+        decimal_op(&a[0], &a[1..], Decimal::div)
     });
     m.pure("maxf", &[Any], Some(Any), |a| {
         Ok(Value::Float(

@@ -10,6 +10,7 @@ pub mod certs;
 pub mod conv;
 pub mod crypto;
 pub mod date;
+mod decimal;
 pub mod dict;
 pub mod encoding;
 pub mod helm;

@@ -10,6 +10,7 @@ fn str_list(v: Vec<String>) -> Value {
 
 pub fn register(m: &mut FuncMap) {
     use Ty::*;
+    m.pure("hello", &[], None, |_| Ok(s("Hello!")));
     m.pure("abbrev", &[Int, Str], None, |a| {
         let (w, st) = (arg_int(&a[0]), arg_str(&a[1]));
         if w < 4 {

@@ -1,0 +1,1 @@
+{{ $t := toDate "2006-01-02" "2020-01-02" }}{{ dateModify "1.000000001s" $t }}|{{ dateModify "-2562047h47m16.854775808s" $t }}|{{ dateModify "2562047h47m16.854775808s" $t }}|{{ dateModify ".5h" $t }}|{{ dateModify "1h.5m" $t }}|{{ dateModify "+3m4.5s" $t }}|{{ dateModify "1.s" $t }}|{{ dateModify "." $t }}|{{ dateModify "1.5µs" $t }}|{{ dateModify "0.0000000001s" $t }}

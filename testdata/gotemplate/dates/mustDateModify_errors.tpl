@@ -1,0 +1,1 @@
+{{ $t := toDate "2006-01-02" "2020-01-02" }}{{ mustDateModify "1f" $t }}

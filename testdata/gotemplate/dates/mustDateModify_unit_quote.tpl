@@ -1,0 +1,1 @@
+{{ mustDateModify "2µx" (toDate "2006-01-02" "2020-01-02") }}

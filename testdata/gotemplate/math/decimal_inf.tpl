@@ -1,0 +1,1 @@
+{{ mulf (float64 "-Inf") 2 }}

@@ -1,0 +1,1 @@
+{{ addf 1 (float64 "NaN") }}
