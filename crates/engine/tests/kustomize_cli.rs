@@ -42,6 +42,88 @@ fn kustomize_build_renders_the_sample_overlay() {
     assert!(err.contains("/no/such/dir"), "{err}");
 }
 
+/// Expected texts and file names from kubectl kustomize v5.8.1 on the same trees.
+#[test]
+fn kustomize_build_takes_kubectl_flags_and_warns_as_kustomize_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |p: &str, text: &str| std::fs::write(root.join(p), text).unwrap();
+    write(
+        "r.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: a\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        args: [\"on\", \"--x=1\"]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: S\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    );
+    write(
+        "kustomization.yaml",
+        "resources:\n- r.yaml\ncommonLabels: {}\nvars: []\n",
+    );
+    let dir = root.display().to_string();
+    let (ok, out, err) = ferroflux(&["kustomize", "build", &dir, "--enable-alpha-plugins"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("apiVersion: v1\nkind: Namespace\n"),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        "# Warning: 'commonLabels' is deprecated. Please use 'labels' instead. Run 'kustomize edit fix' to update your Kustomization automatically.\n\
+         # Warning: 'vars' is deprecated. Please use 'replacements' instead. [EXPERIMENTAL] Run 'kustomize edit fix' to update your Kustomization automatically.\n"
+    );
+    // --reorder none keeps the order of accumulation; a bad value is refused.
+    let (ok, out, err) = ferroflux(&["kustomize", "build", &dir, "--reorder", "none"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("apiVersion: apps/v1\nkind: Deployment\n"),
+        "{out}"
+    );
+    assert!(
+        err.starts_with("Flag --reorder has been deprecated"),
+        "{err}"
+    );
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &dir, "--reorder", "x"]);
+    assert!(!ok);
+    assert!(err.ends_with("error: illegal flag value --reorder x; legal values: [legacy none]\n"));
+    // -o FILE holds what stdout would; -o DIR one file per object, yaml.v2 style.
+    let file = root.join("all.yaml");
+    let (ok, out, _) = ferroflux(&[
+        "kustomize",
+        "build",
+        &dir,
+        "-o",
+        &file.display().to_string(),
+    ]);
+    assert!(ok && out.is_empty());
+    let (_, printed, _) = ferroflux(&["kustomize", "build", &dir]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), printed);
+    let outdir = root.join("out");
+    std::fs::create_dir(&outdir).unwrap();
+    let (ok, _, err) = ferroflux(&[
+        "kustomize",
+        "build",
+        &dir,
+        "-o",
+        &outdir.display().to_string(),
+    ]);
+    assert!(ok, "{err}");
+    let mut names: Vec<String> = std::fs::read_dir(&outdir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "a_apps_v1_deployment_d.yaml",
+            "default_v1_service_s.yaml",
+            "v1_namespace_a.yaml"
+        ]
+    );
+    assert!(
+        std::fs::read_to_string(outdir.join("a_apps_v1_deployment_d.yaml"))
+            .unwrap()
+            .contains("      - args:\n        - \"on\"\n        - --x=1\n        name: c\n")
+    );
+}
+
 #[test]
 fn kustomize_build_of_a_missing_file_or_empty_dir_fails_in_kustomize_words() {
     // Messages of kubectl kustomize v5.8.1.

@@ -49,6 +49,45 @@ pub struct Kustomization {
 }
 
 impl Kustomization {
+    /// The warnings kustomize prints on stderr for each deprecated field this file sets
+    /// (present, even empty), in kustomize's order.
+    pub fn deprecation_warnings(&self) -> Vec<String> {
+        const EDIT_FIX: &str =
+            "Run 'kustomize edit fix' to update your Kustomization automatically.";
+        let deprecated: [(bool, &str, &str, &str); 6] = [
+            (self.bases.is_some(), "bases", "resources", ""),
+            (self.common_labels.is_some(), "commonLabels", "labels", ""),
+            (self.image_tags.is_some(), "imageTags", "images", ""),
+            (
+                self.patches_json6902.is_some(),
+                "patchesJson6902",
+                "patches",
+                "",
+            ),
+            (
+                self.patches_strategic_merge.is_some(),
+                "patchesStrategicMerge",
+                "patches",
+                "",
+            ),
+            (
+                self.vars.is_some(),
+                "vars",
+                "replacements",
+                "[EXPERIMENTAL] ",
+            ),
+        ];
+        deprecated
+            .iter()
+            .filter(|(set, ..)| *set)
+            .map(|(_, old, new, tag)| {
+                format!(
+                    "# Warning: '{old}' is deprecated. Please use '{new}' instead. {tag}{EDIT_FIX}"
+                )
+            })
+            .collect()
+    }
+
     /// True when nothing but apiVersion/kind is set (kustomize refuses such a file).
     pub fn is_empty(&self) -> bool {
         // Every other field would serialize as null: unset, or (for the free-form ones) null.

@@ -79,35 +79,75 @@ pub struct BuildOptions {
     /// Fetches remote bases and files; `None` (the default) refuses every URL with
     /// [`ErrorKind::RemoteBase`].
     pub remote: Option<Arc<dyn RemoteFetcher>>,
+    /// kustomize's deprecated `--reorder` flag.
+    pub reorder: Reorder,
 }
+
+/// The final ordering asked for on the command line (`--reorder`), which a kustomization's
+/// own `sortOptions` override.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reorder {
+    /// No flag: legacy order unless the kustomization sets `sortOptions`.
+    #[default]
+    Unspecified,
+    /// `--reorder legacy`.
+    Legacy,
+    /// `--reorder none`: the order of accumulation.
+    None,
+}
+
+/// What kustomize prints on stderr when `--reorder` and `sortOptions` are both given.
+const REORDER_IGNORED: &str = "Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.";
 
 /// Runs `kustomize build` on `dir`.
 pub fn build(dir: &Path, opts: &BuildOptions) -> Result<Vec<Object>, Error> {
+    build_with_warnings(dir, opts).0
+}
+
+/// [`build`], and the warnings kustomize would print on stderr on the way (deprecated
+/// fields, in the order the kustomizations were loaded), whether or not the build failed.
+pub fn build_with_warnings(
+    dir: &Path,
+    opts: &BuildOptions,
+) -> (Result<Vec<Object>, Error>, Vec<String>) {
     let mut loader = loader::Loader::new(opts.load_restrictor);
     loader.set_remote(opts.remote.clone());
-    let mut objects = build_impl(&loader, dir, &helm_options(opts))?;
-    objects.iter_mut().for_each(yaml::strip_marks);
-    Ok(objects)
+    let result = build_impl(&loader, dir, &helm_options(opts), opts.reorder).map(|mut objects| {
+        objects.iter_mut().for_each(yaml::strip_marks);
+        objects
+    });
+    (result, loader.take_warnings())
 }
 
 /// Runs `kustomize build URL` on a remote target (a Git repository in kustomize's
 /// [`RepoSpec`] syntax), fetched through [`BuildOptions::remote`]. As in kustomize, the
 /// files of a remote root are always restricted to it.
 pub fn build_remote(target: &str, opts: &BuildOptions) -> Result<Vec<Object>, Error> {
+    build_remote_with_warnings(target, opts).0
+}
+
+/// [`build_remote`] and its warnings, as [`build_with_warnings`].
+pub fn build_remote_with_warnings(
+    target: &str,
+    opts: &BuildOptions,
+) -> (Result<Vec<Object>, Error>, Vec<String>) {
     let mut loader = loader::Loader::new(opts.load_restrictor);
     loader.set_remote(opts.remote.clone());
-    let spec = RepoSpec::parse(target).map_err(|e| {
-        Error::new(ErrorKind::Remote {
-            url: target.to_string(),
-            reason: format!("not a Git repository URL: {e}"),
-        })
-    })?;
-    let root = loader.open_repo(&spec)?;
-    let checkout = loader.checkout_of(&root);
-    let mut objects = build_impl(&loader, &root, &helm_options(opts))
-        .map_err(|e| e.in_remote(target, checkout.as_deref()))?;
-    objects.iter_mut().for_each(yaml::strip_marks);
-    Ok(objects)
+    let result = (|| {
+        let spec = RepoSpec::parse(target).map_err(|e| {
+            Error::new(ErrorKind::Remote {
+                url: target.to_string(),
+                reason: format!("not a Git repository URL: {e}"),
+            })
+        })?;
+        let root = loader.open_repo(&spec)?;
+        let checkout = loader.checkout_of(&root);
+        let mut objects = build_impl(&loader, &root, &helm_options(opts), opts.reorder)
+            .map_err(|e| e.in_remote(target, checkout.as_deref()))?;
+        objects.iter_mut().for_each(yaml::strip_marks);
+        Ok(objects)
+    })();
+    (result, loader.take_warnings())
 }
 
 fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
@@ -128,7 +168,12 @@ pub fn build_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Er
 /// Like [`build_with`], but strings quoted around `${…}` in their source keep
 /// [`yaml::QUOTED_MARK`] (for Flux's substitution).
 pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
-    build_impl(loader, dir, &helm::HelmOptions::default())
+    build_impl(
+        loader,
+        dir,
+        &helm::HelmOptions::default(),
+        Reorder::Unspecified,
+    )
 }
 
 /// kustomize's complaint about a build target that is not a directory: a file is named as
@@ -160,6 +205,7 @@ fn build_impl(
     loader: &loader::Loader,
     dir: &Path,
     helm_opts: &helm::HelmOptions,
+    reorder: Reorder,
 ) -> Result<Vec<Object>, Error> {
     let given = dir;
     let dir = loader::real(dir);
@@ -212,7 +258,11 @@ fn build_impl(
     let mut unique = ResMap::default();
     unique.extend_checked(items)?;
     ra.items = unique.items;
+    if top.k.sort_options.is_some() && reorder != Reorder::Unspecified {
+        loader.warn(REORDER_IGNORED.into());
+    }
     match &top.k.sort_options {
+        None if reorder == Reorder::None => {}
         None => sort::legacy(&mut ra, None, None),
         Some(so) => match so.order.as_str() {
             "legacy" => {

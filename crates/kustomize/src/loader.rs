@@ -32,6 +32,8 @@ pub struct Loader {
     /// Repositories checked out for this build: (clone URL, ref, submodules) and the real
     /// path of the checkout. A repository used twice is fetched once.
     checkouts: Mutex<Vec<(RepoKey, PathBuf)>>,
+    /// What kustomize would print on stderr while loading (deprecated fields), in order.
+    warnings: Mutex<Vec<String>>,
 }
 
 type RepoKey = (String, String, bool);
@@ -48,6 +50,19 @@ impl Loader {
     /// Lets the build fetch remote bases and files through `fetcher` (`None` refuses them).
     pub fn set_remote(&mut self, fetcher: Option<Arc<dyn RemoteFetcher>>) {
         self.remote = fetcher;
+    }
+
+    /// Records a warning for the caller to show.
+    pub fn warn(&self, message: String) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(message);
+    }
+
+    /// The warnings recorded so far, in order; the loader keeps none.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// May this build fetch remote bases and files?

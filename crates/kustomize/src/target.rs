@@ -246,6 +246,9 @@ impl<'a> Build<'a> {
             ))));
         }
         let loaded = load_kustomization(self.loader, dir)?;
+        for w in loaded.k.deprecation_warnings() {
+            self.loader.warn(w);
+        }
         if component && !is_component(&loaded.k) {
             return Err(Error::new(ErrorKind::InvalidKustomization(format!(
                 "expected kind 'Component' for path '{}' but got '{}'",

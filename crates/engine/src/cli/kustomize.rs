@@ -15,7 +15,8 @@ use ferroflux_kustomize::flux::{
 };
 use ferroflux_kustomize::remote::RemoteFetcher;
 use ferroflux_kustomize::{
-    BuildOptions, ErrorKind, LoadRestrictor, Object, RepoSpec, build, build_remote, to_yaml,
+    BuildOptions, ErrorKind, LoadRestrictor, Object, Reorder, RepoSpec, build_remote_with_warnings,
+    build_with_warnings, to_yaml,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,29 @@ pub struct BuildArgs {
     /// they are refused.
     #[arg(long = "enable-remote-bases")]
     enable_remote_bases: bool,
+    /// Write the output to this file, or, when it is an existing directory, each object to
+    /// its own file in it (`[namespace_]group_version_kind_name.yaml`), as kustomize does.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// Deprecated in kustomize (use `sortOptions`): `legacy` (the default order) or `none`
+    /// (the order of accumulation).
+    #[arg(long = "reorder")]
+    reorder: Option<String>,
+    /// Accepted for compatibility with `kustomize build`: external plugins (exec, container
+    /// and Go plugins, KRM functions) are refused with or without it.
+    #[arg(long = "enable-alpha-plugins")]
+    _enable_alpha_plugins: bool,
+    /// Accepted for compatibility (KRM function options; functions are refused).
+    #[arg(long = "as-current-user", hide = true)]
+    _as_current_user: bool,
+    #[arg(short = 'e', long = "env", hide = true)]
+    _env: Vec<String>,
+    #[arg(long = "mount", hide = true)]
+    _mount: Vec<String>,
+    #[arg(long = "network", hide = true)]
+    _network: bool,
+    #[arg(long = "network-name", hide = true)]
+    _network_name: Option<String>,
 }
 
 pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
@@ -58,6 +82,19 @@ pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
             "--load-restrictor '{other}': expected LoadRestrictionsRootOnly or LoadRestrictionsNone"
         ),
     };
+    let reorder = match a.reorder.as_deref() {
+        None => Reorder::Unspecified,
+        Some(given) => {
+            eprintln!(
+                "Flag --reorder has been deprecated, use the new 'sortOptions' field in kustomization.yaml instead."
+            );
+            match given {
+                "legacy" => Reorder::Legacy,
+                "none" => Reorder::None,
+                other => bail!("illegal flag value --reorder {other}; legal values: [legacy none]"),
+            }
+        }
+    };
     let opts = BuildOptions {
         load_restrictor,
         enable_helm: a.enable_helm,
@@ -66,17 +103,75 @@ pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
         remote: a
             .enable_remote_bases
             .then(|| super::remote::Fetcher::new() as Arc<dyn RemoteFetcher>),
+        reorder,
     };
     // `kustomize build URL`: a target that is no local directory but a repository URL.
     let target = a.dir.to_string_lossy();
-    let objects = if !a.dir.exists() && RepoSpec::parse(&target).is_ok() {
-        build_remote(&target, &opts)?
+    let (objects, warnings) = if !a.dir.exists() && RepoSpec::parse(&target).is_ok() {
+        build_remote_with_warnings(&target, &opts)
     } else {
-        build(&a.dir, &opts)?
+        build_with_warnings(&a.dir, &opts)
     };
-    std::io::stdout()
-        .lock()
-        .write_all(to_yaml(&objects).as_bytes())?;
+    for w in warnings {
+        eprintln!("{w}");
+    }
+    let objects = objects?;
+    match &a.output {
+        Some(dir) if dir.is_dir() => write_individual_files(dir, &objects),
+        Some(file) => std::fs::write(file, to_yaml(&objects))
+            .with_context(|| format!("writing {}", file.display())),
+        None => Ok(std::io::stdout()
+            .lock()
+            .write_all(to_yaml(&objects).as_bytes())?),
+    }
+}
+
+/// `kustomize build -o DIR`: each object in its own file, named by its group, version, kind
+/// and name in lower case, prefixed by its namespace when the namespaced objects span more
+/// than one (objects without one count as `default`); written as `sigs.k8s.io/yaml` writes
+/// a map, as kustomize does for these files.
+fn write_individual_files(dir: &Path, objects: &[Object]) -> Result<()> {
+    use ferroflux_kustomize::resource::is_cluster_scoped_kind;
+    let field = |o: &Object, path: &[&str]| {
+        let mut v = o;
+        for p in path {
+            v = v.get(p)?;
+        }
+        v.as_str().map(str::to_string)
+    };
+    let placed: Vec<(Option<String>, String)> = objects
+        .iter()
+        .map(|o| {
+            let api_version = field(o, &["apiVersion"]).unwrap_or_default();
+            let (group, version) = api_version.split_once('/').unwrap_or(("", &api_version));
+            let kind = field(o, &["kind"]).unwrap_or_default();
+            let name = field(o, &["metadata", "name"]).unwrap_or_default();
+            let gvk: Vec<&str> = [group, version, kind.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect();
+            let file = format!("{}_{}.yaml", gvk.join("_"), name).to_lowercase();
+            let namespace = (!is_cluster_scoped_kind(group, &kind)).then(|| {
+                field(o, &["metadata", "namespace"])
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "default".into())
+            });
+            (namespace, file)
+        })
+        .collect();
+    let namespaces: std::collections::HashSet<&String> =
+        placed.iter().filter_map(|(ns, _)| ns.as_ref()).collect();
+    for (o, (namespace, file)) in objects.iter().zip(&placed) {
+        let file = match namespace {
+            Some(ns) if namespaces.len() > 1 => format!("{}_{file}", ns.to_lowercase()),
+            _ => file.clone(),
+        };
+        let value = ferroflux_gotemplate::Value::from_json_ints(o);
+        let text = ferroflux_gotemplate::funcs::yaml::to_yaml(&value, false)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let path = dir.join(&file);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
     Ok(())
 }
 
