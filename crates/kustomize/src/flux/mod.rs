@@ -131,19 +131,9 @@ pub fn build_kustomization_with_remote(
 
 /// Post-build substitution (`spec.postBuild`) over built objects.
 fn post_build(mut objects: Vec<Object>, subs: &Substitutions) -> Result<Vec<Object>> {
+    objects.iter_mut().for_each(yaml::strip_marks);
     if subs.vars.is_empty() && !subs.always {
-        objects.iter_mut().for_each(yaml::strip_marks);
         return Ok(objects);
-    }
-    for name in subs.vars.keys() {
-        let mut chars = name.chars();
-        let ok = matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-            && chars.all(|c| c == '_' || c.is_ascii_alphanumeric());
-        if !ok {
-            return Err(err(ErrorKind::Substitution(format!(
-                "'{name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
-            ))));
-        }
     }
     // Flux drops newlines from values.
     let vars: IndexMap<String, String> = subs
@@ -298,18 +288,42 @@ fn disabled(o: &Value) -> bool {
     })
 }
 
-/// Substitutes variables in one object's YAML text, as Flux does.
+/// Substitutes variables in one object as kustomize-controller does: in the object's text
+/// as `sigs.k8s.io/yaml` writes it (so quotes written around a `${…}` in the source are gone,
+/// and `"${PORT}"` with `8080` becomes a number), read back as `sigs.k8s.io/yaml` reads YAML
+/// (YAML 1.1: `yes` is true; the first document only). Objects labelled or annotated
+/// `kustomize.toolkit.fluxcd.io/substitute: disabled` are left alone, before the variable
+/// names are even checked.
 pub fn substitute_object(mut o: Value, subs: &Substitutions) -> Result<Value> {
+    yaml::strip_marks(&mut o);
     if disabled(&o) {
-        yaml::strip_marks(&mut o);
         return Ok(o);
     }
+    if let Some(name) = subs.vars.keys().find(|n| !valid_var_name(n)) {
+        return Err(err(ErrorKind::Substitution(format!(
+            "'{name}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
+        ))));
+    }
     let id = describe(&o);
-    let text = yaml::emit::to_yaml_document(&o);
-    let out = envsubst::substitute(&text, &subs.vars, subs.strict)
-        .map_err(|e| e.for_object(id.clone()))?;
-    // Flux reads the result back with sigs.k8s.io/yaml, i.e. YAML 1.1 (`yes` is true).
-    yaml::parse_one_yaml11(&out).map_err(|e| e.for_object(id))
+    let fail = |m: String| err(ErrorKind::Substitution(m)).for_object(id.clone());
+    let text = ferroflux_gotemplate::funcs::yaml::to_yaml(
+        &ferroflux_gotemplate::Value::from_json_ints(&o),
+        false,
+    )
+    .map_err(|e| fail(format!("AsYAML: {e}")))?;
+    let lookup = |name: &str| subs.vars.get(name).cloned();
+    let out = envsubst::substitute(text.as_bytes(), &lookup, subs.strict)
+        .map_err(|e| fail(format!("variable substitution failed: {e}")))?;
+    let out = String::from_utf8(out)
+        .map_err(|_| fail("YAMLToJSON: yaml: invalid leading UTF-8 octet".into()))?;
+    ferroflux_helm::yaml11::parse_typed(&out).map_err(|e| fail(format!("YAMLToJSON: {e}")))
+}
+
+/// Flux's `^[_[:alpha:]][_[:alpha:][:digit:]]*$` (ASCII classes).
+fn valid_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 fn describe(o: &Value) -> String {

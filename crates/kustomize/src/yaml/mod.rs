@@ -85,30 +85,6 @@ fn trim_final_block_scalar(text: &str, docs: &mut [Value]) {
     }
 }
 
-/// Parses one document with YAML 1.1 booleans (`yes`, `on`, `y` are true; `tRue` is a
-/// string), as sigs.k8s.io/yaml does.
-pub fn parse_one_yaml11(text: &str) -> Result<Value> {
-    let opts = serde_saphyr::options! {
-        legacy_octal_numbers: true,
-        strict_booleans: false,
-        budget: budget(),
-    };
-    let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
-        .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
-    docs.retain(|d| !d.is_null());
-    match docs.len() {
-        0 => Ok(Value::Null),
-        1 => {
-            let mut doc = docs.remove(0);
-            yaml11_booleans(text, &mut doc);
-            Ok(doc)
-        }
-        n => Err(err(ErrorKind::Yaml(format!(
-            "expected one document, found {n}"
-        )))),
-    }
-}
-
 /// The first document of a stream read with YAML 1.1 rules, as sigs.k8s.io/yaml's
 /// YAML-to-JSON conversion reads it (JSON patches written in YAML).
 ///
@@ -902,12 +878,10 @@ mod tests {
     }
 
     #[test]
-    fn kustomization_and_flux_rereads_use_the_same_booleans() {
+    fn kustomization_files_use_yaml_1_1_booleans() {
         let k = parse_kustomization("commonAnnotations:\n  a: tRue\n  b: y\n").expect("parses");
         assert_eq!(k["commonAnnotations"]["a"], "tRue");
         assert_eq!(k["commonAnnotations"]["b"], true);
-        let one = parse_one_yaml11("a: yEs\nb: N\n").expect("parses");
-        assert_eq!(one, serde_json::json!({"a": "yEs", "b": false}));
     }
 
     #[test]
