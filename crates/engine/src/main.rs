@@ -64,6 +64,8 @@ enum Command {
 #[derive(Subcommand)]
 enum HelmCommand {
     /// Print what `helm template [NAME] CHART [flags]` prints.
+    // A flag given twice takes its last value, as with Helm's flag parser.
+    #[command(args_override_self = true)]
     Template(Box<cli::helm::TemplateArgs>),
     /// Show a chart's information.
     #[command(subcommand)]
@@ -178,7 +180,9 @@ fn helm_template_args() -> Option<cli::helm::TemplateArgs> {
     if args.next()? != "helm" || args.next()? != "template" {
         return None;
     }
-    let cmd = cli::helm::TemplateArgs::augment_args(clap::Command::new("template"));
+    let cmd = cli::helm::TemplateArgs::augment_args(
+        clap::Command::new("template").args_override_self(true),
+    );
     let matches = cmd.try_get_matches_from(std::env::args_os().skip(2)).ok()?;
     cli::helm::TemplateArgs::from_arg_matches(&matches).ok()
 }

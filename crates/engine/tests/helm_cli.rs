@@ -113,3 +113,101 @@ fn flag_errors_and_help_name_the_whole_command() {
         "{text}"
     );
 }
+
+/// Texts of helm v4.3.1 for the same command lines.
+#[test]
+fn install_and_cluster_flags_are_checked_as_helm_checks_them() {
+    let dir = case("basic-webapp");
+    let plain = ferroflux(&dir, &["helm", "template", "x", "chart"]);
+    assert!(plain.status.success());
+    // Flags that change nothing for a local chart leave the output as it was.
+    let flags = [
+        "--create-namespace",
+        "--replace",
+        "--verify",
+        "--wait",
+        "--wait=legacy",
+        "--timeout=5m",
+        "--server-side=false",
+        "-l",
+        "a=b,c=d",
+        "--dry-run",
+        "--dry-run=client",
+        "--version",
+        "1.0",
+        "--kube-context",
+        "c",
+        "--debug",
+        "--name-template=",
+        "--kube-version=",
+    ];
+    let mut args = vec!["helm", "template", "x", "chart"];
+    args.extend(flags);
+    let out = ferroflux(&dir, &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, plain.stdout);
+    let err = |extra: &[&str]| {
+        let mut args = vec!["helm", "template", "x", "chart"];
+        args.extend(extra);
+        let out = ferroflux(&dir, &args);
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert_eq!(
+        err(&["--timeout=5"]),
+        "Error: invalid argument \"5\" for \"--timeout\" flag: time: missing unit in duration \"5\"\n"
+    );
+    assert_eq!(
+        err(&["--wait=x"]),
+        "Error: invalid argument \"x\" for \"--wait\" flag: invalid wait input \"x\". Valid inputs are watcher, hookOnly, and legacy\n"
+    );
+    assert_eq!(
+        err(&["--dry-run=none"]),
+        "Error: invalid dry-run value (\"none\"). Must be \"server\" or \"client\"\n"
+    );
+    assert_eq!(
+        err(&["-l", "foo"]),
+        "Error: invalid argument \"foo\" for \"-l, --labels\" flag: foo must be formatted as key=value\n"
+    );
+    assert_eq!(
+        err(&["--post-renderer", "p"]),
+        "Error: invalid argument \"p\" for \"--post-renderer\" flag: plugin: {Name:p Type:postrenderer/v1} not found\n"
+    );
+    assert_eq!(
+        err(&["-g"]),
+        "Error: cannot set --generate-name and also specify a name\n"
+    );
+}
+
+#[test]
+fn debug_prints_what_was_rendered_when_a_manifest_is_not_yaml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = tmp.path().join("dbg");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: dbg\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("templates/cm.yaml"), "a: b\nc\n").unwrap();
+    let out = ferroflux(tmp.path(), &["helm", "template", "rel", "dbg", "--debug"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "---\n# Source: dbg/templates/cm.yaml\na: b\nc\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: YAML parse error on dbg/templates/cm.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':'\n"
+    );
+    let out = ferroflux(tmp.path(), &["helm", "template", "rel", "dbg"]);
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("\n\nUse --debug flag to render out invalid YAML\n")
+    );
+}

@@ -39,6 +39,9 @@ pub struct TemplateError {
     pub log: Option<String>,
     /// The failure happened while rendering (Helm then suggests `--debug`).
     pub during_render: bool,
+    /// When a manifest was not valid YAML: every rendered file, as `helm --debug` prints
+    /// them then (`---`, `# Source: …`, the text).
+    pub rendered: Option<String>,
 }
 
 fn fail(message: impl Into<String>) -> TemplateError {
@@ -46,7 +49,24 @@ fn fail(message: impl Into<String>) -> TemplateError {
         message: message.into(),
         log: None,
         during_render: false,
+        rendered: None,
     }
+}
+
+/// The rendered files as `helm --debug` prints them after a YAML error (Helm's order is a
+/// Go map's, random; ours is the rendering order).
+fn debug_dump(read: &[(String, ReadDocuments)]) -> String {
+    let mut out = String::new();
+    for (name, docs) in read.iter().filter(|(_, d)| !d.is_empty()) {
+        let text: Vec<&str> = docs.iter().map(|(doc, _)| doc.as_str()).collect();
+        let text = text.join("\n---\n");
+        let _ = writeln!(
+            out,
+            "---\n# Source: {name}\n{}",
+            text.trim_end_matches('\n')
+        );
+    }
+    out
 }
 
 fn render_fail(message: impl Into<String>) -> TemplateError {
@@ -54,6 +74,7 @@ fn render_fail(message: impl Into<String>) -> TemplateError {
         message: message.into(),
         log: None,
         during_render: true,
+        rendered: None,
     }
 }
 
@@ -67,6 +88,7 @@ fn logged_fail(msg: &str, cause: String) -> TemplateError {
             ferroflux_gotemplate::fmt::go_quote(&cause)
         )),
         during_render: false,
+        rendered: None,
     }
 }
 
@@ -207,7 +229,14 @@ fn render_logging(
             Output::Documents(docs) => read.push((name, docs)),
         }
     }
-    let (hooks, manifests) = sort_read_manifests(read, logs).map_err(render_fail)?;
+    let rendered = read
+        .iter()
+        .any(|(_, docs)| docs.iter().any(|(_, head)| head.is_err()))
+        .then(|| debug_dump(&read));
+    let (hooks, manifests) = sort_read_manifests(read, logs).map_err(|e| TemplateError {
+        rendered: rendered.clone(),
+        ..render_fail(e)
+    })?;
     let mut b = String::new();
     if o.include_crds {
         for (name, data) in chart.crd_files(chart.name()) {

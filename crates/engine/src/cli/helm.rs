@@ -84,6 +84,104 @@ pub struct TemplateArgs {
     /// Do not validate values against `values.schema.json`.
     #[arg(long = "skip-schema-validation")]
     skip_schema_validation: bool,
+    /// On a manifest that is not valid YAML, print the rendered files too (as `helm --debug`).
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    debug: Option<String>,
+    /// Accepted as `helm template` does: with one argument the release name is the default.
+    #[arg(short = 'g', long = "generate-name")]
+    generate_name: bool,
+    /// Client-side only: `client` (the default), `server` needs a cluster and is refused.
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unset")]
+    dry_run: Option<String>,
+    /// Checked as Helm checks it; waiting means nothing when nothing is installed.
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "watcher")]
+    wait: Option<String>,
+    /// Checked as Helm checks it (a Go duration); nothing is installed, so nothing waits.
+    #[arg(long, allow_hyphen_values = true)]
+    timeout: Option<String>,
+    /// Checked as Helm checks it (a boolean); no effect on rendering.
+    #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    server_side: Option<String>,
+    /// Release labels (`key=value`, comma-separated): checked, not rendered (as in Helm).
+    #[arg(short = 'l', long = "labels", allow_hyphen_values = true)]
+    labels: Vec<String>,
+    /// Post-renderer plugins are not available: any name is refused, as Helm refuses an
+    /// unknown plugin.
+    #[arg(long = "post-renderer", allow_hyphen_values = true)]
+    post_renderer: Option<String>,
+    /// Flags of `helm template` (install, repository and cluster options) that do not change
+    /// what a local chart renders: accepted and ignored.
+    #[command(flatten)]
+    ignored: IgnoredHelmFlags,
+}
+
+/// `helm template`'s flags without effect on rendering a local chart.
+#[derive(clap::Args)]
+struct IgnoredHelmFlags {
+    #[arg(long = "create-namespace", hide = true)]
+    _create_namespace: bool,
+    #[arg(long = "dependency-update", hide = true)]
+    _dependency_update: bool,
+    #[arg(long = "devel", hide = true)]
+    _devel: bool,
+    #[arg(long = "disable-openapi-validation", hide = true)]
+    _disable_openapi_validation: bool,
+    #[arg(long = "enable-dns", hide = true)]
+    _enable_dns: bool,
+    #[arg(long = "force-conflicts", hide = true)]
+    _force_conflicts: bool,
+    #[arg(long = "force-replace", hide = true)]
+    _force_replace: bool,
+    #[arg(long = "insecure-skip-tls-verify", hide = true)]
+    _insecure_skip_tls_verify: bool,
+    #[arg(long = "pass-credentials", hide = true)]
+    _pass_credentials: bool,
+    #[arg(long = "plain-http", hide = true)]
+    _plain_http: bool,
+    #[arg(long = "replace", hide = true)]
+    _replace: bool,
+    #[arg(long = "rollback-on-failure", hide = true)]
+    _rollback_on_failure: bool,
+    #[arg(long = "take-ownership", hide = true)]
+    _take_ownership: bool,
+    #[arg(long = "verify", hide = true)]
+    _verify: bool,
+    #[arg(long = "wait-for-jobs", hide = true)]
+    _wait_for_jobs: bool,
+    #[arg(long = "kube-insecure-skip-tls-verify", hide = true)]
+    _kube_insecure: bool,
+    #[arg(
+        long = "ca-file",
+        alias = "cert-file",
+        alias = "key-file",
+        alias = "description",
+        alias = "keyring",
+        alias = "password",
+        alias = "username",
+        alias = "repo",
+        alias = "version",
+        alias = "output-format",
+        alias = "post-renderer-args",
+        alias = "kube-context",
+        alias = "kubeconfig",
+        alias = "kube-apiserver",
+        alias = "kube-token",
+        alias = "kube-as-user",
+        alias = "kube-as-group",
+        alias = "kube-ca-file",
+        alias = "kube-tls-server-name",
+        alias = "burst-limit",
+        alias = "qps",
+        alias = "color",
+        alias = "colour",
+        alias = "content-cache",
+        alias = "registry-config",
+        alias = "repository-cache",
+        alias = "repository-config",
+        hide = true,
+        allow_hyphen_values = true
+    )]
+    _valued: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -113,12 +211,12 @@ fn helm_error_logged(log: Option<&str>, msg: &str, hint: bool) -> anyhow::Error 
 fn release_and_chart(a: &TemplateArgs) -> Result<(String, String), String> {
     match a.args.as_slice() {
         [name, chart] => {
-            if a.name_template.is_some() {
+            if a.name_template.as_ref().is_some_and(|t| !t.is_empty()) {
                 return Err("cannot set --name-template and also specify a name".into());
             }
             Ok((name.clone(), chart.clone()))
         }
-        [chart] => match &a.name_template {
+        [chart] => match a.name_template.as_ref().filter(|t| !t.is_empty()) {
             Some(t) => ferroflux_gotemplate::render_plain(t, "name-template", None)
                 .map(|n| (n, chart.clone()))
                 .map_err(|e| e.to_string()),
@@ -132,11 +230,88 @@ fn release_and_chart(a: &TemplateArgs) -> Result<(String, String), String> {
     }
 }
 
+/// Helm's checks of the flags that do not change the rendering.
+fn check_flags(a: &TemplateArgs) -> Result<(), String> {
+    let invalid = |flag: &str, v: &str, why: String| {
+        Err(format!("invalid argument {v:?} for \"{flag}\" flag: {why}"))
+    };
+    match a.dry_run.as_deref() {
+        None | Some("unset" | "client" | "true") => {}
+        Some("server") => {
+            return Err("--dry-run=server needs a cluster; ferroflux renders offline".into());
+        }
+        Some(v @ ("false" | "none")) => {
+            return Err(format!(
+                "invalid dry-run value ({v:?}). Must be \"server\" or \"client\""
+            ));
+        }
+        Some(v) => {
+            return Err(format!(
+                "invalid dry-run value ({v:?}). Must be \"none\", \"server\", or \"client\""
+            ));
+        }
+    }
+    if let Some(v) = a.wait.as_deref()
+        && !matches!(v, "true" | "false" | "watcher" | "hookOnly" | "legacy")
+    {
+        return invalid(
+            "--wait",
+            v,
+            format!("invalid wait input {v:?}. Valid inputs are watcher, hookOnly, and legacy"),
+        );
+    }
+    if let Some(v) = a.timeout.as_deref()
+        && let Err(e) = ferroflux_gotemplate::funcs::date::parse_duration(v)
+    {
+        return invalid("--timeout", v, e);
+    }
+    if let Some(v) = a.server_side.as_deref()
+        && go_parse_bool(v).is_none()
+    {
+        return invalid(
+            "--server-side",
+            v,
+            format!("strconv.ParseBool: parsing {v:?}: invalid syntax"),
+        );
+    }
+    for v in &a.labels {
+        if let Some(bad) = v.split(',').find(|kv| !kv.contains('=')) {
+            return invalid(
+                "-l, --labels",
+                v,
+                format!("{bad} must be formatted as key=value"),
+            );
+        }
+    }
+    if let Some(v) = &a.post_renderer {
+        return invalid(
+            "--post-renderer",
+            v,
+            format!("plugin: {{Name:{v} Type:postrenderer/v1}} not found"),
+        );
+    }
+    if a.generate_name && a.args.len() > 1 {
+        return Err("cannot set --generate-name and also specify a name".into());
+    }
+    Ok(())
+}
+
+/// Go's `strconv.ParseBool`.
+fn go_parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 pub fn template(a: &TemplateArgs) -> Result<()> {
     // The process ends with this command: what it rendered is left to the exit.
     ferroflux_par::exit_follows();
+    check_flags(a).map_err(|e| helm_error(&e, false))?;
+    let debug = a.debug.as_deref().and_then(go_parse_bool).unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
-    let kube_version = match &a.kube_version {
+    let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
         Some(v) => Some(
             KubeVersion::parse(v)
                 .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false))?,
@@ -171,8 +346,14 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         show_only: a.show_only.clone(),
         skip_schema_validation: a.skip_schema_validation,
     };
-    let (out, logs) = ferroflux_helm::template_logged(chart, &opts)
-        .map_err(|e| helm_error_logged(e.log.as_deref(), &e.message, e.during_render))?;
+    let (out, logs) = ferroflux_helm::template_logged(chart, &opts).map_err(|e| {
+        // `--debug` shows what was rendered when a manifest is not valid YAML, without the hint.
+        if debug && let Some(rendered) = &e.rendered {
+            let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
+            return helm_error_logged(e.log.as_deref(), &e.message, false);
+        }
+        helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
+    })?;
     for l in logs {
         eprintln!("{l}");
     }
