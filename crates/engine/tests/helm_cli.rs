@@ -211,3 +211,69 @@ fn debug_prints_what_was_rendered_when_a_manifest_is_not_yaml() {
             .ends_with("\n\nUse --debug flag to render out invalid YAML\n")
     );
 }
+
+/// What helm v4.3.1 prints and writes for the same command (`hooks-rendered` golden chart):
+/// one file per template, a hook appended to its template's file, a blank line at the end.
+#[test]
+fn output_dir_writes_one_file_per_template_as_helm_does() {
+    let dir = case("hooks-rendered");
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().display().to_string();
+    let out = ferroflux(
+        &dir,
+        &[
+            "helm",
+            "template",
+            "hk",
+            "./chart",
+            "--output-dir",
+            &out_dir,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let wrote: Vec<String> = [
+        "cm", "deploy", "hooks", "hooks", "hooks", "tests", "tests", "tests", "hooks", "hooks",
+    ]
+    .iter()
+    .map(|f| format!("wrote {out_dir}/hooked/templates/{f}.yaml"))
+    .collect();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{}\n\n", wrote.join("\n"))
+    );
+    let cm = std::fs::read_to_string(tmp.path().join("hooked/templates/cm.yaml")).unwrap();
+    assert!(
+        cm.starts_with("---\n# Source: hooked/templates/cm.yaml\n"),
+        "{cm}"
+    );
+    let hooks = std::fs::read_to_string(tmp.path().join("hooked/templates/hooks.yaml")).unwrap();
+    assert_eq!(
+        hooks
+            .matches("# Source: hooked/templates/hooks.yaml\n")
+            .count(),
+        5
+    );
+    // --show-only finds nothing in the (empty) printed text, after writing.
+    let out = ferroflux(
+        &dir,
+        &[
+            "helm",
+            "template",
+            "hk",
+            "./chart",
+            "--output-dir",
+            &out_dir,
+            "-s",
+            "templates/cm.yaml",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("Error: could not find template templates/cm.yaml in chart\n")
+    );
+}

@@ -75,7 +75,11 @@ pub struct TemplateArgs {
     /// Only the manifests of these templates (`templates/x.yaml`, globs allowed).
     #[arg(short = 's', long = "show-only", allow_hyphen_values = true)]
     show_only: Vec<String>,
-    /// Accepted for compatibility (it only matters with an output directory).
+    /// Write each template's manifests to `DIR/<chart path>` instead of stdout (printing
+    /// `wrote PATH` for each write), as `helm template --output-dir` does.
+    #[arg(long = "output-dir", allow_hyphen_values = true)]
+    output_dir: Option<PathBuf>,
+    /// With --output-dir: under `DIR/<release name>/`.
     #[arg(long = "release-name")]
     release_name: bool,
     /// Accepted for compatibility: `helm template` never installs CRDs.
@@ -346,6 +350,28 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         show_only: a.show_only.clone(),
         skip_schema_validation: a.skip_schema_validation,
     };
+    if let Some(dir) = &a.output_dir {
+        let render_error = |e: ferroflux_helm::TemplateError| {
+            helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
+        };
+        let r = ferroflux_helm::render_release(chart, &opts).map_err(render_error)?;
+        for l in &r.logs {
+            eprintln!("{l}");
+        }
+        let release_dir = a.release_name.then_some(opts.release_name.as_str());
+        write_output_dir(dir, release_dir, &r, &opts)?;
+        // Helm looks for --show-only's templates in what it printed: nothing, here.
+        if let Some(f) = opts.show_only.first() {
+            let f = f.replace('\\', "/");
+            return Err(helm_error(
+                &format!("could not find template {f} in chart"),
+                false,
+            ));
+        }
+        // Helm then prints its (empty) manifest text and a line break.
+        println!();
+        return Ok(());
+    }
     let (out, logs) = ferroflux_helm::template_logged(chart, &opts).map_err(|e| {
         // `--debug` shows what was rendered when a manifest is not valid YAML, without the hint.
         if debug && let Some(rendered) = &e.rendered {
@@ -358,6 +384,66 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         eprintln!("{l}");
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(())
+}
+
+/// `--output-dir`: CRDs (with --include-crds) under `dir`, manifests and hooks under `dir`
+/// or `dir/<release>`, each file holding `---`, `# Source: PATH` and the manifest for every
+/// document of its template, as Helm writes them. A file is started afresh on its first
+/// CRD or manifest; a hook is appended to a file that exists already, even from an earlier
+/// run, as Helm does.
+fn write_output_dir(
+    dir: &Path,
+    release: Option<&str>,
+    r: &ferroflux_helm::Rendered,
+    o: &TemplateOptions,
+) -> Result<()> {
+    let release_dir = match release {
+        Some(name) => dir.join(name),
+        None => dir.to_path_buf(),
+    };
+    let mut written = std::collections::HashSet::new();
+    // `r.manifest` is the printed form: `---\n# Source: PATH\nCONTENT\n` after another.
+    for chunk in r.manifest.split("---\n# Source: ").skip(1) {
+        let (path, content) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        let content = content.strip_suffix('\n').unwrap_or(content);
+        let is_crd = match (path.find("/crds/"), path.find("/templates/")) {
+            (Some(c), Some(t)) => c < t,
+            (c, _) => c.is_some(),
+        };
+        let base = if is_crd { dir } else { &release_dir };
+        let append = !written.insert(path.to_string());
+        write_template_file(base, path, content, append)?;
+    }
+    if o.no_hooks {
+        return Ok(());
+    }
+    let mut hook_written = std::collections::HashSet::new();
+    for h in r.hooks.iter().filter(|h| !(o.skip_tests && h.is_test())) {
+        let path = &h.manifest.path;
+        if release_dir.join(path).exists() {
+            hook_written.insert(path.clone());
+        }
+        let append = !hook_written.insert(path.clone());
+        write_template_file(&release_dir, path, &h.manifest.content, append)?;
+    }
+    Ok(())
+}
+
+fn write_template_file(dir: &Path, name: &str, data: &str, append: bool) -> Result<()> {
+    let file = format!("{}/{name}", dir.display());
+    if let Some(parent) = Path::new(&file).parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .append(append)
+        .truncate(!append)
+        .open(&file)
+        .map_err(|e| helm_error(&format!("open {file}: {e}"), false))?;
+    write!(f, "---\n# Source: {name}\n{data}\n")?;
+    println!("wrote {file}");
     Ok(())
 }
 
