@@ -1,0 +1,1 @@
+{{ genCAWithKey "foo" 365 (genPrivateKey "dsa") }}
