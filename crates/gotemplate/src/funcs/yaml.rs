@@ -410,10 +410,14 @@ fn marshalled(v: &Value) -> Option<Value> {
     Some(Value::from_json(&json))
 }
 
-/// A number as it reads back after Go's JSON round trip (float64 3 is written `3`).
+/// A number as it reads back after Go's JSON round trip (float64 3 is written `3`): JSON's
+/// digits read back as an integer when they fit int64 or uint64, else as a float64 (so 1e20
+/// is written `1e+20`).
 fn number(f: f64) -> String {
     let j = super::encoding::json_float(f);
-    if j.contains(['.', 'e', 'E']) {
+    let integer = !j.contains(['.', 'e', 'E'])
+        && (j.parse::<i64>().is_ok() || j.parse::<u64>().is_ok());
+    if !integer {
         // YAML float: FormatFloat 'g'.
         crate::fmt::format_float(f, 'g', -1)
     } else {
