@@ -126,6 +126,12 @@ fn main() -> std::process::ExitCode {
         Some("demo" | "minicluster") => keep_small_pages(),
         _ => {}
     }
+    // `helm template` runs by the hundred in a sync loop and takes milliseconds: its flags
+    // alone are parsed, without building every other command's (a third of a millisecond),
+    // and it needs no TLS.
+    if let Some(args) = helm_template_args() {
+        return exit_now(report(cli::helm::template(&args)));
+    }
     // The one TLS provider of the binary; reqwest (through gix, object_store, kube) panics without it.
     if rustls::crypto::ring::default_provider()
         .install_default()
@@ -133,11 +139,6 @@ fn main() -> std::process::ExitCode {
     {
         eprintln!("error: a rustls crypto provider was already installed");
         return std::process::ExitCode::FAILURE;
-    }
-    // `helm template` runs by the hundred in a sync loop and takes milliseconds: its flags
-    // alone are parsed, without building every other command's (a third of a millisecond).
-    if let Some(args) = helm_template_args() {
-        return exit_now(report(cli::helm::template(&args)));
     }
     let result = match Cli::parse().command {
         Command::Demo(args) => cli::demo::demo(&args),
