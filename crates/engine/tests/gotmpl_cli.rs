@@ -49,3 +49,17 @@ fn template_errors_name_the_template_and_line() {
         "{err}"
     );
 }
+
+/// As Go's `Execute` to stdout (the gotmpl oracle): the text written before an execution
+/// error is printed; Helm's engine prints nothing of a failed template.
+#[test]
+fn output_before_an_error_is_printed_in_plain_mode() {
+    let tpl = r#"a{{ template "t" }}{{ fail "x" }}b{{ define "t" }}[t]{{ end }}"#;
+    let (ok, out, err) = render(tpl, None, false);
+    assert!(!ok);
+    assert_eq!(out, "a[t]");
+    assert!(err.ends_with("error calling fail: x\n"), "{err}");
+    let (ok, out, _) = render(tpl, None, true);
+    assert!(!ok);
+    assert_eq!(out, "");
+}

@@ -280,6 +280,11 @@ impl<'a> State<'a> {
         Ok(std::mem::take(&mut self.out))
     }
 
+    /// What was written so far (after an error: the output Go's writer would hold).
+    pub(crate) fn take_output(&mut self) -> String {
+        std::mem::take(&mut self.out)
+    }
+
     fn location(&self, pos: usize) -> (usize, usize) {
         let src = &self.tree.source;
         let pos = pos.min(src.len());

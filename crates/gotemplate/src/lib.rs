@@ -336,13 +336,37 @@ pub fn render_plain(
     name: &str,
     data: Option<serde_json::Value>,
 ) -> Result<String, Error> {
+    let mut out = String::new();
+    render_plain_into(template_text, name, data, &mut out)?;
+    Ok(out)
+}
+
+/// [`render_plain`] into `out`, which keeps what was written before an execution error, as
+/// Go's `Execute` has written it to its writer by then.
+pub fn render_plain_into(
+    template_text: &str,
+    name: &str,
+    data: Option<serde_json::Value>,
+    out: &mut String,
+) -> Result<(), Error> {
     let mut t = Template::new(name, FuncMap::sprig(), Options::default());
     t.parse(name, template_text)?;
     let data = match data {
         Some(d) => Value::from_json(&d),
         None => Value::Missing,
     };
-    t.execute(name, &data)
+    let mut st = exec::State::new(&t, name, &data);
+    let result = st.run(name, &data);
+    match result {
+        Ok(text) => {
+            out.push_str(&text);
+            Ok(())
+        }
+        Err(e) => {
+            out.push_str(&st.take_output());
+            Err(e)
+        }
+    }
 }
 
 /// Renders one template the way Helm's engine would (Helm's function map, `missingkey=zero`,

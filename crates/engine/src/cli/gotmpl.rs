@@ -37,11 +37,14 @@ pub fn render(a: &RenderArgs) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| a.file.display().to_string());
-    let out = if a.helm {
-        ferroflux_gotemplate::render_helm(&text, &name, data)?
-    } else {
-        ferroflux_gotemplate::render_plain(&text, &name, data)?
-    };
+    if a.helm {
+        let out = ferroflux_gotemplate::render_helm(&text, &name, data)?;
+        std::io::stdout().lock().write_all(out.as_bytes())?;
+        return Ok(());
+    }
+    // As Go's `Execute` to stdout: what was written before an error stays written.
+    let mut out = String::new();
+    let result = ferroflux_gotemplate::render_plain_into(&text, &name, data, &mut out);
     std::io::stdout().lock().write_all(out.as_bytes())?;
-    Ok(())
+    Ok(result?)
 }

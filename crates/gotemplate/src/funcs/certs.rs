@@ -752,7 +752,10 @@ mod key_type_tests {
     #[test]
     fn unusable_keys_fail_in_sprigs_words() {
         let dsa = pem("DSA PRIVATE KEY", &[0x30, 0x00]);
-        assert_eq!(given_key(&Value::str(dsa.as_str())).err().unwrap(), NOT_A_SIGNER);
+        assert_eq!(
+            given_key(&Value::str(dsa.as_str())).err().unwrap(),
+            NOT_A_SIGNER
+        );
         let other = pem("CERTIFICATE", &[0x30, 0x00]);
         assert_eq!(
             given_key(&Value::str(other.as_str())).err().unwrap(),

@@ -415,8 +415,8 @@ fn marshalled(v: &Value) -> Option<Value> {
 /// is written `1e+20`).
 fn number(f: f64) -> String {
     let j = super::encoding::json_float(f);
-    let integer = !j.contains(['.', 'e', 'E'])
-        && (j.parse::<i64>().is_ok() || j.parse::<u64>().is_ok());
+    let integer =
+        !j.contains(['.', 'e', 'E']) && (j.parse::<i64>().is_ok() || j.parse::<u64>().is_ok());
     if !integer {
         // YAML float: FormatFloat 'g'.
         crate::fmt::format_float(f, 'g', -1)
