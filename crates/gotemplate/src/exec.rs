@@ -1098,6 +1098,7 @@ impl<'a> State<'a> {
             (Value::Bool(_), Ty::Bool) => true,
             (Value::Map(_), Ty::Map) => true,
             (Value::List(_), Ty::List) => true,
+            (v, Ty::Time) => crate::funcs::date::as_time(v).is_some(),
             (Value::Missing, Ty::Map | Ty::List) => return Ok(Value::Nil),
             _ => false,
         };

@@ -735,7 +735,7 @@ impl Object for GoTime {
     }
 }
 
-fn as_time(v: &Value) -> Option<GoTime> {
+pub(crate) fn as_time(v: &Value) -> Option<GoTime> {
     match v {
         Value::Object(o) if o.type_name() == "time.Time" => {
             // Re-read through the Object interface.
@@ -1038,12 +1038,9 @@ pub fn register(m: &mut FuncMap) {
     m.pure("mustToDate", &[Str, Str], None, |a| {
         parse(arg_str(&a[0]), arg_str(&a[1])).map(time_value)
     });
-    m.pure("unixEpoch", &[Any], None, |a| match as_time(&a[0]) {
+    m.pure("unixEpoch", &[Time], None, |a| match as_time(&a[0]) {
         Some(t) => Ok(s(t.secs.to_string())),
-        None => Err(format!(
-            "wrong type for value; expected time.Time; got {}",
-            a[0].type_name()
-        )),
+        None => Err("expected a time value".into()),
     });
     for (name, must) in [
         ("dateModify", false),
@@ -1051,7 +1048,7 @@ pub fn register(m: &mut FuncMap) {
         ("mustDateModify", true),
         ("must_date_modify", true),
     ] {
-        m.pure(name, &[Str, Any], None, move |a| {
+        m.pure(name, &[Str, Time], None, move |a| {
             let t = as_time(&a[1]).unwrap_or_else(|| GoTime::utc(-62135596800, 0));
             match parse_duration(arg_str(&a[0])) {
                 Ok(d) => {

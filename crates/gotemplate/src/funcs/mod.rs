@@ -52,6 +52,8 @@ pub enum Ty {
     /// `interface{}` for Sprig's reflection functions: a host object that is a Go slice
     /// (`.Capabilities.APIVersions`) keeps its own type instead of becoming a plain list.
     Raw,
+    /// `time.Time` (`dateModify`, `unixEpoch`): only a time value converts.
+    Time,
 }
 
 impl Ty {
@@ -67,6 +69,7 @@ impl Ty {
             Ty::Map => "map[string]interface {}",
             Ty::List => "[]interface {}",
             Ty::Reflect => "reflect.Value",
+            Ty::Time => "time.Time",
         }
     }
 }

@@ -1,0 +1,1 @@
+{{ mustDateModify "x" nil }}
