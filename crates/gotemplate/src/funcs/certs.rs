@@ -535,23 +535,23 @@ pub fn register(m: &mut FuncMap) {
     m.pure("genCAWithKey", &[Str, Int, Str], None, |a| {
         gen_ca(&a, given_key(&a[2])?)
     });
-    m.pure("genSelfSignedCert", &[Str, Any, Any, Int], None, |a| {
+    m.pure("genSelfSignedCert", &[Str, List, List, Int], None, |a| {
         let key = Key::Rsa(new_key(2048)?);
         self_signed(&a, key)
     });
     m.pure(
         "genSelfSignedCertWithKey",
-        &[Str, Any, Any, Int, Str],
+        &[Str, List, List, Int, Str],
         None,
         |a| self_signed(&a, given_key(&a[4])?),
     );
-    m.pure("genSignedCert", &[Str, Any, Any, Int, Any], None, |a| {
+    m.pure("genSignedCert", &[Str, List, List, Int, Any], None, |a| {
         let key = Key::Rsa(new_key(2048)?);
         signed(&a, key)
     });
     m.pure(
         "genSignedCertWithKey",
-        &[Str, Any, Any, Int, Any, Str],
+        &[Str, List, List, Int, Any, Str],
         None,
         |a| signed(&a, given_key(&a[5])?),
     );

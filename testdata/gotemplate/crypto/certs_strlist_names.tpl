@@ -1,0 +1,1 @@
+{{ genSignedCert "a" nil (splitList "," "x,y") 3 (genCA "ca" 3) }}
