@@ -41,6 +41,27 @@ pub fn parse_body(text: &str) -> Result<Body> {
             "unable to parse SM or JSON patch".into(),
         )));
     }
+    // kustomize reads strategic merge patches as resources: each needs a kind and, unless
+    // it is a list kind, a name (even when a `target` picks the objects).
+    for (i, d) in docs.iter().enumerate() {
+        let field = |path: &[&str]| {
+            crate::resource::get_str(d, path)
+                .map(crate::yaml::unmarked)
+                .unwrap_or("")
+        };
+        let kind = field(&["kind"]);
+        let missing = if kind.is_empty() {
+            "kind"
+        } else if !kind.ends_with("List") && field(&["metadata", "name"]).is_empty() {
+            "metadata.name"
+        } else {
+            continue;
+        };
+        return Err(err(ErrorKind::Patch(format!(
+            "unable to parse SM or JSON patch: document {} has no {missing} (a strategic merge patch needs kind and metadata.name)",
+            i + 1
+        ))));
+    }
     Ok(Body::Smp(docs))
 }
 
@@ -89,6 +110,12 @@ fn apply_smp_to(
     if !blank.is_empty() {
         smp::drop_blank_nulls(&mut obj, &blank, &gvk, custom);
     }
+    // kyaml keeps the object's own key where the patch names an existing one (`6443:`
+    // merged into `"6443":`): only keys the patch adds can be non-string afterwards.
+    let before = patch
+        .get(crate::yaml::NON_STRING_KEYS_KEY)
+        .is_some()
+        .then(|| obj.clone());
     match smp::merge_object_owned(obj, patch, &gvk, custom) {
         None => false,
         Some(v) => {
@@ -97,7 +124,10 @@ fn apply_smp_to(
             }
             r.obj = v;
             // The patch's own non-string keys came along with its fields.
-            let keys = crate::yaml::take_non_string_keys(&mut r.obj);
+            let mut keys = crate::yaml::take_non_string_keys(&mut r.obj);
+            if let Some(before) = &before {
+                keys.retain(|p| !crate::yaml::has_key_at(before, p));
+            }
             r.non_string_keys.extend(keys);
             if let Some(api_version) = api_version {
                 set_path(&mut r.obj, &["apiVersion"], api_version);

@@ -334,8 +334,14 @@ fn set_in_structured(
         }
         let before = doc.clone();
         let mut failure = None;
+        // kustomize v5.8.1 replaces the whole value here: `delimiter`/`index` only apply
+        // to plain fields (later kustomize applies them inside the document too).
+        let whole = opts.map(|o| FieldOptions {
+            delimiter: String::new(),
+            ..o.clone()
+        });
         let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
-            if let Err(e) = set_value(v, value, opts) {
+            if let Err(e) = set_value(v, value, whole.as_ref()) {
                 failure = Some(e);
             }
         });
