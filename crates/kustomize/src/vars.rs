@@ -123,9 +123,16 @@ fn expand(input: &str, values: &HashMap<String, Value>) -> Value {
     Value::String(out)
 }
 
-fn replace_in(v: &mut Value, values: &HashMap<String, Value>, stringify: bool) {
-    match v {
-        Value::String(s) => {
+/// Expands `$(VAR)` in the value a field spec reaches, as kustomize's refvar filter does: a
+/// string; in a map, its string values (other values, nested maps and lists included, are
+/// left alone); in a list, every item, which must be a string.
+fn replace_in(
+    v: &mut Value,
+    values: &HashMap<String, Value>,
+    stringify: bool,
+) -> std::result::Result<(), String> {
+    let expand_one = |v: &mut Value| {
+        if let Value::String(s) = v {
             let n = expand(s, values);
             *v = if stringify {
                 Value::String(scalar_string(&n))
@@ -133,12 +140,18 @@ fn replace_in(v: &mut Value, values: &HashMap<String, Value>, stringify: bool) {
                 n
             };
         }
-        Value::Array(a) => a.iter_mut().for_each(|e| replace_in(e, values, stringify)),
-        Value::Object(m) => m
-            .values_mut()
-            .for_each(|e| replace_in(e, values, stringify)),
-        _ => {}
+    };
+    match v {
+        Value::Array(a) => {
+            if a.iter().any(|e| !e.is_string()) {
+                return Err("invalid value type expect a string".into());
+            }
+            a.iter_mut().for_each(expand_one);
+        }
+        Value::Object(m) => m.values_mut().for_each(expand_one),
+        v => expand_one(v),
     }
+    Ok(())
 }
 
 fn objref_gvk(o: &crate::kustfile::VarTarget) -> Gvk {
@@ -234,9 +247,14 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
         for fs in specs {
             let stringify = fs.path.starts_with("metadata/labels")
                 || fs.path.starts_with("metadata/annotations");
+            let id = r.describe();
             fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
-                replace_in(v, &values, stringify);
-                Ok(())
+                replace_in(v, &values, stringify).map_err(|e| {
+                    err(ErrorKind::Replacement(format!(
+                        "considering field '{}' of object {id}: {e}",
+                        fs.path
+                    )))
+                })
             })?;
         }
         // Vars are expanded in place in kustomize.
