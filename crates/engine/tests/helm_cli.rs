@@ -17,6 +17,15 @@ fn ferroflux(dir: &Path, args: &[&str]) -> std::process::Output {
         .expect("run ferroflux")
 }
 
+/// Writes chart `name` under `dir` with one template, `templates/cm.yaml`.
+fn one_template_chart(dir: &Path, name: &str, template: &str) {
+    let chart = dir.join(name);
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    let meta = format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n");
+    std::fs::write(chart.join("Chart.yaml"), meta).unwrap();
+    std::fs::write(chart.join("templates/cm.yaml"), template).unwrap();
+}
+
 #[test]
 fn show_values_prints_the_file_as_written() {
     let dir = case("basic-webapp");
@@ -45,18 +54,11 @@ fn errors_exit_non_zero_in_helms_words() {
 #[test]
 fn a_template_error_names_file_line_and_column() {
     let work = tempfile::tempdir().unwrap();
-    let chart = work.path().join("c");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: c\nversion: 1.0.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        chart.join("templates/cm.yaml"),
+    one_template_chart(
+        work.path(),
+        "c",
         "kind: ConfigMap\ndata:\n  x: {{ required \"x is required\" .Values.x }}\n",
-    )
-    .unwrap();
+    );
     let out = ferroflux(work.path(), &["helm", "template", "r", "c"]);
     assert!(!out.status.success());
     assert_eq!(
@@ -186,14 +188,7 @@ fn install_and_cluster_flags_are_checked_as_helm_checks_them() {
 #[test]
 fn debug_prints_what_was_rendered_when_a_manifest_is_not_yaml() {
     let tmp = tempfile::tempdir().unwrap();
-    let chart = tmp.path().join("dbg");
-    std::fs::create_dir_all(chart.join("templates")).unwrap();
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: dbg\nversion: 0.1.0\n",
-    )
-    .unwrap();
-    std::fs::write(chart.join("templates/cm.yaml"), "a: b\nc\n").unwrap();
+    one_template_chart(tmp.path(), "dbg", "a: b\nc\n");
     let out = ferroflux(tmp.path(), &["helm", "template", "rel", "dbg", "--debug"]);
     assert!(!out.status.success());
     assert_eq!(

@@ -268,67 +268,8 @@ fn go_parse_bool(s: &str) -> Option<bool> {
 /// Go's `time.ParseDuration` for non-negative results (`1m30s`, `1.5h`, `250ms`); `None` for
 /// invalid input and negative durations (kustomize ignores both).
 fn go_parse_duration(s: &str) -> Option<Duration> {
-    let (negative, mut rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if rest == "0" {
-        return Some(Duration::ZERO);
-    }
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total: u128 = 0;
-    while !rest.is_empty() {
-        let int_len = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let int_part = &rest[..int_len];
-        rest = &rest[int_len..];
-        let mut frac_part = "";
-        if let Some(after_dot) = rest.strip_prefix('.') {
-            let frac_len = after_dot.bytes().take_while(u8::is_ascii_digit).count();
-            frac_part = &after_dot[..frac_len];
-            rest = &after_dot[frac_len..];
-        }
-        if int_part.is_empty() && frac_part.is_empty() {
-            return None;
-        }
-        let unit_len = rest
-            .char_indices()
-            .find(|(_, c)| *c == '.' || c.is_ascii_digit())
-            .map_or(rest.len(), |(i, _)| i);
-        let unit: u128 = match &rest[..unit_len] {
-            "ns" => 1,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        let whole: u128 = if int_part.is_empty() {
-            0
-        } else {
-            int_part.parse().ok()?
-        };
-        let mut nanos = whole.checked_mul(unit)?;
-        if !frac_part.is_empty() {
-            // Enough digits for nanosecond precision of the largest unit.
-            let digits = &frac_part[..frac_part.len().min(18)];
-            let scale = 10u128.pow(digits.len() as u32);
-            let frac: u128 = digits.parse().ok()?;
-            nanos = nanos.checked_add(frac * unit / scale)?;
-        }
-        total = total.checked_add(nanos)?;
-        if total > i64::MAX as u128 {
-            return None;
-        }
-    }
-    if negative && total > 0 {
-        return None;
-    }
-    Some(Duration::from_nanos(total as u64))
+    let nanos = ferroflux_gotemplate::funcs::date::parse_duration(s).ok()?;
+    u64::try_from(nanos).ok().map(Duration::from_nanos)
 }
 
 /// Splits scheme, user and host from the rest of the path (kustomize's `extractHost`).
