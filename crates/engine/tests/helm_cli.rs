@@ -214,17 +214,15 @@ fn output_dir_writes_one_file_per_template_as_helm_does() {
     let dir = case("hooks-rendered");
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().display().to_string();
-    let out = ferroflux(
-        &dir,
-        &[
-            "helm",
-            "template",
-            "hk",
-            "./chart",
-            "--output-dir",
-            &out_dir,
-        ],
-    );
+    let args = [
+        "helm",
+        "template",
+        "hk",
+        "./chart",
+        "--output-dir",
+        &out_dir,
+    ];
+    let out = ferroflux(&dir, &args);
     assert!(
         out.status.success(),
         "{}",
@@ -253,19 +251,7 @@ fn output_dir_writes_one_file_per_template_as_helm_does() {
         5
     );
     // --show-only finds nothing in the (empty) printed text, after writing.
-    let out = ferroflux(
-        &dir,
-        &[
-            "helm",
-            "template",
-            "hk",
-            "./chart",
-            "--output-dir",
-            &out_dir,
-            "-s",
-            "templates/cm.yaml",
-        ],
-    );
+    let out = ferroflux(&dir, &[&args[..], &["-s", "templates/cm.yaml"]].concat());
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr)
