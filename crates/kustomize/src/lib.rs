@@ -160,20 +160,14 @@ fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
 
 /// Builds `dir` with a prepared loader (used by the Flux layer for in-memory files).
 pub fn build_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
-    let mut objects = build_marked(loader, dir)?;
-    objects.iter_mut().for_each(yaml::strip_marks);
-    Ok(objects)
-}
-
-/// Like [`build_with`], but strings quoted around `${…}` in their source keep
-/// [`yaml::QUOTED_MARK`] (for Flux's substitution).
-pub fn build_marked(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
-    build_impl(
+    let mut objects = build_impl(
         loader,
         dir,
         &helm::HelmOptions::default(),
         Reorder::Unspecified,
-    )
+    )?;
+    objects.iter_mut().for_each(yaml::strip_marks);
+    Ok(objects)
 }
 
 /// kustomize's complaint about a build target that is not a directory: a file is named as

@@ -153,14 +153,13 @@ impl Ctx<'_> {
     }
 
     fn set_scalar(&self, v: &mut Value) -> Result<()> {
-        let Some(old) = v.as_str().map(crate::yaml::unmarked) else {
+        let Some(old) = v.as_str() else {
             return Ok(());
         };
-        if let Some(j) = self.select(old, |j| self.is_candidate(j), false)? {
-            // An unchanged name keeps how it was written (a quoted `${…}` stays quoted).
-            if self.ids[j].name != old {
-                *v = Value::String(self.ids[j].name.clone());
-            }
+        if let Some(j) = self.select(old, |j| self.is_candidate(j), false)?
+            && self.ids[j].name != old
+        {
+            *v = Value::String(self.ids[j].name.clone());
         }
         Ok(())
     }
@@ -169,11 +168,7 @@ impl Ctx<'_> {
         let Some(map) = v.as_object_mut() else {
             return Ok(());
         };
-        let Some(old) = map
-            .get("name")
-            .and_then(Value::as_str)
-            .map(|n| crate::yaml::unmarked(n).to_string())
-        else {
+        let Some(old) = map.get("name").and_then(Value::as_str).map(str::to_string) else {
             return Ok(());
         };
         let found = match map.get("namespace").and_then(Value::as_str) {

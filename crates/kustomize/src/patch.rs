@@ -44,11 +44,7 @@ pub fn parse_body(text: &str) -> Result<Body> {
     // kustomize reads strategic merge patches as resources: each needs a kind and, unless
     // it is a list kind, a name (even when a `target` picks the objects).
     for (i, d) in docs.iter().enumerate() {
-        let field = |path: &[&str]| {
-            crate::resource::get_str(d, path)
-                .map(crate::yaml::unmarked)
-                .unwrap_or("")
-        };
+        let field = |path: &[&str]| crate::resource::get_str(d, path).unwrap_or("");
         let kind = field(&["kind"]);
         let missing = if kind.is_empty() {
             "kind"
@@ -66,9 +62,7 @@ pub fn parse_body(text: &str) -> Result<Body> {
 }
 
 fn patch_id(p: &Value) -> ResId {
-    let s = |path: &[&str]| {
-        crate::yaml::unmarked(crate::resource::get_str(p, path).unwrap_or("")).to_string()
-    };
+    let s = |path: &[&str]| crate::resource::get_str(p, path).unwrap_or("").to_string();
     ResId {
         gvk: Gvk::from_api_version(&s(&["apiVersion"]), &s(&["kind"])),
         name: s(&["metadata", "name"]),

@@ -306,12 +306,12 @@ impl Resource {
 
     /// metadata.name
     pub fn name(&self) -> &str {
-        crate::yaml::unmarked(get_str(&self.obj, &["metadata", "name"]).unwrap_or(""))
+        get_str(&self.obj, &["metadata", "name"]).unwrap_or("")
     }
 
     /// metadata.namespace
     pub fn namespace(&self) -> &str {
-        crate::yaml::unmarked(get_str(&self.obj, &["metadata", "namespace"]).unwrap_or(""))
+        get_str(&self.obj, &["metadata", "namespace"]).unwrap_or("")
     }
 
     /// Sets metadata.name.
@@ -356,11 +356,9 @@ impl Resource {
     /// The current id without allocating: (apiVersion, kind, name, effective namespace).
     pub fn id_key(&self) -> (&str, &str, &str, &str) {
         fn field<'a>(m: Option<&'a Map<String, Value>>, k: &str) -> &'a str {
-            crate::yaml::unmarked(
-                m.and_then(|m| m.get(k))
-                    .and_then(Value::as_str)
-                    .unwrap_or(""),
-            )
+            m.and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
         }
         let top = self.obj.as_object();
         let api = field(top, "apiVersion");

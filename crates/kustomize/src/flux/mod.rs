@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result, err};
 use crate::kustfile::{Image, Kustomization, Patch, Selector};
 use crate::loader::{LoadRestrictor, Loader};
 use crate::remote::RemoteFetcher;
-use crate::{Object, build_marked, yaml};
+use crate::{Object, build_with, yaml};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -117,7 +117,7 @@ pub fn build_kustomization_with_remote(
     apply_overlay(&mut k, overlay, &dir)?;
     let value = serde_json::to_value(&k).map_err(|e| err(ErrorKind::Invalid(e.to_string())))?;
     loader.add_virtual_file(file, yaml::to_yaml(&[strip_nulls(value)]));
-    let objects = build_marked(&loader, &dir)?;
+    let objects = build_with(&loader, &dir)?;
     let mut objects = post_build(objects, subs)?;
     // kustomize-controller adds commonMetadata at apply time, after substitution.
     if let Some(cm) = &overlay.common_metadata {
@@ -130,8 +130,7 @@ pub fn build_kustomization_with_remote(
 }
 
 /// Post-build substitution (`spec.postBuild`) over built objects.
-fn post_build(mut objects: Vec<Object>, subs: &Substitutions) -> Result<Vec<Object>> {
-    objects.iter_mut().for_each(yaml::strip_marks);
+fn post_build(objects: Vec<Object>, subs: &Substitutions) -> Result<Vec<Object>> {
     if subs.vars.is_empty() && !subs.always {
         return Ok(objects);
     }
@@ -294,8 +293,7 @@ fn disabled(o: &Value) -> bool {
 /// (YAML 1.1: `yes` is true; the first document only). Objects labelled or annotated
 /// `kustomize.toolkit.fluxcd.io/substitute: disabled` are left alone, before the variable
 /// names are even checked.
-pub fn substitute_object(mut o: Value, subs: &Substitutions) -> Result<Value> {
-    yaml::strip_marks(&mut o);
+pub fn substitute_object(o: Value, subs: &Substitutions) -> Result<Value> {
     if disabled(&o) {
         return Ok(o);
     }
@@ -327,9 +325,7 @@ fn valid_var_name(name: &str) -> bool {
 }
 
 fn describe(o: &Value) -> String {
-    let s = |p: &[&str]| {
-        crate::yaml::unmarked(crate::resource::get_str(o, p).unwrap_or("")).to_string()
-    };
+    let s = |p: &[&str]| crate::resource::get_str(o, p).unwrap_or("").to_string();
     format!(
         "{}/{} {}",
         s(&["kind"]),

@@ -125,14 +125,6 @@ impl Emitter {
                 let text = format_number(n);
                 self.scalar(&text, Style::Plain, false)
             }
-            Value::String(s) if s.contains(super::QUOTED_MARK) => {
-                let s: String = s.chars().filter(|c| *c != super::QUOTED_MARK).collect();
-                let style = match requested_style(&s) {
-                    Style::Plain => Style::Double,
-                    other => other,
-                };
-                self.scalar(&s, style, false)
-            }
             Value::String(s) => {
                 let style = requested_style(s);
                 self.scalar(s, style, false)

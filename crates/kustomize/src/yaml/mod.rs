@@ -206,31 +206,7 @@ fn first_line(s: &str) -> String {
     }
 }
 
-/// Marks a string that was quoted (or a block scalar) in its source file and holds a
-/// `${…}` placeholder: Flux substitutes variables in kyaml's output, which keeps such
-/// scalars quoted, so the value stays a string. Removed before objects leave the crate.
-pub const QUOTED_MARK: char = '\u{F8FF}';
-
-/// Parses resource or patch documents, marking quoted `${…}` strings (see [`QUOTED_MARK`]).
-pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
-    let mut docs = parse_documents(text)?;
-    if !text.contains("${") {
-        return Ok(docs);
-    }
-    let marks = scan_scalars(text, |_, value, plain| !plain && value.contains("${"));
-    if marks.len() == docs.len() {
-        for (d, found) in docs.iter_mut().zip(marks) {
-            for (p, _) in found {
-                if let Some(Value::String(s)) = lookup_mut(d, &p) {
-                    s.insert(0, QUOTED_MARK);
-                }
-            }
-        }
-    }
-    Ok(docs)
-}
-
-/// Parses resource documents as kustomize loads resources: as [`parse_resources`], and
+/// Parses resource documents as kustomize loads resources: as [`parse_documents`], and
 /// annotations that are not strings take the text they were written with (kyaml reads
 /// annotations as a string map of the scalars' source text: an empty value is `""`, `~`
 /// stays `~`, `0644` stays `0644`, `1.50` stays `1.50`). Collections become `""` later.
@@ -238,7 +214,7 @@ pub fn parse_resources(text: &str) -> Result<Vec<Value>> {
 /// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
 /// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
-    let mut docs = parse_resources(text)?;
+    let mut docs = parse_documents(text)?;
     annotations_as_written(text, &mut docs, false);
     mark_blank_nulls(text, &mut docs);
     mark_non_string_keys(text, &mut docs);
@@ -439,7 +415,7 @@ fn take_paths(d: &mut Value, key: &str) -> Vec<Vec<PathSeg>> {
 /// stay null (in a strategic merge patch they delete the annotation) and blank nulls are
 /// not listed.
 pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
-    let mut docs = parse_resources(text)?;
+    let mut docs = parse_documents(text)?;
     annotations_as_written(text, &mut docs, true);
     mark_non_string_keys(text, &mut docs);
     Ok(docs)
@@ -664,27 +640,11 @@ fn scan_scalars_and_keys(
     out
 }
 
-/// A string as kustomize compares it (names, ids): a quoted `${…}` string carries a
-/// [`QUOTED_MARK`] for Flux's substitution, but `"${X}"` and `${X}` are one name.
-pub(crate) fn unmarked(s: &str) -> &str {
-    s.strip_prefix(QUOTED_MARK).unwrap_or(s)
-}
-
-/// Removes [`QUOTED_MARK`]s (and a [`BLANK_NULLS_KEY`] list still there).
+/// Removes the [`BLANK_NULLS_KEY`] and [`NON_STRING_KEYS_KEY`] lists if still there.
 pub fn strip_marks(v: &mut Value) {
     if let Some(m) = v.as_object_mut() {
         m.shift_remove(BLANK_NULLS_KEY);
         m.shift_remove(NON_STRING_KEYS_KEY);
-    }
-    strip_quoted_marks(v);
-}
-
-fn strip_quoted_marks(v: &mut Value) {
-    match v {
-        Value::String(s) if s.contains(QUOTED_MARK) => s.retain(|c| c != QUOTED_MARK),
-        Value::Array(a) => a.iter_mut().for_each(strip_quoted_marks),
-        Value::Object(m) => m.values_mut().for_each(strip_quoted_marks),
-        _ => {}
     }
 }
 
@@ -762,24 +722,6 @@ mod tests {
         let docs = parse_documents("a: |\n  x\n---\nb: |\n  y").expect("parses");
         assert_eq!(docs[0], serde_json::json!({"a": "x\n"}));
         assert_eq!(docs[1], serde_json::json!({"b": "y"}));
-    }
-
-    #[test]
-    fn quoted_placeholders_are_marked_by_position() {
-        let text = "---\n# empty\n---\na: \"${x}\"\nb: ${x}\nc:\n- '${y}'\n- ${y}\n- k: |\n    ${z}\n---\nd: ${x}\n";
-        let docs = parse_resources(text).expect("parses");
-        assert_eq!(docs.len(), 2);
-        let m = |s: &str| format!("{QUOTED_MARK}{s}");
-        assert_eq!(docs[0]["a"], Value::String(m("${x}")));
-        assert_eq!(docs[0]["b"], Value::String("${x}".into()));
-        assert_eq!(docs[0]["c"][0], Value::String(m("${y}")));
-        assert_eq!(docs[0]["c"][1], Value::String("${y}".into()));
-        assert_eq!(docs[0]["c"][2]["k"], Value::String(m("${z}\n")));
-        assert_eq!(docs[1]["d"], Value::String("${x}".into()));
-        let mut stripped = docs[0].clone();
-        strip_marks(&mut stripped);
-        assert_eq!(stripped["a"], Value::String("${x}".into()));
-        assert_eq!(emit::to_yaml_document(&docs[0]["a"]), "\"${x}\"\n");
     }
 
     #[test]
