@@ -214,6 +214,9 @@ pub fn transform(
             if path.is_empty() && op.is_empty() {
                 return Err(bad("empty file path and empty jsonOp".into()));
             }
+            if !path.is_empty() && !op.is_empty() {
+                return Err(bad("must specify a file path or jsonOp, not both".into()));
+            }
             let text = if path.is_empty() {
                 op
             } else {
