@@ -78,7 +78,7 @@ pub fn visit(
     create: bool,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
-    visit_marked(v, segments, create, f)
+    visit_marked(v, segments, create, None, f)
 }
 
 /// A path segment: a field name, possibly marked as a list (`name[]`).
@@ -105,15 +105,25 @@ impl Segment for (String, bool) {
     }
 }
 
+/// kyaml's complaint when a field spec's path runs into a scalar (not a null) before its end.
+fn through_scalar(spec_path: &str) -> crate::error::Error {
+    crate::error::err(crate::error::ErrorKind::Invalid(format!(
+        "considering field '{spec_path}': expected sequence or mapping node"
+    )))
+}
+
+/// `spec_path`: the field spec being applied, which makes a scalar in the way an error (as
+/// in kustomize's transformers); without it the scalar is passed by.
 fn visit_marked<S: Segment>(
     v: &mut Value,
     segments: &[S],
     create: bool,
+    spec_path: Option<&str>,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
     if let Value::Array(items) = v {
         for item in items {
-            visit_marked(item, segments, create, f)?;
+            visit_marked(item, segments, create, spec_path, f)?;
         }
         return Ok(());
     }
@@ -125,10 +135,13 @@ fn visit_marked<S: Segment>(
         *v = Value::Object(Map::new());
     }
     let Some(map) = v.as_object_mut() else {
-        return Ok(());
+        return match spec_path {
+            Some(p) if !v.is_null() => Err(through_scalar(p)),
+            _ => Ok(()),
+        };
     };
     if let Some(child) = map.get_mut(first) {
-        return visit_child(child, rest, is_list, create, f);
+        return visit_child(child, rest, is_list, create, spec_path, f);
     }
     // Lists are never created.
     if !create || is_list {
@@ -143,7 +156,7 @@ fn visit_marked<S: Segment>(
     let Some(child) = map.get_mut(first) else {
         return Ok(());
     };
-    visit_child(child, rest, is_list, create, f)
+    visit_child(child, rest, is_list, create, spec_path, f)
 }
 
 /// The rest of [`visit_marked`] once the field `child` exists.
@@ -152,6 +165,7 @@ fn visit_child<S: Segment>(
     rest: &[S],
     is_list: bool,
     create: bool,
+    spec_path: Option<&str>,
     f: &mut dyn FnMut(&mut Value) -> Result<()>,
 ) -> Result<()> {
     // A null field marked as a list (`name[]`) becomes an empty list, as in kyaml's
@@ -168,7 +182,7 @@ fn visit_child<S: Segment>(
         }
         *child = Value::Object(Map::new());
     }
-    visit_marked(child, rest, create, f)
+    visit_marked(child, rest, create, spec_path, f)
 }
 
 /// Applies `f` at every spec of `specs` that selects `gvk`.
@@ -183,7 +197,7 @@ pub fn apply_specs(
             continue;
         }
         let segs = split_path_marked(&fs.path);
-        visit_marked(obj, &segs, fs.create, f)?;
+        visit_marked(obj, &segs, fs.create, Some(&fs.path), f)?;
     }
     Ok(())
 }
@@ -235,7 +249,7 @@ impl<'a> SpecSet<'a> {
                 let i = selected.trailing_zeros() as usize;
                 selected &= selected - 1;
                 let (fs, segs) = &self.specs[i];
-                visit_marked(obj, segs, fs.create, f)?;
+                visit_marked(obj, segs, fs.create, Some(&fs.path), f)?;
             }
             return Ok(());
         }
@@ -244,7 +258,7 @@ impl<'a> SpecSet<'a> {
             .collect();
         for i in selected {
             let (fs, segs) = &self.specs[i];
-            visit_marked(obj, segs, fs.create, f)?;
+            visit_marked(obj, segs, fs.create, Some(&fs.path), f)?;
         }
         Ok(())
     }
