@@ -278,7 +278,7 @@ impl SpecSet<'_> {
         let mut path = Vec::new();
         for i in selected {
             let (fs, segs) = &self.specs[i];
-            visit_with_path(obj, segs, fs.create, &mut path, f)?;
+            visit_with_path(obj, segs, fs, &mut path, f)?;
         }
         Ok(())
     }
@@ -288,7 +288,7 @@ impl SpecSet<'_> {
 fn visit_with_path(
     v: &mut Value,
     segments: &[(String, bool)],
-    create: bool,
+    spec: &FieldSpec,
     path: &mut Vec<crate::alias::Seg>,
     f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
 ) -> Result<()> {
@@ -296,7 +296,7 @@ fn visit_with_path(
     if let Value::Array(items) = v {
         for (i, item) in items.iter_mut().enumerate() {
             path.push(Seg::Index(i));
-            let r = visit_with_path(item, segments, create, path, f);
+            let r = visit_with_path(item, segments, spec, path, f);
             path.pop();
             r?;
         }
@@ -305,17 +305,20 @@ fn visit_with_path(
     let Some(((first, is_list), rest)) = segments.split_first() else {
         return f(v, path);
     };
-    if v.is_null() && create {
+    if v.is_null() && spec.create {
         *v = Value::Object(Map::new());
     }
     let Some(map) = v.as_object_mut() else {
-        return Ok(());
+        return match v {
+            Value::Null => Ok(()),
+            _ => Err(through_scalar(&spec.path)),
+        };
     };
     if let Some(child) = map.get_mut(first.as_str()) {
-        return visit_child_with_path(child, first, rest, *is_list, create, path, f);
+        return visit_child_with_path(child, first, rest, *is_list, spec, path, f);
     }
     // Lists are never created.
-    if !create || *is_list {
+    if !spec.create || *is_list {
         return Ok(());
     }
     let init = if rest.is_empty() {
@@ -324,7 +327,7 @@ fn visit_with_path(
         Value::Object(Map::new())
     };
     let child = map.entry(first.clone()).or_insert(init);
-    visit_child_with_path(child, first, rest, *is_list, create, path, f)
+    visit_child_with_path(child, first, rest, *is_list, spec, path, f)
 }
 
 /// The rest of [`visit_with_path`] once the field `child` (named `name`) exists.
@@ -333,7 +336,7 @@ fn visit_child_with_path(
     name: &str,
     rest: &[(String, bool)],
     is_list: bool,
-    create: bool,
+    spec: &FieldSpec,
     path: &mut Vec<crate::alias::Seg>,
     f: &mut dyn FnMut(&mut Value, &[crate::alias::Seg]) -> Result<()>,
 ) -> Result<()> {
@@ -343,13 +346,13 @@ fn visit_child_with_path(
     }
     let r = if rest.is_empty() {
         f(child, path)
-    } else if child.is_null() && !create {
+    } else if child.is_null() && !spec.create {
         Ok(())
     } else {
         if child.is_null() {
             *child = Value::Object(Map::new());
         }
-        visit_with_path(child, rest, create, path, f)
+        visit_with_path(child, rest, spec, path, f)
     };
     path.pop();
     r
