@@ -84,25 +84,22 @@ fn kustomize_build_takes_kubectl_flags_and_warns_as_kustomize_does() {
     assert!(err.ends_with("error: illegal flag value --reorder x; legal values: [legacy none]\n"));
     // -o FILE holds what stdout would; -o DIR one file per object, yaml.v2 style.
     let file = root.join("all.yaml");
-    let (ok, out, _) = ferroflux(&[
-        "kustomize",
-        "build",
-        &dir,
-        "-o",
-        &file.display().to_string(),
-    ]);
+    let build_to = |path: &Path| {
+        ferroflux(&[
+            "kustomize",
+            "build",
+            &dir,
+            "-o",
+            &path.display().to_string(),
+        ])
+    };
+    let (ok, out, _) = build_to(&file);
     assert!(ok && out.is_empty());
     let (_, printed, _) = ferroflux(&["kustomize", "build", &dir]);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), printed);
     let outdir = root.join("out");
     std::fs::create_dir(&outdir).unwrap();
-    let (ok, _, err) = ferroflux(&[
-        "kustomize",
-        "build",
-        &dir,
-        "-o",
-        &outdir.display().to_string(),
-    ]);
+    let (ok, _, err) = build_to(&outdir);
     assert!(ok, "{err}");
     let mut names: Vec<String> = std::fs::read_dir(&outdir)
         .unwrap()

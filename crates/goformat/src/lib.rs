@@ -2,6 +2,15 @@
 
 pub mod gobytes;
 
+/// Go's `strconv.ParseBool`.
+pub fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// go-yaml v2's map key order: `a` sorts before `b`. Runs of digits compare as numbers (a
 /// leading zero run keeps them apart), and at the first difference a letter sorts after a
 /// non-letter.

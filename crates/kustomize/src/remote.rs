@@ -194,7 +194,7 @@ fn parse_query(query: &str) -> (String, Duration, bool) {
         }
     }
     let mut submodules = true;
-    if let Some(b) = go_parse_bool(get("submodules")) {
+    if let Some(b) = ferroflux_goformat::parse_bool(get("submodules")) {
         submodules = b;
     }
     (git_ref, timeout, submodules)
@@ -254,15 +254,6 @@ fn go_atoi(s: &str) -> Option<i64> {
         return None;
     }
     s.parse::<i64>().ok()
-}
-
-/// Go's `strconv.ParseBool`.
-fn go_parse_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
 }
 
 /// Go's `time.ParseDuration` for non-negative results (`1m30s`, `1.5h`, `250ms`); `None` for

@@ -270,7 +270,7 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
         return invalid("--timeout", v, e);
     }
     if let Some(v) = a.server_side.as_deref()
-        && go_parse_bool(v).is_none()
+        && ferroflux_goformat::parse_bool(v).is_none()
     {
         return invalid(
             "--server-side",
@@ -300,20 +300,11 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Go's `strconv.ParseBool`.
-fn go_parse_bool(v: &str) -> Option<bool> {
-    match v {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 pub fn template(a: &TemplateArgs) -> Result<()> {
     // The process ends with this command: what it rendered is left to the exit.
     ferroflux_par::exit_follows();
     check_flags(a).map_err(|e| helm_error(&e, false))?;
-    let debug = a.debug.as_deref().and_then(go_parse_bool).unwrap_or(false);
+    let debug = a.debug.as_deref().and_then(ferroflux_goformat::parse_bool).unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
     let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
         Some(v) => Some(

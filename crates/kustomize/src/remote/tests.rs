@@ -734,6 +734,6 @@ fn go_queries() {
     assert_eq!(go_parse_query("ref=%4"), None);
     assert_eq!(go_atoi("+61"), Some(61));
     assert_eq!(go_atoi("6_1"), None);
-    assert_eq!(go_parse_bool("True"), Some(true));
-    assert_eq!(go_parse_bool("yes"), None);
+    assert_eq!(ferroflux_goformat::parse_bool("True"), Some(true));
+    assert_eq!(ferroflux_goformat::parse_bool("yes"), None);
 }
