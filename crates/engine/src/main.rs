@@ -74,8 +74,16 @@ enum HelmCommand {
 
 #[derive(Subcommand)]
 enum HelmShowCommand {
+    /// Print the chart's definition (Chart.yaml as Helm reads it).
+    Chart(cli::helm::ShowArgs),
     /// Print the chart's values.yaml.
     Values(cli::helm::ShowArgs),
+    /// Print the chart's README.
+    Readme(cli::helm::ShowArgs),
+    /// Print the chart's CRDs, its subcharts' included.
+    Crds(cli::helm::ShowArgs),
+    /// Print the definition, values, README and CRDs.
+    All(cli::helm::ShowArgs),
 }
 
 #[derive(Subcommand)]
@@ -146,8 +154,16 @@ fn main() -> std::process::ExitCode {
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
         Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),
         Command::Helm(HelmCommand::Template(args)) => cli::helm::template(&args),
-        Command::Helm(HelmCommand::Show(HelmShowCommand::Values(args))) => {
-            cli::helm::show_values(&args)
+        Command::Helm(HelmCommand::Show(show)) => {
+            use ferroflux_helm::show::Part;
+            let (part, args) = match show {
+                HelmShowCommand::Chart(a) => (Part::Chart, a),
+                HelmShowCommand::Values(a) => (Part::Values, a),
+                HelmShowCommand::Readme(a) => (Part::Readme, a),
+                HelmShowCommand::Crds(a) => (Part::Crds, a),
+                HelmShowCommand::All(a) => (Part::All, a),
+            };
+            cli::helm::show(part, &args)
         }
         Command::Build(BuildCommand::Kustomization(args)) => cli::kustomize::build_flux(&args),
         Command::Source(SourceCommand::Git(args)) => cli::source::git::git(&args),

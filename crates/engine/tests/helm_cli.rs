@@ -1,4 +1,4 @@
-//! `ferroflux helm show values` and the error shape of `ferroflux helm template`.
+//! `ferroflux helm show` and the error shape of `ferroflux helm template`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +33,86 @@ fn show_values_prints_the_file_as_written() {
     assert!(out.status.success());
     let raw = std::fs::read_to_string(dir.join("chart/values.yaml")).unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{raw}\n"));
+}
+
+/// A chart of our own with a README, CRDs in itself and in a subchart; the expected texts
+/// are what `helm show` (v4.3.1) printed for it.
+fn shop_chart(root: &Path) -> PathBuf {
+    let c = root.join("shop");
+    let files = [
+        (
+            "Chart.yaml",
+            "name: shop\nversion: 1.2.0\nappVersion: \"2.10\"\ndescription: A shop front whose description is long enough that Helm folds it over two lines of output\nkeywords: [web]\nmaintainers:\n  - name: Ops\n    email: ops@example.com\nannotations:\n  enabled: yes\nunknown: dropped\ndependencies:\n  - name: sub\n    version: 0.1.0\n    condition: sub.enabled\n",
+        ),
+        ("values.yaml", "# replicas of the front\nreplicas: 2\n"),
+        ("README.md", "# Shop\n"),
+        (
+            "crds/carts.yaml",
+            "kind: CustomResourceDefinition\nmetadata:\n  name: carts.example.com\n",
+        ),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+        (
+            "charts/sub/crds/orders.yml",
+            "---\nkind: CustomResourceDefinition\nmetadata:\n  name: orders.example.com\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = c.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    c
+}
+
+const SHOP_CHART: &str = "annotations:\n  enabled: \"true\"\napiVersion: v1\nappVersion: \"2.10\"\ndependencies:\n- condition: sub.enabled\n  name: sub\n  repository: \"\"\n  version: 0.1.0\ndescription: A shop front whose description is long enough that Helm folds it over\n  two lines of output\nkeywords:\n- web\nmaintainers:\n- email: ops@example.com\n  name: Ops\nname: shop\nversion: 1.2.0\n\n";
+const SHOP_CRDS: &str = "---\nkind: CustomResourceDefinition\nmetadata:\n  name: carts.example.com\n\n---\nkind: CustomResourceDefinition\nmetadata:\n  name: orders.example.com\n\n";
+
+#[test]
+fn show_prints_each_part_as_helm_does() {
+    let work = tempfile::tempdir().unwrap();
+    let chart = shop_chart(work.path());
+    let show = |part: &str| {
+        let out = ferroflux(
+            work.path(),
+            &["helm", "show", part, chart.to_str().unwrap()],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(show("chart"), SHOP_CHART);
+    assert_eq!(show("values"), "# replicas of the front\nreplicas: 2\n\n");
+    assert_eq!(show("readme"), "# Shop\n\n");
+    assert_eq!(show("crds"), SHOP_CRDS);
+    assert_eq!(
+        show("all"),
+        format!(
+            "{SHOP_CHART}---\n# replicas of the front\nreplicas: 2\n\n---\n# Shop\n\n{SHOP_CRDS}"
+        )
+    );
+}
+
+#[test]
+fn show_wants_exactly_one_chart() {
+    let work = tempfile::tempdir().unwrap();
+    let out = ferroflux(work.path(), &["helm", "show", "chart"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: \"helm show chart\" requires 1 argument\n\nUsage:  helm show chart [CHART] [flags]\n"
+    );
+    std::fs::write(work.path().join("Chart.yaml"), "just words\n").unwrap();
+    let out = ferroflux(work.path(), &["helm", "show", "readme", "."]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: cannot load Chart.yaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type v2.Metadata\n"
+    );
 }
 
 #[test]

@@ -243,9 +243,7 @@ pub fn load(path: &Path) -> Result<Chart, LoadError> {
 /// [`load`], appending to `logs` the lines Helm's loader logs on the way (one per symbolic
 /// link it follows), also when loading then fails.
 pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|_| err(format!("path {:?} not found", path.display().to_string())))?;
-    if meta.is_dir() {
+    if is_dir(path)? {
         let chart_yaml = crate::chart_dir::go_abs(path).join("Chart.yaml");
         let data = std::fs::read(&chart_yaml).map_err(|e| {
             let op = if chart_yaml.is_dir() { "read" } else { "open" };
@@ -258,21 +256,42 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
         let v3 = chart_format(&data)?;
         load_dir_logged(path, logs).and_then(|c| refuse_v3(c, v3))
     } else {
-        let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
-        if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
-            // Helm names the chart by the absolute path it located.
-            let name = crate::chart_dir::go_abs(path).display().to_string();
-            if name.ends_with(".yaml") || name.ends_with(".yml") {
-                return Err(err(format!(
-                    "file '{name}' seems to be a YAML file, but expected a gzipped archive"
-                )));
-            }
+        load_top_archive(&read_archive(path)?, logs)
+    }
+}
+
+/// Loads a chart as Helm's v2 loader does when called directly (`helm show`): whatever its
+/// `apiVersion`, and with the loader's own words for a missing `Chart.yaml` or a bad archive.
+pub fn load_v2(path: &Path) -> Result<Chart, LoadError> {
+    if is_dir(path)? {
+        load_dir(path)
+    } else {
+        load_archive(&read_archive(path)?)
+    }
+}
+
+fn is_dir(path: &Path) -> Result<bool, LoadError> {
+    std::fs::metadata(path)
+        .map(|m| m.is_dir())
+        .map_err(|_| err(format!("path {:?} not found", path.display().to_string())))
+}
+
+/// A chart archive's bytes, refused as Helm refuses a file that is not gzipped.
+fn read_archive(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let data = std::fs::read(path).map_err(|e| err(format!("{}: {e}", path.display())))?;
+    if !data.starts_with(&[0x1f, 0x8b, 0x08]) {
+        // Helm names the chart by the absolute path it located.
+        let name = crate::chart_dir::go_abs(path).display().to_string();
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
             return Err(err(format!(
-                "file '{name}' does not appear to be a gzipped archive; got 'application/octet-stream'"
+                "file '{name}' seems to be a YAML file, but expected a gzipped archive"
             )));
         }
-        load_top_archive(&data, logs)
+        return Err(err(format!(
+            "file '{name}' does not appear to be a gzipped archive; got 'application/octet-stream'"
+        )));
     }
+    Ok(data)
 }
 
 /// Helm 4 reads `apiVersion` first to pick a loader: v1, v2 and none load as v2 charts, v3
@@ -512,8 +531,22 @@ fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Met
         base.dependencies = deps.dependencies;
         return Ok(base);
     }
-    if let J::Object(o) = &mut j {
-        o.retain(|_, v| !v.is_null());
+    let kind = match &mut j {
+        J::Object(o) => {
+            o.retain(|_, v| !v.is_null());
+            None
+        }
+        J::Array(_) => Some("array"),
+        J::String(_) => Some("string"),
+        J::Number(_) => Some("number"),
+        _ => Some("bool"),
+    };
+    // A Chart.yaml that is no mapping (reached when Helm's v2 loader is called directly, as
+    // `helm show` does; `helm template` refuses it earlier, naming its own type).
+    if let Some(kind) = kind {
+        return Err(err(format!(
+            "cannot load {what}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type v2.Metadata"
+        )));
     }
     serde_json::from_value(j)
         .map_err(|e| err(format!("cannot load {what}: error unmarshaling JSON: {e}")))

@@ -24,6 +24,7 @@ pub mod package;
 pub mod schema;
 pub mod schema_formats;
 mod shared;
+pub mod show;
 pub mod strvals;
 pub mod template;
 pub mod values;

@@ -190,8 +190,9 @@ struct IgnoredHelmFlags {
 
 #[derive(clap::Args)]
 pub struct ShowArgs {
-    /// A chart directory or .tgz.
-    chart: PathBuf,
+    /// A chart directory or .tgz (exactly one; checked as Helm checks it).
+    #[arg(value_name = "CHART")]
+    args: Vec<String>,
 }
 
 /// Prints Helm's error shape and reports the failure as already printed.
@@ -304,7 +305,11 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     // The process ends with this command: what it rendered is left to the exit.
     ferroflux_par::exit_follows();
     check_flags(a).map_err(|e| helm_error(&e, false))?;
-    let debug = a.debug.as_deref().and_then(ferroflux_goformat::parse_bool).unwrap_or(false);
+    let debug = a
+        .debug
+        .as_deref()
+        .and_then(ferroflux_goformat::parse_bool)
+        .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
     let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
         Some(v) => Some(
@@ -438,12 +443,21 @@ fn write_template_file(dir: &Path, name: &str, data: &str, append: bool) -> Resu
     Ok(())
 }
 
-pub fn show_values(a: &ShowArgs) -> Result<()> {
-    let chart = ferroflux_helm::load(&a.chart).map_err(|e| helm_error(&e.0, false))?;
-    let mut out = std::io::stdout().lock();
-    if let Some(raw) = &chart.values_raw {
-        out.write_all(raw)?;
-        out.write_all(b"\n")?;
-    }
+/// `helm show <part> CHART`, offline: a chart directory or archive.
+pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
+    let [chart] = a.args.as_slice() else {
+        let verb = format!("{part:?}").to_lowercase();
+        return Err(helm_error(
+            &format!(
+                "\"helm show {verb}\" requires 1 argument\n\nUsage:  helm show {verb} [CHART] [flags]"
+            ),
+            false,
+        ));
+    };
+    let chart =
+        ferroflux_helm::chart::load_v2(Path::new(chart)).map_err(|e| helm_error(&e.0, false))?;
+    std::io::stdout()
+        .lock()
+        .write_all(ferroflux_helm::show::show(&chart, part).as_bytes())?;
     Ok(())
 }
