@@ -46,7 +46,7 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
                 walked
                     .builtin_refs
                     .into_iter()
-                    .map(|p| (api_version.clone(), kind.to_string(), p)),
+                    .map(|(p, def)| (api_version.clone(), kind.to_string(), p, def)),
             );
         }
     }
@@ -57,8 +57,8 @@ fn collect_definitions(doc: &Value, out: &mut CustomKeys) {
 struct Walked {
     /// (path, `x-kubernetes-patch-merge-key`).
     merge_keys: Vec<(String, String)>,
-    /// Paths whose `$ref` names a definition this document does not hold.
-    builtin_refs: Vec<String>,
+    /// Paths whose `$ref` names a definition this document does not hold, with that name.
+    builtin_refs: Vec<(String, String)>,
 }
 
 fn walk_defs(
@@ -75,7 +75,7 @@ fn walk_defs(
         let name = r.rsplit('/').next().unwrap_or("");
         match defs.get(name) {
             Some(d) => walk_defs(d, path, defs, out, depth + 1),
-            None => out.builtin_refs.push(path.join(".")),
+            None => out.builtin_refs.push((path.join("."), name.to_string())),
         }
         return;
     }

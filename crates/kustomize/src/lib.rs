@@ -43,7 +43,7 @@ pub mod plugins;
 pub mod remote;
 pub mod replacements;
 pub mod resource;
-mod schema_kinds;
+mod schema_nodes;
 pub mod selector;
 pub mod smp;
 pub mod sort;

@@ -4,6 +4,7 @@
 //! delete|replace|merge`; like kyaml, other `$…` keys are ordinary fields.
 
 use crate::resource::Gvk;
+use crate::schema_nodes::{Merge, list_merge, list_merge_in};
 use serde_json::{Map, Value};
 
 /// How a list merges.
@@ -25,9 +26,10 @@ pub struct CustomKeys {
     pub keys: Vec<(String, String, String, String)>,
     /// A custom OpenAPI document replaces the built-in schema (kustomize's `openapi: {path}`).
     pub replaces_builtin: bool,
-    /// (apiVersion, kind, dotted path) where a custom document refers to a definition it
-    /// does not hold: kyaml resolves it in the built-in schema when that is loaded too.
-    pub builtin_refs: Vec<(String, String, String)>,
+    /// (apiVersion, kind, dotted path, definition name) where a custom document refers to a
+    /// definition it does not hold: kyaml resolves it in the built-in schema when that is
+    /// loaded too.
+    pub builtin_refs: Vec<(String, String, String, String)>,
     /// An `openapi:` field (custom `path` or built-in `version`) has chosen the build's
     /// schema; kustomize keeps the first one (see `Build::set_schema`).
     pub schema_set: bool,
@@ -36,29 +38,49 @@ pub struct CustomKeys {
 /// Whether the built-in schema describes objects of this apiVersion and kind (kyaml
 /// looks the pair up exactly; anything else has no schema).
 pub fn in_builtin_schema(gvk: &Gvk) -> bool {
-    crate::schema_kinds::has_schema(&gvk.api_version(), &gvk.kind)
+    crate::schema_nodes::has_schema(&gvk.api_version(), &gvk.kind)
 }
 
-/// Whether `path` of a custom kind lies below a reference into the built-in schema; the
-/// built-in rules then apply there (they look at field names, e.g. `containers`).
-fn under_builtin_ref(gvk: &Gvk, path: &str, custom: &CustomKeys) -> bool {
+/// The built-in definition a custom kind's `path` lies below (through a `$ref` of its
+/// document into the built-in one), with the rest of the path.
+fn under_builtin_ref<'a>(
+    gvk: &Gvk,
+    path: &'a [String],
+    custom: &'a CustomKeys,
+) -> Option<(&'a str, &'a [String])> {
     custom
         .builtin_refs
         .iter()
-        .any(|(api_version, kind, prefix)| {
-            *kind == gvk.kind
-                && *api_version == gvk.api_version()
-                && (prefix.is_empty()
-                    || path
-                        .strip_prefix(prefix.as_str())
-                        .is_some_and(|rest| rest.starts_with('.')))
+        .find_map(|(api_version, kind, prefix, def)| {
+            if *kind != gvk.kind || *api_version != gvk.api_version() {
+                return None;
+            }
+            let n = if prefix.is_empty() {
+                0
+            } else {
+                prefix.split('.').count()
+            };
+            let inside =
+                path.len() > n && (n == 0 || prefix.split('.').zip(path).all(|(a, b)| a == b));
+            inside.then(|| (def.as_str(), &path[n..]))
         })
+}
+
+fn from_schema(m: Merge) -> ListKind {
+    match m {
+        Merge::Keyed(keys) => keyed(keys),
+        Merge::Set => ListKind::Primitive,
+        Merge::Replace => ListKind::Atomic,
+    }
 }
 
 fn keyed(keys: &[&str]) -> ListKind {
     ListKind::Keyed(keys.iter().map(|k| (*k).to_string()).collect())
 }
 
+/// How the list at `path` of an object of kind `gvk` merges: by the custom schema's keys,
+/// else as kyaml's built-in schema says (for a built-in kind, or below a custom document's
+/// reference into it), else not at all.
 fn list_kind(gvk: &Gvk, path: &[String], custom: &CustomKeys) -> ListKind {
     let joined = path.join(".");
     for (api_version, kind, p, key) in &custom.keys {
@@ -69,41 +91,16 @@ fn list_kind(gvk: &Gvk, path: &[String], custom: &CustomKeys) -> ListKind {
             return ListKind::Keyed(vec![key.clone()]);
         }
     }
-    if custom.replaces_builtin
-        || !(in_builtin_schema(gvk) || under_builtin_ref(gvk, &joined, custom))
-    {
+    if custom.replaces_builtin {
         return ListKind::Atomic;
     }
-    let Some(last) = path.last() else {
-        return ListKind::Atomic;
-    };
-    let parent = if path.len() >= 2 {
-        path[path.len() - 2].as_str()
-    } else {
-        ""
-    };
-    let in_container = path
-        .iter()
-        .any(|p| p == "containers" || p == "initContainers" || p == "ephemeralContainers");
-    match last.as_str() {
-        "containers" | "initContainers" | "ephemeralContainers" => keyed(&["name"]),
-        "env" if in_container => keyed(&["name"]),
-        "ports" if in_container => keyed(&["containerPort", "protocol"]),
-        "ports" if gvk.kind == "Service" && joined == "spec.ports" => keyed(&["port", "protocol"]),
-        "volumeMounts" if in_container => keyed(&["mountPath"]),
-        "volumeDevices" if in_container => keyed(&["devicePath"]),
-        "resizePolicy" if in_container => ListKind::Atomic,
-        "volumes" if parent == "spec" => keyed(&["name"]),
-        "imagePullSecrets" if parent == "spec" => keyed(&["name"]),
-        "hostAliases" if parent == "spec" => keyed(&["ip"]),
-        "topologySpreadConstraints" if parent == "spec" => {
-            keyed(&["topologyKey", "whenUnsatisfiable"])
-        }
-        "conditions" if parent == "status" => keyed(&["type"]),
-        "ownerReferences" if parent == "metadata" => keyed(&["uid"]),
-        "finalizers" if parent == "metadata" => ListKind::Primitive,
-        "secrets" if gvk.kind == "ServiceAccount" && path.len() == 1 => keyed(&["name"]),
-        _ => ListKind::Atomic,
+    if in_builtin_schema(gvk) {
+        let segs = path.iter().map(String::as_str);
+        return from_schema(list_merge(&gvk.api_version(), &gvk.kind, segs));
+    }
+    match under_builtin_ref(gvk, path, custom) {
+        Some((def, rest)) => from_schema(list_merge_in(def, rest.iter().map(String::as_str))),
+        None => ListKind::Atomic,
     }
 }
 
