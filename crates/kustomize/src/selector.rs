@@ -11,7 +11,10 @@ fn anchored(s: &str) -> Result<Option<Regex>> {
     if s.is_empty() {
         return Ok(None);
     }
-    Regex::new(&format!("^(?:{s})$")).map(Some).map_err(|e| {
+    // Go's syntax: a `{` that starts no repetition is a literal (`\${CLUSTER_NAME}`), `\d`
+    // and `\w` are ASCII.
+    let go = ferroflux_gotemplate::funcs::regex::go_syntax(s);
+    Regex::new(&format!("^(?:{go})$")).map(Some).map_err(|e| {
         err(ErrorKind::Invalid(format!(
             "invalid selector regex {s:?}: {e}"
         )))

@@ -7,9 +7,10 @@ use crate::resource::ResMap;
 use serde_json::Value;
 
 /// The pattern matching references to image `name` (a regular expression, as in
-/// kustomize v5.8.1), with optional tag and digest.
+/// kustomize v5.8.1, in Go's syntax), with optional tag and digest.
 pub fn pattern(name: &str) -> Result<regex::Regex> {
-    let pattern = format!("^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
+    let go = ferroflux_gotemplate::funcs::regex::go_syntax(name);
+    let pattern = format!("^{go}(:[a-zA-Z0-9_.{{}}-]*)?(@sha256:[a-zA-Z0-9_.{{}}-]*)?$");
     regex::Regex::new(&pattern).map_err(|e| {
         err(ErrorKind::Invalid(format!(
             "images: name {name:?} is not a valid regular expression: {e}"
