@@ -62,9 +62,14 @@ pub fn load_values(text: &str) -> Result<Values, String> {
             .collect()
     };
     let mut out = Values::new();
-    for doc in docs {
+    for mut doc in docs {
         if doc.trim().is_empty() {
             continue;
+        }
+        // The reader Helm splits documents with ends every line it reads with a line break,
+        // the last one included (a block scalar at the very end keeps its final break).
+        if !doc.ends_with('\n') {
+            doc.to_mut().push('\n');
         }
         let v = parse_untyped(&doc).map_err(|e| {
             format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")

@@ -251,6 +251,17 @@ impl Composer {
     }
 }
 
+/// Whether a token spanning `range` takes in the text's last line, when that line has content
+/// and no line break.
+fn runs_to_unbroken_end(text: &str, range: &std::ops::Range<usize>) -> bool {
+    if text.ends_with('\n') {
+        return false;
+    }
+    let tail = text.rfind('\n').map_or(0, |i| i + 1);
+    let last = text[tail..].trim();
+    !last.is_empty() && !last.starts_with('#') && range.end > tail
+}
+
 /// How reading the first document ended.
 enum Stop {
     /// The document ended (at this offset).
@@ -360,7 +371,15 @@ fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usize)>, Strin
                     class,
                 });
                 let plain = style == ScalarStyle::Plain;
-                let value = Cow::Owned(value.into_owned());
+                let mut value = value.into_owned();
+                if class == Class::Block && runs_to_unbroken_end(text, &range) {
+                    // go-yaml has no line break to keep after a last line that lacks one;
+                    // granit gives clip and keep chomping one all the same.
+                    if value.ends_with('\n') {
+                        value.pop();
+                    }
+                }
+                let value = Cow::Owned(value);
                 c.add(Kind::Scalar { value, tag, plain }, anchor);
             }
             Event::SequenceStart(style, anchor, _) | Event::MappingStart(style, anchor, _) => {

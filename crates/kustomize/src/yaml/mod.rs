@@ -98,7 +98,11 @@ pub fn parse_first_yaml11(text: &str) -> Result<Value> {
     };
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
-    let Some(mut doc) = docs.into_iter().find(|d| !d.is_null()) else {
+    let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
+    if !text.ends_with('\n') {
+        trim_final_block_scalar(text, &mut docs);
+    }
+    let Some(mut doc) = docs.into_iter().next() else {
         return Ok(Value::Null);
     };
     yaml11_booleans(text, &mut doc);
