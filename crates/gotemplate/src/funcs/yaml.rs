@@ -603,7 +603,8 @@ fn check_finite(x: &Value, v3: bool) -> Result<(), String> {
 
 /// Parses YAML (one document) into a value the way sigs.k8s.io/yaml + encoding/json do.
 pub fn from_yaml(s: &str) -> Result<Value, String> {
-    let opts = serde_saphyr::options! { legacy_octal_numbers: true };
+    // No comment events: they are not kept, and buffering them has a limit.
+    let opts = serde_saphyr::options! { legacy_octal_numbers: true, emit_comments: false };
     let j: serde_json::Value = serde_saphyr::from_str_with_options(s, opts)
         .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Ok(Value::from_json(&j))

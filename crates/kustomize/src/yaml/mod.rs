@@ -12,6 +12,9 @@ fn options() -> serde_saphyr::Options {
         legacy_octal_numbers: true,
         strict_booleans: true,
         budget: budget(),
+        // Values carry no comments; buffering them while looking ahead is limited (33
+        // comment lines between a key and its value failed, kubebuilder scaffolds have more).
+        emit_comments: false,
     }
 }
 
@@ -95,6 +98,7 @@ pub fn parse_first_yaml11(text: &str) -> Result<Value> {
         legacy_octal_numbers: true,
         strict_booleans: false,
         budget: budget(),
+        emit_comments: false, // as in options()
     };
     let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
@@ -171,6 +175,7 @@ pub fn parse_kustomization(text: &str) -> Result<Value> {
         strict_booleans: false,
         duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy::LastWins,
         budget: budget(),
+        emit_comments: false, // as in options()
     };
     let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
         .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;

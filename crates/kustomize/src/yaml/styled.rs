@@ -195,7 +195,12 @@ fn parse(text: &str) -> Option<Doc> {
     };
     let mut docs = 0;
     let mut ended = false;
-    for ev in Parser::new_from_str(text) {
+    // Comments between a key and its value are held until the value comes: no limit.
+    let opts = serde_saphyr::granit_parser::options! {
+        emit_comments: true,
+        max_buffered_comment_events: usize::MAX,
+    };
+    for ev in Parser::new_from_str_with_options(text, opts) {
         let (ev, span) = ev.ok()?;
         match ev {
             Event::Comment(c, placement) => {
