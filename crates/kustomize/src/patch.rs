@@ -429,14 +429,30 @@ fn apply_parsed_json(
     r.non_string_keys.clear();
     r.blank_nulls.clear();
     let mut doc = std::mem::take(&mut r.obj);
+    // kustomize patches an object that still carries its internal annotations, so
+    // `/metadata/annotations` is there to add to even when the object has none.
+    let annotations_added = match doc.get_mut("metadata") {
+        Some(Value::Object(m)) if !m.contains_key("annotations") => {
+            m.insert("annotations".into(), Value::Object(Default::default()));
+            true
+        }
+        _ => false,
+    };
     let res = if patch
         .iter()
-        .any(|op| matches!(op, PatchOperation::Replace(_)))
+        .any(|op| matches!(op, PatchOperation::Replace(_) | PatchOperation::Test(_)))
     {
-        patch_replacing_missing_keys(&mut doc, patch)
+        patch_as_evanphx_v4(&mut doc, patch)
     } else {
         json_patch::patch(&mut doc, patch).map_err(|e| e.to_string())
     };
+    if annotations_added
+        && let Some(Value::Object(m)) = doc.get_mut("metadata")
+        && m.get("annotations")
+            .is_some_and(|a| a.as_object().is_some_and(|a| a.is_empty()))
+    {
+        m.remove("annotations");
+    }
     r.obj = doc;
     if let Err(e) = res {
         return Err(err(ErrorKind::JsonPatch(e)).for_object(r.describe()));
@@ -445,11 +461,12 @@ fn apply_parsed_json(
     Ok(())
 }
 
-/// Applies `patch` as kustomize's evanphx/json-patch v4 does, where a `replace` of a key an
-/// object lacks adds it (that library's map lookup reports no error for a missing key). One
-/// operation at a time, so each sees what the ones before it did; on a failure `doc` is left
-/// as it was, and the message numbers the operation within the whole patch.
-fn patch_replacing_missing_keys(
+/// Applies `patch` as kustomize's evanphx/json-patch v4 does, where a key an object lacks
+/// reads as null (that library's map lookup reports no error for a missing key): a `replace`
+/// of it adds it, a `test` of it for null passes. One operation at a time, so each sees what
+/// the ones before it did; on a failure `doc` is left as it was, and the message numbers the
+/// operation within the whole patch.
+fn patch_as_evanphx_v4(
     doc: &mut Value,
     patch: &json_patch::Patch,
 ) -> std::result::Result<(), String> {
@@ -461,6 +478,9 @@ fn patch_replacing_missing_keys(
                     path: r.path.clone(),
                     value: r.value.clone(),
                 })
+            }
+            PatchOperation::Test(t) if t.value.is_null() && missing_object_key(doc, &t.path) => {
+                continue;
             }
             other => other.clone(),
         };
