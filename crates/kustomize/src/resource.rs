@@ -48,46 +48,78 @@ impl Gvk {
 
     /// Is this kind cluster-scoped (per kustomize's built-in list)?
     pub fn is_cluster_scoped(&self) -> bool {
-        is_cluster_scoped_kind(&self.group, &self.kind)
+        is_cluster_scoped_kind(&self.group, &self.version, &self.kind)
     }
 }
 
-/// Cluster-scoped kinds as kustomize knows them (the Kubernetes 1.21 schema kyaml
-/// embeds): by group and kind. Anything else is namespaced.
-pub fn is_cluster_scoped_kind(group: &str, kind: &str) -> bool {
-    matches!(
-        (group, kind),
-        (
-            "",
-            "Namespace" | "Node" | "PersistentVolume" | "ComponentStatus"
-        ) | (
-            "rbac.authorization.k8s.io",
-            "ClusterRole" | "ClusterRoleBinding"
-        ) | ("apiextensions.k8s.io", "CustomResourceDefinition")
-            | ("apiregistration.k8s.io", "APIService")
-            | (
-                "admissionregistration.k8s.io",
-                "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
-            )
-            | (
-                "storage.k8s.io",
-                "StorageClass" | "CSIDriver" | "CSINode" | "VolumeAttachment"
-            )
-            | ("scheduling.k8s.io", "PriorityClass")
-            | ("networking.k8s.io", "IngressClass")
-            | ("node.k8s.io", "RuntimeClass")
-            | ("policy" | "extensions", "PodSecurityPolicy")
-            | ("certificates.k8s.io", "CertificateSigningRequest")
-            | (
-                "flowcontrol.apiserver.k8s.io",
-                "FlowSchema" | "PriorityLevelConfiguration"
-            )
-            | ("authentication.k8s.io", "TokenReview")
-            | (
-                "authorization.k8s.io",
-                "SelfSubjectAccessReview" | "SelfSubjectRulesReview" | "SubjectAccessReview"
-            )
-    )
+/// The (apiVersion, kind) pairs kustomize knows to be cluster-scoped: those kyaml's built-in
+/// schema (Kubernetes 1.21.2) marks so, looked up exactly. A version the schema lacks
+/// (`flowcontrol.apiserver.k8s.io/v1 FlowSchema`), a review kind and anything unknown are
+/// namespaced to kustomize, whatever a cluster says. Sorted.
+const CLUSTER_SCOPED: &[(&str, &str)] = &[
+    (
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "MutatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+    ),
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
+    ("apiregistration.k8s.io/v1", "APIService"),
+    ("apiregistration.k8s.io/v1beta1", "APIService"),
+    ("certificates.k8s.io/v1", "CertificateSigningRequest"),
+    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
+    ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
+    (
+        "flowcontrol.apiserver.k8s.io/v1beta1",
+        "PriorityLevelConfiguration",
+    ),
+    ("networking.k8s.io/v1", "IngressClass"),
+    ("networking.k8s.io/v1beta1", "IngressClass"),
+    ("node.k8s.io/v1", "RuntimeClass"),
+    ("node.k8s.io/v1beta1", "RuntimeClass"),
+    ("policy/v1beta1", "PodSecurityPolicy"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"),
+    ("scheduling.k8s.io/v1", "PriorityClass"),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+    ("storage.k8s.io/v1", "CSIDriver"),
+    ("storage.k8s.io/v1", "CSINode"),
+    ("storage.k8s.io/v1", "StorageClass"),
+    ("storage.k8s.io/v1", "VolumeAttachment"),
+    ("storage.k8s.io/v1beta1", "CSIDriver"),
+    ("storage.k8s.io/v1beta1", "CSINode"),
+    ("storage.k8s.io/v1beta1", "StorageClass"),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment"),
+    ("v1", "ComponentStatus"),
+    ("v1", "Namespace"),
+    ("v1", "Node"),
+    ("v1", "NodeProxyOptions"),
+    ("v1", "PersistentVolume"),
+];
+
+/// Is an object of this group, version and kind cluster-scoped to kustomize?
+pub fn is_cluster_scoped_kind(group: &str, version: &str, kind: &str) -> bool {
+    let api_version = if group.is_empty() {
+        std::borrow::Cow::Borrowed(version)
+    } else {
+        std::borrow::Cow::Owned(format!("{group}/{version}"))
+    };
+    CLUSTER_SCOPED
+        .binary_search(&(api_version.as_ref(), kind))
+        .is_ok()
 }
 
 /// An object's identity.
@@ -157,7 +189,7 @@ pub struct IdView<'a> {
 impl<'a> IdView<'a> {
     /// The namespace with "" read as "default" (cluster-scoped kinds have none).
     pub fn effective_namespace(&self) -> &'a str {
-        if is_cluster_scoped_kind(self.group, self.kind) {
+        if is_cluster_scoped_kind(self.group, self.version, self.kind) {
             ""
         } else if self.namespace.is_empty() {
             "default"
@@ -366,8 +398,8 @@ impl Resource {
         let meta = top
             .and_then(|m| m.get("metadata"))
             .and_then(Value::as_object);
-        let group = api.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-        let ns = if is_cluster_scoped_kind(group, kind) {
+        let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
+        let ns = if is_cluster_scoped_kind(group, version, kind) {
             ""
         } else {
             match field(meta, "namespace") {
@@ -737,5 +769,39 @@ impl ResMap {
     /// Objects as plain values.
     pub fn into_values(self) -> Vec<Value> {
         self.items.into_iter().map(|r| r.obj).collect()
+    }
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    #[test]
+    fn cluster_scope_is_looked_up_by_exact_api_version() {
+        assert!(CLUSTER_SCOPED.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_cluster_scoped_kind("", "v1", "Namespace"));
+        assert!(is_cluster_scoped_kind(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRole"
+        ));
+        assert!(is_cluster_scoped_kind(
+            "flowcontrol.apiserver.k8s.io",
+            "v1beta1",
+            "FlowSchema"
+        ));
+        // Versions and kinds the 1.21.2 schema lacks are namespaced to kustomize.
+        assert!(!is_cluster_scoped_kind(
+            "flowcontrol.apiserver.k8s.io",
+            "v1",
+            "FlowSchema"
+        ));
+        assert!(!is_cluster_scoped_kind(
+            "authorization.k8s.io",
+            "v1",
+            "SubjectAccessReview"
+        ));
+        assert!(!is_cluster_scoped_kind("", "v1", "ConfigMap"));
+        assert!(!is_cluster_scoped_kind("example.com", "v1", "Namespace"));
     }
 }

@@ -151,7 +151,7 @@ fn write_individual_files(dir: &Path, objects: &[Object]) -> Result<()> {
                 .filter(|s| !s.is_empty())
                 .collect();
             let file = format!("{}_{}.yaml", gvk.join("_"), name).to_lowercase();
-            let namespace = (!is_cluster_scoped_kind(group, &kind)).then(|| {
+            let namespace = (!is_cluster_scoped_kind(group, version, &kind)).then(|| {
                 field(o, &["metadata", "namespace"])
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| "default".into())
