@@ -916,15 +916,8 @@ impl<'a> Build<'a> {
             prefix::apply(ra, s, false, &cfg.name_suffix)?;
             self.track(ra, kf, "SuffixTransformer", None);
         }
-        if let (Some(ls), Some(cl)) = (&k.labels, &k.common_labels) {
-            for l in ls {
-                if let Some(key) = l.pairs.keys().find(|key| cl.contains_key(*key)) {
-                    return Err(err(ErrorKind::InvalidKustomization(format!(
-                        "label name '{key}' exists in both commonLabels and labels"
-                    ))));
-                }
-            }
-        }
+        // The same key in `labels` and `commonLabels` is no error to a build (only `kustomize
+        // edit fix` refuses it): `labels` run first, so `commonLabels` has the last word.
         for lab in k.labels.iter().flatten() {
             let mut specs: Vec<FieldSpec> = lab.fields.iter().map(FieldSpec::from_arg).collect();
             if lab.include_selectors {
