@@ -40,7 +40,85 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     if !text.ends_with('\n') {
         trim_final_block_scalar(text, &mut docs);
     }
+    if may_hold_folded_scalar(text) {
+        break_before_more_indented(text, &mut docs);
+    }
     Ok(docs)
+}
+
+/// Whether some line ends in a folded block scalar's header (`>`, `>-`, `>+2`, maybe with a
+/// comment): a cheap test before looking for the scalars themselves.
+fn may_hold_folded_scalar(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.split(" #").next().unwrap_or(line);
+        line.split_whitespace()
+            .next_back()
+            .and_then(|last| last.strip_prefix('>'))
+            .is_some_and(|rest| {
+                rest.chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+            })
+    })
+}
+
+/// kustomize passes a folded block scalar once through yaml.v3's writer, which decides
+/// whether a line break needs a second one by looking at the start of the whole value instead
+/// of the next line, and reads it back. When the value starts with text, a run of breaks
+/// after a line of text gains one when a more-indented line (or, kept by `+`, the end)
+/// follows; when it starts with a space or tab, a run between two lines of text loses one
+/// (a single break becomes a space). Elsewhere the round trip changes nothing.
+fn break_before_more_indented(text: &str, docs: &mut [Value]) {
+    use serde_saphyr::granit_parser::ScalarStyle;
+    let found = scan_styled(
+        text,
+        |_, value, style| style == ScalarStyle::Folded && value.contains(['\n']),
+        |_, _, _| false,
+    );
+    if found.len() != docs.len() {
+        return;
+    }
+    for (doc, scalars) in docs.iter_mut().zip(found) {
+        for (path, value) in scalars {
+            let fixed = more_indented_breaks(&value);
+            if let Some(Value::String(s)) = lookup_mut(doc, &path)
+                && *s == value
+            {
+                *s = fixed;
+            }
+        }
+    }
+}
+
+fn more_indented_breaks(value: &str) -> String {
+    let blank = |c: Option<char>| matches!(c, Some(' ' | '\t'));
+    let starts_blank = blank(value.chars().next());
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut rest = value;
+    // Whether the line just written is text not starting with a space or tab.
+    let mut after_text = false;
+    while !rest.is_empty() {
+        let breaks = rest.len() - rest.trim_start_matches('\n').len();
+        if breaks == 0 {
+            let line = rest.split('\n').next().unwrap_or(rest);
+            after_text = !blank(line.chars().next());
+            out.push_str(line);
+            rest = &rest[line.len()..];
+            continue;
+        }
+        rest = &rest[breaks..];
+        let next = rest.chars().next();
+        let n = match (after_text, starts_blank) {
+            (true, false) if blank(next) || (next.is_none() && breaks >= 2) => breaks + 1,
+            (true, true) if next.is_some() && !blank(next) => breaks - 1,
+            _ => breaks,
+        };
+        if n == 0 {
+            out.push(' ');
+        }
+        out.extend(std::iter::repeat_n('\n', n));
+        after_text = false;
+    }
+    out
 }
 
 /// A block scalar (`|`, `>`) that ends the text without a line break: saphyr gives it the
@@ -519,16 +597,35 @@ fn lookup_mut<'a>(v: &'a mut Value, path: &[PathSeg]) -> Option<&'a mut Value> {
 /// `want(path, text, plain)` picks. Empty when the text does not parse.
 fn scan_scalars(
     text: &str,
-    want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+    mut want: impl FnMut(&[PathSeg], &str, bool) -> bool,
 ) -> Vec<Vec<(Vec<PathSeg>, String)>> {
-    scan_scalars_and_keys(text, want, |_, _, _| false)
+    use serde_saphyr::granit_parser::ScalarStyle;
+    scan_styled(
+        text,
+        |path, value, style| want(path, value, style == ScalarStyle::Plain),
+        |_, _, _| false,
+    )
 }
 
-/// [`scan_scalars`], plus the scalar map keys that `want_key(path, text, plain)` picks
-/// (their path ends with the key).
+/// [`scan_scalars_and_keys`], with each value scalar's style.
 fn scan_scalars_and_keys(
     text: &str,
     mut want: impl FnMut(&[PathSeg], &str, bool) -> bool,
+    want_key: impl FnMut(&[PathSeg], &str, bool) -> bool,
+) -> Vec<Vec<(Vec<PathSeg>, String)>> {
+    use serde_saphyr::granit_parser::ScalarStyle;
+    scan_styled(
+        text,
+        |path, value, style| want(path, value, style == ScalarStyle::Plain),
+        want_key,
+    )
+}
+
+/// [`scan_scalars`] with each value's style, plus the scalar map keys that
+/// `want_key(path, text, plain)` picks (their path ends with the key).
+fn scan_styled(
+    text: &str,
+    mut want: impl FnMut(&[PathSeg], &str, serde_saphyr::granit_parser::ScalarStyle) -> bool,
     mut want_key: impl FnMut(&[PathSeg], &str, bool) -> bool,
 ) -> Vec<Vec<(Vec<PathSeg>, String)>> {
     use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
@@ -607,7 +704,7 @@ fn scan_scalars_and_keys(
                     value
                 };
                 let path = current_path(&stack);
-                if want(&path, &value, style == ScalarStyle::Plain) {
+                if want(&path, &value, style) {
                     found.push((path, value.into_owned()));
                 }
                 advance(&mut stack);
