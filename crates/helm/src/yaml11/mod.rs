@@ -1544,6 +1544,11 @@ fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
         .byte_offset()
         .unwrap_or(text.len())
         .min(text.len());
+    // go-yaml reads a `#` right after a token (`"x"# c`, `[1]# c`) as a comment; with a
+    // space before it, granit does too.
+    if matches!(e.kind(), K::CommentNotSeparated) && text[off..].starts_with('#') {
+        return Mapped::Retry(format!("{} {}", &text[..off], &text[off..]));
+    }
     let line = line_of(text, off);
     let innermost = c.open.last();
     let block = c.open.iter().rev().find(|o| !o.flow);

@@ -34,8 +34,16 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options())
-        .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
+    let docs: Vec<Value> = match serde_saphyr::from_multiple_with_options(text, options()) {
+        Ok(docs) => docs,
+        Err(e) => {
+            let msg = e.to_string();
+            return match comment_spaced(text, &msg) {
+                Some(spaced) => parse_documents(&spaced),
+                None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
+            };
+        }
+    };
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if !text.ends_with('\n') {
         trim_final_block_scalar(text, &mut docs);
@@ -44,6 +52,27 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
         break_before_more_indented(text, &mut docs);
     }
     Ok(docs)
+}
+
+/// go-yaml reads a `#` right after a token (`"x"# c`, `[1]# c`) as a comment, where the
+/// parser wants a space first: `text` with that space, when `msg` is that complaint.
+fn comment_spaced(text: &str, msg: &str) -> Option<String> {
+    let (_, at) = msg.split_once("line ")?;
+    let (line, rest) = at.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    if !rest[col.len()..].contains("comments must be separated from other tokens by whitespace") {
+        return None;
+    }
+    let (line, col): (usize, usize) = (line.parse().ok()?, col.parse().ok()?);
+    let start = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let off = start + text[start..].char_indices().nth(col.checked_sub(1)?)?.0;
+    text[off..]
+        .starts_with('#')
+        .then(|| format!("{} {}", &text[..off], &text[off..]))
 }
 
 /// Whether some line ends in a folded block scalar's header (`>`, `>-`, `>+2`, maybe with a
@@ -255,8 +284,16 @@ pub fn parse_kustomization(text: &str) -> Result<Value> {
         budget: budget(),
         emit_comments: false, // as in options()
     };
-    let mut docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, opts)
-        .map_err(|e| err(ErrorKind::Yaml(first_line(&e.to_string()))))?;
+    let mut docs: Vec<Value> = match serde_saphyr::from_multiple_with_options(text, opts) {
+        Ok(docs) => docs,
+        Err(e) => {
+            let msg = e.to_string();
+            return match comment_spaced(text, &msg) {
+                Some(spaced) => parse_kustomization(&spaced),
+                None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
+            };
+        }
+    };
     docs.retain(|d| !d.is_null());
     match docs.len() {
         0 => Ok(Value::Null),
