@@ -221,6 +221,13 @@ pub(crate) fn coalesce_tables_logged(
     for (key, val) in src {
         let src_non_nil = !val.is_null();
         let full = concat_prefix(prefix, &key);
+        // A null in `dst` hides the default under it (Helm nulls that default first): when
+        // merging it stays, with no warning about the table it hides.
+        let val = if dst.get(&key).is_some_and(J::is_null) {
+            J::Null
+        } else {
+            val
+        };
         match dst.get_mut(&key) {
             Some(dv) if !merge && dv.is_null() && src_non_nil => {
                 dst.remove(&key);
@@ -302,6 +309,21 @@ mod tests {
             let user = user.as_object().cloned().unwrap();
             assert_eq!(coalesce_values(&top, &user).unwrap_err(), want);
         }
+    }
+
+    /// A user null over a subchart's default table removes it quietly, also when the
+    /// parent's values already hold the subchart's section (as after import processing),
+    /// where Helm merges that section with the null in place.
+    #[test]
+    fn a_null_over_a_subchart_default_table_warns_nothing() {
+        let defaults = json!({"affinity": {"anti": {"rule": "spread"}, "other": 1}});
+        let sub = chart(defaults.clone(), vec![], "sub");
+        let top = chart(json!({"sub": defaults}), vec![sub], "top");
+        let user = json!({"sub": {"affinity": {"anti": null}}});
+        let mut log = Vec::new();
+        let out = coalesce_values_logged(&top, user.as_object().unwrap(), &mut log).unwrap();
+        assert_eq!(log, Vec::<String>::new());
+        assert_eq!(out["sub"]["affinity"], json!({"other": 1}));
     }
 
     #[test]
