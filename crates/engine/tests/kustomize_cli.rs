@@ -229,3 +229,35 @@ spec:
     assert!(!ok);
     assert!(err.contains("region"), "{err}");
 }
+
+/// kustomize logs the vars it resolved but never substituted anywhere (names in declaration
+/// order here; kustomize's order is its map's).
+#[test]
+fn kustomize_build_logs_vars_that_were_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |p: &str, text: &str| std::fs::write(root.join(p), text).unwrap();
+    write(
+        "r.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        args: [\"--backend=$(WEB)\"]\n",
+    );
+    let var = |name: &str, kind: &str, target: &str| {
+        format!("- name: {name}\n  objref: {{kind: {kind}, name: {target}, apiVersion: v1}}\n")
+    };
+    write(
+        "kustomization.yaml",
+        &format!(
+            "resources:\n- r.yaml\nvars:\n{}{}{}",
+            var("WEB", "Service", "web"),
+            var("UNUSED_B", "Service", "web"),
+            var("UNUSED_A", "Service", "web"),
+        ),
+    );
+    let (ok, out, err) = ferroflux(&["kustomize", "build", &root.display().to_string()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("--backend=web"), "{out}");
+    assert!(
+        err.ends_with("well-defined vars that were never replaced: UNUSED_B,UNUSED_A\n"),
+        "{err}"
+    );
+}

@@ -237,7 +237,13 @@ fn build_impl(
     let rules = std::mem::take(&mut ra.config.name_reference);
     nameref::fix(&mut ra, &rules)?;
     let var_specs = std::mem::take(&mut ra.config.var_reference);
-    vars::resolve(&mut ra, &b.vars, &var_specs)?;
+    let unused = vars::resolve(&mut ra, &b.vars, &var_specs)?;
+    if !unused.is_empty() {
+        loader.warn(format!(
+            "well-defined vars that were never replaced: {}",
+            unused.join(",")
+        ));
+    }
     // Objects marked as local configuration never leave the build.
     ra.items.retain(|r| {
         r.annotations_ref()

@@ -6,7 +6,7 @@ use crate::fieldspec::{self, FieldSpec};
 use crate::kustfile::Var;
 use crate::resource::{Gvk, ResMap};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A declared var.
 #[derive(Clone, Debug)]
@@ -71,11 +71,12 @@ pub fn var_reference_specs() -> Vec<FieldSpec> {
 
 /// kustomize's `$(VAR)` expansion: `$$` escapes, unknown vars stay as they are, and a
 /// value that is exactly `$(VAR)` takes the var's value with its type.
-fn expand(input: &str, values: &HashMap<String, Value>) -> Value {
+fn expand(input: &str, values: &HashMap<String, Value>, used: &mut HashSet<String>) -> Value {
     if let Some(name) = input.strip_prefix("$(").and_then(|r| r.strip_suffix(')'))
         && !name.contains(')')
         && let Some(v) = values.get(name)
     {
+        used.insert(name.to_string());
         return v.clone();
     }
     let b = input.as_bytes();
@@ -95,7 +96,10 @@ fn expand(input: &str, values: &HashMap<String, Value>) -> Value {
                     Some(i) => {
                         let name = &rest[1..=i];
                         match values.get(name) {
-                            Some(v) => out.push_str(&scalar_string(v)),
+                            Some(v) => {
+                                used.insert(name.to_string());
+                                out.push_str(&scalar_string(v));
+                            }
                             None => out.push_str(&format!("$({name})")),
                         }
                         i + 2
@@ -130,10 +134,11 @@ fn replace_in(
     v: &mut Value,
     values: &HashMap<String, Value>,
     stringify: bool,
+    used: &mut HashSet<String>,
 ) -> std::result::Result<(), String> {
-    let expand_one = |v: &mut Value| {
+    let mut expand_one = |v: &mut Value| {
         if let Value::String(s) = v {
-            let n = expand(s, values);
+            let n = expand(s, values, used);
             *v = if stringify {
                 Value::String(scalar_string(&n))
             } else {
@@ -146,9 +151,9 @@ fn replace_in(
             if a.iter().any(|e| !e.is_string()) {
                 return Err("invalid value type expect a string".into());
             }
-            a.iter_mut().for_each(expand_one);
+            a.iter_mut().for_each(&mut expand_one);
         }
-        Value::Object(m) => m.values_mut().for_each(expand_one),
+        Value::Object(m) => m.values_mut().for_each(&mut expand_one),
         v => expand_one(v),
     }
     Ok(())
@@ -214,10 +219,11 @@ pub fn bind(m: &mut ResMap, v: &crate::kustfile::Var) -> Result<()> {
     }
 }
 
-/// Resolves every declared var and substitutes it.
-pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result<()> {
+/// Resolves every declared var and substitutes it; returns the names of the vars no field
+/// used, in declaration order (kustomize logs them).
+pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result<Vec<String>> {
     if decls.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut values = HashMap::new();
     for d in decls {
@@ -242,6 +248,7 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
         })?;
         values.insert(d.var.name.clone(), v.clone());
     }
+    let mut used = HashSet::new();
     for r in &mut m.items {
         let gvk = r.gvk();
         for fs in specs {
@@ -249,7 +256,7 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
                 || fs.path.starts_with("metadata/annotations");
             let id = r.describe();
             fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
-                replace_in(v, &values, stringify).map_err(|e| {
+                replace_in(v, &values, stringify, &mut used).map_err(|e| {
                     err(ErrorKind::Replacement(format!(
                         "considering field '{}' of object {id}: {e}",
                         fs.path
@@ -260,5 +267,9 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
         // Vars are expanded in place in kustomize.
         r.sync_aliases();
     }
-    Ok(())
+    Ok(decls
+        .iter()
+        .map(|d| d.var.name.clone())
+        .filter(|n| !used.contains(n))
+        .collect())
 }
