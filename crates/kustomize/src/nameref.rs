@@ -84,7 +84,12 @@ pub fn fix(m: &mut ResMap, rules: &[NameRef]) -> Result<()> {
                 by_org_ns: &by_org_ns,
                 candidates: &candidates,
             };
-            result = fieldspec::visit(&mut obj, segs, false, &mut |v| ctx.set(v));
+            result = fieldspec::visit(&mut obj, segs, false, &mut |v| ctx.set(v)).map_err(|e| {
+                e.for_object(format!(
+                    "{} (updating the name reference at '{}')",
+                    ids[i], fs.path
+                ))
+            });
             if result.is_err() {
                 break;
             }
@@ -168,6 +173,12 @@ impl Ctx<'_> {
         let Some(map) = v.as_object_mut() else {
             return Ok(());
         };
+        // A reference field spec names a mapping with a `name` (a subject, a secret entry).
+        if !map.contains_key("name") {
+            return Err(err(ErrorKind::Invalid(
+                "path config error; no 'name' field in node".into(),
+            )));
+        }
         let Some(old) = map.get("name").and_then(Value::as_str).map(str::to_string) else {
             return Ok(());
         };
