@@ -34,15 +34,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let docs: Vec<Value> = match serde_saphyr::from_multiple_with_options(text, options()) {
-        Ok(docs) => docs,
-        Err(e) => {
-            let msg = e.to_string();
-            return match comment_spaced(text, &msg) {
-                Some(spaced) => parse_documents(&spaced),
-                None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
-            };
-        }
+    let docs = match read_stream(text, options())? {
+        Read::Docs(docs) => docs,
+        Read::Again(spaced) => return parse_documents(&spaced),
     };
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if !text.ends_with('\n') {
@@ -52,6 +46,26 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
         break_before_more_indented(text, &mut docs);
     }
     Ok(docs)
+}
+
+/// What reading a stream gave: its documents, or a text to read instead.
+enum Read {
+    Docs(Vec<Value>),
+    /// The text with a space before a comment go-yaml takes and the parser refused.
+    Again(String),
+}
+
+fn read_stream(text: &str, opts: serde_saphyr::Options) -> Result<Read> {
+    match serde_saphyr::from_multiple_with_options(text, opts) {
+        Ok(docs) => Ok(Read::Docs(docs)),
+        Err(e) => {
+            let msg = e.to_string();
+            match comment_spaced(text, &msg) {
+                Some(spaced) => Ok(Read::Again(spaced)),
+                None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
+            }
+        }
+    }
 }
 
 /// go-yaml reads a `#` right after a token (`"x"# c`, `[1]# c`) as a comment, where the
@@ -284,15 +298,9 @@ pub fn parse_kustomization(text: &str) -> Result<Value> {
         budget: budget(),
         emit_comments: false, // as in options()
     };
-    let mut docs: Vec<Value> = match serde_saphyr::from_multiple_with_options(text, opts) {
-        Ok(docs) => docs,
-        Err(e) => {
-            let msg = e.to_string();
-            return match comment_spaced(text, &msg) {
-                Some(spaced) => parse_kustomization(&spaced),
-                None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
-            };
-        }
+    let mut docs = match read_stream(text, opts)? {
+        Read::Docs(docs) => docs,
+        Read::Again(spaced) => return parse_kustomization(&spaced),
     };
     docs.retain(|d| !d.is_null());
     match docs.len() {
