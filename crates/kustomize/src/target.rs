@@ -989,6 +989,9 @@ impl<'a> Build<'a> {
         kinds: &mut patch::KindIndex,
     ) -> Result<()> {
         let text = match (&p.patch, &p.path) {
+            // kustomize's PatchTransformer trims an inline patch (so a block scalar ending it
+            // loses its final line break); the legacy JSON 6902 entries are read as written.
+            (Some(t), None) if !legacy_json => t.trim().to_string(),
             (Some(t), None) => t.clone(),
             (None, Some(path)) => self.loader.read_relative(root, path)?.1,
             (Some(_), Some(_)) => {

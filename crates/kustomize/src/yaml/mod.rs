@@ -51,7 +51,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
 /// What reading a stream gave: its documents, or a text to read instead.
 enum Read {
     Docs(Vec<Value>),
-    /// The text with a space before a comment go-yaml takes and the parser refused.
+    /// The text as go-yaml reads what the parser refused (see [`go_yaml_reading`]).
     Again(String),
 }
 
@@ -60,7 +60,7 @@ fn read_stream(text: &str, opts: serde_saphyr::Options) -> Result<Read> {
         Ok(docs) => Ok(Read::Docs(docs)),
         Err(e) => {
             let msg = e.to_string();
-            match comment_spaced(text, &msg) {
+            match go_yaml_reading(text, &msg) {
                 Some(spaced) => Ok(Read::Again(spaced)),
                 None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
             }
@@ -68,25 +68,58 @@ fn read_stream(text: &str, opts: serde_saphyr::Options) -> Result<Read> {
     }
 }
 
-/// go-yaml reads a `#` right after a token (`"x"# c`, `[1]# c`) as a comment, where the
-/// parser wants a space first: `text` with that space, when `msg` is that complaint.
-fn comment_spaced(text: &str, msg: &str) -> Option<String> {
+/// Where the parser's message `msg` puts its complaint: the byte offset of "line L column C".
+fn error_offset(text: &str, msg: &str) -> Option<usize> {
     let (_, at) = msg.split_once("line ")?;
     let (line, rest) = at.split_once(" column ")?;
     let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    if !rest[col.len()..].contains("comments must be separated from other tokens by whitespace") {
-        return None;
-    }
     let (line, col): (usize, usize) = (line.parse().ok()?, col.parse().ok()?);
     let start = text
         .split_inclusive('\n')
         .take(line.checked_sub(1)?)
         .map(str::len)
         .sum::<usize>();
-    let off = start + text[start..].char_indices().nth(col.checked_sub(1)?)?.0;
-    text[off..]
-        .starts_with('#')
-        .then(|| format!("{} {}", &text[..off], &text[off..]))
+    Some(start + text[start..].char_indices().nth(col.checked_sub(1)?)?.0)
+}
+
+/// `text` as go-yaml would read it where the parser refused it, when `msg` is one of two
+/// complaints go-yaml does not make: a `#` right after a token (`"x"# c`, `[1]# c`) is a
+/// comment to go-yaml, so a space goes before it; `\'` in a double-quoted scalar is `'`
+/// to go-yaml, so the backslash goes.
+fn go_yaml_reading(text: &str, msg: &str) -> Option<String> {
+    let off = error_offset(text, msg)?;
+    if msg.contains("comments must be separated from other tokens by whitespace") {
+        return text[off..]
+            .starts_with('#')
+            .then(|| format!("{} {}", &text[..off], &text[off..]));
+    }
+    if msg.contains("found unknown escape character") && text[off..].starts_with('"') {
+        let mut out = String::with_capacity(text.len());
+        out.push_str(&text[..=off]);
+        let mut chars = text[off + 1..].char_indices();
+        let mut changed = false;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    out.push_str(&text[off + 1 + i..]);
+                    return changed.then_some(out);
+                }
+                '\\' => match chars.next() {
+                    Some((_, '\'')) => {
+                        out.push('\'');
+                        changed = true;
+                    }
+                    Some((_, n)) => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    None => out.push('\\'),
+                },
+                c => out.push(c),
+            }
+        }
+    }
+    None
 }
 
 /// Whether some line ends in a folded block scalar's header (`>`, `>-`, `>+2`, maybe with a
