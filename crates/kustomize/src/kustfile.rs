@@ -263,6 +263,7 @@ pub struct Image {
 pub struct Replica {
     #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub count: i64,
 }
 
@@ -475,6 +476,39 @@ pub(crate) fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
             m.insert((*canon).to_string(), val);
         }
     }
+}
+
+/// A kustomization's explicit nulls as Go's JSON decoder reads them: a null struct field keeps
+/// its zero value (as if absent), a null value of a string map (labels, annotations) is "".
+/// Free-form content (`metadata`, Helm values) is left alone.
+pub fn go_nulls(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    fn strings(v: &mut Value) {
+        if let Value::Object(m) = v {
+            for x in m.values_mut().filter(|x| x.is_null()) {
+                *x = Value::String(String::new());
+            }
+        }
+    }
+    fn fields(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.retain(|_, x| !x.is_null());
+                for (k, x) in m.iter_mut() {
+                    match (k.as_str(), &*x) {
+                        ("metadata" | "helmGlobals" | "helmCharts" | "valuesInline", _)
+                        | ("helmChartInflationGenerator", _) => {}
+                        ("commonLabels" | "commonAnnotations" | "openapi" | "pairs", _)
+                        | ("labels" | "annotations", Value::Object(_)) => strings(x),
+                        _ => fields(x),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(fields),
+            _ => {}
+        }
+    }
+    fields(v);
 }
 
 /// Go's JSON decoder matches field names case-insensitively; so does kustomize.
