@@ -211,6 +211,7 @@ impl TransformerConfig {
                 "replicas" => c.replicas = specs(val)?,
                 "nameReference" => {
                     for e in val.as_array().into_iter().flatten() {
+                        known_fields(e, &["group", "version", "kind", "fieldSpecs"])?;
                         let s =
                             |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
                         c.name_reference.push(NameRef {
@@ -339,9 +340,23 @@ fn bad(msg: &str) -> Error {
     err(ErrorKind::InvalidKustomization(msg.to_string()))
 }
 
+/// kustomize decodes configuration files strictly: a key its Go struct lacks is an error.
+fn known_fields(e: &Value, known: &[&str]) -> Result<()> {
+    match e
+        .as_object()
+        .and_then(|m| m.keys().find(|k| !known.contains(&k.as_str())))
+    {
+        Some(k) => Err(err(ErrorKind::Invalid(format!(
+            "error unmarshaling JSON: while decoding JSON: json: unknown field {k:?}"
+        )))),
+        None => Ok(()),
+    }
+}
+
 fn specs(v: &Value) -> Result<Vec<FieldSpec>> {
     let mut out = Vec::new();
     for e in v.as_array().into_iter().flatten() {
+        known_fields(e, &["group", "version", "kind", "path", "create"])?;
         let s = |f: &str| e.get(f).and_then(Value::as_str).unwrap_or("").to_string();
         if e.get("path").is_none() {
             return Err(bad("a field spec needs a path"));
