@@ -112,6 +112,15 @@ fn through_scalar(spec_path: &str) -> crate::error::Error {
     )))
 }
 
+/// kyaml's path getter has no wildcard: a `*` that reaches an existing mapping is an error.
+fn wildcard(spec_path: Option<&str>) -> crate::error::Error {
+    let msg = "fieldName: *: wildcard is not supported in PathGetter";
+    crate::error::err(crate::error::ErrorKind::Invalid(match spec_path {
+        Some(p) => format!("considering field '{p}': {msg}"),
+        None => msg.to_string(),
+    }))
+}
+
 /// `spec_path`: the field spec being applied, which makes a scalar in the way an error (as
 /// in kustomize's transformers); without it the scalar is passed by.
 fn visit_marked<S: Segment>(
@@ -140,6 +149,9 @@ fn visit_marked<S: Segment>(
             _ => Ok(()),
         };
     };
+    if first == "*" {
+        return Err(wildcard(spec_path));
+    }
     if let Some(child) = map.get_mut(first) {
         return visit_child(child, rest, is_list, create, spec_path, f);
     }
@@ -314,6 +326,9 @@ fn visit_with_path(
             _ => Err(through_scalar(&spec.path)),
         };
     };
+    if first == "*" {
+        return Err(wildcard(Some(&spec.path)));
+    }
     if let Some(child) = map.get_mut(first.as_str()) {
         return visit_child_with_path(child, first, rest, *is_list, spec, path, f);
     }
