@@ -211,7 +211,7 @@ pub fn bind(m: &mut ResMap, v: &crate::kustfile::Var) -> Result<()> {
             Ok(())
         }
         [] => Ok(()),
-        _ => Err(err(ErrorKind::Replacement(format!(
+        _ => Err(err(ErrorKind::Invalid(format!(
             "found {} resId matches for var {} (unable to disambiguate)",
             matched.len(),
             v.name
@@ -228,7 +228,7 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
     let mut values = HashMap::new();
     for d in decls {
         let Some(r) = m.items.iter().find(|r| r.ref_vars.contains(&d.var.name)) else {
-            return Err(err(ErrorKind::Replacement(format!(
+            return Err(err(ErrorKind::Invalid(format!(
                 "var '{}' cannot be mapped to a field in the set of known resources",
                 d.var.name
             ))));
@@ -241,7 +241,7 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
             .filter(|p| !p.is_empty())
             .unwrap_or("metadata.name");
         let v = fieldpath::lookup(&r.obj, &fieldpath::parse(path)).ok_or_else(|| {
-            err(ErrorKind::Replacement(format!(
+            err(ErrorKind::Invalid(format!(
                 "field specified in var '{}' not found in corresponding resource",
                 d.var.name
             )))
@@ -257,7 +257,7 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
             let id = r.describe();
             fieldspec::apply_specs(&mut r.obj, &gvk, std::slice::from_ref(fs), &mut |v| {
                 replace_in(v, &values, stringify, &mut used).map_err(|e| {
-                    err(ErrorKind::Replacement(format!(
+                    err(ErrorKind::Invalid(format!(
                         "considering field '{}' of object {id}: {e}",
                         fs.path
                     )))
