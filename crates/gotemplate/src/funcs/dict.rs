@@ -39,6 +39,9 @@ pub fn register(m: &mut FuncMap) {
     m.pure("unset", &[Map, Str], None, |a| {
         if let Some(m) = map_of(&a[0]) {
             write(m).remove(arg_str(&a[1]));
+        } else if a[0].is_nil() {
+            // A nil bound to the map parameter is a nil map: it prints `map[]`.
+            return Ok(Value::empty_map());
         }
         Ok(a[0].clone())
     });
@@ -102,7 +105,10 @@ pub fn register(m: &mut FuncMap) {
         ("mustMergeOverwrite", true),
     ] {
         m.pure(name, &[Map], Some(Map), move |a| {
-            let Some(dst) = map_of(&a[0]) else {
+            // A nil destination (a variable or pipeline holding nil, which Go passes as a nil
+            // map) gets a new map, as mergo allocates one.
+            let fresh = a[0].is_nil().then(Value::empty_map);
+            let Some(dst) = map_of(fresh.as_ref().unwrap_or(&a[0])) else {
                 return Ok(a[0].clone());
             };
             for src in &a[1..] {
@@ -114,7 +120,7 @@ pub fn register(m: &mut FuncMap) {
                     merge_into(dst, &snapshot, over, 0);
                 }
             }
-            Ok(a[0].clone())
+            Ok(fresh.unwrap_or_else(|| a[0].clone()))
         });
     }
     for name in ["deepCopy", "mustDeepCopy"] {
