@@ -301,9 +301,7 @@ fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
     if crypt64.is_empty() {
         return Ok(String::new());
     }
-    let crypt = base64::engine::general_purpose::STANDARD
-        .decode(crypt64)
-        .map_err(|e| super::encoding::go_b64_error(&e))?;
+    let crypt = super::encoding::go_b64_decode(crypt64.as_bytes())?;
     if crypt.len() < 16 {
         return Err("runtime error: slice bounds out of range [:16]".into());
     }

@@ -12,9 +12,9 @@ pub fn register(m: &mut FuncMap) {
         Ok(s(STANDARD.encode(go_bytes(arg_str(&a[0])))))
     });
     m.pure("b64dec", &[Str], None, |a| {
-        Ok(s(match STANDARD.decode(arg_str(&a[0])) {
+        Ok(s(match go_b64_decode(go_bytes(arg_str(&a[0])).as_ref()) {
             Ok(b) => string_from_go_bytes(&b),
-            Err(e) => go_b64_error(&e),
+            Err(e) => e,
         }))
     });
     m.pure("b32enc", &[Str], None, |a| {
@@ -378,14 +378,78 @@ pub(crate) fn go_json_syntax_error(data: &[u8]) -> Option<String> {
     }
 }
 
-pub(crate) fn go_b64_error(e: &base64::DecodeError) -> String {
-    let off = match e {
-        base64::DecodeError::InvalidByte(i, _) => *i,
-        base64::DecodeError::InvalidLength(n) => *n,
-        base64::DecodeError::InvalidLastSymbol(i, _) => *i,
-        base64::DecodeError::InvalidPadding => 0,
+/// Go's `base64.StdEncoding.DecodeString`: line breaks anywhere are skipped, padding is
+/// required, bits after the last byte may be set; an error is Go's text with Go's offset.
+pub(crate) fn go_b64_decode(src: &[u8]) -> Result<Vec<u8>, String> {
+    let corrupt = |at: usize| format!("illegal base64 data at input byte {at}");
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
     };
-    format!("illegal base64 data at input byte {off}")
+    let is_break = |c: u8| c == b'\n' || c == b'\r';
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    // One quantum of four symbols at a time, as Go's decodeQuantum reads them.
+    while si < src.len() {
+        let mut buf = [0u32; 4];
+        let mut len = 4;
+        let mut j = 0;
+        let mut trailing = None;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(corrupt(si - j));
+            }
+            let c = src[si];
+            si += 1;
+            if let Some(v) = value(c) {
+                buf[j] = v;
+                j += 1;
+                continue;
+            }
+            if is_break(c) {
+                continue;
+            }
+            if c != b'=' || j < 2 {
+                return Err(corrupt(si - 1));
+            }
+            if j == 2 {
+                // "==" wanted: the first is read, line breaks may come between.
+                while si < src.len() && is_break(src[si]) {
+                    si += 1;
+                }
+                if si == src.len() {
+                    return Err(corrupt(src.len()));
+                }
+                if src[si] != b'=' {
+                    return Err(corrupt(si - 1));
+                }
+                si += 1;
+            }
+            while si < src.len() && is_break(src[si]) {
+                si += 1;
+            }
+            if si < src.len() {
+                trailing = Some(si);
+            }
+            len = j;
+            break;
+        }
+        let v = buf[0] << 18 | buf[1] << 12 | buf[2] << 6 | buf[3];
+        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8][..len - 1]);
+        if let Some(at) = trailing {
+            return Err(corrupt(at));
+        }
+    }
+    Ok(out)
 }
 
 const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
