@@ -1076,7 +1076,15 @@ impl<'a> State<'a> {
             Arg::Number(p, n) => self.ideal_constant(*p, a, n)?,
             _ => self.eval_arg(dot, a)?,
         };
-        self.check_type(a.pos(), a, v, ty)
+        match a {
+            // Go checks a parenthesised pipeline's value where it was when the pipeline
+            // ended: at the last node it visited inside.
+            Arg::Pipe(p) => {
+                let (lp, lc) = last_visited(p);
+                self.check_type(lp, &lc, v, ty)
+            }
+            _ => self.check_type(a.pos(), a, v, ty),
+        }
     }
 
     fn check_type(&self, pos: usize, node: &dyn std::fmt::Display, v: Value, ty: Ty) -> R<Value> {
