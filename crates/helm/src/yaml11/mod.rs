@@ -262,6 +262,27 @@ fn runs_to_unbroken_end(text: &str, range: &std::ops::Range<usize>) -> bool {
     !last.is_empty() && !last.starts_with('#') && range.end > tail
 }
 
+/// Where go-yaml refuses the anchor or alias token at `range` (`&name`, `*name`): a name is
+/// ASCII letters, digits, `_` and `-`, and ends at a blank, a line end or `?:,]}%@` and a
+/// backquote. YAML 1.2 (and granit) take more (`&lt;no`, `&x.y`).
+fn bad_anchor_name(text: &str, range: &std::ops::Range<usize>) -> Option<usize> {
+    let token = text.get(range.clone())?;
+    let name_start = range.start + 1;
+    let name = token.get(1..)?;
+    if let Some(i) = name.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+        return Some(name_start + i);
+    }
+    if name.is_empty() {
+        return Some(name_start);
+    }
+    match text[range.end..].chars().next() {
+        None | Some(' ' | '\t' | '\r' | '\n' | '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`') => {
+            None
+        }
+        Some(_) => Some(range.end),
+    }
+}
+
 /// How reading the first document ended.
 enum Stop {
     /// The document ended (at this offset).
@@ -333,7 +354,18 @@ fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usize)>, Strin
                 }
             }
             Event::Anchor(id, name) => {
+                if let Some(at) = bad_anchor_name(text, &range) {
+                    let msg = "did not find expected alphabetic or numeric character";
+                    break Stop::Fail(with_line(line_of(text, at), msg, true), at);
+                }
                 c.names.insert(id, name.into_owned());
+            }
+            Event::Alias(_) | Event::UnresolvedAlias(_)
+                if bad_anchor_name(text, &range).is_some() =>
+            {
+                let at = bad_anchor_name(text, &range).unwrap_or(range.start);
+                let msg = "did not find expected alphabetic or numeric character";
+                break Stop::Fail(with_line(line_of(text, at), msg, true), at);
             }
             Event::Alias(id) => {
                 let name = c.names.get(&id).cloned().unwrap_or_default();
