@@ -51,7 +51,10 @@ fn resolves_non_string(s: &str) -> bool {
     {
         return true;
     }
-    if ferroflux_goformat::is_yaml_float(&plain) {
+    // A number too large for a float64 is a string to go-yaml (ParseFloat's range error).
+    if ferroflux_goformat::is_yaml_float(&plain)
+        && !plain.parse::<f64>().is_ok_and(f64::is_infinite)
+    {
         return true;
     }
     is_timestamp(s) || ferroflux_goformat::is_base60_float(s)
