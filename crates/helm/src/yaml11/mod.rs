@@ -48,6 +48,7 @@ pub fn parse_typed(text: &str) -> Result<J, String> {
 /// what would make the whole conversion fail; anything else is converted whole and filtered.
 pub fn parse_keys(text: &str, typed: bool, keep: &dyn Fn(&str) -> bool) -> Result<J, String> {
     if reader_error(text).is_none()
+        && !text.contains('\u{85}')
         && let Some((nodes, root)) = fast::compose(text)
         && let Some(j) = decode_keys(&nodes, root, typed, keep)
     {
@@ -297,6 +298,10 @@ enum Stop {
 fn compose(text: &str) -> Result<Option<(Vec<Kind<'_>>, usize)>, String> {
     if let Some(e) = reader_error(text) {
         return Err(e);
+    }
+    // go-yaml reads NEL (U+0085) as a line break, a line feed in the text it keeps.
+    if text.contains('\u{85}') {
+        return compose_full(&text.replace('\u{85}', "\n"));
     }
     if let Some(simple) = fast::compose(text) {
         return Ok(Some(simple));
