@@ -148,9 +148,12 @@ pub fn visit_mut(
                 *v = Value::Array(Vec::new());
             }
             let Value::Array(a) = v else { return 0 };
+            let matches = element_matcher(val);
             let mut n = 0;
             for e in a.iter_mut() {
-                if e.get(k).map(scalar_string).as_deref() == Some(val.as_str()) {
+                // `[=value]` matches the list's scalars themselves.
+                let field = if k.is_empty() { Some(&*e) } else { e.get(k) };
+                if field.map(scalar_string).is_some_and(|s| matches(&s)) {
                     n += visit_mut(e, rest, create, f);
                 }
             }
@@ -169,6 +172,17 @@ pub fn visit_mut(
             Value::Object(m) => m.values_mut().map(|e| visit_mut(e, rest, create, f)).sum(),
             _ => 0,
         },
+    }
+}
+
+/// How a target path's `[field=value]` picks list elements: kyaml's path matcher takes the
+/// value as a Go regular expression found anywhere in the field (`[name=app]` also picks
+/// `app-sidecar`), unlike a source path, which wants the value itself. A value that is no
+/// regular expression matches itself.
+fn element_matcher(val: &str) -> Box<dyn Fn(&str) -> bool + '_> {
+    match regex::Regex::new(&ferroflux_gotemplate::funcs::regex::go_syntax(val)) {
+        Ok(r) => Box::new(move |s| r.is_match(s)),
+        Err(_) => Box::new(move |s| s == val),
     }
 }
 

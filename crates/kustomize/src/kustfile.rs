@@ -424,43 +424,6 @@ pub struct FieldRef {
     pub field_path: String,
 }
 
-const TOP_FIELDS: &[&str] = &[
-    "apiVersion",
-    "kind",
-    "metadata",
-    "openapi",
-    "namePrefix",
-    "nameSuffix",
-    "namespace",
-    "commonLabels",
-    "labels",
-    "commonAnnotations",
-    "patchesStrategicMerge",
-    "patchesJson6902",
-    "patches",
-    "images",
-    "imageTags",
-    "replacements",
-    "replicas",
-    "vars",
-    "sortOptions",
-    "resources",
-    "components",
-    "crds",
-    "bases",
-    "configMapGenerator",
-    "secretGenerator",
-    "helmGlobals",
-    "helmCharts",
-    "helmChartInflationGenerator",
-    "generatorOptions",
-    "configurations",
-    "generators",
-    "transformers",
-    "validators",
-    "buildMetadata",
-];
-
 /// Renames keys that match a known field name case-insensitively (Go's JSON decoding).
 pub(crate) fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
     let Some(m) = v.as_object_mut() else { return };
@@ -478,10 +441,97 @@ pub(crate) fn rename_keys(v: &mut serde_json::Value, known: &[&str]) {
     }
 }
 
-/// A kustomization's explicit nulls as Go's JSON decoder reads them: a null struct field keeps
-/// its zero value (as if absent), a null value of a string map (labels, annotations) is "".
-/// Free-form content (`metadata`, Helm values) is left alone.
-pub fn go_nulls(v: &mut serde_json::Value) {
+/// The JSON names of every field of the kustomization's structs, which Go's decoder matches
+/// without regard to case.
+const FIELDS: &[&str] = &[
+    "allowKindChange",
+    "allowNameChange",
+    "annotationSelector",
+    "annotations",
+    "apiVersion",
+    "bases",
+    "behavior",
+    "buildMetadata",
+    "commonAnnotations",
+    "commonLabels",
+    "components",
+    "configMapGenerator",
+    "configurations",
+    "count",
+    "crds",
+    "create",
+    "delimiter",
+    "digest",
+    "disableNameSuffixHash",
+    "encoding",
+    "env",
+    "envs",
+    "fieldPath",
+    "fieldPaths",
+    "fieldref",
+    "fields",
+    "files",
+    "generatorOptions",
+    "generators",
+    "group",
+    "helmChartInflationGenerator",
+    "helmCharts",
+    "helmGlobals",
+    "imageTags",
+    "images",
+    "immutable",
+    "includeSelectors",
+    "includeTemplates",
+    "index",
+    "kind",
+    "labelSelector",
+    "labels",
+    "legacySortOptions",
+    "literals",
+    "metadata",
+    "name",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "newName",
+    "newTag",
+    "objref",
+    "openapi",
+    "options",
+    "order",
+    "orderFirst",
+    "orderLast",
+    "pairs",
+    "patch",
+    "patches",
+    "patchesJson6902",
+    "patchesStrategicMerge",
+    "path",
+    "reject",
+    "replacements",
+    "replicas",
+    "resources",
+    "secretGenerator",
+    "select",
+    "sortOptions",
+    "source",
+    "sourceValue",
+    "tagSuffix",
+    "target",
+    "targets",
+    "transformers",
+    "type",
+    "validators",
+    "vars",
+    "version",
+];
+
+/// A kustomization (or a replacements file) as Go's JSON decoder reads it: field names match
+/// without regard to case (of two keys naming one field, the one that sorts last wins: the
+/// YAML reaches the decoder as JSON with sorted keys), a null field keeps its zero value (as
+/// if absent), a null value of a string map (labels, annotations) is "". Free-form content
+/// (`metadata`, Helm values, a patch's `options` map) is left alone.
+pub fn normalize_keys(mut v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     fn strings(v: &mut Value) {
         if let Value::Object(m) = v {
@@ -490,72 +540,56 @@ pub fn go_nulls(v: &mut serde_json::Value) {
             }
         }
     }
-    fn fields(v: &mut Value) {
+    fn fields(v: &mut Value, in_patch: bool) {
         match v {
             Value::Object(m) => {
+                canonical_keys(m);
                 m.retain(|_, x| !x.is_null());
                 for (k, x) in m.iter_mut() {
                     match (k.as_str(), &*x) {
                         ("metadata" | "helmGlobals" | "helmCharts" | "valuesInline", _)
                         | ("helmChartInflationGenerator", _) => {}
+                        ("options", _) if in_patch => {}
                         ("commonLabels" | "commonAnnotations" | "openapi" | "pairs", _)
                         | ("labels" | "annotations", Value::Object(_)) => strings(x),
-                        _ => fields(x),
+                        ("patches" | "patchesJson6902", _) => fields(x, true),
+                        _ => fields(x, false),
                     }
                 }
             }
-            Value::Array(items) => items.iter_mut().for_each(fields),
+            Value::Array(items) => items.iter_mut().for_each(|x| fields(x, in_patch)),
             _ => {}
         }
     }
-    fields(v);
+    fields(&mut v, false);
+    v
 }
 
-/// Go's JSON decoder matches field names case-insensitively; so does kustomize.
-/// Applied to the kustomization's own field names (never to user data such as labels).
-pub fn normalize_keys(mut v: serde_json::Value) -> serde_json::Value {
-    rename_keys(&mut v, TOP_FIELDS);
-    if let Some(serde_json::Value::Array(vars)) = v.get_mut("vars") {
-        for var in vars {
-            rename_keys(var, &["name", "objref", "fieldref"]);
-            if let Some(o) = var.get_mut("objref") {
-                rename_keys(
-                    o,
-                    &[
-                        "group",
-                        "version",
-                        "kind",
-                        "apiVersion",
-                        "name",
-                        "namespace",
-                    ],
-                );
-            }
-            if let Some(f) = var.get_mut("fieldref") {
-                rename_keys(f, &["fieldPath"]);
-            }
+/// Renames the keys of `m` that name a field of [`FIELDS`] in another case.
+fn canonical_keys(m: &mut serde_json::Map<String, serde_json::Value>) {
+    if m.keys().all(|k| FIELDS.binary_search(&k.as_str()).is_ok()) {
+        return;
+    }
+    let mut named: Vec<(&'static str, String)> = m
+        .keys()
+        .filter_map(|k| {
+            let field = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(k))?;
+            Some((*field, k.clone()))
+        })
+        .collect();
+    named.sort();
+    for group in named.chunk_by(|a, b| a.0 == b.0) {
+        let field = group[0].0;
+        if group.len() == 1 && group[0].1 == field {
+            continue;
+        }
+        let last = group.iter().map(|(_, k)| k).max().cloned();
+        let value = last.and_then(|k| m.remove(&k));
+        for (_, k) in group {
+            m.remove(k);
+        }
+        if let Some(value) = value {
+            m.insert(field.to_string(), value);
         }
     }
-    for list in ["patches", "patchesJson6902"] {
-        if let Some(serde_json::Value::Array(ps)) = v.get_mut(list) {
-            for p in ps {
-                rename_keys(p, &["path", "patch", "target", "options"]);
-                if let Some(t) = p.get_mut("target") {
-                    rename_keys(
-                        t,
-                        &[
-                            "group",
-                            "version",
-                            "kind",
-                            "name",
-                            "namespace",
-                            "labelSelector",
-                            "annotationSelector",
-                        ],
-                    );
-                }
-            }
-        }
-    }
-    v
 }

@@ -224,6 +224,7 @@ pub fn expand_paths(
                 for d in docs {
                     let items = if let Value::Array(a) = d { a } else { vec![d] };
                     for it in items {
+                        let it = crate::kustfile::normalize_keys(it);
                         let rf: ReplacementField = serde_json::from_value(it).map_err(|e| {
                             err(ErrorKind::Replacement(e.to_string())).in_file(&file)
                         })?;

@@ -166,8 +166,7 @@ pub fn load_kustomization(loader: &Loader, dir: &Path) -> Result<Loaded> {
     };
     let text = loader.read(&file)?;
     let v = crate::yaml::parse_kustomization(&text).map_err(|e| e.in_file(&file))?;
-    let mut v = crate::kustfile::normalize_keys(v);
-    crate::kustfile::go_nulls(&mut v);
+    let v = crate::kustfile::normalize_keys(v);
     let v = if v.is_null() {
         Value::Object(Default::default())
     } else {
