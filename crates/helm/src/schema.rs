@@ -885,6 +885,42 @@ fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
 }
 
 /// One schema against one values map; the error lists every failure as Helm prints it.
+/// Helm's validator parses a `$ref` as Go's `url.Parse` does, which takes characters RFC
+/// 3986 refuses in a fragment (`#/$defs/revisions[0]`, a space, `{}|^"<>` and a backquote);
+/// they are percent-encoded for ours, which reads the pointer decoded, as Helm does. A
+/// backslash is left for the validator to refuse, as Helm's refuses it.
+fn percent_encode_ref_fragments(v: &mut J) {
+    match v {
+        J::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                match x {
+                    J::String(r) if k == "$ref" || k == "$dynamicRef" => {
+                        if let Some(i) = r.find('#') {
+                            let mut out = r[..=i].to_string();
+                            for c in r[i + 1..].chars() {
+                                let allowed = c.is_ascii_alphanumeric()
+                                    || "-._~!$&'()*+,;=:@/?%\\".contains(c);
+                                if allowed {
+                                    out.push(c);
+                                } else {
+                                    let mut buf = [0u8; 4];
+                                    for b in c.encode_utf8(&mut buf).bytes() {
+                                        out.push_str(&format!("%{b:02X}"));
+                                    }
+                                }
+                            }
+                            *r = out;
+                        }
+                    }
+                    _ => percent_encode_ref_fragments(x),
+                }
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(percent_encode_ref_fragments),
+        _ => {}
+    }
+}
+
 pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
     validate_single_logged(values, schema, &mut Vec::new())
 }
@@ -906,6 +942,7 @@ fn validate_single_logged(
     {
         url.replace_range(.."https".len(), "http");
     }
+    percent_encode_ref_fragments(&mut schema);
     let assert_formats = draft <= 7;
     let loads = RefLoads::default();
     let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
