@@ -805,6 +805,7 @@ impl<'a> State<'a> {
                     Some(v) => Ok(v),
                     None => match self.set.opts.missing_key {
                         MissingKey::Default => Ok(Value::Missing),
+                        MissingKey::Zero if crate::value::is_string_map(m) => Ok(Value::str("")),
                         MissingKey::Zero => Ok(Value::Nil),
                         MissingKey::Error => Err(self.err(
                             pos,

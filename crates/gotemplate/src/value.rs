@@ -203,6 +203,7 @@ impl Value {
             Value::List(_) => "[]interface {}".into(),
             Value::StrList(_) => "[]string".into(),
             Value::Map(m) if is_helm_values(m) => "common.Values".into(),
+            Value::Map(m) if is_string_map(m) => "map[string]string".into(),
             Value::Map(_) => "map[string]interface {}".into(),
             Value::Object(o) => o.type_name().to_string(),
         }
@@ -361,22 +362,23 @@ static NIL_STR_LIST: LazyLock<Arc<Vec<String>>> = LazyLock::new(|| Arc::new(Vec:
 ///
 /// Entries are weak (a marked map is never kept alive by the mark) and keyed by address; the
 /// weak reference keeps the allocation, so an address is not reused while its entry exists.
-struct HelmValuesMarks {
+struct MapMarks {
     maps: HashMap<usize, Weak<RwLock<Map>>>,
     prune_at: usize,
 }
 
-static HELM_VALUES: LazyLock<RwLock<HelmValuesMarks>> = LazyLock::new(|| {
-    RwLock::new(HelmValuesMarks {
-        maps: HashMap::new(),
-        prune_at: 1024,
-    })
-});
+impl MapMarks {
+    fn new() -> RwLock<MapMarks> {
+        RwLock::new(MapMarks {
+            maps: HashMap::new(),
+            prune_at: 1024,
+        })
+    }
+}
 
-/// Marks a map as Helm's `common.Values` (no-op for other values).
-pub fn mark_helm_values(v: &Value) {
+fn mark(marks: &RwLock<MapMarks>, v: &Value) {
     let Value::Map(m) = v else { return };
-    let mut marks = HELM_VALUES.write().unwrap_or_else(|e| e.into_inner());
+    let mut marks = marks.write().unwrap_or_else(|e| e.into_inner());
     if marks.maps.len() >= marks.prune_at {
         marks.maps.retain(|_, w| w.strong_count() > 0);
         marks.prune_at = (marks.maps.len() * 2).max(1024);
@@ -386,13 +388,39 @@ pub fn mark_helm_values(v: &Value) {
         .insert(Arc::as_ptr(m) as usize, Arc::downgrade(m));
 }
 
-/// Whether the map was marked with [`mark_helm_values`].
-pub fn is_helm_values(m: &Arc<RwLock<Map>>) -> bool {
-    let marks = HELM_VALUES.read().unwrap_or_else(|e| e.into_inner());
+fn is_marked(marks: &RwLock<MapMarks>, m: &Arc<RwLock<Map>>) -> bool {
+    let marks = marks.read().unwrap_or_else(|e| e.into_inner());
     marks
         .maps
         .get(&(Arc::as_ptr(m) as usize))
         .is_some_and(|w| w.strong_count() > 0)
+}
+
+static HELM_VALUES: LazyLock<RwLock<MapMarks>> = LazyLock::new(MapMarks::new);
+
+/// Maps of Go type `map[string]string` (what Sprig's `split` and `splitn` return): `typeOf`
+/// names that type, and a missing key reads as `""` where Go gives the element's zero value
+/// (`index`, and field access under Helm's `missingkey=zero`).
+static STRING_MAPS: LazyLock<RwLock<MapMarks>> = LazyLock::new(MapMarks::new);
+
+/// Marks a map as Helm's `common.Values` (no-op for other values).
+pub fn mark_helm_values(v: &Value) {
+    mark(&HELM_VALUES, v);
+}
+
+/// Whether the map was marked with [`mark_helm_values`].
+pub fn is_helm_values(m: &Arc<RwLock<Map>>) -> bool {
+    is_marked(&HELM_VALUES, m)
+}
+
+/// Marks a map as a Go `map[string]string` (no-op for other values).
+pub fn mark_string_map(v: &Value) {
+    mark(&STRING_MAPS, v);
+}
+
+/// Whether the map was marked with [`mark_string_map`].
+pub fn is_string_map(m: &Arc<RwLock<Map>>) -> bool {
+    is_marked(&STRING_MAPS, m)
 }
 
 /// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).

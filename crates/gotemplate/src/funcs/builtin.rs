@@ -141,7 +141,14 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
             Value::StrList(l) => Value::str(l[index_at(k, l.len(), "slice")?].as_str()),
             Value::String(s) => Value::Int(s.as_bytes()[index_at(k, s.len(), "string")?] as i64),
             Value::Map(m) => match k {
-                Value::String(key) => read(m).get(key.as_ref()).cloned().unwrap_or(Value::Nil),
+                // A missing key is the element type's zero value.
+                Value::String(key) => read(m).get(key.as_ref()).cloned().unwrap_or_else(|| {
+                    if crate::value::is_string_map(m) {
+                        Value::str("")
+                    } else {
+                        Value::Nil
+                    }
+                }),
                 Value::Missing | Value::Nil => {
                     return Err("value is nil; should be of type string".into());
                 }

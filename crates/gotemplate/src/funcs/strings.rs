@@ -335,7 +335,9 @@ fn parts_map(parts: Vec<String>) -> Value {
     for (i, p) in parts.into_iter().enumerate() {
         m.insert(format!("_{i}"), Value::str(p));
     }
-    Value::map(m)
+    let m = Value::map(m);
+    crate::value::mark_string_map(&m);
+    m
 }
 
 /// Go's `strings.SplitN` (n < 0: all).
