@@ -180,9 +180,22 @@ pub fn visit_mut(
 /// `app-sidecar`), unlike a source path, which wants the value itself. A value that is no
 /// regular expression matches itself.
 fn element_matcher(val: &str) -> Box<dyn Fn(&str) -> bool + '_> {
-    match regex::Regex::new(&ferroflux_gotemplate::funcs::regex::go_syntax(val)) {
-        Ok(r) => Box::new(move |s| r.is_match(s)),
-        Err(_) => Box::new(move |s| s == val),
+    // A target path is matched against every selected object: each pattern compiles once.
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+            Default::default();
+    }
+    let compiled = COMPILED.with(|c| {
+        c.borrow_mut()
+            .entry(val.to_string())
+            .or_insert_with(|| {
+                regex::Regex::new(&ferroflux_gotemplate::funcs::regex::go_syntax(val)).ok()
+            })
+            .clone()
+    });
+    match compiled {
+        Some(r) => Box::new(move |s| r.is_match(s)),
+        None => Box::new(move |s| s == val),
     }
 }
 
