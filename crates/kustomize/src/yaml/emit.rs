@@ -615,7 +615,10 @@ fn resolves_to_non_string(s: &str) -> bool {
     if go_parse_int(&plain) {
         return true;
     }
-    if ferroflux_goformat::is_yaml_float(&plain) {
+    // A number too large for a float64 is a string to go-yaml (ParseFloat's range error).
+    if ferroflux_goformat::is_yaml_float(&plain)
+        && !plain.parse::<f64>().is_ok_and(f64::is_infinite)
+    {
         return true;
     }
     if let Some(rest) = plain

@@ -82,16 +82,25 @@ fn error_offset(text: &str, msg: &str) -> Option<usize> {
     Some(start + text[start..].char_indices().nth(col.checked_sub(1)?)?.0)
 }
 
-/// `text` as go-yaml would read it where the parser refused it, when `msg` is one of two
+/// `text` as go-yaml would read it where the parser refused it, when `msg` is one of the
 /// complaints go-yaml does not make: a `#` right after a token (`"x"# c`, `[1]# c`) is a
 /// comment to go-yaml, so a space goes before it; `\'` in a double-quoted scalar is `'`
-/// to go-yaml, so the backslash goes.
+/// to go-yaml, so the backslash goes; a number beyond a float64 (`1e400`) is a string to
+/// go-yaml, so it is quoted.
 fn go_yaml_reading(text: &str, msg: &str) -> Option<String> {
     let off = error_offset(text, msg)?;
     if msg.contains("comments must be separated from other tokens by whitespace") {
         return text[off..]
             .starts_with('#')
             .then(|| format!("{} {}", &text[..off], &text[off..]));
+    }
+    // A number too large for a float64 is a string to go-yaml (ParseFloat's range error).
+    if let Some((_, rest)) = msg.split_once("non-finite float `")
+        && let Some((number, _)) = rest.split_once('`')
+        && text[off..].starts_with(number)
+    {
+        let end = off + number.len();
+        return Some(format!("{}\"{number}\"{}", &text[..off], &text[end..]));
     }
     if msg.contains("found unknown escape character") && text[off..].starts_with('"') {
         let mut out = String::with_capacity(text.len());
