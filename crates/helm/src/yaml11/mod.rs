@@ -366,9 +366,8 @@ fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usize)>, Strin
                 c.names.insert(id, name.into_owned());
             }
             Event::Alias(_) | Event::UnresolvedAlias(_)
-                if bad_anchor_name(text, &range).is_some() =>
+                if let Some(at) = bad_anchor_name(text, &range) =>
             {
-                let at = bad_anchor_name(text, &range).unwrap_or(range.start);
                 let msg = "did not find expected alphabetic or numeric character";
                 break Stop::Fail(with_line(line_of(text, at), msg, true), at);
             }

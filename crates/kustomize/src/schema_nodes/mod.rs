@@ -1,12 +1,15 @@
 //! kyaml's built-in OpenAPI document (Kubernetes v1.21.2), as much as kustomize reads of it:
-//! which (apiVersion, kind) pairs it describes (`kinds`), and which lists a strategic merge
-//! patch merges by key (`lists`, generated), found by walking a field path from a kind's
-//! schema as kyaml's `ResourceSchema::Lookup` does.
+//! which (apiVersion, kind) pairs it describes (`kinds`), which of them are cluster-scoped
+//! (`scope`), and which lists a strategic merge patch merges by key (`lists`, generated),
+//! found by walking a field path from a kind's schema as kyaml's `ResourceSchema::Lookup`
+//! does.
 
 mod kinds;
 mod lists;
+mod scope;
 
 pub(crate) use kinds::has_schema;
+pub use scope::is_cluster_scoped_kind;
 
 /// "No schema here".
 const NONE: u16 = u16::MAX;
