@@ -70,6 +70,9 @@ enum HelmCommand {
     /// Show a chart's information.
     #[command(subcommand)]
     Show(HelmShowCommand),
+    /// Print what `helm lint PATH... [flags]` prints.
+    #[command(args_override_self = true)]
+    Lint(Box<cli::helm::LintArgs>),
 }
 
 #[derive(Subcommand)]
@@ -154,6 +157,7 @@ fn main() -> std::process::ExitCode {
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
         Command::Gotmpl(GotmplCommand::Render(args)) => cli::gotmpl::render(&args),
         Command::Helm(HelmCommand::Template(args)) => cli::helm::template(&args),
+        Command::Helm(HelmCommand::Lint(args)) => cli::helm::lint(&args),
         Command::Helm(HelmCommand::Show(show)) => {
             use ferroflux_helm::show::Part;
             let (part, args) = match show {

@@ -140,7 +140,7 @@ fn has_manifest_extension(name: &str) -> bool {
 // --- lenient strings: sigs.k8s.io/yaml turns a YAML number or bool into a string when the
 // Go field is a string (so `version: 1.10` reads as "1.1", as in Helm).
 
-fn scalar_to_go_string(v: &J) -> Option<String> {
+pub(crate) fn scalar_to_go_string(v: &J) -> Option<String> {
     match v {
         J::String(s) => Some(s.clone()),
         J::Bool(b) => Some(b.to_string()),
@@ -263,10 +263,15 @@ pub fn load_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErr
 /// Loads a chart as Helm's v2 loader does when called directly (`helm show`): whatever its
 /// `apiVersion`, and with the loader's own words for a missing `Chart.yaml` or a bad archive.
 pub fn load_v2(path: &Path) -> Result<Chart, LoadError> {
+    load_v2_logged(path, &mut Vec::new())
+}
+
+/// [`load_v2`], appending what the loader logs to `logs`.
+pub fn load_v2_logged(path: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadError> {
     if is_dir(path)? {
-        load_dir(path)
+        load_dir_logged(path, logs)
     } else {
-        load_archive(&read_archive(path)?)
+        load_archive_logged(&read_archive(path)?, logs)
     }
 }
 
@@ -403,7 +408,7 @@ fn load_archive_logged(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, Loa
 }
 
 /// The files of a chart archive, names relative to its top directory.
-fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
+pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
     let gz = flate2::read::GzDecoder::new(data);
     let mut tar = tar::Archive::new(gz);
     let mut files = Vec::new();
@@ -515,6 +520,16 @@ fn chart_yaml_json(data: &[u8], what: &str) -> Result<J, LoadError> {
         err(format!(
             "cannot load {what}: error converting YAML to JSON: {e}"
         ))
+    })
+}
+
+/// Chart.yaml read as `chartutil.LoadChartfile` reads it (no validation), with its error
+/// as Go words it.
+pub(crate) fn read_chart_yaml(data: &[u8]) -> Result<Metadata, String> {
+    parse_metadata(data, None, "Chart.yaml").map_err(|e| {
+        e.0.strip_prefix("cannot load Chart.yaml: ")
+            .unwrap_or(&e.0)
+            .to_string()
     })
 }
 
@@ -691,7 +706,7 @@ fn sanitize(s: &mut String) {
 
 /// `semver.NewVersion` succeeds: Masterminds falls back to a looser reading that takes
 /// leading zeros in the major, minor and patch numbers (`01.2.3`), not in a pre-release.
-fn is_valid_semver(v: &str) -> bool {
+pub(crate) fn is_valid_semver(v: &str) -> bool {
     if ferroflux_versions::Version::parse(v).is_ok() {
         return true;
     }

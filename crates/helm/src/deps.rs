@@ -94,7 +94,7 @@ fn process_enabled(
     }
     let cvals = coalesce_values_logged(c, v, logs)?;
     process_tags(&mut reqs, &cvals);
-    process_conditions(&mut reqs, &cvals, path);
+    process_conditions(&mut reqs, &cvals, path, logs);
     let removed: Vec<String> = reqs
         .iter()
         .filter(|r| !r.enabled)
@@ -138,15 +138,25 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Values) {
     }
 }
 
-fn process_conditions(reqs: &mut [Dependency], cvals: &Values, path: &str) {
+/// A condition's first boolean decides; a value of another kind is logged and passed over.
+fn process_conditions(reqs: &mut [Dependency], cvals: &Values, path: &str, logs: &mut Vec<String>) {
+    let slog = crate::manifests::slog_text_value;
     for r in reqs {
         for cond in r.condition.trim().split(',') {
             if cond.is_empty() {
                 continue;
             }
-            if let Some(J::Bool(b)) = path_value(cvals, &format!("{path}{cond}")) {
-                r.enabled = *b;
-                break;
+            match path_value(cvals, &format!("{path}{cond}")) {
+                Some(J::Bool(b)) => {
+                    r.enabled = *b;
+                    break;
+                }
+                Some(_) => logs.push(format!(
+                    "level=WARN msg=\"returned non-bool value\" path={} chart={}",
+                    slog(cond),
+                    slog(&r.name)
+                )),
+                None => {}
             }
         }
     }

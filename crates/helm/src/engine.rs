@@ -66,6 +66,42 @@ fn helm_funcs() -> FuncMap {
     m
 }
 
+/// What `required` and `fail` log in lint mode (Helm's slog text lines), drained by
+/// [`render_lint`]. Lint renders run in order on one thread.
+static LINT_LOG: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn lint_log(level: &str, msg: &str, message: &str) {
+    let line = format!(
+        "level={level} msg={} message={}",
+        ferroflux_gotemplate::fmt::go_quote(msg),
+        crate::manifests::slog_text_value(message)
+    );
+    LINT_LOG
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(line);
+}
+
+/// Helm's lint mode: a missing `required` value and `fail` are logged, not errors, and
+/// give an empty string.
+fn lint_funcs() -> FuncMap {
+    let mut m = helm_funcs();
+    m.pure("required", &[Ty::Str, Ty::Any], None, |a| {
+        let msg = a[0].as_str().unwrap_or_default();
+        match &a[1] {
+            Value::Missing | Value::Nil => lint_log("WARN", "missing required value", msg),
+            Value::String(x) if x.is_empty() => lint_log("WARN", "missing required values", msg),
+            v => return Ok(v.clone()),
+        }
+        Ok(Value::str(""))
+    });
+    m.pure("fail", &[Ty::Str], None, |a| {
+        lint_log("INFO", "funcMap fail", a[0].as_str().unwrap_or_default());
+        Ok(Value::str(""))
+    });
+    m
+}
+
 struct Renderable {
     text: Arc<str>,
     /// The chart's top-level object (shared: `.Template` is written into it per file).
@@ -159,6 +195,21 @@ fn files_of(c: &Chart) -> Value {
 struct Shared {
     release: Value,
     caps: Value,
+}
+
+/// `.Release` and `.Capabilities`, the same for every chart of the tree.
+fn shared_of(release: &ReleaseOptions, caps: &Capabilities) -> Shared {
+    let mut rel = Map::new();
+    rel.insert("Name".into(), s(&release.name));
+    rel.insert("Namespace".into(), s(&release.namespace));
+    rel.insert("IsUpgrade".into(), Value::Bool(release.is_upgrade));
+    rel.insert("IsInstall".into(), Value::Bool(release.is_install));
+    rel.insert("Revision".into(), Value::Int(release.revision));
+    rel.insert("Service".into(), s("Helm"));
+    Shared {
+        release: Value::map(rel),
+        caps: Value::Object(Arc::new(caps.clone())),
+    }
 }
 
 fn collect_with(
@@ -281,19 +332,24 @@ pub fn render_then<T: Send>(
     strict: bool,
     then: &(dyn Fn(&str, String) -> T + Sync),
 ) -> Result<BTreeMap<String, T>, String> {
-    let mut rel = Map::new();
-    rel.insert("Name".into(), s(&release.name));
-    rel.insert("Namespace".into(), s(&release.namespace));
-    rel.insert("IsUpgrade".into(), Value::Bool(release.is_upgrade));
-    rel.insert("IsInstall".into(), Value::Bool(release.is_install));
-    rel.insert("Revision".into(), Value::Int(release.revision));
-    rel.insert("Service".into(), s("Helm"));
-    let shared = Shared {
-        release: Value::map(rel),
-        caps: Value::Object(Arc::new(caps.clone())),
-    };
+    let shared = shared_of(release, caps);
     let top_values = top_values(values);
-    render_set(chart, top_values, &shared, strict, then)
+    render_set(chart, top_values, &shared, strict, false, then)
+}
+
+/// [`render`] in Helm's lint mode (`helm lint`): templates run in order, `required` and
+/// `fail` only log. Returns the outputs (NOTES.txt included) and what was logged.
+pub fn render_lint(
+    chart: &Chart,
+    values: &Values,
+    release: &ReleaseOptions,
+    caps: &Capabilities,
+) -> (Result<BTreeMap<String, String>, String>, Vec<String>) {
+    LINT_LOG.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    let shared = shared_of(release, caps);
+    let out = render_set(chart, top_values(values), &shared, false, true, &|_, o| o);
+    let logs = std::mem::take(&mut *LINT_LOG.lock().unwrap_or_else(|e| e.into_inner()));
+    (out, logs)
 }
 
 fn render_set<T: Send>(
@@ -301,10 +357,16 @@ fn render_set<T: Send>(
     top_values: Value,
     shared: &Shared,
     strict: bool,
+    lint: bool,
     then: &(dyn Fn(&str, String) -> T + Sync),
 ) -> Result<BTreeMap<String, T>, String> {
     static FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
-    let funcs = FUNCS.get_or_init(|| Arc::new(helm_funcs())).clone();
+    static LINT_FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
+    let funcs = if lint {
+        LINT_FUNCS.get_or_init(|| Arc::new(lint_funcs())).clone()
+    } else {
+        FUNCS.get_or_init(|| Arc::new(helm_funcs())).clone()
+    };
     let mut tpls = BTreeMap::new();
     collect_with(chart, top_values, chart.name(), true, shared, &mut tpls);
     let keys = sort_templates(tpls.keys());
@@ -324,7 +386,7 @@ fn render_set<T: Send>(
         _ => e.message,
     };
     let mut outputs = None;
-    if independent(&set) {
+    if !lint && independent(&set) {
         set.options_mut().tpl_refuses = Some(changes_shared_values);
         let shared_set = &set;
         // Each template gets its own top-level object, so `.Template` is its own.

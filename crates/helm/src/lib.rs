@@ -18,6 +18,7 @@ mod durations;
 pub mod engine;
 pub mod glob;
 pub mod ignore;
+pub mod lint;
 pub mod manifests;
 pub mod objects;
 pub mod package;

@@ -134,7 +134,7 @@ fn scalar(v: &J, field: &str) -> Result<String, String> {
 
 /// go-yaml's complaint about bytes that are not UTF-8 (a template can print any byte: a
 /// `"\xff"` literal, a `b64dec` result), if the document holds any.
-fn go_yaml_utf8_error(doc: &str) -> Option<&'static str> {
+pub(crate) fn go_yaml_utf8_error(doc: &str) -> Option<&'static str> {
     let bytes = ferroflux_gotemplate::gobytes::go_bytes(doc);
     let std::borrow::Cow::Owned(bytes) = bytes else {
         return None;

@@ -229,6 +229,14 @@ fn generic_version_numbers(s: &str) -> Option<&str> {
 }
 
 impl KubeVersion {
+    /// The major and minor numbers (what `helm lint` compares deprecation releases with).
+    pub fn major_minor(&self) -> (u32, u32) {
+        (
+            self.major.parse().unwrap_or(u32::MAX),
+            self.minor.parse().unwrap_or(u32::MAX),
+        )
+    }
+
     /// Helm's default for `helm template` (the client library's version).
     pub fn default_version() -> KubeVersion {
         KubeVersion::parse("v1.37.0").expect("valid default")

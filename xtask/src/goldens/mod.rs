@@ -3,6 +3,7 @@
 
 mod gotemplate;
 pub mod helm;
+mod helm_lint;
 mod kustomize;
 
 use anyhow::{Result, bail};
@@ -15,6 +16,7 @@ const AREAS: &[(&str, Regenerate)] = &[
     ("kustomize", kustomize::regenerate),
     ("gotemplate", gotemplate::regenerate),
     ("helm", helm::regenerate),
+    ("helm-lint", helm_lint::regenerate),
 ];
 
 pub fn regenerate(root: &Path, only: &[String]) -> Result<()> {

@@ -195,6 +195,108 @@ pub struct ShowArgs {
     args: Vec<String>,
 }
 
+/// `helm lint`'s flags.
+#[derive(clap::Args)]
+pub struct LintArgs {
+    /// Chart directories or archives.
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+    /// Fail on lint warnings too.
+    #[arg(long)]
+    strict: bool,
+    /// Lint the charts under each chart's `charts/` too.
+    #[arg(long = "with-subcharts")]
+    with_subcharts: bool,
+    /// Print only warnings and errors.
+    #[arg(long)]
+    quiet: bool,
+    /// Do not validate values against `values.schema.json`.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Kubernetes version for capabilities and deprecation checks.
+    #[arg(long = "kube-version", allow_hyphen_values = true)]
+    kube_version: Option<String>,
+    /// The release namespace (`.Release.Namespace`).
+    #[arg(
+        short = 'n',
+        long,
+        env = "HELM_NAMESPACE",
+        default_value = "default",
+        allow_hyphen_values = true
+    )]
+    namespace: String,
+    /// Values files, in order (repeatable or comma-separated).
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    values: Vec<PathBuf>,
+    /// `key=value` pairs (Helm's strvals syntax).
+    #[arg(long = "set", allow_hyphen_values = true)]
+    set: Vec<String>,
+    /// Like --set, every value a string.
+    #[arg(long = "set-string", allow_hyphen_values = true)]
+    set_string: Vec<String>,
+    /// `key=JSON` pairs, or a JSON object.
+    #[arg(long = "set-json", allow_hyphen_values = true)]
+    set_json: Vec<String>,
+    /// `key=path`: the file's contents as the value.
+    #[arg(long = "set-file", allow_hyphen_values = true)]
+    set_file: Vec<String>,
+    /// `key=value` with the value taken literally.
+    #[arg(long = "set-literal", allow_hyphen_values = true)]
+    set_literal: Vec<String>,
+}
+
+/// `helm lint PATH... [flags]`: the report on stdout, what rendering logged on stderr, and
+/// `Error: N chart(s) linted, M chart(s) failed` (exit 1) when a chart failed.
+pub fn lint(a: &LintArgs) -> Result<()> {
+    if a.paths.is_empty() {
+        return Err(helm_error(
+            "\"helm lint\" requires at least 1 argument\n\nUsage:  helm lint PATH [flags]",
+            false,
+        ));
+    }
+    let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
+        Some(v) => Some(
+            KubeVersion::parse(v)
+                .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false))?,
+        ),
+        None => None,
+    };
+    let vo = ValueOptions {
+        value_files: a.values.clone(),
+        json_values: a.set_json.clone(),
+        values: a.set.clone(),
+        string_values: a.set_string.clone(),
+        file_values: a.set_file.clone(),
+        literal_values: a.set_literal.clone(),
+    };
+    let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
+    let opts = ferroflux_helm::lint::LintOptions {
+        strict: a.strict,
+        with_subcharts: a.with_subcharts,
+        quiet: a.quiet,
+        skip_schema_validation: a.skip_schema_validation,
+        kube_version,
+        namespace: a.namespace.clone(),
+        values,
+    };
+    let report = ferroflux_helm::lint::lint(&a.paths, &opts);
+    for l in &report.logs {
+        eprintln!("{l}");
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(report.stdout.as_bytes())?;
+    match report.error {
+        Some(e) => Err(helm_error(&e, false)),
+        None => Ok(()),
+    }
+}
+
 /// Prints Helm's error shape and reports the failure as already printed.
 fn helm_error(msg: &str, hint: bool) -> anyhow::Error {
     helm_error_logged(None, msg, hint)

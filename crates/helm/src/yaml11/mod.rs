@@ -111,6 +111,73 @@ fn decode_keys(
     Some(J::Object(out))
 }
 
+/// go-yaml v2's strict reading (`yaml.UnmarshalStrict`) of the first document: every key
+/// repeated within its mapping, as `line N: key "k" already set in map`. Only scalar keys are
+/// compared; a text that does not parse gives nothing here (the plain reading reports it).
+pub fn duplicate_keys(text: &str) -> Vec<String> {
+    struct Frame {
+        map: bool,
+        keys: Vec<String>,
+        at_key: bool,
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut out = Vec::new();
+    let mut started = false;
+    // Called for every node: when it is a key, whether it repeats one before it.
+    fn visit(stack: &mut [Frame], key: Option<String>, line: usize, out: &mut Vec<String>) {
+        let Some(top) = stack.last_mut() else { return };
+        if !top.map {
+            return;
+        }
+        if top.at_key
+            && let Some(k) = key
+        {
+            if top.keys.contains(&k) {
+                out.push(format!("line {line}: key {k} already set in map"));
+            } else {
+                top.keys.push(k);
+            }
+        }
+        top.at_key = !top.at_key;
+    }
+    while let Some(Ok((ev, span))) = parser.next() {
+        let start = span.byte_range().map_or(0, |r| r.start);
+        let line = line_of(text, start);
+        match ev {
+            Event::DocumentStart(..) if started => break,
+            Event::DocumentStart(..) => started = true,
+            Event::DocumentEnd | Event::StreamEnd => break,
+            Event::Scalar(value, style, ..) => {
+                let plain = style == ScalarStyle::Plain;
+                let shown = if plain
+                    && (value.parse::<f64>().is_ok()
+                        || matches!(value.as_ref(), "true" | "false" | "null" | "~"))
+                {
+                    value.to_string()
+                } else {
+                    go_quote(&value)
+                };
+                visit(&mut stack, Some(shown), line, &mut out);
+            }
+            Event::Alias(..) => visit(&mut stack, None, line, &mut out),
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                visit(&mut stack, None, line, &mut out);
+                stack.push(Frame {
+                    map: matches!(ev, Event::MappingStart(..)),
+                    keys: Vec::new(),
+                    at_key: true,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// For tests and fuzzing: whether the simple block-YAML reader takes `text`. When it does, it
 /// panics unless the result equals the full reader's in both decodings and in [`parse_keys`].
 #[doc(hidden)]
