@@ -704,7 +704,11 @@ fn direct_node(root: &J, e: &jsonschema::ValidationError<'static>, loc: &str) ->
         K::Pattern { pattern } => format!(
             "{} does not match pattern {}",
             quote(instance.as_str().unwrap_or_default()),
-            quote(pattern)
+            quote(
+                &FOLDED
+                    .with(|f| f.borrow().get(pattern.as_str()).cloned())
+                    .unwrap_or_else(|| pattern.to_string())
+            )
         ),
         K::AdditionalProperties { unexpected } => {
             format!(
@@ -878,6 +882,102 @@ impl jsonschema::Retrieve for RefLoader {
     }
 }
 
+/// Helm's validator compiles `pattern` and `patternProperties` as Go regular expressions;
+/// ours takes ECMA ones, which have no inline flags. A leading `(?i)` (common in charts) is
+/// spelled out: each letter matches both cases.
+fn case_fold_patterns(v: &mut J) {
+    match v {
+        J::Object(m) => {
+            if let Some(J::String(p)) = m.get_mut("pattern")
+                && let Some(folded) = fold_case_flag(p)
+            {
+                *p = folded;
+            }
+            if let Some(J::Object(props)) = m.get_mut("patternProperties")
+                && props.keys().any(|k| k.starts_with("(?i)"))
+            {
+                let old = std::mem::take(props);
+                for (k, x) in old {
+                    props.insert(fold_case_flag(&k).unwrap_or(k), x);
+                }
+            }
+            m.values_mut().for_each(case_fold_patterns);
+        }
+        J::Array(items) => items.iter_mut().for_each(case_fold_patterns),
+        _ => {}
+    }
+}
+
+thread_local! {
+    /// Patterns spelled out by [`fold_case_flag`] on this thread, to the text the schema
+    /// wrote (what messages quote).
+    static FOLDED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        Default::default();
+}
+
+/// `(?i)rest` as a pattern without the flag, or `None` when it has none.
+fn fold_case_flag(p: &str) -> Option<String> {
+    let folded = fold(p.strip_prefix("(?i)")?);
+    FOLDED.with(|f| f.borrow_mut().insert(folded.clone(), p.to_string()));
+    Some(folded)
+}
+
+fn fold(rest: &str) -> String {
+    let mut out = String::with_capacity(rest.len() * 2);
+    let mut chars = rest.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            c if in_class && c.is_ascii_alphabetic() => {
+                // A letter range gains its other case; a single letter its other case.
+                if chars.peek() == Some(&'-') {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    if let Some(end) = ahead.next().filter(char::is_ascii_alphabetic) {
+                        chars = ahead;
+                        out.push_str(&format!("{c}-{end}"));
+                        let (a, b) = (swap_case(c), swap_case(end));
+                        out.push_str(&format!("{a}-{b}"));
+                        continue;
+                    }
+                }
+                out.push(c);
+                out.push(swap_case(c));
+            }
+            c if !in_class && c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c);
+                out.push(swap_case(c));
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn swap_case(c: char) -> char {
+    if c.is_ascii_lowercase() {
+        c.to_ascii_uppercase()
+    } else {
+        c.to_ascii_lowercase()
+    }
+}
+
 fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
     jsonschema::options()
         .with_base_uri("file:///values.schema.json")
@@ -943,6 +1043,7 @@ fn validate_single_logged(
         url.replace_range(.."https".len(), "http");
     }
     percent_encode_ref_fragments(&mut schema);
+    case_fold_patterns(&mut schema);
     let assert_formats = draft <= 7;
     let loads = RefLoads::default();
     let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
@@ -1002,6 +1103,25 @@ mod tests {
 
     /// Draft 4, 6 and 7 named by their https addresses are known drafts, not schemas to
     /// fetch: only the network reference fails, every time.
+    #[test]
+    fn case_insensitive_patterns_are_spelled_out() {
+        assert_eq!(
+            fold_case_flag("(?i)^(debug|info)$").unwrap(),
+            "^([dD][eE][bB][uU][gG]|[iI][nN][fF][oO])$"
+        );
+        assert_eq!(fold_case_flag("(?i)[a-c_]\\d").unwrap(), "[a-cA-C_]\\d");
+        assert_eq!(fold_case_flag("^x$"), None);
+        let schema =
+            br#"{"properties":{"level":{"type":"string","pattern":"(?i)^(debug|info)$"}}}"#;
+        let ok: Values = serde_json::from_str(r#"{"level":"INFO"}"#).unwrap();
+        assert!(validate_single(&ok, schema).is_ok());
+        let bad: Values = serde_json::from_str(r#"{"level":"trace"}"#).unwrap();
+        assert_eq!(
+            validate_single(&bad, schema).unwrap_err(),
+            "- at '/level': 'trace' does not match pattern '(?i)^(debug|info)$'\n"
+        );
+    }
+
     #[test]
     fn https_addresses_of_old_drafts_are_not_fetched() {
         for draft in ["draft-04", "draft-06", "draft-07"] {

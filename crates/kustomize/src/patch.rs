@@ -402,8 +402,102 @@ fn find_one(m: &ResMap, doc: &Value, kinds: &mut KindIndex) -> Result<usize> {
 }
 
 fn parse_json_ops(ops: &Value) -> Result<json_patch::Patch> {
-    json_patch::Patch::deserialize(ops)
+    let mut ops = ops.clone();
+    if let Value::Array(list) = &mut ops {
+        for op in list.iter_mut().filter_map(Value::as_object_mut) {
+            for key in ["path", "from"] {
+                if let Some(Value::String(p)) = op.get_mut(key)
+                    && let Some(fixed) = evanphx_path(p)
+                {
+                    *p = fixed;
+                }
+            }
+        }
+    }
+    json_patch::Patch::deserialize(&ops)
         .map_err(|e| err(ErrorKind::JsonPatch(format!("invalid JSON patch: {e}"))))
+}
+
+/// evanphx/json-patch splits a path at `/` and drops what comes before the first one, so a
+/// path that does not start with `/` (`spec/replicas`) reads from its first `/` on.
+fn evanphx_path(p: &str) -> Option<String> {
+    if p.starts_with('/') {
+        return None;
+    }
+    p.find('/').map(|i| p[i..].to_string())
+}
+
+/// An array index as Go's `strconv.Atoi` reads it (a sign and leading zeros allowed).
+fn go_index(token: &str) -> Option<i64> {
+    let digits = token.strip_prefix(['+', '-']).unwrap_or(token);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    token.strip_prefix('+').unwrap_or(token).parse().ok()
+}
+
+/// Whether a pointer holds an index token JSON Pointer would not take as evanphx does
+/// (`-1`, `01`, `+0`).
+fn has_go_index(p: &str) -> bool {
+    p.split('/')
+        .any(|t| go_index(t).is_some() && t != "0" && t.starts_with(['0', '+', '-']))
+}
+
+/// `path` with each index into an array of `doc` written as JSON Pointer writes it: negative
+/// indices count from the end (for the last token of an `add`, from one past it).
+fn canonical_indices(doc: &Value, path: &str, add: bool) -> String {
+    let tokens: Vec<&str> = path.split('/').skip(1).collect();
+    let mut out = String::new();
+    let mut cur = Some(doc);
+    for (i, tok) in tokens.iter().enumerate() {
+        out.push('/');
+        match (cur, go_index(tok)) {
+            (Some(Value::Array(a)), Some(n)) => {
+                let len = a.len() as i64 + i64::from(add && i + 1 == tokens.len());
+                let idx = if n < 0 { n + len } else { n };
+                if (0..len).contains(&idx) {
+                    out.push_str(&idx.to_string());
+                    cur = a.get(idx as usize);
+                } else {
+                    out.push_str(tok);
+                    cur = None;
+                }
+            }
+            (Some(Value::Object(m)), _) => {
+                out.push_str(tok);
+                cur = m.get(&tok.replace("~1", "/").replace("~0", "~"));
+            }
+            _ => {
+                out.push_str(tok);
+                cur = None;
+            }
+        }
+    }
+    out
+}
+
+/// `op` with its paths' array indices read against `doc` as evanphx/json-patch reads them.
+fn with_go_indices(doc: &Value, op: &PatchOperation) -> PatchOperation {
+    let Ok(Value::Object(mut m)) = serde_json::to_value(op) else {
+        return op.clone();
+    };
+    let add = m.get("op").and_then(Value::as_str) == Some("add");
+    for key in ["path", "from"] {
+        if let Some(Value::String(p)) = m.get_mut(key)
+            && has_go_index(p)
+        {
+            *p = canonical_indices(doc, p, add && key == "path");
+        }
+    }
+    serde_json::from_value(Value::Object(m)).unwrap_or_else(|_| op.clone())
+}
+
+fn op_has_go_index(op: &PatchOperation) -> bool {
+    serde_json::to_value(op).is_ok_and(|v| {
+        ["path", "from"]
+            .iter()
+            .any(|k| v.get(k).and_then(Value::as_str).is_some_and(has_go_index))
+    })
 }
 
 /// Applies JSON 6902 operations to one object.
@@ -438,10 +532,9 @@ fn apply_parsed_json(
         }
         _ => false,
     };
-    let res = if patch
-        .iter()
-        .any(|op| matches!(op, PatchOperation::Replace(_) | PatchOperation::Test(_)))
-    {
+    let res = if patch.iter().any(|op| {
+        matches!(op, PatchOperation::Replace(_) | PatchOperation::Test(_)) || op_has_go_index(op)
+    }) {
         patch_as_evanphx_v4(&mut doc, patch)
     } else {
         json_patch::patch(&mut doc, patch).map_err(|e| e.to_string())
@@ -463,7 +556,8 @@ fn apply_parsed_json(
 
 /// Applies `patch` as kustomize's evanphx/json-patch v4 does, where a key an object lacks
 /// reads as null (that library's map lookup reports no error for a missing key): a `replace`
-/// of it adds it, a `test` of it for null passes. One operation at a time, so each sees what
+/// of it adds it, a `test` of it for null passes; array indices are Go integers (`-1` counts
+/// from the end, `01` and `+0` are 1 and 0). One operation at a time, so each sees what
 /// the ones before it did; on a failure `doc` is left as it was, and the message numbers the
 /// operation within the whole patch.
 fn patch_as_evanphx_v4(
@@ -472,6 +566,13 @@ fn patch_as_evanphx_v4(
 ) -> std::result::Result<(), String> {
     let original = doc.clone();
     for (i, op) in patch.iter().enumerate() {
+        let indexed;
+        let op = if op_has_go_index(op) {
+            indexed = with_go_indices(doc, op);
+            &indexed
+        } else {
+            op
+        };
         let op = match op {
             PatchOperation::Replace(r) if missing_object_key(doc, &r.path) => {
                 PatchOperation::Add(json_patch::AddOperation {

@@ -167,11 +167,13 @@ pub fn register(m: &mut FuncMap) {
             .collect();
         Ok(s(v.join(" ")))
     });
+    // Sprig formats `"%v %v …"`: each operand as `%v`, one space between, nothing trimmed
+    // from the result (Sprintln's own line break is the only thing taken off).
     m.pure("cat", &[], Some(Any), |a| {
         let v: Vec<Value> = a.into_iter().filter(|v| !v.is_nil()).collect();
-        Ok(s(crate::fmt::sprintln(&v)
-            .trim_end_matches('\n')
-            .to_string()))
+        let mut out = crate::fmt::sprintln(&v);
+        out.pop();
+        Ok(s(out))
     });
     m.pure("indent", &[Int, Str], None, |a| {
         indent(arg_int(&a[0]), arg_str(&a[1]), false).map(s)
