@@ -8,34 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::split_args;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/helm")
-}
-
-/// The case's `cmd` split as `cargo xtask goldens helm` splits it.
-fn split_args(cmd: &str) -> Vec<String> {
-    let (mut args, mut cur, mut quote, mut in_word) = (Vec::new(), String::new(), None, false);
-    for c in cmd.trim().chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => (quote, in_word) = (Some(c), true),
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    args.push(std::mem::take(&mut cur));
-                }
-                in_word = false;
-            }
-            (None, c) => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        args.push(cur);
-    }
-    args
 }
 
 /// `# Source` header and parsed body of each document.

@@ -259,13 +259,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
             false,
         ));
     }
-    let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
-        Some(v) => Some(
-            KubeVersion::parse(v)
-                .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false))?,
-        ),
-        None => None,
-    };
+    let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = ValueOptions {
         value_files: a.values.clone(),
         json_values: a.set_json.clone(),
@@ -294,6 +288,16 @@ pub fn lint(a: &LintArgs) -> Result<()> {
     match report.error {
         Some(e) => Err(helm_error(&e, false)),
         None => Ok(()),
+    }
+}
+
+/// `--kube-version`, checked as Helm checks it (an empty one is no version).
+fn kube_version(v: Option<&str>) -> Result<Option<KubeVersion>> {
+    match v.filter(|v| !v.is_empty()) {
+        Some(v) => KubeVersion::parse(v)
+            .map(Some)
+            .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false)),
+        None => Ok(None),
     }
 }
 
@@ -413,13 +417,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .and_then(ferroflux_goformat::parse_bool)
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
-    let kube_version = match a.kube_version.as_ref().filter(|v| !v.is_empty()) {
-        Some(v) => Some(
-            KubeVersion::parse(v)
-                .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false))?,
-        ),
-        None => None,
-    };
+    let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = ValueOptions {
         value_files: a.values.clone(),
         json_values: a.set_json.clone(),
