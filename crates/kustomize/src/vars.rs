@@ -219,6 +219,34 @@ pub fn bind(m: &mut ResMap, v: &crate::kustfile::Var) -> Result<()> {
     }
 }
 
+/// A var as Go's `%s` prints kustomize's `types.Var`: `{NAME Kind.version.group {path}}`
+/// (the object reference prints as its Gvk, `apiVersion` taking over group and version).
+fn go_var(v: &crate::kustfile::Var, path: &str) -> String {
+    let o = &v.objref;
+    let (mut group, mut version) = (o.group.as_str(), o.version.as_str());
+    if !o.api_version.is_empty() {
+        match o.api_version.split('/').collect::<Vec<_>>().as_slice() {
+            [g, ver] => (group, version) = (g, ver),
+            [ver] => version = ver,
+            _ => {}
+        }
+    }
+    let or = |s: &'static str, x: &str| {
+        if x.is_empty() {
+            s.to_string()
+        } else {
+            x.to_string()
+        }
+    };
+    format!(
+        "{{{} {}.{}.{} {{{path}}}}}",
+        v.name,
+        or("[noKind]", &o.kind),
+        or("[noVer]", version),
+        or("[noGrp]", group)
+    )
+}
+
 /// Resolves every declared var and substitutes it; returns the names of the vars no field
 /// used, in declaration order (kustomize logs them).
 pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result<Vec<String>> {
@@ -226,13 +254,10 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
         return Ok(Vec::new());
     }
     let mut values = HashMap::new();
-    for d in decls {
-        let Some(r) = m.items.iter().find(|r| r.ref_vars.contains(&d.var.name)) else {
-            return Err(err(ErrorKind::Invalid(format!(
-                "var '{}' cannot be mapped to a field in the set of known resources",
-                d.var.name
-            ))));
-        };
+    // kustomize's var set hands its vars out sorted by name.
+    let mut sorted: Vec<&VarDecl> = decls.iter().collect();
+    sorted.sort_by(|a, b| a.var.name.cmp(&b.var.name));
+    for d in sorted {
         let path = d
             .var
             .fieldref
@@ -240,10 +265,16 @@ pub fn resolve(m: &mut ResMap, decls: &[VarDecl], specs: &[FieldSpec]) -> Result
             .map(|f| f.field_path.as_str())
             .filter(|p| !p.is_empty())
             .unwrap_or("metadata.name");
+        let Some(r) = m.items.iter().find(|r| r.ref_vars.contains(&d.var.name)) else {
+            return Err(err(ErrorKind::Invalid(format!(
+                "var '{}' cannot be mapped to a field in the set of known resources",
+                go_var(&d.var, path)
+            ))));
+        };
         let v = fieldpath::lookup(&r.obj, &fieldpath::parse(path)).ok_or_else(|| {
             err(ErrorKind::Invalid(format!(
                 "field specified in var '{}' not found in corresponding resource",
-                d.var.name
+                go_var(&d.var, path)
             )))
         })?;
         values.insert(d.var.name.clone(), v.clone());

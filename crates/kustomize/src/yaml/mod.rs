@@ -29,8 +29,19 @@ fn budget() -> Option<serde_saphyr::Budget> {
     }
 }
 
+/// go-yaml reads NEL (U+0085) as a line break and keeps a line feed for it: the text as it
+/// reads it.
+fn go_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\u{85}') {
+        std::borrow::Cow::Owned(text.replace('\u{85}', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Parses a multi-document YAML stream; empty documents are dropped.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
+    let text = &*go_line_breaks(text);
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -175,6 +186,11 @@ fn break_before_more_indented(text: &str, docs: &mut [Value]) {
 }
 
 fn more_indented_breaks(value: &str) -> String {
+    // yaml.v3 writes no block scalar for a value with a space before a line break or at its
+    // end: it goes out double-quoted and comes back as it was.
+    if value.contains(" \n") || value.ends_with(' ') {
+        return value.to_string();
+    }
     let blank = |c: Option<char>| matches!(c, Some(' ' | '\t'));
     let starts_blank = blank(value.chars().next());
     let mut out = String::with_capacity(value.len() + 8);
@@ -257,6 +273,7 @@ fn trim_final_block_scalar(text: &str, docs: &mut [Value]) {
 /// yaml.v2's booleans include plain `y`, `Y`, `n` and `N`, and a boolean map key becomes
 /// the key `"true"` or `"false"` (a later one wins).
 pub fn parse_first_yaml11(text: &str) -> Result<Value> {
+    let text = &*go_line_breaks(text);
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
         strict_booleans: false,
@@ -333,6 +350,7 @@ fn yaml11_booleans(text: &str, doc: &mut Value) {
 /// Parses a kustomization file as kustomize does (sigs.k8s.io/yaml: YAML 1.1 booleans as
 /// in [`parse_first_yaml11`], a repeated key keeps its last value).
 pub fn parse_kustomization(text: &str) -> Result<Value> {
+    let text = &*go_line_breaks(text);
     let opts = serde_saphyr::options! {
         legacy_octal_numbers: true,
         strict_booleans: false,
@@ -388,6 +406,7 @@ fn first_line(s: &str) -> String {
 /// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
 /// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
+    let text = &*go_line_breaks(text);
     let mut docs = parse_documents(text)?;
     annotations_as_written(text, &mut docs, false);
     mark_blank_nulls(text, &mut docs);
@@ -589,6 +608,7 @@ fn take_paths(d: &mut Value, key: &str) -> Vec<Vec<PathSeg>> {
 /// stay null (in a strategic merge patch they delete the annotation) and blank nulls are
 /// not listed.
 pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
+    let text = &*go_line_breaks(text);
     let mut docs = parse_documents(text)?;
     annotations_as_written(text, &mut docs, true);
     mark_non_string_keys(text, &mut docs);
