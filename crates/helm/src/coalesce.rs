@@ -94,9 +94,32 @@ fn coalesce_deps(
         };
         coalesce_globals(&mut section, &dest, &sub_prefix, log);
         let section = coalesce(sub, section, &sub_prefix, merge, log)?;
+        share_nested_globals(&mut dest, &section);
         dest.insert(name, J::Object(section));
     }
     Ok(dest)
+}
+
+/// Go's `coalesceGlobals` copies each table of the parent's `global` one level deep: the
+/// tables inside it stay shared with the parent's, so what a subchart adds to them (its
+/// defaults two levels or more under `global`) shows in the parent's globals too, and in
+/// every later sibling's. The parent takes those tables back as the subchart left them.
+fn share_nested_globals(parent: &mut Values, section: &Values) {
+    let (Some(J::Object(sub)), Some(J::Object(own))) =
+        (section.get(GLOBAL), parent.get_mut(GLOBAL))
+    else {
+        return;
+    };
+    for (key, table) in own.iter_mut() {
+        let (J::Object(own_t), Some(J::Object(sub_t))) = (table, sub.get(key)) else {
+            continue;
+        };
+        for (child, v) in own_t.iter_mut() {
+            if let (J::Object(_), Some(shared @ J::Object(_))) = (&v, sub_t.get(child)) {
+                *v = shared.clone();
+            }
+        }
+    }
 }
 
 /// Copies the parent's `global` table into a subchart's section; the parent's globals win.

@@ -260,7 +260,7 @@ fn values_rule(l: &mut Linter, dir: &Path, o: &LintOptions) {
         }
     };
     let mut merged = o.values.clone();
-    crate::coalesce::coalesce_tables(&mut merged, values, false);
+    crate::coalesce::coalesce_tables_logged(&mut merged, values, "", false, &mut l.logs);
     let schema = std::fs::read(dir.join("values.schema.json")).unwrap_or_default();
     if schema.is_empty() || o.skip_schema_validation {
         return;

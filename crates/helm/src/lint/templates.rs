@@ -50,6 +50,10 @@ pub(super) fn lint(l: &mut Linter, dir: &Path, o: &LintOptions) {
     let Ok(vals) = crate::coalesce::coalesce_values_logged(&chart, &o.values, &mut l.logs) else {
         return;
     };
+    // Helm coalesces once more on the way to the render values (its warnings again).
+    let Ok(vals) = crate::coalesce::coalesce_values_logged(&chart, &vals, &mut l.logs) else {
+        return;
+    };
     if !o.skip_schema_validation
         && let Err(e) = crate::schema::validate_chart_logged(&chart, &vals, &mut l.logs)
     {

@@ -327,7 +327,15 @@ fn runs_to_unbroken_end(text: &str, range: &std::ops::Range<usize>) -> bool {
     }
     let tail = text.rfind('\n').map_or(0, |i| i + 1);
     let last = text[tail..].trim();
-    !last.is_empty() && !last.starts_with('#') && range.end > tail
+    if last.is_empty() || range.end <= tail {
+        return false;
+    }
+    // A `#` line inside the scalar's span is content when indented as far as the block's
+    // first line of content (where the span starts); otherwise a comment.
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let first_line = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let first = &text[first_line..];
+    !last.starts_with('#') || indent(&text[tail..]) >= indent(first)
 }
 
 /// Where go-yaml refuses the anchor or alias token at `range` (`&name`, `*name`): a name is
@@ -370,10 +378,48 @@ fn compose(text: &str) -> Result<Option<(Vec<Kind<'_>>, usize)>, String> {
     if text.contains('\u{85}') {
         return compose_full(&text.replace('\u{85}', "\n"));
     }
+    if let Some(lifted) = lift_block_indicators(text) {
+        return compose_full(&lifted);
+    }
     if let Some(simple) = fast::compose(text) {
         return Ok(Some(simple));
     }
     compose_full(text)
+}
+
+/// go-yaml takes a block scalar whose indicator (`|`, `>`) stands on the line after its key
+/// at the key's own indentation (`k:` then `|`); granit does not. Such an indicator is moved
+/// one column right, which changes neither the value nor any line number.
+fn lift_block_indicators(text: &str) -> Option<String> {
+    let indicator_line = |l: &str| {
+        let t = l.trim_start_matches(' ');
+        let rest = t.strip_prefix(['|', '>'])?;
+        let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+        let rest = rest.trim_end_matches(['\r', ' ', '\t']);
+        (rest.is_empty() || rest.starts_with(" #") || rest.starts_with("\t#"))
+            .then_some(l.len() - t.len())
+    };
+    let mut out: Option<String> = None;
+    let mut prev: Option<(usize, bool)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if let (Some(indent), Some((key_indent, true))) = (indicator_line(body), prev)
+            && indent == key_indent
+        {
+            let o = out.get_or_insert_with(|| text[..at].to_string());
+            o.push(' ');
+            o.push_str(line);
+        } else if let Some(o) = &mut out {
+            o.push_str(line);
+        }
+        at += line.len();
+        let t = body.trim_start_matches(' ');
+        if !t.is_empty() && !t.starts_with('#') {
+            prev = Some((body.len() - t.len(), t.trim_end().ends_with(':')));
+        }
+    }
+    out
 }
 
 /// [`compose`] without the simple reader: granit's events, with go-yaml's errors.
@@ -2499,6 +2545,27 @@ mod tests {
     #[test]
     fn aliases() {
         check(ALIASES);
+    }
+
+    #[test]
+    fn block_indicator_at_the_key_indentation() {
+        assert_eq!(
+            parse("data:\n  k:\n  |\n    hello\n  j: 1\n").unwrap(),
+            serde_json::json!({"data": {"k": "hello\n", "j": 1.0}})
+        );
+        assert_eq!(lift_block_indicators("a:\n  |\n  x\n"), None);
+        assert_eq!(
+            parse("k: |\n  hello\n  #x").unwrap(),
+            serde_json::json!({"k": "hello\n#x"})
+        );
+        assert_eq!(
+            parse("k: |\n  hello\n#x").unwrap(),
+            serde_json::json!({"k": "hello\n"})
+        );
+        assert_eq!(
+            lift_block_indicators("a:\n>- # c\n  x\n").unwrap(),
+            "a:\n >- # c\n  x\n"
+        );
     }
 
     #[test]
