@@ -47,7 +47,9 @@ struct Dot {
 
 pub(crate) struct State<'a> {
     pub(crate) set: &'a Template,
-    vars: Vec<(String, Value)>,
+    /// Variables in scope: name, value, and whether the value's static Go type is
+    /// `interface {}` (a range element, set without the pipeline's dig into interfaces).
+    vars: Vec<(String, Value, bool)>,
     /// Index of the current template's `$` in `vars` (variables below it are not visible).
     base: usize,
     pub(crate) depth: usize,
@@ -93,7 +95,7 @@ impl Ctx<'_, '_> {
         let saved_out = std::mem::take(&mut st.out);
         let mark = st.vars.len();
         let saved_base = std::mem::replace(&mut st.base, mark);
-        st.vars.push(("$".into(), data.clone()));
+        st.vars.push(("$".into(), data.clone(), false));
         let saved_tree = std::mem::replace(&mut st.tree, tree.clone());
         let saved_name = std::mem::replace(&mut st.name, Arc::from(name));
         st.depth += 1;
@@ -248,7 +250,7 @@ impl<'a> State<'a> {
         });
         State {
             set,
-            vars: vec![("$".into(), data.clone())],
+            vars: vec![("$".into(), data.clone(), false)],
             base: 0,
             depth: 0,
             out: String::new(),
@@ -402,14 +404,16 @@ impl<'a> State<'a> {
             let len = self.vars.len();
             if b.pipe.is_assign {
                 let first = if n > 1 { key.clone() } else { elem.clone() };
-                self.set_var(b.pipe.decl[0].0, &b.pipe.decl[0].1, first)?;
+                self.set_var(b.pipe.decl[0].0, &b.pipe.decl[0].1, first, n == 1)?;
                 if n > 1 {
-                    self.set_var(b.pipe.decl[1].0, &b.pipe.decl[1].1, elem.clone())?;
+                    self.set_var(b.pipe.decl[1].0, &b.pipe.decl[1].1, elem.clone(), true)?;
                 }
             } else if n == 1 {
                 self.vars[len - 1].1 = elem.clone();
+                self.vars[len - 1].2 = true;
             } else {
                 self.vars[len - 1].1 = elem.clone();
+                self.vars[len - 1].2 = true;
                 self.vars[len - 2].1 = key;
             }
         }
@@ -539,7 +543,7 @@ impl<'a> State<'a> {
         };
         let mark = self.vars.len();
         let saved_base = std::mem::replace(&mut self.base, mark);
-        self.vars.push(("$".into(), new_dot.clone()));
+        self.vars.push(("$".into(), new_dot.clone(), false));
         let saved_tree = std::mem::replace(&mut self.tree, tree.clone());
         let saved_name = std::mem::replace(&mut self.name, t.name.clone());
         self.depth += 1;
@@ -561,21 +565,23 @@ impl<'a> State<'a> {
         r.map(|_| ())
     }
 
-    fn set_var(&mut self, pos: usize, name: &str, v: Value) -> R<()> {
+    fn set_var(&mut self, pos: usize, name: &str, v: Value, iface: bool) -> R<()> {
         let base = self.base;
-        for (n, val) in self.vars[base..].iter_mut().rev() {
+        for (n, val, is_iface) in self.vars[base..].iter_mut().rev() {
             if n == name {
                 *val = v;
+                *is_iface = iface;
                 return Ok(());
             }
         }
         Err(self.err(pos, &name, format!("undefined variable: {name}")))
     }
 
-    fn var_value(&self, pos: usize, name: &str) -> R<Value> {
-        for (n, val) in self.vars[self.base..].iter().rev() {
+    /// A variable's value and whether its static type is `interface {}`.
+    fn var_entry(&self, pos: usize, name: &str) -> R<(Value, bool)> {
+        for (n, val, iface) in self.vars[self.base..].iter().rev() {
             if n == name {
-                return Ok(val.clone());
+                return Ok((val.clone(), *iface));
             }
         }
         Err(self.err(pos, &name, format!("undefined variable: {name}")))
@@ -594,12 +600,12 @@ impl<'a> State<'a> {
         for (_, name) in &pipe.decl {
             if pipe.is_assign {
                 let (pos, _) = last_visited(pipe);
-                self.set_var(pos, name, v.clone()).map_err(|_| {
+                self.set_var(pos, name, v.clone(), false).map_err(|_| {
                     let (p, c) = last_visited(pipe);
                     self.err(p, &c, format!("undefined variable: {name}"))
                 })?;
             } else {
-                self.vars.push((name.clone(), v.clone()));
+                self.vars.push((name.clone(), v.clone(), false));
             }
         }
         Ok(v)
@@ -679,7 +685,7 @@ impl<'a> State<'a> {
                 return self.eval_pipeline(dot, p);
             }
             Arg::Variable(pos, name, fields) => {
-                let v = self.var_value(*pos, name)?;
+                let (v, iface) = self.var_entry(*pos, name)?;
                 if fields.is_empty() {
                     self.not_a_function(cmd, &final_)?;
                     return Ok(v);
@@ -687,7 +693,7 @@ impl<'a> State<'a> {
                 return self.eval_field_chain(
                     dot,
                     v,
-                    false,
+                    iface,
                     *pos,
                     first,
                     fields,
@@ -878,11 +884,11 @@ impl<'a> State<'a> {
                 self.eval_field_chain(dot, dot.v.clone(), dot.iface, *pos, arg, names, None, None)
             }
             Arg::Variable(pos, name, fields) => {
-                let v = self.var_value(*pos, name)?;
+                let (v, iface) = self.var_entry(*pos, name)?;
                 if fields.is_empty() {
                     return Ok(v);
                 }
-                self.eval_field_chain(dot, v, false, *pos, arg, fields, None, None)
+                self.eval_field_chain(dot, v, iface, *pos, arg, fields, None, None)
             }
             Arg::Pipe(p) => self.eval_pipeline(dot, p),
             Arg::Ident(pos, name) => {

@@ -613,7 +613,18 @@ fn branch_results(
                     err: e,
                 })
                 .collect();
-            frame_errors(root, pending, loc)
+            // A branch failing in several ways is one "validation failed" with causes.
+            let nodes = frame_errors(root, pending, loc);
+            if nodes.len() > 1 {
+                vec![Node {
+                    loc: loc.to_string(),
+                    msg: "validation failed".into(),
+                    causes: nodes,
+                    kind: NodeKind::Reference,
+                }]
+            } else {
+                nodes
+            }
         })
         .collect()
 }
@@ -877,9 +888,31 @@ impl jsonschema::Retrieve for RefLoader {
                 ));
                 Ok(J::Bool(true))
             }
-            _ => fail("references over the network are not fetched".into()),
+            _ => fail(NOT_FETCHED.into()),
         }
     }
+}
+
+const NOT_FETCHED: &str = "references over the network are not fetched";
+
+/// The first `$ref` to an http(s) address, breadth first, without its fragment.
+fn first_network_ref(schema: &J) -> Option<String> {
+    let mut queue = std::collections::VecDeque::from([schema]);
+    while let Some(v) = queue.pop_front() {
+        match v {
+            J::Object(m) => {
+                if let Some(J::String(r)) = m.get("$ref")
+                    && (r.starts_with("http://") || r.starts_with("https://"))
+                {
+                    return Some(r.split('#').next().unwrap_or(r).to_string());
+                }
+                queue.extend(m.values());
+            }
+            J::Array(items) => queue.extend(items),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Helm's validator compiles `pattern` and `patternProperties` as Go regular expressions;
@@ -1060,6 +1093,15 @@ fn validate_single_logged(
     let built = opts.build(&schema);
     logs.append(&mut loads.lock().warnings);
     let validator = built.map_err(|e| match loads.lock().failure.take() {
+        // Helm's compiler meets references breadth first: the shallowest one over the
+        // network is the one it fails on (ours meets them in no fixed order).
+        Some(load) if load.ends_with(NOT_FETCHED) => match first_network_ref(&schema) {
+            Some(url) => format!(
+                "failing loading {}: {NOT_FETCHED}",
+                ferroflux_gotemplate::fmt::go_quote(&url)
+            ),
+            None => load,
+        },
         Some(load) => load,
         None => format!("jsonschema: invalid schema: {e}"),
     })?;
@@ -1103,6 +1145,20 @@ mod tests {
 
     /// Draft 4, 6 and 7 named by their https addresses are known drafts, not schemas to
     /// fetch: only the network reference fails, every time.
+    #[test]
+    fn the_shallowest_network_reference_is_the_one_reported() {
+        let schema = br#"{"properties": {
+            "a": {"properties": {"x": {"$ref": "https://example.invalid/deep.json"}}},
+            "b": {"$ref": "https://example.invalid/shallow.json#/x"}
+        }}"#;
+        for _ in 0..8 {
+            assert_eq!(
+                validate_single(&Values::new(), schema).unwrap_err(),
+                "failing loading \"https://example.invalid/shallow.json\": references over the network are not fetched"
+            );
+        }
+    }
+
     #[test]
     fn case_insensitive_patterns_are_spelled_out() {
         assert_eq!(

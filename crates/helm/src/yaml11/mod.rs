@@ -1740,6 +1740,7 @@ fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
             | K::PlainScalarStartsWithDashFlowIndicator
             | K::ExpectedFlowMappingSeparator
             | K::ExpectedFlowSequenceSeparator
+            | K::FlowMappingValueAdjacentCollection
             | K::MismatchedFlowCollectionEnd { .. }
             | K::InvalidTrailingDoubleQuotedScalar
             | K::InvalidTrailingSingleQuotedScalar
@@ -1800,6 +1801,7 @@ fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
         | K::PlainScalarStartsWithDashFlowIndicator
         | K::ExpectedFlowMappingSeparator
         | K::ExpectedFlowSequenceSeparator
+        | K::FlowMappingValueAdjacentCollection
             if flow_at.is_some() =>
         {
             let f = flow_scan(text, flow_at.expect("checked"), off);
