@@ -1103,7 +1103,8 @@ fn validate_single_logged(
             None => load,
         },
         Some(load) => load,
-        None => format!("jsonschema: invalid schema: {e}"),
+        None => metaschema_error(&schema, draft)
+            .unwrap_or_else(|| format!("jsonschema: invalid schema: {e}")),
     })?;
     let mut instance = J::Object(values.clone());
     if draft == 4 {
@@ -1116,9 +1117,14 @@ fn validate_single_logged(
     if errors.is_empty() {
         return Ok(());
     }
+    Err(error_tree(&schema, &errors).join("\n") + "\n")
+}
+
+/// santhosh's error tree for `errors` (from a validator built on `root`), one line per node.
+fn error_tree(root: &J, errors: &[jsonschema::ValidationError<'static>]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut pending = Vec::new();
-    for e in &errors {
+    for e in errors {
         match e.kind() {
             // santhosh applies the `false` subschema to each property.
             K::UnevaluatedProperties { unexpected } | K::UnevaluatedItems { unexpected } => {
@@ -1133,10 +1139,49 @@ fn validate_single_logged(
             }),
         }
     }
-    for node in frame_errors(&schema, pending, "") {
+    for node in frame_errors(root, pending, "") {
         node.display(&mut lines, 0);
     }
-    Err(lines.join("\n") + "\n")
+    lines
+}
+
+/// A schema its draft's metaschema refuses, as Helm's compiler reports it: the metaschema's
+/// verdict on the schema document, as an error tree.
+fn metaschema_error(schema: &J, draft: u32) -> Option<String> {
+    let (validator, url) = match draft {
+        4 => (
+            jsonschema::draft4::meta::validator(),
+            "http://json-schema.org/draft-04/schema#",
+        ),
+        6 => (
+            jsonschema::draft6::meta::validator(),
+            "http://json-schema.org/draft-06/schema#",
+        ),
+        7 => (
+            jsonschema::draft7::meta::validator(),
+            "http://json-schema.org/draft-07/schema#",
+        ),
+        2019 => (
+            jsonschema::draft201909::meta::validator(),
+            "https://json-schema.org/draft/2019-09/schema#",
+        ),
+        _ => (
+            jsonschema::draft202012::meta::validator(),
+            "https://json-schema.org/draft/2020-12/schema#",
+        ),
+    };
+    let errors: Vec<jsonschema::ValidationError<'static>> = validator
+        .iter_errors(schema)
+        .map(|e| e.to_owned())
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let tree = error_tree(&J::Null, &errors);
+    Some(format!(
+        "\"file:///values.schema.json#\" is not valid against metaschema: jsonschema validation failed with '{url}'\n{}",
+        tree.join("\n")
+    ))
 }
 
 #[cfg(test)]
