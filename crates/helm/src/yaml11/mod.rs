@@ -390,7 +390,7 @@ fn compose(text: &str) -> Result<Option<(Vec<Kind<'_>>, usize)>, String> {
 /// go-yaml takes a block scalar whose indicator (`|`, `>`) stands on the line after its key
 /// at the key's own indentation (`k:` then `|`); granit does not. Such an indicator is moved
 /// one column right, which changes neither the value nor any line number.
-fn lift_block_indicators(text: &str) -> Option<String> {
+pub fn lift_block_indicators(text: &str) -> Option<String> {
     let indicator_line = |l: &str| {
         let t = l.trim_start_matches(' ');
         let rest = t.strip_prefix(['|', '>'])?;

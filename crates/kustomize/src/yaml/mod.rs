@@ -29,14 +29,19 @@ fn budget() -> Option<serde_saphyr::Budget> {
     }
 }
 
-/// go-yaml reads NEL (U+0085) as a line break and keeps a line feed for it: the text as it
-/// reads it.
+/// The text as go-yaml reads it: NEL (U+0085) is a line break it keeps a line feed for, and
+/// a block scalar's indicator may stand at its key's indentation on the next line.
 fn go_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
+    let mut text = std::borrow::Cow::Borrowed(text);
     if text.contains('\u{85}') {
-        std::borrow::Cow::Owned(text.replace('\u{85}', "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+        text = std::borrow::Cow::Owned(text.replace('\u{85}', "\n"));
     }
+    if text.contains(['|', '>'])
+        && let Some(lifted) = ferroflux_helm::yaml11::lift_block_indicators(&text)
+    {
+        text = std::borrow::Cow::Owned(lifted);
+    }
+    text
 }
 
 /// Parses a multi-document YAML stream; empty documents are dropped.
