@@ -169,6 +169,9 @@ pub fn write_json_string(out: &mut String, s: &str, html: bool) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Go 1.22 and later write the short escapes for these two.
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
             '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
             '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
             // A byte that is not UTF-8: Go writes the replacement character.

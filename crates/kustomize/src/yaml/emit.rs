@@ -608,7 +608,7 @@ fn resolves_to_non_string(s: &str) -> bool {
     if !(first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'.') {
         return false;
     }
-    if first.is_ascii_digit() && is_timestamp(s) {
+    if first.is_ascii_digit() && super::go_timestamp(s).is_some() {
         return true;
     }
     let plain: String = s.chars().filter(|c| *c != '_').collect();
@@ -662,68 +662,6 @@ fn go_parse_int(s: &str) -> bool {
     } else {
         v <= i64::MAX as u64 || unsigned_ok
     }
-}
-
-/// yaml.v2 timestamp formats: `2006-1-2T15:4:5.999999999Z07:00`, `2006-1-2t15:4:5.999999999Z07:00`,
-/// `2006-1-2 15:4:5.999999999`, `2006-1-2`. Only the shapes are checked.
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let num = |i: &mut usize, min: usize, max: usize| {
-        let start = *i;
-        while *i < b.len() && b[*i].is_ascii_digit() && *i - start < max {
-            *i += 1;
-        }
-        *i - start >= min
-    };
-    if !num(&mut i, 4, 4) || i >= b.len() || b[i] != b'-' {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) || i >= b.len() || b[i] != b'-' {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) {
-        return false;
-    }
-    if i == b.len() {
-        return valid_date(s);
-    }
-    // time part: separator then h:m:s; be permissive about the zone.
-    if !matches!(b[i], b'T' | b't' | b' ') {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) || i >= b.len() || b[i] != b':' {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) || i >= b.len() || b[i] != b':' {
-        return false;
-    }
-    i += 1;
-    if !num(&mut i, 1, 2) {
-        return false;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        num(&mut i, 1, 9);
-    }
-    let rest = &s[i..];
-    rest.is_empty() || rest == "Z" || {
-        let r = rest.as_bytes();
-        r.len() == 6 && (r[0] == b'+' || r[0] == b'-') && r[3] == b':'
-    }
-}
-
-fn valid_date(s: &str) -> bool {
-    let parts: Vec<u32> = s.split('-').filter_map(|p| p.parse().ok()).collect();
-    if parts.len() != 3 {
-        return false;
-    }
-    let (y, m, d) = (parts[0], parts[1], parts[2]);
-    ferroflux_goformat::days_in_month(i64::from(y), m).is_some_and(|days| d >= 1 && d <= days)
 }
 
 /// Formats a number the way JSON → yaml.v2 does: integral values print as integers when
