@@ -32,13 +32,16 @@ pub fn floats(v: J) -> J {
 }
 
 /// Splits a YAML stream at document markers (`---` at the start of a line), as
-/// k8s.io/apimachinery's YAMLReader does.
+/// k8s.io/apimachinery's YAMLReader does: a marker ends the document before it, but one with
+/// nothing before it stays in the next document as its first line (go-yaml then counts it
+/// in the line numbers of its errors).
 pub fn split_documents(text: &str) -> Vec<String> {
     let mut docs = Vec::new();
     let mut cur = String::new();
     for line in text.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if bare.starts_with("---") && bare[3..].chars().all(char::is_whitespace) {
+        if separator(line).is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+            && !cur.is_empty()
+        {
             docs.push(std::mem::take(&mut cur));
             continue;
         }
@@ -48,11 +51,27 @@ pub fn split_documents(text: &str) -> Vec<String> {
     docs
 }
 
+/// What follows a `---` that starts `line`, trimmed (`None` when the line starts otherwise).
+fn separator(line: &str) -> Option<&str> {
+    line.strip_prefix("---").map(str::trim)
+}
+
 /// Reads a values file (several documents are merged, later ones winning), as Helm's
 /// `loader.LoadValues` does. An empty file is an empty map.
 pub fn load_values(text: &str) -> Result<Values, String> {
     // Nearly every values file is one document: read in place, not copied line by line.
     let single = !(text.starts_with("---") || text.contains("\n---"));
+    // The reader refuses a marker followed by anything but a comment.
+    if !single
+        && let Some(rest) = text
+            .split_inclusive('\n')
+            .filter_map(separator)
+            .find(|rest| !rest.is_empty() && !rest.starts_with('#'))
+    {
+        return Err(format!(
+            "error reading yaml document: invalid Yaml document separator: {rest}"
+        ));
+    }
     let docs = if single {
         vec![std::borrow::Cow::Borrowed(text)]
     } else {
@@ -144,7 +163,6 @@ mod tests {
             "a: 1\n---\nb: 2\n---\na: 3\n",
             "a: '---'\nb: |\n  ---x\n",
             "a: 1\n--- \n",
-            "x: 1\n---not-a-marker: 2\n",
         ] {
             let mut split = Values::new();
             for doc in split_documents(text) {
@@ -165,6 +183,19 @@ mod tests {
     #[test]
     fn markers_need_their_own_line() {
         assert_eq!(split_documents("a: 1\n--- \nb: 2\n").len(), 2);
+        assert_eq!(
+            split_documents("---\na: 1\n---\n---\nb: 2\n--- # c\nc: 3\n"),
+            ["---\na: 1\n", "---\nb: 2\n", "c: 3\n"]
+        );
+        assert_eq!(
+            load_values("a: 1\n--- x\n").unwrap_err(),
+            "error reading yaml document: invalid Yaml document separator: x"
+        );
+        // Any line starting `---` is a marker to the reader, so this one is refused.
+        assert_eq!(
+            load_values("x: 1\n---not-a-marker: 2\n").unwrap_err(),
+            "error reading yaml document: invalid Yaml document separator: not-a-marker: 2"
+        );
         assert_eq!(split_documents("a: '---'\n").len(), 1);
     }
 }
