@@ -16,6 +16,9 @@ pub struct GoTime {
     /// Zone offset east of UTC, in seconds.
     pub offset: i32,
     pub zone: String,
+    /// The monotonic clock reading `time.Now` attaches (nanoseconds since the process's
+    /// clock started), which `String` prints as ` m=+S.NNNNNNNNN`.
+    pub mono: Option<i128>,
 }
 
 impl GoTime {
@@ -25,13 +28,19 @@ impl GoTime {
             nanos,
             offset: 0,
             zone: "UTC".into(),
+            mono: None,
         }
     }
     pub fn now() -> Self {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        let start = *START.get_or_init(std::time::Instant::now);
         let d = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        GoTime::utc(d.as_secs() as i64, d.subsec_nanos())
+        GoTime {
+            mono: Some(start.elapsed().as_nanos() as i128),
+            ..GoTime::utc(d.as_secs() as i64, d.subsec_nanos())
+        }
     }
     fn civil(&self) -> chrono::NaiveDateTime {
         DateTime::from_timestamp(self.secs + i64::from(self.offset), self.nanos)
@@ -636,6 +645,7 @@ pub fn parse(layout: &str, value: &str) -> Result<GoTime, String> {
         nanos,
         offset: off,
         zone,
+        mono: None,
     })
 }
 
@@ -686,7 +696,15 @@ fn parse_signed_offset(v: &str) -> Option<usize> {
 
 impl std::fmt::Debug for GoTime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.format("2006-01-02 15:04:05.999999999 -0700 MST"))
+        f.write_str(&self.format("2006-01-02 15:04:05.999999999 -0700 MST"))?;
+        match self.mono {
+            Some(n) => {
+                let sign = if n < 0 { '-' } else { '+' };
+                let n = n.unsigned_abs();
+                write!(f, " m={sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -718,6 +736,8 @@ impl Object for GoTime {
             "UTC" | "Local" => Value::Object(Arc::new(GoTime::utc(self.secs, self.nanos))),
             "String" => Value::str(format!("{self:?}")),
             "IsZero" => Value::Bool(self.secs == -62135596800 && self.nanos == 0),
+            // Not a Go field (no template can name it): the monotonic reading, for copies.
+            MONO_FIELD => Value::Int64(self.mono? as i64),
             _ => return None,
         })
     }
@@ -734,6 +754,8 @@ impl Object for GoTime {
         ))
     }
 }
+
+const MONO_FIELD: &str = "\u{1}mono";
 
 pub(crate) fn as_time(v: &Value) -> Option<GoTime> {
     match v {
@@ -763,6 +785,10 @@ pub(crate) fn as_time(v: &Value) -> Option<GoTime> {
                 nanos,
                 offset: off,
                 zone,
+                mono: match o.field(MONO_FIELD) {
+                    Some(Value::Int64(m)) => Some(i128::from(m)),
+                    _ => None,
+                },
             })
         }
         _ => None,
@@ -1006,6 +1032,7 @@ fn zone_time(t: GoTime, zone: &str) -> GoTime {
         nanos: t.nanos,
         offset: info.offset().seconds(),
         zone: info.abbreviation().to_string(),
+        mono: None,
     }
 }
 
@@ -1057,6 +1084,8 @@ pub fn register(m: &mut FuncMap) {
                     let mut nt = t.clone();
                     nt.secs = total.div_euclid(1_000_000_000) as i64;
                     nt.nanos = total.rem_euclid(1_000_000_000) as u32;
+                    // `Time.Add` moves the monotonic reading too.
+                    nt.mono = t.mono.map(|m| m + i128::from(d));
                     Ok(time_value(nt))
                 }
                 Err(e) if must => Err(e),
@@ -1103,4 +1132,29 @@ pub fn register(m: &mut FuncMap) {
         let d = (GoTime::now().secs - t.secs).saturating_mul(1_000_000_000);
         Ok(s(duration_string(d)))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn now_prints_its_monotonic_reading_and_utc_drops_it() {
+        let mut t = GoTime::utc(1_700_000_000, 5);
+        assert_eq!(format!("{t:?}"), "2023-11-14 22:13:20.000000005 +0000 UTC");
+        t.mono = Some(1_234_567_890);
+        assert_eq!(
+            format!("{t:?}"),
+            "2023-11-14 22:13:20.000000005 +0000 UTC m=+1.234567890"
+        );
+        t.mono = Some(-3_599_000_000_001);
+        assert!(format!("{t:?}").ends_with(" m=-3599.000000001"));
+        let copy = as_time(&time_value(t.clone())).unwrap();
+        assert_eq!(copy.mono, t.mono);
+        let Some(Value::Object(utc)) = t.field("UTC") else {
+            panic!("UTC is a time")
+        };
+        assert!(!format!("{:?}", as_time(&Value::Object(utc)).unwrap()).contains("m="));
+        assert!(GoTime::now().mono.is_some());
+    }
 }

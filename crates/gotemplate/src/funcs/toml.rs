@@ -385,5 +385,6 @@ fn datetime(d: &::toml::value::Datetime) -> Value {
         nanos,
         offset,
         zone,
+        mono: None,
     }))
 }
