@@ -158,6 +158,108 @@ pub fn is_yaml_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// go-yaml's timestamp forms (v2 and v3 alike) (`2006-1-2T15:4:5.999999999Z07:00`, the same with `t`,
+/// `2006-1-2 15:4:5.999999999` in UTC, `2006-1-2`) read as Go's `time.Parse` reads them,
+/// written as `time.Time` marshals to JSON (RFC 3339 with nanoseconds).
+pub fn go_yaml_timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    // Up to two digits (Go's non-padded fields take one or two).
+    let num = |i: &mut usize, max: usize| -> Option<u32> {
+        let start = *i;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        (*i > start).then(|| s[start..*i].parse().ok()).flatten()
+    };
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let year: i32 = s[..4].parse().ok()?;
+    let mut i = 5;
+    let month = num(&mut i, 2)?;
+    (b.get(i) == Some(&b'-')).then_some(())?;
+    i += 1;
+    let day = num(&mut i, 2)?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if day < 1 || day > days {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if i == b.len() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let zoned = match b[i] {
+        b'T' | b't' => true,
+        b' ' => false,
+        _ => return None,
+    };
+    i += 1;
+    let hour = num(&mut i, 2)?;
+    (b.get(i) == Some(&b':')).then_some(())?;
+    i += 1;
+    let min = num(&mut i, 2)?;
+    (b.get(i) == Some(&b':')).then_some(())?;
+    i += 1;
+    let sec = num(&mut i, 2)?;
+    if hour >= 24 || min >= 60 || sec >= 60 {
+        return None;
+    }
+    let mut frac = String::new();
+    if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac = s[start..i].chars().take(9).collect::<String>();
+        frac = frac.trim_end_matches('0').to_string();
+    }
+    let zone = if zoned {
+        match b.get(i) {
+            Some(b'Z') => {
+                i += 1;
+                "Z".to_string()
+            }
+            Some(sign @ (b'+' | b'-')) => {
+                let z = s.get(i + 1..i + 6)?;
+                let zb = z.as_bytes();
+                if zb[2] != b':' || !zb[..2].iter().chain(&zb[3..]).all(u8::is_ascii_digit) {
+                    return None;
+                }
+                let (hh, mm): (u32, u32) = (z[..2].parse().ok()?, z[3..].parse().ok()?);
+                if hh > 24 || mm > 60 {
+                    return None;
+                }
+                i += 6;
+                if hh == 0 && mm == 0 {
+                    "Z".to_string()
+                } else {
+                    format!("{}{hh:02}:{mm:02}", *sign as char)
+                }
+            }
+            _ => return None,
+        }
+    } else {
+        "Z".to_string()
+    };
+    if i != b.len() {
+        return None;
+    }
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
+    Some(format!("{date}T{hour:02}:{min:02}:{sec:02}{frac}{zone}"))
+}
+
 /// A JSON string as Go's `encoding/json` writes it; with `html`, `<`, `>` and `&` are escaped
 /// too (Go's default).
 pub fn write_json_string(out: &mut String, s: &str, html: bool) {

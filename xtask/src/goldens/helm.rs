@@ -39,6 +39,24 @@ pub fn split_args(cmd: &str) -> Result<Vec<String>> {
     Ok(args)
 }
 
+/// The reference helm run in a case folder with empty homes, no kubeconfig, UTC and no
+/// network (the HTTP proxy is a dead port): no repository, plugin or cluster is reached.
+pub fn helm_in(helm: &Path, case: &Path, home: &Path) -> Command {
+    let mut c = Command::new(helm);
+    c.current_dir(case)
+        .env("HELM_CACHE_HOME", home.join("cache"))
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_DATA_HOME", home.join("data"))
+        .env("KUBECONFIG", home.join("kubeconfig"))
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env_remove("HELM_DEBUG")
+        .env_remove("HELM_NAMESPACE");
+    c
+}
+
 pub fn regenerate(root: &Path) -> Result<()> {
     let helm = crate::oracles::helm();
     let dir = root.join("testdata/helm");
@@ -51,32 +69,15 @@ pub fn regenerate(root: &Path) -> Result<()> {
     if !version.starts_with('v') {
         bail!("could not read the version from `helm version --short`: {version:?}");
     }
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
+    let cases = super::case_dirs(&dir)?;
     let mut failures = 0;
     for case in &cases {
         let cmd = std::fs::read_to_string(case.join("cmd"))
             .with_context(|| format!("reading {}/cmd", case.display()))?;
         let home = tempfile::tempdir()?;
-        let h = home.path();
-        let out = Command::new(&helm)
+        let out = helm_in(&helm, case, home.path())
             .arg("template")
             .args(split_args(&cmd)?)
-            .current_dir(case)
-            .env("HELM_CACHE_HOME", h.join("cache"))
-            .env("HELM_CONFIG_HOME", h.join("config"))
-            .env("HELM_DATA_HOME", h.join("data"))
-            .env("KUBECONFIG", h.join("kubeconfig"))
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .env("HTTP_PROXY", "http://127.0.0.1:9")
-            .env("HTTPS_PROXY", "http://127.0.0.1:9")
-            .env_remove("HELM_DEBUG")
-            .env_remove("HELM_NAMESPACE")
             .output()
             .with_context(|| format!("running helm template in {}", case.display()))?;
         let (ok_file, err_file) = (case.join("expected.yaml"), case.join("expected-error.txt"));

@@ -10,30 +10,15 @@ use std::process::Command;
 pub fn regenerate(root: &Path) -> Result<()> {
     let helm = crate::oracles::helm();
     let dir = root.join("testdata/helm-lint");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
+    let cases = super::case_dirs(&dir)?;
     let mut failures = 0;
     for case in &cases {
         let cmd = std::fs::read_to_string(case.join("cmd"))
             .with_context(|| format!("reading {}/cmd", case.display()))?;
         let home = tempfile::tempdir()?;
-        let h = home.path();
-        let out = Command::new(&helm)
+        let out = super::helm::helm_in(&helm, case, home.path())
             .arg("lint")
             .args(split_args(&cmd)?)
-            .current_dir(case)
-            .env("HELM_CACHE_HOME", h.join("cache"))
-            .env("HELM_CONFIG_HOME", h.join("config"))
-            .env("HELM_DATA_HOME", h.join("data"))
-            .env("KUBECONFIG", h.join("kubeconfig"))
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .env_remove("HELM_DEBUG")
-            .env_remove("HELM_NAMESPACE")
             .output()
             .with_context(|| format!("running helm lint in {}", case.display()))?;
         let abs = std::fs::canonicalize(case)?;

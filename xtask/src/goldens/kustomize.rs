@@ -28,12 +28,7 @@ pub fn regenerate(root: &Path) -> Result<()> {
     if client.is_empty() || kustomize.is_empty() {
         bail!("could not read versions from `kubectl version --client`: {version}");
     }
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.path())
-        .collect();
-    cases.sort();
+    let cases = super::case_dirs(&dir)?;
     let mut failures = 0;
     for case in &cases {
         let target = std::fs::read_to_string(case.join("target"))

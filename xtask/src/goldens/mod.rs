@@ -19,6 +19,17 @@ const AREAS: &[(&str, Regenerate)] = &[
     ("helm-lint", helm_lint::regenerate),
 ];
 
+/// The case folders of a goldens area, in name order.
+fn case_dirs(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut cases: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    Ok(cases)
+}
+
 pub fn regenerate(root: &Path, only: &[String]) -> Result<()> {
     for name in only {
         if !AREAS.iter().any(|(n, _)| n == name) {

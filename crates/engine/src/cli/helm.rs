@@ -7,13 +7,9 @@ use ferroflux_helm::{KubeVersion, TemplateOptions, ValueOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Flags that take a value take the next argument even when it starts with `-`, as pflag
-/// (Helm's flag parser) does.
+/// Helm's values flags (`-f` and the `--set` family), shared by `template` and `lint`.
 #[derive(clap::Args)]
-pub struct TemplateArgs {
-    /// `[NAME] CHART`: the release name (optional) and a chart directory or .tgz.
-    #[arg(num_args = 1..)]
-    args: Vec<String>,
+pub struct ValueFlags {
     /// Values files, in order (repeatable or comma-separated).
     #[arg(
         short = 'f',
@@ -37,6 +33,30 @@ pub struct TemplateArgs {
     /// `key=value` with the value taken literally.
     #[arg(long = "set-literal", allow_hyphen_values = true)]
     set_literal: Vec<String>,
+}
+
+impl ValueFlags {
+    fn options(&self) -> ValueOptions {
+        ValueOptions {
+            value_files: self.values.clone(),
+            json_values: self.set_json.clone(),
+            values: self.set.clone(),
+            string_values: self.set_string.clone(),
+            file_values: self.set_file.clone(),
+            literal_values: self.set_literal.clone(),
+        }
+    }
+}
+
+/// Flags that take a value take the next argument even when it starts with `-`, as pflag
+/// (Helm's flag parser) does.
+#[derive(clap::Args)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`: the release name (optional) and a chart directory or .tgz.
+    #[arg(num_args = 1..)]
+    args: Vec<String>,
+    #[command(flatten)]
+    value_flags: ValueFlags,
     /// The release namespace (`.Release.Namespace`).
     #[arg(
         short = 'n',
@@ -225,29 +245,8 @@ pub struct LintArgs {
         allow_hyphen_values = true
     )]
     namespace: String,
-    /// Values files, in order (repeatable or comma-separated).
-    #[arg(
-        short = 'f',
-        long = "values",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
-    values: Vec<PathBuf>,
-    /// `key=value` pairs (Helm's strvals syntax).
-    #[arg(long = "set", allow_hyphen_values = true)]
-    set: Vec<String>,
-    /// Like --set, every value a string.
-    #[arg(long = "set-string", allow_hyphen_values = true)]
-    set_string: Vec<String>,
-    /// `key=JSON` pairs, or a JSON object.
-    #[arg(long = "set-json", allow_hyphen_values = true)]
-    set_json: Vec<String>,
-    /// `key=path`: the file's contents as the value.
-    #[arg(long = "set-file", allow_hyphen_values = true)]
-    set_file: Vec<String>,
-    /// `key=value` with the value taken literally.
-    #[arg(long = "set-literal", allow_hyphen_values = true)]
-    set_literal: Vec<String>,
+    #[command(flatten)]
+    value_flags: ValueFlags,
 }
 
 /// `helm lint PATH... [flags]`: the report on stdout, what rendering logged on stderr, and
@@ -260,14 +259,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         ));
     }
     let kube_version = kube_version(a.kube_version.as_deref())?;
-    let vo = ValueOptions {
-        value_files: a.values.clone(),
-        json_values: a.set_json.clone(),
-        values: a.set.clone(),
-        string_values: a.set_string.clone(),
-        file_values: a.set_file.clone(),
-        literal_values: a.set_literal.clone(),
-    };
+    let vo = a.value_flags.options();
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
     let opts = ferroflux_helm::lint::LintOptions {
         strict: a.strict,
@@ -418,14 +410,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
     let kube_version = kube_version(a.kube_version.as_deref())?;
-    let vo = ValueOptions {
-        value_files: a.values.clone(),
-        json_values: a.set_json.clone(),
-        values: a.set.clone(),
-        string_values: a.set_string.clone(),
-        file_values: a.set_file.clone(),
-        literal_values: a.set_literal.clone(),
-    };
+    let vo = a.value_flags.options();
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
     let mut load_logs = Vec::new();
     let chart = ferroflux_helm::load_logged(Path::new(&chart_ref), &mut load_logs);

@@ -60,85 +60,9 @@ fn resolves_non_string(s: &str) -> bool {
     is_timestamp(s) || ferroflux_goformat::is_base60_float(s)
 }
 
-/// go-yaml's `parseTimestamp`: `time.Parse` with `2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00`
-/// (also with `t`) or `2006-1-2 15:4:5.999999999`, ranges checked as Go checks them.
+/// go-yaml's `parseTimestamp` succeeds (`time.Parse` with its four layouts).
 fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    // Go's getnum for a one-or-two-digit field.
-    let num = |i: &mut usize| -> Option<u32> {
-        let d0 = b.get(*i).filter(|c| c.is_ascii_digit())?;
-        *i += 1;
-        let mut v = u32::from(d0 - b'0');
-        if let Some(d1) = b.get(*i).filter(|c| c.is_ascii_digit()) {
-            *i += 1;
-            v = v * 10 + u32::from(d1 - b'0');
-        }
-        Some(v)
-    };
-    let lit = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
-    let date = || -> Option<(usize, bool)> {
-        if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-            return None;
-        }
-        let year: u32 = s[..4].parse().ok()?;
-        let mut i = 5;
-        let month = num(&mut i)?;
-        lit(&mut i, b'-')?;
-        let day = num(&mut i)?;
-        let leap =
-            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        if day < 1 || day > days {
-            return None;
-        }
-        if i == b.len() {
-            return Some((i, true));
-        }
-        let zoned = match b[i] {
-            b'T' | b't' => true,
-            b' ' => false,
-            _ => return None,
-        };
-        i += 1;
-        let (h, m) = (num(&mut i)?, {
-            lit(&mut i, b':')?;
-            num(&mut i)?
-        });
-        lit(&mut i, b':')?;
-        let sec = num(&mut i)?;
-        if h > 23 || m > 59 || sec > 59 {
-            return None;
-        }
-        if matches!(b.get(i), Some(b'.' | b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-        }
-        // `Z07:00`: `Z`, or a sign and `hh:mm`.
-        if zoned && lit(&mut i, b'Z').is_none() {
-            if !matches!(b.get(i), Some(b'+' | b'-')) {
-                return None;
-            }
-            i += 1;
-            let two = |i: usize| {
-                b.get(i..i + 2)
-                    .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-            };
-            if !two(i) || b.get(i + 2) != Some(&b':') || !two(i + 3) {
-                return None;
-            }
-            i += 5;
-        }
-        Some((i, i == b.len()))
-    };
-    matches!(date(), Some((_, true)))
+    ferroflux_goformat::go_yaml_timestamp(s).is_some()
 }
 
 /// libyaml's printable set: NEL is not in it, so it is written `\N`.
