@@ -736,16 +736,69 @@ impl Object for GoTime {
             "UTC" | "Local" => Value::Object(Arc::new(GoTime::utc(self.secs, self.nanos))),
             "String" => Value::str(format!("{self:?}")),
             "IsZero" => Value::Bool(self.secs == -62135596800 && self.nanos == 0),
+            "UnixMilli" => Value::Int64(
+                self.secs
+                    .saturating_mul(1_000)
+                    .saturating_add(i64::from(self.nanos / 1_000_000)),
+            ),
+            "UnixMicro" => Value::Int64(
+                self.secs
+                    .saturating_mul(1_000_000)
+                    .saturating_add(i64::from(self.nanos / 1_000)),
+            ),
             // Not a Go field (no template can name it): the monotonic reading, for copies.
             MONO_FIELD => Value::Int64(self.mono? as i64),
             _ => return None,
         })
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
-        match (name, args) {
-            ("Format", [Value::String(l)]) => Some(Ok(Value::str(self.format(l)))),
+        let instant = |t: &GoTime| (t.secs, t.nanos);
+        let int = |v: &Value| match v {
+            Value::Int(i) | Value::Int64(i) => Some(*i),
             _ => None,
-        }
+        };
+        Some(Ok(match (name, args) {
+            ("Format", [Value::String(l)]) => Value::str(self.format(l)),
+            ("Before" | "After" | "Equal" | "Compare", [u]) => {
+                let u = as_time(u)?;
+                let ord = instant(self).cmp(&instant(&u));
+                match name {
+                    "Before" => Value::Bool(ord.is_lt()),
+                    "After" => Value::Bool(ord.is_gt()),
+                    "Equal" => Value::Bool(ord.is_eq()),
+                    _ => Value::Int(ord as i64),
+                }
+            }
+            ("Add", [d]) => {
+                let d = int(d)?;
+                let total =
+                    i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + i128::from(d);
+                let mut t = self.clone();
+                t.secs = total.div_euclid(1_000_000_000) as i64;
+                t.nanos = total.rem_euclid(1_000_000_000) as u32;
+                t.mono = self.mono.map(|m| m + i128::from(d));
+                time_value(t)
+            }
+            ("AddDate", [y, m, d]) => {
+                let (y, m, d) = (int(y)?, int(m)?, int(d)?);
+                let c = self.civil();
+                // Go's Date normalizes: months roll into years, days into months.
+                let months = i64::from(c.year()) * 12 + i64::from(c.month0()) + y * 12 + m;
+                let first = chrono::NaiveDate::from_ymd_opt(
+                    i32::try_from(months.div_euclid(12)).ok()?,
+                    months.rem_euclid(12) as u32 + 1,
+                    1,
+                )?;
+                let date = first
+                    .checked_add_signed(chrono::TimeDelta::days(i64::from(c.day()) - 1 + d))?;
+                let local = date.and_time(c.time()).and_utc().timestamp();
+                let mut t = self.clone();
+                t.secs = local - i64::from(self.offset);
+                t.mono = None;
+                time_value(t)
+            }
+            _ => return None,
+        }))
     }
     fn marshal_json(&self) -> Option<String> {
         Some(format!(
