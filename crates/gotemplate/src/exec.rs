@@ -831,13 +831,8 @@ impl<'a> State<'a> {
                 }
                 match o.call_method(name, &args) {
                     Some(Ok(v)) => Ok(v),
-                    Some(Err(e)) => {
-                        let ctx: &dyn std::fmt::Display = match cmd {
-                            Some(c) => c,
-                            None => node,
-                        };
-                        Err(self.err(pos, ctx, format!("error calling {name}: {e}")))
-                    }
+                    // Go names the method's field or chain there, without its arguments.
+                    Some(Err(e)) => Err(self.err(pos, node, format!("error calling {name}: {e}"))),
                     None => Err(self.err(
                         pos,
                         node,
