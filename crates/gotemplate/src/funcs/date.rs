@@ -42,6 +42,16 @@ impl GoTime {
             ..GoTime::utc(d.as_secs() as i64, d.subsec_nanos())
         }
     }
+    /// `Time.Add(d)`: the monotonic reading moves too.
+    pub fn add(&self, d: i64) -> GoTime {
+        let total = i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + i128::from(d);
+        GoTime {
+            secs: total.div_euclid(1_000_000_000) as i64,
+            nanos: total.rem_euclid(1_000_000_000) as u32,
+            mono: self.mono.map(|m| m + i128::from(d)),
+            ..self.clone()
+        }
+    }
     fn civil(&self) -> chrono::NaiveDateTime {
         DateTime::from_timestamp(self.secs + i64::from(self.offset), self.nanos)
             .map(|d| d.naive_utc())
@@ -769,16 +779,7 @@ impl Object for GoTime {
                     _ => Value::Int(ord as i64),
                 }
             }
-            ("Add", [d]) => {
-                let d = int(d)?;
-                let total =
-                    i128::from(self.secs) * 1_000_000_000 + i128::from(self.nanos) + i128::from(d);
-                let mut t = self.clone();
-                t.secs = total.div_euclid(1_000_000_000) as i64;
-                t.nanos = total.rem_euclid(1_000_000_000) as u32;
-                t.mono = self.mono.map(|m| m + i128::from(d));
-                time_value(t)
-            }
+            ("Add", [d]) => time_value(self.add(int(d)?)),
             ("AddDate", [y, m, d]) => {
                 let (y, m, d) = (int(y)?, int(m)?, int(d)?);
                 let c = self.civil();
@@ -1131,16 +1132,7 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Str, Time], None, move |a| {
             let t = as_time(&a[1]).unwrap_or_else(|| GoTime::utc(-62135596800, 0));
             match parse_duration(arg_str(&a[0])) {
-                Ok(d) => {
-                    let total =
-                        i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos) + i128::from(d);
-                    let mut nt = t.clone();
-                    nt.secs = total.div_euclid(1_000_000_000) as i64;
-                    nt.nanos = total.rem_euclid(1_000_000_000) as u32;
-                    // `Time.Add` moves the monotonic reading too.
-                    nt.mono = t.mono.map(|m| m + i128::from(d));
-                    Ok(time_value(nt))
-                }
+                Ok(d) => Ok(time_value(t.add(d))),
                 Err(e) if must => Err(e),
                 Err(_) => Ok(time_value(t)),
             }
