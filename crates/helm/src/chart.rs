@@ -117,14 +117,31 @@ impl Chart {
     /// Files under `crds/` with a manifest extension, this chart's first, then each
     /// dependency's, named by their full path (`parent/charts/sub/crds/x.yaml`).
     pub fn crd_files(&self, full_path: &str) -> Vec<(String, Arc<[u8]>)> {
+        self.crds_named(
+            &|chart_path, name| format!("{chart_path}/{name}"),
+            full_path,
+        )
+    }
+
+    /// The same files named within their own chart (`crds/x.yaml`), as Helm's `CRDObjects`
+    /// names them.
+    pub fn crd_objects(&self) -> Vec<(String, Arc<[u8]>)> {
+        self.crds_named(&|_, name| name.to_string(), self.name())
+    }
+
+    fn crds_named(
+        &self,
+        name_of: &dyn Fn(&str, &str) -> String,
+        full_path: &str,
+    ) -> Vec<(String, Arc<[u8]>)> {
         let mut out = Vec::new();
         for f in &self.files {
             if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
-                out.push((format!("{full_path}/{}", f.name), f.data.clone()));
+                out.push((name_of(full_path, &f.name), f.data.clone()));
             }
         }
         for d in &self.dependencies {
-            out.extend(d.crd_files(&format!("{full_path}/charts/{}", d.name())));
+            out.extend(d.crds_named(name_of, &format!("{full_path}/charts/{}", d.name())));
         }
         out
     }

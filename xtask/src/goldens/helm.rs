@@ -39,6 +39,20 @@ pub fn split_args(cmd: &str) -> Result<Vec<String>> {
     Ok(args)
 }
 
+/// The reference helm's version (`v4.3.1`), as the goldens' READMEs record it.
+pub fn helm_version(helm: &Path) -> Result<String> {
+    let out = Command::new(helm)
+        .args(["version", "--short"])
+        .output()
+        .with_context(|| format!("running {}", helm.display()))?;
+    let version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let version = version.split('+').next().unwrap_or_default().to_string();
+    if !version.starts_with('v') {
+        bail!("could not read the version from `helm version --short`: {version:?}");
+    }
+    Ok(version)
+}
+
 /// The reference helm run in a case folder with empty homes, no kubeconfig, UTC and no
 /// network (the HTTP proxy is a dead port): no repository, plugin or cluster is reached.
 pub fn helm_in(helm: &Path, case: &Path, home: &Path) -> Command {
@@ -60,15 +74,7 @@ pub fn helm_in(helm: &Path, case: &Path, home: &Path) -> Command {
 pub fn regenerate(root: &Path) -> Result<()> {
     let helm = crate::oracles::helm();
     let dir = root.join("testdata/helm");
-    let version = Command::new(&helm)
-        .args(["version", "--short"])
-        .output()
-        .with_context(|| format!("running {}", helm.display()))?;
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    let version = version.split('+').next().unwrap_or_default().to_string();
-    if !version.starts_with('v') {
-        bail!("could not read the version from `helm version --short`: {version:?}");
-    }
+    let version = helm_version(&helm)?;
     let cases = super::case_dirs(&dir)?;
     let mut failures = 0;
     for case in &cases {

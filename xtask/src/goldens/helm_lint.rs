@@ -5,7 +5,6 @@
 use super::helm::split_args;
 use anyhow::{Context, Result};
 use std::path::Path;
-use std::process::Command;
 
 pub fn regenerate(root: &Path) -> Result<()> {
     let helm = crate::oracles::helm();
@@ -32,9 +31,7 @@ pub fn regenerate(root: &Path) -> Result<()> {
             failures += 1;
         }
     }
-    let version = Command::new(&helm).args(["version", "--short"]).output()?;
-    let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
-    let version = version.split('+').next().unwrap_or_default().to_string();
+    let version = super::helm::helm_version(&helm)?;
     let readme = format!(
         "# helm lint goldens\n\n\
          Each folder is one case: the chart(s) it lints and a one-line `cmd` with the arguments\n\

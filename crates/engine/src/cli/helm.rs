@@ -7,9 +7,19 @@ use ferroflux_helm::{KubeVersion, TemplateOptions, ValueOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Helm's values flags (`-f` and the `--set` family), shared by `template` and `lint`.
+/// The flags `template` and `lint` share: the release namespace and Helm's values flags
+/// (`-f` and the `--set` family).
 #[derive(clap::Args)]
-pub struct ValueFlags {
+pub struct RenderFlags {
+    /// The release namespace (`.Release.Namespace`).
+    #[arg(
+        short = 'n',
+        long,
+        env = "HELM_NAMESPACE",
+        default_value = "default",
+        allow_hyphen_values = true
+    )]
+    namespace: String,
     /// Values files, in order (repeatable or comma-separated).
     #[arg(
         short = 'f',
@@ -35,7 +45,7 @@ pub struct ValueFlags {
     set_literal: Vec<String>,
 }
 
-impl ValueFlags {
+impl RenderFlags {
     fn options(&self) -> ValueOptions {
         ValueOptions {
             value_files: self.values.clone(),
@@ -56,16 +66,7 @@ pub struct TemplateArgs {
     #[arg(num_args = 1..)]
     args: Vec<String>,
     #[command(flatten)]
-    value_flags: ValueFlags,
-    /// The release namespace (`.Release.Namespace`).
-    #[arg(
-        short = 'n',
-        long,
-        env = "HELM_NAMESPACE",
-        default_value = "default",
-        allow_hyphen_values = true
-    )]
-    namespace: String,
+    render: RenderFlags,
     /// A Go template (with Sprig) producing the release name.
     #[arg(long = "name-template", allow_hyphen_values = true)]
     name_template: Option<String>,
@@ -236,17 +237,8 @@ pub struct LintArgs {
     /// Kubernetes version for capabilities and deprecation checks.
     #[arg(long = "kube-version", allow_hyphen_values = true)]
     kube_version: Option<String>,
-    /// The release namespace (`.Release.Namespace`).
-    #[arg(
-        short = 'n',
-        long,
-        env = "HELM_NAMESPACE",
-        default_value = "default",
-        allow_hyphen_values = true
-    )]
-    namespace: String,
     #[command(flatten)]
-    value_flags: ValueFlags,
+    render: RenderFlags,
 }
 
 /// `helm lint PATH... [flags]`: the report on stdout, what rendering logged on stderr, and
@@ -259,7 +251,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         ));
     }
     let kube_version = kube_version(a.kube_version.as_deref())?;
-    let vo = a.value_flags.options();
+    let vo = a.render.options();
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
     let opts = ferroflux_helm::lint::LintOptions {
         strict: a.strict,
@@ -267,7 +259,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         quiet: a.quiet,
         skip_schema_validation: a.skip_schema_validation,
         kube_version,
-        namespace: a.namespace.clone(),
+        namespace: a.render.namespace.clone(),
         values,
     };
     let report = ferroflux_helm::lint::lint(&a.paths, &opts);
@@ -410,7 +402,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
     let kube_version = kube_version(a.kube_version.as_deref())?;
-    let vo = a.value_flags.options();
+    let vo = a.render.options();
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
     let mut load_logs = Vec::new();
     let chart = ferroflux_helm::load_logged(Path::new(&chart_ref), &mut load_logs);
@@ -420,7 +412,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     let chart = chart.map_err(|e| helm_error(&e.0, false))?;
     let opts = TemplateOptions {
         release_name: name,
-        namespace: a.namespace.clone(),
+        namespace: a.render.namespace.clone(),
         values,
         kube_version,
         api_versions: a.api_versions.clone(),

@@ -29,14 +29,14 @@ pub(super) fn lint(l: &mut Linter, dir: &Path) {
             return;
         }
     };
-    if let Some(e) = strict_error(data) {
+    let untyped = crate::yaml::parse_untyped(&String::from_utf8_lossy(data)).unwrap_or(J::Null);
+    if let Some(e) = strict_error(data, &untyped) {
         l.add(
             Severity::Warning,
             FILE,
             format!("failed to strictly parse chart metadata file\n\t{e}"),
         );
     }
-    let untyped = crate::yaml::parse_untyped(&String::from_utf8_lossy(data)).unwrap_or(J::Null);
     let checks = [
         (Severity::Error, name(&md)),
         (Severity::Error, api_version(&md)),
@@ -60,7 +60,7 @@ pub(super) fn lint(l: &mut Linter, dir: &Path) {
 
 /// `yaml.UnmarshalStrict` into the metadata: the first field (Go's decoder visits keys in
 /// sorted order) that no field of the metadata, a maintainer or a dependency takes.
-fn strict_error(data: &[u8]) -> Option<String> {
+fn strict_error(data: &[u8], untyped: &J) -> Option<String> {
     const TOP: &[&str] = &[
         "name",
         "home",
@@ -123,10 +123,10 @@ fn strict_error(data: &[u8]) -> Option<String> {
             repeated.join("\n  ")
         ));
     }
-    let J::Object(top) = crate::yaml::parse_untyped(&text).ok()? else {
+    let J::Object(top) = untyped else {
         return None;
     };
-    unknown(&top, TOP).map(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
+    unknown(top, TOP).map(|e| format!("error unmarshaling JSON: while decoding JSON: {e}"))
 }
 
 fn go_quote(s: &str) -> String {
@@ -361,18 +361,23 @@ mod tests {
         assert_eq!(go_base("/"), "/");
     }
 
+    fn strict(data: &[u8]) -> Option<String> {
+        let untyped = crate::yaml::parse_untyped(&String::from_utf8_lossy(data)).unwrap_or(J::Null);
+        strict_error(data, &untyped)
+    }
+
     #[test]
     fn unknown_fields_in_sorted_order() {
-        let e = strict_error(b"name: x\nzeta: 1\nalpha: 2\nVersion: 1\n").unwrap();
+        let e = strict(b"name: x\nzeta: 1\nalpha: 2\nVersion: 1\n").unwrap();
         assert_eq!(
             e,
             "error unmarshaling JSON: while decoding JSON: json: unknown field \"alpha\""
         );
-        let e = strict_error(b"maintainers:\n- name: a\n  foo: 1\n").unwrap();
+        let e = strict(b"maintainers:\n- name: a\n  foo: 1\n").unwrap();
         assert!(e.ends_with("unknown field \"foo\""));
-        assert_eq!(strict_error(b"name: x\nAPIVERSION: v2\n"), None);
+        assert_eq!(strict(b"name: x\nAPIVERSION: v2\n"), None);
         assert_eq!(
-            strict_error(b"name: a\nmaintainers:\n- name: b\n  name: c\nname: d\n").unwrap(),
+            strict(b"name: a\nmaintainers:\n- name: b\n  name: c\nname: d\n").unwrap(),
             "error converting YAML to JSON: yaml: unmarshal errors:\n  line 4: key \"name\" already set in map\n  line 5: key \"name\" already set in map"
         );
     }

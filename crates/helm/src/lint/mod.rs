@@ -392,7 +392,7 @@ fn crds_rule(l: &mut Linter, dir: &Path) {
             return;
         }
     };
-    for (name, data) in crd_objects(&chart) {
+    for (name, data) in chart.crd_objects() {
         for doc in k8s::decode_all(&String::from_utf8_lossy(&data)) {
             match doc {
                 Err(e) => {
@@ -419,20 +419,4 @@ fn crds_rule(l: &mut Linter, dir: &Path) {
             }
         }
     }
-}
-
-/// `CRDObjects`: CRD files named within their own chart (`crds/x.yaml`), subcharts' after.
-fn crd_objects(chart: &crate::Chart) -> Vec<(String, std::sync::Arc<[u8]>)> {
-    let prefix = format!("{}/", chart.name());
-    chart
-        .crd_files(chart.name())
-        .into_iter()
-        .map(|(full, data)| {
-            let own = match full.rfind("/crds/") {
-                Some(i) => full[i + 1..].to_string(),
-                None => full.strip_prefix(&prefix).unwrap_or(&full).to_string(),
-            };
-            (own, data)
-        })
-        .collect()
 }
