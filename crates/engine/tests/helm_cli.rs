@@ -338,3 +338,83 @@ fn output_dir_writes_one_file_per_template_as_helm_does() {
             .ends_with("Error: could not find template templates/cm.yaml in chart\n")
     );
 }
+
+#[test]
+fn dependency_update_packages_file_dependencies_and_writes_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}-{{ .Values.x | default \"d\" }}\n";
+    one_template_chart(tmp.path(), "sub", cm);
+    std::fs::write(
+        tmp.path().join("sub/Chart.yaml"),
+        "apiVersion: v2\nname: sub\nversion: 0.2.0\n",
+    )
+    .unwrap();
+    one_template_chart(tmp.path(), "c", cm);
+    one_template_chart(&tmp.path().join("c/charts"), "vend", cm);
+    std::fs::write(
+        tmp.path().join("c/charts/vend/Chart.yaml"),
+        "apiVersion: v2\nname: vend\nversion: 1.0.0\n",
+    )
+    .unwrap();
+    // An archive no dependency names any more is deleted as outdated.
+    let stale = tmp.path().join("c/charts/old-0.0.1.tgz");
+    let mut old = ferroflux_helm::load(&tmp.path().join("c/charts/vend")).unwrap();
+    old.metadata.name = "old".into();
+    ferroflux_helm::package::save(&old, std::fs::File::create(&stale).unwrap()).unwrap();
+    let meta = "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: vend\n  version: \">=1\"\n- name: sub\n  version: \"*\"\n  repository: \"file://../sub\"\n  alias: s2\n  condition: s2.enabled,sub.enabled\n  tags: [a, b]\n  import-values:\n  - child: x\n    parent: \"y<z>&\"\n  - data\n";
+    std::fs::write(tmp.path().join("c/Chart.yaml"), meta).unwrap();
+    std::fs::write(tmp.path().join("c/values.yaml"), "s2:\n  x: hello\n").unwrap();
+
+    // Without the flag the missing dependency is an error.
+    let out = ferroflux(tmp.path(), &["helm", "template", "x", "c"]);
+    assert!(!out.status.success());
+    let out = ferroflux(
+        tmp.path(),
+        &["helm", "template", "x", "c", "--dependency-update"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with(
+            "Saving 2 charts\nDependency vend did not declare a repository. Assuming it exists in the charts directory\nDeleting outdated charts\n---\n# Source: c/charts/s2/templates/cm.yaml\n"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  name: s2-hello\n"), "{stdout}");
+    let mut charts: Vec<String> = std::fs::read_dir(tmp.path().join("c/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    charts.sort();
+    assert_eq!(charts, ["sub-0.2.0.tgz", "vend"]);
+    let lock = std::fs::read_to_string(tmp.path().join("c/Chart.lock")).unwrap();
+    // The digest helm v4.3.1 writes for this Chart.yaml.
+    assert!(
+        lock.starts_with("dependencies:\n- name: vend\n  repository: \"\"\n  version: '>=1'\n- name: sub\n  repository: file://../sub\n  version: 0.2.0\ndigest: sha256:70065de8274bbd36a461af6b499b62514b15ffbbbdcb04b9d83cc8a69a626df3\ngenerated: \""),
+        "{lock}"
+    );
+    // Now nothing is missing: nothing is updated or printed.
+    let out = ferroflux(
+        tmp.path(),
+        &["helm", "template", "x", "c", "--dependency-update"],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("---\n"));
+    // A repository name Helm does not know is refused before anything is written.
+    std::fs::write(
+        tmp.path().join("c/Chart.yaml"),
+        format!("{meta}- name: r\n  version: \"*\"\n  repository: \"@nope\"\n"),
+    )
+    .unwrap();
+    let out = ferroflux(
+        tmp.path(),
+        &["helm", "template", "x", "c", "--dependency-update"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: no repository definition for @nope. Please add them via 'helm repo add'\n"
+    );
+}

@@ -337,8 +337,49 @@ pub fn float_g(f: f64, bits32: bool) -> String {
     out
 }
 
+/// Go's `path.Clean` (also `filepath.Clean` on Unix): `.` and `a/..` pairs removed, `..`
+/// kept at the start of a relative path and dropped at the root of an absolute one.
+pub fn path_clean(p: &str) -> String {
+    if p.is_empty() {
+        return ".".into();
+    }
+    let rooted = p.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let body = parts.join("/");
+    if rooted {
+        format!("/{body}")
+    } else if body.is_empty() {
+        ".".into()
+    } else {
+        body
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn path_clean_is_gos() {
+        assert_eq!(super::path_clean("a/./b/../c"), "a/c");
+        assert_eq!(super::path_clean("../x"), "../x");
+        assert_eq!(super::path_clean("a/../../x/"), "../x");
+        assert_eq!(super::path_clean(""), ".");
+        assert_eq!(super::path_clean("/../a//b/."), "/a/b");
+        assert_eq!(super::path_clean("p2/../sub"), "sub");
+    }
+
     use super::*;
 
     #[test]

@@ -424,15 +424,35 @@ fn load_archive_logged(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, Loa
     load_files_logged(archive_files(data)?, logs)
 }
 
+/// A failure reading a chart archive in the words of Go's `compress/gzip` and `archive/tar`.
+fn gzip_error(data: &[u8], e: &std::io::Error) -> LoadError {
+    let text = e.to_string();
+    let go = if data.is_empty() {
+        "EOF"
+    } else if text.contains("invalid gzip header") {
+        "gzip: invalid header"
+    } else if e.kind() == std::io::ErrorKind::UnexpectedEof
+        || text.contains("incomplete deflate stream")
+        || text.contains("unexpected end of file")
+    {
+        "unexpected EOF"
+    } else if text.contains("corrupt deflate stream") {
+        "flate: corrupt input"
+    } else {
+        return err(text);
+    };
+    err(go)
+}
+
 /// The files of a chart archive, names relative to its top directory.
 pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
     let gz = flate2::read::GzDecoder::new(data);
     let mut tar = tar::Archive::new(gz);
     let mut files = Vec::new();
     let mut remaining = MAX_CHART;
-    let entries = tar.entries().map_err(|e| err(e.to_string()))?;
+    let entries = tar.entries().map_err(|e| gzip_error(data, &e))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| err(e.to_string()))?;
+        let mut entry = entry.map_err(|e| gzip_error(data, &e))?;
         let kind = entry.header().entry_type();
         if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
             continue;
@@ -444,7 +464,7 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         if rest.starts_with('/') {
             return Err(err("chart illegally contains absolute paths"));
         }
-        let name = clean_path(&rest);
+        let name = ferroflux_goformat::path_clean(&rest);
         if name == "." {
             return Err(err(format!(
                 "chart illegally contains content outside the base directory: {raw:?}"
@@ -476,7 +496,7 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         (&mut entry)
             .take(remaining)
             .read_to_end(&mut buf)
-            .map_err(|e| err(e.to_string()))?;
+            .map_err(|e| gzip_error(data, &e))?;
         remaining -= buf.len() as u64;
         files.push(File {
             name,
@@ -487,29 +507,6 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         return Err(err("no files in chart archive"));
     }
     Ok(files)
-}
-
-/// `path.Clean` for relative `/`-separated names.
-fn clean_path(p: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if out.last().is_some_and(|l| *l != "..") {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            x => out.push(x),
-        }
-    }
-    if out.is_empty() {
-        ".".into()
-    } else {
-        out.join("/")
-    }
 }
 
 /// Several `Chart.yaml` files (an archive can hold two): Go decodes each over the same
@@ -1159,12 +1156,5 @@ mod tests {
         )
         .unwrap();
         assert_eq!(md.app_version, "1.1");
-    }
-
-    #[test]
-    fn clean() {
-        assert_eq!(clean_path("a/./b/../c"), "a/c");
-        assert_eq!(clean_path("../x"), "../x");
-        assert_eq!(clean_path(""), ".");
     }
 }

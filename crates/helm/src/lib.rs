@@ -14,6 +14,7 @@ pub mod chart;
 mod chart_dir;
 pub mod coalesce;
 pub mod deps;
+pub mod depupdate;
 mod durations;
 pub mod engine;
 pub mod glob;

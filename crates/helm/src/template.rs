@@ -136,6 +136,18 @@ enum Output {
     Documents(ReadDocuments),
 }
 
+/// `action.CheckDependencies`: the dependencies `Chart.yaml` names that `charts/` lacks.
+pub(crate) fn missing_dependencies(chart: &Chart) -> Vec<String> {
+    chart
+        .metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.clone())
+        .collect()
+}
+
 /// Renders a chart as `helm install --dry-run` would, without printing.
 pub fn render_release(chart: Chart, o: &TemplateOptions) -> Result<Rendered, TemplateError> {
     let mut logs = Vec::new();
@@ -165,14 +177,7 @@ fn render_logging(
     if chart.metadata.deprecated {
         logs.push("level=WARN msg=\"this chart is deprecated\"".into());
     }
-    let missing: Vec<String> = chart
-        .metadata
-        .dependencies
-        .iter()
-        .flatten()
-        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
-        .map(|r| r.name.clone())
-        .collect();
+    let missing = missing_dependencies(&chart);
     if !missing.is_empty() {
         return Err(fail(format!(
             "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",

@@ -130,6 +130,10 @@ pub struct TemplateArgs {
     /// Release labels (`key=value`, comma-separated): checked, not rendered (as in Helm).
     #[arg(short = 'l', long = "labels", allow_hyphen_values = true)]
     labels: Vec<String>,
+    /// Package `file://` dependencies missing from `charts/` (and write `Chart.lock`) first,
+    /// as `helm dependency update` would.
+    #[arg(long = "dependency-update")]
+    dependency_update: bool,
     /// Post-renderer plugins are not available: any name is refused, as Helm refuses an
     /// unknown plugin.
     #[arg(long = "post-renderer", allow_hyphen_values = true)]
@@ -145,8 +149,6 @@ pub struct TemplateArgs {
 struct IgnoredHelmFlags {
     #[arg(long = "create-namespace", hide = true)]
     _create_namespace: bool,
-    #[arg(long = "dependency-update", hide = true)]
-    _dependency_update: bool,
     #[arg(long = "devel", hide = true)]
     _devel: bool,
     #[arg(long = "disable-openapi-validation", hide = true)]
@@ -409,7 +411,24 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     for l in load_logs {
         eprintln!("{l}");
     }
-    let chart = chart.map_err(|e| helm_error(&e.0, false))?;
+    let mut chart = chart.map_err(|e| helm_error(&e.0, false))?;
+    if a.dependency_update && ferroflux_helm::depupdate::needs_update(&chart) {
+        let mut printed = String::new();
+        let updated = ferroflux_helm::depupdate::update(Path::new(&chart_ref), &mut printed);
+        std::io::stdout().lock().write_all(printed.as_bytes())?;
+        updated.map_err(|e| helm_error(&e, false))?;
+        let mut load_logs = Vec::new();
+        let reloaded = ferroflux_helm::load_logged(Path::new(&chart_ref), &mut load_logs);
+        for l in load_logs {
+            eprintln!("{l}");
+        }
+        chart = reloaded.map_err(|e| {
+            helm_error(
+                &format!("failed reloading chart after repo update: {}", e.0),
+                false,
+            )
+        })?;
+    }
     let opts = TemplateOptions {
         release_name: name,
         namespace: a.render.namespace.clone(),

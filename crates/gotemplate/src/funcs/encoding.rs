@@ -70,7 +70,9 @@ pub fn register(m: &mut FuncMap) {
         m.pure(name, &[Str], None, |a| Ok(s(path_dir(arg_str(&a[0])))));
     }
     for name in ["clean", "osClean"] {
-        m.pure(name, &[Str], None, |a| Ok(s(path_clean(arg_str(&a[0])))));
+        m.pure(name, &[Str], None, |a| {
+            Ok(s(ferroflux_goformat::path_clean(arg_str(&a[0]))))
+        });
     }
     for name in ["ext", "osExt"] {
         m.pure(name, &[Str], None, |a| {
@@ -603,35 +605,6 @@ fn write_json(
     Ok(())
 }
 
-pub(crate) fn path_clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let body = parts.join("/");
-    if rooted {
-        format!("/{body}")
-    } else if body.is_empty() {
-        ".".into()
-    } else {
-        body
-    }
-}
-
 fn path_base(p: &str) -> String {
     if p.is_empty() {
         return ".".into();
@@ -648,7 +621,7 @@ fn path_dir(p: &str) -> String {
         Some(i) => &p[..=i],
         None => "",
     };
-    path_clean(dir)
+    ferroflux_goformat::path_clean(dir)
 }
 
 fn expand_env(s: &str) -> String {

@@ -299,7 +299,7 @@ fn dependencies_rule(l: &mut Linter, dir: &Path) {
         }
     };
     let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let at = clean(&abs.to_string_lossy());
+    let at = ferroflux_goformat::path_clean(&abs.to_string_lossy());
     let declared: Vec<&crate::chart::Dependency> =
         chart.metadata.dependencies.iter().flatten().collect();
     let undeclared: Vec<&str> = chart
@@ -356,21 +356,6 @@ fn dependencies_rule(l: &mut Linter, dir: &Path) {
             ),
         );
     }
-}
-
-/// `filepath.Abs` cleans the path (no `.` components, no trailing slash).
-fn clean(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for c in p.split('/') {
-        match c {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            c => parts.push(c),
-        }
-    }
-    format!("/{}", parts.join("/"))
 }
 
 /// `rules.Crds`: each CRD file (this chart's and its subcharts') holds only
