@@ -21,6 +21,21 @@ pub enum Body {
 
 /// Parses a patch body: a YAML/JSON list is JSON 6902, objects are strategic merge.
 pub fn parse_body(text: &str) -> Result<Body> {
+    parse_body_for(text, false)
+}
+
+/// [`parse_body`] for a strategic merge patch kustomize applies through its resource map
+/// (`patchesStrategicMerge`, and `patches` with a `target`), which rewrites the patch's
+/// labels and annotations first (see `yaml::patch_metadata_as_strings`).
+pub fn parse_body_for(text: &str, through_resmap: bool) -> Result<Body> {
+    let mut body = parse_body_as_written(text)?;
+    if through_resmap && let Body::Smp(docs) = &mut body {
+        crate::yaml::patch_metadata_as_strings(text, docs);
+    }
+    Ok(body)
+}
+
+fn parse_body_as_written(text: &str) -> Result<Body> {
     let docs = crate::yaml::parse_patch_documents(text).map_err(|e| {
         err(ErrorKind::Patch(format!(
             "unable to parse SM or JSON patch: {e}"

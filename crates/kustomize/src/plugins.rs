@@ -179,7 +179,7 @@ pub fn transform(
                 }
                 (true, true) => return Err(bad("must specify one of patch and path".into())),
             };
-            let body = patch::parse_body(&text)?;
+            let body = patch::parse_body_for(&text, target.is_some())?;
             patch::apply(m, &body, target.as_ref(), &opts, custom, false)
         }
         "PatchStrategicMergeTransformer" => {
@@ -202,7 +202,7 @@ pub fn transform(
                 texts.push(inline);
             }
             for t in texts {
-                let body = patch::parse_body(&t)?;
+                let body = patch::parse_body_for(&t, true)?;
                 patch::apply(m, &body, None, &PatchOptions::default(), custom, false)?;
             }
             Ok(())

@@ -848,7 +848,7 @@ impl<'a> Build<'a> {
             } else {
                 p.clone()
             };
-            psm.push(patch::parse_body(&text)?);
+            psm.push(patch::parse_body_for(&text, true)?);
         }
         if !psm.is_empty()
             && psm
@@ -1005,7 +1005,7 @@ impl<'a> Build<'a> {
                 )));
             }
         };
-        let body = patch::parse_body(&text)?;
+        let body = patch::parse_body_for(&text, p.target.is_some())?;
         if legacy_json && p.target.is_none() {
             return Err(err(ErrorKind::Patch(
                 "must specify the target field in patchesJson6902".into(),

@@ -7,10 +7,15 @@ pub mod styled;
 use crate::error::{ErrorKind, Result, err};
 use serde_json::Value;
 
-fn options() -> serde_saphyr::Options {
+/// [`options`] with another rule for a key repeated in one map: resources refuse it, as
+/// kyaml does; patches keep the first, as kustomize's merge of a patch reads it.
+fn options_with(
+    duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy,
+) -> serde_saphyr::Options {
     serde_saphyr::options! {
         legacy_octal_numbers: true,
         strict_booleans: true,
+        duplicate_keys: duplicate_keys,
         budget: budget(),
         // Values carry no comments; buffering them while looking ahead is limited (33
         // comment lines between a key and its value failed, kubebuilder scaffolds have more).
@@ -46,13 +51,20 @@ fn go_line_breaks(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Parses a multi-document YAML stream; empty documents are dropped.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>> {
+    parse_documents_with(text, serde_saphyr::options::DuplicateKeyPolicy::Error)
+}
+
+fn parse_documents_with(
+    text: &str,
+    duplicate_keys: serde_saphyr::options::DuplicateKeyPolicy,
+) -> Result<Vec<Value>> {
     let text = &*go_line_breaks(text);
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let docs = match read_stream(text, options())? {
+    let docs = match read_stream(text, options_with(duplicate_keys))? {
         Read::Docs(docs) => docs,
-        Read::Again(spaced) => return parse_documents(&spaced),
+        Read::Again(spaced) => return parse_documents_with(&spaced, duplicate_keys),
     };
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if !text.ends_with('\n') {
@@ -653,10 +665,102 @@ fn take_paths(d: &mut Value, key: &str) -> Vec<Vec<PathSeg>> {
 /// not listed.
 pub fn parse_patch_documents(text: &str) -> Result<Vec<Value>> {
     let text = &*go_line_breaks(text);
-    let mut docs = parse_documents(text)?;
+    let mut docs =
+        parse_documents_with(text, serde_saphyr::options::DuplicateKeyPolicy::FirstWins)?;
     annotations_as_written(text, &mut docs, true);
     mark_non_string_keys(text, &mut docs);
     Ok(docs)
+}
+
+/// What kustomize's `resWrangler.ApplySmPatch` does to a patch before merging it (for
+/// `patchesStrategicMerge` and for `patches` with a `target`): `CopyMergeMetaDataFieldsFrom`
+/// reads `metadata.labels` and `metadata.annotations` as string maps (each value its node's
+/// text: `null` stays the word, a map or list is empty) and sets them back, sorted, after
+/// the other metadata fields; an empty map is dropped. So `null` there no longer deletes.
+pub fn patch_metadata_as_strings(text: &str, docs: &mut [Value]) {
+    const FIELDS: [&str; 2] = ["labels", "annotations"];
+    let untyped = |v: &Value| !v.is_string();
+    let touched = |d: &Value| {
+        d.get("metadata")
+            .and_then(Value::as_object)
+            .is_some_and(|m| FIELDS.iter().any(|f| m.contains_key(*f)))
+    };
+    if !docs.iter().any(touched) {
+        return;
+    }
+    let needs_text = docs.iter().any(|d| {
+        FIELDS.iter().any(|f| {
+            d.pointer(&format!("/metadata/{f}"))
+                .and_then(Value::as_object)
+                .is_some_and(|m| {
+                    m.values()
+                        .any(|v| untyped(v) && !v.is_object() && !v.is_array())
+                })
+        })
+    });
+    let raw = if needs_text {
+        let found = scan_scalars(text, |path, _, plain| {
+            plain
+                && matches!(path, [PathSeg::Key(m), PathSeg::Key(f), PathSeg::Key(_)]
+                    if m == "metadata" && FIELDS.contains(&f.as_str()))
+        });
+        (found.len() == docs.len()).then_some(found)
+    } else {
+        None
+    };
+    for (i, d) in docs.iter_mut().enumerate() {
+        let Some(meta) = d.get_mut("metadata").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for f in FIELDS {
+            let Some(old) = meta.shift_remove(f) else {
+                continue;
+            };
+            let mut strings: Vec<(String, String)> = match old {
+                Value::Object(m) => m
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let text = match v {
+                            Value::String(s) => s,
+                            Value::Object(_) | Value::Array(_) => String::new(),
+                            v => raw
+                                .as_ref()
+                                .and_then(|r| {
+                                    r[i].iter().find(|(p, _)| {
+                                        matches!(&p[..], [_, PathSeg::Key(pf), PathSeg::Key(pk)]
+                                            if pf == f && *pk == k)
+                                    })
+                                })
+                                .map(|(_, t)| t.clone())
+                                .unwrap_or_else(|| scalar_text(&v)),
+                        };
+                        (k, text)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if strings.is_empty() {
+                continue;
+            }
+            strings.sort();
+            let m = strings
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
+            meta.insert(f.to_string(), Value::Object(m));
+        }
+    }
+}
+
+/// A typed scalar's text when its source is not at hand.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        _ => String::new(),
+    }
 }
 
 fn annotations_as_written(text: &str, docs: &mut [Value], keep_null: bool) {
