@@ -368,8 +368,65 @@ pub fn path_clean(p: &str) -> String {
     }
 }
 
+/// Sorts by a "less" function that may not be a total order (go-yaml's key order is not
+/// transitive on keys such as `v1beta1`, `v3`, `v10`): a merge sort that never gives up,
+/// where Rust's own sorts may panic. Stable; on a consistent order it is an ordinary sort.
+pub fn sort_by_less<T>(items: &mut Vec<T>, less: impl Fn(&T, &T) -> bool) {
+    let n = items.len();
+    if n < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut buf = vec![0usize; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (start, mid, start);
+            while i < mid && j < end {
+                // Take from the right run only when it is strictly less: stable.
+                if less(&items[order[j]], &items[order[i]]) {
+                    buf[k] = order[j];
+                    j += 1;
+                } else {
+                    buf[k] = order[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            buf[k..k + (mid - i)].copy_from_slice(&order[i..mid]);
+            k += mid - i;
+            buf[k..k + (end - j)].copy_from_slice(&order[j..end]);
+            start = end;
+        }
+        std::mem::swap(&mut order, &mut buf);
+        width *= 2;
+    }
+    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| slots[i].take()));
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sort_by_less_survives_an_inconsistent_order() {
+        let mut v: Vec<String> = [
+            "e", "g", "app", "node2", "node10", "d", "port", "v1beta1", "v3", "a", "name", "x1a",
+            "b", "image", "tag", "v10", "c", "node1", "v11", "x2", "x10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        super::sort_by_less(&mut v, |a, b| super::key_less(a, b));
+        assert_eq!(v.len(), 21);
+        assert_eq!(&v[..3], ["a", "app", "b"]);
+        let mut n = vec![5, 3, 9, 1, 3];
+        super::sort_by_less(&mut n, |a, b| a < b);
+        assert_eq!(n, [1, 3, 3, 5, 9]);
+    }
+
     #[test]
     fn path_clean_is_gos() {
         assert_eq!(super::path_clean("a/./b/../c"), "a/c");

@@ -300,8 +300,15 @@ impl Parser<'_> {
                     Some(J::Array(a)) => a.clone(),
                     other => return Err((list.clone(), conversion_panic(other, "[]interface {}"))),
                 };
+                let (existed, len) = (matches!(list.get(i as usize), Some(J::Array(_))), cur.len());
                 match self.list_item(cur, next, level) {
                     Ok(l2) => set_index(list, i, J::Array(l2)),
+                    // Go changed the existing slice in place unless it had to grow it.
+                    Err((l2, e)) if existed && l2.len() == len => {
+                        let mut list = list;
+                        list[i as usize] = J::Array(l2);
+                        Err((list, e))
+                    }
                     Err((_, e)) => Err((list, e)),
                 }
             }
@@ -315,6 +322,11 @@ impl Parser<'_> {
                     }
                 }
                 if let Err(e) = self.key(&mut inner, level) {
+                    // Go's map is shared with the list: what was set before the error (or
+                    // the end of input after `key=`) stays when the element existed.
+                    if let Some(slot) = list.get_mut(i as usize) {
+                        *slot = J::Object(inner);
+                    }
                     return Err((list, e));
                 }
                 set_index(list, i, J::Object(inner))
@@ -476,6 +488,29 @@ mod tests {
             json!({"l": ["b", {"n": "a"}]})
         );
         assert_eq!(p("a=", Mode::Typed).unwrap(), json!({"a": ""}));
+    }
+
+    /// `key=` at the end sets "" and ends the parse with io.EOF; Helm's list element map is
+    /// shared, so the value stays where the element existed (helm v4.3.1's results).
+    #[test]
+    fn empty_value_at_the_end_inside_a_list_element() {
+        assert_eq!(
+            p("env[0].name=FOO,env[0].value=", Mode::Typed).unwrap(),
+            json!({"env": [{"name": "FOO", "value": ""}]})
+        );
+        assert_eq!(
+            p("z[1]=1,z[0].m[0].b=", Mode::Typed).unwrap(),
+            json!({"z": [{"m": []}, 1]})
+        );
+        // A fresh element is lost with the end of input, as in Go.
+        assert_eq!(p("env[0].value=", Mode::Typed).unwrap(), json!({"env": []}));
+        let mut base = Values::new();
+        base.insert("list".into(), json!([{"name": "A", "value": "a"}]));
+        parse_into("list[0].value=", &mut base, Mode::Typed).unwrap();
+        assert_eq!(
+            J::Object(base),
+            json!({"list": [{"name": "A", "value": ""}]})
+        );
     }
 
     #[test]

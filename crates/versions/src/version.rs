@@ -34,7 +34,8 @@ impl Version {
     /// Parses leniently: an optional leading `v`, minor and patch optional.
     ///
     /// The grammar is Masterminds' `^v?N(\.N)?(\.N)?(-PRE)?(\+META)?$` with ASCII digits
-    /// (Go's `\d`): numbers have no leading zeros, pre-release identifiers are numeric without
+    /// (Go's `\d`): numbers may have leading zeros (v3.4's `CoerceNewVersion`, on by default:
+    /// `01.2.3` is 1.2.3), pre-release identifiers are numeric without
     /// a leading zero or contain a letter or hyphen, metadata identifiers are any non-empty
     /// run of letters, digits and hyphens. Written out by hand because compiling that regex
     /// cost more than a whole small chart's render.
@@ -54,7 +55,7 @@ impl Version {
         };
         let mut parts = [0u64; 3];
         for (i, part) in numbers.split('.').enumerate() {
-            if i == 3 || !is_number(part) {
+            if i == 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid());
             }
             parts[i] = part
@@ -251,13 +252,16 @@ mod tests {
         assert_eq!(v("v1.2.3").original(), "v1.2.3");
         assert_eq!(v("1.2.3-alpha").prerelease(), "alpha");
         assert_eq!(v("1.2.3+meta").metadata(), "meta");
+        // helm v4.3.1: `semver "v01.002.0003"` prints 1.2.3 and keeps the original.
+        assert_eq!(v("v01.002.0003").to_string(), "1.2.3");
+        assert_eq!(v("v01.002.0003").original(), "v01.002.0003");
     }
 
     #[test]
     fn invalid_versions() {
         for bad in [
-            "", "a", "1.2.3.4", "01.2.3", "1.02", "1.2.3-01", "1.2.3-", "1.2.3+", "x", "1.x",
-            " 1.2", "V1.2.3", "1.2.3 ",
+            "", "a", "1.2.3.4", "1.2.3-01", "1.2.3-", "1.2.3+", "x", "1.x", " 1.2", "V1.2.3",
+            "1.2.3 ",
         ] {
             assert!(Version::parse(bad).is_err(), "{bad:?} should fail");
         }
@@ -273,7 +277,7 @@ mod tests {
     #[test]
     fn parser_agrees_with_the_pattern() {
         let re = regex::Regex::new(
-            r"^v?(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?(?:\.(0|[1-9][0-9]*))?(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
+            r"^v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:-((?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$",
         )
         .unwrap();
         let alphabet = ["0", "1", "9", ".", "-", "+", "v", "a", "Z", " ", "\u{661}"];

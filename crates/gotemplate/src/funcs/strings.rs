@@ -2,6 +2,7 @@
 
 use super::{FuncMap, Ty, arg_int, arg_str, s, strval};
 use crate::value::{Map, Value};
+use ferroflux_goformat::gobytes::{go_bytes, go_len, string_from_go_bytes};
 use std::sync::Arc;
 
 fn str_list(v: Vec<String>) -> Value {
@@ -27,9 +28,9 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("trunc", &[Int, Str], None, |a| {
         let (c, st) = (arg_int(&a[0]), arg_str(&a[1]));
-        let n = st.len() as i64;
+        let n = go_len(st) as i64;
         let r = if c < 0 && n + c > 0 {
-            byte_slice(st, (n + c) as usize, st.len())
+            byte_slice(st, (n + c) as usize, n as usize)
         } else if c >= 0 && n > c {
             byte_slice(st, 0, c as usize)
         } else {
@@ -44,7 +45,7 @@ pub fn register(m: &mut FuncMap) {
     m.pure("untitle", &[Str], None, |a| Ok(s(untitle(arg_str(&a[0])))));
     m.pure("substr", &[Int, Int, Str], None, |a| {
         let (start, end, st) = (arg_int(&a[0]), arg_int(&a[1]), arg_str(&a[2]));
-        let n = st.len() as i64;
+        let n = go_len(st) as i64;
         let bad = |i: i64, j: i64| format!("runtime error: slice bounds out of range [{i}:{j}]");
         if start < 0 {
             if end < 0 || end > n {
@@ -60,7 +61,7 @@ pub fn register(m: &mut FuncMap) {
                     "runtime error: slice bounds out of range [{start}:{n}]"
                 ));
             }
-            return Ok(s(byte_slice(st, start as usize, st.len())));
+            return Ok(s(byte_slice(st, start as usize, n as usize)));
         }
         if start > end {
             return Err(bad(start, end));
@@ -376,10 +377,14 @@ pub(crate) fn go_replace(s: &str, old: &str, new: &str) -> String {
     s.replace(old, new)
 }
 
+/// Go's `s[a:b]` on a string's bytes (Go lengths: see `gobytes`); a cut inside a character
+/// keeps the partial bytes, as Go does.
 fn byte_slice(s: &str, a: usize, b: usize) -> String {
-    match s.get(a..b) {
-        Some(x) => x.to_string(),
-        None => String::from_utf8_lossy(&s.as_bytes()[a.min(s.len())..b.min(s.len())]).into_owned(),
+    let bytes = go_bytes(s);
+    let (a, b) = (a.min(bytes.len()), b.min(bytes.len()));
+    match std::str::from_utf8(&bytes[a..b]) {
+        Ok(x) => x.to_string(),
+        Err(_) => string_from_go_bytes(&bytes[a..b]),
     }
 }
 
@@ -419,7 +424,7 @@ fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
     if st.is_empty() {
         return String::new();
     }
-    let n = st.len();
+    let n = go_len(st);
     if n <= max {
         return st.to_string();
     }
@@ -432,7 +437,7 @@ fn abbreviate_full(st: &str, offset: usize, max: usize) -> String {
     }
     if offset + max - 3 < n {
         let sub = byte_slice(st, offset, n);
-        let ab = if sub.len() <= max - 3 {
+        let ab = if go_len(&sub) <= max - 3 {
             sub
         } else {
             format!("{}...", byte_slice(&sub, 0, max - 6))
@@ -590,30 +595,212 @@ fn go_is_upper(c: char) -> bool {
 }
 
 /// snake/kebab case: words split at case changes, digits stay with their word.
+/// xstrings' `camelCaseToLowerCase` (Sprig's `snakecase` and `kebabcase`, xstrings v1.5.0 as
+/// Helm vendors it): the text is read as words (connectors, punctuation, upper-case runs,
+/// letters, numbers, other), upper-case words are lowered, connector runs keep their length
+/// as `conn`s, and a connector goes between words, with numbers joined to the letters around
+/// them as xstrings decides (`Bld4Floor3rd` → `bld4_floor_3rd`, `HTTP2xx` → `http_2xx`).
 fn to_lower_words(st: &str, conn: char) -> String {
-    let chars: Vec<char> = st.chars().collect();
-    let mut words: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in chars.iter().enumerate() {
+    let mut out = String::with_capacity(st.len() + 4);
+    let (mut wt, mut word, mut rest) = next_word(st);
+    while !rest.is_empty() {
+        if wt != Word::Connector {
+            lower_word(&mut out, wt, word, conn);
+        }
+        let (prev, last) = (wt, word);
+        (wt, word, rest) = next_word(rest);
+        match prev {
+            Word::Number => {
+                while matches!(wt, Word::Alphabet | Word::Number) {
+                    lower_word(&mut out, wt, word, conn);
+                    (wt, word, rest) = next_word(rest);
+                }
+                if !matches!(wt, Word::Invalid | Word::Punct | Word::Connector) {
+                    out.push(conn);
+                }
+            }
+            Word::Connector => lower_word(&mut out, prev, last, conn),
+            Word::Punct => {}
+            _ => {
+                if wt != Word::Number {
+                    if !matches!(wt, Word::Connector | Word::Punct) {
+                        out.push(conn);
+                    }
+                    continue;
+                }
+                if rest.is_empty() {
+                    continue;
+                }
+                let number = word;
+                (wt, word, rest) = next_word(rest);
+                // A number is part of the word before it unless letters follow it.
+                if wt != Word::Alphabet {
+                    lower_word(&mut out, Word::Number, number, conn);
+                    if !matches!(wt, Word::Connector | Word::Punct) {
+                        out.push(conn);
+                    }
+                    continue;
+                }
+                out.push(conn);
+                lower_word(&mut out, Word::Number, number, conn);
+                while matches!(wt, Word::Alphabet | Word::Number) {
+                    lower_word(&mut out, wt, word, conn);
+                    (wt, word, rest) = next_word(rest);
+                }
+                if !matches!(wt, Word::Invalid | Word::Connector | Word::Punct) {
+                    out.push(conn);
+                }
+            }
+        }
+    }
+    lower_word(&mut out, wt, word, conn);
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Word {
+    Invalid,
+    Number,
+    Upper,
+    Alphabet,
+    Connector,
+    Punct,
+    Other,
+}
+
+/// Go's `unicode.IsLetter`, `IsNumber`, `IsPunct`, `IsUpper` by general category.
+fn category(c: char) -> unicode_general_category::GeneralCategory {
+    unicode_general_category::get_general_category(c)
+}
+
+fn is_letter(c: char) -> bool {
+    use unicode_general_category::GeneralCategory as G;
+    matches!(
+        category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+    )
+}
+
+fn is_number(c: char) -> bool {
+    use unicode_general_category::GeneralCategory as G;
+    matches!(
+        category(c),
+        G::DecimalNumber | G::LetterNumber | G::OtherNumber
+    )
+}
+
+fn is_punct(c: char) -> bool {
+    use unicode_general_category::GeneralCategory as G;
+    matches!(
+        category(c),
+        G::ConnectorPunctuation
+            | G::DashPunctuation
+            | G::OpenPunctuation
+            | G::ClosePunctuation
+            | G::InitialPunctuation
+            | G::FinalPunctuation
+            | G::OtherPunctuation
+    )
+}
+
+fn is_upper(c: char) -> bool {
+    category(c) == unicode_general_category::GeneralCategory::UppercaseLetter
+}
+
+/// xstrings' `isAlphabet`: a letter that is not a (common or rare) CJK ideograph.
+fn is_alphabet(c: char) -> bool {
+    is_letter(c)
+        && !matches!(c, '\u{4E00}'..='\u{9FCC}' | '\u{3400}'..='\u{4D85}' | '\u{20000}'..='\u{2B81D}')
+}
+
+/// xstrings' `nextWord`: the kind of the word at the start of `s`, the word, and the rest.
+fn next_word(s: &str) -> (Word, &str, &str) {
+    let mut chars = s.char_indices().peekable();
+    let Some((_, first)) = chars.next() else {
+        return (Word::Invalid, "", "");
+    };
+    let run = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+               keep: &dyn Fn(char) -> bool|
+     -> usize {
+        while let Some(&(i, c)) = chars.peek() {
+            if !keep(c) {
+                return i;
+            }
+            chars.next();
+        }
+        s.len()
+    };
+    let (wt, end) = if is_connector(first) {
+        (Word::Connector, run(&mut chars, &is_connector))
+    } else if is_punct(first) {
+        (Word::Punct, run(&mut chars, &is_punct))
+    } else if is_upper(first) {
+        match chars.peek().map(|&(_, c)| c) {
+            Some(c) if is_upper(c) => {
+                // `HTTPStatus`: the capital starting the next word stays in the rest.
+                let mut last_start = first.len_utf8();
+                let mut end = s.len();
+                while let Some(&(i, c)) = chars.peek() {
+                    if !is_upper(c) {
+                        end = i;
+                        break;
+                    }
+                    last_start = i;
+                    chars.next();
+                }
+                let next_is_alpha = chars.peek().is_some_and(|&(_, c)| is_alphabet(c));
+                if end < s.len() && next_is_alpha {
+                    end = last_start;
+                }
+                (Word::Upper, end)
+            }
+            Some(c) if is_alphabet(c) => {
+                chars.next();
+                (
+                    Word::Upper,
+                    run(&mut chars, &|c| is_alphabet(c) && !is_upper(c)),
+                )
+            }
+            _ => (Word::Upper, first.len_utf8()),
+        }
+    } else if is_alphabet(first) {
+        (
+            Word::Alphabet,
+            run(&mut chars, &|c| is_alphabet(c) && !is_upper(c)),
+        )
+    } else if is_number(first) {
+        (Word::Number, run(&mut chars, &is_number))
+    } else {
+        (
+            Word::Other,
+            run(&mut chars, &|c| {
+                !(is_connector(c) || is_alphabet(c) || is_number(c) || is_punct(c))
+            }),
+        )
+    };
+    (wt, &s[..end], &s[end..])
+}
+
+/// xstrings' `toLower`: upper-case and connector words are rewritten (connectors become
+/// `conn`, capitals lower case); other words are copied.
+fn lower_word(out: &mut String, wt: Word, word: &str, conn: char) {
+    if !matches!(wt, Word::Upper | Word::Connector) {
+        out.push_str(word);
+        return;
+    }
+    for c in word.chars() {
         if is_connector(c) {
-            if !cur.is_empty() {
-                words.push(std::mem::take(&mut cur));
-            }
-            continue;
+            out.push(conn);
+        } else if is_upper(c) {
+            out.push(lower_char(c));
+        } else {
+            out.push(c);
         }
-        if c.is_uppercase() && !cur.is_empty() {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_numeric() || (prev.is_uppercase() && next_lower) {
-                words.push(std::mem::take(&mut cur));
-            }
-        }
-        cur.push(lower_char(c));
     }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    words.join(&conn.to_string())
 }
 
 /// goutils.WrapCustom.
@@ -623,47 +810,45 @@ fn wrap_custom(st: &str, len: i64, nl: &str, long: bool) -> String {
     }
     let nl = if nl.is_empty() { "\n" } else { nl };
     let w = len.max(1) as usize;
-    let b = st.as_bytes();
+    // goutils works on the string's bytes: a cut may fall inside a character.
+    let b = go_bytes(st);
     let n = b.len();
+    let space_in = |from: usize, to: usize| b[from..to].iter().position(|&c| c == b' ');
     let mut off = 0;
-    let mut out = String::new();
+    let mut out: Vec<u8> = Vec::with_capacity(n + 8);
     while n - off > w {
         if b[off] == b' ' {
             off += 1;
             continue;
         }
-        let end = (w + off + 1).min(n);
-        let space = byte_slice(st, off, end).rfind(' ').map(|i| i + off);
-        match space {
-            Some(sp) => {
-                out.push_str(&byte_slice(st, off, sp));
-                out.push_str(nl);
-                off = sp + 1;
+        let end = w + off + 1;
+        match b[off..end].iter().rposition(|&c| c == b' ') {
+            Some(i) => {
+                out.extend_from_slice(&b[off..off + i]);
+                out.extend_from_slice(nl.as_bytes());
+                off += i + 1;
             }
             None if long => {
-                out.push_str(&byte_slice(st, off, w + off));
-                out.push_str(nl);
+                out.extend_from_slice(&b[off..off + w]);
+                out.extend_from_slice(nl.as_bytes());
                 off += w;
             }
-            None => {
-                let end = w + off;
-                match byte_slice(st, end, n).find(' ') {
-                    None => {
-                        out.push_str(&byte_slice(st, off, n));
-                        off = n;
-                    }
-                    Some(i) => {
-                        let sp = i + end;
-                        out.push_str(&byte_slice(st, off, sp));
-                        out.push_str(nl);
-                        off = sp + 1;
-                    }
+            None => match space_in(off + w, n) {
+                None => {
+                    out.extend_from_slice(&b[off..]);
+                    off = n;
                 }
-            }
+                Some(i) => {
+                    let sp = off + w + i;
+                    out.extend_from_slice(&b[off..sp]);
+                    out.extend_from_slice(nl.as_bytes());
+                    off = sp + 1;
+                }
+            },
         }
     }
-    out.push_str(&byte_slice(st, off, n));
-    out
+    out.extend_from_slice(&b[off..]);
+    string_from_go_bytes(&out)
 }
 
 #[cfg(test)]
@@ -697,6 +882,47 @@ mod tests {
     /// Expected values from `helm template` (v4.3.1). gotmpl-oracle vendors a newer xstrings
     /// that lowers every letter after a word's first (`fooBar` → `Foobar`); Helm's keeps them
     /// unless the word starts with an upper-case run.
+    /// `wrap`, `trunc`, `substr` and `abbrev` cut the string's bytes as Go does, inside a
+    /// character if need be (expected values from helm v4.3.1).
+    #[test]
+    fn byte_cuts_keep_partial_characters() {
+        let cases = [
+            (r#"{{ wrap 1 "é " | quote }}"#, r#""é\n""#),
+            (r#"{{ wrap 2 "日本語 テキスト" }}"#, "日本語\nテキスト"),
+            (r#"{{ trunc 2 "héllo" | b64enc }}"#, "aMM="),
+            (r#"{{ substr 1 3 "a☃b" | b64enc }}"#, "4pg="),
+            (r#"{{ wrapWith 3 "|" "aaaaaaa bb" }}"#, "aaa|aaa|a|bb"),
+        ];
+        for (tpl, want) in cases {
+            assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
+        }
+    }
+
+    /// `snakecase` / `kebabcase` word splitting, expected values from helm v4.3.1.
+    #[test]
+    fn snake_and_kebab_case_split_words_as_xstrings() {
+        let cases = [
+            ("v1beta1", "v_1beta1"),
+            ("a1B2c3", "a1_b_2c3"),
+            ("a__b", "a__b"),
+            (" 5 ", "_5_"),
+            ("\t tab\n", "__tab_"),
+            ("<a href='x'>", "<_a_href_='x'>"),
+            ("日本語テキスト", "日本語_テキスト"),
+            ("ǅx", "ǅx"),
+            ("HTTP20xOK", "http_20x_ok"),
+            ("Bld4Floor3rd", "bld4_floor_3rd"),
+            ("userID2", "user_id2"),
+            ("HTTPServer", "http_server"),
+            ("1a", "1a"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(super::to_lower_words(input, '_'), want, "{input:?}");
+        }
+        assert_eq!(super::to_lower_words("a--b", '-'), "a--b");
+        assert_eq!(super::to_lower_words("Duration2m3s", '-'), "duration-2m3s");
+    }
+
     #[test]
     fn camelcase_matches_helm() {
         let cases = [

@@ -5,18 +5,6 @@
 
 use crate::value::{Value, read};
 
-/// go-yaml v2's key order as a comparator (equal only for equal keys).
-fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering::*;
-    if ferroflux_goformat::key_less(a, b) {
-        Less
-    } else if a == b {
-        Equal
-    } else {
-        Greater
-    }
-}
-
 /// Would a plain scalar read back as something other than this string (YAML 1.1 rules)?
 fn resolves_non_string(s: &str) -> bool {
     const SPECIAL: &[&str] = &[
@@ -441,7 +429,9 @@ fn write_node(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            entries.sort_by(|a, b| key_order(&a.0, &b.0));
+            ferroflux_goformat::sort_by_less(&mut entries, |a, b| {
+                ferroflux_goformat::key_less(&a.0, &b.0)
+            });
             for (k, x) in entries {
                 if !si && k.contains('\u{85}') {
                     return Err(NEL_KEY.into());
@@ -539,6 +529,16 @@ pub fn from_yaml(s: &str) -> Result<Value, String> {
 
 #[cfg(test)]
 mod go_yaml_tests {
+    /// go-yaml's key order is not transitive on such keys (`v1beta1 < v3 < v10 < v1beta1`):
+    /// Go sorts them somehow (helm's order then varies between runs); ours must not panic.
+    #[test]
+    fn inconsistent_key_order_still_sorts() {
+        let tpl = r#"{{ dict "e" 0 "g" 1 "app" 2 "node2" 3 "node10" 4 "d" 5 "port" 6 "v1beta1" 7 "v3" 8 "a" 9 "name" 10 "x1a" 11 "b" 12 "image" 13 "tag" 14 "v10" 15 "c" 16 "node1" 17 "v11" 18 "x2" 19 "x10" 20 | toYaml }}"#;
+        let out = crate::render_helm(tpl, "t", None).unwrap();
+        assert_eq!(out.lines().count(), 21);
+        assert!(out.starts_with("a: 9\napp: 2\nb: 12\n"), "{out}");
+    }
+
     /// toYaml (yaml.v2 after a JSON round trip) and toYamlPretty (yaml.v3), as helm v4.3.1
     /// prints them.
     #[test]

@@ -802,18 +802,6 @@ fn ascii_key_less(a: &[u8], b: &[u8]) -> bool {
     a.len() < b.len()
 }
 
-/// yaml.v2's key order: runs of digits compare as numbers, letters after other characters.
-pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    if ferroflux_goformat::key_less(a, b) {
-        Ordering::Less
-    } else if ferroflux_goformat::key_less(b, a) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
-    }
-}
-
 #[cfg(test)]
 mod tests {
 
