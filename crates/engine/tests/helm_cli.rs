@@ -418,3 +418,37 @@ fn dependency_update_packages_file_dependencies_and_writes_the_lock() {
         "Error: no repository definition for @nope. Please add them via 'helm repo add'\n"
     );
 }
+
+#[test]
+fn non_bool_conditions_and_tags_are_logged_and_passed_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(tmp.path(), "p", "x: 1\n");
+    one_template_chart(&tmp.path().join("p/charts"), "s", "y: 1\n");
+    std::fs::write(
+        tmp.path().join("p/Chart.yaml"),
+        "apiVersion: v2\nname: p\nversion: 0.1.0\ndependencies:\n- name: s\n  version: 0.1.0\n  condition: s.on\n  tags: [t1]\n",
+    )
+    .unwrap();
+    let out = ferroflux(
+        tmp.path(),
+        &[
+            "helm",
+            "template",
+            "r",
+            "p",
+            "--set-string",
+            "tags.t1=false",
+            "--set",
+            "s.on=1",
+        ],
+    );
+    assert!(out.status.success());
+    // helm v4.3.1's lines; neither value decides, so the subchart stays enabled.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "level=WARN msg=\"returned non-bool value\" tag=t1 chart=s\nlevel=WARN msg=\"returned non-bool value\" path=s.on chart=s\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("# Source: p/charts/s/templates/cm.yaml")
+    );
+}

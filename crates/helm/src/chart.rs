@@ -612,8 +612,7 @@ fn load_files_logged(files: Vec<File>, logs: &mut Vec<String>) -> Result<Chart, 
                 }
             }
             "values.yaml" => {
-                let text = String::from_utf8_lossy(&f.data);
-                c.values = yaml::load_values(&text)
+                c.values = yaml::load_values_bytes(&f.data)
                     .map_err(|e| err(format!("cannot load values.yaml: {e}")))?;
                 c.values_raw = Some(f.data.clone());
             }

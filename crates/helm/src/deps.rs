@@ -93,7 +93,7 @@ fn process_enabled(
         r.enabled = true;
     }
     let cvals = coalesce_values_logged(c, v, logs)?;
-    process_tags(&mut reqs, &cvals);
+    process_tags(&mut reqs, &cvals, logs);
     process_conditions(&mut reqs, &cvals, path, logs);
     let removed: Vec<String> = reqs
         .iter()
@@ -118,19 +118,24 @@ fn process_enabled(
     Ok(())
 }
 
-fn process_tags(reqs: &mut [Dependency], cvals: &Values) {
+/// A tag of another kind than bool is logged and passed over.
+fn process_tags(reqs: &mut [Dependency], cvals: &Values, logs: &mut Vec<String>) {
     let Some(tags) = table(cvals, "tags") else {
         return;
     };
+    let slog = crate::manifests::slog_text_value;
     for r in reqs {
         let (mut has_true, mut has_false) = (false, false);
         for k in &r.tags {
-            if let Some(J::Bool(b)) = tags.get(k) {
-                if *b {
-                    has_true = true;
-                } else {
-                    has_false = true;
-                }
+            match tags.get(k) {
+                Some(J::Bool(true)) => has_true = true,
+                Some(J::Bool(false)) => has_false = true,
+                Some(_) => logs.push(format!(
+                    "level=WARN msg=\"returned non-bool value\" tag={} chart={}",
+                    slog(k),
+                    slog(&r.name)
+                )),
+                None => {}
             }
         }
         // Any true tag enables; only false tags disable; no tag set leaves it enabled.

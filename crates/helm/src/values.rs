@@ -17,19 +17,27 @@ pub struct ValueOptions {
     pub literal_values: Vec<String>,
 }
 
-fn read_file(base: &Path, p: &str) -> Result<String, String> {
+/// Helm's `readFile`: `-` is standard input (read to its end: a second `-` gets nothing),
+/// anything else a file relative to `base`.
+fn read_file(base: &Path, p: &str) -> Result<Vec<u8>, String> {
+    if p.trim() == "-" {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| go_io_error(&e))?;
+        return Ok(b);
+    }
     let path = base.join(p);
-    std::fs::read(&path)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .map_err(|e| {
-            // `os.ReadFile` opens a directory and fails on the read.
-            let op = if e.kind() == std::io::ErrorKind::IsADirectory {
-                "read"
-            } else {
-                "open"
-            };
-            format!("{op} {p}: {}", go_io_error(&e))
-        })
+    std::fs::read(&path).map_err(|e| {
+        // `os.ReadFile` opens a directory and fails on the read.
+        let op = if e.kind() == std::io::ErrorKind::IsADirectory {
+            "read"
+        } else {
+            "open"
+        };
+        format!("{op} {p}: {}", go_io_error(&e))
+    })
 }
 
 /// Go's wording of common I/O errors.
@@ -48,9 +56,9 @@ impl ValueOptions {
         let mut out = Values::new();
         for f in &self.value_files {
             let shown = f.display().to_string();
-            let text = read_file(base, &shown)?;
-            let m =
-                yaml::load_values(&text).map_err(|e| format!("failed to parse {shown}: {e}"))?;
+            let data = read_file(base, &shown)?;
+            let m = yaml::load_values_bytes(&data)
+                .map_err(|e| format!("failed to parse {shown}: {e}"))?;
             out = yaml::merge_maps(out, m);
         }
         for v in &self.json_values {
@@ -76,7 +84,10 @@ impl ValueOptions {
             parse_into(v, &mut out, Mode::String)
                 .map_err(|e| format!("failed parsing --set-string data: {e}"))?;
         }
-        let reader = |p: &str| read_file(base, p);
+        // A file's bytes as a Go string (bytes that are not UTF-8 kept, see `gobytes`).
+        let reader = |p: &str| {
+            read_file(base, p).map(|b| ferroflux_goformat::gobytes::string_from_go_bytes(&b))
+        };
         for v in &self.file_values {
             parse_into(v, &mut out, Mode::File(&reader))
                 .map_err(|e| format!("failed parsing --set-file data: {e}"))?;

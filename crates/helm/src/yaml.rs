@@ -56,6 +56,55 @@ fn separator(line: &str) -> Option<&str> {
     line.strip_prefix("---").map(str::trim)
 }
 
+/// [`load_values`] of a file's bytes: go-yaml's reader refuses what is not UTF-8 first.
+pub fn load_values_bytes(data: &[u8]) -> Result<Values, String> {
+    match std::str::from_utf8(data) {
+        Ok(text) => load_values(text),
+        Err(_) => {
+            let why = go_yaml_utf8_error(data).unwrap_or("invalid leading UTF-8 octet");
+            Err(format!(
+                "cannot unmarshal yaml document: error converting YAML to JSON: yaml: {why}"
+            ))
+        }
+    }
+}
+
+/// go-yaml's reader on UTF-8 input: what it says of the first bad sequence (each document
+/// it reads ends with a line break, so a sequence cut at the end meets a trailing `\n`).
+fn go_yaml_utf8_error(b: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < b.len() {
+        let o = b[i];
+        let (w, mut value) = match o {
+            _ if o & 0x80 == 0 => (1, u32::from(o)),
+            _ if o & 0xE0 == 0xC0 => (2, u32::from(o & 0x1F)),
+            _ if o & 0xF0 == 0xE0 => (3, u32::from(o & 0x0F)),
+            _ if o & 0xF8 == 0xF0 => (4, u32::from(o & 0x07)),
+            _ => return Some("invalid leading UTF-8 octet"),
+        };
+        for k in 1..w {
+            match b.get(i + k) {
+                Some(&t) if t & 0xC0 == 0x80 => value = (value << 6) | u32::from(t & 0x3F),
+                _ => return Some("invalid trailing UTF-8 octet"),
+            }
+        }
+        let shortest = match w {
+            1 => true,
+            2 => value >= 0x80,
+            3 => value >= 0x800,
+            _ => value >= 0x10000,
+        };
+        if !shortest {
+            return Some("invalid length of a UTF-8 sequence");
+        }
+        if (0xD800..=0xDFFF).contains(&value) || value > 0x10FFFF {
+            return Some("invalid Unicode character");
+        }
+        i += w;
+    }
+    None
+}
+
 /// Reads a values file (several documents are merged, later ones winning), as Helm's
 /// `loader.LoadValues` does. An empty file is an empty map.
 pub fn load_values(text: &str) -> Result<Values, String> {
@@ -197,5 +246,15 @@ mod tests {
             "error reading yaml document: invalid Yaml document separator: not-a-marker: 2"
         );
         assert_eq!(split_documents("a: '---'\n").len(), 1);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_in_go_yamls_words() {
+        let e = |b: &[u8]| load_values_bytes(b).unwrap_err();
+        assert!(e(b"k: \"\xff\"\n").ends_with("yaml: invalid leading UTF-8 octet"));
+        assert!(e(b"k: \"a\xc3\"\n").ends_with("yaml: invalid trailing UTF-8 octet"));
+        assert!(e(b"k: \"\xc0\x80\"\n").ends_with("yaml: invalid length of a UTF-8 sequence"));
+        assert!(e(b"k: \"\xed\xa0\x80\"\n").ends_with("yaml: invalid Unicode character"));
+        assert!(e(b"k: \"a\xe2\x98").ends_with("yaml: invalid trailing UTF-8 octet"));
     }
 }

@@ -20,14 +20,9 @@ pub struct RenderFlags {
         allow_hyphen_values = true
     )]
     namespace: String,
-    /// Values files, in order (repeatable or comma-separated).
-    #[arg(
-        short = 'f',
-        long = "values",
-        value_delimiter = ',',
-        allow_hyphen_values = true
-    )]
-    values: Vec<PathBuf>,
+    /// Values files, in order (repeatable or comma-separated; `-` is standard input).
+    #[arg(short = 'f', long = "values", allow_hyphen_values = true)]
+    values: Vec<String>,
     /// `key=value` pairs (Helm's strvals syntax).
     #[arg(long = "set", allow_hyphen_values = true)]
     set: Vec<String>,
@@ -48,7 +43,12 @@ pub struct RenderFlags {
 impl RenderFlags {
     fn options(&self) -> ValueOptions {
         ValueOptions {
-            value_files: self.values.clone(),
+            value_files: self
+                .values
+                .iter()
+                .flat_map(|v| read_as_csv(v))
+                .map(PathBuf::from)
+                .collect(),
             json_values: self.set_json.clone(),
             values: self.set.clone(),
             string_values: self.set_string.clone(),
@@ -56,6 +56,48 @@ impl RenderFlags {
             literal_values: self.set_literal.clone(),
         }
     }
+}
+
+/// pflag's string-slice flags read each value as one CSV record: `""` is no entry at all,
+/// `a,` is `a` and an empty name, and a quoted field may hold commas.
+fn read_as_csv(v: &str) -> Vec<String> {
+    if v.is_empty() {
+        return Vec::new();
+    }
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut chars = v.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if at_start => {
+                // A quoted field: `""` inside is one quote.
+                while let Some(q) = chars.next() {
+                    if q == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            cur.push('"');
+                        } else {
+                            break;
+                        }
+                    } else {
+                        cur.push(q);
+                    }
+                }
+                at_start = false;
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut cur));
+                at_start = true;
+            }
+            c => {
+                cur.push(c);
+                at_start = false;
+            }
+        }
+    }
+    fields.push(cur);
+    fields
 }
 
 /// Flags that take a value take the next argument even when it starts with `-`, as pflag
