@@ -919,18 +919,8 @@ impl<'a> Build<'a> {
         // The same key in `labels` and `commonLabels` is no error to a build (only `kustomize
         // edit fix` refuses it): `labels` run first, so `commonLabels` has the last word.
         for lab in k.labels.iter().flatten() {
-            let mut specs: Vec<FieldSpec> = lab.fields.iter().map(FieldSpec::from_arg).collect();
-            if lab.include_selectors {
-                specs.extend(cfg.labels.iter().cloned());
-                specs.extend(cfg.common_labels.iter().cloned());
-            } else {
-                specs.extend(cfg.labels.iter().cloned());
-                if lab.include_templates {
-                    specs.extend(cfg.template_labels.iter().cloned());
-                }
-                specs.push(FieldSpec::new("", "", "", "metadata/labels", true));
-            }
-            labels::apply(ra, &lab.pairs, &dedup(specs))?;
+            let specs = label_specs(lab, cfg)?;
+            labels::apply(ra, &lab.pairs, &specs)?;
             self.track(ra, kf, "LabelTransformer", None);
         }
         let has_labels = k.labels.as_ref().is_some_and(|v| !v.is_empty());
@@ -1027,14 +1017,48 @@ impl<'a> Build<'a> {
     }
 }
 
-fn dedup(specs: Vec<FieldSpec>) -> Vec<FieldSpec> {
-    let mut out: Vec<FieldSpec> = Vec::new();
-    for s in specs {
-        if !out.iter().any(|o| o.gvk == s.gvk && o.path == s.path) {
-            out.push(s);
+/// Where a `labels` entry writes, as kustomize assembles it: the entry's own `fields`, then
+/// (`FsSlice.MergeAll`) the configured label specs, the selector or template specs, and
+/// `metadata/labels` on every kind. A spec is left out when one already there has its path and
+/// a kind that the new one selects (so `{path: metadata/labels, kind: Deployment}` replaces
+/// the default), and refused when that one's `create` differs.
+fn label_specs(lab: &crate::kustfile::Label, cfg: &TransformerConfig) -> Result<Vec<FieldSpec>> {
+    let mut specs: Vec<FieldSpec> = lab.fields.iter().map(FieldSpec::from_arg).collect();
+    let conflict = |what: &str| {
+        err(ErrorKind::Invalid(format!(
+            "{what}: conflicting fieldspecs"
+        )))
+    };
+    merge_all(&mut specs, &cfg.labels).map_err(|_| conflict("failed to merge labels"))?;
+    if lab.include_selectors {
+        merge_all(&mut specs, &cfg.common_labels)
+            .map_err(|_| conflict("failed to merge labels"))?;
+    } else {
+        if lab.include_templates {
+            merge_all(&mut specs, &cfg.template_labels)
+                .map_err(|_| conflict("failed to merge template fieldSpec"))?;
+        }
+        let default = FieldSpec::new("", "", "", "metadata/labels", true);
+        merge_all(&mut specs, std::slice::from_ref(&default))
+            .map_err(|_| conflict("failed to merge labels"))?;
+    }
+    Ok(specs)
+}
+
+/// kustomize's `FsSlice.MergeAll`: each incoming spec is added unless one already there has
+/// its path and a kind the incoming spec selects; `Err` when that one's `create` differs.
+fn merge_all(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> std::result::Result<(), ()> {
+    for x in incoming {
+        match specs
+            .iter()
+            .find(|s| s.path == x.path && s.gvk.is_selected_by(&x.gvk))
+        {
+            Some(s) if s.create != x.create => return Err(()),
+            Some(_) => {}
+            None => specs.push(x.clone()),
         }
     }
-    out
+    Ok(())
 }
 
 /// Turns parsed documents into resources, expanding `List` kinds as kustomize's resource
