@@ -424,7 +424,8 @@ fn load_archive_logged(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, Loa
     load_files_logged(archive_files(data)?, logs)
 }
 
-/// A failure reading a chart archive in the words of Go's `compress/gzip` and `archive/tar`.
+/// A failure reading a chart archive in the words of Go's `compress/gzip` and `archive/tar`
+/// (Helm's loader reads the tar stream inside the gzip stream).
 fn gzip_error(data: &[u8], e: &std::io::Error) -> LoadError {
     let text = e.to_string();
     let go = if data.is_empty() {
@@ -438,6 +439,14 @@ fn gzip_error(data: &[u8], e: &std::io::Error) -> LoadError {
         "unexpected EOF"
     } else if text.contains("corrupt deflate stream") {
         "flate: corrupt input"
+    } else if text.contains("failed to read entire block") {
+        // A gzip stream whose content stops inside a tar block.
+        "unexpected EOF"
+    } else if text.contains("numeric field")
+        || text.contains("checksum mismatch")
+        || text.contains("when getting cksum")
+    {
+        "archive/tar: invalid tar header"
     } else {
         return err(text);
     };

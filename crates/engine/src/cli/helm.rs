@@ -58,6 +58,29 @@ impl RenderFlags {
     }
 }
 
+/// Helm's `LocateChart` for a chart that is not on disk: a path (absolute or starting with
+/// `.`) is "not found"; anything else is taken as `repo/chart` in a chart repository, and
+/// none is configured here. URLs (`oci://`, `https://`) are left to the loader's message.
+fn locate_chart(name: &str) -> Result<(), String> {
+    let name = name.trim();
+    let path = Path::new(name);
+    if path.exists() || name.contains("://") {
+        return Ok(());
+    }
+    if path.is_absolute() || name.starts_with('.') {
+        return Err(format!(
+            "path {} not found",
+            ferroflux_gotemplate::fmt::go_quote(name)
+        ));
+    }
+    match name.split_once('/') {
+        None => Err(format!(
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
+        )),
+        Some((repo, _)) => Err(format!("repo {repo} not found")),
+    }
+}
+
 /// pflag's string-slice flags read each value as one CSV record: `""` is no entry at all,
 /// `a,` is `a` and an empty name, and a quoted field may hold commas.
 fn read_as_csv(v: &str) -> Vec<String> {
@@ -445,6 +468,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .and_then(ferroflux_goformat::parse_bool)
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
+    locate_chart(&chart_ref).map_err(|e| helm_error(&e, false))?;
     let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = a.render.options();
     let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
@@ -592,6 +616,7 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
             false,
         ));
     };
+    locate_chart(chart).map_err(|e| helm_error(&e, false))?;
     let chart =
         ferroflux_helm::chart::load_v2(Path::new(chart)).map_err(|e| helm_error(&e.0, false))?;
     std::io::stdout()

@@ -44,7 +44,8 @@ pub fn register(m: &mut FuncMap) {
             }
         });
     }
-    for (name, must) in [("toRawJson", false), ("mustToRawJson", true)] {
+    // Sprig's `toRawJson` panics on a marshal error (text/template reports it), unlike `toJson`.
+    for (name, must) in [("toRawJson", true), ("mustToRawJson", true)] {
         m.pure(name, &[Any], None, move |a| {
             match to_json(&a[0], false, None) {
                 Ok(j) => Ok(s(j)),

@@ -20,6 +20,11 @@ fn resolves_non_string(s: &str) -> bool {
     if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
         return false;
     }
+    // A leading `.` sends go-yaml straight to `strconv.ParseFloat` of the text itself, which
+    // allows `_` only between digits; other numbers are read with every `_` removed.
+    if first == b'.' && s.contains('_') && !underscores_between_digits(s) {
+        return false;
+    }
     let plain = s.replace('_', "");
     if super::conv::parse_int_base0(&plain).is_some() {
         return true;
@@ -46,6 +51,16 @@ fn resolves_non_string(s: &str) -> bool {
         return true;
     }
     is_timestamp(s) || ferroflux_goformat::is_base60_float(s)
+}
+
+/// Go's `strconv.underscoreOK` for a number without base prefix: each `_` has a digit on
+/// both sides.
+fn underscores_between_digits(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().all(|(i, &c)| {
+        c != b'_'
+            || (i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+    })
 }
 
 /// go-yaml's `parseTimestamp` succeeds (`time.Parse` with its four layouts).
@@ -169,7 +184,8 @@ fn double_quoted(s: &str) -> String {
             '\r' => o.push_str("\\r"),
             '\x1b' => o.push_str("\\e"),
             '\u{85}' => o.push_str("\\N"),
-            '\u{a0}' => o.push_str("\\_"),
+            // A no-break space is printable: escaped only when everything is.
+            '\u{a0}' if escape_all => o.push_str("\\_"),
             '\u{2028}' => o.push_str("\\L"),
             '\u{2029}' => o.push_str("\\P"),
             c if escape_all || !is_printable(c) => {
@@ -290,14 +306,16 @@ fn scalar_string(s: &str, indent: usize, col: usize) -> String {
             format!("\"{body}\"")
         }
         Style::Literal => {
-            let chomp = if !s.ends_with('\n') {
-                "-"
-            } else if s.ends_with("\n\n") || s == "\n" {
-                "+"
-            } else {
-                ""
+            // libyaml's block scalar hints: any line break counts (LS, PS, NEL, CR too).
+            let mut rev = s.chars().rev();
+            let chomp = match (rev.next(), rev.next()) {
+                (Some(last), _) if !is_break(last) => "-",
+                (Some(_), None) => "+",
+                (Some(_), Some(prev)) if is_break(prev) => "+",
+                (None, _) => "-",
+                _ => "",
             };
-            let ind = if s.starts_with(' ') || s.starts_with('\n') {
+            let ind = if s.starts_with(' ') || s.starts_with(is_break) {
                 "2"
             } else {
                 ""
@@ -307,9 +325,20 @@ fn scalar_string(s: &str, indent: usize, col: usize) -> String {
             let pad = " ".repeat(indent);
             for line in body.split('\n') {
                 o.push('\n');
-                if !line.is_empty() {
-                    o.push_str(&pad);
-                    o.push_str(line);
+                // A break other than a line feed is written as it is and starts a line,
+                // which is indented before its next character.
+                let mut at_start = true;
+                for c in line.chars() {
+                    if is_break(c) {
+                        o.push(c);
+                        at_start = true;
+                    } else {
+                        if at_start {
+                            o.push_str(&pad);
+                            at_start = false;
+                        }
+                        o.push(c);
+                    }
                 }
             }
             o
@@ -651,6 +680,15 @@ mod go_yaml_tests {
                 "- - <<\n- <<:\n    <<: <<",
             ),
             (r#"toYaml (list "\ufeff\u0085")"#, "- \"\\uFEFF\\x20\""),
+            (r#"toYaml (list "\ta\u00a0b")"#, "- \"\\ta\u{a0}b\""),
+            (
+                r#"toYaml (dict ".1_" 0 "._1" 1 ".1_2" 2)"#,
+                "._1: 1\n.1_: 0\n\".1_2\": 2",
+            ),
+            (
+                r#"toYaml (list "\u2028x\ny" "a\u2028\u2028\n")"#,
+                "- |2-\n\u{2028}  x\n  y\n- |+\n  a\u{2028}\u{2028}",
+            ),
             (
                 r#"toYaml (dict "a\nb" (dict "c\nd" 1))"#,
                 "? |-\n  a\n  b\n: ? |-\n    c\n    d\n  : 1",
