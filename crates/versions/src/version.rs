@@ -16,6 +16,10 @@ pub enum VersionError {
     /// A number does not fit in 64 bits.
     #[error("invalid semantic version {0:?}: number out of range")]
     Overflow(String),
+    /// A numeric pre-release identifier with a leading zero (`1.2.3-01`): Masterminds'
+    /// `ErrSegmentStartsZero`.
+    #[error("invalid semantic version {0:?}: version segment starts with 0")]
+    SegmentStartsZero(String),
 }
 
 /// A semantic version. `1`, `v1.2` and `1.2.3-rc.1+build` are all accepted; missing
@@ -62,17 +66,18 @@ impl Version {
                 .parse::<u64>()
                 .map_err(|_| VersionError::Overflow(s.to_string()))?;
         }
+        // The shape first (Masterminds' loose pattern), then the pre-release's numbers.
+        let identifiers_ok = |t: &str| {
+            t.split('.')
+                .all(|i| !i.is_empty() && i.bytes().all(is_identifier_byte))
+        };
+        if pre.is_some_and(|p| !identifiers_ok(p)) || metadata.is_some_and(|m| !identifiers_ok(m)) {
+            return Err(invalid());
+        }
         if let Some(p) = pre
             && !p.split('.').all(is_prerelease_identifier)
         {
-            return Err(invalid());
-        }
-        if let Some(m) = metadata
-            && !m
-                .split('.')
-                .all(|i| !i.is_empty() && i.bytes().all(is_identifier_byte))
-        {
-            return Err(invalid());
+            return Err(VersionError::SegmentStartsZero(s.to_string()));
         }
         Ok(Version {
             major: parts[0],
@@ -268,6 +273,14 @@ mod tests {
         assert!(matches!(
             Version::parse("99999999999999999999"),
             Err(VersionError::Overflow(_))
+        ));
+        assert!(matches!(
+            Version::parse("1.2.3-alpha.01"),
+            Err(VersionError::SegmentStartsZero(_))
+        ));
+        assert!(matches!(
+            Version::parse("1.2.3-01+a..b"),
+            Err(VersionError::Invalid(_))
         ));
     }
 

@@ -146,21 +146,32 @@ pub fn register_helm(m: &mut FuncMap) {
 
 fn register_with(m: &mut FuncMap, invalid: &'static str, quote_constraint: bool) {
     use Ty::*;
+    // Helm's Masterminds (v3.5) names a pre-release number with a leading zero, and a
+    // constraint whose version then fails, in words of their own.
+    let helm = quote_constraint;
+    let version_error = move |e: ferroflux_versions::VersionError| match e {
+        ferroflux_versions::VersionError::SegmentStartsZero(_) if helm => {
+            "version segment starts with 0".to_string()
+        }
+        _ => invalid.to_string(),
+    };
     m.pure("semver", &[Str], None, move |a| {
         Version::parse(arg_str(&a[0]))
             .map(|v| Value::Object(Arc::new(SemVer(v, true))))
-            .map_err(|_| invalid.to_string())
+            .map_err(version_error)
     });
     m.pure("semverCompare", &[Str, Str], None, move |a| {
-        let c = Constraints::parse(arg_str(&a[0])).map_err(|_| {
+        let c = Constraints::parse(arg_str(&a[0])).map_err(|e| {
             let text = arg_str(&a[0]);
-            if quote_constraint {
-                format!("improper constraint: {}", crate::fmt::go_quote(text))
-            } else {
-                format!("improper constraint: {text}")
+            match e {
+                ferroflux_versions::ConstraintError::BadVersion { .. } if helm => {
+                    "constraint parser error".to_string()
+                }
+                _ if helm => format!("improper constraint: {}", crate::fmt::go_quote(text)),
+                _ => format!("improper constraint: {text}"),
             }
         })?;
-        let v = Version::parse(arg_str(&a[1])).map_err(|_| invalid.to_string())?;
+        let v = Version::parse(arg_str(&a[1])).map_err(version_error)?;
         Ok(Value::Bool(c.check(&v)))
     });
 }
