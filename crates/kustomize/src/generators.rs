@@ -516,9 +516,30 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
+/// The build annotation a generator sets on what gets a hash; one written by hand on a
+/// resource asks for the same (and, like every build annotation, leaves with the build).
+const NEEDS_HASH_SUFFIX: &str = "internal.config.kubernetes.io/needsHashSuffix";
+
 /// Appends content hashes to the names of generated objects that need one.
 pub fn add_hashes(m: &mut ResMap) {
     for r in &mut m.items {
+        let asked = r
+            .obj
+            .pointer("/metadata/annotations")
+            .and_then(Value::as_object)
+            .and_then(|a| a.get(NEEDS_HASH_SUFFIX));
+        if asked.is_some() {
+            let enabled = asked.and_then(Value::as_str) == Some("enabled");
+            if let Some(Value::Object(meta)) = r.obj.get_mut("metadata")
+                && let Some(Value::Object(a)) = meta.get_mut("annotations")
+            {
+                a.shift_remove(NEEDS_HASH_SUFFIX);
+                if a.is_empty() {
+                    meta.shift_remove("annotations");
+                }
+            }
+            r.needs_hash |= enabled;
+        }
         if !r.needs_hash {
             continue;
         }

@@ -420,6 +420,14 @@ fn parse_json_ops(ops: &Value) -> Result<json_patch::Patch> {
     let mut ops = ops.clone();
     if let Value::Array(list) = &mut ops {
         for op in list.iter_mut().filter_map(Value::as_object_mut) {
+            // evanphx/json-patch reads a missing `value` as JSON null.
+            if matches!(
+                op.get("op").and_then(Value::as_str),
+                Some("add" | "replace" | "test")
+            ) && !op.contains_key("value")
+            {
+                op.insert("value".into(), Value::Null);
+            }
             for key in ["path", "from"] {
                 if let Some(Value::String(p)) = op.get_mut(key)
                     && let Some(fixed) = evanphx_path(p)

@@ -223,7 +223,13 @@ fn break_before_more_indented(text: &str, docs: &mut [Value]) {
     use serde_saphyr::granit_parser::ScalarStyle;
     let found = scan_styled(
         text,
-        |_, value, style| style == ScalarStyle::Folded && value.contains(['\n']),
+        // Annotations are set anew as strings during every build (kustomize's build
+        // annotations come and go), so their values never see the round trip.
+        |path, value, style| {
+            style == ScalarStyle::Folded
+                && value.contains(['\n'])
+                && !is_annotation_path(path, true)
+        },
         |_, _, _| false,
     );
     if found.len() != docs.len() {
