@@ -56,6 +56,8 @@ fn parse_body_as_written(text: &str) -> Result<Body> {
             "unable to parse SM or JSON patch".into(),
         )));
     }
+    // Read by kustomize's resource factory: a `…List`'s items are patches of their own.
+    let docs = crate::target::inline_lists(docs, &Ok)?;
     // kustomize reads strategic merge patches as resources: each needs a kind and, unless
     // it is a list kind, a name (even when a `target` picks the objects).
     for (i, d) in docs.iter().enumerate() {

@@ -1061,11 +1061,29 @@ fn merge_all(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> std::result:
     Ok(())
 }
 
-/// Turns parsed documents into resources, expanding `List` kinds as kustomize's resource
-/// factory does: a list's items go to the end of the queue, a list whose `items` is null
-/// is dropped, one without `items` is kept as an object.
+/// Turns parsed documents into resources, expanding `List` kinds (see [`inline_lists`]).
 pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resource>> {
-    let mut queue: std::collections::VecDeque<Value> = validated(docs)?.into();
+    let mut out = Vec::new();
+    for mut d in inline_lists(docs, &validated)? {
+        let blank_nulls = crate::yaml::take_blank_nulls(&mut d);
+        let non_string_keys = crate::yaml::take_non_string_keys(&mut d);
+        stringify_annotations(&mut d);
+        let mut r = Resource::new(d, origin);
+        r.blank_nulls = blank_nulls;
+        r.non_string_keys = non_string_keys;
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// kustomize's resource factory on documents (resources and patches alike): a `…List`'s
+/// items go to the end of the queue, a list whose `items` is null is dropped, one without
+/// `items` is kept as an object. `check` sees the documents and each list's items first.
+pub fn inline_lists(
+    docs: Vec<Value>,
+    check: &dyn Fn(Vec<Value>) -> Result<Vec<Value>>,
+) -> Result<Vec<Value>> {
+    let mut queue: std::collections::VecDeque<Value> = check(docs)?.into();
     let mut out = Vec::new();
     while let Some(d) = queue.pop_front() {
         let kind = d.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -1074,7 +1092,7 @@ pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resourc
         {
             match items {
                 Value::Null => {}
-                Value::Array(items) => queue.extend(validated(items.clone())?),
+                Value::Array(items) => queue.extend(check(items.clone())?),
                 other => {
                     return Err(err(ErrorKind::Invalid(format!(
                         "expected array in {kind}/items, but found {}",
@@ -1084,14 +1102,7 @@ pub fn resources_from_docs(docs: Vec<Value>, origin: &str) -> Result<Vec<Resourc
             }
             continue;
         }
-        let mut d = d;
-        let blank_nulls = crate::yaml::take_blank_nulls(&mut d);
-        let non_string_keys = crate::yaml::take_non_string_keys(&mut d);
-        stringify_annotations(&mut d);
-        let mut r = Resource::new(d, origin);
-        r.blank_nulls = blank_nulls;
-        r.non_string_keys = non_string_keys;
-        out.push(r);
+        out.push(d);
     }
     Ok(out)
 }
