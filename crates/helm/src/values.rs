@@ -17,9 +17,13 @@ pub struct ValueOptions {
     pub literal_values: Vec<String>,
 }
 
-/// Helm's `readFile`: `-` is standard input (read to its end: a second `-` gets nothing),
-/// anything else a file relative to `base`.
-fn read_file(base: &Path, p: &str) -> Result<Vec<u8>, String> {
+/// Fetches a values file named by an `http(s)` URL (the CLI passes one; a library build that
+/// gives none refuses URLs).
+pub type UrlFetch<'a> = &'a dyn Fn(&str) -> Result<Vec<u8>, String>;
+
+/// Helm's `readFile`: `-` is standard input (read to its end: a second `-` gets nothing), an
+/// `http`/`https` URL is fetched, anything else is a file relative to `base`.
+fn read_file(base: &Path, p: &str, fetch: UrlFetch<'_>) -> Result<Vec<u8>, String> {
     if p.trim() == "-" {
         use std::io::Read;
         let mut b = Vec::new();
@@ -27,6 +31,9 @@ fn read_file(base: &Path, p: &str) -> Result<Vec<u8>, String> {
             .read_to_end(&mut b)
             .map_err(|e| go_io_error(&e))?;
         return Ok(b);
+    }
+    if is_http_url(p) {
+        return fetch(p);
     }
     let path = base.join(p);
     std::fs::read(&path).map_err(|e| {
@@ -40,6 +47,12 @@ fn read_file(base: &Path, p: &str) -> Result<Vec<u8>, String> {
     })
 }
 
+/// Whether Helm's getters take the name (`url.Parse` lower-cases the scheme).
+fn is_http_url(p: &str) -> bool {
+    p.split_once("://")
+        .is_some_and(|(scheme, _)| matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https"))
+}
+
 /// Go's wording of common I/O errors.
 pub fn go_io_error(e: &std::io::Error) -> String {
     match e.kind() {
@@ -51,12 +64,20 @@ pub fn go_io_error(e: &std::io::Error) -> String {
 }
 
 impl ValueOptions {
-    /// Merges every source into one map; relative paths are resolved against `base`.
+    /// Merges every source into one map; relative paths are resolved against `base`; URLs
+    /// are refused.
     pub fn merge(&self, base: &Path) -> Result<Values, String> {
+        self.merge_fetching(base, &|url| {
+            Err(format!("{url}: values from URLs are not fetched here"))
+        })
+    }
+
+    /// [`ValueOptions::merge`], with `fetch` reading the files named by `http(s)` URLs.
+    pub fn merge_fetching(&self, base: &Path, fetch: UrlFetch<'_>) -> Result<Values, String> {
         let mut out = Values::new();
         for f in &self.value_files {
             let shown = f.display().to_string();
-            let data = read_file(base, &shown)?;
+            let data = read_file(base, &shown, fetch)?;
             let m = yaml::load_values_bytes(&data)
                 .map_err(|e| format!("failed to parse {shown}: {e}"))?;
             out = yaml::merge_maps(out, m);
@@ -86,7 +107,7 @@ impl ValueOptions {
         }
         // A file's bytes as a Go string (bytes that are not UTF-8 kept, see `gobytes`).
         let reader = |p: &str| {
-            read_file(base, p).map(|b| ferroflux_goformat::gobytes::string_from_go_bytes(&b))
+            read_file(base, p, fetch).map(|b| ferroflux_goformat::gobytes::string_from_go_bytes(&b))
         };
         for v in &self.file_values {
             parse_into(v, &mut out, Mode::File(&reader))

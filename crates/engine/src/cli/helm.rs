@@ -58,6 +58,26 @@ impl RenderFlags {
     }
 }
 
+/// A values file (`-f URL`, `--set-file k=URL`) fetched as Helm's HTTP getter fetches it,
+/// failing in its words.
+fn fetch_values_url(url: &str) -> std::result::Result<Vec<u8>, String> {
+    use ferroflux_kustomize::remote::{FetchError, RemoteFetcher};
+    // `helm template` skips the TLS set-up of other commands (see main): done here when a
+    // URL needs it (an error only means a provider is in place already).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    super::remote::Fetcher::new()
+        .fetch_file(url)
+        .map_err(|e| match e {
+            FetchError::HttpStatus { code, reason } => {
+                format!("failed to fetch {url} : {code} {reason}")
+            }
+            FetchError::Failed(why) => {
+                format!("Get {}: {why}", ferroflux_gotemplate::fmt::go_quote(url))
+            }
+            other => other.to_string(),
+        })
+}
+
 /// Helm's `LocateChart` for a chart that is not on disk: a path (absolute or starting with
 /// `.`) is "not found"; anything else is taken as `repo/chart` in a chart repository, and
 /// none is configured here. URLs (`oci://`, `https://`) are left to the loader's message.
@@ -319,7 +339,9 @@ pub fn lint(a: &LintArgs) -> Result<()> {
     }
     let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = a.render.options();
-    let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
+    let values = vo
+        .merge_fetching(Path::new(""), &fetch_values_url)
+        .map_err(|e| helm_error(&e, false))?;
     let opts = ferroflux_helm::lint::LintOptions {
         strict: a.strict,
         with_subcharts: a.with_subcharts,
@@ -471,7 +493,9 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     locate_chart(&chart_ref).map_err(|e| helm_error(&e, false))?;
     let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = a.render.options();
-    let values = vo.merge(Path::new("")).map_err(|e| helm_error(&e, false))?;
+    let values = vo
+        .merge_fetching(Path::new(""), &fetch_values_url)
+        .map_err(|e| helm_error(&e, false))?;
     let mut load_logs = Vec::new();
     let chart = ferroflux_helm::load_logged(Path::new(&chart_ref), &mut load_logs);
     for l in load_logs {
