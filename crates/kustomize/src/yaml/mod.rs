@@ -62,9 +62,13 @@ fn parse_documents_with(
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let docs = match read_stream(text, options_with(duplicate_keys))? {
-        Read::Docs(docs) => docs,
-        Read::Again(spaced) => return parse_documents_with(&spaced, duplicate_keys),
+    let docs = match read_stream(text, options_with(duplicate_keys)) {
+        Ok(Read::Docs(docs)) => docs,
+        Ok(Read::Again(spaced)) => return parse_documents_with(&spaced, duplicate_keys),
+        Err(e) => match merged_annotation_blocks(text) {
+            Some(docs) => docs,
+            None => return Err(e),
+        },
     };
     let mut docs: Vec<Value> = docs.into_iter().filter(|d| !d.is_null()).collect();
     if !text.ends_with('\n') {
@@ -116,6 +120,60 @@ pub fn go_timestamp(s: &str) -> Option<String> {
 }
 
 /// What reading a stream gave: its documents, or a text to read instead.
+/// Two `annotations:` blocks in one object's metadata: kustomize reads both (it clears the
+/// first and sets its entries into the second, the first's value winning a shared key).
+/// `None` unless that is the only repetition in the text: the stream read keeping the first
+/// of each repeated key and the one keeping the last must then differ in nothing else.
+fn merged_annotation_blocks(text: &str) -> Option<Vec<Value>> {
+    use serde_saphyr::options::DuplicateKeyPolicy::{FirstWins, LastWins};
+    let Ok(Read::Docs(mut first)) = read_stream(text, options_with(FirstWins)) else {
+        return None;
+    };
+    let Ok(Read::Docs(mut last)) = read_stream(text, options_with(LastWins)) else {
+        return None;
+    };
+    if first.len() != last.len() {
+        return None;
+    }
+    for (f, l) in first.iter_mut().zip(last.iter_mut()) {
+        let take = |d: &mut Value| {
+            d.get_mut("metadata")
+                .and_then(Value::as_object_mut)
+                .and_then(|m| m.get_mut("annotations"))
+                .map(std::mem::take)
+        };
+        // An empty block (`annotations:` and nothing) holds no entries.
+        let as_map = |a: Option<Value>| match a {
+            Some(Value::Null) => Some(Value::Object(Default::default())),
+            a => a,
+        };
+        match (as_map(take(f)), as_map(take(l))) {
+            (Some(Value::Object(fa)), Some(Value::Object(mut merged))) => {
+                for (k, v) in fa {
+                    merged.insert(k, v);
+                }
+                let merged = Value::Object(merged);
+                set_annotations(f, merged.clone());
+                set_annotations(l, merged);
+            }
+            (fa, la) if fa == la => {
+                if let Some(a) = fa {
+                    set_annotations(f, a.clone());
+                    set_annotations(l, a);
+                }
+            }
+            _ => return None,
+        }
+    }
+    (first == last).then_some(first)
+}
+
+fn set_annotations(d: &mut Value, a: Value) {
+    if let Some(m) = d.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.insert("annotations".into(), a);
+    }
+}
+
 enum Read {
     Docs(Vec<Value>),
     /// The text as go-yaml reads what the parser refused (see [`go_yaml_reading`]).
