@@ -351,6 +351,9 @@ impl Parser<'_> {
         }
     }
 
+    /// Go's `json.Decoder.Decode` on the rest of the input: one value, the rest left unread
+    /// (a number or literal ends where its token does: `1b=2` reads 1); nothing left is
+    /// `io.EOF`, which ends the parse.
     fn json_value(&mut self) -> R<J> {
         let rest: String = self.s[self.pos..].iter().collect();
         let mut it = serde_json::Deserializer::from_str(&rest).into_iter::<J>();
@@ -360,8 +363,15 @@ impl Parser<'_> {
                 self.pos += used;
                 Ok(crate::yaml::floats(v))
             }
-            Some(Err(e)) => Err(E::Msg(e.to_string())),
-            None => Err(E::Msg("unexpected end of JSON input".into())),
+            Some(Err(e)) => match scalar_token(&rest) {
+                Some((start, token)) => {
+                    let v: J = serde_json::from_str(token).map_err(|_| E::Msg(e.to_string()))?;
+                    self.pos += rest[..start + token.len()].chars().count();
+                    Ok(crate::yaml::floats(v))
+                }
+                None => Err(E::Msg(e.to_string())),
+            },
+            None => Err(E::Eof),
         }
     }
 
@@ -462,6 +472,49 @@ fn parse_go_int(v: &str) -> Option<i64> {
     v.parse::<i64>().ok()
 }
 
+/// A JSON number or literal at the start of `s` (after white space) that something other
+/// than a delimiter follows: where it starts and its text.
+fn scalar_token(s: &str) -> Option<(usize, &str)> {
+    let start = s.len() - s.trim_start().len();
+    let t = &s[start..];
+    for lit in ["true", "false", "null"] {
+        if t.starts_with(lit) {
+            return Some((start, &t[..lit.len()]));
+        }
+    }
+    let b = t.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let from = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > from
+    };
+    if b.get(i) == Some(&b'0') {
+        i += 1;
+    } else if !digits(&mut i) {
+        return None;
+    }
+    // A fraction or exponent begun must have digits: Go's scanner fails on `1.` or `1e`.
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(&mut i) {
+            return None;
+        }
+    }
+    Some((start, &t[..i]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,6 +557,12 @@ mod tests {
         );
         // A fresh element is lost with the end of input, as in Go.
         assert_eq!(p("env[0].value=", Mode::Typed).unwrap(), json!({"env": []}));
+        // --set-json: a value needs no comma after it (helm v4.3.1).
+        assert_eq!(
+            p("a=1b=2", Mode::Json).unwrap(),
+            json!({"a": 1.0, "b": 2.0})
+        );
+        assert_eq!(p("a=true=", Mode::Json).unwrap(), json!({"a": true}));
         let mut base = Values::new();
         base.insert("list".into(), json!([{"name": "A", "value": "a"}]));
         parse_into("list[0].value=", &mut base, Mode::Typed).unwrap();
