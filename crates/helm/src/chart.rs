@@ -426,7 +426,7 @@ fn load_archive_logged(data: &[u8], logs: &mut Vec<String>) -> Result<Chart, Loa
 
 /// A failure reading a chart archive in the words of Go's `compress/gzip` and `archive/tar`
 /// (Helm's loader reads the tar stream inside the gzip stream).
-fn gzip_error(data: &[u8], e: &std::io::Error) -> LoadError {
+fn archive_error(data: &[u8], e: &std::io::Error) -> LoadError {
     let text = e.to_string();
     let go = if data.is_empty() {
         "EOF"
@@ -459,9 +459,9 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
     let mut tar = tar::Archive::new(gz);
     let mut files = Vec::new();
     let mut remaining = MAX_CHART;
-    let entries = tar.entries().map_err(|e| gzip_error(data, &e))?;
+    let entries = tar.entries().map_err(|e| archive_error(data, &e))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| gzip_error(data, &e))?;
+        let mut entry = entry.map_err(|e| archive_error(data, &e))?;
         let kind = entry.header().entry_type();
         if kind.is_dir() || kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
             continue;
@@ -505,7 +505,7 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         (&mut entry)
             .take(remaining)
             .read_to_end(&mut buf)
-            .map_err(|e| gzip_error(data, &e))?;
+            .map_err(|e| archive_error(data, &e))?;
         remaining -= buf.len() as u64;
         files.push(File {
             name,

@@ -357,43 +357,32 @@ fn hash_req(reqs: &[Dependency], locked: &[Locked]) -> String {
     hex
 }
 
-/// One `chart.Dependency` as Go's `encoding/json` writes it: fields in struct order, the
-/// `omitempty` ones left out when empty, HTML characters escaped.
+/// One `chart.Dependency` as Go's `encoding/json` writes it: the fields `package::dependency`
+/// keeps, in struct order, HTML characters escaped, maps inside with sorted keys.
 fn dependency_json(j: &mut String, d: &Dependency) {
-    let field = |j: &mut String, key: &str, v: &str, always: bool| {
-        if always || !v.is_empty() {
-            if !j.ends_with('{') {
-                j.push(',');
-            }
-            let _ = write!(j, "\"{key}\":");
-            write_json_string(j, v, true);
-        }
+    let serde_json::Value::Object(fields) = package::dependency(d) else {
+        return;
     };
     j.push('{');
-    field(j, "name", &d.name, true);
-    field(j, "version", &d.version, false);
-    field(j, "repository", &d.repository, true);
-    field(j, "condition", &d.condition, false);
-    if !d.tags.is_empty() {
-        j.push_str(",\"tags\":[");
-        for (i, t) in d.tags.iter().enumerate() {
-            if i > 0 {
-                j.push(',');
+    for (i, (key, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            j.push(',');
+        }
+        write_json_string(j, key, true);
+        j.push(':');
+        match v {
+            serde_json::Value::String(s) => write_json_string(j, s, true),
+            v => {
+                let text = ferroflux_gotemplate::funcs::encoding::to_json(
+                    &Value::from_json(v),
+                    true,
+                    None,
+                )
+                .unwrap_or_default();
+                j.push_str(&text);
             }
-            write_json_string(j, t, true);
-        }
-        j.push(']');
-    }
-    if d.enabled {
-        j.push_str(",\"enabled\":true");
-    }
-    if !d.import_values.is_empty() {
-        let list = Value::from_json(&serde_json::Value::Array(d.import_values.clone()));
-        if let Ok(text) = ferroflux_gotemplate::funcs::encoding::to_json(&list, true, None) {
-            let _ = write!(j, ",\"import-values\":{text}");
         }
     }
-    field(j, "alias", &d.alias, false);
     j.push('}');
 }
 

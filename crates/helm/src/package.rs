@@ -33,7 +33,9 @@ fn maintainer(x: &Maintainer) -> J {
     J::Object(m)
 }
 
-fn dependency(d: &Dependency) -> J {
+/// A dependency as Helm's struct marshals it: fields in struct order, `omitempty` ones left
+/// out when empty (Chart.yaml here, the lock digest in `depupdate`).
+pub(crate) fn dependency(d: &Dependency) -> J {
     let mut m = Map::new();
     // name and repository have no omitempty in Helm's struct tags.
     m.insert("name".into(), J::String(d.name.clone()));

@@ -65,18 +65,25 @@ fn merge_specs(into: &mut Vec<FieldSpec>, more: &[FieldSpec]) {
 
 /// Would [`merge_specs`] meet a spec already there whose `create` differs?
 fn conflicting(into: &[FieldSpec], more: &[FieldSpec]) -> bool {
-    let mut all: Vec<&FieldSpec> = into.iter().collect();
-    for s in more {
-        match all
+    !merge_all(&mut into.to_vec(), more)
+}
+
+/// kustomize's `FsSlice.MergeAll`: each incoming spec is added unless one already there has
+/// its path and a kind the incoming spec selects; `false` ("conflicting fieldspecs") when
+/// that one's `create` differs. [`merge_specs`] is the same merge for the configuration's long
+/// lists, without the check.
+pub fn merge_all(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> bool {
+    for x in incoming {
+        match specs
             .iter()
-            .find(|x| x.path == s.path && x.gvk.is_selected_by(&s.gvk))
+            .find(|s| s.path == x.path && s.gvk.is_selected_by(&x.gvk))
         {
-            Some(x) if x.create != s.create => return true,
+            Some(s) if s.create != x.create => return false,
             Some(_) => {}
-            None => all.push(s),
+            None => specs.push(x.clone()),
         }
     }
-    false
+    true
 }
 
 /// [`merge_specs`] taking `more` by value.

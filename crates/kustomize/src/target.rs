@@ -1023,42 +1023,31 @@ impl<'a> Build<'a> {
 /// a kind that the new one selects (so `{path: metadata/labels, kind: Deployment}` replaces
 /// the default), and refused when that one's `create` differs.
 fn label_specs(lab: &crate::kustfile::Label, cfg: &TransformerConfig) -> Result<Vec<FieldSpec>> {
+    use crate::config::merge_all;
     let mut specs: Vec<FieldSpec> = lab.fields.iter().map(FieldSpec::from_arg).collect();
     let conflict = |what: &str| {
         err(ErrorKind::Invalid(format!(
             "{what}: conflicting fieldspecs"
         )))
     };
-    merge_all(&mut specs, &cfg.labels).map_err(|_| conflict("failed to merge labels"))?;
+    let labels = "failed to merge labels";
+    if !merge_all(&mut specs, &cfg.labels) {
+        return Err(conflict(labels));
+    }
     if lab.include_selectors {
-        merge_all(&mut specs, &cfg.common_labels)
-            .map_err(|_| conflict("failed to merge labels"))?;
+        if !merge_all(&mut specs, &cfg.common_labels) {
+            return Err(conflict(labels));
+        }
     } else {
-        if lab.include_templates {
-            merge_all(&mut specs, &cfg.template_labels)
-                .map_err(|_| conflict("failed to merge template fieldSpec"))?;
+        if lab.include_templates && !merge_all(&mut specs, &cfg.template_labels) {
+            return Err(conflict("failed to merge template fieldSpec"));
         }
         let default = FieldSpec::new("", "", "", "metadata/labels", true);
-        merge_all(&mut specs, std::slice::from_ref(&default))
-            .map_err(|_| conflict("failed to merge labels"))?;
-    }
-    Ok(specs)
-}
-
-/// kustomize's `FsSlice.MergeAll`: each incoming spec is added unless one already there has
-/// its path and a kind the incoming spec selects; `Err` when that one's `create` differs.
-fn merge_all(specs: &mut Vec<FieldSpec>, incoming: &[FieldSpec]) -> std::result::Result<(), ()> {
-    for x in incoming {
-        match specs
-            .iter()
-            .find(|s| s.path == x.path && s.gvk.is_selected_by(&x.gvk))
-        {
-            Some(s) if s.create != x.create => return Err(()),
-            Some(_) => {}
-            None => specs.push(x.clone()),
+        if !merge_all(&mut specs, std::slice::from_ref(&default)) {
+            return Err(conflict(labels));
         }
     }
-    Ok(())
+    Ok(specs)
 }
 
 /// Turns parsed documents into resources, expanding `List` kinds (see [`inline_lists`]).
