@@ -1,0 +1,439 @@
+//! `values.schema.json` validation of each chart and enabled subchart, with errors shaped like
+//! Helm's (santhosh-tekuri/jsonschema v6): `- at '/path': message` per failure.
+
+use crate::chart::Chart;
+use crate::yaml::Values;
+use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+use serde_json::Value as J;
+
+mod prepare;
+mod tree;
+mod words;
+
+use prepare::*;
+use tree::*;
+use words::*;
+
+/// Validates `values` against the chart's schema and each subchart's schema against its
+/// section; returns the text Helm puts after "…in the following chart(s):\n".
+pub fn validate_chart(chart: &Chart, values: &Values) -> Result<(), String> {
+    validate_chart_logged(chart, values, &mut Vec::new())
+}
+
+/// [`validate_chart`], appending what Helm logs meanwhile (unresolved `urn:` references).
+pub fn validate_chart_logged(
+    chart: &Chart,
+    values: &Values,
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut out = String::new();
+    if let Some(schema) = &chart.schema
+        && let Err(e) = validate_single_logged(values, schema, logs)
+    {
+        out.push_str(&format!("{}:\n{e}", chart.name()));
+    }
+    for sub in &chart.dependencies {
+        match values.get(sub.name()) {
+            None | Some(J::Null) => continue,
+            Some(J::Object(m)) => {
+                if let Err(e) = validate_chart_logged(sub, m, logs) {
+                    out.push_str(&e);
+                }
+            }
+            Some(other) => out.push_str(&format!(
+                "{}:\ninvalid type for values: expected object (map), got {}\n",
+                sub.name(),
+                go_type(other)
+            )),
+        }
+    }
+    if out.is_empty() { Ok(()) } else { Err(out) }
+}
+
+pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {
+    validate_single_logged(values, schema, &mut Vec::new())
+}
+
+fn validate_single_logged(
+    values: &Values,
+    schema: &[u8],
+    logs: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+    // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
+    // not know are ignored.
+    let draft = draft_of(&schema);
+    // santhosh knows draft 4, 6 and 7 by their https addresses too; the validator here only
+    // by the http ones they were published under, and would try to fetch the others.
+    if draft <= 7
+        && let Some(J::String(url)) = schema.get_mut("$schema")
+        && url.starts_with("https://json-schema.org/")
+    {
+        url.replace_range(.."https".len(), "http");
+    }
+    percent_encode_ref_fragments(&mut schema);
+    case_fold_patterns(&mut schema);
+    let assert_formats = draft <= 7;
+    let loads = RefLoads::default();
+    let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
+    if assert_formats {
+        for name in crate::schema_formats::FORMATS {
+            opts = opts.with_format(*name, move |s: &str| {
+                crate::schema_formats::check(name, s).is_ok()
+            });
+        }
+        for name in ["idn-email", "idn-hostname"] {
+            opts = opts.with_format(name, |_: &str| true);
+        }
+    }
+    let built = opts.build(&schema);
+    logs.append(&mut loads.lock().warnings);
+    let validator = built.map_err(|e| match loads.lock().failure.take() {
+        // Helm's compiler meets references breadth first: the shallowest one over the
+        // network is the one it fails on (ours meets them in no fixed order).
+        Some(load) if load.ends_with(NOT_FETCHED) => match first_network_ref(&schema) {
+            Some(url) => format!(
+                "failing loading {}: {NOT_FETCHED}",
+                ferroflux_gotemplate::fmt::go_quote(&url)
+            ),
+            None => load,
+        },
+        Some(load) => load,
+        None => metaschema_error(&schema, draft)
+            .unwrap_or_else(|| format!("jsonschema: invalid schema: {e}")),
+    })?;
+    let mut instance = J::Object(values.clone());
+    if draft == 4 {
+        whole_numbers_as_integers(&mut instance);
+    }
+    let errors: Vec<jsonschema::ValidationError<'static>> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_owned())
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(error_tree(&schema, &errors).join("\n") + "\n")
+}
+
+/// santhosh's error tree for `errors` (from a validator built on `root`), one line per node.
+fn error_tree(root: &J, errors: &[jsonschema::ValidationError<'static>]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut pending = Vec::new();
+    for e in errors {
+        match e.kind() {
+            // santhosh applies the `false` subschema to each property.
+            K::UnevaluatedProperties { unexpected } | K::UnevaluatedItems { unexpected } => {
+                let path = e.instance_path().to_string();
+                for p in unexpected {
+                    lines.push(format!("- at '{path}/{}': false schema", escape_pointer(p)));
+                }
+            }
+            _ => pending.push(Pending {
+                steps: segments(e.evaluation_path().as_str()),
+                err: e,
+            }),
+        }
+    }
+    for node in frame_errors(root, pending, "") {
+        node.display(&mut lines, 0);
+    }
+    lines
+}
+
+/// A schema its draft's metaschema refuses, as Helm's compiler reports it: the metaschema's
+/// verdict on the schema document, as an error tree.
+fn metaschema_error(schema: &J, draft: u32) -> Option<String> {
+    let (validator, url) = match draft {
+        4 => (
+            jsonschema::draft4::meta::validator(),
+            "http://json-schema.org/draft-04/schema#",
+        ),
+        6 => (
+            jsonschema::draft6::meta::validator(),
+            "http://json-schema.org/draft-06/schema#",
+        ),
+        7 => (
+            jsonschema::draft7::meta::validator(),
+            "http://json-schema.org/draft-07/schema#",
+        ),
+        2019 => (
+            jsonschema::draft201909::meta::validator(),
+            "https://json-schema.org/draft/2019-09/schema#",
+        ),
+        _ => (
+            jsonschema::draft202012::meta::validator(),
+            "https://json-schema.org/draft/2020-12/schema#",
+        ),
+    };
+    let errors: Vec<jsonschema::ValidationError<'static>> = validator
+        .iter_errors(schema)
+        .map(|e| e.to_owned())
+        .collect();
+    if errors.is_empty() {
+        return None;
+    }
+    let tree = error_tree(&J::Null, &errors);
+    Some(format!(
+        "\"file:///values.schema.json#\" is not valid against metaschema: jsonschema validation failed with '{url}'\n{}",
+        tree.join("\n")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Draft 4, 6 and 7 named by their https addresses are known drafts, not schemas to
+    /// fetch: only the network reference fails, every time.
+    #[test]
+    fn the_shallowest_network_reference_is_the_one_reported() {
+        let schema = br#"{"properties": {
+            "a": {"properties": {"x": {"$ref": "https://example.invalid/deep.json"}}},
+            "b": {"$ref": "https://example.invalid/shallow.json#/x"}
+        }}"#;
+        for _ in 0..8 {
+            assert_eq!(
+                validate_single(&Values::new(), schema).unwrap_err(),
+                "failing loading \"https://example.invalid/shallow.json\": references over the network are not fetched"
+            );
+        }
+    }
+
+    #[test]
+    fn case_insensitive_patterns_are_spelled_out() {
+        assert_eq!(
+            fold_case_flag("(?i)^(debug|info)$").unwrap(),
+            "^([dD][eE][bB][uU][gG]|[iI][nN][fF][oO])$"
+        );
+        assert_eq!(fold_case_flag("(?i)[a-c_]\\d").unwrap(), "[a-cA-C_]\\d");
+        assert_eq!(fold_case_flag("^x$"), None);
+        let schema =
+            br#"{"properties":{"level":{"type":"string","pattern":"(?i)^(debug|info)$"}}}"#;
+        let ok: Values = serde_json::from_str(r#"{"level":"INFO"}"#).unwrap();
+        assert!(validate_single(&ok, schema).is_ok());
+        let bad: Values = serde_json::from_str(r#"{"level":"trace"}"#).unwrap();
+        assert_eq!(
+            validate_single(&bad, schema).unwrap_err(),
+            "- at '/level': 'trace' does not match pattern '(?i)^(debug|info)$'\n"
+        );
+    }
+
+    #[test]
+    fn https_addresses_of_old_drafts_are_not_fetched() {
+        for draft in ["draft-04", "draft-06", "draft-07"] {
+            let schema = format!(
+                r#"{{"$schema":"https://json-schema.org/{draft}/schema#","type":"object","properties":{{"a":{{"type":"integer"}},"b":{{"$ref":"https://example.com/defs.json"}}}}}}"#
+            );
+            let v: Values = serde_json::from_str(r#"{"a":1}"#).unwrap();
+            let plain = schema.replace(r#","b":{"$ref":"https://example.com/defs.json"}"#, "");
+            assert_eq!(validate_single(&v, plain.as_bytes()), Ok(()), "{draft}");
+            let bad: Values = serde_json::from_str(r#"{"a":"x"}"#).unwrap();
+            assert_eq!(
+                validate_single(&bad, plain.as_bytes()),
+                Err("- at '/a': got string, want integer\n".into()),
+                "{draft}"
+            );
+            for _ in 0..4 {
+                assert_eq!(
+                    validate_single(&v, schema.as_bytes()),
+                    Err("failing loading \"https://example.com/defs.json\": references over the network are not fetched".into()),
+                    "{draft}"
+                );
+            }
+        }
+    }
+
+    /// Texts of helm v4.3.1 for the same schemas.
+    #[test]
+    fn references_to_files_load_from_disk_and_urns_pass() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let dir = tmp.path().canonicalize().expect("canonical");
+        std::fs::write(
+            dir.join("defs.json"),
+            r#"{"definitions":{"port":{"type":"integer","maximum":1000}}}"#,
+        )
+        .expect("write");
+        std::fs::write(dir.join("bad.json"), "{bad\n").expect("write");
+        let d = dir.display();
+        let check = |reference: &str, port: i64| {
+            let schema =
+                format!(r#"{{"type":"object","properties":{{"port":{{"$ref":"{reference}"}}}}}}"#);
+            let v: Values = serde_json::from_str(&format!(r#"{{"port":{port}}}"#)).unwrap();
+            let mut logs = Vec::new();
+            let r = validate_single_logged(&v, schema.as_bytes(), &mut logs);
+            (r, logs)
+        };
+        let absolute = format!("file://{d}/defs.json#/definitions/port");
+        assert_eq!(check(&absolute, 80).0, Ok(()));
+        assert_eq!(
+            check(&absolute, 5000).0,
+            Err("- at '/port': maximum: got 5,000, want 1,000\n".into())
+        );
+        // Relative to `file:///values.schema.json`: from the root of the file system.
+        let relative = format!("..{d}/defs.json#/definitions/port");
+        assert_eq!(check(&relative, 80).0, Ok(()));
+        assert_eq!(
+            check("nodefs.json#/definitions/port", 80).0,
+            Err(
+                "failing loading \"file:///nodefs.json\": open /nodefs.json: no such file or directory"
+                    .into()
+            )
+        );
+        assert_eq!(
+            check(&format!("file://{d}/bad.json"), 80).0,
+            Err(format!(
+                "failing loading \"file://{d}/bad.json\": invalid character 'b' looking for beginning of object key string"
+            ))
+        );
+        assert_eq!(
+            check("urn:x:y", 5000),
+            (
+                Ok(()),
+                vec![
+                    "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn=urn:x:y"
+                        .to_string()
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn reports_path_and_reason() {
+        let schema = br#"{"type":"object","required":["image"],"properties":{"replicas":{"type":"integer"}}}"#;
+        let v: Values = serde_json::from_str(r#"{"replicas":"two"}"#).unwrap();
+        let e = validate_single(&v, schema).unwrap_err();
+        assert!(
+            e.contains("- at '/replicas': got string, want integer"),
+            "{e}"
+        );
+        assert!(e.contains("missing property 'image'"), "{e}");
+        let ok: Values = serde_json::from_str(r#"{"replicas":2.0,"image":"x"}"#).unwrap();
+        assert!(validate_single(&ok, schema).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod santhosh_tests {
+    use super::*;
+
+    fn errors(schema: serde_json::Value, values: serde_json::Value) -> String {
+        let v: Values = serde_json::from_value(values).unwrap();
+        validate_single(&v, schema.to_string().as_bytes()).unwrap_err()
+    }
+
+    /// Messages and nesting as helm v4.3.1 prints them (santhosh-tekuri/jsonschema v6).
+    #[test]
+    fn messages_and_tree_as_helm() {
+        use serde_json::json;
+        let cases = [
+            (
+                json!({"properties": {"a": {"uniqueItems": true}}}),
+                json!({"a": [1, 2, 1]}),
+                "- at '/a': items at 0 and 2 are equal\n",
+            ),
+            (
+                json!({"properties": {"a": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}),
+                json!({"a": true}),
+                "- at '/a': 'oneOf' failed, none matched\n  - at '/a': got boolean, want string\n  - at '/a': got boolean, want integer\n",
+            ),
+            (
+                json!({"properties": {"a": {"oneOf": [{"type": "number"}, {"type": "integer"}]}}}),
+                json!({"a": 3}),
+                "- at '/a': 'oneOf' failed, subschemas 0, 1 matched\n",
+            ),
+            (
+                json!({"properties": {"a": {"allOf": [{"type": "string"}, {"minLength": 3}]}}}),
+                json!({"a": "ab"}),
+                "- at '/a': 'allOf' failed\n  - at '/a': minLength: got 2, want 3\n",
+            ),
+            (
+                json!({"required": ["a", "b", "c"]}),
+                json!({"x": 1}),
+                "- at '': missing properties 'a', 'b', 'c'\n",
+            ),
+            (
+                json!({"dependentRequired": {"a": ["b", "c"]}}),
+                json!({"a": 1}),
+                "- at '': properties 'b', 'c' required, if 'a' exists\n",
+            ),
+            (
+                json!({"properties": {"a": {"enum": [1, "two", null]}}}),
+                json!({"a": 3}),
+                "- at '/a': value must be one of 1, 'two', <nil>\n",
+            ),
+            (
+                json!({"properties": {"a": {"enum": ["x"], "minLength": 5}}}),
+                json!({"a": "y"}),
+                "- at '/a': value must be 'x'\n",
+            ),
+            (
+                json!({"properties": {"a": {"const": {"k": 1}}}}),
+                json!({"a": 1}),
+                "- at '/a': 'const' failed\n",
+            ),
+            (
+                json!({"properties": {"a": {"type": "string"}}}),
+                json!({"a": 12}),
+                "- at '/a': got number, want string\n",
+            ),
+            (
+                json!({"properties": {"n": {"minimum": 1000001}}}),
+                json!({"n": 1000000}),
+                "- at '/n': minimum: got 1×10⁰⁶, want 1.000001×10⁰⁶\n",
+            ),
+            (
+                json!({"properties": {"n": {"minimum": 123457}}}),
+                json!({"n": 123456}),
+                "- at '/n': minimum: got 123,456, want 123,457\n",
+            ),
+            (
+                json!({"properties": {"n": {"multipleOf": 0.5}}}),
+                json!({"n": 1.25}),
+                "- at '/n': multipleOf: got 1.25, want 0.5\n",
+            ),
+            (
+                json!({"properties": {"a": {"pattern": "^a'b\"c\\d$"}}}),
+                json!({"a": "x'y\"z"}),
+                "- at '/a': 'x\\'y\"z' does not match pattern '^a\\'b\"c\\\\d$'\n",
+            ),
+            (
+                json!({"properties": {"a": {"minLength": 5, "pattern": "^x"}}}),
+                json!({"a": "abc"}),
+                "- at '/a': minLength: got 3, want 5\n- at '/a': 'abc' does not match pattern '^x'\n",
+            ),
+            (
+                json!({"definitions": {"d": {"minLength": 5, "pattern": "^x"}}, "properties": {"a": {"$ref": "#/definitions/d"}}}),
+                json!({"a": "abc"}),
+                "- at '/a': validation failed\n  - at '/a': minLength: got 3, want 5\n  - at '/a': 'abc' does not match pattern '^x'\n",
+            ),
+            (
+                json!({"properties": {"a": {"minContains": 2, "contains": {"type": "string"}}}}),
+                json!({"a": ["x", 1]}),
+                "- at '/a': min 2 items required to match contains schema, but matched 1 items at 0\n  - at '/a/1': got number, want string\n",
+            ),
+            (
+                json!({"properties": {"a": {"propertyNames": {"pattern": "^[a-z]+$"}}}}),
+                json!({"a": {"Bad": 1}}),
+                "- at '/a': invalid propertyName 'Bad'\n  - at '': 'Bad' does not match pattern '^[a-z]+$'\n",
+            ),
+            (
+                json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"h": {"format": "hostname"}}}),
+                json!({"h": "bad_host!"}),
+                "- at '/h': 'bad_host!' is not valid hostname: invalid character '_'\n",
+            ),
+            (
+                json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"items": [{"type": "string"}], "additionalItems": false}}}),
+                json!({"a": ["x", "y", 3]}),
+                "- at '/a': last 2 additionalItem(s) not allowed\n",
+            ),
+        ];
+        for (schema, values, want) in cases {
+            assert_eq!(errors(schema.clone(), values), want, "{schema}");
+        }
+        // Formats are not asserted from draft 2019-09 on.
+        let v: Values = serde_json::from_value(json!({"h": "bad_host!"})).unwrap();
+        let s = json!({"properties": {"h": {"format": "hostname"}}}).to_string();
+        assert!(validate_single(&v, s.as_bytes()).is_ok());
+    }
+}

@@ -1,0 +1,270 @@
+//! Schemas made ready for validation: draft detection, `$ref` loading and the rewrites that make the Rust validator read a schema as Go's does.
+
+use super::*;
+
+/// The draft a schema declares with `$schema` (santhosh's default is 2020-12).
+pub(super) fn draft_of(schema: &J) -> u32 {
+    let url = schema
+        .get("$schema")
+        .and_then(J::as_str)
+        .unwrap_or_default();
+    let url = url.trim_end_matches('#');
+    let url = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or(url);
+    match url {
+        "json-schema.org/draft-04/schema" => 4,
+        "json-schema.org/draft-06/schema" => 6,
+        "json-schema.org/draft-07/schema" => 7,
+        "json-schema.org/draft/2019-09/schema" => 2019,
+        _ => 2020,
+    }
+}
+
+/// Values hold numbers as Go's float64, and santhosh takes any number with an integral value
+/// for an `integer`, in every draft; the validator here follows draft 4's letter, where only
+/// numbers written without a fraction are, so whole numbers are handed to it as integers.
+pub(super) fn whole_numbers_as_integers(v: &mut J) {
+    match v {
+        J::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && n.is_f64()) {
+                // Exact below 2^63 and 2^64; larger whole numbers stay floats.
+                if f >= -(2f64.powi(63)) && f < 2f64.powi(63) {
+                    *n = (f as i64).into();
+                } else if f >= 0.0 && f < 2f64.powi(64) {
+                    *n = (f as u64).into();
+                }
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        J::Object(m) => m.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+pub(super) fn escape_pointer(p: &str) -> String {
+    p.replace('~', "~0").replace('/', "~1")
+}
+
+/// What loading `$ref`s came to, shared with the loader the validator owns.
+#[derive(Default, Clone)]
+pub(super) struct RefLoads(std::sync::Arc<std::sync::Mutex<RefOutcome>>);
+
+#[derive(Default)]
+pub(super) struct RefOutcome {
+    /// The first reference that could not be loaded, worded as Helm's compiler words it.
+    pub(super) failure: Option<String>,
+    /// The lines Helm logs for `urn:` references.
+    pub(super) warnings: Vec<String>,
+}
+
+impl RefLoads {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, RefOutcome> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+pub(super) struct RefLoader(RefLoads);
+
+impl jsonschema::Retrieve for RefLoader {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<J, Box<dyn std::error::Error + Send + Sync>> {
+        let fail = |why: String| {
+            let text = format!(
+                "failing loading {}: {why}",
+                ferroflux_gotemplate::fmt::go_quote(uri.as_str())
+            );
+            self.0.lock().failure.get_or_insert_with(|| text.clone());
+            Err(text.into())
+        };
+        match uri.scheme().as_str() {
+            "file" => {
+                let path = uri.path().as_str();
+                match std::fs::read(path) {
+                    Ok(data) => serde_json::from_slice(&data).or_else(|e| {
+                        fail(ferroflux_gotemplate::funcs::encoding::go_json_decode_error(
+                            &String::from_utf8_lossy(&data),
+                            &e,
+                        ))
+                    }),
+                    Err(e) => fail(format!(
+                        "open {path}: {}",
+                        crate::chart_dir::go_error_text(&e)
+                    )),
+                }
+            }
+            "urn" => {
+                self.0.lock().warnings.push(format!(
+                    "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn={}",
+                    crate::manifests::slog_text_value(uri.as_str())
+                ));
+                Ok(J::Bool(true))
+            }
+            _ => fail(NOT_FETCHED.into()),
+        }
+    }
+}
+
+pub(super) const NOT_FETCHED: &str = "references over the network are not fetched";
+
+/// The first `$ref` to an http(s) address, breadth first, without its fragment.
+pub(super) fn first_network_ref(schema: &J) -> Option<String> {
+    let mut queue = std::collections::VecDeque::from([schema]);
+    while let Some(v) = queue.pop_front() {
+        match v {
+            J::Object(m) => {
+                if let Some(J::String(r)) = m.get("$ref")
+                    && (r.starts_with("http://") || r.starts_with("https://"))
+                {
+                    return Some(r.split('#').next().unwrap_or(r).to_string());
+                }
+                queue.extend(m.values());
+            }
+            J::Array(items) => queue.extend(items),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Helm's validator compiles `pattern` and `patternProperties` as Go regular expressions;
+/// ours takes ECMA ones, which have no inline flags. A leading `(?i)` (common in charts) is
+/// spelled out: each letter matches both cases.
+pub(super) fn case_fold_patterns(v: &mut J) {
+    match v {
+        J::Object(m) => {
+            if let Some(J::String(p)) = m.get_mut("pattern")
+                && let Some(folded) = fold_case_flag(p)
+            {
+                *p = folded;
+            }
+            if let Some(J::Object(props)) = m.get_mut("patternProperties")
+                && props.keys().any(|k| k.starts_with("(?i)"))
+            {
+                let old = std::mem::take(props);
+                for (k, x) in old {
+                    props.insert(fold_case_flag(&k).unwrap_or(k), x);
+                }
+            }
+            m.values_mut().for_each(case_fold_patterns);
+        }
+        J::Array(items) => items.iter_mut().for_each(case_fold_patterns),
+        _ => {}
+    }
+}
+
+thread_local! {
+    /// Patterns spelled out by [`fold_case_flag`] on this thread, to the text the schema
+    /// wrote (what messages quote).
+    pub(super) static FOLDED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        Default::default();
+}
+
+/// `(?i)rest` as a pattern without the flag, or `None` when it has none.
+pub(super) fn fold_case_flag(p: &str) -> Option<String> {
+    let folded = fold(p.strip_prefix("(?i)")?);
+    FOLDED.with(|f| f.borrow_mut().insert(folded.clone(), p.to_string()));
+    Some(folded)
+}
+
+pub(super) fn fold(rest: &str) -> String {
+    let mut out = String::with_capacity(rest.len() * 2);
+    let mut chars = rest.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            c if in_class && c.is_ascii_alphabetic() => {
+                // A letter range gains its other case; a single letter its other case.
+                if chars.peek() == Some(&'-') {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    if let Some(end) = ahead.next().filter(char::is_ascii_alphabetic) {
+                        chars = ahead;
+                        out.push_str(&format!("{c}-{end}"));
+                        let (a, b) = (swap_case(c), swap_case(end));
+                        out.push_str(&format!("{a}-{b}"));
+                        continue;
+                    }
+                }
+                out.push(c);
+                out.push(swap_case(c));
+            }
+            c if !in_class && c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c);
+                out.push(swap_case(c));
+                out.push(']');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub(super) fn swap_case(c: char) -> char {
+    if c.is_ascii_lowercase() {
+        c.to_ascii_uppercase()
+    } else {
+        c.to_ascii_lowercase()
+    }
+}
+
+pub(super) fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .with_base_uri("file:///values.schema.json")
+        .with_retriever(RefLoader(loads.clone()))
+}
+
+/// One schema against one values map; the error lists every failure as Helm prints it.
+/// Helm's validator parses a `$ref` as Go's `url.Parse` does, which takes characters RFC
+/// 3986 refuses in a fragment (`#/$defs/revisions[0]`, a space, `{}|^"<>` and a backquote);
+/// they are percent-encoded for ours, which reads the pointer decoded, as Helm does. A
+/// backslash is left for the validator to refuse, as Helm's refuses it.
+pub(super) fn percent_encode_ref_fragments(v: &mut J) {
+    match v {
+        J::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                match x {
+                    J::String(r) if k == "$ref" || k == "$dynamicRef" => {
+                        if let Some(i) = r.find('#') {
+                            let mut out = r[..=i].to_string();
+                            for c in r[i + 1..].chars() {
+                                let allowed = c.is_ascii_alphanumeric()
+                                    || "-._~!$&'()*+,;=:@/?%\\".contains(c);
+                                if allowed {
+                                    out.push(c);
+                                } else {
+                                    let mut buf = [0u8; 4];
+                                    for b in c.encode_utf8(&mut buf).bytes() {
+                                        out.push_str(&format!("%{b:02X}"));
+                                    }
+                                }
+                            }
+                            *r = out;
+                        }
+                    }
+                    _ => percent_encode_ref_fragments(x),
+                }
+            }
+        }
+        J::Array(items) => items.iter_mut().for_each(percent_encode_ref_fragments),
+        _ => {}
+    }
+}
