@@ -119,6 +119,17 @@ fn kustomize_build_takes_kubectl_flags_and_warns_as_kustomize_does() {
             .unwrap()
             .contains("      - args:\n        - \"on\"\n        - --x=1\n        name: c\n")
     );
+    // A resource outside the root needs LoadRestrictionsNone, also spelled as kubectl
+    // accepts it (`_` for `-`, as kustomize's examples write it).
+    std::fs::create_dir(root.join("app")).unwrap();
+    write("app/kustomization.yaml", "resources:\n- ../r.yaml\n");
+    let app = root.join("app").display().to_string();
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &app]);
+    assert!(!ok && err.contains("security"), "{err}");
+    for flag in ["--load-restrictor", "--load_restrictor"] {
+        let (ok, out, err) = ferroflux(&["kustomize", "build", &app, flag, "LoadRestrictionsNone"]);
+        assert!(ok && out.contains("kind: Namespace"), "{flag}: {err}");
+    }
 }
 
 #[test]

@@ -23,6 +23,8 @@ fn skip_list(dir: &Path) -> HashMap<String, String> {
 
 /// Error cases whose message (without our file prefix) must equal kustomize's.
 const EXACT_ERRORS: &[&str] = &[
+    "error-duplicate-equal-keys",
+    "error-duplicate-yaml-key",
     "helm-error-no-name",
     "helm-error-not-enabled",
     "helm-error-plugin-not-enabled",

@@ -22,32 +22,42 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Multi-word flags also answer to their `_` spelling (`--load_restrictor`), which kubectl
+/// accepts and kustomize's own examples use.
 #[derive(clap::Args)]
 pub struct BuildArgs {
     /// The kustomization directory (or, with --enable-remote-bases, a Git repository URL).
     dir: PathBuf,
     /// LoadRestrictionsRootOnly (default) or LoadRestrictionsNone.
-    #[arg(long = "load-restrictor", default_value = "LoadRestrictionsRootOnly")]
+    #[arg(
+        long = "load-restrictor",
+        alias = "load_restrictor",
+        default_value = "LoadRestrictionsRootOnly"
+    )]
     load_restrictor: String,
     /// Inflate `helmCharts` from the local chart home (rendered in-process; never pulled).
-    #[arg(long = "enable-helm")]
+    #[arg(long = "enable-helm", alias = "enable_helm")]
     enable_helm: bool,
     /// Kubernetes version for `.Capabilities.KubeVersion` of charts that set no `kubeVersion`.
-    #[arg(long = "helm-kube-version")]
+    #[arg(long = "helm-kube-version", alias = "helm_kube_version")]
     helm_kube_version: Option<String>,
     /// API versions for `.Capabilities.APIVersions` of charts that set no `apiVersions`.
-    #[arg(long = "helm-api-versions", value_delimiter = ',')]
+    #[arg(
+        long = "helm-api-versions",
+        alias = "helm_api_versions",
+        value_delimiter = ','
+    )]
     helm_api_versions: Vec<String>,
     /// Accepted for compatibility with `kustomize build`; charts are rendered in-process.
-    #[arg(long = "helm-command", hide = true)]
+    #[arg(long = "helm-command", alias = "helm_command", hide = true)]
     _helm_command: Option<String>,
     /// Accepted for compatibility with `kustomize build`; no effect.
-    #[arg(long = "helm-debug", hide = true)]
+    #[arg(long = "helm-debug", alias = "helm_debug", hide = true)]
     _helm_debug: bool,
     /// Fetch remote bases and resources (Git repository URLs such as
     /// `https://host/org/repo//path?ref=v1`, and http(s) files), as kustomize does; without it
     /// they are refused.
-    #[arg(long = "enable-remote-bases")]
+    #[arg(long = "enable-remote-bases", alias = "enable_remote_bases")]
     enable_remote_bases: bool,
     /// Write the output to this file, or, when it is an existing directory, each object to
     /// its own file in it (`[namespace_]group_version_kind_name.yaml`), as kustomize does.
@@ -59,10 +69,10 @@ pub struct BuildArgs {
     reorder: Option<String>,
     /// Accepted for compatibility with `kustomize build`: external plugins (exec, container
     /// and Go plugins, KRM functions) are refused with or without it.
-    #[arg(long = "enable-alpha-plugins")]
+    #[arg(long = "enable-alpha-plugins", alias = "enable_alpha_plugins")]
     _enable_alpha_plugins: bool,
     /// Accepted for compatibility (KRM function options; functions are refused).
-    #[arg(long = "as-current-user", hide = true)]
+    #[arg(long = "as-current-user", alias = "as_current_user", hide = true)]
     _as_current_user: bool,
     #[arg(short = 'e', long = "env", hide = true)]
     _env: Vec<String>,
@@ -70,7 +80,7 @@ pub struct BuildArgs {
     _mount: Vec<String>,
     #[arg(long = "network", hide = true)]
     _network: bool,
-    #[arg(long = "network-name", hide = true)]
+    #[arg(long = "network-name", alias = "network_name", hide = true)]
     _network_name: Option<String>,
 }
 

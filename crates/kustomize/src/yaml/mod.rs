@@ -126,6 +126,9 @@ pub fn go_timestamp(s: &str) -> Option<String> {
 /// of each repeated key and the one keeping the last must then differ in nothing else.
 fn merged_annotation_blocks(text: &str) -> Option<Vec<Value>> {
     use serde_saphyr::options::DuplicateKeyPolicy::{FirstWins, LastWins};
+    if !only_annotations_repeat(text) {
+        return None;
+    }
     let Ok(Read::Docs(mut first)) = read_stream(text, options_with(FirstWins)) else {
         return None;
     };
@@ -168,6 +171,150 @@ fn merged_annotation_blocks(text: &str) -> Option<Vec<Value>> {
     (first == last).then_some(first)
 }
 
+/// Whether every key repeated within its mapping is `annotations` in an object's top-level
+/// `metadata` (and some key is). Other repeated keys fail in kustomize even when both values
+/// are the same, so comparing the two readings is not enough.
+fn only_annotations_repeat(text: &str) -> bool {
+    let repeats = repeated_keys(text).unwrap_or_default();
+    !repeats.is_empty()
+        && repeats
+            .iter()
+            .all(|r| r.key == "annotations" && r.parents == ["metadata"])
+}
+
+/// yaml.v3's complaint about keys repeated within a mapping, as kustomize prints it when it
+/// turns the objects into maps: every repetition, `line N: mapping key "k" already defined
+/// at line M`. `None` when no key repeats (or the text does not parse).
+fn repeated_keys_report(text: &str) -> Option<String> {
+    let repeats = repeated_keys(text)?;
+    if repeats.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = repeats
+        .iter()
+        .map(|r| {
+            format!(
+                "  line {}: mapping key {} already defined at line {}",
+                r.line, r.shown, r.first_line
+            )
+        })
+        .collect();
+    Some(format!(
+        "map[string]interface {{}}(nil): yaml: unmarshal errors:\n{}",
+        lines.join("\n")
+    ))
+}
+
+/// A key repeated within one mapping.
+struct Repeat {
+    /// The keys leading to the mapping from its document's root (sequences add nothing).
+    parents: Vec<String>,
+    key: String,
+    /// The key as Go's `%#v` shows the decoded key: strings quoted, numbers and booleans bare.
+    shown: String,
+    line: usize,
+    first_line: usize,
+}
+
+/// Every key repeated within its mapping, in every document; `None` when the text does not
+/// parse.
+fn repeated_keys(text: &str) -> Option<Vec<Repeat>> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    enum Frame {
+        Map {
+            keys: std::collections::HashMap<String, usize>,
+            /// The key whose value comes next, while its value is read.
+            key: Option<String>,
+            at_key: bool,
+        },
+        Seq,
+    }
+    let parents = |stack: &[Frame]| -> Vec<String> {
+        stack
+            .iter()
+            .filter_map(|f| match f {
+                Frame::Map { key, .. } => key.clone(),
+                Frame::Seq => None,
+            })
+            .collect()
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut out = Vec::new();
+    for ev in Parser::new_from_str(text) {
+        let (ev, span) = ev.ok()?;
+        let line = span.start.line();
+        // A node has been read: a key is recorded (or reported as a repetition), a value
+        // ends its key's turn.
+        let key = match &ev {
+            Event::Scalar(value, style, ..) => {
+                Some((value.to_string(), *style == ScalarStyle::Plain))
+            }
+            _ => None,
+        };
+        let node = matches!(
+            ev,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        );
+        if node {
+            let above = parents(&stack);
+            if let Some(Frame::Map {
+                keys,
+                key: current,
+                at_key,
+            }) = stack.last_mut()
+            {
+                if *at_key {
+                    if let Some((k, plain)) = &key {
+                        let bare = *plain
+                            && (k.parse::<f64>().is_ok() || matches!(k.as_str(), "true" | "false"));
+                        let shown = if bare {
+                            k.clone()
+                        } else {
+                            serde_json::to_string(k).unwrap_or_default()
+                        };
+                        match keys.get(&shown) {
+                            Some(first) => out.push(Repeat {
+                                parents: above,
+                                key: k.clone(),
+                                shown,
+                                line,
+                                first_line: *first,
+                            }),
+                            None => {
+                                keys.insert(shown, line);
+                            }
+                        }
+                    }
+                    *current = key.map(|(k, _)| k);
+                } else if !matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)) {
+                    *current = None;
+                }
+                *at_key = !*at_key;
+            }
+        }
+        match ev {
+            Event::DocumentStart(..) => stack.clear(),
+            Event::MappingStart(..) => stack.push(Frame::Map {
+                keys: Default::default(),
+                key: None,
+                at_key: true,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Seq),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                    *key = None;
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
 fn set_annotations(d: &mut Value, a: Value) {
     if let Some(m) = d.get_mut("metadata").and_then(Value::as_object_mut) {
         m.insert("annotations".into(), a);
@@ -185,6 +332,11 @@ fn read_stream(text: &str, opts: serde_saphyr::Options) -> Result<Read> {
         Ok(docs) => Ok(Read::Docs(docs)),
         Err(e) => {
             let msg = e.to_string();
+            if msg.contains("duplicate mapping key")
+                && let Some(report) = repeated_keys_report(text)
+            {
+                return Err(err(ErrorKind::Invalid(report)));
+            }
             match go_yaml_reading(text, &msg) {
                 Some(spaced) => Ok(Read::Again(spaced)),
                 None => Err(err(ErrorKind::Yaml(first_line(&msg)))),
@@ -881,7 +1033,7 @@ fn is_annotation_path(path: &[PathSeg], items_too: bool) -> bool {
 }
 
 /// A step of a path into a document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathSeg {
     /// A map key.
     Key(String),
