@@ -103,12 +103,7 @@ impl Ctx<'_, '_> {
             v: data.clone(),
             iface: false,
         };
-        let depth = st.depth;
-        let r = {
-            let st2 = &mut *st;
-            let list = &tree.list;
-            with_stack(depth, move || st2.walk_list(&dot, list)).and_then(|r| r)
-        };
+        let r = crate::stack::deep(|| st.walk_list(&dot, &tree.list));
         st.depth -= 1;
         st.name = saved_name;
         st.tree = saved_tree;
@@ -157,11 +152,7 @@ impl Ctx<'_, '_> {
         }
         st.includes = std::mem::take(&mut self.st.includes);
         st.fuel = self.st.fuel;
-        let depth = st.depth;
-        let r = {
-            let st2 = &mut st;
-            with_stack(depth, move || st2.run(name, data)).and_then(|r| r)
-        };
+        let r = crate::stack::deep(|| st.run(name, data));
         self.st.includes = std::mem::take(&mut st.includes);
         self.st.fuel = st.fuel;
         self.st.tpl_refused |= st.tpl_refused;
@@ -204,31 +195,6 @@ impl Ctx<'_, '_> {
             *c = c.saturating_sub(1);
         }
     }
-}
-
-/// Every this many nested template calls, execution continues on a fresh thread with its own
-/// stack, so deep (Go allows 100000) recursion cannot overflow the caller's stack.
-const STACK_HOP: usize = 48;
-const HOP_STACK_SIZE: usize = 32 << 20;
-
-/// Runs `f`, on a new scoped thread with a large stack when `depth` is at a hop boundary.
-fn with_stack<T: Send>(depth: usize, f: impl FnOnce() -> T + Send) -> Result<T, Error> {
-    if depth == 0 || !depth.is_multiple_of(STACK_HOP) {
-        return Ok(f());
-    }
-    std::thread::scope(|s| {
-        let h = std::thread::Builder::new()
-            .stack_size(HOP_STACK_SIZE)
-            .spawn_scoped(s, f)
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Recursion,
-                    format!("template: cannot nest deeper: {e}"),
-                )
-            })?;
-        h.join()
-            .map_err(|_| Error::new(ErrorKind::Exec, "template: execution panicked".into()))
-    })
 }
 
 fn type_for_msg(v: &Value, iface: bool) -> String {
@@ -345,6 +311,10 @@ impl<'a> State<'a> {
     }
 
     fn walk(&mut self, dot: &Dot, node: &Node) -> R<Flow> {
+        crate::stack::deep(|| self.walk_here(dot, node))
+    }
+
+    fn walk_here(&mut self, dot: &Dot, node: &Node) -> R<Flow> {
         self.burn()?;
         match node {
             Node::Text(t) => self.out.push_str(t),
@@ -551,12 +521,7 @@ impl<'a> State<'a> {
             v: new_dot,
             iface: false,
         };
-        let depth = self.depth;
-        let r = {
-            let st = &mut *self;
-            let list = &tree.list;
-            with_stack(depth, move || st.walk_list(&d, list)).and_then(|r| r)
-        };
+        let r = crate::stack::deep(|| self.walk_list(&d, &tree.list));
         self.depth -= 1;
         self.name = saved_name;
         self.tree = saved_tree;
@@ -588,6 +553,10 @@ impl<'a> State<'a> {
     }
 
     fn eval_pipeline(&mut self, dot: &Dot, pipe: &Pipe) -> R<Value> {
+        crate::stack::deep(|| self.eval_pipeline_here(dot, pipe))
+    }
+
+    fn eval_pipeline_here(&mut self, dot: &Dot, pipe: &Pipe) -> R<Value> {
         let mut val: Option<Value> = None;
         for cmd in &pipe.cmds {
             let mut v = self.eval_command(dot, cmd, val.take())?;
@@ -1014,7 +983,18 @@ impl<'a> State<'a> {
             let mut ctx = Ctx { st: self };
             (func.f)(&mut ctx, vals)
         };
-        r.map_err(|e| self.err(cmd.pos, cmd, format!("error calling {name}: {e}")))
+        r.map_err(|e| {
+            let e = match e.strip_prefix("non-function of type ") {
+                // Go's `call` names its callee: the argument's text, or a piped value's
+                // reflect.Value text.
+                Some(ty) if name == "call" => match cmd.args.get(1) {
+                    Some(a) => format!("non-function {a} of type {ty}"),
+                    None => format!("non-function <{ty} Value> of type {ty}"),
+                },
+                _ => e,
+            };
+            self.err(cmd.pos, cmd, format!("error calling {name}: {e}"))
+        })
     }
 
     fn eval_typed_arg(&mut self, dot: &Dot, a: &Arg, ty: Ty) -> R<Value> {

@@ -249,6 +249,10 @@ pub fn sprint_value(v: &Value) -> String {
 }
 
 fn write_v(out: &mut String, v: &Value, depth: usize) {
+    crate::stack::deep(|| write_v_here(out, v, depth))
+}
+
+fn write_v_here(out: &mut String, v: &Value, depth: usize) {
     if depth > crate::value::MAX_DEPTH {
         out.push_str("...");
         return;
@@ -411,6 +415,7 @@ fn fmt_int(out: &mut String, i: i64, verb: char, sp: &Spec) {
             let mut s = format!("U+{u:04X}");
             if sp.sharp
                 && let Some(c) = char::from_u32(i as u32)
+                && is_print(c)
             {
                 s.push_str(&format!(" '{c}'"));
             }
@@ -529,6 +534,10 @@ fn fmt_elem(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
 
 /// `%#v`: Go syntax.
 fn go_syntax(out: &mut String, v: &Value, depth: usize) {
+    crate::stack::deep(|| go_syntax_here(out, v, depth))
+}
+
+fn go_syntax_here(out: &mut String, v: &Value, depth: usize) {
     if depth > crate::value::MAX_DEPTH {
         return;
     }
@@ -577,6 +586,10 @@ fn go_syntax_elem(out: &mut String, v: &Value, depth: usize) {
 }
 
 fn fmt_value(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
+    crate::stack::deep(|| fmt_value_here(out, v, verb, sp, depth))
+}
+
+fn fmt_value_here(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usize) {
     if depth > crate::value::MAX_DEPTH {
         return;
     }

@@ -310,7 +310,6 @@ impl<'a> Lexer<'a> {
                 ')' => {
                     self.advance(1);
                     if self.paren == 0 {
-                        self.emit(Tok::RightParen, p, l);
                         self.error("unexpected right paren".into());
                         return false;
                     }
@@ -464,9 +463,13 @@ fn left_trim(after: &str) -> bool {
     b.len() >= 2 && b[0] == b'-' && is_space(b[1])
 }
 
-/// Go's `%#U`.
+/// Go's `%#U`: the character itself only when it is printable.
 pub fn go_unicode(c: char) -> String {
-    format!("U+{:04X} '{}'", c as u32, c)
+    if crate::fmt::is_print(c) {
+        format!("U+{:04X} '{}'", c as u32, c)
+    } else {
+        format!("U+{:04X}", c as u32)
+    }
 }
 
 /// Go's `scanNumber` from `start`: sign, base prefix, digits, fraction, exponent, `i`.

@@ -20,6 +20,7 @@ pub mod funcs;
 pub use ferroflux_goformat::gobytes;
 pub mod lexer;
 pub mod parser;
+pub mod stack;
 pub mod value;
 
 use std::collections::HashMap;
@@ -36,8 +37,8 @@ pub struct Options {
     pub missing_key: MissingKey,
     pub left_delim: String,
     pub right_delim: String,
-    /// Nesting limit for `template`, `include` and `tpl` (Go allows 100000). Deep nesting moves
-    /// to helper threads with their own stacks, so the caller's stack is never exhausted.
+    /// Nesting limit for `template`, `include` and `tpl` (Go's `maxExecDepth`). Deep nesting
+    /// continues on further stack segments ([`stack::deep`]), never exhausting the caller's.
     pub max_depth: usize,
     /// Allow `range` over an integer (Go 1.22+; Helm v4 is built with it, Go 1.19 is not).
     pub range_over_int: bool,
@@ -62,7 +63,7 @@ impl Default for Options {
             missing_key: MissingKey::Default,
             left_delim: "{{".into(),
             right_delim: "}}".into(),
-            max_depth: 2_000,
+            max_depth: 100_000,
             range_over_int: false,
             else_with: false,
             erase_no_value: false,

@@ -43,7 +43,12 @@ struct Parser<'f, 'a> {
     defines: Vec<(String, List)>,
     /// Line of the `{{` of the action being parsed (Go's `actionLine`), 0 outside actions.
     action_line: usize,
+    /// Parenthesized pipelines open around the one being parsed (Go's `stackDepth`).
+    paren_depth: usize,
 }
+
+/// Go's `maxStackDepth`: parentheses nested deeper fail to parse.
+const MAX_PAREN_DEPTH: usize = 10_000;
 
 type PResult<T> = Result<T, ParseError>;
 
@@ -64,6 +69,7 @@ pub fn parse(
         has_func,
         defines: Vec::new(),
         action_line: 0,
+        paren_depth: 0,
     };
     let root = p.top()?;
     // Go rejects two non-empty definitions of one name inside a single parse.
@@ -248,6 +254,10 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn item_list(&mut self) -> PResult<(List, Item)> {
+        crate::stack::deep(|| self.item_list_here())
+    }
+
+    fn item_list_here(&mut self) -> PResult<(List, Item)> {
         let mut list = Vec::new();
         loop {
             let t = self.peek_non_space();
@@ -364,6 +374,10 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn control(&mut self, context: &str) -> PResult<Branch> {
+        crate::stack::deep(|| self.control_here(context))
+    }
+
+    fn control_here(&mut self, context: &str) -> PResult<Branch> {
         let nvars = self.vars.len();
         let pipe = self.pipeline(context, Tok::RightDelim)?;
         if context == "range" {
@@ -380,7 +394,8 @@ impl<'a> Parser<'_, 'a> {
                 let kw = self.next_non_space();
                 let want = if context == "if" { "if" } else { "with" };
                 if kw.tok != Tok::Keyword(want) {
-                    return self.unexpected(&kw, "else");
+                    // Go keeps the else and reads on: the keyword then opens no action.
+                    return self.unexpected(&kw, "input");
                 }
                 let b = self.control(want)?;
                 let n = if want == "if" {
@@ -604,8 +619,14 @@ impl<'a> Parser<'_, 'a> {
                 None => return self.err(t.line, format!("malformed character constant: {text}")),
             },
             Tok::LeftParen => {
-                let p = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
-                Arg::Pipe(Box::new(p))
+                if self.paren_depth >= MAX_PAREN_DEPTH {
+                    return self.err(t.line, "max expression depth exceeded".into());
+                }
+                self.paren_depth += 1;
+                let p =
+                    crate::stack::deep(|| self.pipeline("parenthesized pipeline", Tok::RightParen));
+                self.paren_depth -= 1;
+                Arg::Pipe(Box::new(p?))
             }
             Tok::Str(q) | Tok::RawStr(q) => match unquote(q) {
                 Some(s) => Arg::Str(t.pos, q.to_string(), Arc::from(s)),
@@ -725,7 +746,7 @@ pub(crate) fn parse_go_int(text: &str) -> Option<(bool, u64)> {
     } else {
         (10, lower.clone())
     };
-    if digits.is_empty() || digits.starts_with('_') && radix == 10 {
+    if digits.is_empty() || digits.starts_with('_') && radix == 10 || !underscores_ok(text) {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -829,8 +850,47 @@ pub fn parse_number(text: &str) -> Result<Number, String> {
     }
 }
 
+/// strconv's rule for `_` in a number: only between two digits, or between a base prefix
+/// (`0x`, `0o`, `0b`) and a digit.
+fn underscores_ok(text: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Last {
+        Start,
+        Digit,
+        Underscore,
+        Other,
+    }
+    let b = text.strip_prefix(['+', '-']).unwrap_or(text).as_bytes();
+    let mut last = Last::Start;
+    let mut i = 0;
+    let mut hex = false;
+    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
+        hex = b[1].eq_ignore_ascii_case(&b'x');
+        last = Last::Digit;
+        i = 2;
+    }
+    for &c in &b[i..] {
+        if c.is_ascii_digit() || hex && c.is_ascii_hexdigit() {
+            last = Last::Digit;
+        } else if c == b'_' {
+            if last != Last::Digit {
+                return false;
+            }
+            last = Last::Underscore;
+        } else if last == Last::Underscore {
+            return false;
+        } else {
+            last = Last::Other;
+        }
+    }
+    last != Last::Underscore
+}
+
 /// A finite float in Go's syntax (decimal or hexadecimal, `_` separators), as `ParseFloat`.
 fn parse_go_float(text: &str) -> Option<f64> {
+    if !underscores_ok(text) {
+        return None;
+    }
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     let lower = clean.to_ascii_lowercase();
     let f = if lower.trim_start_matches(['+', '-']).starts_with("0x") {
@@ -866,6 +926,9 @@ fn parse_hex_float(s: &str) -> Option<f64> {
         None => return None,
     };
     let (ip, fp) = mant.split_once('.').unwrap_or((mant, ""));
+    if ip.is_empty() && fp.is_empty() {
+        return None;
+    }
     let mut v = 0f64;
     for c in ip.chars() {
         v = v * 16.0 + c.to_digit(16)? as f64;
@@ -888,6 +951,32 @@ mod tests {
         match t.parse("t", src) {
             Ok(()) => panic!("{src:?} parsed"),
             Err(e) => e.to_string(),
+        }
+    }
+
+    /// helm v4.3.1: `_` only between digits (or after a base prefix); a hexadecimal
+    /// mantissa needs a digit.
+    #[test]
+    fn number_literals_follow_strconv() {
+        for ok in [
+            "1_000",
+            "0x_1f",
+            "0b1_0",
+            "0_7",
+            "1_000.5",
+            "0x1p-2",
+            "0x1_f.8p1",
+        ] {
+            assert!(super::parse_number(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "1_", "1__2", "1_.5", "1._5", "1e_5", "1_e5", "0x1_", "0x1p_4", "0x.p4",
+        ] {
+            let e = parse_error(&format!("{{{{ {bad} }}}}"));
+            assert!(
+                e.contains(&format!("illegal number syntax: \"{bad}\"")),
+                "{bad}: {e}"
+            );
         }
     }
 

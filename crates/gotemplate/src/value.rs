@@ -264,6 +264,10 @@ impl Value {
         copy
     }
     fn deep_copy_depth(&self, depth: usize) -> Value {
+        crate::stack::deep(|| self.deep_copy_depth_here(depth))
+    }
+
+    fn deep_copy_depth_here(&self, depth: usize) -> Value {
         if depth > MAX_DEPTH {
             return Value::Nil;
         }
@@ -302,6 +306,10 @@ impl Value {
     }
 
     fn from_json_opt(v: &serde_json::Value, ints: bool) -> Value {
+        crate::stack::deep(|| Self::from_json_opt_here(v, ints))
+    }
+
+    fn from_json_opt_here(v: &serde_json::Value, ints: bool) -> Value {
         match v {
             serde_json::Value::Null => Value::Nil,
             serde_json::Value::Bool(b) => Value::Bool(*b),
@@ -329,6 +337,10 @@ impl Value {
         self.to_json_depth(0)
     }
     fn to_json_depth(&self, depth: usize) -> serde_json::Value {
+        crate::stack::deep(|| self.to_json_depth_here(depth))
+    }
+
+    fn to_json_depth_here(&self, depth: usize) -> serde_json::Value {
         use serde_json::Value as J;
         if depth > MAX_DEPTH {
             return J::Null;
@@ -424,7 +436,7 @@ pub fn is_string_map(m: &Arc<RwLock<Map>>) -> bool {
 }
 
 /// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).
-pub(crate) const MAX_DEPTH: usize = 256;
+pub(crate) const MAX_DEPTH: usize = 10_000;
 
 /// Reads a map, ignoring lock poisoning (no code panics while holding it).
 pub fn read(m: &RwLock<Map>) -> RwLockReadGuard<'_, Map> {

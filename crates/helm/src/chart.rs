@@ -10,7 +10,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Helm's per-file and per-chart size limits for archives.
-const MAX_FILE: u64 = 5 * 1024 * 1024;
 const MAX_CHART: u64 = 100 * 1024 * 1024;
 
 /// A file of a chart, named relative to the chart root with `/`.
@@ -381,7 +380,7 @@ fn load_dir_logged(dir: &Path, logs: &mut Vec<String>) -> Result<Chart, LoadErro
         Err(_) => Rules::default(),
     }
     .with_defaults();
-    let files = crate::chart_dir::read_tree(dir, &rules, MAX_FILE, logs)?;
+    let files = crate::chart_dir::read_tree(dir, &rules, MAX_CHART, logs)?;
     start_helpers_for(&files);
     load_files_logged(files, logs)
 }
@@ -494,11 +493,6 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         if size > remaining {
             return Err(err(format!(
                 "decompressed chart is larger than the maximum size {MAX_CHART}"
-            )));
-        }
-        if size > MAX_FILE {
-            return Err(err(format!(
-                "decompressed chart file {raw:?} is larger than the maximum file size {MAX_FILE}"
             )));
         }
         let mut buf = Vec::with_capacity(size as usize);
@@ -877,15 +871,11 @@ mod tests {
         assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
         assert_eq!(&*c.templates[7].data, b"n: 7\n");
 
-        // A file over the limit fails naming it, wherever it sits among many.
-        let big = vec![b'x'; MAX_FILE as usize + 1];
+        // Helm v4 has no limit per file (v3.17's 5 MiB is gone), only on the whole chart.
+        let big = vec![b'#'; 6 << 20];
         write(dir, "templates/t20-big.yaml", &big);
-        let e = load_dir(dir).expect_err("too big");
-        assert!(
-            e.0.contains("\"t20-big.yaml\" is larger than the maximum file size"),
-            "{}",
-            e.0
-        );
+        let c = load_dir(dir).expect("a 6 MiB template loads");
+        assert!(c.templates.iter().any(|t| t.data.len() == 6 << 20));
     }
 
     /// Outputs of helm v4.3.1 on the same layout: each link followed is logged with both

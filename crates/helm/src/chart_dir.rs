@@ -15,8 +15,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The files under `dir` that `rules` keep, in walk order, each at most `max` bytes. Helm's
-/// log line for each symbolic link followed is appended to `logs`.
+/// The files under `dir` that `rules` keep, in walk order, `max` bytes in all (Helm v4's
+/// budget for a chart's decompressed size: the file that crosses it is named). Helm's log
+/// line for each symbolic link followed is appended to `logs`.
 pub(crate) fn read_tree(
     dir: &Path,
     rules: &Rules,
@@ -33,7 +34,22 @@ pub(crate) fn read_tree(
     let mut found = Found::default();
     let done = walk.dir(&mut root, "", &mut found);
     logs.append(&mut found.logs);
-    done.map(|()| found.files)
+    done?;
+    // Subdirectories are read side by side, so the budget is counted here, in walk order.
+    let mut used = 0u64;
+    for f in &found.files {
+        used += f.data.len() as u64;
+        if used > max {
+            return Err(over_budget(&f.name, max));
+        }
+    }
+    Ok(found.files)
+}
+
+fn over_budget(rel: &str, max: u64) -> LoadError {
+    LoadError(format!(
+        "error reading {rel}: chart exceeds maximum decompressed size of {max} bytes"
+    ))
 }
 
 /// What a directory entry is, as far as the listing tells.
@@ -136,12 +152,7 @@ impl Walk<'_> {
         let data = dir
             .read(entry, max)
             .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
-            .ok_or_else(|| {
-                let base = rel.rsplit('/').next().unwrap_or(&rel);
-                LoadError(format!(
-                    "chart file {base:?} is larger than the maximum file size {max}"
-                ))
-            })?;
+            .ok_or_else(|| over_budget(&rel, max))?;
         found.files.push(File {
             name: rel,
             data: strip_bom(data),
@@ -522,16 +533,20 @@ mod tests {
         std::fs::write(tmp.path().join("charts/z.yaml"), "z").expect("write");
         want.push("charts/z.yaml".into());
         let rules = crate::ignore::Rules::default();
-        let files = super::read_tree(tmp.path(), &rules, 100, &mut Vec::new()).expect("read");
+        let files = super::read_tree(tmp.path(), &rules, 1000, &mut Vec::new()).expect("read");
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, want);
         assert_eq!(&*files[2].data, b"1a.yaml");
         for (i, name) in [(9, "late.yaml"), (3, "early.yaml")] {
             let p = tmp.path().join(format!("charts/c{i:02}/{name}"));
-            std::fs::write(p, vec![b'x'; 200]).expect("write");
+            std::fs::write(p, vec![b'x'; 1200]).expect("write");
         }
-        let e = super::read_tree(tmp.path(), &rules, 100, &mut Vec::new()).expect_err("too big");
-        assert!(e.0.contains("\"early.yaml\" is larger"), "{}", e.0);
+        let e = super::read_tree(tmp.path(), &rules, 1000, &mut Vec::new()).expect_err("too big");
+        assert!(
+            e.0.contains("error reading charts/c03/early.yaml: chart exceeds"),
+            "{}",
+            e.0
+        );
     }
 
     /// Sizes around the first read's buffer, and empty: every byte read, nothing more.
@@ -555,10 +570,16 @@ mod tests {
                     .all(|(j, b)| *b == (j % 251) as u8)
             );
         }
+        // The budget is for the whole tree: here f5 takes it past 50000 bytes.
+        let e = super::read_tree(tmp.path(), &rules, 50000, &mut Vec::new())
+            .expect_err("over the budget");
+        assert!(e.0.contains("error reading f5: chart exceeds"), "{}", e.0);
         let e = super::read_tree(tmp.path(), &rules, 16384, &mut Vec::new())
             .expect_err("over the limit");
         assert!(
-            e.0.contains("\"f4\" is larger than the maximum file size 16384"),
+            e.0.contains(
+                "error reading f4: chart exceeds maximum decompressed size of 16384 bytes"
+            ),
             "{}",
             e.0
         );

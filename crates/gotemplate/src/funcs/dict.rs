@@ -179,6 +179,10 @@ fn is_empty(v: &Value) -> bool {
 }
 
 fn merge_into(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) {
+    crate::stack::deep(|| merge_into_here(dst, src, over, depth))
+}
+
+fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) {
     if depth > crate::value::MAX_DEPTH {
         return;
     }

@@ -55,12 +55,12 @@ pub fn register(m: &mut FuncMap) {
         });
     }
     m.pure("fromJson", &[Str], None, |a| {
-        Ok(serde_json::from_str::<serde_json::Value>(arg_str(&a[0]))
+        Ok(decode_json(arg_str(&a[0]))
             .map(|j| Value::from_json(&j))
             .unwrap_or(Value::Nil))
     });
     m.pure("mustFromJson", &[Str], None, |a| {
-        serde_json::from_str::<serde_json::Value>(arg_str(&a[0]))
+        decode_json(arg_str(&a[0]))
             .map(|j| Value::from_json(&j))
             .map_err(|e| go_json_decode_error(arg_str(&a[0]), &e))
     });
@@ -107,6 +107,27 @@ pub(crate) fn go_json_error(e: &serde_json::Error) -> String {
         return "unexpected end of JSON input".into();
     }
     e.to_string()
+}
+
+/// `input` read as `encoding/json` reads it into `interface{}`: nesting as deep as Go's
+/// scanner allows (10000), where serde stops at 128.
+pub fn decode_json(input: &str) -> Result<serde_json::Value, serde_json::Error> {
+    use serde::Deserialize;
+    match serde_json::from_str(input) {
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            if go_json_syntax_error(input.as_bytes()).is_some() {
+                return Err(e);
+            }
+            // The scanner allows 10000 levels: room for serde's frames at each of them.
+            stacker::grow(256 << 20, || {
+                let mut de = serde_json::Deserializer::from_str(input);
+                de.disable_recursion_limit();
+                let v = serde_json::Value::deserialize(&mut de)?;
+                de.end().map(|()| v)
+            })
+        }
+        r => r,
+    }
 }
 
 /// The error `encoding/json` reports for `input` (its syntax check runs first, so the first
@@ -536,6 +557,16 @@ fn nl(out: &mut String, indent: Option<&str>, depth: usize) {
 }
 
 fn write_json(
+    out: &mut String,
+    v: &Value,
+    html: bool,
+    indent: Option<&str>,
+    depth: usize,
+) -> Result<(), String> {
+    crate::stack::deep(|| write_json_here(out, v, html, indent, depth))
+}
+
+fn write_json_here(
     out: &mut String,
     v: &Value,
     html: bool,

@@ -148,33 +148,29 @@ pub fn register(m: &mut FuncMap) {
     });
     register_from_yaml(m, super::yaml::from_yaml);
     m.pure("fromJson", &[Str], None, |a| {
-        Ok(
-            match serde_json::from_str::<serde_json::Value>(arg_str(&a[0])) {
-                Ok(serde_json::Value::Object(o)) => Value::from_json(&serde_json::Value::Object(o)),
-                Ok(serde_json::Value::Null) => Value::empty_map(),
-                Ok(other) => error_map(format!(
-                    "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    json_kind(&Value::from_json(&other))
-                )),
-                Err(e) => error_map(super::encoding::go_json_decode_error(arg_str(&a[0]), &e)),
-            },
-        )
+        Ok(match super::encoding::decode_json(arg_str(&a[0])) {
+            Ok(serde_json::Value::Object(o)) => Value::from_json(&serde_json::Value::Object(o)),
+            Ok(serde_json::Value::Null) => Value::empty_map(),
+            Ok(other) => error_map(format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                json_kind(&Value::from_json(&other))
+            )),
+            Err(e) => error_map(super::encoding::go_json_decode_error(arg_str(&a[0]), &e)),
+        })
     });
     m.pure("fromJsonArray", &[Str], None, |a| {
-        Ok(
-            match serde_json::from_str::<serde_json::Value>(arg_str(&a[0])) {
-                Ok(serde_json::Value::Array(v)) => Value::from_json(&serde_json::Value::Array(v)),
-                Ok(serde_json::Value::Null) => Value::list(Vec::new()),
-                Ok(other) => Value::list(vec![s(format!(
-                    "json: cannot unmarshal {} into Go value of type []interface {{}}",
-                    json_kind(&Value::from_json(&other))
-                ))]),
-                Err(e) => Value::list(vec![s(super::encoding::go_json_decode_error(
-                    arg_str(&a[0]),
-                    &e,
-                ))]),
-            },
-        )
+        Ok(match super::encoding::decode_json(arg_str(&a[0])) {
+            Ok(serde_json::Value::Array(v)) => Value::from_json(&serde_json::Value::Array(v)),
+            Ok(serde_json::Value::Null) => Value::list(Vec::new()),
+            Ok(other) => Value::list(vec![s(format!(
+                "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                json_kind(&Value::from_json(&other))
+            ))]),
+            Err(e) => Value::list(vec![s(super::encoding::go_json_decode_error(
+                arg_str(&a[0]),
+                &e,
+            ))]),
+        })
     });
     m.pure("toToml", &[Any], None, |a| {
         super::toml::to_toml(&a[0]).map(s)

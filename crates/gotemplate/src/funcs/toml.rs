@@ -149,6 +149,10 @@ impl Encoder {
     }
 
     fn encode(&mut self, key: &[&str], v: &Value) -> Result<(), EncError> {
+        crate::stack::deep(|| self.encode_here(key, v))
+    }
+
+    fn encode_here(&mut self, key: &[&str], v: &Value) -> Result<(), EncError> {
         if key.len() > MAX_DEPTH {
             return Err(EncError::Message("toml: nesting too deep".into()));
         }
@@ -237,6 +241,10 @@ impl Encoder {
 
     /// A value inside `key = …` or an array.
     fn element(&mut self, v: &Value, depth: usize) -> Result<(), EncError> {
+        crate::stack::deep(|| self.element_here(v, depth))
+    }
+
+    fn element_here(&mut self, v: &Value, depth: usize) -> Result<(), EncError> {
         if depth > MAX_DEPTH {
             return Err(EncError::Message("toml: nesting too deep".into()));
         }

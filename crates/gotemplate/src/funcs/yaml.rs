@@ -439,6 +439,16 @@ fn write_node(
     si: bool,
     depth: usize,
 ) -> Result<(), String> {
+    crate::stack::deep(|| write_node_here(out, v, indent, si, depth))
+}
+
+fn write_node_here(
+    out: &mut String,
+    v: &Value,
+    indent: usize,
+    si: bool,
+    depth: usize,
+) -> Result<(), String> {
     if depth > crate::value::MAX_DEPTH {
         return Err("json: unsupported value: encountered a cycle".into());
     }

@@ -202,8 +202,9 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
         emit_comments: false,
         emit_anchor_events: true,
         emit_unresolved_aliases: true,
-        flow_nesting_limit: 1_000,
-        block_nesting_limit: 1_000,
+        // go-yaml's max_flow_level and max_indents.
+        flow_nesting_limit: 10_000,
+        block_nesting_limit: 10_000,
     };
     let mut parser = Parser::new_from_str_with_options(text, opts);
     let mut c = Composer::default();

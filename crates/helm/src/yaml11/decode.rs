@@ -142,6 +142,10 @@ impl<'a> Decoder<'a> {
     }
 
     pub(super) fn value(&mut self, n: usize) -> Result<G, String> {
+        ferroflux_gotemplate::stack::deep(|| self.value_here(n))
+    }
+
+    fn value_here(&mut self, n: usize) -> Result<G, String> {
         self.count()?;
         match &self.nodes[n] {
             Kind::Alias { target, name } => {

@@ -844,6 +844,7 @@ pub(super) fn message(kind: &ErrorKind) -> (String, bool) {
         | K::TabNotAllowed
         | K::UnexpectedCharacter { .. } => (NO_TOKEN, true),
         K::ExpectedNodeContent => ("did not find expected node content", false),
+        K::RecursionLimitExceeded => ("exceeded max depth of 10000", true),
         K::ExpectedFlowMappingSeparator => ("did not find expected ',' or '}'", false),
         K::ExpectedFlowSequenceSeparator => ("did not find expected ',' or ']'", false),
         K::MissingAnchorOrAliasName => (

@@ -3,6 +3,20 @@
 use super::*;
 
 pub(super) fn to_json(g: &G, typed: bool) -> Result<J, String> {
+    to_json_at(g, typed, 1)
+}
+
+/// encoding/json reads no more than 10000 nested arrays and objects.
+const MAX_JSON_DEPTH: usize = 10_000;
+
+fn to_json_at(g: &G, typed: bool, depth: usize) -> Result<J, String> {
+    if depth > MAX_JSON_DEPTH && matches!(g, G::Seq(_) | G::Map(_)) {
+        return Err("exceeded max depth".into());
+    }
+    ferroflux_gotemplate::stack::deep(|| to_json_here(g, typed, depth))
+}
+
+fn to_json_here(g: &G, typed: bool, depth: usize) -> Result<J, String> {
     Ok(match g {
         G::Nil => J::Null,
         G::Bool(b) => J::Bool(*b),
@@ -15,13 +29,13 @@ pub(super) fn to_json(g: &G, typed: bool) -> Result<J, String> {
         G::Seq(items) => J::Array(
             items
                 .iter()
-                .map(|x| to_json(x, typed))
+                .map(|x| to_json_at(x, typed, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
         G::Map(m) => {
             let mut out = Map::new();
             for (k, v) in &m.entries {
-                out.insert(key_string(k, v)?, to_json(v, typed)?);
+                out.insert(key_string(k, v)?, to_json_at(v, typed, depth + 1)?);
             }
             J::Object(out)
         }
@@ -66,6 +80,10 @@ pub(super) fn key_string(k: &G, v: &G) -> Result<String, String> {
 }
 
 pub(super) fn has_bad_float(g: &G) -> bool {
+    ferroflux_gotemplate::stack::deep(|| has_bad_float_here(g))
+}
+
+fn has_bad_float_here(g: &G) -> bool {
     match g {
         G::Float(f) => !f.is_finite(),
         G::Seq(items) => items.iter().any(has_bad_float),
