@@ -180,6 +180,20 @@ fn go_json_escape_seq(seq: &[u8]) -> String {
 
 /// `encoding/json`'s scanner (`checkValid`): the first syntax error in `data`, in Go's words.
 pub(crate) fn go_json_syntax_error(data: &[u8]) -> Option<String> {
+    go_json_syntax_error_at(data).map(|e| e.message)
+}
+
+/// A syntax error of [`go_json_syntax_error_at`].
+pub struct JsonSyntaxError {
+    /// The byte the scanner stopped at, or the length of the input when it ended too soon.
+    pub at: usize,
+    pub message: String,
+    /// The input ended inside a value (`unexpected end of JSON input`).
+    pub eof: bool,
+}
+
+/// [`go_json_syntax_error`] with where the error is (Go's `SyntaxError.Offset` is one more).
+pub fn go_json_syntax_error_at(data: &[u8]) -> Option<JsonSyntaxError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Ctx {
         ObjectKey,
@@ -208,17 +222,27 @@ pub(crate) fn go_json_syntax_error(data: &[u8]) -> Option<String> {
         Lit(&'static [u8], usize, &'static str),
     }
     let space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let at = |at: usize, message: String| {
+        Some(JsonSyntaxError {
+            at,
+            message,
+            eof: false,
+        })
+    };
     let err = |i: usize, ctx: &str| {
-        Some(format!(
-            "invalid character {} {ctx}",
-            go_quote_json_char(data, i)
-        ))
+        at(
+            i,
+            format!("invalid character {} {ctx}", go_quote_json_char(data, i)),
+        )
     };
     let bad_escape = |from: usize, to: usize| {
-        Some(format!(
-            "invalid escape sequence {} in string",
-            go_json_escape_seq(&data[from..=to])
-        ))
+        at(
+            to,
+            format!(
+                "invalid escape sequence {} in string",
+                go_json_escape_seq(&data[from..=to])
+            ),
+        )
     };
     let mut stack: Vec<Ctx> = Vec::new();
     let mut st = St::BeginValue;
@@ -391,14 +415,18 @@ pub(crate) fn go_json_syntax_error(data: &[u8]) -> Option<String> {
             }
         };
         if stack.len() > 10000 {
-            return Some("exceeded max depth".into());
+            return at(i, "exceeded max depth".into());
         }
         i += 1;
     }
     match st {
         St::EndTop => None,
         St::EndValue | St::One | St::Zero | St::Dot0 | St::E0 if stack.is_empty() => None,
-        _ => Some("unexpected end of JSON input".into()),
+        _ => Some(JsonSyntaxError {
+            at: data.len(),
+            message: "unexpected end of JSON input".into(),
+            eof: true,
+        }),
     }
 }
 

@@ -21,6 +21,10 @@ pub fn decode_all(text: &str) -> Vec<Result<Option<Head>, String>> {
     if text.trim_start().starts_with('{') {
         return decode_json_stream(text);
     }
+    decode_yaml_stream(text)
+}
+
+fn decode_yaml_stream(text: &str) -> Vec<Result<Option<Head>, String>> {
     let mut out = Vec::new();
     for doc in yaml_documents(text) {
         match doc {
@@ -76,11 +80,17 @@ fn decode_yaml(doc: &str) -> Result<Option<Head>, String> {
 }
 
 /// A JSON stream: one value after another, each decoded as a document.
+/// apimachinery's `YAMLOrJSONDecoder` (Kubernetes 1.33 on) goes on in YAML from a value that
+/// does not parse as JSON (`{a: 1}`, a trailing comma), and keeps the JSON error when the
+/// YAML reading fails there too.
 fn decode_json_stream(text: &str) -> Vec<Result<Option<Head>, String>> {
     let mut out = Vec::new();
-    for v in serde_json::Deserializer::from_str(text).into_iter::<J>() {
-        match v {
-            Ok(j) => {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<J>();
+    loop {
+        let start = values.byte_offset();
+        match values.next() {
+            None => break,
+            Some(Ok(j)) => {
                 let r = head_of(&j);
                 let failed = r.is_err();
                 out.push(r);
@@ -88,13 +98,29 @@ fn decode_json_stream(text: &str) -> Vec<Result<Option<Head>, String>> {
                     break;
                 }
             }
-            Err(e) => {
-                out.push(Err(e.to_string()));
+            Some(Err(e)) => {
+                let yaml = decode_yaml_stream(&text[start..]);
+                if !matches!(yaml.iter().find(|d| !matches!(d, Ok(None))), Some(Err(_))) {
+                    out.extend(yaml);
+                    return out;
+                }
+                out.push(Err(go_stream_error(text, start, &e)));
                 break;
             }
         }
     }
     out
+}
+
+/// A JSON decoder's error for the value starting at byte `start`, as apimachinery words
+/// Go's: `json: offset N: …` for a syntax error, `unexpected EOF` for a cut value.
+fn go_stream_error(text: &str, start: usize, e: &serde_json::Error) -> String {
+    use ferroflux_gotemplate::funcs::encoding::go_json_syntax_error_at;
+    match go_json_syntax_error_at(&text.as_bytes()[start..]) {
+        Some(s) if !s.eof => format!("json: offset {}: {}", start + s.at + 1, s.message),
+        Some(_) => "unexpected EOF".into(),
+        None => e.to_string(),
+    }
 }
 
 /// `json.Unmarshal` into `*k8sYamlStruct`, with sigs.k8s.io/yaml's string targets (a number or
