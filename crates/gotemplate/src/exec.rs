@@ -53,6 +53,8 @@ pub(crate) struct State<'a> {
     /// Index of the current template's `$` in `vars` (variables below it are not visible).
     base: usize,
     pub(crate) depth: usize,
+    /// `tpl` calls open around this execution.
+    tpl_depth: usize,
     out: String,
     tree: Arc<Tree>,
     name: Arc<str>,
@@ -141,6 +143,15 @@ impl Ctx<'_, '_> {
         }
         let mut st = State::new(&set, name, data);
         st.depth = self.st.depth + 1;
+        st.tpl_depth = self.st.tpl_depth + 1;
+        // Each `tpl` holds a parsed copy of the set: Go's 100000 levels would need far more
+        // memory than a machine has (helm itself runs out), so `tpl` stops much earlier.
+        if st.tpl_depth > MAX_TPL_DEPTH {
+            return Err(Error::new(
+                ErrorKind::Recursion,
+                format!("template: {name}: exceeded maximum tpl nesting ({MAX_TPL_DEPTH})"),
+            ));
+        }
         if st.depth >= set.opts.max_depth {
             return Err(Error::new(
                 ErrorKind::Recursion,
@@ -197,6 +208,9 @@ impl Ctx<'_, '_> {
     }
 }
 
+/// How many `tpl` calls may be open at once.
+const MAX_TPL_DEPTH: usize = 1000;
+
 fn type_for_msg(v: &Value, iface: bool) -> String {
     if iface {
         "interface {}".into()
@@ -219,6 +233,7 @@ impl<'a> State<'a> {
             vars: vec![("$".into(), data.clone(), false)],
             base: 0,
             depth: 0,
+            tpl_depth: 0,
             out: String::new(),
             tree,
             name: Arc::from(name),
