@@ -495,3 +495,132 @@ fn values_files_may_be_urls_as_in_helm() {
         format!("Error: failed to fetch {missing} : 404 Not Found\n")
     );
 }
+
+/// `--verify` with keys and signatures made here by gpg; the expected messages are what
+/// helm v4.3.1 printed for the same files.
+#[test]
+fn verify_checks_the_provenance_signature_and_digest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let home = dir.join("gnupg");
+    std::fs::create_dir(&home).unwrap();
+    let gpg = |args: &[&str]| {
+        let out = Command::new("gpg")
+            .env("GNUPGHOME", &home)
+            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("gpg runs");
+        assert!(
+            out.status.success(),
+            "gpg {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    gpg(&[
+        "--quick-gen-key",
+        "Signer <signer@test>",
+        "rsa2048",
+        "sign",
+        "never",
+    ]);
+    gpg(&[
+        "--quick-gen-key",
+        "Stranger <stranger@test>",
+        "ed25519",
+        "sign",
+        "never",
+    ]);
+    std::fs::write(dir.join("signer.gpg"), gpg(&["--export", "signer@test"])).unwrap();
+    std::fs::write(
+        dir.join("signer.asc"),
+        gpg(&["--armor", "--export", "signer@test"]),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("stranger.gpg"),
+        gpg(&["--export", "stranger@test"]),
+    )
+    .unwrap();
+    one_template_chart(
+        dir,
+        "c",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    let tar = Command::new("tar")
+        .args(["czf", "c-0.1.0.tgz", "c"])
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(tar.success());
+    let archive = std::fs::read(dir.join("c-0.1.0.tgz")).unwrap();
+    use sha2::Digest;
+    let sum = hex::encode(sha2::Sha256::digest(&archive));
+    std::fs::write(
+        dir.join("prov.txt"),
+        format!(
+            "apiVersion: v2\nname: c\nversion: 0.1.0\n\n...\nfiles:\n  c-0.1.0.tgz: sha256:{sum}\n"
+        ),
+    )
+    .unwrap();
+    gpg(&[
+        "--local-user",
+        "signer@test",
+        "--clearsign",
+        "-o",
+        "c-0.1.0.tgz.prov",
+        "prov.txt",
+    ]);
+    let run = |args: &[&str]| {
+        let mut all = vec!["helm", "template", "x"];
+        all.extend_from_slice(args);
+        let out = ferroflux(dir, &all);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for keyring in ["signer.gpg", "signer.asc"] {
+        let (ok, out, err) = run(&["c-0.1.0.tgz", "--verify", "--keyring", keyring]);
+        assert!(ok && out.contains("kind: ConfigMap"), "{keyring}: {err}");
+    }
+    let (ok, _, err) = run(&["c-0.1.0.tgz", "--verify", "--keyring", "stranger.gpg"]);
+    assert!(!ok);
+    assert_eq!(err, "Error: openpgp: signature made by unknown entity\n");
+    let (ok, _, err) = run(&["c", "--verify", "--keyring", "signer.gpg"]);
+    assert!(!ok);
+    assert_eq!(err, "Error: unpacked charts cannot be verified\n");
+    // The same archive under another name has no provenance file.
+    std::fs::copy(dir.join("c-0.1.0.tgz"), dir.join("copy.tgz")).unwrap();
+    let (ok, _, err) = run(&["copy.tgz", "--verify", "--keyring", "signer.gpg"]);
+    let prov = dir.join("copy.tgz.prov");
+    assert!(!ok);
+    assert_eq!(
+        err,
+        format!(
+            "Error: could not load provenance file {p}: stat {p}: no such file or directory\n",
+            p = prov.display()
+        )
+    );
+    // A changed archive no longer matches the signed digest.
+    let mut changed = archive.clone();
+    changed.extend_from_slice(&[0; 16]);
+    std::fs::write(dir.join("c-0.1.0.tgz"), &changed).unwrap();
+    let (ok, _, err) = run(&["c-0.1.0.tgz", "--verify", "--keyring", "signer.gpg"]);
+    assert!(!ok);
+    let now = hex::encode(sha2::Sha256::digest(&changed));
+    assert_eq!(
+        err,
+        format!(
+            "Error: sha256 sum does not match for c-0.1.0.tgz: \"sha256:{sum}\" != \"sha256:{now}\"\n"
+        )
+    );
+    // Without --verify the same archive renders.
+    assert!(run(&["c-0.1.0.tgz"]).0);
+    // A chart repository is refused, never silently replaced by a local directory.
+    let (ok, _, err) = run(&["c", "--repo", "http://127.0.0.1:1"]);
+    assert!(!ok && err.contains("--repo http://127.0.0.1:1"), "{err}");
+}

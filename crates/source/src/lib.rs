@@ -6,4 +6,5 @@ pub mod git;
 pub mod helmchart;
 pub mod helmrepo;
 pub mod ignore;
+pub mod provenance;
 pub mod store;

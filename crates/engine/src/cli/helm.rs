@@ -256,8 +256,15 @@ struct IgnoredHelmFlags {
     _rollback_on_failure: bool,
     #[arg(long = "take-ownership", hide = true)]
     _take_ownership: bool,
-    #[arg(long = "verify", hide = true)]
-    _verify: bool,
+    /// Verify the chart archive against its `.prov` file and the keyring before rendering.
+    #[arg(long = "verify")]
+    verify: bool,
+    /// The keyring `--verify` checks signatures with (default `~/.gnupg/pubring.gpg`).
+    #[arg(long = "keyring")]
+    keyring: Option<PathBuf>,
+    /// Chart repository URL: not supported (charts are rendered from disk); refused.
+    #[arg(long = "repo", hide = true)]
+    repo: Option<String>,
     #[arg(long = "wait-for-jobs", hide = true)]
     _wait_for_jobs: bool,
     #[arg(long = "kube-insecure-skip-tls-verify", hide = true)]
@@ -267,10 +274,8 @@ struct IgnoredHelmFlags {
         alias = "cert-file",
         alias = "key-file",
         alias = "description",
-        alias = "keyring",
         alias = "password",
         alias = "username",
-        alias = "repo",
         alias = "version",
         alias = "output-format",
         alias = "post-renderer-args",
@@ -490,7 +495,25 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .and_then(ferroflux_goformat::parse_bool)
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
+    if let Some(repo) = &a.ignored.repo {
+        return Err(helm_error(
+            &format!(
+                "--repo {repo}: charts are not fetched from chart repositories here; pull the chart first (helm pull {chart_ref} --repo {repo}) and render the archive"
+            ),
+            false,
+        ));
+    }
     locate_chart(&chart_ref).map_err(|e| helm_error(&e, false))?;
+    if a.ignored.verify {
+        let keyring = a
+            .ignored
+            .keyring
+            .clone()
+            .unwrap_or_else(ferroflux_source::provenance::default_keyring);
+        let archive = std::path::absolute(&chart_ref).unwrap_or_else(|_| chart_ref.clone().into());
+        ferroflux_source::provenance::verify_chart(&archive, &keyring)
+            .map_err(|e| helm_error(&e, false))?;
+    }
     let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = a.render.options();
     let values = vo

@@ -1,0 +1,121 @@
+//! Helm provenance (`CHART.tgz.prov`): an OpenPGP clear-signed document holding the chart's
+//! metadata and the SHA-256 of the archive, checked against a keyring as `helm --verify`
+//! checks it (`downloader.VerifyChart`): the signature first, then the archive's digest.
+//! Messages are Helm's where it has one.
+
+use pgp::composed::{CleartextSignedMessage, Deserializable, SignedPublicKey};
+use pgp::types::KeyDetails;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// What a verified chart was signed by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The fingerprint (hex) of the key or subkey that made the signature.
+    pub key: String,
+    /// `sha256:<hex>` of the archive.
+    pub digest: String,
+}
+
+/// Verifies `archive` against `archive.prov` and the keys in `keyring` (a binary or armored
+/// OpenPGP keyring, as `gpg --export` writes it).
+pub fn verify_chart(archive: &Path, keyring: &Path) -> Result<Verified, String> {
+    let meta = std::fs::metadata(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    if meta.is_dir() {
+        return Err("unpacked charts cannot be verified".into());
+    }
+    let data = std::fs::read(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        return Err("chart must be a tgz file".into());
+    }
+    let prov_path = format!("{}.prov", archive.display());
+    let prov = std::fs::read(&prov_path).map_err(|e| {
+        format!(
+            "could not load provenance file {prov_path}: stat {prov_path}: {}",
+            go_io_error(&e)
+        )
+    })?;
+    let keys = load_keyring(keyring)?;
+    let text = String::from_utf8_lossy(&prov);
+    let (message, _) = CleartextSignedMessage::from_string(&text)
+        .map_err(|_| "signature block not found".to_string())?;
+    let key = signer(&message, &keys)
+        .ok_or_else(|| "openpgp: signature made by unknown entity".to_string())?;
+    let digest = format!("sha256:{}", hex::encode(Sha256::digest(&data)));
+    let name = archive
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match file_digest(message.text(), &name)? {
+        None => Err(format!(
+            "provenance does not contain a SHA for a file named {name:?}"
+        )),
+        Some(want) if want != digest => Err(format!(
+            "sha256 sum does not match for {name}: {want:?} != {digest:?}"
+        )),
+        Some(_) => Ok(Verified { key, digest }),
+    }
+}
+
+/// Helm's default keyring: `~/.gnupg/pubring.gpg`.
+pub fn default_keyring() -> std::path::PathBuf {
+    let home = std::env::var_os("HOME").unwrap_or_default();
+    Path::new(&home).join(".gnupg/pubring.gpg")
+}
+
+fn go_io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn load_keyring(path: &Path) -> Result<Vec<SignedPublicKey>, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("open {}: {}", path.display(), go_io_error(&e)))?;
+    let parsed: Vec<SignedPublicKey> = if bytes.starts_with(b"-----BEGIN") {
+        let text = String::from_utf8_lossy(&bytes);
+        let (keys, _) =
+            SignedPublicKey::from_string_many(&text).map_err(|e| format!("openpgp: {e}"))?;
+        keys.collect::<Result<_, _>>()
+            .map_err(|e| format!("openpgp: {e}"))?
+    } else {
+        SignedPublicKey::from_bytes_many(&bytes[..])
+            .map_err(|e| format!("openpgp: {e}"))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("openpgp: {e}"))?
+    };
+    Ok(parsed)
+}
+
+/// The key (or subkey) of `keys` whose signature `message` carries.
+fn signer(message: &CleartextSignedMessage, keys: &[SignedPublicKey]) -> Option<String> {
+    for key in keys {
+        if message.verify(key).is_ok() {
+            return Some(format!("{:X}", key.fingerprint()));
+        }
+        for sub in &key.public_subkeys {
+            if message.verify(sub).is_ok() {
+                return Some(format!("{:X}", sub.fingerprint()));
+            }
+        }
+    }
+    None
+}
+
+/// The digest the signed text gives for `name`: its second part (after the `...` line) is a
+/// YAML map `files: {NAME: sha256:HEX}`.
+fn file_digest(text: &str, name: &str) -> Result<Option<String>, String> {
+    let text = text.replace("\r\n", "\n");
+    let Some((_, sums)) = text.split_once("\n...\n") else {
+        return Err("message block must have at least two parts".into());
+    };
+    let parsed: serde_json::Value =
+        serde_saphyr::from_str(sums).map_err(|e| format!("yaml: {e}"))?;
+    Ok(parsed
+        .get("files")
+        .and_then(|f| f.get(name))
+        .and_then(|v| v.as_str())
+        .map(str::to_string))
+}
