@@ -206,7 +206,6 @@ fn install_and_cluster_flags_are_checked_as_helm_checks_them() {
     let flags = [
         "--create-namespace",
         "--replace",
-        "--verify",
         "--wait",
         "--wait=legacy",
         "--timeout=5m",
@@ -623,4 +622,69 @@ fn verify_checks_the_provenance_signature_and_digest() {
     // A chart repository is refused, never silently replaced by a local directory.
     let (ok, _, err) = run(&["c", "--repo", "http://127.0.0.1:1"]);
     assert!(!ok && err.contains("--repo http://127.0.0.1:1"), "{err}");
+}
+
+/// `.Release.Namespace` without `-n` (or with `-n ''`): the kubeconfig context's namespace,
+/// as helm v4.3.1 settles it (files merged from `$KUBECONFIG`, the first definition wins).
+#[test]
+fn namespace_defaults_to_the_kubeconfig_context() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    one_template_chart(dir, "c", "ns: {{ .Release.Namespace }}\n");
+    std::fs::write(
+        dir.join("a.yaml"),
+        "current-context: dev\ncontexts:\n- name: dev\n  context:\n    namespace: team-a\n- name: prod\n  context:\n    namespace: team-b\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.yaml"),
+        "current-context: prod\ncontexts:\n- name: dev\n  context: {}\n- name: other\n  context:\n    namespace: team-o\n",
+    )
+    .unwrap();
+    let ns = |env: &[(&str, &str)], args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ferroflux"));
+        c.args(["helm", "template", "x", "c"])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("HELM_NAMESPACE")
+            .env_remove("HELM_KUBECONTEXT")
+            .env("HOME", dir);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.lines()
+            .find_map(|l| l.strip_prefix("ns: "))
+            .unwrap_or("")
+            .to_string()
+    };
+    let a = dir.join("a.yaml").display().to_string();
+    let ab = format!("{a}:{}", dir.join("b.yaml").display());
+    let ba = format!("{}:{a}", dir.join("b.yaml").display());
+    assert_eq!(ns(&[], &[]), "default");
+    assert_eq!(ns(&[("KUBECONFIG", &a)], &[]), "team-a");
+    assert_eq!(ns(&[("KUBECONFIG", &a)], &["-n", ""]), "team-a");
+    assert_eq!(ns(&[("KUBECONFIG", &a)], &["-n", "x"]), "x");
+    assert_eq!(
+        ns(&[("KUBECONFIG", &a)], &["--kube-context", "prod"]),
+        "team-b"
+    );
+    assert_eq!(
+        ns(&[("KUBECONFIG", &a)], &["--kube-context", "nope"]),
+        "default"
+    );
+    assert_eq!(ns(&[("KUBECONFIG", &ab)], &[]), "team-a");
+    assert_eq!(ns(&[("KUBECONFIG", &ba)], &[]), "team-b");
+    assert_eq!(
+        ns(&[("KUBECONFIG", &ba)], &["--kube-context", "dev"]),
+        "default"
+    );
+    assert_eq!(
+        ns(
+            &[("HELM_KUBECONTEXT", "other")],
+            &["--kubeconfig", "b.yaml"]
+        ),
+        "team-o"
+    );
 }

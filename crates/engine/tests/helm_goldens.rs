@@ -54,6 +54,10 @@ fn helm_template_goldens() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let args = split_args(&std::fs::read_to_string(dir.join("cmd")).unwrap());
         let out = Command::new(env!("CARGO_BIN_EXE_ferroflux"))
+            // As the reference ran: no kubeconfig, so no context namespace.
+            .env("KUBECONFIG", "/nonexistent/kubeconfig")
+            .env_remove("HELM_NAMESPACE")
+            .env_remove("HELM_KUBECONTEXT")
             .arg("helm")
             .arg("template")
             .args(&args)

@@ -25,6 +25,10 @@ fn every_case_prints_what_helm_lint_printed() {
     for case in &cases {
         let cmd = std::fs::read_to_string(case.join("cmd")).expect("cmd");
         let out = Command::new(env!("CARGO_BIN_EXE_ferroflux"))
+            // As the reference ran: no kubeconfig, so no context namespace.
+            .env("KUBECONFIG", "/nonexistent/kubeconfig")
+            .env_remove("HELM_NAMESPACE")
+            .env_remove("HELM_KUBECONTEXT")
             .args(["helm", "lint"])
             .args(split_args(&cmd))
             .current_dir(case)

@@ -12,14 +12,15 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct RenderFlags {
     /// The release namespace (`.Release.Namespace`).
-    #[arg(
-        short = 'n',
-        long,
-        env = "HELM_NAMESPACE",
-        default_value = "default",
-        allow_hyphen_values = true
-    )]
-    namespace: String,
+    /// Without it (or empty), the kubeconfig context's namespace, else `default`.
+    #[arg(short = 'n', long, env = "HELM_NAMESPACE", allow_hyphen_values = true)]
+    namespace: Option<String>,
+    /// The kubeconfig context whose namespace is the default (default: its current context).
+    #[arg(long = "kube-context", env = "HELM_KUBECONTEXT")]
+    kube_context: Option<String>,
+    /// The kubeconfig file (default: `$KUBECONFIG`, else `~/.kube/config`).
+    #[arg(long = "kubeconfig")]
+    kubeconfig: Option<PathBuf>,
     /// Values files, in order (repeatable or comma-separated; `-` is standard input).
     #[arg(short = 'f', long = "values", allow_hyphen_values = true)]
     values: Vec<String>,
@@ -99,6 +100,51 @@ fn locate_chart(name: &str) -> Result<(), String> {
         )),
         Some((repo, _)) => Err(format!("repo {repo} not found")),
     }
+}
+
+impl RenderFlags {
+    /// The release namespace as Helm settles it: the flag, else the namespace of the
+    /// kubeconfig's context, else `default`.
+    fn namespace(&self) -> String {
+        match self.namespace.as_deref().filter(|n| !n.is_empty()) {
+            Some(ns) => ns.to_string(),
+            None => kubeconfig_namespace(self.kubeconfig.as_deref(), self.kube_context.as_deref())
+                .unwrap_or_else(|| "default".into()),
+        }
+    }
+}
+
+/// The namespace of a kubeconfig context (`context`, else the current one), reading the files
+/// as client-go merges them: `path`, else each file of `$KUBECONFIG`, else `~/.kube/config`;
+/// the first file to set `current-context` or define a context wins.
+fn kubeconfig_namespace(path: Option<&Path>, context: Option<&str>) -> Option<String> {
+    let files: Vec<PathBuf> = match (path, std::env::var_os("KUBECONFIG")) {
+        (Some(p), _) => vec![p.to_path_buf()],
+        (None, Some(list)) if !list.is_empty() => std::env::split_paths(&list)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        _ => vec![Path::new(&std::env::var_os("HOME")?).join(".kube/config")],
+    };
+    let configs: Vec<serde_json::Value> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|t| serde_saphyr::from_str(&t).ok())
+        .collect();
+    let current = match context {
+        Some(c) => c.to_string(),
+        None => configs
+            .iter()
+            .find_map(|c| c.get("current-context")?.as_str().filter(|s| !s.is_empty()))?
+            .to_string(),
+    };
+    let entry = configs.iter().find_map(|c| {
+        c.get("contexts")?
+            .as_array()?
+            .iter()
+            .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(current.as_str()))
+    })?;
+    let ns = entry.get("context")?.get("namespace")?.as_str()?;
+    Some(ns.to_string()).filter(|n| !n.is_empty())
 }
 
 /// pflag's string-slice flags read each value as one CSV record: `""` is no entry at all,
@@ -279,8 +325,6 @@ struct IgnoredHelmFlags {
         alias = "version",
         alias = "output-format",
         alias = "post-renderer-args",
-        alias = "kube-context",
-        alias = "kubeconfig",
         alias = "kube-apiserver",
         alias = "kube-token",
         alias = "kube-as-user",
@@ -353,7 +397,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         quiet: a.quiet,
         skip_schema_validation: a.skip_schema_validation,
         kube_version,
-        namespace: a.render.namespace.clone(),
+        namespace: a.render.namespace(),
         values,
     };
     let report = ferroflux_helm::lint::lint(&a.paths, &opts);
@@ -415,7 +459,10 @@ fn release_and_chart(a: &TemplateArgs) -> Result<(String, String), String> {
             "expected at most two arguments, unexpected arguments: {}",
             rest.join(", ")
         )),
-        [] => Err("\"helm template\" requires at least 1 argument".into()),
+        [] => Err(
+            "\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]"
+                .into(),
+        ),
     }
 }
 
@@ -544,7 +591,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     }
     let opts = TemplateOptions {
         release_name: name,
-        namespace: a.render.namespace.clone(),
+        namespace: a.render.namespace(),
         values,
         kube_version,
         api_versions: a.api_versions.clone(),
