@@ -412,6 +412,15 @@ fn scalar(v: &Value, indent: usize, col: usize, v3: bool) -> Option<String> {
 /// Marshals a value as YAML. `seq_indent` indents sequences under mappings (yaml.v3 style,
 /// Helm's `toYamlPretty`).
 pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
+    // sigs.k8s.io/yaml marshals through encoding/json, which writes each byte that is not
+    // part of valid UTF-8 as U+FFFD.
+    let scrubbed;
+    let v = if holds_raw_bytes(v, 0) {
+        scrubbed = without_raw_bytes(v, 0);
+        &scrubbed
+    } else {
+        v
+    };
     let mut out = String::new();
     match write_node(&mut out, v, 0, seq_indent, 0) {
         Err(e) if e == NEL_KEY => return Err(super::yaml_reread::nel_key_error(v)),
@@ -421,6 +430,55 @@ pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+fn is_raw_text(t: &str) -> bool {
+    t.as_bytes().contains(&0xF4) && t.chars().any(ferroflux_goformat::gobytes::is_raw_byte)
+}
+
+fn scrub_text(t: &str) -> String {
+    t.chars()
+        .map(|c| {
+            if ferroflux_goformat::gobytes::is_raw_byte(c) {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Whether a string (or a key) in `v` holds bytes that are not valid UTF-8.
+fn holds_raw_bytes(v: &Value, depth: usize) -> bool {
+    if depth > crate::value::MAX_DEPTH {
+        return false;
+    }
+    crate::stack::deep(|| match v {
+        Value::String(t) => is_raw_text(t),
+        Value::List(l) => l.iter().any(|x| holds_raw_bytes(x, depth + 1)),
+        Value::Map(m) => read(m)
+            .iter()
+            .any(|(k, x)| is_raw_text(k) || holds_raw_bytes(x, depth + 1)),
+        _ => false,
+    })
+}
+
+/// `v` with every such byte replaced by U+FFFD.
+fn without_raw_bytes(v: &Value, depth: usize) -> Value {
+    if depth > crate::value::MAX_DEPTH {
+        return v.clone();
+    }
+    crate::stack::deep(|| match v {
+        Value::String(t) if is_raw_text(t) => Value::str(scrub_text(t)),
+        Value::List(l) => Value::list(l.iter().map(|x| without_raw_bytes(x, depth + 1)).collect()),
+        Value::Map(m) => Value::map(
+            read(m)
+                .iter()
+                .map(|(k, x)| (scrub_text(k), without_raw_bytes(x, depth + 1)))
+                .collect(),
+        ),
+        other => other.clone(),
+    })
 }
 
 /// Error marker for a mapping key with a NEL under `toYaml` (the message needs the whole value).
