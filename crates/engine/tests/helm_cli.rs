@@ -688,3 +688,36 @@ fn namespace_defaults_to_the_kubeconfig_context() {
         "team-o"
     );
 }
+
+/// `getHostByName` answers only with `--enable-dns` (helm v4.3.1: "" without it); a bare
+/// `--dry-run` is accepted with helm's deprecation line.
+#[test]
+fn dns_lookups_need_enable_dns() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(
+        tmp.path(),
+        "c",
+        "host: {{ getHostByName \"localhost\" | quote }}\n",
+    );
+    let host = |args: &[&str]| {
+        let mut all = vec!["helm", "template", "x", "c"];
+        all.extend_from_slice(args);
+        let out = ferroflux(tmp.path(), &all);
+        assert!(out.status.success());
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(host(&[]).0.contains("host: \"\"\n"));
+    let (out, _) = host(&["--enable-dns"]);
+    assert!(
+        out.contains("host: \"127.0.0.1\"\n") || out.contains("host: \"::1\"\n"),
+        "{out}"
+    );
+    let (_, err) = host(&["--dry-run"]);
+    assert_eq!(
+        err,
+        "level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\"\n"
+    );
+}

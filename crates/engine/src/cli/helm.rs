@@ -284,8 +284,9 @@ struct IgnoredHelmFlags {
     _devel: bool,
     #[arg(long = "disable-openapi-validation", hide = true)]
     _disable_openapi_validation: bool,
-    #[arg(long = "enable-dns", hide = true)]
-    _enable_dns: bool,
+    /// Let `getHostByName` resolve names (off: it returns "").
+    #[arg(long = "enable-dns")]
+    enable_dns: bool,
     #[arg(long = "force-conflicts", hide = true)]
     _force_conflicts: bool,
     #[arg(long = "force-replace", hide = true)]
@@ -472,7 +473,14 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
         Err(format!("invalid argument {v:?} for \"{flag}\" flag: {why}"))
     };
     match a.dry_run.as_deref() {
-        None | Some("unset" | "client" | "true") => {}
+        None | Some("client") => {}
+        // Helm logs these and goes on as with `--dry-run=client`.
+        Some("unset") => eprintln!(
+            "level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\""
+        ),
+        Some("true") => eprintln!(
+            "level=WARN msg=\"boolean '--dry-run=true' flag is deprecated and must be replaced with '--dry-run=client'\""
+        ),
         Some("server") => {
             return Err("--dry-run=server needs a cluster; ferroflux renders offline".into());
         }
@@ -536,6 +544,10 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     // The process ends with this command: what it rendered is left to the exit.
     ferroflux_par::exit_follows();
     check_flags(a).map_err(|e| helm_error(&e, false))?;
+    if a.ignored.enable_dns {
+        ferroflux_gotemplate::funcs::encoding::DNS_LOOKUPS
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let debug = a
         .debug
         .as_deref()
@@ -711,8 +723,12 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
         ));
     };
     locate_chart(chart).map_err(|e| helm_error(&e, false))?;
-    let chart =
-        ferroflux_helm::chart::load_v2(Path::new(chart)).map_err(|e| helm_error(&e.0, false))?;
+    let mut logs = Vec::new();
+    let loaded = ferroflux_helm::chart::load_v2_logged(Path::new(chart), &mut logs);
+    for l in &logs {
+        eprintln!("{l}");
+    }
+    let chart = loaded.map_err(|e| helm_error(&e.0, false))?;
     std::io::stdout()
         .lock()
         .write_all(ferroflux_helm::show::show(&chart, part).as_bytes())?;

@@ -98,7 +98,28 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("urlParse", &[Str], None, |a| url_parse(arg_str(&a[0])));
     m.pure("urlJoin", &[Map], None, |a| Ok(s(url_join(&a[0]))));
-    m.pure("getHostByName", &[Str], None, |_| Ok(s("")));
+    m.pure("getHostByName", &[Str], None, |a| {
+        Ok(s(host_by_name(arg_str(&a[0]))))
+    });
+}
+
+/// Whether `getHostByName` resolves names (helm's `--enable-dns`, Flux's `AllowDNSLookups`
+/// feature gate); off, it returns "" as Helm does by default. One switch for the process,
+/// as those are.
+pub static DNS_LOOKUPS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Sprig's `getHostByName` with lookups allowed: the first address found, else "".
+fn host_by_name(name: &str) -> String {
+    use std::net::ToSocketAddrs;
+    if !DNS_LOOKUPS.load(std::sync::atomic::Ordering::Relaxed) {
+        return String::new();
+    }
+    (name, 0)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
 }
 
 /// Go's wording for the common JSON decode errors.
