@@ -721,3 +721,34 @@ fn dns_lookups_need_enable_dns() {
         "level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\"\n"
     );
 }
+
+/// `helm show values --jsonpath` (outputs of helm v4.3.1): no newline added, YAML 1.1 keys.
+#[test]
+fn show_values_selects_with_jsonpath() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(tmp.path(), "c", "a: 1\n");
+    std::fs::write(
+        tmp.path().join("c/values.yaml"),
+        "svc:\n  port: 80\n  y: yes\nimages: [{name: a}, {name: b}]\n",
+    )
+    .unwrap();
+    let show = |t: &str| {
+        let out = ferroflux(
+            tmp.path(),
+            &["helm", "show", "values", "c", "--jsonpath", t],
+        );
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(show("{.svc}").1, r#"{"port":80,"true":true}"#);
+    assert_eq!(show("{.images[*].name}").1, "a b");
+    let (ok, _, err) = show("{.svc");
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "Error: error parsing jsonpath {.svc: unclosed action\n"
+    );
+}

@@ -19,6 +19,7 @@ mod durations;
 pub mod engine;
 pub mod glob;
 pub mod ignore;
+pub mod jsonpath;
 pub mod lint;
 pub mod manifests;
 pub mod objects;

@@ -351,6 +351,9 @@ pub struct ShowArgs {
     /// A chart directory or .tgz (exactly one; checked as Helm checks it).
     #[arg(value_name = "CHART")]
     args: Vec<String>,
+    /// `show values` only: print what this JSONPath template selects from the values.
+    #[arg(long = "jsonpath")]
+    jsonpath: Option<String>,
 }
 
 /// `helm lint`'s flags.
@@ -722,6 +725,9 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
             false,
         ));
     };
+    if a.jsonpath.is_some() && part != ferroflux_helm::show::Part::Values {
+        return Err(helm_error("unknown flag: --jsonpath", false));
+    }
     locate_chart(chart).map_err(|e| helm_error(&e, false))?;
     let mut logs = Vec::new();
     let loaded = ferroflux_helm::chart::load_v2_logged(Path::new(chart), &mut logs);
@@ -729,6 +735,13 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
         eprintln!("{l}");
     }
     let chart = loaded.map_err(|e| helm_error(&e.0, false))?;
+    if let Some(template) = &a.jsonpath {
+        let values = serde_json::Value::Object(chart.values.clone());
+        let text = ferroflux_helm::jsonpath::render(template, &values)
+            .map_err(|e| helm_error(&format!("error parsing jsonpath {template}: {e}"), false))?;
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        return Ok(());
+    }
     std::io::stdout()
         .lock()
         .write_all(ferroflux_helm::show::show(&chart, part).as_bytes())?;
