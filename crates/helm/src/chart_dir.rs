@@ -143,9 +143,10 @@ impl Walk<'_> {
             return Ok(());
         }
         if kind != Kind::File {
+            // Helm walks the chart's absolute path, so it names the file by it.
             return Err(LoadError(format!(
                 "cannot load irregular file {} as it has file mode type bits set",
-                dir.child_path(entry).display()
+                self.abs_root.join(&rel).display()
             )));
         }
         let max = self.max;
