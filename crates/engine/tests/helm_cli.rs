@@ -752,3 +752,23 @@ fn show_values_selects_with_jsonpath() {
         "Error: error parsing jsonpath {.svc: unclosed action\n"
     );
 }
+
+/// A failing template under `--debug` (helm v4.3.1): an empty line on stdout, no hint.
+#[test]
+fn debug_render_errors_have_no_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(tmp.path(), "c", "a: {{ fail \"boom\" }}\n");
+    let out = ferroflux(tmp.path(), &["helm", "template", "x", "c", "--debug"]);
+    assert!(!out.status.success());
+    assert_eq!(out.stdout, b"\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: execution error at (c/templates/cm.yaml:1:6): boom\n"
+    );
+    let out = ferroflux(tmp.path(), &["helm", "template", "x", "c"]);
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .ends_with("\n\nUse --debug flag to render out invalid YAML\n")
+    );
+}

@@ -645,6 +645,12 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
             return helm_error_logged(e.log.as_deref(), &e.message, false);
         }
+        // A template that failed to run: Helm prints its (empty) manifest text and a line
+        // break, and does not suggest the flag it was given.
+        if debug && e.during_render {
+            println!();
+            return helm_error_logged(e.log.as_deref(), &e.message, false);
+        }
         helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
     })?;
     for l in logs {
