@@ -503,21 +503,7 @@ fn verify_checks_the_provenance_signature_and_digest() {
     let dir = tmp.path();
     let home = dir.join("gnupg");
     std::fs::create_dir(&home).unwrap();
-    let gpg = |args: &[&str]| {
-        let out = Command::new("gpg")
-            .env("GNUPGHOME", &home)
-            .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("gpg runs");
-        assert!(
-            out.status.success(),
-            "gpg {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let gpg = |args: &[&str]| ferroflux_testsupport::gpg(&home, args);
     gpg(&[
         "--quick-gen-key",
         "Signer <signer@test>",
@@ -564,13 +550,15 @@ fn verify_checks_the_provenance_signature_and_digest() {
         ),
     )
     .unwrap();
+    let prov = dir.join("c-0.1.0.tgz.prov").display().to_string();
+    let text = dir.join("prov.txt").display().to_string();
     gpg(&[
         "--local-user",
         "signer@test",
         "--clearsign",
         "-o",
-        "c-0.1.0.tgz.prov",
-        "prov.txt",
+        &prov,
+        &text,
     ]);
     let run = |args: &[&str]| {
         let mut all = vec!["helm", "template", "x"];

@@ -496,20 +496,7 @@ fn signed_fixture() -> &'static Signed {
     static FIXTURE: OnceLock<Signed> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let home = tempfile::tempdir().unwrap().keep();
-        let gpg = |args: &[&str]| {
-            let out = Command::new("gpg")
-                .env("GNUPGHOME", &home)
-                .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "gpg {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            out.stdout
-        };
+        let gpg = |args: &[&str]| ferroflux_testsupport::gpg(&home, args);
         gpg(&[
             "--quick-gen-key",
             "Signer <signer@test>",

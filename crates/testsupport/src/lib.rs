@@ -81,3 +81,23 @@ pub fn strings_of(pieces: &[&str], max_pieces: usize, sep: &str) -> Vec<String> 
     }
     all
 }
+
+/// Runs `gpg` in batch mode with its home in `home` (keys without passphrase), returning its
+/// standard output.
+///
+/// # Panics
+/// When gpg is missing or fails: the test cannot make its keys or signatures without it.
+pub fn gpg(home: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .args(["--batch", "--pinentry-mode", "loopback", "--passphrase", ""])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("gpg: {e}"));
+    assert!(
+        out.status.success(),
+        "gpg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
