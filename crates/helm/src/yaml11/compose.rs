@@ -198,6 +198,11 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
     if let Some(e) = reader_error(text) {
         return Err(e);
     }
+    if text.contains('%')
+        && let Some((e, _)) = directive_scan_error(text)
+    {
+        return Err(e);
+    }
     let opts = granit_parser::options! {
         emit_comments: false,
         emit_anchor_events: true,

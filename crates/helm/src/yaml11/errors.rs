@@ -195,6 +195,68 @@ pub(super) fn directive_error(text: &str, doc_start: usize) -> Option<(String, u
     None
 }
 
+/// libyaml's scanner errors for the directives (`%…` lines) that open a stream: a name
+/// must follow `%` and end at a blank, `%YAML` needs `MAJOR.MINOR`, and other names than
+/// `YAML` and `TAG` are unknown. The message and the offset of the directive.
+pub(super) fn directive_scan_error(text: &str) -> Option<(String, usize)> {
+    for (n, &start) in line_starts(text).iter().enumerate() {
+        let line = line_at(text, start);
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        // Directives end at the first other line.
+        let d = line.strip_prefix('%')?;
+        if let Some(problem) = directive_problem(d) {
+            return Some((with_line(n + 1, problem, true), start));
+        }
+        // go-yaml v2 reads YAML 1.1 only (a parser error, after the scanner's).
+        let mut words = d.split_whitespace();
+        if words.next() == Some("YAML") && words.next() != Some("1.1") {
+            let msg = with_line(n + 1, "found incompatible YAML document", false);
+            return Some((msg, start));
+        }
+    }
+    None
+}
+
+fn directive_problem(d: &str) -> Option<&'static str> {
+    let blank_or_end = |s: &str| s.is_empty() || s.starts_with([' ', '\t', '\r', '\n']);
+    let name_len = d
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(d.len());
+    let (name, rest) = d.split_at(name_len);
+    if name.is_empty() {
+        return Some("could not find expected directive name");
+    }
+    if !blank_or_end(rest) {
+        return Some("found unexpected non-alphabetical character");
+    }
+    match name {
+        "YAML" => {
+            let v = rest.trim_start_matches([' ', '\t']);
+            let major = v.bytes().take_while(u8::is_ascii_digit).count();
+            if major == 0 {
+                return Some("did not find expected version number");
+            }
+            let Some(after) = v[major..].strip_prefix('.') else {
+                return Some("did not find expected digit or '.' character");
+            };
+            let minor = after.bytes().take_while(u8::is_ascii_digit).count();
+            if minor == 0 {
+                return Some("did not find expected version number");
+            }
+            let tail = after[minor..].trim_start_matches([' ', '\t']);
+            if !(tail.is_empty() || tail.starts_with('#')) {
+                return Some("did not find expected comment or line break");
+            }
+            None
+        }
+        "TAG" => None,
+        _ => Some("found unknown directive name"),
+    }
+}
+
 /// A bad escape in the double-quoted scalar starting at `from`, as libyaml sees it: its
 /// offset and message.
 pub(super) fn bad_escape(text: &str, from: usize) -> Option<(usize, &'static str)> {
