@@ -18,6 +18,31 @@ pub fn raw_byte(c: char) -> Option<u8> {
     is_raw_byte(c).then(|| (u32::from(c) - RAW_BASE) as u8)
 }
 
+/// The rune Go's decoding of a string gives for `c`: U+FFFD for a held byte, as `range`
+/// over a string, `strings.Map` and `encoding/json` see it.
+pub fn decoded_char(c: char) -> char {
+    if is_raw_byte(c) {
+        char::REPLACEMENT_CHARACTER
+    } else {
+        c
+    }
+}
+
+/// Whether `s` holds a byte that is not part of valid UTF-8.
+pub fn holds_raw_bytes(s: &str) -> bool {
+    // Every held character is encoded starting with F4.
+    s.as_bytes().contains(&0xF4) && s.chars().any(is_raw_byte)
+}
+
+/// `s` as Go decodes it rune by rune: each held byte becomes U+FFFD.
+pub fn decoded(s: &str) -> Cow<'_, str> {
+    if holds_raw_bytes(s) {
+        Cow::Owned(s.chars().map(decoded_char).collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// A Go string of `bytes`: valid UTF-8 as it is, every other byte held as its character.
 pub fn string_from_go_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());

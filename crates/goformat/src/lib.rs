@@ -277,7 +277,7 @@ pub fn write_json_string(out: &mut String, s: &str, html: bool) {
             '<' | '>' | '&' if html => out.push_str(&format!("\\u{:04x}", c as u32)),
             '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{:04x}", c as u32)),
             // A byte that is not UTF-8: Go writes the replacement character.
-            c if gobytes::is_raw_byte(c) => out.push('\u{fffd}'),
+            c if gobytes::is_raw_byte(c) => out.push(gobytes::decoded_char(c)),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
             c => out.push(c),
         }

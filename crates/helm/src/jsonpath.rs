@@ -27,7 +27,7 @@ enum Node {
 pub fn render(template: &str, data: &J) -> Result<String, String> {
     let nodes = parse(template)?;
     let mut out = String::new();
-    run(&nodes, data, data, &mut out)?;
+    run(&nodes, data, &mut out)?;
     Ok(out)
 }
 
@@ -136,12 +136,12 @@ fn bracket(inner: &str) -> Result<Step, String> {
     }
 }
 
-fn run(nodes: &[Node], root: &J, dot: &J, out: &mut String) -> Result<(), String> {
+fn run(nodes: &[Node], dot: &J, out: &mut String) -> Result<(), String> {
     for n in nodes {
         match n {
             Node::Text(t) => out.push_str(t),
             Node::Path(p) => {
-                let found = eval(p, root, dot);
+                let found = eval(p, dot);
                 for (i, v) in found.iter().enumerate() {
                     if i > 0 {
                         out.push(' ');
@@ -150,14 +150,14 @@ fn run(nodes: &[Node], root: &J, dot: &J, out: &mut String) -> Result<(), String
                 }
             }
             Node::Range(p, body) => {
-                for v in eval(p, root, dot) {
+                for v in eval(p, dot) {
                     match v {
                         J::Array(items) => {
                             for item in items {
-                                run(body, root, item, out)?;
+                                run(body, item, out)?;
                             }
                         }
-                        other => run(body, root, other, out)?,
+                        other => run(body, other, out)?,
                     }
                 }
             }
@@ -166,8 +166,7 @@ fn run(nodes: &[Node], root: &J, dot: &J, out: &mut String) -> Result<(), String
     Ok(())
 }
 
-fn eval<'a>(path: &[Step], root: &'a J, dot: &'a J) -> Vec<&'a J> {
-    let _ = root;
+fn eval<'a>(path: &[Step], dot: &'a J) -> Vec<&'a J> {
     let mut cur = vec![dot];
     for step in path {
         let mut next = Vec::new();

@@ -6,5 +6,6 @@ pub mod git;
 pub mod helmchart;
 pub mod helmrepo;
 pub mod ignore;
+pub mod keyring;
 pub mod provenance;
 pub mod store;

@@ -3,8 +3,7 @@
 //! checks it (`downloader.VerifyChart`): the signature first, then the archive's digest.
 //! Messages are Helm's where it has one.
 
-use pgp::composed::{CleartextSignedMessage, Deserializable, SignedPublicKey};
-use pgp::types::KeyDetails;
+use pgp::composed::{CleartextSignedMessage, SignedPublicKey};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -39,8 +38,12 @@ pub fn verify_chart(archive: &Path, keyring: &Path) -> Result<Verified, String> 
     let text = String::from_utf8_lossy(&prov);
     let (message, _) = CleartextSignedMessage::from_string(&text)
         .map_err(|_| "signature block not found".to_string())?;
-    let key = signer(&message, &keys)
-        .ok_or_else(|| "openpgp: signature made by unknown entity".to_string())?;
+    let key = crate::keyring::signer(
+        &keys,
+        |k| message.verify(k).is_ok(),
+        |k| message.verify(k).is_ok(),
+    )
+    .ok_or_else(|| "openpgp: signature made by unknown entity".to_string())?;
     let digest = format!("sha256:{}", hex::encode(Sha256::digest(&data)));
     let name = archive
         .file_name()
@@ -74,34 +77,7 @@ fn go_io_error(e: &std::io::Error) -> String {
 fn load_keyring(path: &Path) -> Result<Vec<SignedPublicKey>, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("open {}: {}", path.display(), go_io_error(&e)))?;
-    let parsed: Vec<SignedPublicKey> = if bytes.starts_with(b"-----BEGIN") {
-        let text = String::from_utf8_lossy(&bytes);
-        let (keys, _) =
-            SignedPublicKey::from_string_many(&text).map_err(|e| format!("openpgp: {e}"))?;
-        keys.collect::<Result<_, _>>()
-            .map_err(|e| format!("openpgp: {e}"))?
-    } else {
-        SignedPublicKey::from_bytes_many(&bytes[..])
-            .map_err(|e| format!("openpgp: {e}"))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("openpgp: {e}"))?
-    };
-    Ok(parsed)
-}
-
-/// The key (or subkey) of `keys` whose signature `message` carries.
-fn signer(message: &CleartextSignedMessage, keys: &[SignedPublicKey]) -> Option<String> {
-    for key in keys {
-        if message.verify(key).is_ok() {
-            return Some(format!("{:X}", key.fingerprint()));
-        }
-        for sub in &key.public_subkeys {
-            if message.verify(sub).is_ok() {
-                return Some(format!("{:X}", sub.fingerprint()));
-            }
-        }
-    }
-    None
+    crate::keyring::read_public_keys(&bytes)
 }
 
 /// The digest the signed text gives for `name`: its second part (after the `...` line) is a

@@ -487,16 +487,9 @@ pub fn go_upper(st: &str) -> String {
     if st.is_ascii() {
         return st.to_ascii_uppercase();
     }
-    st.chars().map(|c| upper_char(valid_rune(c))).collect()
-}
-
-/// What Go's decoding of a string gives for `c`: U+FFFD for a byte that is not valid UTF-8.
-fn valid_rune(c: char) -> char {
-    if ferroflux_goformat::gobytes::is_raw_byte(c) {
-        char::REPLACEMENT_CHARACTER
-    } else {
-        c
-    }
+    st.chars()
+        .map(|c| upper_char(ferroflux_goformat::gobytes::decoded_char(c)))
+        .collect()
 }
 
 /// Go's `strings.ToLower`.
@@ -504,14 +497,16 @@ pub fn go_lower(st: &str) -> String {
     if st.is_ascii() {
         return st.to_ascii_lowercase();
     }
-    st.chars().map(|c| lower_char(valid_rune(c))).collect()
+    st.chars()
+        .map(|c| lower_char(ferroflux_goformat::gobytes::decoded_char(c)))
+        .collect()
 }
 
 /// Go's deprecated `strings.Title`.
 fn title(st: &str) -> String {
     let mut prev = ' ';
     let mut o = String::with_capacity(st.len());
-    for c in st.chars().map(valid_rune) {
+    for c in st.chars().map(ferroflux_goformat::gobytes::decoded_char) {
         if is_separator(prev) {
             o.push(title_char(c));
         } else {

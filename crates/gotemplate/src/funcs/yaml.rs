@@ -4,6 +4,7 @@
 //! numbers come back as float64.
 
 use crate::value::{Value, read};
+use ferroflux_goformat::gobytes::{decoded, holds_raw_bytes};
 
 /// Would a plain scalar read back as something other than this string (YAML 1.1 rules)?
 fn resolves_non_string(s: &str) -> bool {
@@ -415,7 +416,7 @@ pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
     // sigs.k8s.io/yaml marshals through encoding/json, which writes each byte that is not
     // part of valid UTF-8 as U+FFFD.
     let scrubbed;
-    let v = if holds_raw_bytes(v, 0) {
+    let v = if holds_raw_bytes_in(v, 0) {
         scrubbed = without_raw_bytes(v, 0);
         &scrubbed
     } else {
@@ -432,33 +433,17 @@ pub fn to_yaml(v: &Value, seq_indent: bool) -> Result<String, String> {
     Ok(out)
 }
 
-fn is_raw_text(t: &str) -> bool {
-    t.as_bytes().contains(&0xF4) && t.chars().any(ferroflux_goformat::gobytes::is_raw_byte)
-}
-
-fn scrub_text(t: &str) -> String {
-    t.chars()
-        .map(|c| {
-            if ferroflux_goformat::gobytes::is_raw_byte(c) {
-                char::REPLACEMENT_CHARACTER
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 /// Whether a string (or a key) in `v` holds bytes that are not valid UTF-8.
-fn holds_raw_bytes(v: &Value, depth: usize) -> bool {
+fn holds_raw_bytes_in(v: &Value, depth: usize) -> bool {
     if depth > crate::value::MAX_DEPTH {
         return false;
     }
     crate::stack::deep(|| match v {
-        Value::String(t) => is_raw_text(t),
-        Value::List(l) => l.iter().any(|x| holds_raw_bytes(x, depth + 1)),
+        Value::String(t) => holds_raw_bytes(t),
+        Value::List(l) => l.iter().any(|x| holds_raw_bytes_in(x, depth + 1)),
         Value::Map(m) => read(m)
             .iter()
-            .any(|(k, x)| is_raw_text(k) || holds_raw_bytes(x, depth + 1)),
+            .any(|(k, x)| holds_raw_bytes(k) || holds_raw_bytes_in(x, depth + 1)),
         _ => false,
     })
 }
@@ -469,12 +454,12 @@ fn without_raw_bytes(v: &Value, depth: usize) -> Value {
         return v.clone();
     }
     crate::stack::deep(|| match v {
-        Value::String(t) if is_raw_text(t) => Value::str(scrub_text(t)),
+        Value::String(t) if holds_raw_bytes(t) => Value::str(decoded(t)),
         Value::List(l) => Value::list(l.iter().map(|x| without_raw_bytes(x, depth + 1)).collect()),
         Value::Map(m) => Value::map(
             read(m)
                 .iter()
-                .map(|(k, x)| (scrub_text(k), without_raw_bytes(x, depth + 1)))
+                .map(|(k, x)| (decoded(k).into_owned(), without_raw_bytes(x, depth + 1)))
                 .collect(),
         ),
         other => other.clone(),

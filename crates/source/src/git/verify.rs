@@ -3,7 +3,6 @@
 //! key or keyring). Which key verified is reported, as Flux's `SourceVerified` condition does.
 
 use pgp::composed::{Deserializable, DetachedSignature, SignedPublicKey};
-use pgp::types::KeyDetails;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,17 +93,12 @@ impl Keyring {
                 what: what.to_string(),
                 reason: e.to_string(),
             })?;
-        for key in &self.keys {
-            if sig.verify(key, data).is_ok() {
-                return Ok(format!("{:X}", key.fingerprint()));
-            }
-            for sub in &key.public_subkeys {
-                if sig.verify(sub, data).is_ok() {
-                    return Ok(format!("{:X}", sub.fingerprint()));
-                }
-            }
-        }
-        Err(VerifyError::NoMatchingKey {
+        crate::keyring::signer(
+            &self.keys,
+            |k| sig.verify(k, data).is_ok(),
+            |k| sig.verify(k, data).is_ok(),
+        )
+        .ok_or_else(|| VerifyError::NoMatchingKey {
             what: what.to_string(),
         })
     }
