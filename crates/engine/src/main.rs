@@ -78,15 +78,15 @@ enum HelmCommand {
 #[derive(Subcommand)]
 enum HelmShowCommand {
     /// Print the chart's definition (Chart.yaml as Helm reads it).
-    Chart(cli::helm::ShowArgs),
+    Chart(Box<cli::helm::ShowArgs>),
     /// Print the chart's values.yaml.
-    Values(cli::helm::ShowArgs),
+    Values(Box<cli::helm::ShowArgs>),
     /// Print the chart's README.
-    Readme(cli::helm::ShowArgs),
+    Readme(Box<cli::helm::ShowArgs>),
     /// Print the chart's CRDs, its subcharts' included.
-    Crds(cli::helm::ShowArgs),
+    Crds(Box<cli::helm::ShowArgs>),
     /// Print the definition, values, README and CRDs.
-    All(cli::helm::ShowArgs),
+    All(Box<cli::helm::ShowArgs>),
 }
 
 #[derive(Subcommand)]

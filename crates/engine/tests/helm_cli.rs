@@ -607,9 +607,14 @@ fn verify_checks_the_provenance_signature_and_digest() {
     );
     // Without --verify the same archive renders.
     assert!(run(&["c-0.1.0.tgz"]).0);
-    // A chart repository is refused, never silently replaced by a local directory.
+    // With --repo the name is a chart in that repository, never the local directory.
     let (ok, _, err) = run(&["c", "--repo", "http://127.0.0.1:1"]);
-    assert!(!ok && err.contains("--repo http://127.0.0.1:1"), "{err}");
+    assert!(
+        !ok && err.starts_with(
+            "Error: looks like \"http://127.0.0.1:1\" is not a valid chart repository"
+        ),
+        "{err}"
+    );
 }
 
 /// `.Release.Namespace` without `-n` (or with `-n ''`): the kubeconfig context's namespace,

@@ -19,6 +19,13 @@ pub struct Verified {
 /// Verifies `archive` against `archive.prov` and the keys in `keyring` (a binary or armored
 /// OpenPGP keyring, as `gpg --export` writes it).
 pub fn verify_chart(archive: &Path, keyring: &Path) -> Result<Verified, String> {
+    let prov_path = format!("{}.prov", archive.display());
+    verify_chart_with(archive, Path::new(&prov_path), keyring)
+}
+
+/// [`verify_chart`] with the provenance file elsewhere (Helm's download cache keeps it
+/// apart from the archive); the archive's file name is still the one the provenance names.
+pub fn verify_chart_with(archive: &Path, prov: &Path, keyring: &Path) -> Result<Verified, String> {
     let meta = std::fs::metadata(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
     if meta.is_dir() {
         return Err("unpacked charts cannot be verified".into());
@@ -27,8 +34,8 @@ pub fn verify_chart(archive: &Path, keyring: &Path) -> Result<Verified, String> 
     if !data.starts_with(&[0x1f, 0x8b]) {
         return Err("chart must be a tgz file".into());
     }
-    let prov_path = format!("{}.prov", archive.display());
-    let prov = std::fs::read(&prov_path).map_err(|e| {
+    let prov_path = prov.display().to_string();
+    let prov = std::fs::read(prov).map_err(|e| {
         format!(
             "could not load provenance file {prov_path}: stat {prov_path}: {}",
             go_io_error(&e)

@@ -37,6 +37,19 @@ pub enum ConstraintError {
     },
 }
 
+impl ConstraintError {
+    /// The error as Masterminds' `NewConstraint` words it (what Helm prints for a bad
+    /// `--version`).
+    pub fn masterminds_message(&self) -> String {
+        match self {
+            ConstraintError::Improper { segment, .. } => {
+                format!("improper constraint: {segment:?}")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
 const OPS: &str = r"=|!=|>|<|>=|=>|<=|=<|~|~>|\^|";
 const CV: &str = r"v?(?:[0-9xX*]+)(?:\.[0-9xX*]+)?(?:\.[0-9xX*]+)?(?:-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?";
 

@@ -79,27 +79,25 @@ fn fetch_values_url(url: &str) -> std::result::Result<Vec<u8>, String> {
         })
 }
 
-/// Helm's `LocateChart` for a chart that is not on disk: a path (absolute or starting with
-/// `.`) is "not found"; anything else is taken as `repo/chart` in a chart repository, and
-/// none is configured here. URLs (`oci://`, `https://`) are left to the loader's message.
-fn locate_chart(name: &str) -> Result<(), String> {
-    let name = name.trim();
-    let path = Path::new(name);
-    if path.exists() || name.contains("://") {
-        return Ok(());
+/// Helm's `LocateChart`, then `--verify` of an archive on disk; errors printed as Helm's.
+fn locate(
+    name: &str,
+    pull: &super::helm_pull::ChartPathFlags,
+) -> Result<super::helm_pull::Located> {
+    let located = super::helm_pull::locate(name, pull).map_err(|e| helm_error(&e, false))?;
+    if pull.verify && located.downloaded() {
+        return Ok(located);
     }
-    if path.is_absolute() || name.starts_with('.') {
-        return Err(format!(
-            "path {} not found",
-            ferroflux_gotemplate::fmt::go_quote(name)
-        ));
+    if pull.verify {
+        let keyring = pull
+            .keyring
+            .clone()
+            .unwrap_or_else(ferroflux_source::provenance::default_keyring);
+        let archive = std::path::absolute(&located.path).unwrap_or_else(|_| located.path.clone());
+        ferroflux_source::provenance::verify_chart(&archive, &keyring)
+            .map_err(|e| helm_error(&e, false))?;
     }
-    match name.split_once('/') {
-        None => Err(format!(
-            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {name}"
-        )),
-        Some((repo, _)) => Err(format!("repo {repo} not found")),
-    }
+    Ok(located)
 }
 
 impl RenderFlags {
@@ -269,19 +267,20 @@ pub struct TemplateArgs {
     /// unknown plugin.
     #[arg(long = "post-renderer", allow_hyphen_values = true)]
     post_renderer: Option<String>,
-    /// Flags of `helm template` (install, repository and cluster options) that do not change
-    /// what a local chart renders: accepted and ignored.
+    /// Where the chart comes from when it is not on disk, and `--verify`.
+    #[command(flatten)]
+    pull: super::helm_pull::ChartPathFlags,
+    /// Flags of `helm template` (install and cluster options) that do not change what a
+    /// chart renders: accepted and ignored.
     #[command(flatten)]
     ignored: IgnoredHelmFlags,
 }
 
-/// `helm template`'s flags without effect on rendering a local chart.
+/// `helm template`'s flags without effect on rendering.
 #[derive(clap::Args)]
 struct IgnoredHelmFlags {
     #[arg(long = "create-namespace", hide = true)]
     _create_namespace: bool,
-    #[arg(long = "devel", hide = true)]
-    _devel: bool,
     #[arg(long = "disable-openapi-validation", hide = true)]
     _disable_openapi_validation: bool,
     /// Let `getHostByName` resolve names (off: it returns "").
@@ -291,39 +290,18 @@ struct IgnoredHelmFlags {
     _force_conflicts: bool,
     #[arg(long = "force-replace", hide = true)]
     _force_replace: bool,
-    #[arg(long = "insecure-skip-tls-verify", hide = true)]
-    _insecure_skip_tls_verify: bool,
-    #[arg(long = "pass-credentials", hide = true)]
-    _pass_credentials: bool,
-    #[arg(long = "plain-http", hide = true)]
-    _plain_http: bool,
     #[arg(long = "replace", hide = true)]
     _replace: bool,
     #[arg(long = "rollback-on-failure", hide = true)]
     _rollback_on_failure: bool,
     #[arg(long = "take-ownership", hide = true)]
     _take_ownership: bool,
-    /// Verify the chart archive against its `.prov` file and the keyring before rendering.
-    #[arg(long = "verify")]
-    verify: bool,
-    /// The keyring `--verify` checks signatures with (default `~/.gnupg/pubring.gpg`).
-    #[arg(long = "keyring")]
-    keyring: Option<PathBuf>,
-    /// Chart repository URL: not supported (charts are rendered from disk); refused.
-    #[arg(long = "repo", hide = true)]
-    repo: Option<String>,
     #[arg(long = "wait-for-jobs", hide = true)]
     _wait_for_jobs: bool,
     #[arg(long = "kube-insecure-skip-tls-verify", hide = true)]
     _kube_insecure: bool,
     #[arg(
-        long = "ca-file",
-        alias = "cert-file",
-        alias = "key-file",
-        alias = "description",
-        alias = "password",
-        alias = "username",
-        alias = "version",
+        long = "description",
         alias = "output-format",
         alias = "post-renderer-args",
         alias = "kube-apiserver",
@@ -336,10 +314,6 @@ struct IgnoredHelmFlags {
         alias = "qps",
         alias = "color",
         alias = "colour",
-        alias = "content-cache",
-        alias = "registry-config",
-        alias = "repository-cache",
-        alias = "repository-config",
         hide = true,
         allow_hyphen_values = true
     )]
@@ -354,6 +328,9 @@ pub struct ShowArgs {
     /// `show values` only: print what this JSONPath template selects from the values.
     #[arg(long = "jsonpath")]
     jsonpath: Option<String>,
+    /// Where the chart comes from when it is not on disk, and `--verify`.
+    #[command(flatten)]
+    pull: super::helm_pull::ChartPathFlags,
 }
 
 /// `helm lint`'s flags.
@@ -557,25 +534,8 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         .and_then(ferroflux_goformat::parse_bool)
         .unwrap_or(false);
     let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
-    if let Some(repo) = &a.ignored.repo {
-        return Err(helm_error(
-            &format!(
-                "--repo {repo}: charts are not fetched from chart repositories here; pull the chart first (helm pull {chart_ref} --repo {repo}) and render the archive"
-            ),
-            false,
-        ));
-    }
-    locate_chart(&chart_ref).map_err(|e| helm_error(&e, false))?;
-    if a.ignored.verify {
-        let keyring = a
-            .ignored
-            .keyring
-            .clone()
-            .unwrap_or_else(ferroflux_source::provenance::default_keyring);
-        let archive = std::path::absolute(&chart_ref).unwrap_or_else(|_| chart_ref.clone().into());
-        ferroflux_source::provenance::verify_chart(&archive, &keyring)
-            .map_err(|e| helm_error(&e, false))?;
-    }
+    let located = locate(&chart_ref, &a.pull)?;
+    let chart_ref = located.path.to_string_lossy().into_owned();
     let kube_version = kube_version(a.kube_version.as_deref())?;
     let vo = a.render.options();
     let values = vo
@@ -734,9 +694,9 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
     if a.jsonpath.is_some() && part != ferroflux_helm::show::Part::Values {
         return Err(helm_error("unknown flag: --jsonpath", false));
     }
-    locate_chart(chart).map_err(|e| helm_error(&e, false))?;
+    let located = locate(chart, &a.pull)?;
     let mut logs = Vec::new();
-    let loaded = ferroflux_helm::chart::load_v2_logged(Path::new(chart), &mut logs);
+    let loaded = ferroflux_helm::chart::load_v2_logged(&located.path, &mut logs);
     for l in &logs {
         eprintln!("{l}");
     }

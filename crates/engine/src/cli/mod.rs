@@ -5,6 +5,7 @@ pub mod demo;
 pub mod files;
 pub mod gotmpl;
 pub mod helm;
+pub mod helm_pull;
 pub mod kustomize;
 pub mod minicluster;
 pub mod remote;

@@ -62,6 +62,9 @@ pub struct HelmAuth {
     pub ca_pem: Option<Vec<u8>>,
     /// PEM certificate chain and private key for mutual TLS.
     pub client_cert: Option<(Vec<u8>, Vec<u8>)>,
+    /// Accept any server certificate (`helm --insecure-skip-tls-verify`; Flux has no such
+    /// setting).
+    pub insecure_skip_verify: bool,
 }
 
 impl std::fmt::Debug for HelmAuth {
@@ -70,6 +73,7 @@ impl std::fmt::Debug for HelmAuth {
             .field("basic", &self.basic.as_ref().map(|(u, _)| u))
             .field("ca_pem", &self.ca_pem.is_some())
             .field("client_cert", &self.client_cert.is_some())
+            .field("insecure_skip_verify", &self.insecure_skip_verify)
             .finish()
     }
 }
@@ -115,6 +119,7 @@ impl HelmAuth {
             basic,
             ca_pem: pick("ca.crt", "caFile"),
             client_cert,
+            insecure_skip_verify: false,
         })
     }
 
@@ -405,6 +410,9 @@ fn http_client(spec: &HelmRepoSpec, auth: &HelmAuth) -> Result<reqwest::Client, 
             reqwest::Identity::from_pem(&pem).map_err(|e| err(format!("tls.crt/tls.key: {e}")))?;
         b = b.identity(id);
     }
+    if auth.insecure_skip_verify {
+        b = b.danger_accept_invalid_certs(true);
+    }
     b.build().map_err(|e| err(e.to_string()))
 }
 
@@ -481,7 +489,7 @@ async fn get_to_file(
 }
 
 /// The error and its causes on one line (reqwest's Display hides the cause).
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {

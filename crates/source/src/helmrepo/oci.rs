@@ -128,6 +128,8 @@ pub struct OciSource {
     pub reference: OciRef,
     /// Plain HTTP to the registry.
     pub insecure: bool,
+    /// Accept any registry certificate (`helm --insecure-skip-tls-verify`).
+    pub insecure_skip_verify: bool,
     pub auth: OciAuth,
     /// PEM CA bundle to trust instead of the system roots.
     pub ca_pem: Option<Vec<u8>>,
@@ -143,6 +145,7 @@ impl OciSource {
             url: url.to_string(),
             reference,
             insecure: false,
+            insecure_skip_verify: false,
             auth: OciAuth::Anonymous,
             ca_pem: None,
             media_type: None,
@@ -246,6 +249,7 @@ impl Session {
             } else {
                 ClientProtocol::Https
             },
+            accept_invalid_certificates: src.insecure_skip_verify,
             read_timeout: Some(src.timeout),
             connect_timeout: Some(src.timeout.min(Duration::from_secs(30))),
             ..ClientConfig::default()
@@ -309,7 +313,7 @@ impl Session {
             .client
             .fetch_manifest_digest(&self.tagged(&tag), &self.auth)
             .await
-            .map_err(|e| self.err(format!("resolving tag '{tag}': {e}")))?;
+            .map_err(|e| self.err(format!("resolving tag '{tag}': {}", chain(&e))))?;
         Ok(Resolved {
             revision: format!("{tag}@{digest}"),
             digest,
@@ -359,7 +363,7 @@ impl Session {
                 .client
                 .list_tags(&image, &self.auth, Some(1000), last.as_deref())
                 .await
-                .map_err(|e| self.err(format!("listing tags: {e}")))?;
+                .map_err(|e| self.err(format!("listing tags: {}", chain(&e))))?;
             let n = page.tags.len();
             last = page.tags.last().cloned();
             all.extend(page.tags);
@@ -382,7 +386,13 @@ impl Session {
             .client
             .pull_image_manifest(&image, &self.auth)
             .await
-            .map_err(|e| self.err(format!("pulling manifest {}: {e}", resolved.digest)))?;
+            .map_err(|e| {
+                self.err(format!(
+                    "pulling manifest {}: {}",
+                    resolved.digest,
+                    chain(&e)
+                ))
+            })?;
         let layer = match media_type.filter(|m| !m.is_empty()) {
             Some(mt) => manifest
                 .layers
@@ -407,7 +417,7 @@ impl Session {
         self.client
             .pull_blob(&image, &layer, &mut file)
             .await
-            .map_err(|e| self.err(format!("pulling layer {}: {e}", layer.digest)))?;
+            .map_err(|e| self.err(format!("pulling layer {}: {}", layer.digest, chain(&e))))?;
         tokio::io::AsyncWriteExt::flush(&mut file)
             .await
             .map_err(write_err)?;
@@ -514,6 +524,11 @@ impl Session {
     }
 }
 
+/// An error and its causes (a failed request names its cause only there).
+fn chain(e: &dyn std::error::Error) -> String {
+    super::error_chain(e)
+}
+
 /// fluxcd/pkg `version.ParseVersion`: three dot-separated parts, then Masterminds parsing.
 fn flux_version(s: &str) -> Option<Version> {
     if s.splitn(3, '.').count() != 3 {
@@ -524,6 +539,9 @@ fn flux_version(s: &str) -> Option<Version> {
 
 /// The Helm chart layer of an OCI chart.
 pub const HELM_CHART_LAYER: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+
+/// The provenance layer of a signed OCI chart.
+pub const HELM_PROVENANCE_LAYER: &str = "application/vnd.cncf.helm.chart.provenance.v1.prov";
 
 /// A chart pulled from an OCI Helm repository.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -537,6 +555,18 @@ pub struct OciChart {
     pub size: u64,
 }
 
+/// Which manifest of an OCI chart to pull.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChartAt {
+    /// A chart version: exact, a range, or empty for the latest stable (see
+    /// [`pull_chart`]).
+    Version(String),
+    /// A tag as written (`_` stands for `+`).
+    Tag(String),
+    /// A manifest digest, `sha256:<hex>`.
+    Digest(String),
+}
+
 /// Pulls `chart` from the OCI Helm repository `repo` (`oci://host/path`, a HelmRepository of
 /// type `oci`) at `version` (exact, a range, or empty for the latest stable) into the file
 /// `dest`. `repo.reference`, `media_type` and `operation` are ignored.
@@ -546,17 +576,49 @@ pub async fn pull_chart(
     version: &str,
     dest: &Path,
 ) -> Result<OciChart, OciError> {
+    pull_chart_at(
+        repo,
+        chart,
+        &ChartAt::Version(version.to_string()),
+        dest,
+        None,
+    )
+    .await
+}
+
+/// [`pull_chart`] at a version, a tag or a digest; with `prov`, the provenance layer too
+/// (into that file), which must then be there. For a digest the version is left empty (only
+/// the chart's own `Chart.yaml` knows it).
+pub async fn pull_chart_at(
+    repo: &OciSource,
+    chart: &str,
+    at: &ChartAt,
+    dest: &Path,
+    prov: Option<&Path>,
+) -> Result<OciChart, OciError> {
     let mut src = repo.clone();
     src.url = format!("{}/{chart}", repo.url.trim_end_matches('/'));
     let session = Session::new(&src)?;
     timed(&src, async {
-        let version = session.chart_version(version).await?;
-        // OCI tags cannot hold '+': Helm stores it as '_'.
-        let tag = version.replace('+', "_");
-        let resolved = session.resolve(&OciRef::Tag(tag)).await?;
+        let (version, reference) = match at {
+            ChartAt::Version(v) => {
+                let version = session.chart_version(v).await?;
+                // OCI tags cannot hold '+': Helm stores it as '_'.
+                let tag = version.replace('+', "_");
+                (version, OciRef::Tag(tag))
+            }
+            ChartAt::Tag(t) => (t.replace('_', "+"), OciRef::Tag(t.clone())),
+            ChartAt::Digest(d) => (String::new(), OciRef::Digest(d.clone())),
+        };
+        let resolved = session.resolve(&reference).await?;
         let (_, layer, size) = session
             .pull_layer(&resolved, Some(HELM_CHART_LAYER), dest)
             .await?;
+        if let Some(prov) = prov {
+            session
+                .pull_layer(&resolved, Some(HELM_PROVENANCE_LAYER), prov)
+                .await?;
+        }
         Ok(OciChart {
             version,
             manifest_digest: resolved.digest,
@@ -577,6 +639,12 @@ async fn timed<T>(
             url: src.url.clone(),
             timeout: src.timeout,
         })?
+}
+
+/// Every tag of the repository `src.url` names, as the registry lists them.
+pub async fn list_tags(src: &OciSource) -> Result<Vec<String>, OciError> {
+    let session = Session::new(src)?;
+    timed(src, session.list_tags()).await
 }
 
 /// Resolves the reference to a manifest digest and revision: the no-op poll.

@@ -1,0 +1,234 @@
+//! Charts that are not on disk, located as `helm template` and `helm show` locate them
+//! (Helm's `LocateChart` and `ChartDownloader`): a chart in the repository `--repo URL`, an
+//! `oci://` reference, a chart URL, or `repo/chart` through Helm's repositories file and the
+//! index `helm repo add`/`update` cached for it. Downloads land in Helm's content cache
+//! (`$HELM_CACHE_HOME/content`, shared with helm), which is read first when the digest of the
+//! wanted chart is known; the chart is rendered from there.
+//!
+//! - [`repo`]: chart repositories (index lookups, HTTP downloads, `--verify`).
+//! - [`registry`]: OCI registries (references, tags, pulls).
+//! - [`cache`]: the content cache and Helm's configuration paths.
+
+mod cache;
+mod registry;
+mod repo;
+
+use std::path::{Path, PathBuf};
+
+/// Helm's chart path options: where a chart comes from and how to reach it.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ChartPathFlags {
+    /// The chart version: exact, or a constraint (default: the latest stable).
+    #[arg(long, allow_hyphen_values = true)]
+    version: Option<String>,
+    /// Admit development versions too (`>0.0.0-0` when no --version is given).
+    #[arg(long)]
+    devel: bool,
+    /// The chart repository URL to find the chart in.
+    #[arg(long, allow_hyphen_values = true)]
+    repo: Option<String>,
+    /// Chart repository or registry user name.
+    #[arg(long, allow_hyphen_values = true)]
+    username: Option<String>,
+    /// Chart repository or registry password.
+    #[arg(long, allow_hyphen_values = true)]
+    password: Option<String>,
+    /// Send the credentials to chart URLs on other hosts too.
+    #[arg(long = "pass-credentials")]
+    pass_credentials: bool,
+    /// Trust the certificates of this CA bundle.
+    #[arg(long = "ca-file", allow_hyphen_values = true)]
+    ca_file: Option<PathBuf>,
+    /// Client certificate for mutual TLS.
+    #[arg(long = "cert-file", allow_hyphen_values = true)]
+    cert_file: Option<PathBuf>,
+    /// Client key for mutual TLS.
+    #[arg(long = "key-file", allow_hyphen_values = true)]
+    key_file: Option<PathBuf>,
+    /// Do not check the server's certificate.
+    #[arg(long = "insecure-skip-tls-verify")]
+    insecure_skip_tls_verify: bool,
+    /// Reach the registry over plain HTTP.
+    #[arg(long = "plain-http")]
+    plain_http: bool,
+    /// Verify the chart archive against its `.prov` file and the keyring before rendering.
+    #[arg(long)]
+    pub verify: bool,
+    /// The keyring `--verify` checks signatures with (default `~/.gnupg/pubring.gpg`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub keyring: Option<PathBuf>,
+    /// Helm's repositories file (default `$HELM_CONFIG_HOME/repositories.yaml`).
+    #[arg(long = "repository-config", env = "HELM_REPOSITORY_CONFIG")]
+    repository_config: Option<PathBuf>,
+    /// Where `helm repo` caches repository indexes (default `$HELM_CACHE_HOME/repository`).
+    #[arg(long = "repository-cache", env = "HELM_REPOSITORY_CACHE")]
+    repository_cache: Option<PathBuf>,
+    /// Registry credentials (default `$HELM_CONFIG_HOME/registry/config.json`).
+    #[arg(long = "registry-config", env = "HELM_REGISTRY_CONFIG")]
+    registry_config: Option<PathBuf>,
+    /// Downloaded charts by digest (default `$HELM_CACHE_HOME/content`).
+    #[arg(long = "content-cache", env = "HELM_CONTENT_CACHE")]
+    content_cache: Option<PathBuf>,
+}
+
+impl ChartPathFlags {
+    /// The version asked for, as Helm settles it: `--devel` without a version admits
+    /// pre-releases.
+    fn wanted_version(&self) -> String {
+        let v = self.version.as_deref().unwrap_or("").trim();
+        if v.is_empty() && self.devel {
+            ">0.0.0-0".to_string()
+        } else {
+            v.to_string()
+        }
+    }
+
+    /// `--username`/`--password` when both are given (Helm sends neither otherwise).
+    fn basic(&self) -> Option<(String, String)> {
+        let user = self.username.clone().filter(|u| !u.is_empty())?;
+        let pass = self.password.clone().filter(|p| !p.is_empty())?;
+        Some((user, pass))
+    }
+
+    fn content_cache(&self) -> PathBuf {
+        self.content_cache
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| cache::helm_cache_home().join("content"))
+    }
+
+    fn repository_config(&self) -> PathBuf {
+        self.repository_config
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| cache::helm_config_home().join("repositories.yaml"))
+    }
+
+    fn repository_cache(&self) -> PathBuf {
+        self.repository_cache
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| cache::helm_cache_home().join("repository"))
+    }
+}
+
+/// TLS files as Helm reads them for a client: the CA bundle and the client key pair.
+#[derive(Clone, Debug, Default)]
+struct Tls {
+    ca_pem: Option<Vec<u8>>,
+    client_cert: Option<(Vec<u8>, Vec<u8>)>,
+    insecure_skip_verify: bool,
+}
+
+impl Tls {
+    /// Reads the files; errors in Helm's words (`can't create TLS config for client: …`).
+    fn read<'a>(
+        ca: Option<&'a Path>,
+        cert: Option<&'a Path>,
+        key: Option<&'a Path>,
+        insecure: bool,
+    ) -> Result<Tls, String> {
+        fn given(p: Option<&Path>) -> Option<&Path> {
+            p.filter(|p| !p.as_os_str().is_empty())
+        }
+        let mut tls = Tls {
+            insecure_skip_verify: insecure,
+            ..Tls::default()
+        };
+        if let (Some(c), Some(k)) = (given(cert), given(key)) {
+            let read = |p: &Path| {
+                std::fs::read(p).map_err(|e| {
+                    format!(
+                        "can't create TLS config for client: can't load key pair from cert {} and key {}: open {}: {}",
+                        c.display(),
+                        k.display(),
+                        p.display(),
+                        go_io_error(&e)
+                    )
+                })
+            };
+            tls.client_cert = Some((read(c)?, read(k)?));
+        }
+        if let Some(ca) = given(ca) {
+            tls.ca_pem = Some(std::fs::read(ca).map_err(|e| {
+                format!(
+                    "can't create TLS config for client: can't read CA file: {:?}: open {}: {}",
+                    ca.display().to_string(),
+                    ca.display(),
+                    go_io_error(&e)
+                )
+            })?);
+        }
+        Ok(tls)
+    }
+}
+
+/// An I/O error as Go's `os` package words it.
+fn go_io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A chart located: its path (on disk as given, or in the content cache).
+#[derive(Debug)]
+pub struct Located {
+    pub path: PathBuf,
+    downloaded: bool,
+}
+
+impl Located {
+    /// Whether the chart was downloaded (and, with --verify, verified already).
+    pub fn downloaded(&self) -> bool {
+        self.downloaded
+    }
+}
+
+/// Helm's `LocateChart` for `name`: without `--repo` a path on disk is used as it is;
+/// anything else is downloaded (or found in the content cache). `Pulled:`/`Digest:` lines of
+/// a registry pull go to standard error, as Helm prints them.
+pub fn locate(name: &str, f: &ChartPathFlags) -> Result<Located, String> {
+    // Helm builds its registry client (with the TLS files) before anything else.
+    Tls::read(
+        f.ca_file.as_deref(),
+        f.cert_file.as_deref(),
+        f.key_file.as_deref(),
+        false,
+    )
+    .map_err(|e| format!("missing registry client: {e}"))?;
+    let name = name.trim();
+    let repo_url = f.repo.as_deref().filter(|r| !r.is_empty());
+    if repo_url.is_none() {
+        if Path::new(name).exists() {
+            return Ok(Located {
+                path: PathBuf::from(name),
+                downloaded: false,
+            });
+        }
+        if Path::new(name).is_absolute() || name.starts_with('.') {
+            return Err(format!(
+                "path {} not found",
+                ferroflux_gotemplate::fmt::go_quote(name)
+            ));
+        }
+    }
+    let version = f.wanted_version();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("starting the download runtime: {e}"))?;
+    let path = rt.block_on(async {
+        match repo_url {
+            Some(url) => repo::from_repo_url(url, name, &version, f).await,
+            None if registry::is_oci(name) => registry::pull(name, &version, f).await,
+            None => repo::download_to_cache(name, &version, f, repo::Creds::Flags).await,
+        }
+    })?;
+    Ok(Located {
+        path,
+        downloaded: true,
+    })
+}

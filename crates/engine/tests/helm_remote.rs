@@ -1,0 +1,422 @@
+//! `ferroflux helm template|show` on charts that are not on disk (`--repo`, `oci://`, chart
+//! URLs, `repo/chart`), side by side with the reference helm against the real chart
+//! repository and registries: the same standard output, standard error and exit status, and
+//! the same files in Helm's content cache.
+
+use ferroflux_testsupport::endpoint;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn reference_helm() -> PathBuf {
+    let base = std::env::var_os("FERROFLUX_ORACLES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/opt/oracles"));
+    let helm = base.join("bin/helm");
+    assert!(
+        helm.exists(),
+        "reference helm missing at {} (cargo xtask install)",
+        helm.display()
+    );
+    helm
+}
+
+/// The test chart pushed to both registries once (pushing the same archive again is a
+/// no-op for a registry); returns the manifest digest of podinfo-lite 0.1.0.
+fn pushed() -> &'static str {
+    static DIGEST: OnceLock<String> = OnceLock::new();
+    DIGEST.get_or_init(|| {
+        let dir = endpoint("TEST_HELM_REPO_DIR");
+        let home = tempfile::tempdir().unwrap();
+        let mut digest = String::new();
+        for version in ["0.1.0", "0.2.0"] {
+            let tgz = format!("{dir}/podinfo-lite-{version}.tgz");
+            let plain = format!("oci://{}/ff-remote", endpoint("TEST_OCI_HOST"));
+            let o = helm_in(home.path())
+                .args(["push", &tgz, &plain, "--plain-http"])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let printed = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            if version == "0.1.0" {
+                digest = printed
+                    .lines()
+                    .find_map(|l| l.strip_prefix("Digest: "))
+                    .expect("helm push prints the digest")
+                    .to_string();
+            }
+        }
+        let tgz = format!("{dir}/podinfo-lite-0.1.0.tgz");
+        let tls = format!("oci://{}/ff-remote", endpoint("TEST_OCI_AUTH_HOST"));
+        let o = helm_in(home.path())
+            .args(["push", &tgz, &tls, "--ca-file", &endpoint("TEST_CA_FILE")])
+            .args(["--username", &endpoint("TEST_HTTP_USER")])
+            .args(["--password", &endpoint("TEST_HTTP_PASSWORD")])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        digest
+    })
+}
+
+fn helm_in(home: &Path) -> Command {
+    let mut c = Command::new(reference_helm());
+    isolate(&mut c, home);
+    c
+}
+
+/// Helm's directories, HOME and Docker's configuration inside `home`, nothing else of the
+/// user's.
+fn isolate(c: &mut Command, home: &Path) {
+    for v in [
+        "HELM_REPOSITORY_CONFIG",
+        "HELM_REPOSITORY_CACHE",
+        "HELM_REGISTRY_CONFIG",
+        "HELM_CONTENT_CACHE",
+        "HELM_DEBUG",
+        "HELM_NAMESPACE",
+        "KUBECONFIG",
+        "XDG_CONFIG_HOME",
+        "XDG_CACHE_HOME",
+    ] {
+        c.env_remove(v);
+    }
+    c.env("HELM_CACHE_HOME", home.join("cache"))
+        .env("HELM_CONFIG_HOME", home.join("config"))
+        .env("HELM_DATA_HOME", home.join("data"))
+        .env("HOME", home.join("home"))
+        .env("DOCKER_CONFIG", home.join("home/.docker"))
+        .current_dir(home);
+}
+
+/// What one run printed and left in the cache.
+#[derive(Debug, PartialEq, Eq)]
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+    cached: Vec<String>,
+}
+
+fn files_under(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(root, &p, out);
+        } else {
+            out.push(p.strip_prefix(root).unwrap().display().to_string());
+        }
+    }
+}
+
+/// Runs `args` with `bin` (and `prefix`) in a fresh case directory at `dir`, after `setup`.
+fn run(bin: &Path, prefix: &[&str], args: &[String], dir: &Path, setup: &dyn Fn(&Path)) -> Run {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    setup(dir);
+    let mut c = Command::new(bin);
+    isolate(&mut c, dir);
+    let o = c.args(prefix).args(args).output().unwrap();
+    let mut cached = Vec::new();
+    files_under(&dir.join("cache"), &dir.join("cache/content"), &mut cached);
+    cached.sort();
+    Run {
+        ok: o.status.success(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        cached,
+    }
+}
+
+/// Runs a case with helm and with ferroflux in the same directory, and compares.
+fn same_as_helm(args: &[&str], setup: &dyn Fn(&Path)) -> Run {
+    pushed();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("case");
+    let want = run(&reference_helm(), &[], &args, &dir, setup);
+    let got = run(
+        Path::new(env!("CARGO_BIN_EXE_ferroflux")),
+        &["helm"],
+        &args,
+        &dir,
+        setup,
+    );
+    assert_eq!(got, want, "helm {}", args.join(" "));
+    got
+}
+
+fn no_setup(_: &Path) {}
+
+/// Helm's repositories file naming the test repository `myrepo`, and (with `cached`) the
+/// index `helm repo update` would have cached for it.
+fn configured_repo(cached: bool) -> impl Fn(&Path) {
+    move |dir: &Path| {
+        let url = endpoint("TEST_HELM_REPO_URL");
+        std::fs::create_dir_all(dir.join("config")).unwrap();
+        std::fs::write(
+            dir.join("config/repositories.yaml"),
+            format!("apiVersion: \"\"\nrepositories:\n- name: myrepo\n  url: {url}\n"),
+        )
+        .unwrap();
+        if cached {
+            std::fs::create_dir_all(dir.join("cache/repository")).unwrap();
+            std::fs::copy(
+                format!("{}/index.yaml", endpoint("TEST_HELM_REPO_DIR")),
+                dir.join("cache/repository/myrepo-index.yaml"),
+            )
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn charts_from_a_repository_url() {
+    let url = endpoint("TEST_HELM_REPO_URL");
+    let r = same_as_helm(
+        &["template", "x", "podinfo-lite", "--repo", &url],
+        &no_setup,
+    );
+    assert!(r.ok && r.stdout.contains("# Source: podinfo-lite/templates/"));
+    assert_eq!(r.cached.len(), 1, "the download is cached: {:?}", r.cached);
+    // A version that is no range falls back with Helm's warning.
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            &url,
+            "--version",
+            "0.1",
+        ],
+        &no_setup,
+    );
+    assert!(
+        r.stderr
+            .contains("falling back to closest available version")
+    );
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            &url,
+            "--version",
+            "9.9",
+        ],
+        &no_setup,
+    );
+    assert!(!r.ok && r.stderr.contains("version \"9.9\" not found in"));
+    same_as_helm(&["template", "x", "nope", "--repo", &url], &no_setup);
+    // Values flags apply to the downloaded chart as to a local one.
+    same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            &url,
+            "--set",
+            "replicaCount=3",
+        ],
+        &no_setup,
+    );
+    same_as_helm(
+        &["show", "values", "podinfo-lite", "--repo", &url],
+        &no_setup,
+    );
+    // The chart URL itself.
+    let tgz = format!("{url}/podinfo-lite-0.1.0.tgz");
+    same_as_helm(&["template", "x", &tgz], &no_setup);
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn repository_credentials() {
+    let url = endpoint("TEST_HELM_REPO_AUTH_URL");
+    let (user, pass) = (endpoint("TEST_HTTP_USER"), endpoint("TEST_HTTP_PASSWORD"));
+    let r = same_as_helm(
+        &["template", "x", "podinfo-lite", "--repo", &url],
+        &no_setup,
+    );
+    assert!(
+        !r.ok && r.stderr.contains("401 Unauthorized"),
+        "{}",
+        r.stderr
+    );
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            &url,
+            "--username",
+            &user,
+            "--password",
+            &pass,
+        ],
+        &no_setup,
+    );
+    assert!(r.ok);
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            "http://127.0.0.1:1/charts",
+        ],
+        &no_setup,
+    );
+    assert!(
+        r.stderr.contains("connect: connection refused"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn charts_from_configured_repositories() {
+    let r = same_as_helm(
+        &["template", "x", "myrepo/podinfo-lite", "--version", "0.1.0"],
+        &configured_repo(true),
+    );
+    assert!(r.ok && r.cached.len() == 1, "{r:?}");
+    // The digest in the index finds the cached chart: no download happens.
+    let offline = |dir: &Path| {
+        configured_repo(true)(dir);
+        let index = dir.join("cache/repository/myrepo-index.yaml");
+        let text = std::fs::read_to_string(&index).unwrap();
+        let url = endpoint("TEST_HELM_REPO_URL");
+        std::fs::write(&index, text.replace(&url, "http://127.0.0.1:1/charts")).unwrap();
+        let tgz = std::fs::read(format!(
+            "{}/podinfo-lite-0.2.0.tgz",
+            endpoint("TEST_HELM_REPO_DIR")
+        ))
+        .unwrap();
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&tgz));
+        let dest = dir.join(format!("cache/content/{}/{digest}.chart", &digest[..2]));
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::write(dest, tgz).unwrap();
+    };
+    let r = same_as_helm(&["template", "x", "myrepo/podinfo-lite"], &offline);
+    assert!(r.ok, "{}", r.stderr);
+    let r = same_as_helm(
+        &["template", "x", "myrepo/podinfo-lite"],
+        &configured_repo(false),
+    );
+    assert!(r.stderr.contains("no cached repo found"), "{}", r.stderr);
+    same_as_helm(
+        &["template", "x", "other/podinfo-lite"],
+        &configured_repo(true),
+    );
+    same_as_helm(&["template", "x", "myrepo/nope"], &configured_repo(true));
+    same_as_helm(&["template", "x", "podinfo-lite"], &no_setup);
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn charts_from_registries() {
+    let digest = pushed();
+    let plain = format!("oci://{}/ff-remote/podinfo-lite", endpoint("TEST_OCI_HOST"));
+    let r = same_as_helm(&["template", "x", &plain, "--plain-http"], &no_setup);
+    assert!(r.ok && r.stderr.starts_with("Pulled: "), "{}", r.stderr);
+    assert!(r.stderr.contains(":0.2.0\nDigest: sha256:"), "{}", r.stderr);
+    same_as_helm(
+        &["template", "x", &plain, "--plain-http", "--version", "~0.1"],
+        &no_setup,
+    );
+    same_as_helm(
+        &["template", "x", &format!("{plain}:0.1.0"), "--plain-http"],
+        &no_setup,
+    );
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            &format!("{plain}:0.1.0"),
+            "--plain-http",
+            "--version",
+            "0.2.0",
+        ],
+        &no_setup,
+    );
+    assert!(r.stderr.contains("chart reference and version mismatch"));
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            &plain,
+            "--plain-http",
+            "--version",
+            "9.9.9",
+        ],
+        &no_setup,
+    );
+    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+    same_as_helm(
+        &[
+            "template",
+            "x",
+            &format!("{plain}@{digest}"),
+            "--plain-http",
+        ],
+        &no_setup,
+    );
+    same_as_helm(
+        &["template", "x", &plain, "--plain-http", "--version", ">5"],
+        &no_setup,
+    );
+    same_as_helm(&["show", "chart", &plain, "--plain-http"], &no_setup);
+    // TLS and credentials, from the flags and from `helm registry login`'s file.
+    let tls = format!(
+        "oci://{}/ff-remote/podinfo-lite",
+        endpoint("TEST_OCI_AUTH_HOST")
+    );
+    let ca = endpoint("TEST_CA_FILE");
+    let (user, pass) = (endpoint("TEST_HTTP_USER"), endpoint("TEST_HTTP_PASSWORD"));
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            &tls,
+            "--ca-file",
+            &ca,
+            "--username",
+            &user,
+            "--password",
+            &pass,
+        ],
+        &no_setup,
+    );
+    assert!(r.ok, "{}", r.stderr);
+    let logged_in = |dir: &Path| {
+        use base64::Engine;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+        std::fs::create_dir_all(dir.join("config/registry")).unwrap();
+        std::fs::write(
+            dir.join("config/registry/config.json"),
+            format!(
+                "{{\"auths\":{{\"{}\":{{\"auth\":\"{auth}\"}}}}}}",
+                endpoint("TEST_OCI_AUTH_HOST")
+            ),
+        )
+        .unwrap();
+    };
+    let r = same_as_helm(&["template", "x", &tls, "--ca-file", &ca], &logged_in);
+    assert!(r.ok, "{}", r.stderr);
+    let r = same_as_helm(&["template", "x", &tls], &no_setup);
+    assert!(r.stderr.contains("unknown authority"), "{}", r.stderr);
+}
