@@ -50,7 +50,7 @@ pub struct Index {
 pub enum IndexError {
     #[error("empty index.yaml file")]
     Empty,
-    #[error("no API version specified in the index")]
+    #[error("no API version specified")]
     NoApiVersion,
     #[error("parsing the index: {0}")]
     Parse(String),

@@ -212,6 +212,10 @@ pub enum OciError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "manifest does not contain minimum number of descriptors ({wanted}), descriptors found: {found}"
+    )]
+    TooFewDescriptors { wanted: usize, found: usize },
     #[error("'{url}': timed out after {timeout:?}")]
     Timeout { url: String, timeout: Duration },
 }
@@ -379,6 +383,7 @@ impl Session {
         &self,
         resolved: &Resolved,
         media_type: Option<&str>,
+        min_descriptors: usize,
         to: &Path,
     ) -> Result<(OciImageManifest, OciDescriptor, u64), OciError> {
         let image = self.digested(&resolved.digest);
@@ -393,6 +398,21 @@ impl Session {
                     chain(&e)
                 ))
             })?;
+        // Helm's chart pull counts the descriptors it keeps first: the manifest, a Helm
+        // config, and the layers of the type pulled.
+        let found = 1
+            + usize::from(manifest.config.media_type == HELM_CONFIG)
+            + manifest
+                .layers
+                .iter()
+                .filter(|l| Some(l.media_type.as_str()) == media_type)
+                .count();
+        if found < min_descriptors {
+            return Err(OciError::TooFewDescriptors {
+                wanted: min_descriptors,
+                found,
+            });
+        }
         let layer = match media_type.filter(|m| !m.is_empty()) {
             Some(mt) => manifest
                 .layers
@@ -437,7 +457,7 @@ impl Session {
             source,
         })?;
         let (manifest, layer, _) = self
-            .pull_layer(&resolved, src.media_type.as_deref(), tmp.path())
+            .pull_layer(&resolved, src.media_type.as_deref(), 0, tmp.path())
             .await?;
         let copied = match src.operation {
             LayerOperation::Extract => {
@@ -540,6 +560,9 @@ fn flux_version(s: &str) -> Option<Version> {
 /// The Helm chart layer of an OCI chart.
 pub const HELM_CHART_LAYER: &str = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
 
+/// The config of an OCI chart.
+pub const HELM_CONFIG: &str = "application/vnd.cncf.helm.config.v1+json";
+
 /// The provenance layer of a signed OCI chart.
 pub const HELM_PROVENANCE_LAYER: &str = "application/vnd.cncf.helm.chart.provenance.v1.prov";
 
@@ -612,11 +635,11 @@ pub async fn pull_chart_at(
         };
         let resolved = session.resolve(&reference).await?;
         let (_, layer, size) = session
-            .pull_layer(&resolved, Some(HELM_CHART_LAYER), dest)
+            .pull_layer(&resolved, Some(HELM_CHART_LAYER), 2, dest)
             .await?;
         if let Some(prov) = prov {
             session
-                .pull_layer(&resolved, Some(HELM_PROVENANCE_LAYER), prov)
+                .pull_layer(&resolved, Some(HELM_PROVENANCE_LAYER), 2, prov)
                 .await?;
         }
         Ok(OciChart {

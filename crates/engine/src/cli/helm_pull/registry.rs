@@ -22,6 +22,8 @@ struct Reference {
     repository: String,
     tag: String,
     digest: String,
+    /// The tag as written (`+` kept), which Helm's tag listing parses again.
+    written_tag: String,
 }
 
 fn parse_reference(name: &str) -> Result<Reference, String> {
@@ -32,11 +34,13 @@ fn parse_reference(name: &str) -> Result<Reference, String> {
         raw.truncate(at);
     }
     let mut tag = String::new();
+    let mut written_tag = String::new();
     if let Some(colon) = raw.rfind(':')
         && !raw[colon + 1..].contains('/')
         && raw[..colon].contains('/')
     {
-        tag = raw[colon + 1..].replace('+', "_");
+        written_tag = raw[colon + 1..].to_string();
+        tag = written_tag.replace('+', "_");
         raw.truncate(colon);
     }
     let invalid = |what: &str| format!("invalid reference: {what}");
@@ -60,6 +64,7 @@ fn parse_reference(name: &str) -> Result<Reference, String> {
         repository: repository.to_string(),
         tag,
         digest,
+        written_tag,
     })
 }
 
@@ -155,6 +160,13 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
     } else if Version::parse(&version).is_ok() {
         Target::Tag(version)
     } else {
+        // Helm lists the tags of the reference as written, where `+` is no tag character.
+        if r.written_tag.contains('+') {
+            return Err(format!(
+                "invalid reference: invalid tag {:?}",
+                r.written_tag
+            ));
+        }
         let tags = semver_tags(&repo_src, &shown_repo).await?;
         if tags.is_empty() {
             return Err(format!(
@@ -385,6 +397,7 @@ mod tests {
                 repository: "charts/app".into(),
                 tag: "1.2.3_b".into(),
                 digest: digest.clone(),
+                written_tag: "1.2.3+b".into(),
             }
         );
         let r = parse_reference("oci://h:5000/app").unwrap();

@@ -104,7 +104,7 @@ pub async fn from_repo_url(
     let index_file = scratch.path().join("index.yaml");
     helmrepo::download_index(&fetch.spec(), &fetch.auth(), &index_file)
         .await
-        .map_err(|e| unreachable(get_error(e)))?;
+        .map_err(|e| unreachable(with_userinfo(&get_error(e), repo)))?;
     let index = helmrepo::Index::load(&index_file).map_err(|e| unreachable(e.to_string()))?;
     let picked = pick(&index, chart, version).map_err(|_| {
         let what = if version.is_empty() {
@@ -126,6 +126,22 @@ pub async fn from_repo_url(
         _ => Creds::None,
     };
     download_to_cache(&chart_url, version, f, creds).await
+}
+
+/// `message` with the URL of `repo` shown as Helm shows it: with the user and password the
+/// URL was given with (the download's own messages leave them out).
+fn with_userinfo(message: &str, repo: &str) -> String {
+    let Ok(u) = reqwest::Url::parse(repo) else {
+        return message.to_string();
+    };
+    if u.username().is_empty() && u.password().is_none() {
+        return message.to_string();
+    }
+    let mut bare = u.clone();
+    let _ = bare.set_username("");
+    let _ = bare.set_password(None);
+    let prefix = |x: &reqwest::Url| x.as_str().trim_end_matches('/').to_string();
+    message.replace(&prefix(&bare), &prefix(&u))
 }
 
 /// Helm's `urlEqual`: scheme, host and port (the scheme's default port when none is given).
