@@ -420,3 +420,143 @@ fn charts_from_registries() {
     let r = same_as_helm(&["template", "x", &tls], &no_setup);
     assert!(r.stderr.contains("unknown authority"), "{}", r.stderr);
 }
+
+/// A chart `c` whose dependencies are missing from `charts/`: `deps` is the YAML list.
+fn chart_with_deps(deps: &'static str) -> impl Fn(&Path) {
+    move |dir: &Path| {
+        let c = dir.join("c");
+        std::fs::create_dir_all(c.join("templates")).unwrap();
+        std::fs::write(
+            c.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n{deps}"),
+        )
+        .unwrap();
+        std::fs::write(
+            c.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-top\n",
+        )
+        .unwrap();
+    }
+}
+
+/// `charts/` and `Chart.lock` (its time masked) after a run in `dir`.
+fn dependency_tree(dir: &Path) -> String {
+    let mut files = Vec::new();
+    files_under(dir, &dir.join("c"), &mut files);
+    files.sort();
+    let lock = std::fs::read_to_string(dir.join("c/Chart.lock")).unwrap_or_default();
+    let lock: Vec<&str> = lock
+        .lines()
+        .filter(|l| !l.starts_with("generated:"))
+        .collect();
+    format!("{}\n{}", files.join("\n"), lock.join("\n"))
+}
+
+/// `template r c --dependency-update ARGS` with helm and ferroflux: the same output (Helm
+/// prints its repository updates in no fixed order: compared sorted), the same archives
+/// and lock.
+fn dependency_update_as_helm(args: &[&str], setup: &dyn Fn(&Path)) -> (Run, String) {
+    pushed();
+    let mut all = vec!["template", "r", "c", "--dependency-update"];
+    all.extend_from_slice(args);
+    let all: Vec<String> = all.iter().map(|a| a.to_string()).collect();
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("case");
+    let sorted = |mut r: Run| {
+        let mut lines: Vec<&str> = r.stdout.lines().collect();
+        lines.sort();
+        r.stdout = lines.join("\n");
+        r
+    };
+    let want = sorted(run(&reference_helm(), &[], &all, &dir, setup));
+    let want_tree = dependency_tree(&dir);
+    let got = sorted(run(
+        Path::new(env!("CARGO_BIN_EXE_ferroflux")),
+        &["helm"],
+        &all,
+        &dir,
+        setup,
+    ));
+    let got_tree = dependency_tree(&dir);
+    assert_eq!(got, want, "helm {}", all.join(" "));
+    assert_eq!(got_tree, want_tree, "helm {}", all.join(" "));
+    (got, got_tree)
+}
+
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn dependency_update_from_repositories_and_registries() {
+    let url = endpoint("TEST_HELM_REPO_URL");
+    let oci = format!("oci://{}/ff-remote", endpoint("TEST_OCI_HOST"));
+    // A URL no repository is configured for (twice, under two aliases).
+    let deps: &'static str = Box::leak(
+        format!(
+            "- name: podinfo-lite\n  version: ~0.1.0\n  repository: {url}\n\
+             - name: podinfo-lite\n  alias: again\n  version: ~0.1.0\n  repository: {url}/\n"
+        )
+        .into_boxed_str(),
+    );
+    let (r, tree) = dependency_update_as_helm(&[], &chart_with_deps(deps));
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Getting updates for unmanaged Helm repositories...")
+    );
+    assert!(
+        r.stdout.contains("Already downloaded podinfo-lite"),
+        "{}",
+        r.stdout
+    );
+    assert!(tree.contains("c/charts/podinfo-lite-0.1.0.tgz"), "{tree}");
+    // A registry (plain HTTP by the flag), with a range over its tags.
+    let deps: &'static str = Box::leak(
+        format!("- name: podinfo-lite\n  version: \">=0.2.0\"\n  repository: {oci}\n")
+            .into_boxed_str(),
+    );
+    let (r, tree) = dependency_update_as_helm(&["--plain-http"], &chart_with_deps(deps));
+    assert!(r.ok && r.stderr.starts_with("Pulled: "), "{}", r.stderr);
+    assert!(tree.contains("c/charts/podinfo-lite-0.2.0.tgz"), "{tree}");
+    // One chart name from a repository and a registry: Helm keys repositories by chart
+    // name, so the repository dependency looks for the registry's index, and fails.
+    let deps: &'static str = Box::leak(
+        format!(
+            "- name: podinfo-lite\n  version: ~0.1.0\n  repository: {url}\n\
+             - name: podinfo-lite\n  alias: fromoci\n  version: 0.2.0\n  repository: {oci}\n"
+        )
+        .into_boxed_str(),
+    );
+    let (r, _) = dependency_update_as_helm(&["--plain-http"], &chart_with_deps(deps));
+    assert!(
+        r.stderr.contains("no cached repository for oci:"),
+        "{}",
+        r.stderr
+    );
+    // `@name` through the repositories file, a version no one has, a missing definition.
+    let at: &'static str = "- name: podinfo-lite\n  version: \"*\"\n  repository: \"@myrepo\"\n";
+    let setup = |dir: &Path| {
+        configured_repo(false)(dir);
+        chart_with_deps(at)(dir);
+    };
+    let (r, tree) = dependency_update_as_helm(&[], &setup);
+    assert!(
+        r.stdout.contains("Update Complete. ⎈Happy Helming!⎈"),
+        "{}",
+        r.stdout
+    );
+    assert!(tree.contains(&format!("repository: {url}")), "{tree}");
+    let none: &'static str = Box::leak(
+        format!("- name: podinfo-lite\n  version: ~0.9.0\n  repository: {url}\n").into_boxed_str(),
+    );
+    let (r, _) = dependency_update_as_helm(&[], &chart_with_deps(none));
+    assert!(
+        r.stderr.contains("can't get a valid version"),
+        "{}",
+        r.stderr
+    );
+    let (r, _) = dependency_update_as_helm(&[], &chart_with_deps(at));
+    assert!(
+        r.stderr.contains("no repository definition for @myrepo"),
+        "{}",
+        r.stderr
+    );
+}

@@ -549,7 +549,10 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     let mut chart = chart.map_err(|e| helm_error(&e.0, false))?;
     if a.dependency_update && ferroflux_helm::depupdate::needs_update(&chart) {
         let mut printed = String::new();
-        let updated = ferroflux_helm::depupdate::update(Path::new(&chart_ref), &mut printed);
+        let remote =
+            super::helm_pull::DependencyRemote::new(&a.pull).map_err(|e| helm_error(&e, false))?;
+        let updated =
+            ferroflux_helm::depupdate::update(Path::new(&chart_ref), Some(&remote), &mut printed);
         std::io::stdout().lock().write_all(printed.as_bytes())?;
         updated.map_err(|e| helm_error(&e, false))?;
         let mut load_logs = Vec::new();

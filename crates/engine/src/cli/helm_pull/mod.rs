@@ -8,10 +8,15 @@
 //! - [`repo`]: chart repositories (index lookups, HTTP downloads, `--verify`).
 //! - [`registry`]: OCI registries (references, tags, pulls).
 //! - [`cache`]: the content cache and Helm's configuration paths.
+//! - [`deps`]: the same for `--dependency-update`'s dependencies on repositories and
+//!   registries.
 
 mod cache;
+mod deps;
 mod registry;
 mod repo;
+
+pub use deps::DependencyRemote;
 
 use std::path::{Path, PathBuf};
 
@@ -114,7 +119,7 @@ impl ChartPathFlags {
 
 /// TLS files as Helm reads them for a client: the CA bundle and the client key pair.
 #[derive(Clone, Debug, Default)]
-struct Tls {
+pub(super) struct Tls {
     ca_pem: Option<Vec<u8>>,
     client_cert: Option<(Vec<u8>, Vec<u8>)>,
     insecure_skip_verify: bool,

@@ -226,7 +226,31 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
     Ok(path)
 }
 
-fn print_pulled(shown: &str, digest: &str) {
+/// Pulls `host/path/chart` at `tag` (a version; `+` becomes `_`) into `dest`: what
+/// `--dependency-update` does for a registry dependency. Returns the reference as Helm
+/// shows it and the manifest digest.
+pub(super) async fn pull_into(
+    path: &str,
+    tag: &str,
+    f: &ChartPathFlags,
+    dest: &std::path::Path,
+) -> Result<(String, String), String> {
+    let r = parse_reference(&format!("oci://{path}"))?;
+    let (parent, chart) = match r.repository.rsplit_once('/') {
+        Some((p, c)) => (format!("{}/{p}", r.registry), c.to_string()),
+        None => (r.registry.clone(), r.repository.clone()),
+    };
+    let mut src = source(&format!("oci://{parent}"), f, &r.registry)?;
+    src.url = format!("oci://{parent}");
+    let underscored = tag.replace('+', "_");
+    let shown = format!("{}/{}:{underscored}", r.registry, r.repository);
+    let pulled = oci::pull_chart_at(&src, &chart, &ChartAt::Tag(underscored), dest, None)
+        .await
+        .map_err(|e| helm_error(&e, &shown))?;
+    Ok((shown, pulled.manifest_digest))
+}
+
+pub(super) fn print_pulled(shown: &str, digest: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "Pulled: {shown}");
     let _ = writeln!(err, "Digest: {digest}");
@@ -245,7 +269,7 @@ fn print_pulled(shown: &str, digest: &str) {
 /// The registry client for `url`: TLS from the flags (plain HTTP only with `--plain-http`
 /// and no TLS flag), credentials from the flags, else Helm's registry configuration, else
 /// Docker's.
-fn source(url: &str, f: &ChartPathFlags, registry: &str) -> Result<OciSource, String> {
+pub(super) fn source(url: &str, f: &ChartPathFlags, registry: &str) -> Result<OciSource, String> {
     let tls = Tls::read(
         f.ca_file.as_deref(),
         f.cert_file.as_deref(),
@@ -293,7 +317,7 @@ fn stored_auth(f: &ChartPathFlags, registry: &str) -> OciAuth {
 
 /// The repository's tags that are strict semantic versions (`_` read as `+`), highest
 /// first, as Helm's registry client lists them.
-async fn semver_tags(src: &OciSource, shown_repo: &str) -> Result<Vec<String>, String> {
+pub(super) async fn semver_tags(src: &OciSource, shown_repo: &str) -> Result<Vec<String>, String> {
     let tags = oci::list_tags(src)
         .await
         .map_err(|e| helm_error(&e, shown_repo))?;
@@ -314,7 +338,7 @@ fn is_strict(t: &str) -> bool {
 }
 
 /// Helm's `GetTagMatchingVersionOrConstraint`.
-fn matching_tag(tags: &[String], version: &str) -> Result<String, String> {
+pub(super) fn matching_tag(tags: &[String], version: &str) -> Result<String, String> {
     if !version.is_empty()
         && let Some(t) = tags.iter().find(|t| *t == version)
     {
@@ -332,7 +356,7 @@ fn matching_tag(tags: &[String], version: &str) -> Result<String, String> {
 
 /// A registry error in the words of Helm's registry client (ORAS), as far as the causes
 /// can be told apart.
-fn helm_error(e: &OciError, shown: &str) -> String {
+pub(super) fn helm_error(e: &OciError, shown: &str) -> String {
     let OciError::Registry { url, reason } = e else {
         return e.to_string();
     };

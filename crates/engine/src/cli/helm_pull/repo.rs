@@ -22,16 +22,16 @@ pub enum Creds {
 }
 
 /// How a chart URL is fetched: credentials, the URL they belong to, TLS.
-struct Fetch {
-    basic: Option<(String, String)>,
+pub(super) struct Fetch {
+    pub basic: Option<(String, String)>,
     /// The URL the credentials were given for (Helm's `WithURL`).
-    owner: String,
-    pass_credentials: bool,
-    tls: Tls,
+    pub owner: String,
+    pub pass_credentials: bool,
+    pub tls: Tls,
 }
 
 impl Fetch {
-    fn spec(&self) -> HelmRepoSpec {
+    pub fn spec(&self) -> HelmRepoSpec {
         let mut spec = HelmRepoSpec::new(&self.owner);
         spec.pass_credentials = self.pass_credentials;
         spec.max_index_size = MAX_INDEX_BYTES;
@@ -39,7 +39,7 @@ impl Fetch {
         spec
     }
 
-    fn auth(&self) -> HelmAuth {
+    pub fn auth(&self) -> HelmAuth {
         HelmAuth {
             basic: self.basic.clone(),
             ca_pem: self.tls.ca_pem.clone(),
@@ -49,7 +49,7 @@ impl Fetch {
     }
 
     /// GETs `url` into `file`.
-    async fn get(&self, url: &str, file: &Path) -> Result<(), String> {
+    pub async fn get(&self, url: &str, file: &Path) -> Result<(), String> {
         let cv = url_version(url);
         helmrepo::download_chart(&self.spec(), &self.auth(), &cv, file)
             .await
@@ -58,7 +58,7 @@ impl Fetch {
     }
 }
 
-fn flag_tls(f: &ChartPathFlags) -> Result<Tls, String> {
+pub(super) fn flag_tls(f: &ChartPathFlags) -> Result<Tls, String> {
     Tls::read(
         f.ca_file.as_deref(),
         f.cert_file.as_deref(),
@@ -295,7 +295,7 @@ fn resolve_named(
     Ok((cv.digest.clone(), url.to_string(), fetch))
 }
 
-fn load_cached_index(path: &Path) -> Result<helmrepo::Index, String> {
+pub(super) fn load_cached_index(path: &Path) -> Result<helmrepo::Index, String> {
     let no_cache = |why: String| format!("no cached repo found. (try 'helm repo update'): {why}");
     if let Err(e) = std::fs::metadata(path) {
         return Err(no_cache(format!(
@@ -310,7 +310,7 @@ fn load_cached_index(path: &Path) -> Result<helmrepo::Index, String> {
 /// Helm's `scanReposForURL`: the configured repository whose cached index lists `url`
 /// (its credentials and TLS files then apply). Every configured repository must have a
 /// cached index, as in Helm.
-fn scan_repos_for_url<'a>(
+pub(super) fn scan_repos_for_url<'a>(
     url: &str,
     repos: &'a [RepoEntry],
     cache_dir: &Path,
@@ -390,7 +390,7 @@ fn slog_value(v: &str) -> String {
 }
 
 /// A download error in the words of Helm's HTTP getter.
-fn get_error(e: HelmRepoError) -> String {
+pub(super) fn get_error(e: HelmRepoError) -> String {
     match e {
         HelmRepoError::Status { url, status } => format!("failed to fetch {url} : {status}"),
         HelmRepoError::Transfer { url, reason } => {
@@ -419,20 +419,37 @@ pub fn go_transfer_reason(url: &str, reason: &str) -> String {
 
 /// One repository of Helm's repositories file.
 #[derive(Debug)]
-struct RepoEntry {
-    name: String,
-    url: String,
+pub(super) struct RepoEntry {
+    pub name: String,
+    pub url: String,
     basic: Option<(String, String)>,
     ca_file: Option<PathBuf>,
     cert_file: Option<PathBuf>,
     key_file: Option<PathBuf>,
+    insecure_skip_tls_verify: bool,
     pass_credentials: bool,
 }
 
 impl RepoEntry {
+    /// How Helm reaches this repository for its index: its own credentials and TLS files
+    /// (and its `insecure_skip_tls_verify`), nothing of the command line's.
+    pub fn fetch(&self) -> Result<Fetch, String> {
+        Ok(Fetch {
+            basic: self.basic.clone(),
+            owner: self.url.clone(),
+            pass_credentials: self.pass_credentials,
+            tls: Tls::read(
+                self.ca_file.as_deref(),
+                self.cert_file.as_deref(),
+                self.key_file.as_deref(),
+                self.insecure_skip_tls_verify,
+            )?,
+        })
+    }
+
     /// The repository's own TLS files and credentials, over the flags' (as Helm appends
     /// them after).
-    fn apply(&self, fetch: &mut Fetch) -> Result<(), String> {
+    pub fn apply(&self, fetch: &mut Fetch) -> Result<(), String> {
         if self.ca_file.is_some() || self.cert_file.is_some() || self.key_file.is_some() {
             let insecure = fetch.tls.insecure_skip_verify;
             fetch.tls = Tls::read(
@@ -451,7 +468,7 @@ impl RepoEntry {
 }
 
 /// Helm's repositories file; a missing file is an empty one.
-fn load_repositories(path: &Path) -> Result<Vec<RepoEntry>, String> {
+pub(super) fn load_repositories(path: &Path) -> Result<Vec<RepoEntry>, String> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -487,6 +504,10 @@ fn load_repositories(path: &Path) -> Result<Vec<RepoEntry>, String> {
                 ca_file: s("caFile").map(PathBuf::from),
                 cert_file: s("certFile").map(PathBuf::from),
                 key_file: s("keyFile").map(PathBuf::from),
+                insecure_skip_tls_verify: entry
+                    .get("insecure_skip_tls_verify")
+                    .and_then(|v| v.as_bool())
+                    .unwrap_or(false),
                 pass_credentials: entry
                     .get("pass_credentials_all")
                     .and_then(|v| v.as_bool())

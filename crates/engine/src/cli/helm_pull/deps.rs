@@ -1,0 +1,183 @@
+//! The network side of `helm template --dependency-update`: Helm's repositories file, index
+//! downloads into the repository cache, cached index lookups, chart downloads and registry
+//! pulls, for `ferroflux_helm::depupdate` (which owns the steps, messages and versions).
+
+use super::ChartPathFlags;
+use super::cache::helm_cache_home;
+use super::registry;
+use super::repo::{self, Fetch, RepoEntry};
+use ferroflux_helm::depupdate::{IndexVersion, Remote};
+use ferroflux_source::helmrepo::{self, Index};
+use ferroflux_versions::Version;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// [`Remote`] over Helm's configuration and the command line's registry flags.
+pub struct DependencyRemote<'a> {
+    flags: &'a ChartPathFlags,
+    repos: Vec<RepoEntry>,
+    cache_dir: PathBuf,
+    rt: tokio::runtime::Runtime,
+    /// Cached indexes read so far (a large index is parsed once).
+    indexes: RefCell<HashMap<String, Rc<Index>>>,
+}
+
+impl<'a> DependencyRemote<'a> {
+    pub fn new(flags: &'a ChartPathFlags) -> Result<DependencyRemote<'a>, String> {
+        let repos = repo::load_repositories(&flags.repository_config())?;
+        let cache_dir = flags
+            .repository_cache
+            .clone()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| helm_cache_home().join("repository"));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("starting the download runtime: {e}"))?;
+        Ok(DependencyRemote {
+            flags,
+            repos,
+            cache_dir,
+            rt,
+            indexes: RefCell::default(),
+        })
+    }
+
+    /// As Go's `filepath.Join` makes it (cleaned: a name that is an `oci://` URL, which
+    /// Helm can be led to look up, loses a slash).
+    fn index_path(&self, cache_name: &str) -> PathBuf {
+        let joined = format!("{}/{cache_name}-index.yaml", self.cache_dir.display());
+        PathBuf::from(ferroflux_goformat::path_clean(&joined))
+    }
+
+    fn load(&self, cache_name: &str) -> Result<Rc<Index>, String> {
+        if let Some(i) = self.indexes.borrow().get(cache_name) {
+            return Ok(i.clone());
+        }
+        let path = self.index_path(cache_name);
+        if let Err(e) = std::fs::metadata(&path) {
+            return Err(format!(
+                "open {}: {}",
+                path.display(),
+                super::go_io_error(&e)
+            ));
+        }
+        let index = Rc::new(Index::load(&path).map_err(|e| e.to_string())?);
+        self.indexes
+            .borrow_mut()
+            .insert(cache_name.to_string(), index.clone());
+        Ok(index)
+    }
+
+    /// How a chart URL is fetched: with the TLS files and credentials of the configured
+    /// repository whose cached index lists it (Helm's `scanReposForURL`), else plainly.
+    fn fetch_for(&self, url: &str) -> Result<Fetch, String> {
+        let owner = self.repos.iter().find(|rc| {
+            self.load(&rc.name).is_ok_and(|index| {
+                index.charts().any(|chart| {
+                    index.versions(chart).unwrap_or_default().iter().any(|cv| {
+                        cv.urls.iter().any(|u| {
+                            ferroflux_helm::depupdate::remote::resolve_reference_url(&rc.url, u)
+                                == url
+                        })
+                    })
+                })
+            })
+        });
+        match owner {
+            Some(rc) => rc.fetch(),
+            None => Ok(Fetch {
+                basic: None,
+                owner: url.to_string(),
+                pass_credentials: false,
+                tls: Default::default(),
+            }),
+        }
+    }
+}
+
+impl Remote for DependencyRemote<'_> {
+    fn repositories(&self) -> Vec<(String, String)> {
+        self.repos
+            .iter()
+            .map(|r| (r.name.clone(), r.url.clone()))
+            .collect()
+    }
+
+    fn update_index(&self, cache_name: &str, url: &str) -> Result<(), String> {
+        // Configured repositories bring their credentials; unmanaged URLs have none.
+        let fetch = match self.repos.iter().find(|r| r.name == cache_name) {
+            Some(rc) => rc.fetch()?,
+            None => Fetch {
+                basic: None,
+                owner: url.to_string(),
+                pass_credentials: false,
+                tls: Default::default(),
+            },
+        };
+        let mut spec = fetch.spec();
+        spec.url = url.to_string();
+        let scratch = tempfile::tempdir().map_err(|e| format!("creating a scratch dir: {e}"))?;
+        let raw = scratch.path().join("index.yaml");
+        self.rt
+            .block_on(helmrepo::download_index(&spec, &fetch.auth(), &raw))
+            .map_err(repo::get_error)?;
+        let index = Index::load(&raw).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(&self.cache_dir)
+            .map_err(|e| format!("mkdir {}: {e}", self.cache_dir.display()))?;
+        let dest = self.index_path(cache_name);
+        std::fs::copy(&raw, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        let names: Vec<&str> = index.charts().collect();
+        let charts = self.cache_dir.join(format!("{cache_name}-charts.txt"));
+        std::fs::write(&charts, names.join("\n"))
+            .map_err(|e| format!("{}: {e}", charts.display()))?;
+        self.indexes
+            .borrow_mut()
+            .insert(cache_name.to_string(), Rc::new(index));
+        Ok(())
+    }
+
+    fn cached_versions(
+        &self,
+        cache_name: &str,
+        chart: &str,
+    ) -> Result<Option<Vec<IndexVersion>>, String> {
+        let index = self.load(cache_name)?;
+        Ok(index.versions(chart).map(|vs| {
+            vs.iter()
+                .map(|cv| IndexVersion {
+                    version: cv.version.clone(),
+                    urls: cv.urls.clone(),
+                })
+                .collect()
+        }))
+    }
+
+    fn oci_tags(&self, reference: &str) -> Result<Vec<String>, String> {
+        let registry_host = reference.split('/').next().unwrap_or(reference);
+        let src = registry::source(&format!("oci://{reference}"), self.flags, registry_host)?;
+        self.rt.block_on(registry::semver_tags(&src, reference))
+    }
+
+    fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
+        let fetch = self.fetch_for(url)?;
+        self.rt.block_on(fetch.get(url, dest))
+    }
+
+    fn pull(&self, reference: &str, version: &str, dest: &Path) -> Result<(), String> {
+        let path = reference.trim_start_matches("oci://");
+        let tag = if Version::parse(version).is_ok() {
+            version.to_string()
+        } else {
+            let tags = self.oci_tags(path)?;
+            registry::matching_tag(&tags, version)?
+        };
+        let pulled = self
+            .rt
+            .block_on(registry::pull_into(path, &tag, self.flags, dest))?;
+        registry::print_pulled(&pulled.0, &pulled.1);
+        Ok(())
+    }
+}
