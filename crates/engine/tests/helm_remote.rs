@@ -560,3 +560,69 @@ fn dependency_update_from_repositories_and_registries() {
         r.stderr
     );
 }
+
+/// A kustomization whose `helmCharts` name a chart repository: the charts missing from the
+/// chart home are pulled there (`helm pull --untar`), as `kubectl kustomize --enable-helm`
+/// (kustomize v5.8.1 running the reference helm) pulls them, and render the same.
+#[test]
+#[ignore = "needs the test servers (cargo xtask test)"]
+fn kustomize_pulls_missing_helm_charts() {
+    let kubectl = reference_helm().with_file_name("kubectl");
+    assert!(
+        kubectl.exists(),
+        "reference kubectl missing at {}",
+        kubectl.display()
+    );
+    let url = endpoint("TEST_HELM_REPO_URL");
+    let kustomization = format!(
+        "helmCharts:\n\
+         - name: podinfo-lite\n  repo: {url}\n  version: 0.1.0\n  releaseName: pinned\n\
+         - name: podinfo-lite\n  repo: {url}\n  releaseName: latest\n  valuesInline:\n    replicaCount: 2\n"
+    );
+    let base = tempfile::tempdir().unwrap();
+    let tree = |dir: &Path| {
+        let mut files = Vec::new();
+        files_under(dir, &dir.join("charts"), &mut files);
+        files.sort();
+        files
+    };
+    let mut runs = Vec::new();
+    for (name, bin, prefix) in [
+        (
+            "reference",
+            kubectl.clone(),
+            vec!["kustomize", "--enable-helm", "--helm-command"],
+        ),
+        (
+            "ours",
+            PathBuf::from(env!("CARGO_BIN_EXE_ferroflux")),
+            vec!["kustomize", "build", "--enable-helm"],
+        ),
+    ] {
+        let dir = base.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("kustomization.yaml"), &kustomization).unwrap();
+        let mut c = Command::new(&bin);
+        isolate(&mut c, base.path());
+        c.args(&prefix);
+        if name == "reference" {
+            c.arg(reference_helm());
+        }
+        let o = c.arg(&dir).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        // Pulled once: a second build finds the charts in the chart home.
+        let again = c.output().unwrap();
+        assert_eq!(again.stdout, o.stdout, "{name}: second build");
+        runs.push((String::from_utf8(o.stdout).unwrap(), tree(&dir)));
+    }
+    assert!(
+        runs[0]
+            .1
+            .contains(&"charts/podinfo-lite-0.1.0/podinfo-lite/Chart.yaml".to_string())
+    );
+    assert_eq!(runs[1], runs[0]);
+}

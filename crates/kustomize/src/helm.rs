@@ -1,7 +1,8 @@
 //! `helmCharts` and `helmGlobals` (kustomize's HelmChartInflationGenerator) behind
 //! `--enable-helm`. Charts come from the local chart home only (`<chartHome>/<name>`, or
 //! `<chartHome>/<name>-<version>/<name>` when both `version` and `repo` are set, as
-//! `helm pull --untar` lays them out); nothing is ever pulled. Rendering is in-process
+//! `helm pull --untar` lays them out); a missing chart with a `repo` is pulled there
+//! through the caller's [`ChartPuller`] (refused without one). Rendering is in-process
 //! with `ferroflux-helm`, given the flags kustomize passes to `helm template`. The objects
 //! join the build as generated resources, right after ConfigMap and Secret generators,
 //! marked so that the `namespace` transformer leaves them alone (kustomize v5.8.1 lets
@@ -21,6 +22,54 @@ pub const HELM_GENERATED_ANNOTATION: &str = "config.kubernetes.io/helm-generated
 /// kustomize's default chart home, relative to the kustomization.
 pub const DEFAULT_CHART_HOME: &str = "charts";
 
+/// What kustomize asks `helm pull` for when a chart with a `repo` is not in its chart home.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartPull {
+    /// `repo`: a chart repository URL or `oci://…`.
+    pub repo: String,
+    /// The chart's name.
+    pub name: String,
+    /// Empty: the latest (stable unless `devel`).
+    pub version: String,
+    /// Admit pre-releases (`--devel`).
+    pub devel: bool,
+    /// `--untardir`: the chart lands in `<untar_dir>/<chart name>`.
+    pub untar_dir: PathBuf,
+    /// `configHome` (Helm's configuration and cache directory); empty: a temporary one.
+    pub config_home: String,
+}
+
+impl ChartPull {
+    /// The `helm` arguments kustomize v5.8.1 runs (`pullCommand`).
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec![
+            "pull".to_string(),
+            "--untar".into(),
+            "--untardir".into(),
+            self.untar_dir.display().to_string(),
+        ];
+        if self.repo.starts_with("oci://") {
+            args.push(format!("{}/{}", self.repo.trim_end_matches('/'), self.name));
+        } else {
+            args.extend(["--repo".into(), self.repo.clone(), self.name.clone()]);
+        }
+        if !self.version.is_empty() {
+            args.extend(["--version".into(), self.version.clone()]);
+        }
+        if self.devel {
+            args.push("--devel".into());
+        }
+        args
+    }
+}
+
+/// Pulls charts for a build, as `helm pull --untar` would: the network is the caller's.
+pub trait ChartPuller: Send + Sync + std::fmt::Debug {
+    /// Downloads the chart `pull` names and unpacks it under `pull.untar_dir`; the error is
+    /// what `helm pull` would print.
+    fn pull(&self, pull: &ChartPull) -> std::result::Result<(), String>;
+}
+
 /// The `--enable-helm` family of build flags.
 #[derive(Clone, Debug, Default)]
 pub struct HelmOptions {
@@ -30,6 +79,8 @@ pub struct HelmOptions {
     pub kube_version: Option<String>,
     /// `--helm-api-versions`: the `apiVersions` of charts that set none.
     pub api_versions: Vec<String>,
+    /// Pulls charts missing from the chart home; `None`: such a chart is an error.
+    pub puller: Option<std::sync::Arc<dyn ChartPuller>>,
 }
 
 /// `helmGlobals`.
@@ -39,7 +90,7 @@ pub struct HelmOptions {
 pub struct HelmGlobals {
     #[serde(default)]
     pub chart_home: String,
-    /// Only passed to the helm binary by kustomize (HELM_CONFIG_HOME); unused here.
+    /// Helm's configuration home for pulls (HELM_CONFIG_HOME; caches below it).
     #[serde(default)]
     pub config_home: String,
 }
@@ -279,6 +330,9 @@ pub struct Configured {
     root: PathBuf,
     /// Additional values files, read and parsed (in order).
     additional: Vec<(PathBuf, String)>,
+    /// `helmGlobals.configHome`, for a pull.
+    config_home: String,
+    puller: Option<std::sync::Arc<dyn ChartPuller>>,
 }
 
 /// Validates one `helmCharts` entry as kustomize's `Config` does. `namespace` is the
@@ -411,6 +465,8 @@ fn configure_inner(
         chart_home,
         root: root.to_path_buf(),
         additional,
+        config_home: globals.config_home.clone(),
+        puller: opts.puller.clone(),
     })
 }
 
@@ -423,6 +479,26 @@ fn helm_err(msg: impl Into<String>) -> Error {
 pub fn inflate(c: &Configured, loader: &Loader) -> Result<Vec<Resource>> {
     let chart = &c.chart;
     let chart_dir = c.chart_home.join(&chart.name);
+    if !chart_dir.is_dir()
+        && !chart.repo.is_empty()
+        && let Some(puller) = &c.puller
+    {
+        let pull = ChartPull {
+            repo: chart.repo.clone(),
+            name: chart.name.clone(),
+            version: chart.version.clone(),
+            devel: chart.devel,
+            untar_dir: c.chart_home.clone(),
+            config_home: c.config_home.clone(),
+        };
+        // kustomize's wrapping of a failed helm run (its environment left out).
+        puller.pull(&pull).map_err(|e| {
+            helm_err(format!(
+                "{e}: unable to run: 'helm {}' (is 'helm' installed?): exit status 1",
+                pull.args().join(" ")
+            ))
+        })?;
+    }
     if !chart_dir.is_dir() {
         return Err(if chart.repo.is_empty() {
             helm_err(format!(
@@ -441,7 +517,7 @@ pub fn inflate(c: &Configured, loader: &Loader) -> Result<Vec<Resource>> {
                 repo => format!("--repo {repo} {}", chart.name),
             };
             helm_err(format!(
-                "helm chart '{}' not found at '{}': pulling it from '{}' needs the network, which ferroflux never uses; vendor it first (helm pull --untar --untardir {} {source}{version})",
+                "helm chart '{}' not found at '{}': this build pulls no charts from '{}'; vendor it first (helm pull --untar --untardir {} {source}{version})",
                 chart.name,
                 chart_dir.display(),
                 chart.repo,

@@ -79,6 +79,9 @@ pub struct BuildOptions {
     /// Fetches remote bases and files; `None` (the default) refuses every URL with
     /// [`ErrorKind::RemoteBase`].
     pub remote: Option<Arc<dyn RemoteFetcher>>,
+    /// Pulls `helmCharts` with a `repo` that are missing from their chart home; `None`
+    /// (the default) makes them an error naming the `helm pull` to run.
+    pub helm_puller: Option<Arc<dyn helm::ChartPuller>>,
     /// kustomize's deprecated `--reorder` flag.
     pub reorder: Reorder,
 }
@@ -155,6 +158,7 @@ fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
         enabled: opts.enable_helm,
         kube_version: opts.helm_kube_version.clone(),
         api_versions: opts.helm_api_versions.clone(),
+        puller: opts.helm_puller.clone(),
     }
 }
 

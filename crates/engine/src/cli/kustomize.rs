@@ -113,6 +113,10 @@ pub fn kustomize_build(a: &BuildArgs) -> Result<()> {
         remote: a
             .enable_remote_bases
             .then(|| super::remote::Fetcher::new() as Arc<dyn RemoteFetcher>),
+        helm_puller: a.enable_helm.then(|| {
+            Arc::new(super::helm_pull::KustomizePuller)
+                as Arc<dyn ferroflux_kustomize::helm::ChartPuller>
+        }),
         reorder,
     };
     // `kustomize build URL`: a target that is no local directory but a repository URL.

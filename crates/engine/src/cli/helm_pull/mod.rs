@@ -8,6 +8,7 @@
 //! - [`repo`]: chart repositories (index lookups, HTTP downloads, `--verify`).
 //! - [`registry`]: OCI registries (references, tags, pulls).
 //! - [`cache`]: the content cache and Helm's configuration paths.
+//! - [`untar`]: `helm pull --untar` for kustomize's `helmCharts`.
 //! - [`deps`]: the same for `--dependency-update`'s dependencies on repositories and
 //!   registries.
 
@@ -15,8 +16,10 @@ mod cache;
 mod deps;
 mod registry;
 mod repo;
+mod untar;
 
 pub use deps::DependencyRemote;
+pub use untar::KustomizePuller;
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +77,10 @@ pub struct ChartPathFlags {
     /// Downloaded charts by digest (default `$HELM_CACHE_HOME/content`).
     #[arg(long = "content-cache", env = "HELM_CONTENT_CACHE")]
     content_cache: Option<PathBuf>,
+    /// Print nothing (a pull on behalf of kustomize, whose output of `helm pull` is
+    /// discarded).
+    #[arg(skip)]
+    quiet: bool,
 }
 
 impl ChartPathFlags {

@@ -212,7 +212,9 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
     .map_err(|e| helm_error(&e, &shown))?;
     // Helm pulls once for the chart and, with --verify, once more for its provenance.
     for _ in 0..if f.verify { 2 } else { 1 } {
-        print_pulled(&shown, &pulled.manifest_digest);
+        if !f.quiet {
+            print_pulled(&shown, &pulled.manifest_digest);
+        }
     }
     let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     let key = known_key.unwrap_or_else(|| cache::key_of(&data));

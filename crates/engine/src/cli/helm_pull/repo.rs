@@ -106,7 +106,7 @@ pub async fn from_repo_url(
         .await
         .map_err(|e| unreachable(with_userinfo(&get_error(e), repo)))?;
     let index = helmrepo::Index::load(&index_file).map_err(|e| unreachable(e.to_string()))?;
-    let picked = pick(&index, chart, version).map_err(|_| {
+    let picked = pick(&index, chart, version, f.quiet).map_err(|_| {
         let what = if version.is_empty() {
             format!("chart {chart:?}")
         } else {
@@ -280,7 +280,7 @@ fn resolve_named(
     rc.apply(&mut fetch)?;
     let index_file = f.repository_cache().join(format!("{repo_name}-index.yaml"));
     let index = load_cached_index(&index_file)?;
-    let cv = pick(&index, chart, version).map_err(|e| {
+    let cv = pick(&index, chart, version, f.quiet).map_err(|e| {
         format!(
             "chart {chart:?} matching {version} not found in {repo_name} index. (try 'helm repo update'): {e}"
         )
@@ -340,6 +340,7 @@ fn pick<'a>(
     index: &'a helmrepo::Index,
     chart: &str,
     version: &str,
+    quiet: bool,
 ) -> Result<&'a ChartVersion, String> {
     let versions = index.versions(chart).ok_or("no chart name found")?;
     if versions.is_empty() {
@@ -356,7 +357,7 @@ fn pick<'a>(
         .iter()
         .find(|cv| Version::parse(&cv.version).is_ok_and(|v| constraint.check(&v)))
         .ok_or_else(|| format!("no chart version found for {chart}-{version}"))?;
-    if !version.is_empty() && !is_version_range(version) {
+    if !quiet && !version.is_empty() && !is_version_range(version) {
         eprintln!(
             "level=WARN msg=\"unable to find exact version requested; falling back to closest available version\" chart={} requested={} selected={}",
             slog_value(chart),
