@@ -9,16 +9,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 fn reference_helm() -> PathBuf {
-    let base = std::env::var_os("FERROFLUX_ORACLES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/oracles"));
-    let helm = base.join("bin/helm");
-    assert!(
-        helm.exists(),
-        "reference helm missing at {} (cargo xtask install)",
-        helm.display()
-    );
-    helm
+    ferroflux_testsupport::oracle("helm")
 }
 
 /// The test chart pushed to both registries once (pushing the same archive again is a
@@ -567,12 +558,7 @@ fn dependency_update_from_repositories_and_registries() {
 #[test]
 #[ignore = "needs the test servers (cargo xtask test)"]
 fn kustomize_pulls_missing_helm_charts() {
-    let kubectl = reference_helm().with_file_name("kubectl");
-    assert!(
-        kubectl.exists(),
-        "reference kubectl missing at {}",
-        kubectl.display()
-    );
+    let kubectl = ferroflux_testsupport::oracle("kubectl");
     let url = endpoint("TEST_HELM_REPO_URL");
     let kustomization = format!(
         "helmCharts:\n\

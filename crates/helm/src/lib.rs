@@ -23,6 +23,7 @@ pub mod jsonpath;
 pub mod lint;
 pub mod manifests;
 pub mod objects;
+pub mod ocitags;
 pub mod package;
 pub mod schema;
 pub mod schema_formats;

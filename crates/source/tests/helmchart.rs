@@ -54,16 +54,7 @@ fn rt() -> tokio::runtime::Runtime {
 }
 
 fn reference_helm() -> PathBuf {
-    let base = std::env::var_os("FERROFLUX_ORACLES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/oracles"));
-    let helm = base.join("bin/helm");
-    assert!(
-        helm.exists(),
-        "reference helm missing at {} (cargo xtask install)",
-        helm.display()
-    );
-    helm
+    ferroflux_testsupport::oracle("helm")
 }
 
 #[test]

@@ -18,6 +18,24 @@ pub fn endpoint(name: &str) -> String {
     }
 }
 
+/// A reference tool (`helm`, `kubectl`, …) installed by `cargo xtask install` under
+/// `/opt/oracles/bin`, or `$FERROFLUX_ORACLES/bin`.
+///
+/// # Panics
+/// When it is not installed: the test compares with it and cannot run without it.
+pub fn oracle(tool: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("FERROFLUX_ORACLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/opt/oracles"));
+    let path = base.join("bin").join(tool);
+    assert!(
+        path.exists(),
+        "reference {tool} missing at {} (cargo xtask install)",
+        path.display()
+    );
+    path
+}
+
 /// A file named by an endpoint variable, read whole (e.g. `TEST_CA_FILE`).
 pub fn endpoint_file(name: &str) -> Vec<u8> {
     let path = endpoint(name);

@@ -451,7 +451,7 @@ fn chart_url(r: &dyn Remote, cache: &str, d: &Locked) -> Result<String, String> 
             d.name, d.version, d.repository
         )
     })?;
-    Ok(remote::resolve_reference_url(&d.repository, &v.urls[0]))
+    r.resolve_url(&d.repository, &v.urls[0])
 }
 
 /// `tarFromLocalDir`: the chart at the `file://` path saved as an archive in `tmp`.

@@ -35,9 +35,12 @@ pub trait Remote {
     fn oci_tags(&self, reference: &str) -> Result<Vec<String>, String>;
     /// Downloads the chart at `url` (HTTP) into the file `dest`.
     fn download(&self, url: &str, dest: &std::path::Path) -> Result<(), String>;
-    /// Pulls `oci://host/path/chart` at `tag` into the file `dest`, printing Helm's
-    /// `Pulled:` lines.
-    fn pull(&self, reference: &str, tag: &str, dest: &std::path::Path) -> Result<(), String>;
+    /// Pulls `oci://host/path/chart` at `version` (a version, or a constraint matched
+    /// over the tags) into the file `dest`, printing Helm's `Pulled:` lines.
+    fn pull(&self, reference: &str, version: &str, dest: &std::path::Path) -> Result<(), String>;
+    /// Helm's `ResolveReferenceURL`: a chart URL of an index, relative or absolute,
+    /// against its repository's URL.
+    fn resolve_url(&self, repo: &str, reference: &str) -> Result<String, String>;
 }
 
 /// Where a dependency's repository string leads.
@@ -219,50 +222,10 @@ pub fn resolve_oci(
     let tags = remote
         .oci_tags(&reference)
         .map_err(|e| format!("could not retrieve list of tags for repository {repo}: {e}"))?;
-    let mut versions: Vec<(Version, String)> = tags
+    Ok(crate::ocitags::semver_tags(tags)
         .into_iter()
-        .map(|t| t.replace('_', "+"))
-        .filter(|t| is_strict_semver(t))
-        .filter_map(|t| Version::parse(&t).ok().map(|v| (v, t)))
-        .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
-    Ok(versions
-        .into_iter()
-        .find(|(v, _)| constraint.check(v))
-        .map_or_else(|| version.to_string(), |(_, t)| t))
-}
-
-/// Masterminds' `StrictNewVersion` shape: three numeric parts and no `v`.
-fn is_strict_semver(t: &str) -> bool {
-    let core = t.split(['-', '+']).next().unwrap_or(t);
-    !t.starts_with('v') && core.split('.').count() == 3
-}
-
-/// Helm's `ResolveReferenceURL`: an absolute URL as it is, else joined to the repository
-/// URL (with a trailing `/`), keeping the repository's query.
-pub fn resolve_reference_url(repo: &str, reference: &str) -> String {
-    if reference.contains("://") {
-        return reference.to_string();
-    }
-    let (base, query) = match repo.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (repo, None),
-    };
-    let base = format!("{}/", base.trim_end_matches('/'));
-    let joined = if let Some(rest) = reference.strip_prefix('/') {
-        // An absolute path replaces the repository's path.
-        let origin_end = base
-            .find("://")
-            .and_then(|i| base[i + 3..].find('/').map(|j| i + 3 + j))
-            .unwrap_or(base.len());
-        format!("{}/{rest}", &base[..origin_end])
-    } else {
-        format!("{base}{reference}")
-    };
-    match query {
-        Some(q) if !joined.contains('?') => format!("{joined}?{q}"),
-        _ => joined,
-    }
+        .find(|t| Version::parse(t).is_ok_and(|v| constraint.check(&v)))
+        .unwrap_or_else(|| version.to_string()))
 }
 
 #[cfg(test)]
@@ -292,25 +255,5 @@ mod tests {
             "no repository definition for @x. Please add them via 'helm repo add'"
         );
         assert!(missing_definition(&["stable"]).contains("\nNote that repositories must be"));
-    }
-
-    #[test]
-    fn chart_urls_resolve_against_the_repository() {
-        assert_eq!(
-            resolve_reference_url("http://h/charts", "a-1.tgz"),
-            "http://h/charts/a-1.tgz"
-        );
-        assert_eq!(
-            resolve_reference_url("http://h/charts/", "https://o/a.tgz"),
-            "https://o/a.tgz"
-        );
-        assert_eq!(
-            resolve_reference_url("http://h/charts?t=1", "a.tgz"),
-            "http://h/charts/a.tgz?t=1"
-        );
-        assert_eq!(
-            resolve_reference_url("http://h/charts", "/x/a.tgz"),
-            "http://h/x/a.tgz"
-        );
     }
 }

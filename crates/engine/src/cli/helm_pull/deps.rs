@@ -74,19 +74,7 @@ impl<'a> DependencyRemote<'a> {
     /// How a chart URL is fetched: with the TLS files and credentials of the configured
     /// repository whose cached index lists it (Helm's `scanReposForURL`), else plainly.
     fn fetch_for(&self, url: &str) -> Result<Fetch, String> {
-        let owner = self.repos.iter().find(|rc| {
-            self.load(&rc.name).is_ok_and(|index| {
-                index.charts().any(|chart| {
-                    index.versions(chart).unwrap_or_default().iter().any(|cv| {
-                        cv.urls.iter().any(|u| {
-                            ferroflux_helm::depupdate::remote::resolve_reference_url(&rc.url, u)
-                                == url
-                        })
-                    })
-                })
-            })
-        });
-        match owner {
+        match repo::scan_repos_for_url(url, &self.repos, |rc| self.load(&rc.name))? {
             Some(rc) => rc.fetch(),
             None => Ok(Fetch {
                 basic: None,
@@ -158,7 +146,14 @@ impl Remote for DependencyRemote<'_> {
     fn oci_tags(&self, reference: &str) -> Result<Vec<String>, String> {
         let registry_host = reference.split('/').next().unwrap_or(reference);
         let src = registry::source(&format!("oci://{reference}"), self.flags, registry_host)?;
-        self.rt.block_on(registry::semver_tags(&src, reference))
+        self.rt
+            .block_on(ferroflux_source::helmrepo::oci::list_tags(&src))
+            .map_err(|e| registry::helm_error(&e, reference))
+    }
+
+    fn resolve_url(&self, repo: &str, reference: &str) -> Result<String, String> {
+        let base = reqwest::Url::parse(repo).map_err(|e| format!("parse {repo:?}: {e}"))?;
+        helmrepo::resolve_chart_url(&base, reference).map(|u| u.to_string())
     }
 
     fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
@@ -171,8 +166,8 @@ impl Remote for DependencyRemote<'_> {
         let tag = if Version::parse(version).is_ok() {
             version.to_string()
         } else {
-            let tags = self.oci_tags(path)?;
-            registry::matching_tag(&tags, version)?
+            let tags = ferroflux_helm::ocitags::semver_tags(self.oci_tags(path)?);
+            ferroflux_helm::ocitags::matching_tag(&tags, version)?
         };
         let pulled = self
             .rt

@@ -6,7 +6,7 @@ use super::cache::{self, Kind};
 use super::repo::verify_as;
 use super::{ChartPathFlags, Tls};
 use ferroflux_source::helmrepo::oci::{self, ChartAt, OciAuth, OciError, OciRef, OciSource};
-use ferroflux_versions::{Constraints, Version};
+use ferroflux_versions::Version;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -173,7 +173,7 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
                 "unable to locate any tags in provided repository: {name}"
             ));
         }
-        Target::Tag(matching_tag(&tags, &version)?)
+        Target::Tag(ferroflux_helm::ocitags::matching_tag(&tags, &version)?)
     };
     let (at, shown, verify_name) = match &target {
         Target::Tag(t) => {
@@ -317,43 +317,13 @@ fn stored_auth(f: &ChartPathFlags, registry: &str) -> OciAuth {
         .unwrap_or_default()
 }
 
-/// The repository's tags that are strict semantic versions (`_` read as `+`), highest
-/// first, as Helm's registry client lists them.
+/// The repository's tags that are chart versions, highest first, as Helm's registry
+/// client lists them.
 pub(super) async fn semver_tags(src: &OciSource, shown_repo: &str) -> Result<Vec<String>, String> {
     let tags = oci::list_tags(src)
         .await
         .map_err(|e| helm_error(&e, shown_repo))?;
-    let mut versions: Vec<(Version, String)> = tags
-        .into_iter()
-        .map(|t| t.replace('_', "+"))
-        .filter(|t| is_strict(t))
-        .filter_map(|t| Version::parse(&t).ok().map(|v| (v, t)))
-        .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
-    Ok(versions.into_iter().map(|(_, t)| t).collect())
-}
-
-/// Masterminds' `StrictNewVersion`: exactly three numeric parts, no `v`.
-fn is_strict(t: &str) -> bool {
-    let core = t.split(['-', '+']).next().unwrap_or(t);
-    !t.starts_with('v') && core.split('.').count() == 3
-}
-
-/// Helm's `GetTagMatchingVersionOrConstraint`.
-pub(super) fn matching_tag(tags: &[String], version: &str) -> Result<String, String> {
-    if !version.is_empty()
-        && let Some(t) = tags.iter().find(|t| *t == version)
-    {
-        return Ok(t.clone());
-    }
-    let range = if version.is_empty() { "*" } else { version };
-    let constraint = Constraints::parse(range).map_err(|e| e.masterminds_message())?;
-    tags.iter()
-        .find(|t| Version::parse(t).is_ok_and(|v| constraint.check(&v)))
-        .cloned()
-        .ok_or_else(|| {
-            format!("could not locate a version matching provided version string {version}")
-        })
+    Ok(ferroflux_helm::ocitags::semver_tags(tags))
 }
 
 /// A registry error in the words of Helm's registry client (ORAS), as far as the causes
@@ -456,20 +426,5 @@ mod tests {
         for bad in ["A", "a/", "-a", "a-", "a___b", "a..b", "a._b", ""] {
             assert!(!valid_repository(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn tags_chosen_as_helm_chooses_them() {
-        let tags: Vec<String> = ["1.2.0+build.1", "1.1.0-rc.1", "1.0.0"]
-            .map(String::from)
-            .to_vec();
-        assert_eq!(matching_tag(&tags, "").unwrap(), "1.2.0+build.1");
-        assert_eq!(matching_tag(&tags, "~1.0").unwrap(), "1.0.0");
-        assert_eq!(matching_tag(&tags, ">0.0.0-0").unwrap(), "1.2.0+build.1");
-        assert_eq!(
-            matching_tag(&tags, ">5").unwrap_err(),
-            "could not locate a version matching provided version string >5"
-        );
-        assert!(is_strict("1.0.0-rc.1") && !is_strict("v1.0.0") && !is_strict("3.0"));
     }
 }

@@ -169,7 +169,10 @@ pub async fn download_to_cache(
         u.host_str().is_some_and(|h| !h.is_empty()) && !matches!(u.path(), "" | "/")
     });
     let (digest, url, fetch) = if is_url {
-        let owner = scan_repos_for_url(reference, &repos, &f.repository_cache())?;
+        let cache_dir = f.repository_cache();
+        let owner = scan_repos_for_url(reference, &repos, |rc| {
+            load_cached_index(&cache_dir.join(format!("{}-index.yaml", rc.name))).map(Box::new)
+        })?;
         let mut fetch = Fetch {
             basic: flags_basic,
             owner: reference.to_string(),
@@ -309,14 +312,14 @@ pub(super) fn load_cached_index(path: &Path) -> Result<helmrepo::Index, String> 
 
 /// Helm's `scanReposForURL`: the configured repository whose cached index lists `url`
 /// (its credentials and TLS files then apply). Every configured repository must have a
-/// cached index, as in Helm.
-pub(super) fn scan_repos_for_url<'a>(
+/// cached index, as in Helm; `load` reads a repository's.
+pub(super) fn scan_repos_for_url<'a, I: std::ops::Deref<Target = helmrepo::Index>>(
     url: &str,
     repos: &'a [RepoEntry],
-    cache_dir: &Path,
+    load: impl Fn(&RepoEntry) -> Result<I, String>,
 ) -> Result<Option<&'a RepoEntry>, String> {
     for rc in repos {
-        let index = load_cached_index(&cache_dir.join(format!("{}-index.yaml", rc.name)))?;
+        let index = load(rc)?;
         let Ok(base) = reqwest::Url::parse(&rc.url) else {
             continue;
         };
