@@ -337,6 +337,16 @@ pub fn float_g(f: f64, bits32: bool) -> String {
     out
 }
 
+/// An I/O error as Go's `os` package words its cause (`open X: <this>`).
+pub fn go_io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Go's `path.Clean` (also `filepath.Clean` on Unix): `.` and `a/..` pairs removed, `..`
 /// kept at the start of a relative path and dropped at the root of an absolute one.
 pub fn path_clean(p: &str) -> String {

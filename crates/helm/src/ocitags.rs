@@ -17,10 +17,17 @@ pub fn semver_tags(tags: Vec<String>) -> Vec<String> {
     versions.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Masterminds' `StrictNewVersion` shape: three numeric parts and no `v`.
+/// Masterminds' `StrictNewVersion` shape: three numeric parts without leading zeros, and
+/// no `v`.
 fn is_strict(t: &str) -> bool {
     let core = t.split(['-', '+']).next().unwrap_or(t);
-    !t.starts_with('v') && core.split('.').count() == 3
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        })
 }
 
 /// `GetTagMatchingVersionOrConstraint` over [`semver_tags`]: the tag equal to `version`,
@@ -50,6 +57,7 @@ mod tests {
         let tags = semver_tags(
             [
                 "1.0.0",
+                "01.2.3",
                 "v2.0.0",
                 "3.0",
                 "latest",

@@ -55,12 +55,7 @@ fn is_http_url(p: &str) -> bool {
 
 /// Go's wording of common I/O errors.
 pub fn go_io_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a directory".into(),
-        _ => e.to_string(),
-    }
+    ferroflux_goformat::go_io_error(e)
 }
 
 impl ValueOptions {

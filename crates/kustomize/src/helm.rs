@@ -40,6 +40,16 @@ pub struct ChartPull {
 }
 
 impl ChartPull {
+    /// What `helm pull` is given to find the chart: `oci://…/<name>` for a registry, else
+    /// the name (looked up with `--repo`).
+    pub fn reference(&self) -> String {
+        if self.repo.starts_with("oci://") {
+            format!("{}/{}", self.repo.trim_end_matches('/'), self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+
     /// The `helm` arguments kustomize v5.8.1 runs (`pullCommand`).
     pub fn args(&self) -> Vec<String> {
         let mut args = vec![
@@ -48,11 +58,10 @@ impl ChartPull {
             "--untardir".into(),
             self.untar_dir.display().to_string(),
         ];
-        if self.repo.starts_with("oci://") {
-            args.push(format!("{}/{}", self.repo.trim_end_matches('/'), self.name));
-        } else {
-            args.extend(["--repo".into(), self.repo.clone(), self.name.clone()]);
+        if !self.repo.starts_with("oci://") {
+            args.extend(["--repo".into(), self.repo.clone()]);
         }
+        args.push(self.reference());
         if !self.version.is_empty() {
             args.extend(["--version".into(), self.version.clone()]);
         }
@@ -64,6 +73,8 @@ impl ChartPull {
 }
 
 /// Pulls charts for a build, as `helm pull --untar` would: the network is the caller's.
+/// Builds call it synchronously; an implementation that blocks on async work must not
+/// assume it runs outside an async runtime.
 pub trait ChartPuller: Send + Sync + std::fmt::Debug {
     /// Downloads the chart `pull` names and unpacks it under `pull.untar_dir`; the error is
     /// what `helm pull` would print.

@@ -73,13 +73,7 @@ pub fn default_keyring() -> std::path::PathBuf {
     Path::new(&home).join(".gnupg/pubring.gpg")
 }
 
-fn go_io_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
-}
+use ferroflux_goformat::go_io_error;
 
 fn load_keyring(path: &Path) -> Result<Vec<SignedPublicKey>, String> {
     let bytes =

@@ -405,8 +405,7 @@ fn download_remote(
         RepoKind::Configured(cache) | RepoKind::Unmanaged(cache) => {
             let url = chart_url(r, cache, d)
                 .map_err(|e| format!("could not find {}: {e}", d.repository))?;
-            let path = url.split(['?', '#']).next().unwrap_or(&url);
-            let file = path.rsplit('/').next().unwrap_or(path).to_string();
+            let file = url_file_name(&url)?;
             (url, file)
         }
         _ => unreachable!("local dependencies are not downloaded"),
@@ -431,6 +430,45 @@ fn download_remote(
             .download(&url, &dest)
             .map_err(|e| format!("could not download {url}: {e}")),
     }
+}
+
+/// Go's `filepath.Base` of a URL's decoded path: the name Helm saves a download under.
+/// Names that would not be a file of `charts/` are refused.
+fn url_file_name(url: &str) -> Result<String, String> {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |i| &after_scheme[i..])
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let name = percent_decode(last);
+    if name.is_empty() || name == "." || name == ".." || name.contains('/') {
+        return Err(format!("chart URL {url:?} names no file"));
+    }
+    Ok(name)
+}
+
+/// `%XX` escapes decoded (a malformed one is kept as written).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The URL of a locked version in its repository's cached index (`findChartURL`).
@@ -515,4 +553,26 @@ fn plain_files(dir: &Path) -> Result<BTreeSet<String>, String> {
         }
     }
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downloads_are_named_as_go_names_them() {
+        assert_eq!(
+            url_file_name("http://h/c/a-1.0.0.tgz").unwrap(),
+            "a-1.0.0.tgz"
+        );
+        assert_eq!(
+            url_file_name("http://h/c/a%20b.tgz?x=1").unwrap(),
+            "a b.tgz"
+        );
+        assert_eq!(url_file_name("http://h/c/dir/").unwrap(), "dir");
+        assert_eq!(url_file_name("http://h/c/a%2").unwrap(), "a%2");
+        assert!(url_file_name("http://h/").is_err());
+        assert!(url_file_name("http://h/c/..").is_err());
+        assert!(url_file_name("http://h/c/a%2Fb").is_err());
+    }
 }

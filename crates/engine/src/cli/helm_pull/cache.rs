@@ -28,18 +28,29 @@ pub fn get(root: &Path, key: &[u8; 32], kind: Kind) -> Option<PathBuf> {
         .then_some(path)
 }
 
-/// Stores `data` under `key` (written beside and renamed, so a reader never sees half a
-/// file) and returns its path.
+/// Stores `data` under `key` and returns its path.
 pub fn put(root: &Path, key: &[u8; 32], kind: Kind, data: &[u8]) -> Result<PathBuf, String> {
     let path = entry(root, key, kind);
-    let dir = path.parent().unwrap_or(root);
-    std::fs::create_dir_all(dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("writing {}: {e}", path.display()))?;
-    std::fs::write(tmp.path(), data).map_err(|e| format!("writing {}: {e}", path.display()))?;
-    tmp.persist(&path)
-        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    write_atomic(&path, data)?;
     Ok(path)
+}
+
+/// Writes `path` beside and renames it into place, so that a reader never sees half a file
+/// and a failure leaves the old one; readable by all (0644), as Helm writes its caches.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let failed = |e: &dyn std::fmt::Display| format!("writing {}: {e}", path.display());
+    std::fs::create_dir_all(dir).map_err(|e| format!("mkdir {}: {e}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| failed(&e))?;
+    std::fs::write(tmp.path(), data).map_err(|e| failed(&e))?;
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+        .map_err(|e| failed(&e))?;
+    tmp.persist(path).map_err(|e| failed(&e))?;
+    Ok(())
 }
 
 /// SHA-256 of `data`, the key of what was downloaded without a known digest.

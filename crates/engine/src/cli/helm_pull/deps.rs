@@ -3,7 +3,6 @@
 //! pulls, for `ferroflux_helm::depupdate` (which owns the steps, messages and versions).
 
 use super::ChartPathFlags;
-use super::cache::helm_cache_home;
 use super::registry;
 use super::repo::{self, Fetch, RepoEntry};
 use ferroflux_helm::depupdate::{IndexVersion, Remote};
@@ -27,15 +26,8 @@ pub struct DependencyRemote<'a> {
 impl<'a> DependencyRemote<'a> {
     pub fn new(flags: &'a ChartPathFlags) -> Result<DependencyRemote<'a>, String> {
         let repos = repo::load_repositories(&flags.repository_config())?;
-        let cache_dir = flags
-            .repository_cache
-            .clone()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| helm_cache_home().join("repository"));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| format!("starting the download runtime: {e}"))?;
+        let cache_dir = flags.repository_cache();
+        let rt = super::runtime()?;
         Ok(DependencyRemote {
             flags,
             repos,
@@ -76,12 +68,7 @@ impl<'a> DependencyRemote<'a> {
     fn fetch_for(&self, url: &str) -> Result<Fetch, String> {
         match repo::scan_repos_for_url(url, &self.repos, |rc| self.load(&rc.name))? {
             Some(rc) => rc.fetch(),
-            None => Ok(Fetch {
-                basic: None,
-                owner: url.to_string(),
-                pass_credentials: false,
-                tls: Default::default(),
-            }),
+            None => Ok(Fetch::anonymous(url)),
         }
     }
 }
@@ -98,12 +85,7 @@ impl Remote for DependencyRemote<'_> {
         // Configured repositories bring their credentials; unmanaged URLs have none.
         let fetch = match self.repos.iter().find(|r| r.name == cache_name) {
             Some(rc) => rc.fetch()?,
-            None => Fetch {
-                basic: None,
-                owner: url.to_string(),
-                pass_credentials: false,
-                tls: Default::default(),
-            },
+            None => Fetch::anonymous(url),
         };
         let mut spec = fetch.spec();
         spec.url = url.to_string();
@@ -115,12 +97,12 @@ impl Remote for DependencyRemote<'_> {
         let index = Index::load(&raw).map_err(|e| e.to_string())?;
         std::fs::create_dir_all(&self.cache_dir)
             .map_err(|e| format!("mkdir {}: {e}", self.cache_dir.display()))?;
-        let dest = self.index_path(cache_name);
-        std::fs::copy(&raw, &dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        // Written whole or not at all: a failed update keeps the last good index.
+        let data = std::fs::read(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
+        super::cache::write_atomic(&self.index_path(cache_name), &data)?;
         let names: Vec<&str> = index.charts().collect();
         let charts = self.cache_dir.join(format!("{cache_name}-charts.txt"));
-        std::fs::write(&charts, names.join("\n"))
-            .map_err(|e| format!("{}: {e}", charts.display()))?;
+        super::cache::write_atomic(&charts, names.join("\n").as_bytes())?;
         self.indexes
             .borrow_mut()
             .insert(cache_name.to_string(), Rc::new(index));

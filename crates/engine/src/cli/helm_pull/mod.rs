@@ -175,15 +175,7 @@ impl Tls {
     }
 }
 
-/// An I/O error as Go's `os` package words it.
-fn go_io_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "is a directory".into(),
-        _ => e.to_string(),
-    }
-}
+use ferroflux_goformat::go_io_error;
 
 /// A chart located: its path (on disk as given, or in the content cache).
 #[derive(Debug)]
@@ -228,10 +220,34 @@ pub fn locate(name: &str, f: &ChartPathFlags) -> Result<Located, String> {
         }
     }
     let version = f.wanted_version();
-    let rt = tokio::runtime::Builder::new_current_thread()
+    // Called from inside an async runtime (a library user's), the downloads get a thread
+    // of their own: a runtime cannot block inside another.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return std::thread::scope(|s| {
+            s.spawn(|| download(name, repo_url, &version, f))
+                .join()
+                .unwrap_or_else(|_| Err("the download thread panicked".into()))
+        });
+    }
+    download(name, repo_url, &version, f)
+}
+
+/// A fresh single-threaded runtime for the downloads of one command.
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("starting the download runtime: {e}"))?;
+        .map_err(|e| format!("starting the download runtime: {e}"))
+}
+
+fn download(
+    name: &str,
+    repo_url: Option<&str>,
+    version: &str,
+    f: &ChartPathFlags,
+) -> Result<Located, String> {
+    let version = version.to_string();
+    let rt = runtime()?;
     let path = rt.block_on(async {
         match repo_url {
             Some(url) => repo::from_repo_url(url, name, &version, f).await,

@@ -2,9 +2,9 @@
 //! client reads it (`ValidateReference`), the tag chosen as it chooses it, the chart layer
 //! pulled into the content cache, and the `Pulled:`/`Digest:` lines Helm prints.
 
+use super::ChartPathFlags;
 use super::cache::{self, Kind};
 use super::repo::verify_as;
-use super::{ChartPathFlags, Tls};
 use ferroflux_source::helmrepo::oci::{self, ChartAt, OciAuth, OciError, OciRef, OciSource};
 use ferroflux_versions::Version;
 use std::io::Write as _;
@@ -24,6 +24,17 @@ struct Reference {
     digest: String,
     /// The tag as written (`+` kept), which Helm's tag listing parses again.
     written_tag: String,
+}
+
+impl Reference {
+    /// `host/path` and `chart` of `host/path/chart`: the repository a chart is pulled from
+    /// and its name.
+    fn parent_and_chart(&self) -> (String, String) {
+        match self.repository.rsplit_once('/') {
+            Some((p, c)) => (format!("{}/{p}", self.registry), c.to_string()),
+            None => (self.registry.clone(), self.repository.clone()),
+        }
+    }
 }
 
 fn parse_reference(name: &str) -> Result<Reference, String> {
@@ -118,10 +129,7 @@ enum Target {
 /// Pulls the chart `name` refers to at `version`, as `helm template`/`show` pull it.
 pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathBuf, String> {
     let r = parse_reference(name)?;
-    let (parent, chart) = match r.repository.rsplit_once('/') {
-        Some((p, c)) => (format!("{}/{p}", r.registry), c.to_string()),
-        None => (r.registry.clone(), r.repository.clone()),
-    };
+    let (parent, chart) = r.parent_and_chart();
     let repo_src = source(
         &format!("oci://{}/{}", r.registry, r.repository),
         f,
@@ -238,10 +246,7 @@ pub(super) async fn pull_into(
     dest: &std::path::Path,
 ) -> Result<(String, String), String> {
     let r = parse_reference(&format!("oci://{path}"))?;
-    let (parent, chart) = match r.repository.rsplit_once('/') {
-        Some((p, c)) => (format!("{}/{p}", r.registry), c.to_string()),
-        None => (r.registry.clone(), r.repository.clone()),
-    };
+    let (parent, chart) = r.parent_and_chart();
     let mut src = source(&format!("oci://{parent}"), f, &r.registry)?;
     src.url = format!("oci://{parent}");
     let underscored = tag.replace('+', "_");
@@ -272,12 +277,7 @@ pub(super) fn print_pulled(shown: &str, digest: &str) {
 /// and no TLS flag), credentials from the flags, else Helm's registry configuration, else
 /// Docker's.
 pub(super) fn source(url: &str, f: &ChartPathFlags, registry: &str) -> Result<OciSource, String> {
-    let tls = Tls::read(
-        f.ca_file.as_deref(),
-        f.cert_file.as_deref(),
-        f.key_file.as_deref(),
-        f.insecure_skip_tls_verify,
-    )?;
+    let tls = super::repo::flag_tls(f)?;
     if tls.client_cert.is_some() {
         return Err(
             "client certificates (--cert-file, --key-file) are not supported for OCI registries here"
@@ -308,11 +308,16 @@ fn stored_auth(f: &ChartPathFlags, registry: &str) -> OciAuth {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
         .map(|d| d.join("config.json"));
+    // Docker Hub's credentials are filed under its index's name.
+    let key = match registry {
+        "docker.io" | "registry-1.docker.io" => "index.docker.io",
+        other => other,
+    };
     [Some(helm), docker]
         .into_iter()
         .flatten()
         .filter_map(|p| std::fs::read(p).ok())
-        .filter_map(|json| OciAuth::from_docker_config(&json, registry).ok())
+        .filter_map(|json| OciAuth::from_docker_config(&json, key).ok())
         .find(|a| !matches!(a, OciAuth::Anonymous))
         .unwrap_or_default()
 }
@@ -368,7 +373,7 @@ pub(super) fn helm_error(e: &OciError, shown: &str) -> String {
     if resolving && (reason.contains("manifest unknown") || reason.contains("not found")) {
         return fetch(format!("{shown}: not found"));
     }
-    if reason.contains("Not authorized") || reason.contains("401") {
+    if reason.contains("Not authorized") || reason.contains("401 Unauthorized") {
         return fetch(format!("GET {request_url:?}: basic credential not found"));
     }
     let cause = super::repo::go_transfer_reason(&request_url, reason);

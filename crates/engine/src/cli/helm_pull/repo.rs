@@ -31,9 +31,21 @@ pub(super) struct Fetch {
 }
 
 impl Fetch {
+    /// No credentials, no TLS files: how Helm reaches a repository no configuration names.
+    pub fn anonymous(url: &str) -> Fetch {
+        Fetch {
+            basic: None,
+            owner: url.to_string(),
+            pass_credentials: false,
+            tls: Tls::default(),
+        }
+    }
+
     pub fn spec(&self) -> HelmRepoSpec {
         let mut spec = HelmRepoSpec::new(&self.owner);
         spec.pass_credentials = self.pass_credentials;
+        // Helm's HTTP getter waits two minutes.
+        spec.timeout = std::time::Duration::from_secs(120);
         spec.max_index_size = MAX_INDEX_BYTES;
         spec.max_chart_size = MAX_CHART_BYTES;
         spec
@@ -104,18 +116,17 @@ pub async fn from_repo_url(
     let index_file = scratch.path().join("index.yaml");
     helmrepo::download_index(&fetch.spec(), &fetch.auth(), &index_file)
         .await
-        .map_err(|e| unreachable(with_userinfo(&get_error(e), repo)))?;
+        .map_err(|e| unreachable(with_userinfo(e, repo)))?;
     let index = helmrepo::Index::load(&index_file).map_err(|e| unreachable(e.to_string()))?;
-    let picked = pick(&index, chart, version, f.quiet).map_err(|_| {
-        let what = if version.is_empty() {
-            format!("chart {chart:?}")
-        } else {
-            format!("chart {chart:?} version {version:?}")
-        };
-        format!("{what} not found in {repo} repository")
-    })?;
+    let what = if version.is_empty() {
+        format!("chart {chart:?}")
+    } else {
+        format!("chart {chart:?} version {version:?}")
+    };
+    let picked = pick(&index, chart, version, f.quiet)
+        .map_err(|_| format!("{what} not found in {repo} repository"))?;
     let Some(first) = picked.urls.first() else {
-        return Err(format!("chart {chart:?} has no downloadable URLs"));
+        return Err(format!("{what} has no downloadable URLs"));
     };
     let base = reqwest::Url::parse(repo).map_err(|e| format!("parse {repo:?}: {e}"))?;
     let chart_url = helmrepo::resolve_chart_url(&base, first)
@@ -128,20 +139,27 @@ pub async fn from_repo_url(
     download_to_cache(&chart_url, version, f, creds).await
 }
 
-/// `message` with the URL of `repo` shown as Helm shows it: with the user and password the
-/// URL was given with (the download's own messages leave them out).
-fn with_userinfo(message: &str, repo: &str) -> String {
+/// A failed index download of `repo` with its URL shown as Helm shows it: with the user
+/// and password the URL was given with in a status error (Helm's own message), with the
+/// password masked in a transfer error (Go's HTTP client masks it).
+fn with_userinfo(e: HelmRepoError, repo: &str) -> String {
+    let masked = matches!(e, HelmRepoError::Transfer { .. });
+    let message = get_error(e);
     let Ok(u) = reqwest::Url::parse(repo) else {
-        return message.to_string();
+        return message;
     };
     if u.username().is_empty() && u.password().is_none() {
-        return message.to_string();
+        return message;
     }
     let mut bare = u.clone();
     let _ = bare.set_username("");
     let _ = bare.set_password(None);
+    let mut shown = u.clone();
+    if masked && u.password().is_some() {
+        let _ = shown.set_password(Some("xxxxx"));
+    }
     let prefix = |x: &reqwest::Url| x.as_str().trim_end_matches('/').to_string();
-    message.replace(&prefix(&bare), &prefix(&u))
+    message.replace(&prefix(&bare), &prefix(&shown))
 }
 
 /// Helm's `urlEqual`: scheme, host and port (the scheme's default port when none is given).
