@@ -264,6 +264,17 @@ fn install_and_cluster_flags_are_checked_as_helm_checks_them() {
     );
 }
 
+/// What helm v4.3.1 logs under `--debug` before rendering a one-chart directory.
+fn debug_prelude(chart: &Path) -> String {
+    let name = chart.file_name().unwrap().to_string_lossy();
+    format!(
+        "level=DEBUG msg=\"Original chart version\" version=\"\"\n\
+         level=DEBUG msg=\"Chart path\" path={}\n\
+         level=DEBUG msg=\"number of dependencies in the chart\" chart={name} dependencies=0\n",
+        chart.display()
+    )
+}
+
 #[test]
 fn debug_prints_what_was_rendered_when_a_manifest_is_not_yaml() {
     let tmp = tempfile::tempdir().unwrap();
@@ -276,7 +287,10 @@ fn debug_prints_what_was_rendered_when_a_manifest_is_not_yaml() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "Error: YAML parse error on dbg/templates/cm.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':'\n"
+        format!(
+            "{}Error: YAML parse error on dbg/templates/cm.yaml: error converting YAML to JSON: yaml: line 3: could not find expected ':'\n",
+            debug_prelude(&tmp.path().join("dbg"))
+        )
     );
     let out = ferroflux(tmp.path(), &["helm", "template", "rel", "dbg"]);
     assert!(out.stdout.is_empty());
@@ -756,12 +770,100 @@ fn debug_render_errors_have_no_hint() {
     assert_eq!(out.stdout, b"\n");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "Error: execution error at (c/templates/cm.yaml:1:6): boom\n"
+        format!(
+            "{}Error: execution error at (c/templates/cm.yaml:1:6): boom\n",
+            debug_prelude(&tmp.path().join("c"))
+        )
     );
     let out = ferroflux(tmp.path(), &["helm", "template", "x", "c"]);
     assert!(out.stdout.is_empty());
     assert!(
         String::from_utf8_lossy(&out.stderr)
             .ends_with("\n\nUse --debug flag to render out invalid YAML\n")
+    );
+}
+
+/// `--debug` logs what helm v4.3.1 logs at debug level (the expected lines are its output
+/// for this chart): the version asked for, the chart path, and the schema walk over the
+/// chart and its subcharts; `helm lint --debug` the values file's schema first.
+#[test]
+fn debug_lines_are_helms() {
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path().join("top");
+    let files = [
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 0.1.0\n",
+        ),
+        ("values.yaml", "replicas: 1\nsub:\n  port: 80\n"),
+        (
+            "values.schema.json",
+            r#"{"type":"object","properties":{"replicas":{"type":"integer"}}}"#,
+        ),
+        (
+            "templates/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+        ),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+        (
+            "charts/sub/values.schema.json",
+            "{\"type\":\"object\",\"required\":[\"port\"]}\n",
+        ),
+        ("charts/sub/values.yaml", "port: 1\n"),
+    ];
+    for (path, text) in files {
+        let p = top.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let walk = [
+        r#"level=DEBUG msg="chart name" chart-name=top"#,
+        r#"level=DEBUG msg="unmarshalled JSON schema" schema="{\"type\":\"object\",\"properties\":{\"replicas\":{\"type\":\"integer\"}}}""#,
+        r#"level=DEBUG msg="number of dependencies in the chart" chart=top dependencies=1"#,
+        r#"level=DEBUG msg="chart name" chart-name=sub"#,
+        r#"level=DEBUG msg="unmarshalled JSON schema" schema="{\"type\":\"object\",\"required\":[\"port\"]}\n""#,
+        r#"level=DEBUG msg="number of dependencies in the chart" chart=sub dependencies=0"#,
+    ];
+    let out = ferroflux(
+        tmp.path(),
+        &[
+            "helm",
+            "template",
+            "x",
+            "top",
+            "--debug",
+            "--version",
+            "1 - 2",
+        ],
+    );
+    assert!(out.status.success());
+    let abs = std::fs::canonicalize(&top).unwrap();
+    let mut want = vec![
+        r#"level=DEBUG msg="Original chart version" version="1 - 2""#.to_string(),
+        format!(r#"level=DEBUG msg="Chart path" path={}"#, abs.display()),
+    ];
+    want.extend(walk.iter().map(|l| l.to_string()));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), want.join("\n") + "\n");
+    // Without --debug, nothing.
+    let out = ferroflux(tmp.path(), &["helm", "template", "x", "top"]);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ferroflux(tmp.path(), &["helm", "lint", "top", "--debug"]);
+    let mut want = vec![walk[1].to_string()];
+    want.extend(walk.iter().map(|l| l.to_string()));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), want.join("\n") + "\n");
+    let out = ferroflux(
+        tmp.path(),
+        &["helm", "show", "chart", "top", "--debug", "--devel"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "level=DEBUG msg=\"original chart version\" version=\"\"\nlevel=DEBUG msg=\"setting version to >0.0.0-0\"\n"
     );
 }

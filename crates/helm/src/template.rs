@@ -9,7 +9,7 @@ use crate::engine::{ReleaseOptions, render_then};
 use crate::glob::path_match;
 use crate::manifests::{ReadDocuments, read_documents, sort_read_manifests, split_manifests};
 use crate::objects::{Capabilities, KubeVersion};
-use crate::schema::validate_chart_logged;
+use crate::schema::validate_chart_traced;
 use crate::yaml::Values;
 use std::fmt::Write as _;
 
@@ -28,6 +28,8 @@ pub struct TemplateOptions {
     pub no_hooks: bool,
     pub show_only: Vec<String>,
     pub skip_schema_validation: bool,
+    /// `--debug`: the `level=DEBUG` lines Helm logs while rendering join the logs.
+    pub debug: bool,
 }
 
 /// Why `helm template` failed, worded as Helm words it.
@@ -202,7 +204,7 @@ fn render_logging(
     };
     let vals = coalesce_values_logged(&chart, &o.values, logs).map_err(fail)?;
     if !o.skip_schema_validation {
-        validate_chart_logged(&chart, &vals, logs).map_err(|e| {
+        validate_chart_traced(&chart, &vals, logs, o.debug).map_err(|e| {
             fail(format!(
                 "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
             ))

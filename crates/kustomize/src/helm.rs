@@ -576,6 +576,8 @@ pub fn inflate(c: &Configured, loader: &Loader) -> Result<Vec<Resource>> {
         no_hooks: chart.skip_hooks,
         show_only: Vec::new(),
         skip_schema_validation: false,
+        // What helm logs is not shown by kustomize on success.
+        debug: false,
     };
     let out = ferroflux_helm::template(loaded, &opts).map_err(|e| {
         helm_err(format!(

@@ -238,8 +238,15 @@ pub struct TemplateArgs {
     /// Do not validate values against `values.schema.json`.
     #[arg(long = "skip-schema-validation")]
     skip_schema_validation: bool,
-    /// On a manifest that is not valid YAML, print the rendered files too (as `helm --debug`).
-    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    /// Helm's `level=DEBUG` lines on stderr, and on a manifest that is not valid YAML the
+    /// rendered files too (as `helm --debug`).
+    #[arg(
+        long,
+        env = "HELM_DEBUG",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
     debug: Option<String>,
     /// Accepted as `helm template` does: with one argument the release name is the default.
     #[arg(short = 'g', long = "generate-name")]
@@ -331,6 +338,15 @@ pub struct ShowArgs {
     /// Where the chart comes from when it is not on disk, and `--verify`.
     #[command(flatten)]
     pull: super::helm_pull::ChartPathFlags,
+    /// Helm's `level=DEBUG` lines on stderr.
+    #[arg(
+        long,
+        env = "HELM_DEBUG",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    debug: Option<String>,
 }
 
 /// `helm lint`'s flags.
@@ -356,6 +372,15 @@ pub struct LintArgs {
     kube_version: Option<String>,
     #[command(flatten)]
     render: RenderFlags,
+    /// Helm's `level=DEBUG` lines on stderr.
+    #[arg(
+        long,
+        env = "HELM_DEBUG",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    debug: Option<String>,
 }
 
 /// `helm lint PATH... [flags]`: the report on stdout, what rendering logged on stderr, and
@@ -380,6 +405,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         kube_version,
         namespace: a.render.namespace(),
         values,
+        debug: debug_flag(a.debug.as_deref()),
     };
     let report = ferroflux_helm::lint::lint(&a.paths, &opts);
     for l in &report.logs {
@@ -402,6 +428,35 @@ fn kube_version(v: Option<&str>) -> Result<Option<KubeVersion>> {
             .map_err(|e| helm_error(&format!("invalid kube version '{v}': {e}"), false)),
         None => Ok(None),
     }
+}
+
+/// `--debug` (or `HELM_DEBUG`) as Helm's boolean flag reads it.
+fn debug_flag(v: Option<&str>) -> bool {
+    v.and_then(ferroflux_goformat::parse_bool).unwrap_or(false)
+}
+
+/// Helm's first `level=DEBUG` lines of a command that locates a chart (`template` says
+/// "Original", `show` "original").
+fn debug_version_lines(msg: &str, pull: &super::helm_pull::ChartPathFlags) {
+    eprintln!(
+        "level=DEBUG msg={} version={}",
+        slog(msg),
+        slog(pull.version().unwrap_or(""))
+    );
+    if pull.devel() && pull.version().is_none_or(str::is_empty) {
+        eprintln!("level=DEBUG msg=\"setting version to >0.0.0-0\"");
+    }
+}
+
+/// A value as Go's `slog` text handler writes it.
+fn slog(v: &str) -> String {
+    ferroflux_helm::manifests::slog_text_value(v)
+}
+
+/// Go's `filepath.Abs`: joined to the working directory and cleaned.
+fn abs_clean(p: &Path) -> String {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    ferroflux_goformat::path_clean(&abs.to_string_lossy())
 }
 
 /// Prints Helm's error shape and reports the failure as already printed.
@@ -528,15 +583,22 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         ferroflux_gotemplate::funcs::encoding::DNS_LOOKUPS
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let debug = a
-        .debug
-        .as_deref()
-        .and_then(ferroflux_goformat::parse_bool)
-        .unwrap_or(false);
-    let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
-    let located = locate(&chart_ref, &a.pull)?;
-    let chart_ref = located.path.to_string_lossy().into_owned();
+    let debug = debug_flag(a.debug.as_deref());
+    // Helm reads --kube-version and sets up its registry client before anything else.
     let kube_version = kube_version(a.kube_version.as_deref())?;
+    super::helm_pull::registry_client(&a.pull).map_err(|e| helm_error(&e, false))?;
+    if debug {
+        debug_version_lines("Original chart version", &a.pull);
+    }
+    let (name, chart_ref) = release_and_chart(a).map_err(|e| helm_error(&e, false))?;
+    let mut pull = a.pull.clone();
+    pull.set_debug(debug);
+    let located = locate(&chart_ref, &pull)?;
+    let chart_ref = located.path.to_string_lossy().into_owned();
+    if debug {
+        let abs = abs_clean(&located.path);
+        eprintln!("level=DEBUG msg=\"Chart path\" path={}", slog(&abs));
+    }
     let vo = a.render.options();
     let values = vo
         .merge_fetching(Path::new(""), &fetch_values_url)
@@ -579,6 +641,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         no_hooks: a.no_hooks,
         show_only: a.show_only.clone(),
         skip_schema_validation: a.skip_schema_validation,
+        debug,
     };
     if let Some(dir) = &a.output_dir {
         let render_error = |e: ferroflux_helm::TemplateError| {
@@ -697,7 +760,13 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
     if a.jsonpath.is_some() && part != ferroflux_helm::show::Part::Values {
         return Err(helm_error("unknown flag: --jsonpath", false));
     }
-    let located = locate(chart, &a.pull)?;
+    let debug = debug_flag(a.debug.as_deref());
+    if debug {
+        debug_version_lines("original chart version", &a.pull);
+    }
+    let mut pull = a.pull.clone();
+    pull.set_debug(debug);
+    let located = locate(chart, &pull)?;
     let mut logs = Vec::new();
     let loaded = ferroflux_helm::chart::load_v2_logged(&located.path, &mut logs);
     for l in &logs {

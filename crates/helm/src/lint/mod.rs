@@ -74,6 +74,8 @@ pub struct LintOptions {
     pub namespace: String,
     /// User-supplied values (`-f`, `--set`, … already merged).
     pub values: Values,
+    /// `--debug`: Helm's `level=DEBUG` lines join the logs.
+    pub debug: bool,
 }
 
 /// What `helm lint` printed: stdout, the lines logged to stderr, and the error it exits with
@@ -264,6 +266,9 @@ fn values_rule(l: &mut Linter, dir: &Path, o: &LintOptions) {
     let schema = std::fs::read(dir.join("values.schema.json")).unwrap_or_default();
     if schema.is_empty() || o.skip_schema_validation {
         return;
+    }
+    if o.debug {
+        l.logs.extend(crate::schema::schema_debug_line(&schema));
     }
     if let Err(e) = crate::schema::validate_single(&merged, &schema) {
         l.add(Severity::Error, FILE, e);

@@ -55,7 +55,7 @@ pub(super) fn lint(l: &mut Linter, dir: &Path, o: &LintOptions) {
         return;
     };
     if !o.skip_schema_validation
-        && let Err(e) = crate::schema::validate_chart_logged(&chart, &vals, &mut l.logs)
+        && let Err(e) = crate::schema::validate_chart_traced(&chart, &vals, &mut l.logs, o.debug)
     {
         l.add(
             Severity::Error,

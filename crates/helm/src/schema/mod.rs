@@ -26,17 +26,42 @@ pub fn validate_chart_logged(
     values: &Values,
     logs: &mut Vec<String>,
 ) -> Result<(), String> {
+    validate_chart_traced(chart, values, logs, false)
+}
+
+/// [`validate_chart_logged`], with Helm's `level=DEBUG` lines of the walk when `debug`.
+pub fn validate_chart_traced(
+    chart: &Chart,
+    values: &Values,
+    logs: &mut Vec<String>,
+    debug: bool,
+) -> Result<(), String> {
+    let slog = crate::manifests::slog_text_value;
     let mut out = String::new();
-    if let Some(schema) = &chart.schema
-        && let Err(e) = validate_single_logged(values, schema, logs)
-    {
-        out.push_str(&format!("{}:\n{e}", chart.name()));
+    if let Some(schema) = &chart.schema {
+        if debug {
+            logs.push(format!(
+                "level=DEBUG msg=\"chart name\" chart-name={}",
+                slog(chart.name())
+            ));
+            logs.extend(schema_debug_line(schema));
+        }
+        if let Err(e) = validate_single_logged(values, schema, logs) {
+            out.push_str(&format!("{}:\n{e}", chart.name()));
+        }
+    }
+    if debug {
+        logs.push(format!(
+            "level=DEBUG msg=\"number of dependencies in the chart\" chart={} dependencies={}",
+            slog(chart.name()),
+            chart.dependencies.len()
+        ));
     }
     for sub in &chart.dependencies {
         match values.get(sub.name()) {
             None | Some(J::Null) => continue,
             Some(J::Object(m)) => {
-                if let Err(e) = validate_chart_logged(sub, m, logs) {
+                if let Err(e) = validate_chart_traced(sub, m, logs, debug) {
                     out.push_str(&e);
                 }
             }
@@ -48,6 +73,15 @@ pub fn validate_chart_logged(
         }
     }
     if out.is_empty() { Ok(()) } else { Err(out) }
+}
+
+/// The `level=DEBUG` line Helm logs for a schema that reads as JSON, before validating.
+pub fn schema_debug_line(schema: &[u8]) -> Option<String> {
+    serde_json::from_slice::<J>(schema).ok()?;
+    Some(format!(
+        "level=DEBUG msg=\"unmarshalled JSON schema\" schema={}",
+        ferroflux_gotemplate::fmt::go_quote(&String::from_utf8_lossy(schema))
+    ))
 }
 
 pub fn validate_single(values: &Values, schema: &[u8]) -> Result<(), String> {

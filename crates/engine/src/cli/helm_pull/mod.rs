@@ -81,9 +81,45 @@ pub struct ChartPathFlags {
     /// discarded).
     #[arg(skip)]
     quiet: bool,
+    /// `--debug`: Helm's downloader `level=DEBUG` lines.
+    #[arg(skip)]
+    debug: bool,
 }
 
 impl ChartPathFlags {
+    /// `--version` as given.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// `--devel`.
+    pub fn devel(&self) -> bool {
+        self.devel
+    }
+
+    /// Log Helm's downloader `level=DEBUG` lines (`--debug`).
+    pub fn set_debug(&mut self, debug: bool) {
+        self.debug = debug;
+    }
+
+    /// A `level=DEBUG` line on standard error, with `--debug`.
+    fn debug_line(&self, msg: &str, attrs: &[(&str, &str)]) {
+        if !self.debug || self.quiet {
+            return;
+        }
+        let mut line = format!(
+            "level=DEBUG msg={}",
+            ferroflux_helm::manifests::slog_text_value(msg)
+        );
+        for (k, v) in attrs {
+            line.push_str(&format!(
+                " {k}={}",
+                ferroflux_helm::manifests::slog_text_value(v)
+            ));
+        }
+        eprintln!("{line}");
+    }
+
     /// The version asked for, as Helm settles it: `--devel` without a version admits
     /// pre-releases.
     fn wanted_version(&self) -> String {
@@ -191,18 +227,24 @@ impl Located {
     }
 }
 
-/// Helm's `LocateChart` for `name`: without `--repo` a path on disk is used as it is;
-/// anything else is downloaded (or found in the content cache). `Pulled:`/`Digest:` lines of
-/// a registry pull go to standard error, as Helm prints them.
-pub fn locate(name: &str, f: &ChartPathFlags) -> Result<Located, String> {
-    // Helm builds its registry client (with the TLS files) before anything else.
+/// Helm's registry client set up from the flags (before anything else in `helm template`
+/// and `helm show`): its TLS files must read.
+pub fn registry_client(f: &ChartPathFlags) -> Result<(), String> {
     Tls::read(
         f.ca_file.as_deref(),
         f.cert_file.as_deref(),
         f.key_file.as_deref(),
         false,
     )
-    .map_err(|e| format!("missing registry client: {e}"))?;
+    .map(|_| ())
+    .map_err(|e| format!("missing registry client: {e}"))
+}
+
+/// Helm's `LocateChart` for `name`: without `--repo` a path on disk is used as it is;
+/// anything else is downloaded (or found in the content cache). `Pulled:`/`Digest:` lines of
+/// a registry pull go to standard error, as Helm prints them.
+pub fn locate(name: &str, f: &ChartPathFlags) -> Result<Located, String> {
+    registry_client(f)?;
     let name = name.trim();
     let repo_url = f.repo.as_deref().filter(|r| !r.is_empty());
     if repo_url.is_none() {

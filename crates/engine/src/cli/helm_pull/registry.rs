@@ -128,6 +128,8 @@ enum Target {
 
 /// Pulls the chart `name` refers to at `version`, as `helm template`/`show` pull it.
 pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathBuf, String> {
+    f.debug_line("set up default downloader cache", &[]);
+    let asked = version;
     let r = parse_reference(name)?;
     let (parent, chart) = r.parent_and_chart();
     let repo_src = source(
@@ -202,8 +204,13 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
     if !f.verify
         && let Some(path) = known_key.and_then(|k| cache::get(&root, &k, Kind::Chart))
     {
+        f.debug_line("found chart in cache", &[("id", &r.digest)]);
         return Ok(path);
     }
+    f.debug_line(
+        "attempting to download chart",
+        &[("ref", name), ("version", asked)],
+    );
     let scratch = tempfile::tempdir().map_err(|e| format!("creating a scratch directory: {e}"))?;
     let file = scratch.path().join("chart");
     let prov_file = scratch.path().join("prov");
@@ -227,6 +234,10 @@ pub async fn pull(name: &str, version: &str, f: &ChartPathFlags) -> Result<PathB
     let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     let key = known_key.unwrap_or_else(|| cache::key_of(&data));
     let path = cache::put(&root, &key, Kind::Chart, &data)?;
+    f.debug_line(
+        "put downloaded chart in cache",
+        &[("id", &hex::encode(key))],
+    );
     if f.verify {
         let prov =
             std::fs::read(&prov_file).map_err(|e| format!("{}: {e}", prov_file.display()))?;

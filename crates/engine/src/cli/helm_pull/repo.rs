@@ -178,6 +178,7 @@ pub async fn download_to_cache(
     f: &ChartPathFlags,
     creds: Creds,
 ) -> Result<PathBuf, String> {
+    f.debug_line("set up default downloader cache", &[]);
     let repos = load_repositories(&f.repository_config())?;
     let flags_basic = match creds {
         Creds::Flags => f.basic(),
@@ -212,21 +213,34 @@ pub async fn download_to_cache(
         .transpose()?
         .flatten();
     let cached = key.and_then(|k| cache::get(&root, &k, Kind::Chart));
+    let digest_shown = digest.as_deref().unwrap_or("");
     let (key, path) = match (key, cached) {
-        (Some(k), Some(p)) => (k, p),
+        (Some(k), Some(p)) => {
+            f.debug_line("found chart in cache", &[("id", digest_shown)]);
+            (k, p)
+        }
         (known, _) => {
+            f.debug_line(
+                "attempting to download chart",
+                &[("ref", reference), ("version", version)],
+            );
             let scratch =
                 tempfile::tempdir().map_err(|e| format!("creating a scratch directory: {e}"))?;
             let file = scratch.path().join("chart");
             fetch.get(&url, &file).await?;
             let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let k = known.unwrap_or_else(|| cache::key_of(&data));
-            (k, cache::put(&root, &k, Kind::Chart, &data)?)
+            let path = cache::put(&root, &k, Kind::Chart, &data)?;
+            f.debug_line("put downloaded chart in cache", &[("id", &hex::encode(k))]);
+            (k, path)
         }
     };
     if f.verify {
         let prov = match cache::get(&root, &key, Kind::Prov) {
-            Some(p) => p,
+            Some(p) => {
+                f.debug_line("found provenance in cache", &[("id", digest_shown)]);
+                p
+            }
             None => {
                 let scratch = tempfile::tempdir()
                     .map_err(|e| format!("creating a scratch directory: {e}"))?;
@@ -237,7 +251,12 @@ pub async fn download_to_cache(
                     .await
                     .map_err(|_| format!("failed to fetch provenance {prov_url:?}"))?;
                 let data = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-                cache::put(&root, &key, Kind::Prov, &data)?
+                let path = cache::put(&root, &key, Kind::Prov, &data)?;
+                f.debug_line(
+                    "put downloaded provenance file in cache",
+                    &[("id", &hex::encode(key))],
+                );
+                path
             }
         };
         let name = reqwest::Url::parse(&url)
@@ -381,9 +400,9 @@ fn pick<'a>(
     if !quiet && !version.is_empty() && !is_version_range(version) {
         eprintln!(
             "level=WARN msg=\"unable to find exact version requested; falling back to closest available version\" chart={} requested={} selected={}",
-            slog_value(chart),
-            slog_value(version),
-            slog_value(&cv.version)
+            ferroflux_helm::manifests::slog_text_value(chart),
+            ferroflux_helm::manifests::slog_text_value(version),
+            ferroflux_helm::manifests::slog_text_value(&cv.version)
         );
     }
     Ok(cv)
@@ -396,19 +415,6 @@ fn is_version_range(v: &str) -> bool {
     }
     let core = v.split(['-', '+']).next().unwrap_or(v);
     core.contains(['x', 'X'])
-}
-
-/// A value as Go's slog text handler writes it: quoted when empty or holding a space, `"`,
-/// `=` or an unprintable character.
-fn slog_value(v: &str) -> String {
-    if v.is_empty()
-        || v.chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control())
-    {
-        format!("{v:?}")
-    } else {
-        v.to_string()
-    }
 }
 
 /// A download error in the words of Helm's HTTP getter.
@@ -553,14 +559,6 @@ mod tests {
         for v in ["1.0.0", "0.1", "v1.2.3", "1.0.0-x.1", "1.0.0+X"] {
             assert!(!is_version_range(v), "{v}");
         }
-    }
-
-    #[test]
-    fn slog_values_quoted_as_go_quotes_them() {
-        assert_eq!(slog_value("0.1"), "0.1");
-        assert_eq!(slog_value(">=1"), "\">=1\"");
-        assert_eq!(slog_value("a b"), "\"a b\"");
-        assert_eq!(slog_value(""), "\"\"");
     }
 
     #[test]
