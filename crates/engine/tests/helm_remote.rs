@@ -81,6 +81,15 @@ fn isolate(c: &mut Command, home: &Path) {
         .env("HELM_DATA_HOME", home.join("data"))
         .env("HOME", home.join("home"))
         .env("DOCKER_CONFIG", home.join("home/.docker"))
+        // Credential helpers a case writes are found first.
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                home.join("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
         .current_dir(home);
 }
 
@@ -407,6 +416,31 @@ fn charts_from_registries() {
         .unwrap();
     };
     let r = same_as_helm(&["template", "x", &tls, "--ca-file", &ca], &logged_in);
+    assert!(r.ok, "{}", r.stderr);
+    // A Docker credential helper named by the registry file answers for the registry.
+    let helped = |dir: &Path| {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        let script = dir.join("bin/docker-credential-ffstub");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh
+read server
+echo '{{\"ServerURL\":\"'$server'\",\"Username\":\"{user}\",\"Secret\":\"{pass}\"}}'
+"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir_all(dir.join("config/registry")).unwrap();
+        std::fs::write(
+            dir.join("config/registry/config.json"),
+            r#"{"auths":{},"credsStore":"ffstub"}"#,
+        )
+        .unwrap();
+    };
+    let r = same_as_helm(&["template", "x", &tls, "--ca-file", &ca], &helped);
     assert!(r.ok, "{}", r.stderr);
     let r = same_as_helm(&["template", "x", &tls], &no_setup);
     assert!(r.stderr.contains("unknown authority"), "{}", r.stderr);

@@ -8,11 +8,13 @@
 //! - [`repo`]: chart repositories (index lookups, HTTP downloads, `--verify`).
 //! - [`registry`]: OCI registries (references, tags, pulls).
 //! - [`cache`]: the content cache and Helm's configuration paths.
+//! - [`credentials`]: registry credentials stored by `helm registry login` or Docker.
 //! - [`untar`]: `helm pull --untar` for kustomize's `helmCharts`.
 //! - [`deps`]: the same for `--dependency-update`'s dependencies on repositories and
 //!   registries.
 
 mod cache;
+mod credentials;
 mod deps;
 mod registry;
 mod repo;

@@ -302,35 +302,9 @@ pub(super) fn source(url: &str, f: &ChartPathFlags, registry: &str) -> Result<Oc
     src.ca_pem = tls.ca_pem;
     src.auth = match f.basic() {
         Some((u, p)) => OciAuth::Basic(u, p),
-        None => stored_auth(f, registry),
+        None => super::credentials::stored(f, registry),
     };
     Ok(src)
-}
-
-/// Credentials `helm registry login` (or `docker login`) stored for `registry`.
-fn stored_auth(f: &ChartPathFlags, registry: &str) -> OciAuth {
-    let helm = f
-        .registry_config
-        .clone()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| super::cache::helm_config_home().join("registry/config.json"));
-    let docker = std::env::var_os("DOCKER_CONFIG")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".docker")))
-        .map(|d| d.join("config.json"));
-    // Docker Hub's credentials are filed under its index's name.
-    let key = match registry {
-        "docker.io" | "registry-1.docker.io" => "index.docker.io",
-        other => other,
-    };
-    [Some(helm), docker]
-        .into_iter()
-        .flatten()
-        .filter_map(|p| std::fs::read(p).ok())
-        .filter_map(|json| OciAuth::from_docker_config(&json, key).ok())
-        .find(|a| !matches!(a, OciAuth::Anonymous))
-        .unwrap_or_default()
 }
 
 /// The repository's tags that are chart versions, highest first, as Helm's registry
