@@ -235,6 +235,28 @@ fn charts_from_a_repository_url() {
         &["show", "values", "podinfo-lite", "--repo", &url],
         &no_setup,
     );
+    // --debug: the getter's requests, the version picked, the download cache.
+    let r = same_as_helm(
+        &[
+            "template",
+            "x",
+            "podinfo-lite",
+            "--repo",
+            &url,
+            "--version",
+            "<0.2",
+            "--debug",
+        ],
+        &no_setup,
+    );
+    assert!(
+        r.stderr
+            .contains("msg=\"selected version matching constraint\"")
+            && r.stderr.contains("msg=\"fetch complete\"")
+            && r.stderr.contains("msg=\"put downloaded chart in cache\""),
+        "{}",
+        r.stderr
+    );
     // The chart URL itself.
     let tgz = format!("{url}/podinfo-lite-0.1.0.tgz");
     same_as_helm(&["template", "x", &tgz], &no_setup);

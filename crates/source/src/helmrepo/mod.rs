@@ -40,6 +40,31 @@ pub struct HelmRepoSpec {
     pub timeout: Duration,
     pub max_index_size: u64,
     pub max_chart_size: u64,
+    /// Told of each request and its answer (the CLI logs them as Helm's `--debug` does).
+    pub observer: Option<RequestObserver>,
+}
+
+/// A request made, or answered.
+#[derive(Debug)]
+pub enum RequestEvent<'a> {
+    /// About to GET this URL (as given, credentials left out).
+    Sending { url: &'a str },
+    /// The answer's status line and `Content-Length` (`None` when not sent).
+    Answered {
+        url: &'a str,
+        status: &'a str,
+        content_length: Option<u64>,
+    },
+}
+
+/// Called with every [`RequestEvent`] of a download.
+#[derive(Clone)]
+pub struct RequestObserver(pub std::sync::Arc<dyn Fn(RequestEvent<'_>) + Send + Sync>);
+
+impl std::fmt::Debug for RequestObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestObserver")
+    }
 }
 
 impl HelmRepoSpec {
@@ -50,6 +75,7 @@ impl HelmRepoSpec {
             timeout: Duration::from_secs(60),
             max_index_size: DEFAULT_MAX_INDEX_SIZE,
             max_chart_size: DEFAULT_MAX_CHART_SIZE,
+            observer: None,
         }
     }
 }
@@ -441,8 +467,19 @@ async fn get_to_file(
     {
         request = request.basic_auth(user, Some(password));
     }
+    let observe = |e: RequestEvent<'_>| {
+        if let Some(o) = &spec.observer {
+            (o.0)(e);
+        }
+    };
+    observe(RequestEvent::Sending { url: &shown });
     let mut response = request.send().await.map_err(transfer)?;
     let status = response.status();
+    observe(RequestEvent::Answered {
+        url: &shown,
+        status: &status.to_string(),
+        content_length: response.content_length(),
+    });
     if !status.is_success() {
         return Err(HelmRepoError::Status {
             url: shown,

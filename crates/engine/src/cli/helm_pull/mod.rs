@@ -99,9 +99,10 @@ impl ChartPathFlags {
         self.devel
     }
 
-    /// Log Helm's downloader `level=DEBUG` lines (`--debug`).
+    /// Log Helm's downloader `level=DEBUG` lines (`--debug`), those of its HTTP getter too.
     pub fn set_debug(&mut self, debug: bool) {
         self.debug = debug;
+        LOG_REQUESTS.store(debug, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A `level=DEBUG` line on standard error, with `--debug`.
@@ -160,6 +161,32 @@ impl ChartPathFlags {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| cache::helm_cache_home().join("repository"))
     }
+}
+
+/// Whether HTTP requests are logged as Helm's getter logs them under `--debug` (a
+/// process-wide choice, as Helm's logger is).
+static LOG_REQUESTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The observer that logs requests, when `--debug` asked for it.
+fn request_observer() -> Option<ferroflux_source::helmrepo::RequestObserver> {
+    use ferroflux_helm::manifests::slog_text_value as slog;
+    use ferroflux_source::helmrepo::{RequestEvent, RequestObserver};
+    if !LOG_REQUESTS.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    Some(RequestObserver(std::sync::Arc::new(|e| match e {
+        RequestEvent::Sending { url } => eprintln!("level=DEBUG msg=fetching url={}", slog(url)),
+        RequestEvent::Answered {
+            url,
+            status,
+            content_length,
+        } => eprintln!(
+            "level=DEBUG msg=\"fetch complete\" url={} status={} content-length={}",
+            slog(url),
+            slog(status),
+            content_length.map_or(-1, |n| n as i128)
+        ),
+    })))
 }
 
 /// TLS files as Helm reads them for a client: the CA bundle and the client key pair.

@@ -48,6 +48,7 @@ impl Fetch {
         spec.timeout = std::time::Duration::from_secs(120);
         spec.max_index_size = MAX_INDEX_BYTES;
         spec.max_chart_size = MAX_CHART_BYTES;
+        spec.observer = super::request_observer();
         spec
     }
 
@@ -123,7 +124,7 @@ pub async fn from_repo_url(
     } else {
         format!("chart {chart:?} version {version:?}")
     };
-    let picked = pick(&index, chart, version, f.quiet)
+    let picked = pick(&index, chart, version, f)
         .map_err(|_| format!("{what} not found in {repo} repository"))?;
     let Some(first) = picked.urls.first() else {
         return Err(format!("{what} has no downloadable URLs"));
@@ -320,7 +321,7 @@ fn resolve_named(
     rc.apply(&mut fetch)?;
     let index_file = f.repository_cache().join(format!("{repo_name}-index.yaml"));
     let index = load_cached_index(&index_file)?;
-    let cv = pick(&index, chart, version, f.quiet).map_err(|e| {
+    let cv = pick(&index, chart, version, f).map_err(|e| {
         format!(
             "chart {chart:?} matching {version} not found in {repo_name} index. (try 'helm repo update'): {e}"
         )
@@ -380,7 +381,7 @@ fn pick<'a>(
     index: &'a helmrepo::Index,
     chart: &str,
     version: &str,
-    quiet: bool,
+    f: &ChartPathFlags,
 ) -> Result<&'a ChartVersion, String> {
     let versions = index.versions(chart).ok_or("no chart name found")?;
     if versions.is_empty() {
@@ -397,7 +398,16 @@ fn pick<'a>(
         .iter()
         .find(|cv| Version::parse(&cv.version).is_ok_and(|v| constraint.check(&v)))
         .ok_or_else(|| format!("no chart version found for {chart}-{version}"))?;
-    if !quiet && !version.is_empty() && !is_version_range(version) {
+    if !version.is_empty() && is_version_range(version) {
+        f.debug_line(
+            "selected version matching constraint",
+            &[
+                ("chart", chart),
+                ("constraint", version),
+                ("selected", &cv.version),
+            ],
+        );
+    } else if !f.quiet && !version.is_empty() {
         eprintln!(
             "level=WARN msg=\"unable to find exact version requested; falling back to closest available version\" chart={} requested={} selected={}",
             ferroflux_helm::manifests::slog_text_value(chart),
