@@ -240,14 +240,8 @@ pub struct TemplateArgs {
     skip_schema_validation: bool,
     /// Helm's `level=DEBUG` lines on stderr, and on a manifest that is not valid YAML the
     /// rendered files too (as `helm --debug`).
-    #[arg(
-        long,
-        env = "HELM_DEBUG",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true"
-    )]
-    debug: Option<String>,
+    #[command(flatten)]
+    debug: DebugFlag,
     /// Accepted as `helm template` does: with one argument the release name is the default.
     #[arg(short = 'g', long = "generate-name")]
     generate_name: bool,
@@ -338,15 +332,8 @@ pub struct ShowArgs {
     /// Where the chart comes from when it is not on disk, and `--verify`.
     #[command(flatten)]
     pull: super::helm_pull::ChartPathFlags,
-    /// Helm's `level=DEBUG` lines on stderr.
-    #[arg(
-        long,
-        env = "HELM_DEBUG",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true"
-    )]
-    debug: Option<String>,
+    #[command(flatten)]
+    debug: DebugFlag,
 }
 
 /// `helm lint`'s flags.
@@ -372,15 +359,8 @@ pub struct LintArgs {
     kube_version: Option<String>,
     #[command(flatten)]
     render: RenderFlags,
-    /// Helm's `level=DEBUG` lines on stderr.
-    #[arg(
-        long,
-        env = "HELM_DEBUG",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true"
-    )]
-    debug: Option<String>,
+    #[command(flatten)]
+    debug: DebugFlag,
 }
 
 /// `helm lint PATH... [flags]`: the report on stdout, what rendering logged on stderr, and
@@ -405,7 +385,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         kube_version,
         namespace: a.render.namespace(),
         values,
-        debug: debug_flag(a.debug.as_deref()),
+        debug: a.debug.on(),
     };
     let report = ferroflux_helm::lint::lint(&a.paths, &opts);
     for l in &report.logs {
@@ -430,9 +410,28 @@ fn kube_version(v: Option<&str>) -> Result<Option<KubeVersion>> {
     }
 }
 
-/// `--debug` (or `HELM_DEBUG`) as Helm's boolean flag reads it.
-fn debug_flag(v: Option<&str>) -> bool {
-    v.and_then(ferroflux_goformat::parse_bool).unwrap_or(false)
+/// Helm's global `--debug` (or `HELM_DEBUG`): its `level=DEBUG` lines on stderr.
+#[derive(clap::Args)]
+pub struct DebugFlag {
+    /// Helm's `level=DEBUG` lines on stderr.
+    #[arg(
+        long = "debug",
+        env = "HELM_DEBUG",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    value: Option<String>,
+}
+
+impl DebugFlag {
+    /// Whether it is on, read as Helm reads a boolean flag.
+    fn on(&self) -> bool {
+        self.value
+            .as_deref()
+            .and_then(ferroflux_goformat::parse_bool)
+            .unwrap_or(false)
+    }
 }
 
 /// Helm's first `level=DEBUG` lines of a command that locates a chart (`template` says
@@ -583,7 +582,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         ferroflux_gotemplate::funcs::encoding::DNS_LOOKUPS
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let debug = debug_flag(a.debug.as_deref());
+    let debug = a.debug.on();
     // Helm reads --kube-version and sets up its registry client before anything else.
     let kube_version = kube_version(a.kube_version.as_deref())?;
     super::helm_pull::registry_client(&a.pull).map_err(|e| helm_error(&e, false))?;
@@ -760,7 +759,7 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
     if a.jsonpath.is_some() && part != ferroflux_helm::show::Part::Values {
         return Err(helm_error("unknown flag: --jsonpath", false));
     }
-    let debug = debug_flag(a.debug.as_deref());
+    let debug = a.debug.on();
     if debug {
         debug_version_lines("original chart version", &a.pull);
     }

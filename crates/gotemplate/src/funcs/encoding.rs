@@ -829,7 +829,7 @@ fn url_escape(s: &str, part: UrlPart) -> String {
 
 /// Percent-decoding as Go's `url.unescape` does for paths and fragments (an invalid escape
 /// is kept as written).
-fn url_unescape(s: &str) -> String {
+pub fn url_unescape(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

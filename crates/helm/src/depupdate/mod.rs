@@ -443,32 +443,11 @@ fn url_file_name(url: &str) -> Result<String, String> {
         .next()
         .unwrap_or("");
     let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    let name = percent_decode(last);
+    let name = ferroflux_gotemplate::funcs::encoding::url_unescape(last);
     if name.is_empty() || name == "." || name == ".." || name.contains('/') {
         return Err(format!("chart URL {url:?} names no file"));
     }
     Ok(name)
-}
-
-/// `%XX` escapes decoded (a malformed one is kept as written).
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The URL of a locked version in its repository's cached index (`findChartURL`).
