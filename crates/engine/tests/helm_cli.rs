@@ -12,6 +12,7 @@ fn case(name: &str) -> PathBuf {
 fn ferroflux(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ferroflux"))
         .args(args)
+        .env_remove("HELM_DEBUG")
         .current_dir(dir)
         .output()
         .expect("run ferroflux")
@@ -865,5 +866,40 @@ fn debug_lines_are_helms() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "level=DEBUG msg=\"original chart version\" version=\"\"\nlevel=DEBUG msg=\"setting version to >0.0.0-0\"\n"
+    );
+}
+
+/// With `--debug`, what was logged comes before what is printed (helm v4.3.1, both streams
+/// in one: the debug lines, the empty manifest line, then the error); a `--debug` value
+/// that is no boolean is Helm's flag error.
+#[test]
+fn debug_logs_precede_the_output_and_the_flag_is_a_boolean() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(tmp.path(), "c", "a: {{ fail \"boom\" }}\n");
+    let merged = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} helm template x c --debug 2>&1",
+            env!("CARGO_BIN_EXE_ferroflux")
+        ))
+        .env_remove("HELM_DEBUG")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&merged.stdout),
+        format!(
+            "{}\nError: execution error at (c/templates/cm.yaml:1:6): boom\n",
+            debug_prelude(&tmp.path().join("c"))
+        )
+    );
+    let out = ferroflux(
+        tmp.path(),
+        &["helm", "template", "x", "c", "--debug=garbage"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Error: invalid argument \"garbage\" for \"--debug\" flag: strconv.ParseBool: parsing \"garbage\": invalid syntax\n"
     );
 }

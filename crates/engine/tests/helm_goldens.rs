@@ -58,6 +58,7 @@ fn helm_template_goldens() {
             .env("KUBECONFIG", "/nonexistent/kubeconfig")
             .env_remove("HELM_NAMESPACE")
             .env_remove("HELM_KUBECONTEXT")
+            .env_remove("HELM_DEBUG")
             .arg("helm")
             .arg("template")
             .args(&args)

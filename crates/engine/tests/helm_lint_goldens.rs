@@ -29,6 +29,7 @@ fn every_case_prints_what_helm_lint_printed() {
             .env("KUBECONFIG", "/nonexistent/kubeconfig")
             .env_remove("HELM_NAMESPACE")
             .env_remove("HELM_KUBECONTEXT")
+            .env_remove("HELM_DEBUG")
             .args(["helm", "lint"])
             .args(split_args(&cmd))
             .current_dir(case)

@@ -241,7 +241,7 @@ fn eval_symlinks_failure(path: &Path) -> Option<(PathBuf, std::io::Error)> {
 }
 
 /// Go's `filepath.Abs`: absolute, with `.` and `..` resolved by name.
-pub(crate) fn go_abs(dir: &Path) -> PathBuf {
+pub fn go_abs(dir: &Path) -> PathBuf {
     use std::path::Component;
     let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut out = PathBuf::new();

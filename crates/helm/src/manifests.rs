@@ -272,6 +272,19 @@ pub fn slog_text_value(v: &str) -> String {
     }
 }
 
+/// A line of Go's `slog.TextHandler`: `level=LEVEL msg=MSG k=v…`, each value as
+/// [`slog_text_value`] writes it (numbers are passed as their text).
+pub fn slog_line(level: &str, msg: &str, attrs: &[(&str, &str)]) -> String {
+    let mut line = format!("level={level} msg={}", slog_text_value(msg));
+    for (k, v) in attrs {
+        line.push(' ');
+        line.push_str(k);
+        line.push('=');
+        line.push_str(&slog_text_value(v));
+    }
+    line
+}
+
 /// Splits every non-partial, non-empty file into documents, separates hooks, and orders both
 /// by kind. Unknown hook types are dropped, as Helm does.
 pub fn sort_manifests(

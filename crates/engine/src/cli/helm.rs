@@ -385,7 +385,7 @@ pub fn lint(a: &LintArgs) -> Result<()> {
         kube_version,
         namespace: a.render.namespace(),
         values,
-        debug: a.debug.on(),
+        debug: a.debug.on()?,
     };
     let report = ferroflux_helm::lint::lint(&a.paths, &opts);
     for l in &report.logs {
@@ -413,10 +413,9 @@ fn kube_version(v: Option<&str>) -> Result<Option<KubeVersion>> {
 /// Helm's global `--debug` (or `HELM_DEBUG`): its `level=DEBUG` lines on stderr.
 #[derive(clap::Args)]
 pub struct DebugFlag {
-    /// Helm's `level=DEBUG` lines on stderr.
+    /// Helm's `level=DEBUG` lines on stderr (default: `$HELM_DEBUG`).
     #[arg(
         long = "debug",
-        env = "HELM_DEBUG",
         num_args = 0..=1,
         require_equals = true,
         default_missing_value = "true"
@@ -425,42 +424,48 @@ pub struct DebugFlag {
 }
 
 impl DebugFlag {
-    /// Whether it is on, read as Helm reads a boolean flag.
-    fn on(&self) -> bool {
-        self.value
-            .as_deref()
-            .and_then(ferroflux_goformat::parse_bool)
-            .unwrap_or(false)
+    /// Whether it is on: the flag's value must be a Go boolean (Helm's error otherwise);
+    /// without the flag `HELM_DEBUG`, where anything else means off.
+    fn on(&self) -> Result<bool> {
+        match self.value.as_deref() {
+            Some(v) => ferroflux_goformat::parse_bool(v).ok_or_else(|| {
+                helm_error(
+                    &format!(
+                        "invalid argument {v:?} for \"--debug\" flag: strconv.ParseBool: parsing {v:?}: invalid syntax"
+                    ),
+                    false,
+                )
+            }),
+            None => Ok(std::env::var("HELM_DEBUG")
+                .ok()
+                .and_then(|v| ferroflux_goformat::parse_bool(&v))
+                .unwrap_or(false)),
+        }
     }
 }
 
 /// Helm's first `level=DEBUG` lines of a command that locates a chart (`template` says
 /// "Original", `show` "original").
 fn debug_version_lines(msg: &str, pull: &super::helm_pull::ChartPathFlags) {
+    let line = ferroflux_helm::manifests::slog_line;
     eprintln!(
-        "level=DEBUG msg={} version={}",
-        slog(msg),
-        slog(pull.version().unwrap_or(""))
+        "{}",
+        line("DEBUG", msg, &[("version", pull.version().unwrap_or(""))])
     );
     if pull.devel() && pull.version().is_none_or(str::is_empty) {
-        eprintln!("level=DEBUG msg=\"setting version to >0.0.0-0\"");
+        eprintln!("{}", line("DEBUG", "setting version to >0.0.0-0", &[]));
     }
-}
-
-/// A value as Go's `slog` text handler writes it.
-fn slog(v: &str) -> String {
-    ferroflux_helm::manifests::slog_text_value(v)
-}
-
-/// Go's `filepath.Abs`: joined to the working directory and cleaned.
-fn abs_clean(p: &Path) -> String {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    ferroflux_goformat::path_clean(&abs.to_string_lossy())
 }
 
 /// Prints Helm's error shape and reports the failure as already printed.
 fn helm_error(msg: &str, hint: bool) -> anyhow::Error {
     helm_error_logged(None, msg, hint)
+}
+
+fn print_logs(log: Option<&str>) {
+    if let Some(l) = log {
+        eprintln!("{l}");
+    }
 }
 
 fn helm_error_logged(log: Option<&str>, msg: &str, hint: bool) -> anyhow::Error {
@@ -582,7 +587,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         ferroflux_gotemplate::funcs::encoding::DNS_LOOKUPS
             .store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    let debug = a.debug.on();
+    let debug = a.debug.on()?;
     // Helm reads --kube-version and sets up its registry client before anything else.
     let kube_version = kube_version(a.kube_version.as_deref())?;
     super::helm_pull::registry_client(&a.pull).map_err(|e| helm_error(&e, false))?;
@@ -595,8 +600,15 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     let located = locate(&chart_ref, &pull)?;
     let chart_ref = located.path.to_string_lossy().into_owned();
     if debug {
-        let abs = abs_clean(&located.path);
-        eprintln!("level=DEBUG msg=\"Chart path\" path={}", slog(&abs));
+        let abs = ferroflux_helm::go_abs(&located.path);
+        eprintln!(
+            "{}",
+            ferroflux_helm::manifests::slog_line(
+                "DEBUG",
+                "Chart path",
+                &[("path", &abs.to_string_lossy())]
+            )
+        );
     }
     let vo = a.render.options();
     let values = vo
@@ -666,15 +678,18 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     }
     let (out, logs) = ferroflux_helm::template_logged(chart, &opts).map_err(|e| {
         // `--debug` shows what was rendered when a manifest is not valid YAML, without the hint.
+        // What was logged came first (Helm logs while rendering, then prints).
         if debug && let Some(rendered) = &e.rendered {
+            print_logs(e.log.as_deref());
             let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
-            return helm_error_logged(e.log.as_deref(), &e.message, false);
+            return helm_error(&e.message, false);
         }
         // A template that failed to run: Helm prints its (empty) manifest text and a line
         // break, and does not suggest the flag it was given.
         if debug && e.during_render {
+            print_logs(e.log.as_deref());
             println!();
-            return helm_error_logged(e.log.as_deref(), &e.message, false);
+            return helm_error(&e.message, false);
         }
         helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
     })?;
@@ -759,7 +774,8 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
     if a.jsonpath.is_some() && part != ferroflux_helm::show::Part::Values {
         return Err(helm_error("unknown flag: --jsonpath", false));
     }
-    let debug = a.debug.on();
+    super::helm_pull::registry_client(&a.pull).map_err(|e| helm_error(&e, false))?;
+    let debug = a.debug.on()?;
     if debug {
         debug_version_lines("original chart version", &a.pull);
     }

@@ -303,8 +303,7 @@ fn dependencies_rule(l: &mut Linter, dir: &Path) {
             return;
         }
     };
-    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let at = ferroflux_goformat::path_clean(&abs.to_string_lossy());
+    let at = crate::chart_dir::go_abs(dir).to_string_lossy().into_owned();
     let declared: Vec<&crate::chart::Dependency> =
         chart.metadata.dependencies.iter().flatten().collect();
     let undeclared: Vec<&str> = chart

@@ -36,14 +36,11 @@ pub fn validate_chart_traced(
     logs: &mut Vec<String>,
     debug: bool,
 ) -> Result<(), String> {
-    let slog = crate::manifests::slog_text_value;
+    let line = crate::manifests::slog_line;
     let mut out = String::new();
     if let Some(schema) = &chart.schema {
         if debug {
-            logs.push(format!(
-                "level=DEBUG msg=\"chart name\" chart-name={}",
-                slog(chart.name())
-            ));
+            logs.push(line("DEBUG", "chart name", &[("chart-name", chart.name())]));
             logs.extend(schema_debug_line(schema));
         }
         if let Err(e) = validate_single_logged(values, schema, logs) {
@@ -51,10 +48,13 @@ pub fn validate_chart_traced(
         }
     }
     if debug {
-        logs.push(format!(
-            "level=DEBUG msg=\"number of dependencies in the chart\" chart={} dependencies={}",
-            slog(chart.name()),
-            chart.dependencies.len()
+        logs.push(line(
+            "DEBUG",
+            "number of dependencies in the chart",
+            &[
+                ("chart", chart.name()),
+                ("dependencies", &chart.dependencies.len().to_string()),
+            ],
         ));
     }
     for sub in &chart.dependencies {
@@ -77,7 +77,8 @@ pub fn validate_chart_traced(
 
 /// The `level=DEBUG` line Helm logs for a schema that reads as JSON, before validating.
 pub fn schema_debug_line(schema: &[u8]) -> Option<String> {
-    serde_json::from_slice::<J>(schema).ok()?;
+    // Syntax only: Go reads numbers as text, so `1e999` is no error there.
+    serde_json::from_slice::<serde::de::IgnoredAny>(schema).ok()?;
     Some(format!(
         "level=DEBUG msg=\"unmarshalled JSON schema\" schema={}",
         ferroflux_gotemplate::fmt::go_quote(&String::from_utf8_lossy(schema))

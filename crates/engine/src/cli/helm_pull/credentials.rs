@@ -8,19 +8,58 @@
 
 use super::ChartPathFlags;
 use ferroflux_source::helmrepo::oci::OciAuth;
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a credential helper may take before it is stopped (and no credentials used).
+const HELPER_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The stored credentials for `registry` (`host[:port]`); anonymous when none are found.
+/// Looked up once per registry in a process (a helper may be slow or ask the user).
 pub fn stored(f: &ChartPathFlags, registry: &str) -> OciAuth {
-    stored_with(f, registry, &|helper| {
-        PathBuf::from(format!("docker-credential-{helper}"))
-    })
+    static FOUND: Mutex<Option<HashMap<String, OciAuth>>> = Mutex::new(None);
+    if let Some(auth) = FOUND
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref()?.get(registry).cloned())
+    {
+        return auth;
+    }
+    let auth = stored_with(f, registry, &helper_on_path);
+    if let Ok(mut m) = FOUND.lock() {
+        m.get_or_insert_with(HashMap::new)
+            .insert(registry.to_string(), auth.clone());
+    }
+    auth
 }
 
-/// [`stored`], with `program` naming a helper's executable (found on `PATH` by default).
-fn stored_with(f: &ChartPathFlags, registry: &str, program: &dyn Fn(&str) -> PathBuf) -> OciAuth {
+/// `docker-credential-<helper>` found as Go's `exec.LookPath` finds it: in the absolute
+/// directories of `PATH` only (never the working directory); a helper name that is no
+/// plain file name finds nothing.
+fn helper_on_path(helper: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt as _;
+    if helper.contains(['/', '\\', '\0']) || helper == ".." || helper == "." {
+        return None;
+    }
+    let name = format!("docker-credential-{helper}");
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(&name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// [`stored`], with `program` finding a helper's executable ([`helper_on_path`] by default).
+fn stored_with(
+    f: &ChartPathFlags,
+    registry: &str,
+    program: &dyn Fn(&str) -> Option<PathBuf>,
+) -> OciAuth {
     let helm = f
         .registry_config
         .clone()
@@ -54,7 +93,7 @@ fn stored_with(f: &ChartPathFlags, registry: &str, program: &dyn Fn(&str) -> Pat
                     .or(named(doc.get("credsStore")))
             });
         let found = match helper {
-            Some(h) => from_helper(&program(&h), server),
+            Some(h) => program(&h).map_or(OciAuth::Anonymous, |p| from_helper(&p, server)),
             None => OciAuth::from_docker_config(&json, key).unwrap_or_default(),
         };
         if !matches!(found, OciAuth::Anonymous) {
@@ -77,16 +116,38 @@ fn from_helper(program: &std::path::Path, server: &str) -> OciAuth {
     let Ok(mut child) = child else {
         return OciAuth::Anonymous;
     };
+    // Written from a thread of its own, and read from another, so that a helper that
+    // answers before reading (or not at all) blocks neither side.
     if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(server.as_bytes());
+        let server = server.to_string();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(server.as_bytes());
+        });
     }
-    let Ok(out) = child.wait_with_output() else {
-        return OciAuth::Anonymous;
+    let reader = child.stdout.take().map(|mut out| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut out, &mut buf);
+            buf
+        })
+    });
+    let deadline = Instant::now() + HELPER_TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return OciAuth::Anonymous;
+            }
+        }
     };
-    if !out.status.success() {
+    let stdout = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    if !status.success() {
         return OciAuth::Anonymous;
     }
-    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&out.stdout) else {
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&stdout) else {
         return OciAuth::Anonymous;
     };
     let field = |k: &str| doc.get(k).and_then(|v| v.as_str()).unwrap_or("");
@@ -126,7 +187,7 @@ mod tests {
             registry_config: Some(config),
             ..ChartPathFlags::default()
         };
-        let program = |h: &str| dir.path().join(format!("docker-credential-{h}"));
+        let program = |h: &str| Some(dir.path().join(format!("docker-credential-{h}")));
         assert!(matches!(
             stored_with(&flags, "reg.example:5000", &program),
             OciAuth::Basic(u, s) if u == "u" && s == "s"
@@ -141,7 +202,7 @@ mod tests {
     #[test]
     fn identity_tokens_and_failures_give_no_credentials() {
         let dir = tempfile::tempdir().unwrap();
-        let program = |h: &str| dir.path().join(format!("docker-credential-{h}"));
+        let program = |h: &str| Some(dir.path().join(format!("docker-credential-{h}")));
         let flags = ChartPathFlags {
             registry_config: Some(helper_fixture(
                 dir.path(),
@@ -161,5 +222,12 @@ mod tests {
             stored_with(&flags, "reg.example:5000", &program),
             OciAuth::Anonymous
         ));
+    }
+
+    #[test]
+    fn helpers_are_looked_up_as_go_looks_them_up() {
+        assert_eq!(helper_on_path("../x"), None);
+        assert_eq!(helper_on_path(".."), None);
+        assert_eq!(helper_on_path("surely-not-installed-ffstub"), None);
     }
 }

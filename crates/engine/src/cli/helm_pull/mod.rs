@@ -110,17 +110,10 @@ impl ChartPathFlags {
         if !self.debug || self.quiet {
             return;
         }
-        let mut line = format!(
-            "level=DEBUG msg={}",
-            ferroflux_helm::manifests::slog_text_value(msg)
+        eprintln!(
+            "{}",
+            ferroflux_helm::manifests::slog_line("DEBUG", msg, attrs)
         );
-        for (k, v) in attrs {
-            line.push_str(&format!(
-                " {k}={}",
-                ferroflux_helm::manifests::slog_text_value(v)
-            ));
-        }
-        eprintln!("{line}");
     }
 
     /// The version asked for, as Helm settles it: `--devel` without a version admits
@@ -169,23 +162,35 @@ static LOG_REQUESTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBo
 
 /// The observer that logs requests, when `--debug` asked for it.
 fn request_observer() -> Option<ferroflux_source::helmrepo::RequestObserver> {
-    use ferroflux_helm::manifests::slog_text_value as slog;
+    use ferroflux_helm::manifests::slog_line;
     use ferroflux_source::helmrepo::{RequestEvent, RequestObserver};
     if !LOG_REQUESTS.load(std::sync::atomic::Ordering::Relaxed) {
         return None;
     }
     Some(RequestObserver(std::sync::Arc::new(|e| match e {
-        RequestEvent::Sending { url } => eprintln!("level=DEBUG msg=fetching url={}", slog(url)),
+        RequestEvent::Sending { url } => {
+            eprintln!("{}", slog_line("DEBUG", "fetching", &[("url", url)]));
+        }
         RequestEvent::Answered {
             url,
             status,
             content_length,
-        } => eprintln!(
-            "level=DEBUG msg=\"fetch complete\" url={} status={} content-length={}",
-            slog(url),
-            slog(status),
-            content_length.map_or(-1, |n| n as i128)
-        ),
+        } => {
+            // Go's `ContentLength` is -1 when the answer gives none.
+            let length = content_length.map_or("-1".to_string(), |n| n.to_string());
+            eprintln!(
+                "{}",
+                slog_line(
+                    "DEBUG",
+                    "fetch complete",
+                    &[
+                        ("url", url),
+                        ("status", status),
+                        ("content-length", &length)
+                    ]
+                )
+            );
+        }
     })))
 }
 
