@@ -903,3 +903,30 @@ fn debug_logs_precede_the_output_and_the_flag_is_a_boolean() {
         "Error: invalid argument \"garbage\" for \"--debug\" flag: strconv.ParseBool: parsing \"garbage\": invalid syntax\n"
     );
 }
+
+/// A failed render under `--debug` with `--show-only` or `--output-dir` prints what
+/// helm v4.3.1 prints: the picked files only (nothing when the pattern picks none), and
+/// with `--output-dir` the same as without it, never the hint about `--debug`.
+#[test]
+fn debug_failures_with_show_only_and_output_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    one_template_chart(tmp.path(), "dbg", "a: b\nc\n");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["helm", "template", "x", "dbg", "--debug"];
+        args.extend_from_slice(extra);
+        let out = ferroflux(tmp.path(), &args);
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("Use --debug flag"), "{err}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        run(&["--show-only", "templates/cm.yaml"]),
+        "---\n# Source: dbg/templates/cm.yaml\na: b\nc\n\n"
+    );
+    assert_eq!(run(&["--show-only", "templates/nope.yaml"]), "");
+    assert_eq!(
+        run(&["--output-dir", "out"]),
+        "---\n# Source: dbg/templates/cm.yaml\na: b\nc\n"
+    );
+}

@@ -39,6 +39,7 @@ pub mod yaml11;
 pub use chart::{Chart, LoadError, load, load_archive, load_logged};
 pub use objects::KubeVersion;
 pub use template::{
-    Rendered, TemplateError, TemplateOptions, render_release, template, template_logged,
+    Rendered, TemplateError, TemplateOptions, debug_failure_output, render_release, template,
+    template_logged,
 };
 pub use values::ValueOptions;

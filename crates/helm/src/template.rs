@@ -326,10 +326,20 @@ fn print_release(
     if o.show_only.is_empty() {
         return Ok(out);
     }
-    let docs = split_manifests(&out);
+    show_only(&out, &o.show_only).map_err(|missing| {
+        let mut err = fail(format!("could not find template {missing} in chart"));
+        err.log = (!logs.is_empty()).then(|| logs.join("\n"));
+        err
+    })
+}
+
+/// The documents of printed manifests `out` that `--show-only`'s patterns pick, each as
+/// `---\n<document>\n`; `Err` names the first pattern that picks none.
+fn show_only(out: &str, patterns: &[String]) -> Result<String, String> {
+    let docs = split_manifests(out);
     let source = regex::Regex::new("# Source: [^/]+/(.+)").expect("static regex");
     let mut picked = Vec::new();
-    for f in &o.show_only {
+    for f in patterns {
         let f = f.replace('\\', "/");
         let mut missing = true;
         for d in &docs {
@@ -342,9 +352,7 @@ fn print_release(
             }
         }
         if missing {
-            let mut err = fail(format!("could not find template {f} in chart"));
-            err.log = (!logs.is_empty()).then(|| logs.join("\n"));
-            return Err(err);
+            return Err(f);
         }
     }
     let mut shown = String::new();
@@ -352,6 +360,19 @@ fn print_release(
         let _ = writeln!(shown, "---\n{d}");
     }
     Ok(shown)
+}
+
+/// What `helm template --debug` prints on standard output when rendering failed: the files
+/// rendered (`rendered`, when manifests failed to read as YAML) or an empty line (when a
+/// template failed to run), narrowed to `--show-only` as Helm narrows them (nothing at all
+/// when a pattern picks no file).
+pub fn debug_failure_output(rendered: Option<&str>, patterns: &[String]) -> String {
+    match (rendered, patterns.is_empty()) {
+        (Some(r), true) => r.to_string(),
+        (None, true) => "\n".to_string(),
+        (None, false) => String::new(),
+        (Some(r), false) => show_only(&format!("{}\n", r.trim()), patterns).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

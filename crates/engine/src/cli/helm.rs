@@ -462,10 +462,23 @@ fn helm_error(msg: &str, hint: bool) -> anyhow::Error {
     helm_error_logged(None, msg, hint)
 }
 
-fn print_logs(log: Option<&str>) {
-    if let Some(l) = log {
-        eprintln!("{l}");
+/// A failed render reported as `helm template` reports it. Under `--debug` Helm prints
+/// what it rendered (the files, or an empty line when a template failed to run, narrowed
+/// to `--show-only`) after what it logged, and does not suggest the flag it was given.
+fn render_failure(
+    e: ferroflux_helm::TemplateError,
+    debug: bool,
+    show_only: &[String],
+) -> anyhow::Error {
+    if debug && (e.rendered.is_some() || e.during_render) {
+        if let Some(l) = e.log.as_deref() {
+            eprintln!("{l}");
+        }
+        let out = ferroflux_helm::debug_failure_output(e.rendered.as_deref(), show_only);
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        return helm_error(&e.message, false);
     }
+    helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
 }
 
 fn helm_error_logged(log: Option<&str>, msg: &str, hint: bool) -> anyhow::Error {
@@ -655,10 +668,8 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         debug,
     };
     if let Some(dir) = &a.output_dir {
-        let render_error = |e: ferroflux_helm::TemplateError| {
-            helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
-        };
-        let r = ferroflux_helm::render_release(chart, &opts).map_err(render_error)?;
+        let r = ferroflux_helm::render_release(chart, &opts)
+            .map_err(|e| render_failure(e, debug, &opts.show_only))?;
         for l in &r.logs {
             eprintln!("{l}");
         }
@@ -676,23 +687,8 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         println!();
         return Ok(());
     }
-    let (out, logs) = ferroflux_helm::template_logged(chart, &opts).map_err(|e| {
-        // `--debug` shows what was rendered when a manifest is not valid YAML, without the hint.
-        // What was logged came first (Helm logs while rendering, then prints).
-        if debug && let Some(rendered) = &e.rendered {
-            print_logs(e.log.as_deref());
-            let _ = std::io::stdout().lock().write_all(rendered.as_bytes());
-            return helm_error(&e.message, false);
-        }
-        // A template that failed to run: Helm prints its (empty) manifest text and a line
-        // break, and does not suggest the flag it was given.
-        if debug && e.during_render {
-            print_logs(e.log.as_deref());
-            println!();
-            return helm_error(&e.message, false);
-        }
-        helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
-    })?;
+    let (out, logs) = ferroflux_helm::template_logged(chart, &opts)
+        .map_err(|e| render_failure(e, debug, &opts.show_only))?;
     for l in logs {
         eprintln!("{l}");
     }
