@@ -151,7 +151,11 @@ fn main() -> std::process::ExitCode {
         eprintln!("error: a rustls crypto provider was already installed");
         return std::process::ExitCode::FAILURE;
     }
-    let result = match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return parse_failure(e),
+    };
+    let result = match cli.command {
         Command::Demo(args) => cli::demo::demo(&args),
         Command::Artifact(ArtifactCommand::Build(args)) => cli::artifact::build(&args),
         Command::Kustomize(KustomizeCommand::Build(args)) => cli::kustomize::kustomize_build(&args),
@@ -195,6 +199,48 @@ fn report(result: anyhow::Result<()>) -> i32 {
 /// `ferroflux helm template …`'s flags, parsed by a command holding only them. Anything
 /// clap would report (help, a bad flag) returns `None`, and the whole command line is parsed
 /// again by the full command, which prints exactly what it always has.
+/// A command line that does not parse: clap's report, except that the `helm` verbs refuse
+/// a flag they do not know as Helm's flag parser (pflag) does.
+fn parse_failure(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let helm = std::env::args_os().nth(1).is_some_and(|a| a == "helm");
+    if helm
+        && e.kind() == ErrorKind::UnknownArgument
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+    {
+        let flag = arg.split_once('=').map_or(arg.as_str(), |(f, _)| f);
+        if let Some(short) = flag.strip_prefix('-').filter(|s| !s.starts_with('-')) {
+            let first = short.chars().next().unwrap_or('-');
+            // pflag names the whole cluster (`-zq`), clap only its flag.
+            let cluster = std::env::args()
+                .find(|t| t.starts_with('-') && !t.starts_with("--") && t[1..].starts_with(first))
+                .unwrap_or_else(|| arg.clone());
+            eprintln!("Error: unknown shorthand flag: '{first}' in {cluster}");
+        } else {
+            eprintln!("Error: unknown flag: {flag}");
+        }
+        return std::process::ExitCode::FAILURE;
+    }
+    if helm
+        && e.kind() == ErrorKind::InvalidValue
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(v)) if v.is_empty())
+    {
+        // clap names the flag `--name <NAME>`; pflag the flag as typed.
+        let long = arg.split_whitespace().next().unwrap_or(arg);
+        let typed = std::env::args().next_back().unwrap_or_default();
+        match typed.strip_prefix('-').filter(|s| !s.starts_with('-')) {
+            Some(short) => eprintln!(
+                "Error: flag needs an argument: '{}' in {typed}",
+                short.chars().last().unwrap_or('-')
+            ),
+            None => eprintln!("Error: flag needs an argument: {long}"),
+        }
+        return std::process::ExitCode::FAILURE;
+    }
+    e.exit()
+}
+
 fn helm_template_args() -> Option<cli::helm::TemplateArgs> {
     use clap::{Args, FromArgMatches};
     let mut args = std::env::args_os().skip(1);

@@ -497,6 +497,9 @@ fn helm_error_logged(log: Option<&str>, msg: &str, hint: bool) -> anyhow::Error 
 fn release_and_chart(a: &TemplateArgs) -> Result<(String, String), String> {
     match a.args.as_slice() {
         [name, chart] => {
+            if a.generate_name {
+                return Err("cannot set --generate-name and also specify a name".into());
+            }
             if a.name_template.as_ref().is_some_and(|t| !t.is_empty()) {
                 return Err("cannot set --name-template and also specify a name".into());
             }
@@ -585,9 +588,6 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
             v,
             format!("plugin: {{Name:{v} Type:postrenderer/v1}} not found"),
         );
-    }
-    if a.generate_name && a.args.len() > 1 {
-        return Err("cannot set --generate-name and also specify a name".into());
     }
     Ok(())
 }

@@ -204,6 +204,17 @@ fn unpack(path: &Path) -> Result<(TempDir, PathBuf), String> {
         .find(|f| f.name == "Chart.yaml")
         .ok_or_else(|| extract("Chart.yaml not found".into()))?;
     let md = crate::chart::read_chart_yaml(&chart_yaml.data).map_err(extract)?;
+    // `chartutil.Expand` names the directory after the chart, and so needs a usable name.
+    match md.name.as_str() {
+        "" => return Err(extract("chart name not specified".into())),
+        n @ ("." | "..") => return Err(extract(format!("chart name {n:?} is not allowed"))),
+        n if n.contains('/') => {
+            return Err(extract(format!(
+                "chart name {n:?} must not contain path separators"
+            )));
+        }
+        _ => {}
+    }
     let tmp = TempDir::new()?;
     let dir = tmp.0.join(&md.name);
     for f in &files {
