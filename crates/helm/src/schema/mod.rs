@@ -75,6 +75,22 @@ pub fn validate_chart_traced(
     if out.is_empty() { Ok(()) } else { Err(out) }
 }
 
+/// A schema that is no JSON, in the words of Go's `json.Decoder` (the schema library reads
+/// one value with it, then wants the end of the input).
+fn decoder_error(schema: &[u8], e: &serde_json::Error) -> String {
+    if schema.iter().all(u8::is_ascii_whitespace) {
+        return "EOF".into();
+    }
+    match ferroflux_gotemplate::funcs::encoding::go_json_syntax_error_at(schema) {
+        Some(s) if s.eof => "unexpected EOF".into(),
+        Some(s) if s.message.contains("after top-level value") => {
+            "invalid character after top-level value".into()
+        }
+        Some(s) => s.message,
+        None => e.to_string(),
+    }
+}
+
 /// The `level=DEBUG` line Helm logs for a schema that reads as JSON, before validating.
 pub fn schema_debug_line(schema: &[u8]) -> Option<String> {
     // Syntax only: Go reads numbers as text, so `1e999` is no error there.
@@ -94,7 +110,7 @@ fn validate_single_logged(
     schema: &[u8],
     logs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let mut schema: J = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+    let mut schema: J = serde_json::from_slice(schema).map_err(|e| decoder_error(schema, &e))?;
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
     let draft = draft_of(&schema);
@@ -217,6 +233,23 @@ fn metaschema_error(schema: &J, draft: u32) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn schemas_that_are_no_json_fail_in_go_decoder_words() {
+        let v = Values::new();
+        let e = |schema: &str| validate_single(&v, schema.as_bytes()).unwrap_err();
+        assert_eq!(e(""), "EOF");
+        assert_eq!(e("{\"a\":"), "unexpected EOF");
+        assert_eq!(e("{\"a\":1} x"), "invalid character after top-level value");
+        assert_eq!(
+            e("{badKey: 1}"),
+            "invalid character 'b' looking for beginning of object key string"
+        );
+        assert_eq!(
+            e("[1,]"),
+            "invalid character ']' looking for beginning of value"
+        );
+    }
+
     use super::*;
 
     /// Draft 4, 6 and 7 named by their https addresses are known drafts, not schemas to
