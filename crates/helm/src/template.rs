@@ -57,16 +57,13 @@ fn fail(message: impl Into<String>) -> TemplateError {
 
 /// The rendered files as `helm --debug` prints them after a YAML error (Helm's order is a
 /// Go map's, random; ours is the rendering order).
-fn debug_dump(read: &[(String, ReadDocuments)]) -> String {
+fn debug_dump(files: &std::collections::BTreeMap<String, String>) -> String {
     let mut out = String::new();
-    for (name, docs) in read.iter().filter(|(_, d)| !d.is_empty()) {
-        let text: Vec<&str> = docs.iter().map(|(doc, _)| doc.as_str()).collect();
-        let text = text.join("\n---\n");
-        let _ = writeln!(
-            out,
-            "---\n# Source: {name}\n{}",
-            text.trim_end_matches('\n')
-        );
+    for (name, text) in files {
+        if name.ends_with("NOTES.txt") || text.trim().is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "---\n# Source: {name}\n{text}");
     }
     out
 }
@@ -236,12 +233,14 @@ fn render_logging(
             Output::Documents(docs) => read.push((name, docs)),
         }
     }
-    let rendered = read
-        .iter()
-        .any(|(_, docs)| docs.iter().any(|(_, head)| head.is_err()))
-        .then(|| debug_dump(&read));
     let (hooks, manifests) = sort_read_manifests(read, logs).map_err(|e| TemplateError {
-        rendered: rendered.clone(),
+        // `--debug` shows the files as rendered: rendered again, as text (the first
+        // rendering was split into documents on the way).
+        rendered: o
+            .debug
+            .then(|| render_then(&chart, &vals, &release, &caps, false, &|_, out| out).ok())
+            .flatten()
+            .map(|files| debug_dump(&files)),
         ..render_fail(e)
     })?;
     let mut b = String::new();
@@ -368,7 +367,8 @@ fn show_only(out: &str, patterns: &[String]) -> Result<String, String> {
 /// when a pattern picks no file).
 pub fn debug_failure_output(rendered: Option<&str>, patterns: &[String]) -> String {
     match (rendered, patterns.is_empty()) {
-        (Some(r), true) => r.to_string(),
+        // Helm prints the release's manifest text trimmed, then a line break.
+        (Some(r), true) => format!("{}\n", r.trim()),
         (None, true) => "\n".to_string(),
         (None, false) => String::new(),
         (Some(r), false) => show_only(&format!("{}\n", r.trim()), patterns).unwrap_or_default(),

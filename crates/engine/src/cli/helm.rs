@@ -475,7 +475,9 @@ fn render_failure(
             eprintln!("{l}");
         }
         let out = ferroflux_helm::debug_failure_output(e.rendered.as_deref(), show_only);
-        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        // Bytes a template produced that are no UTF-8 are printed as they were made.
+        let bytes = ferroflux_goformat::gobytes::go_bytes(&out);
+        let _ = std::io::stdout().lock().write_all(&bytes);
         return helm_error(&e.message, false);
     }
     helm_error_logged(e.log.as_deref(), &e.message, e.during_render)
