@@ -54,6 +54,8 @@ fn parse(template: &str) -> Result<Vec<Node>, String> {
             let (path, outer) = stack.pop().ok_or("not in range, nothing to end")?;
             let body = std::mem::replace(&mut nodes, outer);
             nodes.push(Node::Range(path, body));
+        } else if let Some(text) = literal(action) {
+            nodes.push(Node::Text(text));
         } else {
             nodes.push(Node::Path(steps(action)?));
         }
@@ -62,6 +64,15 @@ fn parse(template: &str) -> Result<Vec<Node>, String> {
         return Err("unclosed range".into());
     }
     Ok(nodes)
+}
+
+/// A quoted text action (`{"\n"}`, `{'x'}`): its text, escapes read as Go reads them.
+fn literal(action: &str) -> Option<String> {
+    if action.starts_with('"') {
+        return ferroflux_gotemplate::parser::unquote(action);
+    }
+    let inner = action.strip_prefix('\'')?.strip_suffix('\'')?;
+    ferroflux_gotemplate::parser::unquote(&format!("\"{inner}\""))
 }
 
 fn steps(path: &str) -> Result<Vec<Step>, String> {
@@ -227,6 +238,16 @@ fn text(v: &J) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quoted_text_actions_print_their_text() {
+        let data = serde_json::json!({"list": [1, "a"], "name": "x"});
+        assert_eq!(
+            render(r#"{range .list[*]}{@}{"\n"}{end}"#, &data).unwrap(),
+            "1\na\n"
+        );
+        assert_eq!(render("{.name}{'-'}{.name}", &data).unwrap(), "x-x");
+    }
+
     use super::render;
 
     /// Outputs of `helm show values --jsonpath` (v4.3.1) for the same values.
