@@ -155,6 +155,11 @@ fn same_as_helm(args: &[&str], setup: &dyn Fn(&Path)) -> Run {
 
 fn no_setup(_: &Path) {}
 
+/// The run's standard error says `text`.
+fn assert_logged(r: &Run, text: &str) {
+    assert!(r.stderr.contains(text), "{}", r.stderr);
+}
+
 /// Helm's repositories file naming the test repository `myrepo`, and (with `cached`) the
 /// index `helm repo update` would have cached for it.
 fn configured_repo(cached: bool) -> impl Fn(&Path) {
@@ -301,11 +306,7 @@ fn repository_credentials() {
         ],
         &no_setup,
     );
-    assert!(
-        r.stderr.contains("connect: connection refused"),
-        "{}",
-        r.stderr
-    );
+    assert_logged(&r, "connect: connection refused");
 }
 
 #[test]
@@ -339,7 +340,7 @@ fn charts_from_configured_repositories() {
         &["template", "x", "myrepo/podinfo-lite"],
         &configured_repo(false),
     );
-    assert!(r.stderr.contains("no cached repo found"), "{}", r.stderr);
+    assert_logged(&r, "no cached repo found");
     same_as_helm(
         &["template", "x", "other/podinfo-lite"],
         &configured_repo(true),
@@ -355,7 +356,7 @@ fn charts_from_registries() {
     let plain = format!("oci://{}/ff-remote/podinfo-lite", endpoint("TEST_OCI_HOST"));
     let r = same_as_helm(&["template", "x", &plain, "--plain-http"], &no_setup);
     assert!(r.ok && r.stderr.starts_with("Pulled: "), "{}", r.stderr);
-    assert!(r.stderr.contains(":0.2.0\nDigest: sha256:"), "{}", r.stderr);
+    assert_logged(&r, ":0.2.0\nDigest: sha256:");
     same_as_helm(
         &["template", "x", &plain, "--plain-http", "--version", "~0.1"],
         &no_setup,
@@ -387,7 +388,7 @@ fn charts_from_registries() {
         ],
         &no_setup,
     );
-    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+    assert_logged(&r, "not found");
     same_as_helm(
         &[
             "template",
@@ -465,7 +466,7 @@ echo '{{\"ServerURL\":\"'$server'\",\"Username\":\"{user}\",\"Secret\":\"{pass}\
     let r = same_as_helm(&["template", "x", &tls, "--ca-file", &ca], &helped);
     assert!(r.ok, "{}", r.stderr);
     let r = same_as_helm(&["template", "x", &tls], &no_setup);
-    assert!(r.stderr.contains("unknown authority"), "{}", r.stderr);
+    assert_logged(&r, "unknown authority");
 }
 
 /// A chart `c` whose dependencies are missing from `charts/`: `deps` is the YAML list.
@@ -573,11 +574,7 @@ fn dependency_update_from_repositories_and_registries() {
         .into_boxed_str(),
     );
     let (r, _) = dependency_update_as_helm(&["--plain-http"], &chart_with_deps(deps));
-    assert!(
-        r.stderr.contains("no cached repository for oci:"),
-        "{}",
-        r.stderr
-    );
+    assert_logged(&r, "no cached repository for oci:");
     // `@name` through the repositories file, a version no one has, a missing definition.
     let at: &'static str = "- name: podinfo-lite\n  version: \"*\"\n  repository: \"@myrepo\"\n";
     let setup = |dir: &Path| {
@@ -595,17 +592,9 @@ fn dependency_update_from_repositories_and_registries() {
         format!("- name: podinfo-lite\n  version: ~0.9.0\n  repository: {url}\n").into_boxed_str(),
     );
     let (r, _) = dependency_update_as_helm(&[], &chart_with_deps(none));
-    assert!(
-        r.stderr.contains("can't get a valid version"),
-        "{}",
-        r.stderr
-    );
+    assert_logged(&r, "can't get a valid version");
     let (r, _) = dependency_update_as_helm(&[], &chart_with_deps(at));
-    assert!(
-        r.stderr.contains("no repository definition for @myrepo"),
-        "{}",
-        r.stderr
-    );
+    assert_logged(&r, "no repository definition for @myrepo");
 }
 
 /// A kustomization whose `helmCharts` name a chart repository: the charts missing from the
