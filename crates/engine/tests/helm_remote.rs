@@ -546,6 +546,10 @@ fn dependency_update_from_repositories_and_registries() {
     );
     let (r, tree) = dependency_update_as_helm(&[], &chart_with_deps(deps));
     assert!(r.ok, "{}", r.stderr);
+    // With --debug, Helm's lines too: the index fetched twice (the second time to find the
+    // chart's URL), the downloader, the schema walk.
+    let (d, _) = dependency_update_as_helm(&["--debug"], &chart_with_deps(deps));
+    assert_logged(&d, "msg=\"set up default downloader cache\"");
     assert!(
         r.stdout
             .contains("Getting updates for unmanaged Helm repositories...")

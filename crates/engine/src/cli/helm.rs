@@ -638,7 +638,7 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     if a.dependency_update && ferroflux_helm::depupdate::needs_update(&chart) {
         let mut printed = String::new();
         let remote =
-            super::helm_pull::DependencyRemote::new(&a.pull).map_err(|e| helm_error(&e, false))?;
+            super::helm_pull::DependencyRemote::new(&pull).map_err(|e| helm_error(&e, false))?;
         let updated =
             ferroflux_helm::depupdate::update(Path::new(&chart_ref), Some(&remote), &mut printed);
         std::io::stdout().lock().write_all(printed.as_bytes())?;

@@ -451,7 +451,12 @@ fn url_file_name(url: &str) -> Result<String, String> {
 }
 
 /// The URL of a locked version in its repository's cached index (`findChartURL`).
+/// A repository of no configuration is asked again (Helm's `FindChartInRepoURL` downloads
+/// its index once more).
 fn chart_url(r: &dyn Remote, cache: &str, d: &Locked) -> Result<String, String> {
+    if matches!(d.kind, RepoKind::Unmanaged(_)) {
+        return r.find_in_repo_url(&d.repository, &d.name, &d.version);
+    }
     let versions = r
         .cached_versions(cache, &d.name)?
         .ok_or_else(|| format!("{} chart not found in repo {}", d.name, d.repository))?;

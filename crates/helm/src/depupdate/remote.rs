@@ -38,6 +38,9 @@ pub trait Remote {
     /// Pulls `oci://host/path/chart` at `version` (a version, or a constraint matched
     /// over the tags) into the file `dest`, printing Helm's `Pulled:` lines.
     fn pull(&self, reference: &str, version: &str, dest: &std::path::Path) -> Result<(), String>;
+    /// Helm's `FindChartInRepoURL`: the index of `repo` downloaded (no credentials), and
+    /// the URL of `chart` at `version` in it.
+    fn find_in_repo_url(&self, repo: &str, chart: &str, version: &str) -> Result<String, String>;
     /// Helm's `ResolveReferenceURL`: a chart URL of an index, relative or absolute,
     /// against its repository's URL.
     fn resolve_url(&self, repo: &str, reference: &str) -> Result<String, String>;

@@ -138,12 +138,24 @@ impl Remote for DependencyRemote<'_> {
         helmrepo::resolve_chart_url(&base, reference).map(|u| u.to_string())
     }
 
+    fn find_in_repo_url(&self, repo: &str, chart: &str, version: &str) -> Result<String, String> {
+        let fetch = Fetch::anonymous(repo);
+        self.rt.block_on(repo::find_chart_in_repo_url(
+            repo, chart, version, &fetch, self.flags,
+        ))
+    }
+
     fn download(&self, url: &str, dest: &Path) -> Result<(), String> {
+        // Helm's `ChartDownloader.DownloadTo`.
+        self.flags
+            .debug_line("set up default downloader cache", &[]);
         let fetch = self.fetch_for(url)?;
         self.rt.block_on(fetch.get(url, dest))
     }
 
     fn pull(&self, reference: &str, version: &str, dest: &Path) -> Result<(), String> {
+        self.flags
+            .debug_line("set up default downloader cache", &[]);
         let path = reference.trim_start_matches("oci://");
         let tag = if Version::parse(version).is_ok() {
             version.to_string()

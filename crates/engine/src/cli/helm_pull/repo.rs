@@ -110,6 +110,24 @@ pub async fn from_repo_url(
         pass_credentials: f.pass_credentials,
         tls: flag_tls(f)?,
     };
+    let chart_url = find_chart_in_repo_url(repo, chart, version, &fetch, f).await?;
+    let base = reqwest::Url::parse(repo).map_err(|e| format!("parse {repo:?}: {e}"))?;
+    let creds = match reqwest::Url::parse(&chart_url) {
+        Ok(u) if f.pass_credentials || same_origin(&base, &u) => Creds::Flags,
+        _ => Creds::None,
+    };
+    download_to_cache(&chart_url, version, f, creds).await
+}
+
+/// Helm's `FindChartInRepoURL`: the index of `repo` downloaded, `chart` looked up at
+/// `version`, and the URL of its first archive.
+pub(super) async fn find_chart_in_repo_url(
+    repo: &str,
+    chart: &str,
+    version: &str,
+    fetch: &Fetch,
+    f: &ChartPathFlags,
+) -> Result<String, String> {
     let unreachable = |e: String| {
         format!("looks like {repo:?} is not a valid chart repository or cannot be reached: {e}")
     };
@@ -130,14 +148,9 @@ pub async fn from_repo_url(
         return Err(format!("{what} has no downloadable URLs"));
     };
     let base = reqwest::Url::parse(repo).map_err(|e| format!("parse {repo:?}: {e}"))?;
-    let chart_url = helmrepo::resolve_chart_url(&base, first)
-        .map_err(|e| format!("failed to make chart URL: {e}"))?
-        .to_string();
-    let creds = match reqwest::Url::parse(&chart_url) {
-        Ok(u) if f.pass_credentials || same_origin(&base, &u) => Creds::Flags,
-        _ => Creds::None,
-    };
-    download_to_cache(&chart_url, version, f, creds).await
+    helmrepo::resolve_chart_url(&base, first)
+        .map(|u| u.to_string())
+        .map_err(|e| format!("failed to make chart URL: {e}"))
 }
 
 /// A failed index download of `repo` with its URL shown as Helm shows it: with the user
