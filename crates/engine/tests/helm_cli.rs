@@ -528,20 +528,8 @@ fn verify_checks_the_provenance_signature_and_digest() {
     let home = dir.join("gnupg");
     std::fs::create_dir(&home).unwrap();
     let gpg = |args: &[&str]| ferroflux_testsupport::gpg(&home, args);
-    gpg(&[
-        "--quick-gen-key",
-        "Signer <signer@test>",
-        "rsa2048",
-        "sign",
-        "never",
-    ]);
-    gpg(&[
-        "--quick-gen-key",
-        "Stranger <stranger@test>",
-        "ed25519",
-        "sign",
-        "never",
-    ]);
+    ferroflux_testsupport::gpg_signing_key(&home, "Signer <signer@test>", "rsa2048");
+    ferroflux_testsupport::gpg_signing_key(&home, "Stranger <stranger@test>", "ed25519");
     std::fs::write(dir.join("signer.gpg"), gpg(&["--export", "signer@test"])).unwrap();
     std::fs::write(
         dir.join("signer.asc"),

@@ -497,20 +497,8 @@ fn signed_fixture() -> &'static Signed {
     FIXTURE.get_or_init(|| {
         let home = tempfile::tempdir().unwrap().keep();
         let gpg = |args: &[&str]| ferroflux_testsupport::gpg(&home, args);
-        gpg(&[
-            "--quick-gen-key",
-            "Signer <signer@test>",
-            "ed25519",
-            "sign",
-            "never",
-        ]);
-        gpg(&[
-            "--quick-gen-key",
-            "Stranger <stranger@test>",
-            "ed25519",
-            "sign",
-            "never",
-        ]);
+        ferroflux_testsupport::gpg_signing_key(&home, "Signer <signer@test>", "ed25519");
+        ferroflux_testsupport::gpg_signing_key(&home, "Stranger <stranger@test>", "ed25519");
         let listing =
             String::from_utf8(gpg(&["--with-colons", "--list-keys", "signer@test"])).unwrap();
         let fingerprint = listing

@@ -105,6 +105,12 @@ pub fn strings_of(pieces: &[&str], max_pieces: usize, sep: &str) -> Vec<String> 
 ///
 /// # Panics
 /// When gpg is missing or fails: the test cannot make its keys or signatures without it.
+/// Makes a signing key for `uid` (`Name <mail>`) of `algo` (`rsa2048`, `ed25519`, …) that
+/// never expires, in the gpg home `home`.
+pub fn gpg_signing_key(home: &std::path::Path, uid: &str, algo: &str) {
+    gpg(home, &["--quick-gen-key", uid, algo, "sign", "never"]);
+}
+
 pub fn gpg(home: &std::path::Path, args: &[&str]) -> Vec<u8> {
     let out = std::process::Command::new("gpg")
         .env("GNUPGHOME", home)

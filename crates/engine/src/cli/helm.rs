@@ -79,25 +79,9 @@ fn fetch_values_url(url: &str) -> std::result::Result<Vec<u8>, String> {
         })
 }
 
-/// Helm's `LocateChart`, then `--verify` of an archive on disk; errors printed as Helm's.
-fn locate(
-    name: &str,
-    pull: &super::helm_pull::ChartPathFlags,
-) -> Result<super::helm_pull::Located> {
-    let located = super::helm_pull::locate(name, pull).map_err(|e| helm_error(&e, false))?;
-    if pull.verify && located.downloaded() {
-        return Ok(located);
-    }
-    if pull.verify {
-        let keyring = pull
-            .keyring
-            .clone()
-            .unwrap_or_else(ferroflux_source::provenance::default_keyring);
-        let archive = std::path::absolute(&located.path).unwrap_or_else(|_| located.path.clone());
-        ferroflux_source::provenance::verify_chart(&archive, &keyring)
-            .map_err(|e| helm_error(&e, false))?;
-    }
-    Ok(located)
+/// Helm's `LocateChart` (`--verify` included); errors printed as Helm's.
+fn locate(name: &str, pull: &super::helm_pull::ChartPathFlags) -> Result<PathBuf> {
+    super::helm_pull::locate(name, pull).map_err(|e| helm_error(&e, false))
 }
 
 impl RenderFlags {
@@ -613,9 +597,9 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     let mut pull = a.pull.clone();
     pull.set_debug(debug);
     let located = locate(&chart_ref, &pull)?;
-    let chart_ref = located.path.to_string_lossy().into_owned();
+    let chart_ref = located.to_string_lossy().into_owned();
     if debug {
-        let abs = ferroflux_helm::go_abs(&located.path);
+        let abs = ferroflux_helm::go_abs(&located);
         eprintln!(
             "{}",
             ferroflux_helm::manifests::slog_line(
@@ -781,7 +765,7 @@ pub fn show(part: ferroflux_helm::show::Part, a: &ShowArgs) -> Result<()> {
     pull.set_debug(debug);
     let located = locate(chart, &pull)?;
     let mut logs = Vec::new();
-    let loaded = ferroflux_helm::chart::load_v2_logged(&located.path, &mut logs);
+    let loaded = ferroflux_helm::chart::load_v2_logged(&located, &mut logs);
     for l in &logs {
         eprintln!("{l}");
     }

@@ -143,20 +143,8 @@ pub fn update_indexes(remote: &dyn Remote, unmanaged: &[(String, String)], out: 
             }
         }
         for (_, name, url) in seen {
-            match remote.update_index(name, url) {
-                Ok(()) => {
-                    let _ = writeln!(
-                        out,
-                        "...Successfully got an update from the {url:?} chart repository"
-                    );
-                }
-                Err(e) => {
-                    let _ = writeln!(
-                        out,
-                        "...Unable to get an update from the {url:?} chart repository:\n\t{e}"
-                    );
-                }
-            }
+            // Helm names an unmanaged repository by its URL.
+            report_update(out, remote.update_index(name, url), url, "");
         }
     }
     let repos = remote.repositories();
@@ -168,22 +156,29 @@ pub fn update_indexes(remote: &dyn Remote, unmanaged: &[(String, String)], out: 
         "Hang tight while we grab the latest from your chart repositories..."
     );
     for (name, url) in &repos {
-        match remote.update_index(name, url) {
-            Ok(()) => {
-                let _ = writeln!(
-                    out,
-                    "...Successfully got an update from the {name:?} chart repository"
-                );
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    out,
-                    "...Unable to get an update from the {name:?} chart repository ({url}):\n\t{e}"
-                );
-            }
-        }
+        report_update(
+            out,
+            remote.update_index(name, url),
+            name,
+            &format!(" ({url})"),
+        );
     }
     let _ = writeln!(out, "Update Complete. ⎈Happy Helming!⎈");
+}
+
+/// Helm's line for one repository's index update: `shown` quoted, and on failure `detail`
+/// then the cause on a line of its own.
+fn report_update(out: &mut String, result: Result<(), String>, shown: &str, detail: &str) {
+    let _ = match result {
+        Ok(()) => writeln!(
+            out,
+            "...Successfully got an update from the {shown:?} chart repository"
+        ),
+        Err(e) => writeln!(
+            out,
+            "...Unable to get an update from the {shown:?} chart repository{detail}:\n\t{e}"
+        ),
+    };
 }
 
 /// The version a chart repository offers for `constraint`: the first (newest) that parses,

@@ -63,10 +63,10 @@ pub struct ChartPathFlags {
     plain_http: bool,
     /// Verify the chart archive against its `.prov` file and the keyring before rendering.
     #[arg(long)]
-    pub verify: bool,
+    verify: bool,
     /// The keyring `--verify` checks signatures with (default `~/.gnupg/pubring.gpg`).
     #[arg(long, allow_hyphen_values = true)]
-    pub keyring: Option<PathBuf>,
+    keyring: Option<PathBuf>,
     /// Helm's repositories file (default `$HELM_CONFIG_HOME/repositories.yaml`).
     #[arg(long = "repository-config", env = "HELM_REPOSITORY_CONFIG")]
     repository_config: Option<PathBuf>,
@@ -97,6 +97,13 @@ impl ChartPathFlags {
     /// `--devel`.
     pub fn devel(&self) -> bool {
         self.devel
+    }
+
+    /// The keyring `--verify` reads: `--keyring`, else Helm's default.
+    fn keyring_file(&self) -> PathBuf {
+        self.keyring
+            .clone()
+            .unwrap_or_else(ferroflux_source::provenance::default_keyring)
     }
 
     /// Log Helm's downloader `level=DEBUG` lines (`--debug`), those of its HTTP getter too.
@@ -247,20 +254,6 @@ impl Tls {
 
 use ferroflux_goformat::go_io_error;
 
-/// A chart located: its path (on disk as given, or in the content cache).
-#[derive(Debug)]
-pub struct Located {
-    pub path: PathBuf,
-    downloaded: bool,
-}
-
-impl Located {
-    /// Whether the chart was downloaded (and, with --verify, verified already).
-    pub fn downloaded(&self) -> bool {
-        self.downloaded
-    }
-}
-
 /// Helm's registry client set up from the flags (before anything else in `helm template`
 /// and `helm show`): its TLS files must read.
 pub fn registry_client(f: &ChartPathFlags) -> Result<(), String> {
@@ -274,19 +267,22 @@ pub fn registry_client(f: &ChartPathFlags) -> Result<(), String> {
     .map_err(|e| format!("missing registry client: {e}"))
 }
 
-/// Helm's `LocateChart` for `name`: without `--repo` a path on disk is used as it is;
-/// anything else is downloaded (or found in the content cache). `Pulled:`/`Digest:` lines of
-/// a registry pull go to standard error, as Helm prints them.
-pub fn locate(name: &str, f: &ChartPathFlags) -> Result<Located, String> {
+/// Helm's `LocateChart` for `name`: the chart's path, on disk as given or in the content
+/// cache. Without `--repo` a path on disk is used as it is (its `.prov` checked with
+/// `--verify`); anything else is downloaded (or found in the content cache) and verified
+/// there. `Pulled:`/`Digest:` lines of a registry pull go to standard error, as Helm prints
+/// them.
+pub fn locate(name: &str, f: &ChartPathFlags) -> Result<PathBuf, String> {
     registry_client(f)?;
     let name = name.trim();
     let repo_url = f.repo.as_deref().filter(|r| !r.is_empty());
     if repo_url.is_none() {
         if Path::new(name).exists() {
-            return Ok(Located {
-                path: PathBuf::from(name),
-                downloaded: false,
-            });
+            if f.verify {
+                let archive = std::path::absolute(name).unwrap_or_else(|_| PathBuf::from(name));
+                ferroflux_source::provenance::verify_chart(&archive, &f.keyring_file())?;
+            }
+            return Ok(PathBuf::from(name));
         }
         if Path::new(name).is_absolute() || name.starts_with('.') {
             return Err(format!(
@@ -321,18 +317,12 @@ fn download(
     repo_url: Option<&str>,
     version: &str,
     f: &ChartPathFlags,
-) -> Result<Located, String> {
-    let version = version.to_string();
-    let rt = runtime()?;
-    let path = rt.block_on(async {
+) -> Result<PathBuf, String> {
+    runtime()?.block_on(async {
         match repo_url {
-            Some(url) => repo::from_repo_url(url, name, &version, f).await,
-            None if registry::is_oci(name) => registry::pull(name, &version, f).await,
-            None => repo::download_to_cache(name, &version, f, repo::Creds::Flags).await,
+            Some(url) => repo::from_repo_url(url, name, version, f).await,
+            None if registry::is_oci(name) => registry::pull(name, version, f).await,
+            None => repo::download_to_cache(name, version, f, repo::Creds::Flags).await,
         }
-    })?;
-    Ok(Located {
-        path,
-        downloaded: true,
     })
 }

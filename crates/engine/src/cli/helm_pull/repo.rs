@@ -294,11 +294,7 @@ pub fn verify_as(
         .map_err(|e| format!("creating a directory in {}: {e}", root.display()))?;
     let copy = named.path().join(name);
     std::fs::copy(chart, &copy).map_err(|e| format!("{}: {e}", copy.display()))?;
-    let keyring = f
-        .keyring
-        .clone()
-        .unwrap_or_else(ferroflux_source::provenance::default_keyring);
-    ferroflux_source::provenance::verify_chart_with(&copy, prov, &keyring).map(|_| ())
+    ferroflux_source::provenance::verify_chart_with(&copy, prov, &f.keyring_file()).map(|_| ())
 }
 
 /// `repo/chart`: the repository from the repositories file, the chart from its cached index

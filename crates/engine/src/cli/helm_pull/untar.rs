@@ -51,8 +51,8 @@ impl ChartPuller for KustomizePuller {
             quiet: true,
             ..ChartPathFlags::default()
         };
-        let located = locate(&pull.reference(), &flags).map_err(|e| format!("Error: {e}\n"))?;
-        untar(&located.path, &pull.untar_dir).map_err(|e| format!("Error: {e}\n"))
+        let archive = locate(&pull.reference(), &flags).map_err(|e| format!("Error: {e}\n"))?;
+        untar(&archive, &pull.untar_dir).map_err(|e| format!("Error: {e}\n"))
     }
 }
 
