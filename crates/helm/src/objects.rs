@@ -94,18 +94,22 @@ impl Object for Files {
     }
     /// Go's `%v` of a `map[string][]byte`: each file's bytes as numbers.
     fn fmt_value(&self) -> Option<String> {
-        let mut out = String::from("map[");
+        // Charts print the root context by mistake (a `dict` key of `$`), and with it every
+        // file as Go prints a `[]byte`: several megabytes of decimal numbers.
+        let size: usize = self.0.iter().map(|(n, d)| n.len() + 4 * d.len() + 3).sum();
+        let mut out = String::with_capacity(size + 5);
+        out.push_str("map[");
         for (i, (name, data)) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
             out.push_str(name);
             out.push_str(":[");
-            for (j, b) in data.iter().enumerate() {
+            for (j, &b) in data.iter().enumerate() {
                 if j > 0 {
                     out.push(' ');
                 }
-                out.push_str(&b.to_string());
+                push_decimal_byte(&mut out, b);
             }
             out.push(']');
         }
@@ -418,6 +422,17 @@ pub const DEFAULT_API_VERSIONS: &[&str] = &[
     "apiextensions.k8s.io/v1",
 ];
 
+/// `b` in decimal, as `fmt` prints an element of a `[]byte`.
+fn push_decimal_byte(out: &mut String, b: u8) {
+    if b >= 100 {
+        out.push(char::from(b'0' + b / 100));
+    }
+    if b >= 10 {
+        out.push(char::from(b'0' + b / 10 % 10));
+    }
+    out.push(char::from(b'0' + b % 10));
+}
+
 /// What `.Capabilities.HelmVersion` reports: the reference helm build (v4.3.1, built with Go 1.27.2).
 pub const HELM_VERSION: &str = "v4.3.1";
 pub const HELM_GIT_COMMIT: &str = "c0d08d0d6d9424d4a14febb5e8a3e51b0dd00dff";
@@ -585,6 +600,8 @@ mod tests {
         ann.insert("team".to_string(), "ops".to_string());
         let mut files = BTreeMap::new();
         files.insert("a".to_string(), Arc::from(&b"hi"[..]));
+        files.insert("b".to_string(), Arc::from(&[0u8, 9, 10, 99, 100, 255][..]));
+        files.insert("c".to_string(), Arc::from(&[][..]));
         let mut data = Map::new();
         data.insert("ann".into(), Value::Object(Arc::new(StringMap(Some(ann)))));
         data.insert(
@@ -597,7 +614,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             t.execute("t", &Value::map(data)).unwrap(),
-            "map[String:s team:ops]|s|map[a:[104 105]]"
+            "map[String:s team:ops]|s|map[a:[104 105] b:[0 9 10 99 100 255] c:[]]"
         );
     }
 
