@@ -16,7 +16,7 @@ const MAX_CHART: u64 = 100 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub struct File {
     pub name: String,
-    pub data: Arc<[u8]>,
+    pub data: crate::file_data::FileData,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -115,7 +115,7 @@ impl Chart {
 
     /// Files under `crds/` with a manifest extension, this chart's first, then each
     /// dependency's, named by their full path (`parent/charts/sub/crds/x.yaml`).
-    pub fn crd_files(&self, full_path: &str) -> Vec<(String, Arc<[u8]>)> {
+    pub fn crd_files(&self, full_path: &str) -> Vec<(String, crate::file_data::FileData)> {
         self.crds_named(
             &|chart_path, name| format!("{chart_path}/{name}"),
             full_path,
@@ -124,7 +124,7 @@ impl Chart {
 
     /// The same files named within their own chart (`crds/x.yaml`), as Helm's `CRDObjects`
     /// names them.
-    pub fn crd_objects(&self) -> Vec<(String, Arc<[u8]>)> {
+    pub fn crd_objects(&self) -> Vec<(String, crate::file_data::FileData)> {
         self.crds_named(&|_, name| name.to_string(), self.name())
     }
 
@@ -132,7 +132,7 @@ impl Chart {
         &self,
         name_of: &dyn Fn(&str, &str) -> String,
         full_path: &str,
-    ) -> Vec<(String, Arc<[u8]>)> {
+    ) -> Vec<(String, crate::file_data::FileData)> {
         let mut out = Vec::new();
         for f in &self.files {
             if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
@@ -503,7 +503,7 @@ pub(crate) fn archive_files(data: &[u8]) -> Result<Vec<File>, LoadError> {
         remaining -= buf.len() as u64;
         files.push(File {
             name,
-            data: crate::chart_dir::strip_bom(buf),
+            data: crate::chart_dir::strip_bom(buf).into(),
         });
     }
     if files.is_empty() {
@@ -617,9 +617,9 @@ fn load_files_logged(files: Vec<File>, logs: &mut Vec<String>) -> Result<Chart, 
             "values.yaml" => {
                 c.values = yaml::load_values_bytes(&f.data)
                     .map_err(|e| err(format!("cannot load values.yaml: {e}")))?;
-                c.values_raw = Some(f.data.clone());
+                c.values_raw = Some(f.data.shared());
             }
-            "values.schema.json" => c.schema = Some(f.data.clone()),
+            "values.schema.json" => c.schema = Some(f.data.shared()),
             "requirements.yaml" => {
                 if c.metadata.api_version != "v1" {
                     logs.push(

@@ -46,6 +46,29 @@ pub(crate) fn read_tree(
     Ok(found.files)
 }
 
+/// Whether loading the chart reads the file at `rel` (its own or a subchart's `Chart.yaml`,
+/// values, schema, requirements, templates, or an entry of a `charts/` folder); the rest
+/// (READMEs, `crds/`, files for `.Files`) is read when a template or command first uses it.
+fn needed_to_load(rel: &str) -> bool {
+    let mut rest = rel;
+    // A subchart directory's files are named from its own root.
+    while let Some(after) = rest.strip_prefix("charts/") {
+        match after.split_once('/') {
+            Some((_, inner)) => rest = inner,
+            None => return true,
+        }
+    }
+    matches!(
+        rest,
+        "Chart.yaml"
+            | "values.yaml"
+            | "values.schema.json"
+            | "requirements.yaml"
+            | "requirements.lock"
+            | "Chart.lock"
+    ) || rest.starts_with("templates/")
+}
+
 fn over_budget(rel: &str, max: u64) -> LoadError {
     LoadError(format!(
         "error reading {rel}: chart exceeds maximum decompressed size of {max} bytes"
@@ -150,13 +173,28 @@ impl Walk<'_> {
             )));
         }
         let max = self.max;
+        if !needed_to_load(&rel) {
+            // Opened and sized as Helm reads it (the same failures), read when first used.
+            let size = dir
+                .size(entry)
+                .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?;
+            if size > max {
+                return Err(over_budget(&rel, max));
+            }
+            let path = dir.child_path(entry);
+            found.files.push(File {
+                name: rel,
+                data: crate::file_data::FileData::deferred(path, size),
+            });
+            return Ok(());
+        }
         let data = dir
             .read(entry, max)
             .map_err(|e| LoadError(format!("error reading {rel}: {e}")))?
             .ok_or_else(|| over_budget(&rel, max))?;
         found.files.push(File {
             name: rel,
-            data: strip_bom(data),
+            data: strip_bom(data).into(),
         });
         Ok(())
     }
@@ -384,6 +422,19 @@ mod handle {
             })
         }
 
+        /// Opens the entry as a read would and returns its size.
+        pub(super) fn size(&self, e: &Entry) -> std::io::Result<u64> {
+            let fd = openat(
+                self.fd()?,
+                e.name.as_c_str(),
+                OFlags::RDONLY | OFlags::CLOEXEC,
+                Mode::empty(),
+            )
+            .map_err(io)?;
+            let st = rustix::fs::fstat(&fd).map_err(io)?;
+            Ok(u64::try_from(st.st_size).unwrap_or(0))
+        }
+
         pub(super) fn read(&self, e: &Entry, max: u64) -> std::io::Result<Option<Vec<u8>>> {
             let fd = openat(
                 self.fd()?,
@@ -497,6 +548,10 @@ mod handle {
             })
         }
 
+        pub(super) fn size(&self, e: &Entry) -> std::io::Result<u64> {
+            Ok(std::fs::File::open(self.child_path(e))?.metadata()?.len())
+        }
+
         pub(super) fn read(&self, e: &Entry, max: u64) -> std::io::Result<Option<Vec<u8>>> {
             read_limited(std::fs::File::open(self.child_path(e))?, max)
         }
@@ -548,6 +603,34 @@ mod tests {
             "{}",
             e.0
         );
+    }
+
+    #[test]
+    fn files_a_load_reads_and_files_left_for_first_use() {
+        for rel in [
+            "Chart.yaml",
+            "values.yaml",
+            "values.schema.json",
+            "requirements.yaml",
+            "templates/a/b.yaml",
+            "charts/db-1.0.0.tgz",
+            "charts/db/Chart.yaml",
+            "charts/db/charts/common/templates/_x.tpl",
+            "charts/db/charts/x.tgz",
+        ] {
+            assert!(super::needed_to_load(rel), "{rel}");
+        }
+        for rel in [
+            "README.md",
+            "crds/a.yaml",
+            "files/templates/x",
+            "ci/values.yaml",
+            "charts/db/README.md",
+            "charts/db/charts/common/values.yaml.bak",
+            "x/values.yaml",
+        ] {
+            assert!(!super::needed_to_load(rel), "{rel}");
+        }
     }
 
     /// Sizes around the first read's buffer, and empty: every byte read, nothing more.

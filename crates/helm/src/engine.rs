@@ -184,7 +184,7 @@ fn metadata_map(c: &Chart, is_root: bool) -> Value {
 }
 
 fn files_of(c: &Chart) -> Value {
-    let m: BTreeMap<String, Arc<[u8]>> = c
+    let m: BTreeMap<String, crate::file_data::FileData> = c
         .files
         .iter()
         .map(|f| (f.name.clone(), f.data.clone()))
@@ -275,13 +275,14 @@ fn collect_with(
 
 /// A template file's text: its bytes shared as they are when they are UTF-8 (nearly always),
 /// otherwise a copy with each invalid sequence replaced, as Go's conversion does.
-fn text_of(data: &Arc<[u8]>) -> Arc<str> {
-    if std::str::from_utf8(data).is_err() {
-        return Arc::from(String::from_utf8_lossy(data).as_ref());
+fn text_of(data: &crate::file_data::FileData) -> Arc<str> {
+    let data = data.shared();
+    if std::str::from_utf8(&data).is_err() {
+        return Arc::from(String::from_utf8_lossy(&data).as_ref());
     }
     // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of `[u8]`,
     // so the same allocation is a valid `Arc<str>`.
-    unsafe { Arc::from_raw(Arc::into_raw(data.clone()) as *const str) }
+    unsafe { Arc::from_raw(Arc::into_raw(data) as *const str) }
 }
 
 /// The coalesced values as template values (integers kept, as Helm's values are typed

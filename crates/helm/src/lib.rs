@@ -18,6 +18,7 @@ pub mod deps;
 pub mod depupdate;
 mod durations;
 pub mod engine;
+pub mod file_data;
 pub mod glob;
 pub mod ignore;
 pub mod jsonpath;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 /// `.Files`: a chart's non-template files by name.
 #[derive(Debug, Clone, Default)]
-pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
+pub struct Files(pub Arc<BTreeMap<String, crate::file_data::FileData>>);
 
 /// `string(data)` in Go: the file's bytes, held as [`string_from_go_bytes`] holds them.
 fn text(b: &[u8]) -> String {
@@ -582,8 +582,14 @@ mod tests {
     #[test]
     fn files_fields_read_files_but_not_methods() {
         let mut m = BTreeMap::new();
-        m.insert("author".to_string(), Arc::from(&b"Virgil"[..]));
-        m.insert("Glob".to_string(), Arc::from(&b"x"[..]));
+        m.insert(
+            "author".to_string(),
+            crate::file_data::FileData::from(&b"Virgil"[..]),
+        );
+        m.insert(
+            "Glob".to_string(),
+            crate::file_data::FileData::from(&b"x"[..]),
+        );
         let f = Files(Arc::new(m));
         assert_eq!(f.field("author").unwrap().as_str(), Some("Virgil"));
         assert_eq!(f.field("missing").unwrap().as_str(), Some(""));
@@ -599,9 +605,15 @@ mod tests {
         ann.insert("String".to_string(), "s".to_string());
         ann.insert("team".to_string(), "ops".to_string());
         let mut files = BTreeMap::new();
-        files.insert("a".to_string(), Arc::from(&b"hi"[..]));
-        files.insert("b".to_string(), Arc::from(&[0u8, 9, 10, 99, 100, 255][..]));
-        files.insert("c".to_string(), Arc::from(&[][..]));
+        files.insert(
+            "a".to_string(),
+            crate::file_data::FileData::from(&b"hi"[..]),
+        );
+        files.insert(
+            "b".to_string(),
+            crate::file_data::FileData::from(&[0u8, 9, 10, 99, 100, 255][..]),
+        );
+        files.insert("c".to_string(), crate::file_data::FileData::from(&[][..]));
         let mut data = Map::new();
         data.insert("ann".into(), Value::Object(Arc::new(StringMap(Some(ann)))));
         data.insert(

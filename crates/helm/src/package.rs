@@ -176,19 +176,19 @@ mod tests {
         let files = vec![
             crate::chart::File {
                 name: "Chart.yaml".into(),
-                data: std::sync::Arc::from(&b"apiVersion: v2\nname: web\nversion: 1.2.3\nappVersion: \"2\"\ndependencies:\n- name: db\n  version: 1.x\n  repository: file://../db\n"[..]),
+                data: crate::file_data::FileData::from(&b"apiVersion: v2\nname: web\nversion: 1.2.3\nappVersion: \"2\"\ndependencies:\n- name: db\n  version: 1.x\n  repository: file://../db\n"[..]),
             },
             crate::chart::File {
                 name: "values.yaml".into(),
-                data: std::sync::Arc::from(&b"replicas: 1 # comment kept\n"[..]),
+                data: crate::file_data::FileData::from(&b"replicas: 1 # comment kept\n"[..]),
             },
             crate::chart::File {
                 name: "templates/cm.yaml".into(),
-                data: std::sync::Arc::from(&b"kind: ConfigMap\n"[..]),
+                data: crate::file_data::FileData::from(&b"kind: ConfigMap\n"[..]),
             },
             crate::chart::File {
                 name: "charts/db/Chart.yaml".into(),
-                data: std::sync::Arc::from(&b"apiVersion: v2\nname: db\nversion: 1.0.0\n"[..]),
+                data: crate::file_data::FileData::from(&b"apiVersion: v2\nname: db\nversion: 1.0.0\n"[..]),
             },
         ];
         crate::chart::load_files(files).unwrap()

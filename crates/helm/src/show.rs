@@ -74,7 +74,7 @@ mod tests {
     fn file(name: &str, data: &str) -> File {
         File {
             name: name.into(),
-            data: Arc::from(data.as_bytes()),
+            data: data.as_bytes().into(),
         }
     }
 
