@@ -19,7 +19,7 @@ const RUNS: usize = 5;
 pub fn run_compare(root: &Path, what: &[String]) -> Result<()> {
     match what.first().map(String::as_str) {
         Some("artifact") => artifact(root),
-        Some("helm") => crate::compare_helm::helm(root),
+        Some("helm") => crate::compare_helm::helm(root, &what[1..]),
         Some("bucket") => crate::compare_bucket::bucket(root),
         Some("kustomize") => crate::compare_kustomize::kustomize(root),
         other => bail!("compare what? {other:?}; available: artifact, bucket, helm, kustomize"),

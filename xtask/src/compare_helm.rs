@@ -1,8 +1,9 @@
 //! `cargo xtask compare helm`: `ferroflux helm template` beside `helm template` (v4.3.1) on
 //! the same charts, in one run, as ratios of medians: the golden charts of testdata/helm that
 //! render, one application chart, and generated umbrella charts of 10, 50 and 100 subcharts
-//! (to show how each scales with the number of subcharts). Each chart is timed 21 times per
-//! tool, the tools taking turns.
+//! (to show how each scales with the number of subcharts), then any chart directories given
+//! on the command line (real-world charts, which cannot be committed here). Each chart is
+//! timed 21 times per tool, the tools taking turns.
 
 use crate::compare::{medians_interleaved, release_binary, row};
 use anyhow::Result;
@@ -45,7 +46,7 @@ fn run_all(bin: &Path, prefix: &[&str], cases: &[(PathBuf, Vec<String>)]) -> Res
     Ok(())
 }
 
-pub fn helm(root: &Path) -> Result<()> {
+pub fn helm(root: &Path, extra: &[String]) -> Result<()> {
     let ferroflux = release_binary(root)?;
     let helm = crate::oracles::helm();
     let work = tempfile::tempdir()?;
@@ -88,6 +89,10 @@ pub fn helm(root: &Path) -> Result<()> {
             format!("umbrella chart, {n} subcharts ({} objects)", 1 + 5 * n),
             dir,
         ));
+    }
+    for dir in extra {
+        let dir = std::fs::canonicalize(dir)?;
+        inputs.push((format!("`{}`", dir.display()), dir));
     }
     for (name, dir) in inputs {
         let (ours, theirs) = medians_interleaved(

@@ -22,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask <task>
   crds                               write config/crd/*.yaml from the API types
   compare artifact|bucket|helm|kustomize
                                      ferroflux beside the reference tools, as ratios
+  compare helm [CHART_DIR…]          …with these charts (say, public ones) timed too
   generate umbrella DIR N            write the benchmarks' umbrella chart of N subcharts
   generate overlay DIR               write the benchmarks' 2,000-resource kustomize overlay";
 

@@ -544,32 +544,6 @@ mod tests {
         }
     }
 
-    /// The files listed (one path a line) in the file `FERROFLUX_YAML_CORPUS` names, document
-    /// by document, as `agrees_on_the_test_data` does; for corpora that cannot be committed
-    /// (public charts' values): `FERROFLUX_YAML_CORPUS=list cargo test … -- --ignored corpus`.
-    #[test]
-    #[ignore = "needs FERROFLUX_YAML_CORPUS"]
-    fn agrees_on_a_corpus() {
-        let list = std::env::var("FERROFLUX_YAML_CORPUS").expect("FERROFLUX_YAML_CORPUS");
-        let list = std::fs::read_to_string(list).expect("corpus list");
-        let (mut docs, mut taken) = (0, 0);
-        for f in list.lines().filter(|l| !l.is_empty()) {
-            let Ok(text) = std::fs::read_to_string(f) else {
-                continue;
-            };
-            for doc in crate::yaml::split_documents(&text) {
-                docs += 1;
-                let ok = std::panic::catch_unwind(|| agrees(&doc));
-                match ok {
-                    Ok(true) => taken += 1,
-                    Ok(false) => {}
-                    Err(_) => panic!("readers differ on a document of {f}"),
-                }
-            }
-        }
-        eprintln!("simple reader: {taken} of {docs} documents");
-    }
-
     /// Every YAML file and rendered golden in the repository's test data, document by
     /// document: whatever the simple reader takes, it reads as the full reader does.
     #[test]
