@@ -213,6 +213,14 @@ impl<'t> Reader<'_, 't> {
         }
         let first = v.as_bytes()[0];
         match first {
+            b'"' | b'\'' if !closes_on_line(&v[1..], first) => {
+                let parent = match ctx {
+                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
+                };
+                let (text, after) = self.quoted_continued(&v[1..], first, parent, next)?;
+                self.scalar(Cow::Owned(text), false);
+                return Some(after);
+            }
             b'"' => {
                 let (s, rest) = double_quoted(&v[1..])?;
                 is_blank_or_comment(rest).then_some(())?;
@@ -266,10 +274,166 @@ impl<'t> Reader<'_, 't> {
             }
             _ => {
                 let s = plain(v)?;
+                let parent = match ctx {
+                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
+                };
+                if let Some((folded, after)) = self.plain_continued(s, v, parent, next)? {
+                    self.scalar(Cow::Owned(folded), true);
+                    return Some(after);
+                }
                 self.scalar(Cow::Borrowed(s), true);
             }
         }
         Some(next)
+    }
+
+    /// The lines after a plain scalar's first line `first` (its text `v` as written) that
+    /// continue it: `Some(None)` when none do, `Some(Some((folded, next line)))` when some
+    /// more indented than `parent` do (the description paragraphs of every CRD
+    /// controller-gen writes), `None` when they might be anything but plain words.
+    fn plain_continued(
+        &self,
+        first: &str,
+        v: &str,
+        parent: usize,
+        from: usize,
+    ) -> Option<Option<(String, usize)>> {
+        let continues = |line: &str| {
+            let rest = line.trim_start_matches(' ');
+            !rest.is_empty() && line.len() - rest.len() > parent
+        };
+        let mut j = from;
+        while j < self.lines.len() && self.lines[j].trim_start_matches(' ').is_empty() {
+            j += 1;
+        }
+        if j == self.lines.len() || !continues(self.lines[j]) {
+            return Some(None);
+        }
+        if self.lines[from..=j].iter().any(|l| l.contains('\t')) {
+            return None;
+        }
+        if v.contains(" #") {
+            // A comment ends the scalar: what follows more indented is an error.
+            return None;
+        }
+        let mut out = String::from(first);
+        let mut breaks = 0usize;
+        let mut end = from;
+        for (k, line) in self.lines.iter().enumerate().skip(from) {
+            if line.contains('\t') {
+                return None;
+            }
+            let text = line.trim_matches(' ');
+            if text.is_empty() {
+                breaks += 1;
+                continue;
+            }
+            if !continues(line) {
+                break;
+            }
+            let b = text.as_bytes();
+            if matches!(
+                b[0],
+                b'#' | b'-' | b'?' | b':' | b'[' | b']' | b'{' | b'}' | b','
+            ) || matches!(b[0], b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@')
+                || text.contains(": ")
+                || text.contains(" #")
+                || text.ends_with(':')
+            {
+                return None;
+            }
+            if breaks == 0 {
+                out.push(' ');
+            }
+            for _ in 0..breaks {
+                out.push('\n');
+            }
+            breaks = 0;
+            out.push_str(text);
+            end = k + 1;
+        }
+        if end == self.lines.len() && !self.ends_with_newline {
+            // The last line has no line break of its own: left to the full reader.
+            return None;
+        }
+        Some(Some((out, end)))
+    }
+
+    /// A quoted scalar (`quote` is `'` or `"`) opened on the line whose text after the quote
+    /// is `start` and closed on a later line, each more indented than `parent`: lines folded
+    /// as YAML folds them (a break between two lines is a space, each empty line a line
+    /// feed). Double-quoted ones with any escape are left to the full reader.
+    fn quoted_continued(
+        &self,
+        start: &str,
+        quote: u8,
+        parent: usize,
+        from: usize,
+    ) -> Option<(String, usize)> {
+        let mut pieces: Vec<&str> = vec![start.trim_end_matches(' ')];
+        for (k, line) in self.lines.iter().enumerate().skip(from) {
+            if line.contains('\t') {
+                return None;
+            }
+            let text = line.trim_matches(' ');
+            if text.is_empty() {
+                pieces.push("");
+                continue;
+            }
+            if line.len() - line.trim_start_matches(' ').len() <= parent {
+                return None;
+            }
+            if closes_on_line(text, quote) {
+                let body = if quote == b'"' {
+                    let q = close_of_double(text)?;
+                    is_blank_or_comment(&text[q + 1..]).then_some(())?;
+                    &text[..q]
+                } else {
+                    let q = close_of_single(text)?;
+                    is_blank_or_comment(&text[q + 1..]).then_some(())?;
+                    &text[..q]
+                };
+                pieces.push(body);
+                // A line ending in a backslash escapes its break (or ends in an escaped
+                // space): not folded here.
+                if quote == b'"'
+                    && pieces[..pieces.len() - 1]
+                        .iter()
+                        .any(|p| p.bytes().rev().take_while(|&c| c == b'\\').count() % 2 == 1)
+                {
+                    return None;
+                }
+                let mut out = String::new();
+                let mut breaks = 0usize;
+                for (i, p) in pieces.iter().enumerate() {
+                    if i > 0 && p.is_empty() && i + 1 < pieces.len() {
+                        breaks += 1;
+                        continue;
+                    }
+                    if i > 0 {
+                        if breaks == 0 {
+                            out.push(' ');
+                        }
+                        for _ in 0..breaks {
+                            out.push('\n');
+                        }
+                        breaks = 0;
+                    }
+                    out.push_str(p);
+                }
+                if quote == b'\'' {
+                    out = out.replace("''", "'");
+                } else if out.contains('\\') {
+                    out.push('"');
+                    let (text, rest) = double_quoted(&out)?;
+                    rest.is_empty().then_some(())?;
+                    out = text.into_owned();
+                }
+                return Some((out, k + 1));
+            }
+            pieces.push(text);
+        }
+        None
     }
 
     /// A literal block scalar whose header (after `|`) is `header`, inside a collection at
@@ -419,6 +583,48 @@ fn flow_sequence(s: &str) -> Option<(Vec<FlowItem<'_>>, &str)> {
     }
 }
 
+/// Whether a scalar opened by `quote` before `s` closes on this line (for `'`, a quote not
+/// doubled; for `"`, one not escaped).
+fn closes_on_line(s: &str, quote: u8) -> bool {
+    if quote == b'\'' {
+        close_of_single(s).is_some()
+    } else {
+        close_of_double(s).is_some()
+    }
+}
+
+/// The index of the quote that closes a double-quoted scalar in `s`, skipping escapes.
+fn close_of_double(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// The index of the quote that closes a single-quoted scalar in `s` (after its opening
+/// quote), skipping `''` pairs.
+fn close_of_single(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\'' {
+            if b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// A double-quoted scalar closed on the same line, with the common escapes only.
 fn double_quoted(s: &str) -> Option<(Cow<'_, str>, &str)> {
     // Most quoted scalars have no escape: taken as they stand.
@@ -493,6 +699,14 @@ mod tests {
             "unicode: héllo wörld ✓\nx: 'no'\n",
             "drop: [\"ALL\"]\nports: [80, 443] # web\nnames: [ a.b/c, 'it''s', \"q\\\"\" , x-1+2 ]\n",
             "- [yes, no, on, null, 0x1F, 1e3]\n- k: [v]\n",
+            "description: AlertmanagerConfig configures the Prometheus Alertmanager,\n  specifying how alerts should be grouped.\n\n\n  It is namespaced.\nnext: 1\n",
+            "- a plain item\n  continued here\n   and here\n- k: v\n  w: first\n    second\n\n",
+            "a: x\n b\n",
+            "n: 1\n  2\ny: yes\n  no\n",
+            "c: cloud. Options are\n  'AzurePublic', or \"x\".\n",
+            "d: 'Container name: required\n  for volumes,\n\n  it''s # not a comment\n   ok'\ne: \"two\n  lines\" # c\n",
+            "- 'a\n  b'\n- k: \"x\n    y\"\n",
+            "d: \"status\n  of it.\\nKey \\\"names\\\"\n\n  are:\\n\\t* keys\"\n",
         ];
         for t in taken {
             assert!(agrees(t), "the simple reader should take {t:?}");
@@ -517,8 +731,18 @@ mod tests {
             "a: [1, {b: 2}]\n",
             "a: >\n  folded\n",
             "a: |2\n   x\n",
-            "a: multi\n  line\n",
-            "a: 'open\n  quote'\n",
+            "a: multi # comment\n  line\n",
+            "a: multi\n  line: x\n",
+            "a: multi\n  - line\n",
+            "a: multi\n  # comment\n",
+            "a: multi\n  line #c\n",
+            "a: multi\n  line",
+            "a: 'open\nquote'\n",
+            "a: 'open\n  quote' x\n",
+            "a: \"open\n  \\x41\"\n",
+            "a: \"open\\\n  line\"\n",
+            "a: \"open\\ \n  line\"\n",
+            "a: 'never closed\n  x\n",
             "a: \"\\x41\"\n",
             "a:\tb\n",
             "a: b\r\n",
@@ -528,7 +752,6 @@ mod tests {
             "? complex\n: key\n",
             "\"quoted key\": 1\n",
             "a: b: c\n",
-            "a: x\n b\n",
             "- - nested\n",
             "plain scalar\n",
             "",
