@@ -156,6 +156,14 @@ impl<'t> Reader<'_, 't> {
                 Pending::MapValue(m) => (m, true),
                 Pending::SeqItem(s) => (s, false),
             };
+            if indent > parent
+                && !is_item(rest)
+                && key_of(rest).is_none()
+                && !rest.starts_with(['#', '|', '>'])
+            {
+                // The value on the line after its key or dash (`annotations:` then `{}`).
+                return self.value(rest, p, next);
+            }
             if indent > parent || (same_indent_seq && indent == parent && is_item(rest)) {
                 self.open(indent, !is_item(rest));
             } else {
@@ -178,8 +186,8 @@ impl<'t> Reader<'_, 't> {
             return None;
         }
         if top.map {
-            let (key, after) = parse_key(rest)?;
-            self.scalar(Cow::Borrowed(key), true);
+            let (key, plain, after) = key_of(rest)?;
+            self.scalar(key, plain);
             self.value(after, Pending::MapValue(indent), next)
         } else {
             if !is_item(rest) {
@@ -194,10 +202,10 @@ impl<'t> Reader<'_, 't> {
             if is_item(content) {
                 return None;
             }
-            if let Some((key, value)) = parse_key(content) {
+            if let Some((key, plain, value)) = key_of(content) {
                 let col = indent + 1 + (after.len() - content.len());
                 self.open(col, true);
-                self.scalar(Cow::Borrowed(key), true);
+                self.scalar(key, plain);
                 return self.value(value, Pending::MapValue(col), next);
             }
             self.value(content, Pending::SeqItem(indent), next)
@@ -239,7 +247,7 @@ impl<'t> Reader<'_, 't> {
                 self.scalar(Cow::Owned(s), false);
                 return Some(after);
             }
-            b'[' if !v.starts_with("[]") => {
+            b'[' if !v[1..].trim_start_matches(' ').starts_with(']') => {
                 // `["ALL"]`, `[a, b]`: every security context of every bitnami chart.
                 let (items, rest) = flow_sequence(&v[1..])?;
                 is_blank_or_comment(rest).then_some(())?;
@@ -257,8 +265,11 @@ impl<'t> Reader<'_, 't> {
                 }
             }
             b'{' | b'[' => {
-                let (empty, rest) = (v.get(..2)?, v.get(2..)?);
-                if (empty != "{}" && empty != "[]") || !is_blank_or_comment(rest) {
+                // `{}`, `[]`, or with spaces inside (`{ }`).
+                let inner = v[1..].trim_start_matches(' ');
+                let close = if first == b'{' { '}' } else { ']' };
+                let rest = inner.strip_prefix(close)?;
+                if !is_blank_or_comment(rest) {
                     return None;
                 }
                 let map = first == b'{';
@@ -503,6 +514,25 @@ impl<'t> Reader<'_, 't> {
     }
 }
 
+/// `key:` at the start of `s` with a simple plain key or a quoted one without escapes
+/// (`"helm.sh/hook": x`); returns the key, whether it is plain, and what follows the colon.
+fn key_of(s: &str) -> Option<(Cow<'_, str>, bool, &str)> {
+    let quote = *s.as_bytes().first()?;
+    if quote != b'"' && quote != b'\'' {
+        return parse_key(s).map(|(k, after)| (Cow::Borrowed(k), true, after));
+    }
+    let q = 1 + s[1..].find(char::from(quote))?;
+    let key = &s[1..q];
+    if key.contains(['\\', '"', '\'']) || s[q + 1..].starts_with(char::from(quote)) {
+        return None;
+    }
+    let after = s[q + 1..].strip_prefix(':')?;
+    if !(after.is_empty() || after.starts_with(' ')) {
+        return None;
+    }
+    Some((Cow::Borrowed(key), false, after))
+}
+
 /// `key:` at the start of `s` with a simple plain key; returns the key and what follows the
 /// colon.
 fn parse_key(s: &str) -> Option<(&str, &str)> {
@@ -704,6 +734,9 @@ mod tests {
             "a: x\n b\n",
             "n: 1\n  2\ny: yes\n  no\n",
             "c: cloud. Options are\n  'AzurePublic', or \"x\".\n",
+            "metadata:\n  annotations:\n    {}\n  labels:\n    [ ]\n  name:\n    x\n    y\n  q:\n    'z'\nlist:\n-\n  { }\n- {  } # c\n",
+            "annotations:\n  \"helm.sh/hook\": pre-install\n  'a b': \"c\"\n  \"true\": 1\n\"quoted key\": 1\n",
+            "list:\n- \"k\": v\n  'j': w\n",
             "d: 'Container name: required\n  for volumes,\n\n  it''s # not a comment\n   ok'\ne: \"two\n  lines\" # c\n",
             "- 'a\n  b'\n- k: \"x\n    y\"\n",
             "d: \"status\n  of it.\\nKey \\\"names\\\"\n\n  are:\\n\\t* keys\"\n",
@@ -727,7 +760,6 @@ mod tests {
             "a: [-1]\n",
             "a: [1, 2] x\n",
             "a: [1,\n  2]\n",
-            "a: [ ]\n",
             "a: [1, {b: 2}]\n",
             "a: >\n  folded\n",
             "a: |2\n   x\n",
@@ -741,6 +773,10 @@ mod tests {
             "a: 'open\n  quote' x\n",
             "a: \"open\n  \\x41\"\n",
             "a: \"open\\\n  line\"\n",
+            "\"k\\\"q\": 1\n",
+            "'it''s': 1\n",
+            "\"k\":1\n",
+            "a:\n  |\n  x\n",
             "a: \"open\\ \n  line\"\n",
             "a: 'never closed\n  x\n",
             "a: \"\\x41\"\n",
@@ -750,7 +786,6 @@ mod tests {
             "--- a\n",
             "%YAML 1.1\n---\na: 1\n",
             "? complex\n: key\n",
-            "\"quoted key\": 1\n",
             "a: b: c\n",
             "- - nested\n",
             "plain scalar\n",
