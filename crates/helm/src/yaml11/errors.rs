@@ -24,9 +24,28 @@ pub(super) fn reader_error(text: &str) -> Option<String> {
     let bad = |c: char| !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
     // A byte order mark is allowed at the start.
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    body.chars()
-        .any(bad)
-        .then(|| "yaml: control characters are not allowed".to_string())
+    // Runs of plain ASCII are skipped 32 bytes at a time; only the rest is decoded (CRDs are
+    // ASCII but for a few curly quotes and dashes).
+    let b = body.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let end = (i + 32).min(b.len());
+        if is_plain_ascii(&b[i..end]) {
+            i = end;
+            continue;
+        }
+        // `i` is on a character boundary: it only moves by ASCII runs or whole characters.
+        for c in body[i..].chars() {
+            if bad(c) {
+                return Some("yaml: control characters are not allowed".to_string());
+            }
+            i += c.len_utf8();
+            if i >= end {
+                break;
+            }
+        }
+    }
+    None
 }
 
 /// Whether every byte is printable ASCII, a tab or a line feed: what nearly every values

@@ -63,17 +63,27 @@ pub(super) fn compose(text: &str) -> Option<(Vec<Kind<'_>>, usize)> {
 }
 
 /// Carriage returns, the YAML 1.1 line breaks (NEL, LS, PS) and byte order marks.
-fn has_unusual_bytes(b: &[u8]) -> bool {
+pub(super) fn has_unusual_bytes(b: &[u8]) -> bool {
     if super::is_plain_ascii(b) {
         return false;
     }
-    b.iter().enumerate().any(|(i, &c)| match c {
+    let unusual_at = |i: usize| match b[i] {
         b'\r' => true,
         0xC2 => b.get(i + 1) == Some(&0x85),
         0xE2 => b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)),
         0xEF => b.get(i + 1) == Some(&0xBB) && b.get(i + 2) == Some(&0xBF),
         _ => false,
-    })
+    };
+    // Plain ASCII runs skipped 32 bytes at a time.
+    let mut i = 0;
+    while i < b.len() {
+        let end = (i + 32).min(b.len());
+        if !super::is_plain_ascii(&b[i..end]) && (i..end).any(unusual_at) {
+            return true;
+        }
+        i = end;
+    }
+    false
 }
 
 /// Spaces, then nothing or a comment (which needs a space before it).

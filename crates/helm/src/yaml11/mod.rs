@@ -259,6 +259,31 @@ mod tests {
         }
     }
 
+    /// The control-character check and the simple reader's unusual-byte check skip ASCII in
+    /// runs: what they look for is found at every position around those runs, after
+    /// characters of every UTF-8 length.
+    #[test]
+    fn control_characters_and_unusual_breaks_are_found_anywhere() {
+        for lead in ["", "é", "“", "𝄞", "a“b"] {
+            for len in [0usize, 1, 30, 31, 32, 33, 63, 64, 65] {
+                let ascii: String = (0..len).map(|i| ['a', ' ', '\n', '~'][i % 4]).collect();
+                let clean = format!("{lead}{ascii}{lead}x");
+                assert_eq!(reader_error(&clean), None, "{clean:?}");
+                assert!(!fast::has_unusual_bytes(clean.as_bytes()), "{clean:?}");
+                for at in [0, len / 2, len] {
+                    for bad in ["\u{1}", "\u{7f}", "\u{9f}", "\u{fffe}"] {
+                        let t = format!("{lead}{}{bad}{}", &ascii[..at], &ascii[at..]);
+                        assert!(reader_error(&t).is_some(), "{t:?}");
+                    }
+                    for odd in ["\r", "\u{85}", "\u{2028}", "\u{2029}", "\u{feff}"] {
+                        let t = format!("{lead}{}{odd}{}", &ascii[..at], &ascii[at..]);
+                        assert!(fast::has_unusual_bytes(t.as_bytes()), "{t:?}");
+                    }
+                }
+            }
+        }
+    }
+
     /// What helm v4.3.1 gives for a document (`fromYaml` in a template, which is
     /// sigs.k8s.io/yaml.Unmarshal): the JSON it holds, or the error after
     /// `error converting YAML to JSON: `. Every case below was checked against it.
