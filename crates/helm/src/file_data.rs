@@ -23,7 +23,8 @@ enum Inner {
 struct Deferred {
     path: PathBuf,
     len: usize,
-    bytes: OnceLock<Arc<[u8]>>,
+    /// Kept as read (no copy into an `Arc`: these are the large files).
+    bytes: OnceLock<Vec<u8>>,
 }
 
 impl FileData {
@@ -53,16 +54,19 @@ impl FileData {
     pub fn shared(&self) -> Arc<[u8]> {
         match &self.0 {
             Inner::Loaded(b) => b.clone(),
-            Inner::Deferred(d) => d.bytes().clone(),
+            Inner::Deferred(d) => Arc::from(d.bytes()),
         }
     }
 }
 
 impl Deferred {
-    fn bytes(&self) -> &Arc<[u8]> {
+    fn bytes(&self) -> &[u8] {
         self.bytes.get_or_init(|| {
-            std::fs::read(&self.path)
-                .map_or_else(|_| Arc::from(&[][..]), crate::chart_dir::strip_bom)
+            let mut data = std::fs::read(&self.path).unwrap_or_default();
+            if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                data.drain(..3);
+            }
+            data
         })
     }
 }
