@@ -53,23 +53,30 @@ impl ConstraintError {
 const OPS: &str = r"=|!=|>|<|>=|=>|<=|=<|~|~>|\^|";
 const CV: &str = r"v?(?:[0-9xX*]+)(?:\.[0-9xX*]+)?(?:\.[0-9xX*]+)?(?:-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?";
 
+// Go's `\s` is `[\t\n\f\r ]`, written out: the `regex` crate's Unicode `\s` also takes
+// other spaces, and its class made compiling these patterns most of a small chart's
+// start-up.
+
 // One comparator with its pieces captured.
 static ONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^\s*(?P<op>=|!=|>|<|>=|=>|<=|=<|~|~>|\^|)\s*(?P<ver>v?(?P<major>[0-9xX*]+)(?P<minor>\.[0-9xX*]+)?(?P<patch>\.[0-9xX*]+)?(?P<pre>-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?)\s*$",
+        r"^[\t\n\f\r ]*(?P<op>=|!=|>|<|>=|=>|<=|=<|~|~>|\^|)[\t\n\f\r ]*(?P<ver>v?(?P<major>[0-9xX*]+)(?P<minor>\.[0-9xX*]+)?(?P<patch>\.[0-9xX*]+)?(?P<pre>-[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?)[\t\n\f\r ]*$",
     )
     .expect("static regex")
 });
 static FIND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?:{OPS})\s*(?:{CV})")).expect("static regex"));
+    LazyLock::new(|| Regex::new(&format!(r"(?:{OPS})[\t\n\f\r ]*(?:{CV})")).expect("static regex"));
 static VALID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:\s*(?:{OPS})\s*(?:{CV})\s*)(?:(?:\s+|,\s*)(?:{OPS})\s*(?:{CV})\s*)*$"
+        r"^(?:[\t\n\f\r ]*(?:{OPS})[\t\n\f\r ]*(?:{CV})[\t\n\f\r ]*)(?:(?:[\t\n\f\r ]+|,[\t\n\f\r ]*)(?:{OPS})[\t\n\f\r ]*(?:{CV})[\t\n\f\r ]*)*$"
     ))
     .expect("static regex")
 });
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"\s*(?P<a>{CV})\s+-\s+(?P<b>{CV})\s*")).expect("static regex")
+    Regex::new(&format!(
+        r"[\t\n\f\r ]*(?P<a>{CV})[\t\n\f\r ]+-[\t\n\f\r ]+(?P<b>{CV})[\t\n\f\r ]*"
+    ))
+    .expect("static regex")
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -155,6 +155,9 @@ fn bad_constraints_name_themselves() {
         "1.2.3 ||",
         "|| 1",
         ">=1,,<2",
+        // Go's `\s` is ASCII: a no-break or em space is no separator.
+        "\u{a0}>=1.0",
+        ">=1.0\u{2003}<2",
     ] {
         let err = Constraints::parse(bad).expect_err(bad);
         let msg = err.to_string();
@@ -167,6 +170,9 @@ fn bad_constraints_name_themselves() {
         Constraints::parse(">=1.2.3-01"),
         Err(ConstraintError::BadVersion { .. })
     ));
+    // Go's other white space around and between comparators.
+    let c = Constraints::parse("\t>=1.0\x0c<2\r\n").unwrap();
+    assert!(c.check(&Version::parse("1.5.0").unwrap()));
     // Leading zeros in the numbers are read away (Masterminds v3.4's coercion).
     let c = Constraints::parse(">=01.2").unwrap();
     assert!(c.check(&Version::parse("1.02.0").unwrap()));
