@@ -422,27 +422,24 @@ mod handle {
             })
         }
 
-        /// Opens the entry as a read would and returns its size.
-        pub(super) fn size(&self, e: &Entry) -> std::io::Result<u64> {
-            let fd = openat(
+        fn open_file(&self, e: &Entry) -> std::io::Result<std::os::fd::OwnedFd> {
+            openat(
                 self.fd()?,
                 e.name.as_c_str(),
                 OFlags::RDONLY | OFlags::CLOEXEC,
                 Mode::empty(),
             )
-            .map_err(io)?;
-            let st = rustix::fs::fstat(&fd).map_err(io)?;
+            .map_err(io)
+        }
+
+        /// Opens the entry as a read would and returns its size.
+        pub(super) fn size(&self, e: &Entry) -> std::io::Result<u64> {
+            let st = rustix::fs::fstat(self.open_file(e)?).map_err(io)?;
             Ok(u64::try_from(st.st_size).unwrap_or(0))
         }
 
         pub(super) fn read(&self, e: &Entry, max: u64) -> std::io::Result<Option<Vec<u8>>> {
-            let fd = openat(
-                self.fd()?,
-                e.name.as_c_str(),
-                OFlags::RDONLY | OFlags::CLOEXEC,
-                Mode::empty(),
-            )
-            .map_err(io)?;
+            let fd = self.open_file(e)?;
             if !self.short_read_is_end {
                 return read_limited(std::fs::File::from(fd), max);
             }

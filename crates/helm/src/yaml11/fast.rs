@@ -363,14 +363,8 @@ impl<'t> Reader<'_, 't> {
             {
                 return None;
             }
-            if breaks == 0 {
-                out.push(' ');
-            }
-            for _ in 0..breaks {
-                out.push('\n');
-            }
+            push_folded(&mut out, breaks, text);
             breaks = 0;
-            out.push_str(text);
             end = k + 1;
         }
         if end == self.lines.len() && !self.ends_with_newline {
@@ -431,16 +425,12 @@ impl<'t> Reader<'_, 't> {
                         breaks += 1;
                         continue;
                     }
-                    if i > 0 {
-                        if breaks == 0 {
-                            out.push(' ');
-                        }
-                        for _ in 0..breaks {
-                            out.push('\n');
-                        }
+                    if i == 0 {
+                        out.push_str(p);
+                    } else {
+                        push_folded(&mut out, breaks, p);
                         breaks = 0;
                     }
-                    out.push_str(p);
                 }
                 if quote == b'\'' {
                     out = out.replace("''", "'");
@@ -621,6 +611,18 @@ fn flow_sequence(s: &str) -> Option<(Vec<FlowItem<'_>>, &str)> {
             return None;
         }
     }
+}
+
+/// Appends the next line `text` of a folded scalar after `breaks` empty lines: a line break
+/// with none between folds to a space, otherwise each empty line is a line feed.
+fn push_folded(out: &mut String, breaks: usize, text: &str) {
+    if breaks == 0 {
+        out.push(' ');
+    }
+    for _ in 0..breaks {
+        out.push('\n');
+    }
+    out.push_str(text);
 }
 
 /// Whether a scalar opened by `quote` before `s` closes on this line (for `'`, a quote not
