@@ -517,6 +517,18 @@ impl<'t> Reader<'_, 't> {
 /// `key:` at the start of `s` with a simple plain key or a quoted one without escapes
 /// (`"helm.sh/hook": x`); returns the key, whether it is plain, and what follows the colon.
 fn key_of(s: &str) -> Option<(Cow<'_, str>, bool, &str)> {
+    let (key, plain, after) = key_of_any_length(s)?;
+    // go-yaml refuses an implicit key of more than 1024 characters (quotes included); the
+    // full reader words that refusal.
+    let written = s.len() - after.len() - 1;
+    (written <= MAX_SIMPLE_KEY).then_some((key, plain, after))
+}
+
+/// The longest implicit key go-yaml takes, in characters (here bytes: longer keys of
+/// multi-byte characters are left to the full reader too).
+const MAX_SIMPLE_KEY: usize = 1024;
+
+fn key_of_any_length(s: &str) -> Option<(Cow<'_, str>, bool, &str)> {
     let quote = *s.as_bytes().first()?;
     if quote != b'"' && quote != b'\'' {
         return parse_key(s).map(|(k, after)| (Cow::Borrowed(k), true, after));
@@ -749,6 +761,11 @@ mod tests {
             "metadata:\n  annotations:\n    {}\n  labels:\n    [ ]\n  name:\n    x\n    y\n  q:\n    'z'\nlist:\n-\n  { }\n- {  } # c\n",
             "annotations:\n  \"helm.sh/hook\": pre-install\n  'a b': \"c\"\n  \"true\": 1\n\"quoted key\": 1\n",
             "list:\n- \"k\": v\n  'j': w\n",
+            "true: 1\n\"true\": 2\ntrue: 3\n",
+            "11: 1\n\"11\": 2\n11: 3\n",
+            "0x10: 1\n\"16\": 2\n0x10: 3\n",
+            "yes: 1\n\"true\": 2\non: 3\n",
+            "11: 1\n11.0: 2\n11: 3\n",
             "d: 'Container name: required\n  for volumes,\n\n  it''s # not a comment\n   ok'\ne: \"two\n  lines\" # c\n",
             "- 'a\n  b'\n- k: \"x\n    y\"\n",
             "d: \"status\n  of it.\\nKey \\\"names\\\"\n\n  are:\\n\\t* keys\"\n",
@@ -811,6 +828,26 @@ mod tests {
         ];
         for t in declined {
             assert!(!agrees(t), "the simple reader should leave {t:?} alone");
+        }
+        // Keys over go-yaml's 1024 characters (quotes included) are its error to word; at the
+        // limit they are taken.
+        let x = |n| "x".repeat(n);
+        for t in [
+            format!("{}: 1\n", x(1025)),
+            format!("\"{}\": 1\n", x(1023)),
+            format!("a:\n  '{}': 1\n", x(1023)),
+            format!("- \"{}\": 1\n", x(1023)),
+        ] {
+            assert!(
+                !agrees(&t),
+                "the simple reader should leave a long key alone"
+            );
+        }
+        for t in [format!("{}: 1\n", x(1024)), format!("\"{}\": 1\n", x(1022))] {
+            assert!(
+                agrees(&t),
+                "the simple reader should take a key of 1024 characters"
+            );
         }
     }
 

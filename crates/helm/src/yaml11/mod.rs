@@ -108,10 +108,16 @@ fn decode_keys(
     }
     let mut d = Decoder::new(nodes);
     let mut out = Map::new();
+    let mut seen = std::collections::HashSet::new();
     for pair in top.chunks(2) {
         let [k, v] = pair else { break };
         let key = d.value(*k).ok()?;
         let key = key_string(&key, &G::Nil).ok()?;
+        // Keys that repeat as text (`true` and `"true"`, `11` and `11.0`) are settled by the
+        // whole conversion's rules, which keep one of them by type, not by order.
+        if !seen.insert(key.clone()) {
+            return None;
+        }
         if keep(&key) {
             let g = d.value(*v).ok()?;
             out.insert(key, to_json(&g, typed).ok()?);
