@@ -136,6 +136,13 @@ fn run(bin: &Path, prefix: &[&str], args: &[String], dir: &Path, setup: &dyn Fn(
 }
 
 /// Runs a case with helm and with ferroflux in the same directory, and compares.
+/// `helm template x podinfo-lite --repo URL EXTRA…` in both tools, as [`same_as_helm`].
+fn template_from_repo(url: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["template", "x", "podinfo-lite", "--repo", url];
+    args.extend_from_slice(extra);
+    same_as_helm(&args, &no_setup)
+}
+
 fn same_as_helm(args: &[&str], setup: &dyn Fn(&Path)) -> Run {
     pushed();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -186,74 +193,26 @@ fn configured_repo(cached: bool) -> impl Fn(&Path) {
 #[ignore = "needs the test servers (cargo xtask test)"]
 fn charts_from_a_repository_url() {
     let url = endpoint("TEST_HELM_REPO_URL");
-    let r = same_as_helm(
-        &["template", "x", "podinfo-lite", "--repo", &url],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &[]);
     assert!(r.ok && r.stdout.contains("# Source: podinfo-lite/templates/"));
     assert_eq!(r.cached.len(), 1, "the download is cached: {:?}", r.cached);
     // A version that is no range falls back with Helm's warning.
-    let r = same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            &url,
-            "--version",
-            "0.1",
-        ],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &["--version", "0.1"]);
     assert!(
         r.stderr
             .contains("falling back to closest available version")
     );
-    let r = same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            &url,
-            "--version",
-            "9.9",
-        ],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &["--version", "9.9"]);
     assert!(!r.ok && r.stderr.contains("version \"9.9\" not found in"));
     same_as_helm(&["template", "x", "nope", "--repo", &url], &no_setup);
     // Values flags apply to the downloaded chart as to a local one.
-    same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            &url,
-            "--set",
-            "replicaCount=3",
-        ],
-        &no_setup,
-    );
+    template_from_repo(&url, &["--set", "replicaCount=3"]);
     same_as_helm(
         &["show", "values", "podinfo-lite", "--repo", &url],
         &no_setup,
     );
     // --debug: the getter's requests, the version picked, the download cache.
-    let r = same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            &url,
-            "--version",
-            "<0.2",
-            "--debug",
-        ],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &["--version", "<0.2", "--debug"]);
     assert!(
         r.stderr
             .contains("msg=\"selected version matching constraint\"")
@@ -272,40 +231,15 @@ fn charts_from_a_repository_url() {
 fn repository_credentials() {
     let url = endpoint("TEST_HELM_REPO_AUTH_URL");
     let (user, pass) = (endpoint("TEST_HTTP_USER"), endpoint("TEST_HTTP_PASSWORD"));
-    let r = same_as_helm(
-        &["template", "x", "podinfo-lite", "--repo", &url],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &[]);
     assert!(
         !r.ok && r.stderr.contains("401 Unauthorized"),
         "{}",
         r.stderr
     );
-    let r = same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            &url,
-            "--username",
-            &user,
-            "--password",
-            &pass,
-        ],
-        &no_setup,
-    );
+    let r = template_from_repo(&url, &["--username", &user, "--password", &pass]);
     assert!(r.ok);
-    let r = same_as_helm(
-        &[
-            "template",
-            "x",
-            "podinfo-lite",
-            "--repo",
-            "http://127.0.0.1:1/charts",
-        ],
-        &no_setup,
-    );
+    let r = template_from_repo("http://127.0.0.1:1/charts", &[]);
     assert_logged(&r, "connect: connection refused");
 }
 

@@ -320,10 +320,15 @@ fn read_limited(file: impl Read, max: u64) -> std::io::Result<Option<Vec<u8>>> {
 }
 
 pub(crate) fn strip_bom(mut data: Vec<u8>) -> Arc<[u8]> {
+    drop_bom(&mut data);
+    Arc::from(data)
+}
+
+/// Removes a leading UTF-8 byte order mark, as Helm's loader trims it from every file.
+pub(crate) fn drop_bom(data: &mut Vec<u8>) {
     if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
         data.drain(..3);
     }
-    Arc::from(data)
 }
 
 #[cfg(unix)]

@@ -63,9 +63,7 @@ impl Deferred {
     fn bytes(&self) -> &[u8] {
         self.bytes.get_or_init(|| {
             let mut data = std::fs::read(&self.path).unwrap_or_default();
-            if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                data.drain(..3);
-            }
+            crate::chart_dir::drop_bom(&mut data);
             data
         })
     }
@@ -90,12 +88,6 @@ impl AsRef<[u8]> for FileData {
 impl From<Arc<[u8]>> for FileData {
     fn from(b: Arc<[u8]>) -> Self {
         FileData(Inner::Loaded(b))
-    }
-}
-
-impl From<Vec<u8>> for FileData {
-    fn from(b: Vec<u8>) -> Self {
-        FileData(Inner::Loaded(Arc::from(b)))
     }
 }
 

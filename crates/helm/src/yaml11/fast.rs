@@ -107,6 +107,15 @@ enum Pending {
     SeqItem(usize),
 }
 
+impl Pending {
+    /// The indentation of the collection the value belongs to: its lines go deeper.
+    fn indent(self) -> usize {
+        match self {
+            Pending::MapValue(i) | Pending::SeqItem(i) => i,
+        }
+    }
+}
+
 struct Reader<'l, 't> {
     nodes: Vec<Kind<'t>>,
     open: Vec<Open>,
@@ -232,9 +241,7 @@ impl<'t> Reader<'_, 't> {
         let first = v.as_bytes()[0];
         match first {
             b'"' | b'\'' if !closes_on_line(&v[1..], first) => {
-                let parent = match ctx {
-                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
-                };
+                let parent = ctx.indent();
                 let (text, after) = self.quoted_continued(&v[1..], first, parent, next)?;
                 self.scalar(Cow::Owned(text), false);
                 return Some(after);
@@ -250,9 +257,7 @@ impl<'t> Reader<'_, 't> {
                 self.scalar(s, false);
             }
             b'|' => {
-                let parent = match ctx {
-                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
-                };
+                let parent = ctx.indent();
                 let (s, after) = self.literal(&v[1..], parent, next)?;
                 self.scalar(Cow::Owned(s), false);
                 return Some(after);
@@ -295,9 +300,7 @@ impl<'t> Reader<'_, 't> {
             }
             _ => {
                 let s = plain(v)?;
-                let parent = match ctx {
-                    Pending::MapValue(i) | Pending::SeqItem(i) => i,
-                };
+                let parent = ctx.indent();
                 if let Some((folded, after)) = self.plain_continued(s, v, parent, next)? {
                     self.scalar(Cow::Owned(folded), true);
                     return Some(after);
