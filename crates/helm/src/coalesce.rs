@@ -185,23 +185,23 @@ fn is_dependency(chart: &Chart, key: &str) -> bool {
     chart.dependencies.iter().any(|d| d.name() == key)
 }
 
-/// Merges a chart's own defaults into `v` (values already in `v` win).
+/// Merges a chart's own defaults into `v` (values already in `v` win). The defaults are read
+/// in place and only what `v` lacks is copied: in an umbrella, `v` already holds most of a
+/// subchart's defaults (import processing put them in the parent's values).
 fn coalesce_chart_values(chart: &Chart, v: &mut Values, prefix: &str, merge: bool, log: &mut Log) {
     let sub_prefix = concat_prefix(prefix, chart.name());
-    for (key, val) in chart.values.clone() {
-        match v.get_mut(&key) {
+    for (key, val) in &chart.values {
+        match v.get_mut(key) {
             Some(value) => {
                 if value.is_null() && !merge {
-                    v.remove(&key);
+                    v.remove(key);
                 } else if let J::Object(dest) = value {
                     match val {
-                        J::Object(mut src) => {
-                            let merge = merge || is_dependency(chart, &key);
-                            if !merge {
-                                clean_nil_values(&mut src);
-                            }
-                            let full = concat_prefix(&sub_prefix, &key);
-                            coalesce_tables_logged(dest, src, &full, merge, log);
+                        J::Object(src) => {
+                            let merge = merge || is_dependency(chart, key);
+                            let full = concat_prefix(&sub_prefix, key);
+                            // Without `merge`, Helm drops the defaults' nulls first.
+                            coalesce_tables_from(dest, src, &full, merge, !merge, log);
                         }
                         J::Null => {}
                         _ => warn(
@@ -212,17 +212,71 @@ fn coalesce_chart_values(chart: &Chart, v: &mut Values, prefix: &str, merge: boo
                 }
             }
             None => {
-                let mut val = val;
-                if !merge {
-                    if val.is_null() {
-                        continue;
-                    }
-                    if let J::Object(sub) = &mut val {
-                        clean_nil_values(sub);
-                    }
+                if !merge && val.is_null() {
+                    continue;
                 }
-                v.insert(key, val);
+                v.insert(key.clone(), copy_default(val, !merge));
             }
+        }
+    }
+}
+
+/// A copy of a default, without its nulls at any depth when `drop_nulls`.
+fn copy_default(val: &J, drop_nulls: bool) -> J {
+    let mut val = val.clone();
+    if drop_nulls && let J::Object(m) = &mut val {
+        clean_nil_values(m);
+    }
+    val
+}
+
+/// [`coalesce_tables_logged`] reading `src` in place, as if its nulls had been removed first
+/// when `drop_nulls`: what `dst` lacks is copied, the rest only compared.
+fn coalesce_tables_from(
+    dst: &mut Values,
+    src: &Values,
+    prefix: &str,
+    merge: bool,
+    drop_nulls: bool,
+    log: &mut Log,
+) {
+    for (key, val) in src {
+        if drop_nulls && val.is_null() {
+            continue;
+        }
+        let Some(dv) = dst.get_mut(key) else {
+            dst.insert(key.clone(), copy_default(val, drop_nulls));
+            continue;
+        };
+        // A null in `dst` hides the default under it (as in `coalesce_tables_logged`).
+        if dv.is_null() {
+            if !merge && !val.is_null() {
+                dst.remove(key);
+            }
+            continue;
+        }
+        let full = || concat_prefix(prefix, key);
+        match (val, dv) {
+            (J::Object(sv), J::Object(dm)) => {
+                coalesce_tables_from(dm, sv, &full(), merge, drop_nulls, log)
+            }
+            (J::Object(_), _) => warn(
+                log,
+                format!(
+                    "warning: cannot overwrite table with non table for {} ({})",
+                    full(),
+                    crate::values::go_print(&copy_default(val, drop_nulls))
+                ),
+            ),
+            (sv, J::Object(_)) if !sv.is_null() => warn(
+                log,
+                format!(
+                    "warning: destination for {} is a table. Ignoring non-table value ({})",
+                    full(),
+                    crate::values::go_print(sv)
+                ),
+            ),
+            _ => {}
         }
     }
 }
@@ -347,6 +401,32 @@ mod tests {
         let out = coalesce_values_logged(&top, user.as_object().unwrap(), &mut log).unwrap();
         assert_eq!(log, Vec::<String>::new());
         assert_eq!(out["sub"]["affinity"], json!({"other": 1}));
+    }
+
+    /// Defaults merged into a section the parent already holds (as after import processing)
+    /// read as a fresh copy of them would: nested nulls dropped, what the section has kept,
+    /// a table over a scalar and a scalar over a table warned about with the cleaned default.
+    #[test]
+    fn defaults_merge_into_a_held_section_as_a_copy_would() {
+        let defaults = json!({"a": {"keep": 1, "gone": null, "deep": {"x": null, "y": 2},
+                                    "t": {"n": null, "v": 1}, "s": "text"}});
+        let sub = chart(defaults, vec![], "sub");
+        let top = chart(json!({}), vec![sub], "top");
+        let user = json!({"sub": {"a": {"keep": 5, "deep": {"z": 3}, "t": "scalar",
+                                         "s": {"table": true}}}});
+        let mut log = Vec::new();
+        let out = coalesce_values_logged(&top, user.as_object().unwrap(), &mut log).unwrap();
+        assert_eq!(
+            out["sub"]["a"],
+            json!({"keep": 5, "deep": {"z": 3, "y": 2}, "t": "scalar", "s": {"table": true}})
+        );
+        assert_eq!(
+            log,
+            [
+                "level=INFO msg=\"warning: cannot overwrite table with non table for top.sub.a.t (map[v:1])\"",
+                "level=INFO msg=\"warning: destination for top.sub.a.s is a table. Ignoring non-table value (text)\"",
+            ]
+        );
     }
 
     #[test]

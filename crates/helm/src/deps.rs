@@ -191,6 +191,17 @@ fn process_import_values(c: &mut Chart, logs: &mut Vec<String>) -> Result<(), St
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
+    if c.metadata
+        .dependencies
+        .iter()
+        .flatten()
+        .all(|r| r.import_values.is_empty())
+    {
+        // Nothing to import: Helm still takes the chart's values merged with its
+        // subcharts' defaults, which is all the steps below leave when they import nothing.
+        c.values = merge_values_logged(c, &Values::new(), logs)?;
+        return Ok(());
+    }
     // Tables are shared as Go shares maps (see `shared`): what one import merges into a
     // table it got from a child is seen wherever that table was imported to.
     let cvals = shared::table_of(&merge_values_logged(c, &Values::new(), logs)?);

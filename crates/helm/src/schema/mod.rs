@@ -36,6 +36,22 @@ pub fn validate_chart_traced(
     logs: &mut Vec<String>,
     debug: bool,
 ) -> Result<(), String> {
+    walk(chart, values, logs, debug, &mut Compiled::default())
+}
+
+/// Validators already built in one walk, by schema text: an umbrella's subcharts often carry
+/// the same schema (fifty copies of one chart, or one library's), and building a validator
+/// costs far more than running it.
+#[derive(Default)]
+struct Compiled(std::collections::HashMap<Vec<u8>, std::rc::Rc<Built>>);
+
+fn walk(
+    chart: &Chart,
+    values: &Values,
+    logs: &mut Vec<String>,
+    debug: bool,
+    compiled: &mut Compiled,
+) -> Result<(), String> {
     let line = crate::manifests::slog_line;
     let mut out = String::new();
     if let Some(schema) = &chart.schema {
@@ -43,7 +59,7 @@ pub fn validate_chart_traced(
             logs.push(line("DEBUG", "chart name", &[("chart-name", chart.name())]));
             logs.extend(schema_debug_line(schema));
         }
-        if let Err(e) = validate_single_logged(values, schema, logs) {
+        if let Err(e) = validate_with(values, schema, logs, compiled) {
             out.push_str(&format!("{}:\n{e}", chart.name()));
         }
     }
@@ -61,7 +77,7 @@ pub fn validate_chart_traced(
         match values.get(sub.name()) {
             None | Some(J::Null) => continue,
             Some(J::Object(m)) => {
-                if let Err(e) = validate_chart_traced(sub, m, logs, debug) {
+                if let Err(e) = walk(sub, m, logs, debug, compiled) {
                     out.push_str(&e);
                 }
             }
@@ -110,7 +126,54 @@ fn validate_single_logged(
     schema: &[u8],
     logs: &mut Vec<String>,
 ) -> Result<(), String> {
-    let mut schema: J = serde_json::from_slice(schema).map_err(|e| decoder_error(schema, &e))?;
+    validate_with(values, schema, logs, &mut Compiled::default())
+}
+
+/// A schema made ready for validation: its document as the validator read it (error trees
+/// are framed by it), its draft, what loading its references logged, and the validator or
+/// why none could be built.
+struct Built {
+    schema: J,
+    draft: u32,
+    warnings: Vec<String>,
+    validator: Result<jsonschema::Validator, String>,
+}
+
+fn validate_with(
+    values: &Values,
+    text: &[u8],
+    logs: &mut Vec<String>,
+    compiled: &mut Compiled,
+) -> Result<(), String> {
+    let built = match compiled.0.get(text) {
+        Some(b) => b.clone(),
+        None => {
+            let b = std::rc::Rc::new(build(text)?);
+            compiled.0.insert(text.to_vec(), b.clone());
+            b
+        }
+    };
+    // Helm compiles each chart's schema anew, so it logs the references' warnings each time.
+    logs.extend(built.warnings.iter().cloned());
+    let validator = built.validator.as_ref().map_err(String::clone)?;
+    let mut instance = J::Object(values.clone());
+    if built.draft == 4 {
+        whole_numbers_as_integers(&mut instance);
+    }
+    let errors: Vec<jsonschema::ValidationError<'static>> = validator
+        .iter_errors(&instance)
+        .map(|e| e.to_owned())
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(error_tree(&built.schema, &errors).join("\n") + "\n")
+}
+
+/// Reads and prepares a schema and builds its validator. A schema that is no JSON is the
+/// only error returned here; one that cannot be compiled is kept as `Built::validator`.
+fn build(text: &[u8]) -> Result<Built, String> {
+    let mut schema: J = serde_json::from_slice(text).map_err(|e| decoder_error(text, &e))?;
     // santhosh asserts `format` for draft-07 and older, with its own checks; formats it does
     // not know are ignored.
     let draft = draft_of(&schema);
@@ -138,7 +201,7 @@ fn validate_single_logged(
         }
     }
     let built = opts.build(&schema);
-    logs.append(&mut loads.lock().warnings);
+    let warnings = std::mem::take(&mut loads.lock().warnings);
     let validator = built.map_err(|e| match loads.lock().failure.take() {
         // Helm's compiler meets references breadth first: the shallowest one over the
         // network is the one it fails on (ours meets them in no fixed order).
@@ -152,19 +215,13 @@ fn validate_single_logged(
         Some(load) => load,
         None => metaschema_error(&schema, draft)
             .unwrap_or_else(|| format!("jsonschema: invalid schema: {e}")),
-    })?;
-    let mut instance = J::Object(values.clone());
-    if draft == 4 {
-        whole_numbers_as_integers(&mut instance);
-    }
-    let errors: Vec<jsonschema::ValidationError<'static>> = validator
-        .iter_errors(&instance)
-        .map(|e| e.to_owned())
-        .collect();
-    if errors.is_empty() {
-        return Ok(());
-    }
-    Err(error_tree(&schema, &errors).join("\n") + "\n")
+    });
+    Ok(Built {
+        schema,
+        draft,
+        warnings,
+        validator,
+    })
 }
 
 /// santhosh's error tree for `errors` (from a validator built on `root`), one line per node.
@@ -364,6 +421,47 @@ mod tests {
                 ]
             )
         );
+    }
+
+    /// Subcharts with the same schema share one validator, yet each is validated against its
+    /// own values and logs what Helm logs when it compiles that schema again; a schema that
+    /// cannot be built fails every chart that carries it.
+    #[test]
+    fn a_schema_shared_by_subcharts_checks_and_logs_for_each() {
+        let sub = |name: &str, schema: &str| {
+            let mut c = Chart::default();
+            c.metadata.name = name.into();
+            c.schema = Some(schema.as_bytes().to_vec().into());
+            c
+        };
+        let schema =
+            r#"{"type":"object","properties":{"n":{"type":"integer"},"u":{"$ref":"urn:x:y"}}}"#;
+        let broken = r#"{"type":"object","properties":{"n":{"$ref":"nofile.json"}}}"#;
+        let mut top = Chart::default();
+        top.metadata.name = "top".into();
+        top.dependencies = vec![
+            sub("a", schema),
+            sub("b", schema),
+            sub("c", schema),
+            sub("d", broken),
+            sub("e", broken),
+        ];
+        let values: Values = serde_json::from_value(serde_json::json!({
+            "a": {"n": "one"}, "b": {"n": 2}, "c": {"n": "three"}, "d": {}, "e": {}
+        }))
+        .unwrap();
+        let mut logs = Vec::new();
+        let err = validate_chart_logged(&top, &values, &mut logs).unwrap_err();
+        let missing =
+            "failing loading \"file:///nofile.json\": open /nofile.json: no such file or directory";
+        assert_eq!(
+            err,
+            format!(
+                "a:\n- at '/n': got string, want integer\nc:\n- at '/n': got string, want integer\nd:\n{missing}e:\n{missing}"
+            )
+        );
+        assert_eq!(logs.len(), 3, "{logs:?}");
+        assert!(logs.iter().all(|l| l.contains("urn=urn:x:y")), "{logs:?}");
     }
 
     #[test]
