@@ -302,12 +302,10 @@ fn top_values(values: &Values) -> Value {
 
 /// Helm's parse and execution order: deeper paths first, then names in reverse.
 fn sort_templates<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
-    let mut v: Vec<&String> = keys.collect();
-    v.sort_by(|a, b| {
-        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-        cb.cmp(&ca).then_with(|| b.cmp(a))
-    });
-    v
+    // Depths counted once: an umbrella has thousands of templates to compare.
+    let mut v: Vec<(usize, &String)> = keys.map(|k| (k.matches('/').count(), k)).collect();
+    v.sort_by(|(da, a), (db, b)| db.cmp(da).then_with(|| b.cmp(a)));
+    v.into_iter().map(|(_, k)| k).collect()
 }
 
 /// Renders every template of `chart` (already processed for dependencies) with the

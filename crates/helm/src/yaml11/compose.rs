@@ -162,6 +162,19 @@ pub(super) fn compose(text: &str) -> Result<Option<(Vec<Kind<'_>>, usize)>, Stri
 /// at the key's own indentation (`k:` then `|`); granit does not. Such an indicator is moved
 /// one column right, which changes neither the value nor any line number.
 pub fn lift_block_indicators(text: &str) -> Option<String> {
+    // Most documents have no line that starts with an indicator: found without reading lines.
+    let bytes = text.as_bytes();
+    let starts_a_line = |i: usize| {
+        let before = &bytes[..i];
+        let line = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |n| n + 1);
+        before[line..].iter().all(|&b| b == b' ')
+    };
+    if !memchr::memchr2_iter(b'|', b'>', bytes).any(starts_a_line) {
+        return None;
+    }
     let indicator_line = |l: &str| {
         let t = l.trim_start_matches(' ');
         let rest = t.strip_prefix(['|', '>'])?;

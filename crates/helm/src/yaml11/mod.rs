@@ -923,6 +923,15 @@ mod tests {
             lift_block_indicators("a:\n>- # c\n  x\n").unwrap(),
             "a:\n >- # c\n  x\n"
         );
+        // Indicators inside a line, or after a tab, start no block scalar line.
+        assert_eq!(
+            lift_block_indicators("a:\nb: x | y > z\n# |\nc:\n\t|\n"),
+            None
+        );
+        assert_eq!(
+            lift_block_indicators("|\na:\n  b:\n  |\n   x\n").unwrap(),
+            "|\na:\n  b:\n   |\n   x\n"
+        );
     }
 
     #[test]
