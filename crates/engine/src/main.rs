@@ -128,6 +128,8 @@ enum ArtifactCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    // Charts' schemas may refer to schemas on the web, which Helm downloads.
+    ferroflux_helm::schema::fetch_references_with(Box::new(cli::helm::fetch_schema_reference));
     // kustomize maps work over both CPUs several times in a run that lasts milliseconds: the
     // helper threads start now, while the arguments are parsed and the input is read. Helm's
     // loader starts them itself once it has seen the chart is big enough to use them.

@@ -974,3 +974,135 @@ fn flag_and_argument_errors_are_helms() {
         "==> Linting c-0.1.0.tgz\nError unable to extract tarball: chart name not specified\n\n"
     );
 }
+
+/// Serves the files of `docs` (path → body) on loopback until the test ends, 404 elsewhere.
+fn serve_files(docs: &'static [(&'static str, &'static str)]) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(&stream);
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap_or_default();
+            // The headers, up to the blank line.
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or_default();
+            let reply = match docs.iter().find(|(p, _)| *p == path) {
+                Some((_, body)) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .into(),
+            };
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    port
+}
+
+/// Schemas that refer to documents on the web are checked with them, as Helm downloads
+/// them: relative references resolved against an http `$id`, documents that keep their
+/// definitions under tables of their own naming and refer on to further documents (as the
+/// bjw-s `common` library's schemas do), and download failures in Helm's words, the first
+/// failing reference in Helm's order being the one named. Expected texts: helm v4.3.1 on the
+/// same files.
+#[test]
+fn schema_references_on_the_web_are_downloaded_as_helm_does() {
+    static DOCS: &[(&str, &str)] = &[
+        (
+            "/lib/containers.json",
+            r##"{"container": {"type": "object", "properties": {"env": {"$ref": "#/env"}}},
+                "env": {"type": "object", "additionalProperties": {"$ref": "env.json#/value"}}}"##,
+        ),
+        (
+            "/lib/env.json",
+            r##"{"value": {"anyOf": [{"type": "string"}, {"$ref": "#/ref"}]},
+                "ref": {"type": "object", "required": ["from"]}}"##,
+        ),
+        ("/lib/bad.json", "{bad\n"),
+    ];
+    let port = serve_files(DOCS);
+    let tmp = tempfile::tempdir().unwrap();
+    let chart = |name: &str, schema: String| {
+        one_template_chart(tmp.path(), name, "a: {{ .Values.main.env.A | toJson }}\n");
+        std::fs::write(tmp.path().join(name).join("values.schema.json"), schema).unwrap();
+    };
+    let base = format!("http://127.0.0.1:{port}/lib");
+    chart(
+        "web",
+        format!(
+            r##"{{"$id": "{base}/values.schema.json", "type": "object",
+                "properties": {{"main": {{"$ref": "containers.json#/container"}}}}}}"##
+        ),
+    );
+    let run = |chart: &str, value: &str| {
+        let set = format!("main.env.A={value}");
+        let out = ferroflux(
+            tmp.path(),
+            &["helm", "template", "x", chart, "--set-json", &set],
+        );
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, _) = run("web", r##""plain""##);
+    assert!(ok && out.ends_with("a: \"plain\"\n"), "{out}");
+    let (ok, out, _) = run("web", r##"{"from": "x"}"##);
+    assert!(ok && out.ends_with("a: {\"from\":\"x\"}\n"), "{out}");
+    let (ok, _, err) = run("web", "{}");
+    assert!(!ok);
+    assert_eq!(
+        err,
+        "Error: values don't meet the specifications of the schema(s) in the following chart(s):\n\
+         web:\n- at '/main/env/A': 'anyOf' failed\n  - at '/main/env/A': got object, want string\n  \
+         - at '/main/env/A': missing property 'from'\n\n"
+    );
+    // The shallowest failing reference is named, whichever the validator meets first.
+    chart(
+        "broken",
+        format!(
+            r##"{{"type": "object", "properties": {{
+                "deep": {{"properties": {{"x": {{"$ref": "{base}/missing.json"}}}}}},
+                "bad": {{"$ref": "{base}/bad.json"}}, "gone": {{"$ref": "{base}/gone.json"}}}}}}"##
+        ),
+    );
+    let (ok, _, err) = run("broken", r##""x""##);
+    assert!(!ok);
+    assert_eq!(
+        err,
+        format!(
+            "Error: values don't meet the specifications of the schema(s) in the following chart(s):\n\
+             broken:\nfailing loading \"{base}/bad.json\": invalid character 'b' looking for beginning of object key string\n"
+        )
+    );
+    chart(
+        "notfound",
+        format!(r##"{{"properties": {{"x": {{"$ref": "{base}/gone.json#/a"}}}}}}"##),
+    );
+    let (_, _, err) = run("notfound", r##""x""##);
+    assert!(
+        err.ends_with(&format!(
+            "notfound:\nfailing loading \"{base}/gone.json\": HTTP request to {base}/gone.json returned status 404 (Not Found)\n"
+        )),
+        "{err}"
+    );
+    chart(
+        "refused",
+        r##"{"properties": {"x": {"$ref": "http://127.0.0.1:1/x.json"}}}"##.into(),
+    );
+    let (_, _, err) = run("refused", r##""x""##);
+    assert!(
+        err.ends_with(
+            "refused:\nfailing loading \"http://127.0.0.1:1/x.json\": HTTP request failed for http://127.0.0.1:1/x.json: Get \"http://127.0.0.1:1/x.json\": dial tcp 127.0.0.1:1: connect: connection refused\n"
+        ),
+        "{err}"
+    );
+}

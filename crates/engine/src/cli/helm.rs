@@ -79,6 +79,39 @@ fn fetch_values_url(url: &str) -> std::result::Result<Vec<u8>, String> {
         })
 }
 
+/// An `http(s):` reference of a `values.schema.json`, downloaded as Helm's validator downloads
+/// it (15 seconds at most, the proxy from the environment) and failing in its words.
+pub fn fetch_schema_reference(url: &str) -> std::result::Result<Vec<u8>, String> {
+    use ferroflux_kustomize::remote::{FetchError, RemoteFetcher};
+    static FETCHER: std::sync::OnceLock<std::sync::Arc<super::remote::Fetcher>> =
+        std::sync::OnceLock::new();
+    let fetcher = FETCHER.get_or_init(|| {
+        super::remote::Fetcher::with_file_timeout(std::time::Duration::from_secs(15))
+    });
+    // The blocking client must not run on an async runtime's thread, where the controllers
+    // render: the download has a thread of its own.
+    let fetched = std::thread::scope(|s| {
+        s.spawn(|| {
+            // An error only means a provider is in place already.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            fetcher.fetch_file(url)
+        })
+        .join()
+    })
+    .unwrap_or_else(|_| Err(FetchError::Failed("the download failed".into())));
+    fetched.map_err(|e| match e {
+        FetchError::HttpStatus { code, reason } => {
+            format!("HTTP request to {url} returned status {code} ({reason})")
+        }
+        FetchError::Failed(why) => format!(
+            "HTTP request failed for {url}: Get {}: {}",
+            ferroflux_gotemplate::fmt::go_quote(url),
+            super::helm_pull::go_transfer_reason(url, &why)
+        ),
+        other => other.to_string(),
+    })
+}
+
 /// Helm's `LocateChart` (`--verify` included); errors printed as Helm's.
 fn locate(name: &str, pull: &super::helm_pull::ChartPathFlags) -> Result<PathBuf> {
     super::helm_pull::locate(name, pull).map_err(|e| helm_error(&e, false))

@@ -33,11 +33,21 @@ pub struct Fetcher {
     dir: OnceLock<Result<tempfile::TempDir, String>>,
     next: AtomicUsize,
     http: OnceLock<Result<reqwest::blocking::Client, String>>,
+    /// How long one file may take when not [`FILE_TIMEOUT`].
+    file_timeout: Option<Duration>,
 }
 
 impl Fetcher {
     pub fn new() -> Arc<Fetcher> {
         Arc::new(Fetcher::default())
+    }
+
+    /// A fetcher whose files may each take `timeout`.
+    pub fn with_file_timeout(timeout: Duration) -> Arc<Fetcher> {
+        Arc::new(Fetcher {
+            file_timeout: Some(timeout),
+            ..Fetcher::default()
+        })
     }
 
     fn work_dir(&self) -> Result<&Path, FetchError> {
@@ -57,7 +67,7 @@ impl Fetcher {
         self.http
             .get_or_init(|| {
                 reqwest::blocking::Client::builder()
-                    .timeout(FILE_TIMEOUT)
+                    .timeout(self.file_timeout.unwrap_or(FILE_TIMEOUT))
                     .build()
                     .map_err(|e| format!("creating the HTTP client: {e}"))
             })

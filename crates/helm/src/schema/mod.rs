@@ -11,6 +11,7 @@ mod tree;
 mod words;
 
 use prepare::*;
+pub use prepare::{FetchReference, fetch_references_with};
 use tree::*;
 use words::*;
 
@@ -189,7 +190,34 @@ fn build(text: &[u8]) -> Result<Built, String> {
     case_fold_patterns(&mut schema);
     let assert_formats = draft <= 7;
     let loads = RefLoads::default();
+    // Every document the references reach is handed over up front, as the validator's own
+    // crawl misses references under tables of definitions it does not know, and once built
+    // it fetches nothing more.
+    let reached = reach_documents(&schema, draft, &loads);
+    let registry = (!reached.docs.is_empty())
+        .then(|| {
+            let default = match draft {
+                4 => jsonschema::Draft::Draft4,
+                6 => jsonschema::Draft::Draft6,
+                7 => jsonschema::Draft::Draft7,
+                2019 => jsonschema::Draft::Draft201909,
+                _ => jsonschema::Draft::Draft202012,
+            };
+            let resources = reached
+                .docs
+                .iter()
+                .map(|(url, doc)| (url, default.detect(doc).create_resource(doc.clone())));
+            jsonschema::Registry::new()
+                .retriever(RefLoader(loads.clone()))
+                .extend(resources)
+                .and_then(|r| r.prepare())
+                .ok()
+        })
+        .flatten();
     let mut opts = schema_options(&loads).should_validate_formats(assert_formats);
+    if let Some(registry) = &registry {
+        opts = opts.with_registry(registry);
+    }
     if assert_formats {
         for name in crate::schema_formats::FORMATS {
             opts = opts.with_format(*name, move |s: &str| {
@@ -202,19 +230,18 @@ fn build(text: &[u8]) -> Result<Built, String> {
     }
     let built = opts.build(&schema);
     let warnings = std::mem::take(&mut loads.lock().warnings);
-    let validator = built.map_err(|e| match loads.lock().failure.take() {
-        // Helm's compiler meets references breadth first: the shallowest one over the
-        // network is the one it fails on (ours meets them in no fixed order).
-        Some(load) if load.ends_with(NOT_FETCHED) => match first_network_ref(&schema) {
-            Some(url) => format!(
-                "failing loading {}: {NOT_FETCHED}",
-                ferroflux_gotemplate::fmt::go_quote(&url)
-            ),
-            None => load,
-        },
-        Some(load) => load,
-        None => metaschema_error(&schema, draft)
-            .unwrap_or_else(|| format!("jsonschema: invalid schema: {e}")),
+    let validator = built.map_err(|e| {
+        let failure = loads.lock().failure.take();
+        // Helm's compiler meets references breadth first and fails on the first that does
+        // not load; ours meets them in no fixed order: the first in Helm's is reported.
+        let first = reached.failures.first().cloned();
+        match (failure, first) {
+            (Some(_), Some(first)) => first,
+            (Some(load), None) => load,
+            (None, Some(first)) if e.to_string().contains("not present in a registry") => first,
+            (None, _) => metaschema_error(&schema, draft)
+                .unwrap_or_else(|| format!("jsonschema: invalid schema: {e}")),
+        }
     });
     Ok(Built {
         schema,

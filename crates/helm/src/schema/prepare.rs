@@ -57,6 +57,8 @@ pub(super) struct RefOutcome {
     pub(super) failure: Option<String>,
     /// The lines Helm logs for `urn:` references.
     pub(super) warnings: Vec<String>,
+    /// What each document address gave, loaded once per schema.
+    loaded: std::collections::HashMap<String, Result<J, String>>,
 }
 
 impl RefLoads {
@@ -65,69 +67,138 @@ impl RefLoads {
     }
 }
 
-pub(super) struct RefLoader(RefLoads);
+pub(super) struct RefLoader(pub(super) RefLoads);
 
 impl jsonschema::Retrieve for RefLoader {
     fn retrieve(
         &self,
         uri: &jsonschema::Uri<String>,
     ) -> Result<J, Box<dyn std::error::Error + Send + Sync>> {
-        let fail = |why: String| {
-            let text = format!(
-                "failing loading {}: {why}",
-                ferroflux_gotemplate::fmt::go_quote(uri.as_str())
-            );
+        if uri.scheme().as_str() == "urn" {
+            self.0.lock().warnings.push(format!(
+                "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn={}",
+                crate::manifests::slog_text_value(uri.as_str())
+            ));
+            return Ok(J::Bool(true));
+        }
+        load_document(&self.0, uri).map_err(|text| {
             self.0.lock().failure.get_or_insert_with(|| text.clone());
-            Err(text.into())
-        };
-        match uri.scheme().as_str() {
-            "file" => {
-                let path = uri.path().as_str();
-                match std::fs::read(path) {
-                    Ok(data) => serde_json::from_slice(&data).or_else(|e| {
-                        fail(ferroflux_gotemplate::funcs::encoding::go_json_decode_error(
-                            &String::from_utf8_lossy(&data),
-                            &e,
-                        ))
-                    }),
-                    Err(e) => fail(format!(
-                        "open {path}: {}",
-                        crate::chart_dir::go_error_text(&e)
-                    )),
+            text.into()
+        })
+    }
+}
+
+/// A document a reference names (`file:` from disk, `http(s):` through the hook), loaded
+/// once per schema: the document, or Helm's whole failure text (`failing loading "…": …`).
+fn load_document(loads: &RefLoads, uri: &jsonschema::Uri<String>) -> Result<J, String> {
+    let url = uri.as_str();
+    if let Some(done) = loads.lock().loaded.get(url) {
+        return done.clone();
+    }
+    let json = |data: &[u8]| {
+        serde_json::from_slice(data).map_err(|e| {
+            ferroflux_gotemplate::funcs::encoding::go_json_decode_error(
+                &String::from_utf8_lossy(data),
+                &e,
+            )
+        })
+    };
+    let loaded = match uri.scheme().as_str() {
+        "file" => {
+            let path = uri.path().as_str();
+            std::fs::read(path)
+                .map_err(|e| format!("open {path}: {}", crate::chart_dir::go_error_text(&e)))
+                .and_then(|data| json(&data))
+        }
+        "http" | "https" => match NETWORK.get() {
+            Some(fetch) => fetch(url).and_then(|data| json(&data)),
+            None => Err(NOT_FETCHED.into()),
+        },
+        _ => Err(NOT_FETCHED.into()),
+    }
+    .map_err(|why| {
+        format!(
+            "failing loading {}: {why}",
+            ferroflux_gotemplate::fmt::go_quote(url)
+        )
+    });
+    loads.lock().loaded.insert(url.to_string(), loaded.clone());
+    loaded
+}
+
+/// The documents a schema's references reach, directly or through each other.
+#[derive(Default)]
+pub(super) struct Reached {
+    /// Each loaded document by its address, in the order met.
+    pub(super) docs: Vec<(String, J)>,
+    /// Why each document that did not load failed, in the order met.
+    pub(super) failures: Vec<String>,
+}
+
+/// Every `$ref` in `schema` and in what it reaches is followed, wherever it stands (tables
+/// of definitions under any name, which the validator's own crawl can miss), breadth first
+/// and in document order, as Helm's compiler meets them: relative ones resolved against the
+/// enclosing `$id` (`id` in draft 4) or the document's address. `urn:` ones are left to the
+/// loader.
+pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reached {
+    /// Enough for any real chart; a runaway web of documents stops here.
+    const MAX_DOCUMENTS: usize = 256;
+    let id_key = if draft == 4 { "id" } else { "$id" };
+    let root = jsonschema::uri::from_str("file:///values.schema.json").expect("a valid address");
+    let mut seen = std::collections::HashSet::from([root.as_str().to_string()]);
+    let mut reached = Reached::default();
+    let mut queue = std::collections::VecDeque::from([(schema.clone(), root)]);
+    while let Some((doc, address)) = queue.pop_front() {
+        let mut nodes = std::collections::VecDeque::from([(&doc, address.clone())]);
+        while let Some((v, base)) = nodes.pop_front() {
+            match v {
+                J::Object(m) => {
+                    let base = match m.get(id_key).and_then(J::as_str) {
+                        Some(id) => {
+                            jsonschema::uri::resolve_against(&base.borrow(), id).unwrap_or(base)
+                        }
+                        None => base,
+                    };
+                    if let Some(J::String(r)) = m.get("$ref")
+                        && let Ok(mut target) = jsonschema::uri::resolve_against(&base.borrow(), r)
+                        && target.scheme().as_str() != "urn"
+                    {
+                        target.set_fragment(None);
+                        if seen.len() < MAX_DOCUMENTS && seen.insert(target.as_str().to_string()) {
+                            match load_document(loads, &target) {
+                                Ok(found) => {
+                                    reached
+                                        .docs
+                                        .push((target.as_str().to_string(), found.clone()));
+                                    queue.push_back((found, target));
+                                }
+                                Err(why) => reached.failures.push(why),
+                            }
+                        }
+                    }
+                    nodes.extend(m.values().map(|x| (x, base.clone())));
                 }
+                J::Array(items) => nodes.extend(items.iter().map(|x| (x, base.clone()))),
+                _ => {}
             }
-            "urn" => {
-                self.0.lock().warnings.push(format!(
-                    "level=WARN msg=\"unresolved URN reference ignored; using permissive schema\" urn={}",
-                    crate::manifests::slog_text_value(uri.as_str())
-                ));
-                Ok(J::Bool(true))
-            }
-            _ => fail(NOT_FETCHED.into()),
         }
     }
+    reached
 }
 
 pub(super) const NOT_FETCHED: &str = "references over the network are not fetched";
 
-/// The first `$ref` to an http(s) address, breadth first, without its fragment.
-pub(super) fn first_network_ref(schema: &J) -> Option<String> {
-    let mut queue = std::collections::VecDeque::from([schema]);
-    while let Some(v) = queue.pop_front() {
-        match v {
-            J::Object(m) => {
-                if let Some(J::String(r)) = m.get("$ref")
-                    && (r.starts_with("http://") || r.starts_with("https://"))
-                {
-                    return Some(r.split('#').next().unwrap_or(r).to_string());
-                }
-                queue.extend(m.values());
-            }
-            J::Array(items) => queue.extend(items),
-            _ => {}
-        }
-    }
-    None
+/// Fetches an `http(s):` address a schema refers to: its body, or why not in the words
+/// Helm's loader uses after `failing loading "<address>": `.
+pub type FetchReference = dyn Fn(&str) -> Result<Vec<u8>, String> + Send + Sync;
+
+static NETWORK: std::sync::OnceLock<Box<FetchReference>> = std::sync::OnceLock::new();
+
+/// Lets schemas load `http(s):` references with `fetch`, as Helm's validator downloads them.
+/// Without it (this crate alone never uses the network) they fail to load. The first call
+/// wins.
+pub fn fetch_references_with(fetch: Box<FetchReference>) {
+    let _ = NETWORK.set(fetch);
 }
 
 /// Helm's validator compiles `pattern` and `patternProperties` as Go regular expressions;

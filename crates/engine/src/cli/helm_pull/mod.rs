@@ -21,6 +21,7 @@ mod repo;
 mod untar;
 
 pub use deps::DependencyRemote;
+pub use repo::go_transfer_reason;
 pub use untar::KustomizePuller;
 
 use std::path::{Path, PathBuf};

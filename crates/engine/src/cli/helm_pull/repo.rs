@@ -459,9 +459,33 @@ pub fn go_transfer_reason(url: &str, reason: &str) -> String {
         "tls: failed to verify certificate: x509: certificate signed by unknown authority".into()
     } else if reason.contains("InvalidContentType") || reason.contains("CorruptMessage") {
         "http: server gave HTTP response to HTTPS client".into()
+    } else if reason.contains("Name or service not known")
+        && let Some(name) = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+    {
+        format!(
+            "dial tcp: lookup {name} on {}: no such host",
+            go_name_server(&std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default())
+        )
     } else {
         reason.to_string()
     }
+}
+
+/// The name server Go's resolver names in its errors: the first of resolv.conf, else its
+/// default.
+fn go_name_server(resolv_conf: &str) -> String {
+    resolv_conf
+        .lines()
+        .find_map(|l| {
+            let mut words = l.split_whitespace();
+            (words.next() == Some("nameserver")).then(|| words.next())?
+        })
+        .and_then(|a| a.parse::<std::net::IpAddr>().ok())
+        .map_or("127.0.0.1:53".into(), |a| {
+            std::net::SocketAddr::new(a, 53).to_string()
+        })
 }
 
 /// One repository of Helm's repositories file.
@@ -593,5 +617,11 @@ mod tests {
             go_transfer_reason("https://h/x", "invalid peer certificate: UnknownIssuer"),
             "tls: failed to verify certificate: x509: certificate signed by unknown authority"
         );
+        assert_eq!(
+            go_name_server("# x\nsearch a\nnameserver 10.255.255.53\nnameserver 1.1.1.1\n"),
+            "10.255.255.53:53"
+        );
+        assert_eq!(go_name_server("nameserver fd00::1\n"), "[fd00::1]:53");
+        assert_eq!(go_name_server(""), "127.0.0.1:53");
     }
 }
