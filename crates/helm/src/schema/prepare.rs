@@ -147,9 +147,9 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
     let root = jsonschema::uri::from_str("file:///values.schema.json").expect("a valid address");
     let mut seen = std::collections::HashSet::from([root.as_str().to_string()]);
     let mut reached = Reached::default();
-    let mut queue = std::collections::VecDeque::from([(schema.clone(), root)]);
+    let mut queue = std::collections::VecDeque::from([(std::borrow::Cow::Borrowed(schema), root)]);
     while let Some((doc, address)) = queue.pop_front() {
-        let mut nodes = std::collections::VecDeque::from([(&doc, address.clone())]);
+        let mut nodes = std::collections::VecDeque::from([(&*doc, address.clone())]);
         while let Some((v, base)) = nodes.pop_front() {
             match v {
                 J::Object(m) => {
@@ -170,7 +170,7 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
                                     reached
                                         .docs
                                         .push((target.as_str().to_string(), found.clone()));
-                                    queue.push_back((found, target));
+                                    queue.push_back((std::borrow::Cow::Owned(found), target));
                                 }
                                 Err(why) => reached.failures.push(why),
                             }
