@@ -168,7 +168,11 @@ fn validate_with(
     if errors.is_empty() {
         return Ok(());
     }
-    Err(error_tree(&built.schema, &errors).join("\n") + "\n")
+    // The failing values, for errors that name what an object holds.
+    FAILING.with(|f| *f.borrow_mut() = instance.clone());
+    let tree = error_tree(&built.schema, &errors);
+    FAILING.with(|f| *f.borrow_mut() = J::Null);
+    Err(tree.join("\n") + "\n")
 }
 
 /// Reads and prepares a schema and builds its validator. A schema that is no JSON is the
@@ -614,6 +618,22 @@ mod santhosh_tests {
                 json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"h": {"format": "hostname"}}}),
                 json!({"h": "bad_host!"}),
                 "- at '/h': 'bad_host!' is not valid hostname: invalid character '_'\n",
+            ),
+            // `false` alone: the properties are named (helm v4.3.1 on a public chart).
+            (
+                json!({"type": "object", "additionalProperties": false}),
+                json!({"defaults": {}}),
+                "- at '': additional properties 'defaults' not allowed\n",
+            ),
+            (
+                json!({"properties": {"x": {"type": "object", "additionalProperties": false}}}),
+                json!({"x": {"b": 2}}),
+                "- at '/x': additional properties 'b' not allowed\n",
+            ),
+            (
+                json!({"type": "object", "propertyNames": false}),
+                json!({"foo": 1}),
+                "- at '': invalid propertyName 'foo'\n  - at '': false schema\n",
             ),
             (
                 json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"a": {"items": [{"type": "string"}], "additionalItems": false}}}),

@@ -155,6 +155,10 @@ pub(super) fn frame_errors(root: &J, pending: Vec<Pending<'_>>, loc: &str) -> Ve
     let mut children: Vec<(String, String, usize, Vec<Pending<'_>>)> = Vec::new();
     let mut all_of: std::collections::BTreeMap<usize, Vec<Pending<'_>>> = Default::default();
     for p in pending {
+        if let Some(nodes) = false_keyword_nodes(&p, loc) {
+            out.extend(nodes);
+            continue;
+        }
         let Some(first) = p.steps.first().cloned() else {
             direct.push(p.err);
             continue;
@@ -286,6 +290,53 @@ pub(super) fn frame_errors(root: &J, pending: Vec<Pending<'_>>, loc: &str) -> Ve
     }
     out.sort_by_key(|(r, _)| *r);
     out.into_iter().map(|(_, n)| n).collect()
+}
+
+thread_local! {
+    /// The values being validated while their error tree is built.
+    pub(super) static FAILING: std::cell::RefCell<J> = const { std::cell::RefCell::new(J::Null) };
+}
+
+/// `additionalProperties: false` with no `properties` or `patternProperties` beside it, and
+/// `propertyNames: false`: ours fails the whole object with one `false schema`, santhosh
+/// names the properties (one node per name for `propertyNames`).
+fn false_keyword_nodes(p: &Pending<'_>, loc: &str) -> Option<Vec<(usize, Node)>> {
+    let [kw] = p.steps.as_slice() else {
+        return None;
+    };
+    if !matches!(p.err.kind(), K::FalseSchema) {
+        return None;
+    }
+    // Ours gives the first offending property's value as the instance: the object is
+    // looked up in the values being validated.
+    let names: Vec<String> = FAILING.with(|f| {
+        let values = f.borrow();
+        let object = values
+            .pointer(p.err.instance_path().as_str())?
+            .as_object()?;
+        Some(object.keys().cloned().collect())
+    })?;
+    let rank = keyword_rank(kw);
+    match kw.as_str() {
+        "additionalProperties" => Some(vec![(
+            rank,
+            Node::leaf(
+                loc,
+                format!("additional properties {} not allowed", join_quoted(&names)),
+            ),
+        )]),
+        "propertyNames" => Some(
+            names
+                .iter()
+                .map(|n| {
+                    let mut node = Node::leaf(loc, format!("invalid propertyName {}", quote(n)));
+                    node.causes = vec![Node::leaf("", "false schema".into())];
+                    (rank, node)
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
 }
 
 /// santhosh's `contains`/`minContains`/`maxContains` message, with the non-matching items'
