@@ -255,17 +255,53 @@ fn build(text: &[u8]) -> Result<Built, String> {
     })
 }
 
+/// The indices in the failing values' array at `path` of the items written as `items` (each
+/// item's JSON), in order, or the texts themselves where no item matches. Equal items are
+/// taken from the end: the items left unevaluated are the trailing ones.
+fn item_indices(path: &str, items: &[String]) -> Vec<String> {
+    tree::FAILING.with(|f| {
+        let values = f.borrow();
+        let array = values.pointer(path).and_then(J::as_array);
+        let texts: Vec<String> = array
+            .map(|a| a.iter().map(|v| v.to_string()).collect())
+            .unwrap_or_default();
+        let mut used = vec![false; texts.len()];
+        let mut found: Vec<usize> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        for item in items {
+            match (0..texts.len()).rfind(|&j| !used[j] && texts[j] == *item) {
+                Some(j) => {
+                    used[j] = true;
+                    found.push(j);
+                }
+                None => unknown.push(item.clone()),
+            }
+        }
+        found.sort_unstable();
+        found.iter().map(usize::to_string).chain(unknown).collect()
+    })
+}
+
 /// santhosh's error tree for `errors` (from a validator built on `root`), one line per node.
 fn error_tree(root: &J, errors: &[jsonschema::ValidationError<'static>]) -> Vec<String> {
     let mut lines = Vec::new();
+    // santhosh evaluates `unevaluated*` last: their lines follow the others.
+    let mut unevaluated = Vec::new();
     let mut pending = Vec::new();
     for e in errors {
         match e.kind() {
             // santhosh applies the `false` subschema to each property.
-            K::UnevaluatedProperties { unexpected } | K::UnevaluatedItems { unexpected } => {
+            K::UnevaluatedProperties { unexpected } => {
                 let path = e.instance_path().to_string();
                 for p in unexpected {
-                    lines.push(format!("- at '{path}/{}': false schema", escape_pointer(p)));
+                    unevaluated.push(format!("- at '{path}/{}': false schema", escape_pointer(p)));
+                }
+            }
+            // Ours names the items by their JSON, santhosh by their index.
+            K::UnevaluatedItems { unexpected } => {
+                let path = e.instance_path().to_string();
+                for i in item_indices(path.as_str(), unexpected) {
+                    unevaluated.push(format!("- at '{path}/{i}': false schema"));
                 }
             }
             _ => pending.push(Pending {
@@ -274,9 +310,12 @@ fn error_tree(root: &J, errors: &[jsonschema::ValidationError<'static>]) -> Vec<
             }),
         }
     }
-    for node in frame_errors(root, pending, "") {
+    // santhosh's top error is the root schema's, or its only cause: a lone group's causes
+    // are printed at the top.
+    for node in ungroup(frame_errors(root, pending, "")) {
         node.display(&mut lines, 0);
     }
+    lines.append(&mut unevaluated);
     lines
 }
 
@@ -618,6 +657,45 @@ mod santhosh_tests {
                 json!({"$schema": "http://json-schema.org/draft-07/schema#", "properties": {"h": {"format": "hostname"}}}),
                 json!({"h": "bad_host!"}),
                 "- at '/h': 'bad_host!' is not valid hostname: invalid character '_'\n",
+            ),
+            // A subschema's several errors at a child are grouped there; a lone group is
+            // taken apart by the node above (the top, a reference).
+            (
+                json!({"properties": {"x": {"items": {"items": {"type": "number"}}}}}),
+                json!({"x": [["a", "b"], ["c", "d"]]}),
+                "- at '/x/0': validation failed\n  - at '/x/0/0': got string, want number\n  - at '/x/0/1': got string, want number\n- at '/x/1': validation failed\n  - at '/x/1/0': got string, want number\n  - at '/x/1/1': got string, want number\n",
+            ),
+            (
+                json!({"properties": {"x": {"items": {"items": {"type": "number"}}}}}),
+                json!({"x": [["a", "b"]]}),
+                "- at '/x/0/0': got string, want number\n- at '/x/0/1': got string, want number\n",
+            ),
+            // santhosh's quoting eats the escape of a trailing backslash; no negative zero.
+            (
+                json!({"properties": {"x": {"pattern": "^q$"}}}),
+                json!({"x": "b\\"}),
+                "- at '/x': 'b\\' does not match pattern '^q$'\n",
+            ),
+            (
+                json!({"properties": {"x": {"minimum": 5}, "y": {"maximum": -0.0}}}),
+                json!({"x": -0.0}),
+                "- at '/x': minimum: got 0, want 5\n",
+            ),
+            (
+                json!({"properties": {"y": {"maximum": -0.0}}}),
+                json!({"y": 1}),
+                "- at '/y': maximum: got 1, want 0\n",
+            ),
+            // Unevaluated items by index, unevaluated anything after the rest.
+            (
+                json!({"properties": {"x": {"prefixItems": [{"type": "integer"}], "unevaluatedItems": false}}}),
+                json!({"x": [1, "a", 1]}),
+                "- at '/x/1': false schema\n- at '/x/2': false schema\n",
+            ),
+            (
+                json!({"properties": {"x": {"properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}}}),
+                json!({"x": {"a": 1, "c": 2}}),
+                "- at '/x/a': got number, want string\n- at '/x/c': false schema\n",
             ),
             // `false` alone: the properties are named (helm v4.3.1 on a public chart).
             (

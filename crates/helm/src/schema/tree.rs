@@ -7,6 +7,8 @@ pub(super) enum NodeKind {
     Leaf,
     /// A `$ref` that failed: shown only when it has several causes.
     Reference,
+    /// The several errors of a subschema applied to a child of the instance.
+    Group,
 }
 
 /// One node of santhosh's error tree.
@@ -264,12 +266,22 @@ pub(super) fn frame_errors(root: &J, pending: Vec<Pending<'_>>, loc: &str) -> Ve
                 Node {
                     loc: loc.to_string(),
                     msg: "validation failed".into(),
-                    causes: nodes,
+                    causes: ungroup(nodes),
                     kind: NodeKind::Reference,
                 },
             ));
+        } else if cloc != loc && nodes.len() > 1 {
+            // A subschema's several errors at a child of the instance form one node there.
+            out.push((
+                rank,
+                Node {
+                    loc: cloc,
+                    msg: "validation failed".into(),
+                    causes: nodes,
+                    kind: NodeKind::Group,
+                },
+            ));
         } else {
-            // A subschema's several errors are not grouped under a node of their own.
             out.extend(nodes.into_iter().map(|n| (rank, n)));
         }
     }
@@ -290,6 +302,15 @@ pub(super) fn frame_errors(root: &J, pending: Vec<Pending<'_>>, loc: &str) -> Ve
     }
     out.sort_by_key(|(r, _)| *r);
     out.into_iter().map(|(_, n)| n).collect()
+}
+
+/// The causes of a lone group, which the node above takes as its own (santhosh's reference
+/// errors and top error take their only group's causes), or `nodes` as they are.
+pub(super) fn ungroup(mut nodes: Vec<Node>) -> Vec<Node> {
+    match nodes.as_mut_slice() {
+        [only] if only.kind == NodeKind::Group => std::mem::take(&mut only.causes),
+        _ => nodes,
+    }
 }
 
 thread_local! {

@@ -13,11 +13,13 @@ pub(super) fn go_type(v: &J) -> &'static str {
     }
 }
 
-/// santhosh's `quote`: Go's `%q` with `"` unescaped and `'` escaped, in single quotes.
+/// santhosh's `quote`: Go's `%q` with `\"` turned into `"` (the closing quote included, so
+/// a trailing backslash loses its escape) and `'` escaped, in single quotes.
 pub(super) fn quote(s: &str) -> String {
-    let q = ferroflux_gotemplate::fmt::go_quote(s);
-    let inner = q[1..q.len() - 1].replace("\\\"", "\"").replace('\'', "\\'");
-    format!("'{inner}'")
+    let q = ferroflux_gotemplate::fmt::go_quote(s)
+        .replace("\\\"", "\"")
+        .replace('\'', "\\'");
+    format!("'{}'", &q[1..q.len() - 1])
 }
 
 pub(super) fn join_quoted<S: AsRef<str>>(v: &[S]) -> String {
@@ -35,7 +37,9 @@ pub(super) fn go_number(n: &serde_json::Number) -> String {
     if let Some(u) = n.as_u64() {
         return u.to_string();
     }
-    ferroflux_gotemplate::fmt::format_float(n.as_f64().unwrap_or(0.0), 'g', -1)
+    // santhosh's numbers are rationals: there is no negative zero.
+    let f = n.as_f64().unwrap_or(0.0);
+    ferroflux_gotemplate::fmt::format_float(if f == 0.0 { 0.0 } else { f }, 'g', -1)
 }
 
 /// santhosh's `display`: strings quoted, collections as "value", others with `%v`.
@@ -77,6 +81,8 @@ pub(super) fn xtext_int(n: impl std::fmt::Display) -> String {
 /// A float64 as x/text's `%v` prints it in English: Go's choice between plain and
 /// scientific notation, digits grouped, exponents as `×10` with superscripts.
 pub(super) fn xtext_float(f: f64) -> String {
+    // santhosh's numbers are rationals: there is no negative zero.
+    let f = if f == 0.0 { 0.0 } else { f };
     let g = ferroflux_gotemplate::fmt::format_float(f, 'g', -1);
     if let Some((mant, exp)) = g.split_once('e') {
         let sup: String = exp
