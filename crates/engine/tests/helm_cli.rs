@@ -975,11 +975,16 @@ fn flag_and_argument_errors_are_helms() {
     );
 }
 
-/// Serves the files of `docs` (path → body) on loopback until the test ends, 404 elsewhere.
-fn serve_files(docs: &'static [(&'static str, &'static str)]) -> u16 {
+/// Serves the files of `docs` (path → body) on loopback until the test ends, 404 elsewhere;
+/// returns the port and the paths asked for.
+fn serve_files(
+    docs: &'static [(&'static str, &'static str)],
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -992,6 +997,7 @@ fn serve_files(docs: &'static [(&'static str, &'static str)]) -> u16 {
                 line.clear();
             }
             let path = request.split(' ').nth(1).unwrap_or_default();
+            log.lock().unwrap().push(path.to_string());
             let reply = match docs.iter().find(|(p, _)| *p == path) {
                 Some((_, body)) => format!(
                     "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -1003,7 +1009,7 @@ fn serve_files(docs: &'static [(&'static str, &'static str)]) -> u16 {
             let _ = stream.write_all(reply.as_bytes());
         }
     });
-    port
+    (port, asked)
 }
 
 /// Schemas that refer to documents on the web are checked with them, as Helm downloads
@@ -1027,7 +1033,7 @@ fn schema_references_on_the_web_are_downloaded_as_helm_does() {
         ),
         ("/lib/bad.json", "{bad\n"),
     ];
-    let port = serve_files(DOCS);
+    let (port, asked) = serve_files(DOCS);
     let tmp = tempfile::tempdir().unwrap();
     let chart = |name: &str, schema: String| {
         one_template_chart(tmp.path(), name, "a: {{ .Values.main.env.A | toJson }}\n");
@@ -1053,6 +1059,25 @@ fn schema_references_on_the_web_are_downloaded_as_helm_does() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
+    // A schema that names itself with an address on the web refers within itself there.
+    chart(
+        "selfnamed",
+        format!(
+            r##"{{"$id": "{base}/self.json", "definitions": {{"s": {{"type": "string"}}}},
+                "properties": {{"main": {{"properties": {{"env": {{"properties": {{"A": {{"$ref": "#/definitions/s"}}}}}}}}}}}}}}"##
+        ),
+    );
+    let (ok, _, err) = run("selfnamed", "1");
+    assert!(!ok);
+    assert!(
+        err.ends_with("- at '/main/env/A': got number, want string\n\n"),
+        "{err}"
+    );
+    assert!(
+        asked.lock().unwrap().is_empty(),
+        "{:?}",
+        asked.lock().unwrap()
+    );
     let (ok, out, _) = run("web", r##""plain""##);
     assert!(ok && out.ends_with("a: \"plain\"\n"), "{out}");
     let (ok, out, _) = run("web", r##"{"from": "x"}"##);

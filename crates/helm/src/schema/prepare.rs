@@ -155,7 +155,14 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
                 J::Object(m) => {
                     let base = match m.get(id_key).and_then(J::as_str) {
                         Some(id) => {
-                            jsonschema::uri::resolve_against(&base.borrow(), id).unwrap_or(base)
+                            let own = jsonschema::uri::resolve_against(&base.borrow(), id)
+                                .unwrap_or(base);
+                            // A document (or part of one) that names itself is at hand: its
+                            // address is never fetched.
+                            let mut address = own.clone();
+                            address.set_fragment(None);
+                            seen.insert(address.as_str().to_string());
+                            own
                         }
                         None => base,
                     };
