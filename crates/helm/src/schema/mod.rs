@@ -190,6 +190,16 @@ fn build(text: &[u8]) -> Result<Built, String> {
     {
         url.replace_range(.."https".len(), "http");
     }
+    // santhosh reads `json-schema.org/schema` (no draft named) as the latest draft; ours would
+    // fetch it.
+    if let Some(J::String(url)) = schema.get_mut("$schema")
+        && matches!(
+            url.trim_end_matches('#'),
+            "http://json-schema.org/schema" | "https://json-schema.org/schema"
+        )
+    {
+        *url = "https://json-schema.org/draft/2020-12/schema".into();
+    }
     percent_encode_ref_fragments(&mut schema);
     case_fold_patterns(&mut schema);
     let assert_formats = draft <= 7;
@@ -696,6 +706,12 @@ mod santhosh_tests {
                 json!({"properties": {"x": {"properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}}}),
                 json!({"x": {"a": 1, "c": 2}}),
                 "- at '/x/a': got number, want string\n- at '/x/c': false schema\n",
+            ),
+            // No draft named: the latest (and nothing fetched for it).
+            (
+                json!({"$schema": "http://json-schema.org/schema#", "properties": {"x": {"prefixItems": [{"type": "integer"}]}}}),
+                json!({"x": ["a"]}),
+                "- at '/x/0': got string, want integer\n",
             ),
             // `false` alone: the properties are named (helm v4.3.1 on a public chart).
             (
