@@ -131,7 +131,7 @@ fn load_document(loads: &RefLoads, uri: &jsonschema::Uri<String>) -> Result<J, S
 pub(super) struct Reached {
     /// Each loaded document by its address, in the order met.
     pub(super) docs: Vec<(String, J)>,
-    /// Why each document that did not load failed, in the order met.
+    /// Why the first document that did not load failed (the crawl stops there).
     pub(super) failures: Vec<String>,
 }
 
@@ -179,7 +179,12 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
                                         .push((target.as_str().to_string(), found.clone()));
                                     queue.push_back((std::borrow::Cow::Owned(found), target));
                                 }
-                                Err(why) => reached.failures.push(why),
+                                // Helm's compiler stops at the first document that does
+                                // not load: so does the crawl (each may take the timeout).
+                                Err(why) => {
+                                    reached.failures.push(why);
+                                    return reached;
+                                }
                             }
                         }
                     }
