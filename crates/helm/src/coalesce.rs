@@ -230,8 +230,9 @@ fn copy_default(val: &J, drop_nulls: bool) -> J {
     val
 }
 
-/// [`coalesce_tables_logged`] reading `src` in place, as if its nulls had been removed first
-/// when `drop_nulls`: what `dst` lacks is copied, the rest only compared.
+/// `coalesceTablesFullKey` for the table at `prefix`, reading `src` in place (as if its nulls
+/// had been removed first when `drop_nulls`): what `dst` lacks is copied, the rest only
+/// compared; Helm's warnings go to `log`.
 fn coalesce_tables_from(
     dst: &mut Values,
     src: &Values,
@@ -248,7 +249,9 @@ fn coalesce_tables_from(
             dst.insert(key.clone(), copy_default(val, drop_nulls));
             continue;
         };
-        // A null in `dst` hides the default under it (as in `coalesce_tables_logged`).
+        // A null in `dst` hides the default under it (Helm nulls that default first): when
+        // merging it stays, with no warning about the table it hides; otherwise a non-null
+        // default removes the key.
         if dv.is_null() {
             if !merge && !val.is_null() {
                 dst.remove(key);
@@ -295,43 +298,7 @@ pub(crate) fn coalesce_tables_logged(
     merge: bool,
     log: &mut Log,
 ) {
-    for (key, val) in src {
-        let src_non_nil = !val.is_null();
-        let full = concat_prefix(prefix, &key);
-        // A null in `dst` hides the default under it (Helm nulls that default first): when
-        // merging it stays, with no warning about the table it hides.
-        let val = if dst.get(&key).is_some_and(J::is_null) {
-            J::Null
-        } else {
-            val
-        };
-        match dst.get_mut(&key) {
-            Some(dv) if !merge && dv.is_null() && src_non_nil => {
-                dst.remove(&key);
-            }
-            None => {
-                dst.insert(key, val);
-            }
-            Some(dv) => match (val, dv) {
-                (J::Object(sv), J::Object(dm)) => coalesce_tables_logged(dm, sv, &full, merge, log),
-                (J::Object(sv), _) => warn(
-                    log,
-                    format!(
-                        "warning: cannot overwrite table with non table for {full} ({})",
-                        crate::values::go_print(&J::Object(sv))
-                    ),
-                ),
-                (sv, J::Object(_)) if !sv.is_null() => warn(
-                    log,
-                    format!(
-                        "warning: destination for {full} is a table. Ignoring non-table value ({})",
-                        crate::values::go_print(&sv)
-                    ),
-                ),
-                _ => {}
-            },
-        }
-    }
+    coalesce_tables_from(dst, &src, prefix, merge, false, log)
 }
 
 fn clean_nil_values(m: &mut Values) {
