@@ -476,32 +476,11 @@ fn non_bool_conditions_and_tags_are_logged_and_passed_over() {
     );
 }
 
-/// Serves `x: fromurl` at `/v.yaml` and 404 elsewhere, for `count` requests, on loopback.
-fn serve_values(count: usize) -> u16 {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(count) {
-            let mut stream = stream.unwrap();
-            let mut request = String::new();
-            BufReader::new(&stream).read_line(&mut request).unwrap();
-            let reply = if request.starts_with("GET /v.yaml ") {
-                "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nConnection: close\r\n\r\nx: fromurl\n"
-            } else {
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            };
-            stream.write_all(reply.as_bytes()).unwrap();
-        }
-    });
-    port
-}
-
 #[test]
 fn values_files_may_be_urls_as_in_helm() {
     let tmp = tempfile::tempdir().unwrap();
     one_template_chart(tmp.path(), "c", "v: {{ toJson .Values }}\n");
-    let port = serve_values(3);
+    let (port, _) = serve_files(&[("/v.yaml", "x: fromurl\n")]);
     let url = format!("http://127.0.0.1:{port}/v.yaml");
     let out = ferroflux(tmp.path(), &["helm", "template", "r", "c", "-f", &url]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("v: {\"x\":\"fromurl\"}"));

@@ -248,8 +248,7 @@ fn build(text: &[u8]) -> Result<Built, String> {
         let failure = loads.lock().failure.take();
         // Helm's compiler meets references breadth first and fails on the first that does
         // not load; ours meets them in no fixed order: the first in Helm's is reported.
-        let first = reached.failures.first().cloned();
-        match (failure, first) {
+        match (failure, reached.failure) {
             (Some(_), Some(first)) => first,
             (Some(load), None) => load,
             (None, Some(first)) if e.to_string().contains("not present in a registry") => first,
@@ -262,33 +261,6 @@ fn build(text: &[u8]) -> Result<Built, String> {
         draft,
         warnings,
         validator,
-    })
-}
-
-/// The indices in the failing values' array at `path` of the items written as `items` (each
-/// item's JSON), in order, or the texts themselves where no item matches. Equal items are
-/// taken from the end: the items left unevaluated are the trailing ones.
-fn item_indices(path: &str, items: &[String]) -> Vec<String> {
-    tree::FAILING.with(|f| {
-        let values = f.borrow();
-        let array = values.pointer(path).and_then(J::as_array);
-        let texts: Vec<String> = array
-            .map(|a| a.iter().map(|v| v.to_string()).collect())
-            .unwrap_or_default();
-        let mut used = vec![false; texts.len()];
-        let mut found: Vec<usize> = Vec::new();
-        let mut unknown: Vec<String> = Vec::new();
-        for item in items {
-            match (0..texts.len()).rfind(|&j| !used[j] && texts[j] == *item) {
-                Some(j) => {
-                    used[j] = true;
-                    found.push(j);
-                }
-                None => unknown.push(item.clone()),
-            }
-        }
-        found.sort_unstable();
-        found.iter().map(usize::to_string).chain(unknown).collect()
     })
 }
 

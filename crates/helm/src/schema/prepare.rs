@@ -132,7 +132,7 @@ pub(super) struct Reached {
     /// Each loaded document by its address, in the order met.
     pub(super) docs: Vec<(String, J)>,
     /// Why the first document that did not load failed (the crawl stops there).
-    pub(super) failures: Vec<String>,
+    pub(super) failure: Option<String>,
 }
 
 /// Every `$ref` in `schema` and in what it reaches is followed, wherever it stands (tables
@@ -144,7 +144,7 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
     /// Enough for any real chart; a runaway web of documents stops here.
     const MAX_DOCUMENTS: usize = 256;
     let id_key = if draft == 4 { "id" } else { "$id" };
-    let root = jsonschema::uri::from_str("file:///values.schema.json").expect("a valid address");
+    let root = jsonschema::uri::from_str(ROOT_ADDRESS).expect("a valid address");
     let mut seen = std::collections::HashSet::from([root.as_str().to_string()]);
     let mut reached = Reached::default();
     let mut queue = std::collections::VecDeque::from([(std::borrow::Cow::Borrowed(schema), root)]);
@@ -182,7 +182,7 @@ pub(super) fn reach_documents(schema: &J, draft: u32, loads: &RefLoads) -> Reach
                                 // Helm's compiler stops at the first document that does
                                 // not load: so does the crawl (each may take the timeout).
                                 Err(why) => {
-                                    reached.failures.push(why);
+                                    reached.failure = Some(why);
                                     return reached;
                                 }
                             }
@@ -309,9 +309,12 @@ pub(super) fn swap_case(c: char) -> char {
     }
 }
 
+/// Where Helm's compiler puts every chart's schema: relative references resolve against it.
+const ROOT_ADDRESS: &str = "file:///values.schema.json";
+
 pub(super) fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
     jsonschema::options()
-        .with_base_uri("file:///values.schema.json")
+        .with_base_uri(ROOT_ADDRESS)
         .with_retriever(RefLoader(loads.clone()))
 }
 

@@ -318,6 +318,33 @@ thread_local! {
     pub(super) static FAILING: std::cell::RefCell<J> = const { std::cell::RefCell::new(J::Null) };
 }
 
+/// The indices in the failing values' array at `path` of the items written as `items` (each
+/// item's JSON), in order, or the texts themselves where no item matches. Equal items are
+/// taken from the end: the items left unevaluated are the trailing ones.
+pub(super) fn item_indices(path: &str, items: &[String]) -> Vec<String> {
+    FAILING.with(|f| {
+        let values = f.borrow();
+        let array = values.pointer(path).and_then(J::as_array);
+        let texts: Vec<String> = array
+            .map(|a| a.iter().map(|v| v.to_string()).collect())
+            .unwrap_or_default();
+        let mut used = vec![false; texts.len()];
+        let mut found: Vec<usize> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        for item in items {
+            match (0..texts.len()).rfind(|&j| !used[j] && texts[j] == *item) {
+                Some(j) => {
+                    used[j] = true;
+                    found.push(j);
+                }
+                None => unknown.push(item.clone()),
+            }
+        }
+        found.sort_unstable();
+        found.iter().map(usize::to_string).chain(unknown).collect()
+    })
+}
+
 /// `additionalProperties: false` with no `properties` or `patternProperties` beside it, and
 /// `propertyNames: false`: ours fails the whole object with one `false schema`, santhosh
 /// names the properties (one node per name for `propertyNames`).
