@@ -184,19 +184,41 @@ pub fn is_empty_list(list: &List) -> bool {
 /// Whether any argument in `list`, at any depth (branches, template calls, nested pipelines
 /// and chains), satisfies `pred`.
 pub fn list_has_arg(list: &List, pred: &dyn Fn(&Arg) -> bool) -> bool {
-    list.iter().any(|n| node_has_arg(n, pred))
+    list_has_pipe(list, &|p| pipe_has_arg(p, pred))
 }
 
-fn node_has_arg(node: &Node, pred: &dyn Fn(&Arg) -> bool) -> bool {
-    match node {
+/// Whether any command (a function call with its arguments, or an operand), at any depth of
+/// the list, is one `pred` accepts.
+pub fn list_has_cmd(list: &List, pred: &dyn Fn(&Cmd) -> bool) -> bool {
+    list_has_pipe(list, &|p| pipe_has_cmd(p, pred))
+}
+
+/// Whether `f` accepts the pipeline of any action, control structure or template call of
+/// the list, at any depth (pipelines nested in arguments are `f`'s to look into).
+fn list_has_pipe(list: &List, f: &dyn Fn(&Pipe) -> bool) -> bool {
+    list.iter().any(|node| match node {
         Node::Text(_) | Node::Break(_) | Node::Continue(_) => false,
-        Node::Action(p) => pipe_has_arg(p, pred),
+        Node::Action(p) => f(p),
         Node::If(b) | Node::Range(b) | Node::With(b) => {
-            pipe_has_arg(&b.pipe, pred)
-                || list_has_arg(&b.list, pred)
-                || b.else_list.as_ref().is_some_and(|l| list_has_arg(l, pred))
+            f(&b.pipe)
+                || list_has_pipe(&b.list, f)
+                || b.else_list.as_ref().is_some_and(|l| list_has_pipe(l, f))
         }
-        Node::Template(t) => t.pipe.as_ref().is_some_and(|p| pipe_has_arg(p, pred)),
+        Node::Template(t) => t.pipe.as_ref().is_some_and(f),
+    })
+}
+
+fn pipe_has_cmd(pipe: &Pipe, pred: &dyn Fn(&Cmd) -> bool) -> bool {
+    pipe.cmds
+        .iter()
+        .any(|c| pred(c) || c.args.iter().any(|a| arg_has_cmd(a, pred)))
+}
+
+fn arg_has_cmd(arg: &Arg, pred: &dyn Fn(&Cmd) -> bool) -> bool {
+    match arg {
+        Arg::Chain(_, inner, _) => arg_has_cmd(inner, pred),
+        Arg::Pipe(p) => pipe_has_cmd(p, pred),
+        _ => false,
     }
 }
 

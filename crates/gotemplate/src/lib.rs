@@ -18,6 +18,7 @@ pub mod exec;
 pub mod fmt;
 pub mod funcs;
 pub use ferroflux_goformat::gobytes;
+pub mod frozen;
 pub mod lexer;
 pub mod parser;
 pub mod stack;
@@ -312,12 +313,21 @@ impl Template {
     /// call of some function, a field of some name): what a caller checks before executing
     /// templates of the set side by side.
     pub fn any_arg(&self, pred: &dyn Fn(&ast::Arg) -> bool) -> bool {
-        self.any_own_arg(pred)
+        self.any_list(&|l| ast::list_has_arg(l, pred))
+    }
+
+    /// [`Template::any_arg`] for whole commands (a function with its arguments).
+    pub fn any_cmd(&self, pred: &dyn Fn(&ast::Cmd) -> bool) -> bool {
+        self.any_list(&|l| ast::list_has_cmd(l, pred))
+    }
+
+    fn any_list(&self, f: &dyn Fn(&ast::List) -> bool) -> bool {
+        self.trees.values().any(|t| f(&t.list))
             || self
                 .layers
                 .iter()
                 .flat_map(|l| l.values())
-                .any(|t| ast::list_has_arg(&t.list, pred))
+                .any(|t| f(&t.list))
     }
 
     /// [`Template::any_arg`] over the templates added to this set itself, not those it sees

@@ -7,9 +7,11 @@
 use crate::chart::Chart;
 use crate::objects::{Capabilities, Files, StringMap};
 use crate::yaml::Values;
-use ferroflux_gotemplate::ast::Arg;
+use ferroflux_gotemplate::ast::{Arg, Cmd};
+use ferroflux_gotemplate::frozen::{Frozen, run_frozen};
 use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// `.Release`.
@@ -367,7 +369,7 @@ fn render_set<T: Send>(
         FUNCS.get_or_init(|| Arc::new(helm_funcs())).clone()
     };
     let mut tpls = BTreeMap::new();
-    collect_with(chart, top_values, chart.name(), true, shared, &mut tpls);
+    let root = collect_with(chart, top_values, chart.name(), true, shared, &mut tpls);
     let keys = sort_templates(tpls.keys());
     let mut set = Template::with_shared_funcs("gotpl", funcs, Options::helm(strict));
     let files: Vec<(&str, &str)> = keys
@@ -385,28 +387,39 @@ fn render_set<T: Send>(
         _ => e.message,
     };
     let mut outputs = None;
-    if !lint && independent(&set) {
-        set.options_mut().tpl_refuses = Some(changes_shared_values);
+    if !lint && !set.any_arg(&reads_subcharts) && !set.any_cmd(&changes_dot) {
+        set.options_mut().tpl_refuses = Some(reads_subcharts);
         let shared_set = &set;
+        // Every map a template could reach in Helm's shared objects is frozen; one that
+        // templates only read, or that changes only maps it made, runs side by side.
+        let mut frozen = Frozen::default();
+        frozen.add(&root);
+        let frozen = Arc::new(frozen);
+        let refused = AtomicBool::new(false);
         // Each template gets its own top-level object, so `.Template` is its own.
         let side_by_side = ferroflux_par::map(&order, 16, |k| {
+            if refused.load(Ordering::Relaxed) {
+                return None;
+            }
             let r = &tpls[*k];
             let mut top = ferroflux_gotemplate::value::read(&r.vals).clone();
             top.insert("Template".into(), template_object(k, &r.base_path));
             let top = Value::map(top);
             ferroflux_gotemplate::value::mark_helm_values(&top);
-            shared_set.execute(k, &top).map(|out| then(k, out))
+            let (out, changed_shared) = run_frozen(&frozen, &top, || shared_set.execute(k, &top));
+            if changed_shared || matches!(&out, Err(e) if e.kind == ErrorKind::TplRefused) {
+                refused.store(true, Ordering::Relaxed);
+                return None;
+            }
+            Some(out.map(|out| then(k, out)))
         });
-        // A `tpl` text that could change shared values was refused before it ran, and
-        // nothing else changes them: the values are as they were, to start again in order.
-        if !side_by_side
-            .iter()
-            .any(|r| matches!(r, Err(e) if e.kind == ErrorKind::TplRefused))
-        {
+        // A change to a shared map, or a `tpl` text reading `.Subcharts`, was refused
+        // before it happened: the values are as they were, to start again in order.
+        if side_by_side.iter().all(Option::is_some) {
             outputs = Some(
                 order
                     .iter()
-                    .zip(side_by_side)
+                    .zip(side_by_side.into_iter().flatten())
                     .map(|(k, r)| r.map_err(|e| message(k, e)))
                     .collect::<Vec<_>>(),
             );
@@ -456,8 +469,7 @@ fn template_object(name: &str, base_path: &str) -> Value {
     tm
 }
 
-/// Functions that change a map in place: a template calling one can change what a later
-/// template sees (`set $.Values …`).
+/// Functions that change a map in place.
 const MUTATING: &[&str] = &[
     "set",
     "unset",
@@ -467,18 +479,22 @@ const MUTATING: &[&str] = &[
     "mustMergeOverwrite",
 ];
 
-/// Whether the templates of `set` can be executed side by side with the same output as one
-/// after another: none changes shared values, and none reads `.Subcharts`, where a chart
-/// sees its subcharts' top-level objects and so the `.Template` their last template set.
-/// Text given to `tpl` is checked the same way when it is met.
-fn independent(set: &Template) -> bool {
-    !set.any_arg(&changes_shared_values)
+/// A `set`, `unset` or `merge` into `.`, `$` or a field (`.Values.x`): in a template file
+/// these are Helm's shared objects, so running side by side would most likely be refused
+/// and started again in order (the refusal, not this guess, is what keeps the output right).
+fn changes_dot(c: &Cmd) -> bool {
+    matches!(c.args.first(), Some(Arg::Ident(_, f)) if MUTATING.contains(&f.as_str()))
+        && match c.args.get(1) {
+            Some(Arg::Dot(_) | Arg::Field(..)) => true,
+            Some(Arg::Variable(_, v, _)) => v == "$",
+            _ => false,
+        }
 }
 
-/// An argument that makes a template depend on the templates executed before it.
-fn changes_shared_values(a: &Arg) -> bool {
+/// An argument reading `.Subcharts`, whose template objects show which template of each
+/// subchart ran last: such a chart's templates run in order.
+fn reads_subcharts(a: &Arg) -> bool {
     match a {
-        Arg::Ident(_, name) => MUTATING.contains(&name.as_str()),
         Arg::Field(_, names) | Arg::Variable(_, _, names) | Arg::Chain(_, _, names) => {
             names.iter().any(|n| n == "Subcharts")
         }
@@ -729,6 +745,79 @@ mod tests {
         .unwrap();
         assert_eq!(out.matches("b: yes").count(), 23, "{out}");
         assert!(out.contains("a: x"), "{out}");
+    }
+
+    /// A change reached through a variable is not spelled as `.Values` where it happens:
+    /// it is refused when it happens, and the templates start again in order.
+    #[test]
+    fn changes_to_shared_values_through_variables_are_seen_in_order() {
+        for (change, want) in [
+            (
+                "{{ $v := .Values.nested }}{{ $_ := set $v \"seen\" \"yes\" }}",
+                "yes",
+            ),
+            (
+                "{{ $v := .Values }}{{ $_ := mergeOverwrite $v (dict \"nested\" (dict \"seen\" \"yes\")) }}",
+                "yes",
+            ),
+            (
+                "{{ $v := .Values.nested }}{{ $_ := unset $v \"seen\" }}",
+                "gone",
+            ),
+            (
+                "{{ $v := index .Values.list 0 }}{{ $_ := set $v \"seen\" \"yes\" }}",
+                "no",
+            ),
+        ] {
+            let text = |i: usize| {
+                if i == 23 {
+                    format!("a: {{{{ range until 100000 }}}}{{{{ end }}}}{change}x\n")
+                } else {
+                    "b: {{ .Values.nested.seen | default \"gone\" }}\nc: {{ (index .Values.list 0).seen | default \"no\" }}\n".to_string()
+                }
+            };
+            let out =
+                render_chart("nested:\n  seen: \"no\"\nlist:\n  - {}\n", &many(&text)).unwrap();
+            let (b, c) = if change.contains("index") {
+                ("no".to_string(), "yes")
+            } else {
+                (want.to_string(), "no")
+            };
+            assert_eq!(
+                out.matches(&format!("b: {b}\n")).count(),
+                23,
+                "{change}: {out}"
+            );
+            assert_eq!(
+                out.matches(&format!("c: {c}\n")).count(),
+                23,
+                "{change}: {out}"
+            );
+        }
+    }
+
+    /// Maps a template makes itself change freely side by side, and no template sees
+    /// another's.
+    #[test]
+    fn changes_to_fresh_maps_stay_in_their_template() {
+        let text = |i: usize| {
+            format!(
+                "{{{{- $d := dict \"i\" {i} }}}}{{{{- $_ := set $d \"j\" {i} }}}}\
+                 {{{{- $m := merge $d (deepCopy .Values.base) }}}}\
+                 {{{{- $c := deepCopy .Values }}}}{{{{- $_ := set $c.base \"k\" {i} }}}}\
+                 {{{{- $_ := unset $c \"base\" }}}}\
+                 i: {{{{ $m.i }}}}\nj: {{{{ $m.j }}}}\nk: {{{{ .Values.base.k }}}}\nc: {{{{ len $c }}}}\n"
+            )
+        };
+        let out = render_chart("base:\n  k: base\n", &many(&text)).unwrap();
+        for i in 0..24 {
+            assert!(
+                out.contains(&format!(
+                    "# Source: c/templates/t{i:02}.yaml\ni: {i}\nj: {i}\nk: base\nc: 0\n"
+                )),
+                "{out}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Sprig's dictionaries. Maps are shared: `set`, `unset`, `merge` change them in place.
 
 use super::{FuncMap, Ty, arg_str, strval};
+use crate::frozen::{REFUSED_MESSAGE, may_change};
 use crate::value::{Map, Value, read, write};
 use std::sync::Arc;
 
@@ -33,11 +34,17 @@ pub fn register(m: &mut FuncMap) {
         let Some(m) = map_of(&a[0]) else {
             return Err("assignment to entry in nil map".into());
         };
+        if !may_change(m) {
+            return Err(REFUSED_MESSAGE.into());
+        }
         write(m).insert(arg_str(&a[1]).to_string(), a[2].clone());
         Ok(a[0].clone())
     });
     m.pure("unset", &[Map, Str], None, |a| {
         if let Some(m) = map_of(&a[0]) {
+            if !may_change(m) {
+                return Err(REFUSED_MESSAGE.into());
+            }
             write(m).remove(arg_str(&a[1]));
         } else if a[0].is_nil() {
             // A nil bound to the map parameter is a nil map: it prints `map[]`.
@@ -117,7 +124,9 @@ pub fn register(m: &mut FuncMap) {
                         continue;
                     }
                     let snapshot = read(s).clone();
-                    merge_into(dst, &snapshot, over, 0);
+                    if !merge_into(dst, &snapshot, over, 0) {
+                        return Err(REFUSED_MESSAGE.into());
+                    }
                 }
             }
             Ok(fresh.unwrap_or_else(|| a[0].clone()))
@@ -178,18 +187,23 @@ fn is_empty(v: &Value) -> bool {
     super::conv::empty(v)
 }
 
-fn merge_into(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) {
+/// mergo's deep merge of `src` into `dst`; false when a map it had to change is frozen
+/// (see [`crate::frozen`]), which stops it there.
+fn merge_into(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) -> bool {
     crate::stack::deep(|| merge_into_here(dst, src, over, depth))
 }
 
-fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) {
+fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, depth: usize) -> bool {
     if depth > crate::value::MAX_DEPTH {
-        return;
+        return true;
     }
     for (k, sv) in src {
         let dv = read(dst).get(k).cloned();
         if sv.is_nil() {
             if over {
+                if !may_change(dst) {
+                    return false;
+                }
                 write(dst).insert(k.clone(), Value::Nil);
             }
             continue;
@@ -197,7 +211,9 @@ fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, dep
         if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &dv) {
             if !Arc::ptr_eq(sm, dm) {
                 let snap = read(sm).clone();
-                merge_into(dm, &snap, over, depth + 1);
+                if !merge_into(dm, &snap, over, depth + 1) {
+                    return false;
+                }
             }
             continue;
         }
@@ -210,7 +226,11 @@ fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, dep
             continue;
         }
         if over || dv.as_ref().is_none_or(is_empty) {
+            if !may_change(dst) {
+                return false;
+            }
             write(dst).insert(k.clone(), sv.clone());
         }
     }
+    true
 }

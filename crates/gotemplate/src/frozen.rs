@@ -1,0 +1,122 @@
+//! Maps that templates executing side by side must leave alone.
+//!
+//! Helm executes a chart's templates one after another, and a template that changes a map
+//! the next one can reach (`set .Values …`, `merge $ …`, `unset` on a subchart's values)
+//! changes what that one renders. Most charts only change maps they made themselves (`dict`,
+//! `fromYaml`, `deepCopy`: bitnami's common library merges into fresh dicts everywhere), and
+//! those templates can run on several threads. [`run_frozen`] runs one template's execution
+//! with every map reachable from the shared values refused to `set`, `unset` and `merge`: a
+//! refused change leaves the map as it was and makes the call fail, so the caller can start
+//! again in order with nothing changed.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use crate::value::{MAX_DEPTH, Map, Value, read};
+
+/// The addresses of the maps reachable from some values, when they were added.
+#[derive(Default)]
+pub struct Frozen {
+    maps: HashSet<usize, foldhash::fast::FixedState>,
+}
+
+impl Frozen {
+    /// Adds `v` and every map and list element reachable from it.
+    pub fn add(&mut self, v: &Value) {
+        let mut todo = vec![(v.clone(), 0usize)];
+        while let Some((v, depth)) = todo.pop() {
+            if depth > MAX_DEPTH {
+                continue;
+            }
+            match &v {
+                Value::Map(m) if self.maps.insert(Arc::as_ptr(m) as usize) => {
+                    todo.extend(read(m).values().map(|c| (c.clone(), depth + 1)));
+                }
+                Value::List(l) => todo.extend(l.iter().map(|c| (c.clone(), depth + 1))),
+                _ => {}
+            }
+        }
+    }
+
+    fn holds(&self, m: &Arc<RwLock<Map>>) -> bool {
+        self.maps.contains(&(Arc::as_ptr(m) as usize))
+    }
+}
+
+thread_local! {
+    /// The frozen maps of the execution running on this thread, and one more map (the
+    /// template's own top-level object, which Helm shares between a chart's templates).
+    static FROZEN: RefCell<Option<(Arc<Frozen>, usize)>> = const { RefCell::new(None) };
+    static REFUSED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What a refused `set`, `unset` or `merge` fails with (never shown: the caller starts again).
+pub(crate) const REFUSED_MESSAGE: &str = "a map shared between templates cannot change here";
+
+/// Runs `f` with the maps of `frozen` and the map `top` refused to change, and says whether
+/// a change was refused (whatever `f` returned: a refusal may have been caught on the way).
+pub fn run_frozen<R>(frozen: &Arc<Frozen>, top: &Value, f: impl FnOnce() -> R) -> (R, bool) {
+    let top = match top {
+        Value::Map(m) => Arc::as_ptr(m) as usize,
+        _ => 0,
+    };
+    let before = FROZEN.with(|c| c.replace(Some((frozen.clone(), top))));
+    let refused_before = REFUSED.with(|r| r.replace(false));
+    let out = f();
+    let refused = REFUSED.with(|r| r.replace(refused_before));
+    FROZEN.with(|c| *c.borrow_mut() = before);
+    (out, refused)
+}
+
+/// Whether `m` may change now; a refusal is recorded for [`run_frozen`].
+pub(crate) fn may_change(m: &Arc<RwLock<Map>>) -> bool {
+    let frozen = FROZEN.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|(f, top)| Arc::as_ptr(m) as usize == *top || f.holds(m))
+    });
+    if frozen {
+        REFUSED.with(|r| r.set(true));
+    }
+    !frozen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: Vec<(&str, Value)>) -> Value {
+        Value::map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reachable_maps_and_the_top_are_frozen_fresh_ones_are_not() {
+        let inner = map(vec![("a", Value::Int(1))]);
+        let in_list = map(vec![]);
+        let values = map(vec![
+            ("inner", inner.clone()),
+            ("list", Value::list(vec![in_list.clone()])),
+        ]);
+        let top = map(vec![("Values", values.clone())]);
+        let mut frozen = Frozen::default();
+        frozen.add(&values);
+        let frozen = Arc::new(frozen);
+        let fresh = map(vec![]);
+        let Value::Map(f) = &fresh else { panic!() };
+        let ((), refused) = run_frozen(&frozen, &top, || assert!(may_change(f)));
+        assert!(!refused);
+        for v in [&inner, &in_list, &values, &top] {
+            let Value::Map(m) = v else { panic!() };
+            let ((), refused) = run_frozen(&frozen, &top, || assert!(!may_change(m)));
+            assert!(refused);
+            // Outside a frozen run everything may change.
+            assert!(may_change(m));
+        }
+    }
+}
