@@ -200,29 +200,56 @@ fn render_logging(
         is_install: !o.is_upgrade,
     };
     let vals = coalesce_values_logged(&chart, &o.values, logs).map_err(fail)?;
-    if !o.skip_schema_validation {
+    let validate = |logs: &mut Vec<String>| {
+        if o.skip_schema_validation {
+            return Ok(());
+        }
         validate_chart_traced(&chart, &vals, logs, o.debug).map_err(|e| {
             fail(format!(
                 "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
             ))
-        })?;
-    }
-    let kv = &chart.metadata.kube_version;
-    if !kv.is_empty() && !is_compatible_range(kv, &caps.kube_version.normalized) {
-        return Err(render_fail(format!(
-            "chart requires kubeVersion: {kv} which is incompatible with Kubernetes {}",
-            caps.kube_version.version
-        )));
-    }
-    // Each output is split and its heads read where it was rendered; NOTES.txt is kept whole.
-    let files = render_then(&chart, &vals, &release, &caps, false, &|name, out| {
-        if name.ends_with("NOTES.txt") {
-            Output::Notes(out)
-        } else {
-            Output::Documents(read_documents(name, &out))
+        })
+    };
+    let render = || {
+        let kv = &chart.metadata.kube_version;
+        if !kv.is_empty() && !is_compatible_range(kv, &caps.kube_version.normalized) {
+            return Err(render_fail(format!(
+                "chart requires kubeVersion: {kv} which is incompatible with Kubernetes {}",
+                caps.kube_version.version
+            )));
         }
-    })
-    .map_err(render_fail)?;
+        // Each output is split and its heads read where it was rendered; NOTES.txt is kept
+        // whole.
+        render_then(&chart, &vals, &release, &caps, false, &|name, out| {
+            if name.ends_with("NOTES.txt") {
+                Output::Notes(out)
+            } else {
+                Output::Documents(read_documents(name, &out))
+            }
+        })
+        .map_err(render_fail)
+    };
+    let files = if o.skip_schema_validation || schema_bytes(&chart) < BIG_SCHEMAS {
+        validate(logs)?;
+        render()?
+    } else {
+        // Big schemas take milliseconds to build: they are checked on a thread of their own
+        // while the chart renders (rendering changes nothing), and their verdict comes first.
+        let (checked, rendered) = std::thread::scope(|s| {
+            let checking = s.spawn(|| {
+                let mut own = Vec::new();
+                (validate(&mut own), own)
+            });
+            let rendered = render();
+            let checked = checking
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (checked, rendered)
+        });
+        logs.extend(checked.1);
+        checked.0?;
+        rendered?
+    };
     let notes_key = format!("{}/templates/NOTES.txt", chart.name());
     let mut notes = String::new();
     let mut read = Vec::with_capacity(files.len());
@@ -278,6 +305,15 @@ fn push_document(out: &mut String, path: &str, content: &str) {
     out.push('\n');
     out.push_str(content);
     out.push('\n');
+}
+
+/// Schema text, over the whole chart tree, from which validating beside the rendering
+/// saves more than starting a thread costs.
+const BIG_SCHEMAS: usize = 32 << 10;
+
+fn schema_bytes(chart: &Chart) -> usize {
+    chart.schema.as_ref().map_or(0, |s| s.len())
+        + chart.dependencies.iter().map(schema_bytes).sum::<usize>()
 }
 
 /// What `helm template NAME CHART [flags]` prints on success.
@@ -421,6 +457,65 @@ mod log_tests {
         File {
             name: name.into(),
             data: text.as_bytes().into(),
+        }
+    }
+
+    /// A schema big enough to be checked beside the rendering still decides first: its
+    /// violation is the error whatever the templates or `kubeVersion` would have said.
+    #[test]
+    fn big_schemas_checked_beside_the_render_keep_their_verdict_first() {
+        let props: Vec<String> = (0..1500)
+            .map(|i| {
+                format!("\"p{i}\": {{\"type\": \"string\", \"description\": \"property {i}\"}}")
+            })
+            .collect();
+        let schema = format!(
+            "{{\"type\": \"object\", \"properties\": {{\"count\": {{\"type\": \"integer\"}}, {}}}}}",
+            props.join(", ")
+        );
+        let chart = |kube: &str, template: &str| {
+            load_files(vec![
+                file(
+                    "Chart.yaml",
+                    &format!(
+                        "apiVersion: v2\nname: big\nversion: 0.1.0\nkubeVersion: \"{kube}\"\n"
+                    ),
+                ),
+                file("values.yaml", "count: 1\n"),
+                file("values.schema.json", &schema),
+                file("templates/a.yaml", template),
+            ])
+            .expect("loads")
+        };
+        assert!(schema_bytes(&chart(">=1.0.0", "")) >= BIG_SCHEMAS);
+        let mut o = TemplateOptions {
+            release_name: "r".into(),
+            ..Default::default()
+        };
+        let out = template(chart(">=1.0.0", "count: {{ .Values.count }}\n"), &o).expect("renders");
+        assert!(
+            out.ends_with("# Source: big/templates/a.yaml\ncount: 1\n"),
+            "{out}"
+        );
+        let e = template(chart("<1.0.0", "a: 1\n"), &o).unwrap_err();
+        assert!(
+            e.message.contains("chart requires kubeVersion: <1.0.0"),
+            "{}",
+            e.message
+        );
+        o.values = serde_json::from_str(r#"{"count": "one"}"#).unwrap();
+        for c in [
+            chart(">=1.0.0", "{{ fail \"no\" }}"),
+            chart("<1.0.0", "a: 1\n"),
+        ] {
+            let e = template(c, &o).unwrap_err();
+            assert!(
+                e.message.starts_with(
+                    "values don't meet the specifications of the schema(s) in the following chart(s):\nbig:\n"
+                ),
+                "{}",
+                e.message
+            );
         }
     }
 
