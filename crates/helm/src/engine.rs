@@ -388,12 +388,18 @@ fn render_set<T: Send>(
     };
     let mut outputs = None;
     if !lint && !set.any_arg(&reads_subcharts) && !set.any_cmd(&changes_dot) {
-        set.options_mut().tpl_refuses = Some(reads_subcharts);
-        let shared_set = &set;
         // Every map a template could reach in Helm's shared objects is frozen; one that
-        // templates only read, or that changes only maps it made, runs side by side.
+        // templates only read, or that changes only maps it made, runs side by side. Where
+        // nothing calls `set`, `unset` or `merge`, nothing is frozen and `tpl` text that
+        // calls them is refused instead.
         let mut frozen = Frozen::default();
-        frozen.add(&root);
+        if set.any_arg(&calls_mutating) {
+            frozen.add(&root);
+            set.options_mut().tpl_refuses = Some(reads_subcharts);
+        } else {
+            set.options_mut().tpl_refuses = Some(reads_subcharts_or_mutates);
+        }
+        let shared_set = &set;
         let frozen = Arc::new(frozen);
         let refused = AtomicBool::new(false);
         // Each template gets its own top-level object, so `.Template` is its own.
@@ -483,12 +489,20 @@ const MUTATING: &[&str] = &[
 /// these are Helm's shared objects, so running side by side would most likely be refused
 /// and started again in order (the refusal, not this guess, is what keeps the output right).
 fn changes_dot(c: &Cmd) -> bool {
-    matches!(c.args.first(), Some(Arg::Ident(_, f)) if MUTATING.contains(&f.as_str()))
+    c.args.first().is_some_and(calls_mutating)
         && match c.args.get(1) {
             Some(Arg::Dot(_) | Arg::Field(..)) => true,
             Some(Arg::Variable(_, v, _)) => v == "$",
             _ => false,
         }
+}
+
+fn calls_mutating(a: &Arg) -> bool {
+    matches!(a, Arg::Ident(_, f) if MUTATING.contains(&f.as_str()))
+}
+
+fn reads_subcharts_or_mutates(a: &Arg) -> bool {
+    reads_subcharts(a) || calls_mutating(a)
 }
 
 /// An argument reading `.Subcharts`, whose template objects show which template of each
