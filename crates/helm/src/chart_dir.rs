@@ -90,6 +90,10 @@ enum Kind {
 /// walked side by side: here two threads open and read files nearly twice as fast as one.
 const SIDE_BY_SIDE_DIRS: usize = 8;
 
+/// A directory with this many entries (a big chart's `templates/`) has them read side by
+/// side too.
+const SIDE_BY_SIDE_ENTRIES: usize = 24;
+
 struct Walk<'a> {
     rules: &'a Rules,
     max: u64,
@@ -114,7 +118,7 @@ impl Walk<'_> {
             .map_err(|e| LoadError(format!("{}: {e}", dir.path.display())))?;
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         let dirs = entries.iter().filter(|e| e.kind == Kind::Dir).count();
-        if dirs < SIDE_BY_SIDE_DIRS {
+        if dirs < SIDE_BY_SIDE_DIRS && entries.len() < SIDE_BY_SIDE_ENTRIES {
             for entry in &entries {
                 self.entry(dir, entry, prefix, found)?;
             }
@@ -122,7 +126,7 @@ impl Walk<'_> {
         }
         ferroflux_par::warm_up();
         let dir = &*dir;
-        let parts = ferroflux_par::map(&entries, SIDE_BY_SIDE_DIRS, |entry| {
+        let parts = ferroflux_par::map(&entries, 2, |entry| {
             let mut part = Found::default();
             let done = self.entry(dir, entry, prefix, &mut part);
             (part, done)
@@ -602,6 +606,34 @@ mod tests {
         let e = super::read_tree(tmp.path(), &rules, 1000, &mut Vec::new()).expect_err("too big");
         assert!(
             e.0.contains("error reading charts/c03/early.yaml: chart exceeds"),
+            "{}",
+            e.0
+        );
+    }
+
+    /// A directory with enough entries has them read side by side: the same order, and of
+    /// two failures the first in that order.
+    #[test]
+    fn entries_of_a_big_directory_side_by_side_keep_walk_order_and_the_first_failure() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let d = tmp.path().join("templates");
+        std::fs::create_dir_all(&d).expect("mkdir");
+        let n = 2 * super::SIDE_BY_SIDE_ENTRIES;
+        for i in (0..n).rev() {
+            std::fs::write(d.join(format!("t{i:02}.yaml")), format!("{i}")).expect("write");
+        }
+        let rules = crate::ignore::Rules::default();
+        let files = super::read_tree(tmp.path(), &rules, 1000, &mut Vec::new()).expect("read");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        let want: Vec<String> = (0..n).map(|i| format!("templates/t{i:02}.yaml")).collect();
+        assert_eq!(names, want);
+        assert_eq!(&*files[n - 1].data, format!("{}", n - 1).as_bytes());
+        for i in [n - 2, 5] {
+            std::fs::write(d.join(format!("t{i:02}.yaml")), vec![b'x'; 1200]).expect("write");
+        }
+        let e = super::read_tree(tmp.path(), &rules, 1000, &mut Vec::new()).expect_err("too big");
+        assert!(
+            e.0.contains("error reading templates/t05.yaml: chart exceeds"),
             "{}",
             e.0
         );
