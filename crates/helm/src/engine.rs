@@ -387,13 +387,14 @@ fn render_set<T: Send>(
         _ => e.message,
     };
     let mut outputs = None;
-    if !lint && !set.any_arg(&reads_subcharts) && !set.any_cmd(&changes_dot) {
+    let sharing = if lint { None } else { sharing_of(&set) };
+    if let Some(mutates) = sharing {
         // Every map a template could reach in Helm's shared objects is frozen; one that
         // templates only read, or that changes only maps it made, runs side by side. Where
         // nothing calls `set`, `unset` or `merge`, nothing is frozen and `tpl` text that
         // calls them is refused instead.
         let mut frozen = Frozen::default();
-        if set.any_arg(&calls_mutating) {
+        if mutates {
             frozen.add(&root);
             set.options_mut().tpl_refuses = Some(reads_subcharts);
         } else {
@@ -495,6 +496,31 @@ fn changes_dot(c: &Cmd) -> bool {
             Some(Arg::Variable(_, v, _)) => v == "$",
             _ => false,
         }
+}
+
+/// Whether the templates of `set` may run side by side (`None`: in order, see
+/// [`reads_subcharts`] and [`changes_dot`]) and, if so, whether any calls `set`, `unset` or
+/// `merge` (one pass over every template: the templates of a big chart are many).
+fn sharing_of(set: &Template) -> Option<bool> {
+    let mutates = std::cell::Cell::new(false);
+    let in_order = set.any_cmd(&|c| {
+        // A chain's own term (`(f).x`, `f.x`) is an argument too; pipelines inside
+        // arguments are commands the pass visits.
+        let chained = c.args.iter().filter_map(|a| match a {
+            Arg::Chain(_, inner, _) => Some(&**inner),
+            _ => None,
+        });
+        for a in c.args.iter().chain(chained) {
+            if reads_subcharts(a) {
+                return true;
+            }
+            if calls_mutating(a) {
+                mutates.set(true);
+            }
+        }
+        changes_dot(c)
+    });
+    (!in_order).then(|| mutates.get())
 }
 
 fn calls_mutating(a: &Arg) -> bool {
