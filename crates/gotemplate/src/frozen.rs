@@ -13,7 +13,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::sync::{Arc, RwLock};
 
-use crate::value::{MAX_DEPTH, Map, Value, read};
+use crate::value::{MAX_DEPTH, Map, Object, Value, read};
 
 /// The addresses of the maps reachable from some values, when they were added.
 #[derive(Default)]
@@ -77,9 +77,70 @@ pub(crate) fn may_change(m: &Arc<RwLock<Map>>) -> bool {
             .is_some_and(|(f, top)| Arc::as_ptr(m) as usize == *top || f.holds(m))
     });
     if frozen {
-        REFUSED.with(|r| r.set(true));
+        refuse();
     }
     !frozen
+}
+
+fn refuse() {
+    REFUSED.with(|r| r.set(true));
+}
+
+/// A value a template running side by side may hold but not look at: Helm's `.Subcharts`,
+/// whose objects carry the `.Template` of the last template each subchart ran, which only a
+/// run in order has. A look at it, whichever way (a field, `index`, `range`, `toJson`,
+/// printing, `typeOf`), is refused as a change to a frozen map is, and the run it happened in
+/// is [`run_frozen`]'s to start again; what the look returns meanwhile is never used.
+pub struct Unseen;
+
+impl std::fmt::Debug for Unseen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        refuse();
+        f.write_str("map[]")
+    }
+}
+
+impl Object for Unseen {
+    fn type_name(&self) -> &str {
+        refuse();
+        "chartutil.Values"
+    }
+    fn field(&self, _: &str) -> Option<Value> {
+        refuse();
+        Some(Value::Missing)
+    }
+    fn call_method(&self, _: &str, _: &[Value]) -> Option<Result<Value, String>> {
+        refuse();
+        Some(Ok(Value::Missing))
+    }
+    fn kind(&self) -> &str {
+        refuse();
+        "map"
+    }
+    fn marshal_json(&self) -> Option<String> {
+        refuse();
+        Some("{}".into())
+    }
+    fn as_value(&self) -> Option<Value> {
+        refuse();
+        Some(Value::empty_map())
+    }
+    fn map_index(&self, _: &str) -> Option<Value> {
+        refuse();
+        Some(Value::Missing)
+    }
+    fn is_empty_collection(&self) -> Option<bool> {
+        refuse();
+        Some(true)
+    }
+    fn fmt_value(&self) -> Option<String> {
+        refuse();
+        Some("map[]".into())
+    }
+    fn as_complex(&self) -> Option<(f64, f64)> {
+        refuse();
+        None
+    }
 }
 
 #[cfg(test)]

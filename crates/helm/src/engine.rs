@@ -8,7 +8,7 @@ use crate::chart::Chart;
 use crate::objects::{Capabilities, Files, StringMap};
 use crate::yaml::Values;
 use ferroflux_gotemplate::ast::{Arg, Cmd};
-use ferroflux_gotemplate::frozen::{Frozen, run_frozen};
+use ferroflux_gotemplate::frozen::{Frozen, Unseen, run_frozen};
 use ferroflux_gotemplate::{ErrorKind, FuncMap, Map, Options, Template, Ty, Value};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -395,7 +395,12 @@ fn render_set<T: Send>(
         // calls them is refused instead.
         let mut frozen = Frozen::default();
         if mutates {
+            // Every chart's top-level object, also one its parent no longer reaches (two
+            // subcharts of one name: the later one's wins in `.Subcharts`).
             frozen.add(&root);
+            for r in tpls.values() {
+                frozen.add(&Value::Map(r.vals.clone()));
+            }
             set.options_mut().tpl_refuses = Some(reads_subcharts);
         } else {
             set.options_mut().tpl_refuses = Some(reads_subcharts_or_mutates);
@@ -411,6 +416,9 @@ fn render_set<T: Send>(
             let r = &tpls[*k];
             let mut top = ferroflux_gotemplate::value::read(&r.vals).clone();
             top.insert("Template".into(), template_object(k, &r.base_path));
+            // Subcharts' objects show the template each ran last: not a thing to look at
+            // side by side, however the key is reached (`index $ "Sub…"`, `toJson $`).
+            top.insert("Subcharts".into(), Value::Object(Arc::new(Unseen)));
             let top = Value::map(top);
             ferroflux_gotemplate::value::mark_helm_values(&top);
             let (out, changed_shared) = run_frozen(&frozen, &top, || shared_set.execute(k, &top));
@@ -710,21 +718,27 @@ mod tests {
     /// Renders a chart of `templates` (name, text) and `values.yaml` as `helm template r`.
     fn render_chart(values: &str, templates: &[(String, String)]) -> Result<String, String> {
         let mut files = vec![
-            crate::chart::File {
-                name: "Chart.yaml".into(),
-                data: b"apiVersion: v2\nname: c\nversion: 1.0.0\n"[..].into(),
-            },
-            crate::chart::File {
-                name: "values.yaml".into(),
-                data: values.as_bytes().into(),
-            },
+            (
+                "Chart.yaml".to_string(),
+                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+            ),
+            ("values.yaml".to_string(), values.to_string()),
         ];
         for (name, text) in templates {
-            files.push(crate::chart::File {
-                name: format!("templates/{name}"),
-                data: text.as_bytes().into(),
-            });
+            files.push((format!("templates/{name}"), text.clone()));
         }
+        render_files(&files)
+    }
+
+    /// The chart of these files (paths from its root), rendered as release `r`.
+    fn render_files(files: &[(String, String)]) -> Result<String, String> {
+        let files = files
+            .iter()
+            .map(|(name, text)| crate::chart::File {
+                name: name.clone(),
+                data: text.as_bytes().into(),
+            })
+            .collect();
         let chart = crate::chart::load_files(files).map_err(|e| e.0)?;
         let opts = crate::TemplateOptions {
             release_name: "r".into(),
@@ -859,6 +873,79 @@ mod tests {
                 "{out}"
             );
         }
+    }
+
+    /// `.Subcharts` reached by a key made at run time shows, as in Helm, the template each
+    /// subchart ran last: the chart runs in order.
+    #[test]
+    fn subcharts_reached_by_a_computed_key_show_their_last_template() {
+        let mut files = vec![
+            (
+                "Chart.yaml".to_string(),
+                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+            ),
+            ("values.yaml".to_string(), "k: Subcharts\n".to_string()),
+            (
+                "charts/sub/Chart.yaml".to_string(),
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_string(),
+            ),
+            ("charts/sub/templates/a.yaml".to_string(), String::new()),
+            (
+                "templates/t.yaml".to_string(),
+                "name: {{ (index $ .Values.k).sub.Template.Name }}\n".to_string(),
+            ),
+        ];
+        for i in 0..20 {
+            files.push((format!("templates/e{i:02}.yaml"), String::new()));
+        }
+        let out = render_files(&files).unwrap();
+        assert!(
+            out.contains("# Source: c/templates/t.yaml\nname: c/charts/sub/templates/a.yaml\n"),
+            "{out}"
+        );
+    }
+
+    /// Of two subcharts of one name only the later is in the parent's `.Subcharts`; the
+    /// earlier one's objects are frozen all the same, and its change is seen in order.
+    #[test]
+    fn a_subchart_its_parent_no_longer_reaches_is_frozen_too() {
+        let mut files = vec![
+            (
+                "Chart.yaml".to_string(),
+                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+            ),
+            ("values.yaml".to_string(), String::new()),
+        ];
+        for (dir, version) in [("s1", "0.1.0"), ("s2", "0.2.0")] {
+            files.push((
+                format!("charts/{dir}/Chart.yaml"),
+                format!("apiVersion: v2\nname: sub\nversion: {version}\n"),
+            ));
+        }
+        files.push((
+            "charts/s1/templates/a.yaml".to_string(),
+            "version: {{ .Chart.Version }}\n".to_string(),
+        ));
+        files.push((
+            "charts/s1/templates/b.yaml".to_string(),
+            "{{- range until 300000 }}{{ end }}{{ $c := .Chart }}{{ $_ := set $c \"Version\" \"9.9.9\" }}".to_string(),
+        ));
+        files.push((
+            "charts/s2/templates/z.yaml".to_string(),
+            "other: {{ .Chart.Version }}\n".to_string(),
+        ));
+        for i in 0..20 {
+            files.push((format!("templates/e{i:02}.yaml"), String::new()));
+        }
+        let out = render_files(&files).unwrap();
+        assert!(
+            out.contains("# Source: c/charts/sub/templates/a.yaml\nversion: 9.9.9\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("# Source: c/charts/sub/templates/z.yaml\nother: 0.2.0\n"),
+            "{out}"
+        );
     }
 
     #[test]
