@@ -1088,10 +1088,14 @@ impl<'a> State<'a> {
         if ty == Ty::Raw {
             return Ok(v.to_arg());
         }
-        // A host object that is a Go slice reaches functions as the slice it is.
-        let v = match v {
-            Value::Object(o) if o.kind() == "slice" => o.as_value().unwrap_or(Value::Object(o)),
-            v => v,
+        // A host object that is a Go slice reaches functions as the slice it is (and is
+        // named by its own type when it does not fit).
+        let (v, slice_object) = match v {
+            Value::Object(o) if o.kind() == "slice" => match o.as_value() {
+                Some(v) => (v, Some(o)),
+                None => (Value::Object(o), None),
+            },
+            v => (v, None),
         };
         let ok = match (&v, ty) {
             (_, Ty::Any) => true,
@@ -1101,7 +1105,8 @@ impl<'a> State<'a> {
             (Value::Int64(_), Ty::Int64) => true,
             (Value::Float(_), Ty::Float) => true,
             (Value::Bool(_), Ty::Bool) => true,
-            (Value::Map(_), Ty::Map) => true,
+            // `map[string]interface {}`, which a `map[string]string` (`split`) is not.
+            (Value::Map(m), Ty::Map) => !crate::value::is_string_map(m),
             (Value::List(_), Ty::List) => true,
             (v, Ty::Time) => crate::funcs::date::as_time(v).is_some(),
             (Value::Missing, Ty::Map | Ty::List) => return Ok(Value::Nil),
@@ -1119,7 +1124,7 @@ impl<'a> State<'a> {
             v => format!(
                 "wrong type for value; expected {}; got {}",
                 ty.go_name(),
-                v.type_name()
+                slice_object.map_or_else(|| v.type_name(), |o| o.type_name().to_string())
             ),
         };
         Err(self.err(pos, node, msg))

@@ -425,14 +425,19 @@ pub fn is_helm_values(m: &Arc<RwLock<Map>>) -> bool {
     is_marked(&HELM_VALUES, m)
 }
 
+/// Whether any map was ever marked with [`mark_string_map`]: most runs never split a
+/// string, and their maps are then checked without a lookup.
+static ANY_STRING_MAP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Marks a map as a Go `map[string]string` (no-op for other values).
 pub fn mark_string_map(v: &Value) {
+    ANY_STRING_MAP.store(true, std::sync::atomic::Ordering::Relaxed);
     mark(&STRING_MAPS, v);
 }
 
 /// Whether the map was marked with [`mark_string_map`].
 pub fn is_string_map(m: &Arc<RwLock<Map>>) -> bool {
-    is_marked(&STRING_MAPS, m)
+    ANY_STRING_MAP.load(std::sync::atomic::Ordering::Relaxed) && is_marked(&STRING_MAPS, m)
 }
 
 /// Nesting limit for recursive walks over values (maps can be made cyclic with `set`).

@@ -948,6 +948,33 @@ mod tests {
         );
     }
 
+    /// Sprig's map functions take `map[string]interface {}`: what `split` makes and what
+    /// `.Capabilities.APIVersions` is are refused by their own type names, as by helm v4.3.1.
+    #[test]
+    fn map_functions_refuse_other_maps_and_slices_by_their_go_types() {
+        let one = |text: &str| vec![("zz.yaml".to_string(), text.to_string())];
+        let e = render_chart(
+            "",
+            &one("{{- $c := split \",\" \"a,b\" }}{{ $_ := set $c \"k\" \"v\" }}"),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("at <$c>:")
+                && e.contains(
+                    "wrong type for value; expected map[string]interface {}; got map[string]string"
+                ),
+            "{e}"
+        );
+        let e =
+            render_chart("", &one("{{ set .Capabilities.APIVersions \"k\" \"v\" }}")).unwrap_err();
+        assert!(
+            e.contains(
+                "wrong type for value; expected map[string]interface {}; got common.VersionSet"
+            ),
+            "{e}"
+        );
+    }
+
     #[test]
     fn the_first_failure_in_order_is_the_error_side_by_side() {
         let failing = |i: usize| match i {
