@@ -875,30 +875,35 @@ mod tests {
         }
     }
 
+    /// A chart `c` 1.0.0 of these files (paths from its root) and twenty empty templates of
+    /// its own, enough to run side by side.
+    fn render_with_fillers(files: &[(&str, &str)]) -> Result<String, String> {
+        let mut all = vec![(
+            "Chart.yaml".to_string(),
+            "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+        )];
+        all.extend(files.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+        all.extend((0..20).map(|i| (format!("templates/e{i:02}.yaml"), String::new())));
+        render_files(&all)
+    }
+
     /// `.Subcharts` reached by a key made at run time shows, as in Helm, the template each
     /// subchart ran last: the chart runs in order.
     #[test]
     fn subcharts_reached_by_a_computed_key_show_their_last_template() {
-        let mut files = vec![
+        let out = render_with_fillers(&[
+            ("values.yaml", "k: Subcharts\n"),
             (
-                "Chart.yaml".to_string(),
-                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+                "charts/sub/Chart.yaml",
+                "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
             ),
-            ("values.yaml".to_string(), "k: Subcharts\n".to_string()),
+            ("charts/sub/templates/a.yaml", ""),
             (
-                "charts/sub/Chart.yaml".to_string(),
-                "apiVersion: v2\nname: sub\nversion: 0.1.0\n".to_string(),
+                "templates/t.yaml",
+                "name: {{ (index $ .Values.k).sub.Template.Name }}\n",
             ),
-            ("charts/sub/templates/a.yaml".to_string(), String::new()),
-            (
-                "templates/t.yaml".to_string(),
-                "name: {{ (index $ .Values.k).sub.Template.Name }}\n".to_string(),
-            ),
-        ];
-        for i in 0..20 {
-            files.push((format!("templates/e{i:02}.yaml"), String::new()));
-        }
-        let out = render_files(&files).unwrap();
+        ])
+        .unwrap();
         assert!(
             out.contains("# Source: c/templates/t.yaml\nname: c/charts/sub/templates/a.yaml\n"),
             "{out}"
@@ -909,35 +914,18 @@ mod tests {
     /// earlier one's objects are frozen all the same, and its change is seen in order.
     #[test]
     fn a_subchart_its_parent_no_longer_reaches_is_frozen_too() {
-        let mut files = vec![
+        let out = render_with_fillers(&[
+            ("values.yaml", ""),
+            ("charts/s1/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.1.0\n"),
+            ("charts/s2/Chart.yaml", "apiVersion: v2\nname: sub\nversion: 0.2.0\n"),
+            ("charts/s1/templates/a.yaml", "version: {{ .Chart.Version }}\n"),
             (
-                "Chart.yaml".to_string(),
-                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
+                "charts/s1/templates/b.yaml",
+                "{{- range until 300000 }}{{ end }}{{ $c := .Chart }}{{ $_ := set $c \"Version\" \"9.9.9\" }}",
             ),
-            ("values.yaml".to_string(), String::new()),
-        ];
-        for (dir, version) in [("s1", "0.1.0"), ("s2", "0.2.0")] {
-            files.push((
-                format!("charts/{dir}/Chart.yaml"),
-                format!("apiVersion: v2\nname: sub\nversion: {version}\n"),
-            ));
-        }
-        files.push((
-            "charts/s1/templates/a.yaml".to_string(),
-            "version: {{ .Chart.Version }}\n".to_string(),
-        ));
-        files.push((
-            "charts/s1/templates/b.yaml".to_string(),
-            "{{- range until 300000 }}{{ end }}{{ $c := .Chart }}{{ $_ := set $c \"Version\" \"9.9.9\" }}".to_string(),
-        ));
-        files.push((
-            "charts/s2/templates/z.yaml".to_string(),
-            "other: {{ .Chart.Version }}\n".to_string(),
-        ));
-        for i in 0..20 {
-            files.push((format!("templates/e{i:02}.yaml"), String::new()));
-        }
-        let out = render_files(&files).unwrap();
+            ("charts/s2/templates/z.yaml", "other: {{ .Chart.Version }}\n"),
+        ])
+        .unwrap();
         assert!(
             out.contains("# Source: c/charts/sub/templates/a.yaml\nversion: 9.9.9\n"),
             "{out}"
