@@ -61,12 +61,24 @@ pub fn run_frozen<R>(frozen: &Arc<Frozen>, top: &Value, f: impl FnOnce() -> R) -
         Value::Map(m) => Arc::as_ptr(m) as usize,
         _ => 0,
     };
-    let before = FROZEN.with(|c| c.replace(Some((frozen.clone(), top))));
-    let refused_before = REFUSED.with(|r| r.replace(false));
+    /// Puts the thread's state back however `f` ends: a panic caught further up must not
+    /// leave this run's maps frozen for whatever the thread executes next.
+    struct Restore {
+        frozen: Option<(Arc<Frozen>, usize)>,
+        refused: bool,
+    }
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FROZEN.with(|c| *c.borrow_mut() = self.frozen.take());
+            REFUSED.with(|r| r.set(self.refused));
+        }
+    }
+    let _restore = Restore {
+        frozen: FROZEN.with(|c| c.replace(Some((frozen.clone(), top)))),
+        refused: REFUSED.with(|r| r.replace(false)),
+    };
     let out = f();
-    let refused = REFUSED.with(|r| r.replace(refused_before));
-    FROZEN.with(|c| *c.borrow_mut() = before);
-    (out, refused)
+    (out, REFUSED.with(Cell::get))
 }
 
 /// Whether `m` may change now; a refusal is recorded for [`run_frozen`].
@@ -179,5 +191,12 @@ mod tests {
             // Outside a frozen run everything may change.
             assert!(may_change(m));
         }
+        // Nor does a run that panicked leave anything frozen behind.
+        let Value::Map(m) = &values else { panic!() };
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_frozen(&frozen, &top, || panic!("in the run"))
+        }));
+        assert!(caught.is_err());
+        assert!(may_change(m));
     }
 }
