@@ -110,8 +110,8 @@ struct Found {
 
 impl Walk<'_> {
     /// Walks `dir` into `found`. Entries are taken in byte order and whatever fails first in
-    /// that order is the error, as in Helm's sequential walk, even when subdirectories were
-    /// walked side by side (the files met before the failure are in `found`, the rest not).
+    /// that order is the error, as in Helm's sequential walk, even when the entries were read
+    /// side by side (the files met before the failure are in `found`, the rest not).
     fn dir(&self, dir: &mut DirHandle, prefix: &str, found: &mut Found) -> Result<(), LoadError> {
         let mut entries = dir
             .entries()

@@ -717,27 +717,24 @@ mod tests {
 
     /// Renders a chart of `templates` (name, text) and `values.yaml` as `helm template r`.
     fn render_chart(values: &str, templates: &[(String, String)]) -> Result<String, String> {
-        let mut files = vec![
-            (
-                "Chart.yaml".to_string(),
-                "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
-            ),
-            ("values.yaml".to_string(), values.to_string()),
-        ];
+        let mut files = vec![("values.yaml".to_string(), values.to_string())];
         for (name, text) in templates {
             files.push((format!("templates/{name}"), text.clone()));
         }
         render_files(&files)
     }
 
-    /// The chart of these files (paths from its root), rendered as release `r`.
+    /// Chart `c` 1.0.0 with these other files (paths from its root), rendered as release `r`.
     fn render_files(files: &[(String, String)]) -> Result<String, String> {
-        let files = files
-            .iter()
-            .map(|(name, text)| crate::chart::File {
+        let chart_yaml = crate::chart::File {
+            name: "Chart.yaml".into(),
+            data: b"apiVersion: v2\nname: c\nversion: 1.0.0\n"[..].into(),
+        };
+        let files = std::iter::once(chart_yaml)
+            .chain(files.iter().map(|(name, text)| crate::chart::File {
                 name: name.clone(),
                 data: text.as_bytes().into(),
-            })
+            }))
             .collect();
         let chart = crate::chart::load_files(files).map_err(|e| e.0)?;
         let opts = crate::TemplateOptions {
@@ -878,11 +875,10 @@ mod tests {
     /// A chart `c` 1.0.0 of these files (paths from its root) and twenty empty templates of
     /// its own, enough to run side by side.
     fn render_with_fillers(files: &[(&str, &str)]) -> Result<String, String> {
-        let mut all = vec![(
-            "Chart.yaml".to_string(),
-            "apiVersion: v2\nname: c\nversion: 1.0.0\n".to_string(),
-        )];
-        all.extend(files.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+        let mut all: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         all.extend((0..20).map(|i| (format!("templates/e{i:02}.yaml"), String::new())));
         render_files(&all)
     }

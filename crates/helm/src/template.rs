@@ -201,9 +201,6 @@ fn render_logging(
     };
     let vals = coalesce_values_logged(&chart, &o.values, logs).map_err(fail)?;
     let validate = |logs: &mut Vec<String>| {
-        if o.skip_schema_validation {
-            return Ok(());
-        }
         validate_chart_traced(&chart, &vals, logs, o.debug).map_err(|e| {
             fail(format!(
                 "values don't meet the specifications of the schema(s) in the following chart(s):\n{e}"
@@ -229,7 +226,9 @@ fn render_logging(
         })
         .map_err(render_fail)
     };
-    let files = if o.skip_schema_validation || schema_bytes(&chart) < BIG_SCHEMAS {
+    let files = if o.skip_schema_validation {
+        render()?
+    } else if schema_bytes(&chart) < BIG_SCHEMAS {
         validate(logs)?;
         render()?
     } else {
