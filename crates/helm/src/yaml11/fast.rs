@@ -279,6 +279,23 @@ impl<'t> Reader<'_, 't> {
                     }
                 }
             }
+            b'{' if !v[1..].trim_start_matches(' ').starts_with('}') => {
+                // `{ type: RuntimeDefault }`, `{enabled: true}`: one line of simple pairs.
+                let (pairs, rest) = flow_mapping(&v[1..])?;
+                is_blank_or_comment(rest).then_some(())?;
+                let map = self.add(Kind::Map(Vec::with_capacity(2 * pairs.len())));
+                for (value, plain) in pairs.into_iter().flat_map(|(k, v)| [k, v]) {
+                    let id = self.nodes.len();
+                    self.nodes.push(Kind::Scalar {
+                        value,
+                        tag: String::new(),
+                        plain,
+                    });
+                    if let Kind::Map(c) = &mut self.nodes[map] {
+                        c.push(id);
+                    }
+                }
+            }
             b'{' | b'[' => {
                 // `{}`, `[]`, or with spaces inside (`{ }`).
                 let inner = v[1..].trim_start_matches(' ');
@@ -294,8 +311,10 @@ impl<'t> Reader<'_, 't> {
                     Kind::Seq(Vec::new())
                 });
             }
-            b'-' if v.len() == 1 || v.as_bytes()[1] == b' ' => return None,
-            b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' | b'?' | b':' => {
+            // Alone or before a space these are indicators; before anything else they start a
+            // plain scalar (`-x`, `:8080`, VictoriaMetrics' listen addresses).
+            b'-' | b'?' | b':' if v.len() == 1 || v.as_bytes()[1] == b' ' => return None,
+            b'>' | b'&' | b'*' | b'!' | b'%' | b'@' | b'`' | b',' | b']' | b'}' => {
                 return None;
             }
             _ => {
@@ -326,9 +345,23 @@ impl<'t> Reader<'_, 't> {
             let rest = line.trim_start_matches(' ');
             !rest.is_empty() && line.len() - rest.len() > parent
         };
+        let blank = |line: &str| line.trim_start_matches(' ').is_empty();
+        let comment = |line: &str| line.trim_start_matches(' ').starts_with('#');
         let mut j = from;
-        while j < self.lines.len() && self.lines[j].trim_start_matches(' ').is_empty() {
+        while j < self.lines.len() && blank(self.lines[j]) {
             j += 1;
+        }
+        if j < self.lines.len() && comment(self.lines[j]) {
+            // A comment line, however indented, ends the scalar (bitnami's `## @param` lines
+            // sit deeper than the value before them); more indented content after it is an
+            // error, the full reader's to report.
+            while j < self.lines.len() && (blank(self.lines[j]) || comment(self.lines[j])) {
+                j += 1;
+            }
+            if j < self.lines.len() && continues(self.lines[j]) {
+                return None;
+            }
+            return Some(None);
         }
         if j == self.lines.len() || !continues(self.lines[j]) {
             return Some(None);
@@ -599,23 +632,8 @@ fn flow_sequence(s: &str) -> Option<(Vec<FlowItem<'_>>, &str)> {
     let mut items = Vec::new();
     let mut rest = s.trim_start_matches(' ');
     loop {
-        let (item, after) = match rest.as_bytes().first()? {
-            b'"' => double_quoted(&rest[1..])?,
-            b'\'' => single_quoted(&rest[1..])?,
-            c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/') => {
-                let n = rest
-                    .bytes()
-                    .position(|c| {
-                        !(c.is_ascii_alphanumeric()
-                            || matches!(c, b'_' | b'.' | b'/' | b'+' | b'-'))
-                    })
-                    .unwrap_or(rest.len());
-                (Cow::Borrowed(&rest[..n]), &rest[n..])
-            }
-            _ => return None,
-        };
-        let plain = !matches!(rest.as_bytes()[0], b'"' | b'\'');
-        items.push((item, plain));
+        let (item, after) = flow_scalar(rest)?;
+        items.push(item);
         rest = after.trim_start_matches(' ');
         match rest.as_bytes().first()? {
             b',' => rest = rest[1..].trim_start_matches(' '),
@@ -623,6 +641,48 @@ fn flow_sequence(s: &str) -> Option<(Vec<FlowItem<'_>>, &str)> {
             _ => return None,
         }
         if rest.starts_with(']') {
+            return None;
+        }
+    }
+}
+
+/// A quoted or simple plain scalar at the start of `s` in a flow collection, and what follows.
+fn flow_scalar(s: &str) -> Option<(FlowItem<'_>, &str)> {
+    let (item, after) = match s.as_bytes().first()? {
+        b'"' => double_quoted(&s[1..])?,
+        b'\'' => single_quoted(&s[1..])?,
+        c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/') => {
+            let n = s
+                .bytes()
+                .position(|c| {
+                    !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'+' | b'-'))
+                })
+                .unwrap_or(s.len());
+            (Cow::Borrowed(&s[..n]), &s[n..])
+        }
+        _ => return None,
+    };
+    let plain = !matches!(s.as_bytes()[0], b'"' | b'\'');
+    Some(((item, plain), after))
+}
+
+/// The pairs of a one-line flow mapping after its `{`, each key and value a [`flow_scalar`]
+/// (a key followed by `: `), and the text after the closing `}`; `None` for anything else.
+fn flow_mapping(s: &str) -> Option<(Vec<(FlowItem<'_>, FlowItem<'_>)>, &str)> {
+    let mut pairs = Vec::new();
+    let mut rest = s.trim_start_matches(' ');
+    loop {
+        let (key, after) = flow_scalar(rest)?;
+        rest = after.strip_prefix(": ")?.trim_start_matches(' ');
+        let (value, after) = flow_scalar(rest)?;
+        pairs.push((key, value));
+        rest = after.trim_start_matches(' ');
+        match rest.as_bytes().first()? {
+            b',' => rest = rest[1..].trim_start_matches(' '),
+            b'}' => return Some((pairs, &rest[1..])),
+            _ => return None,
+        }
+        if rest.starts_with('}') {
             return None;
         }
     }
@@ -772,6 +832,11 @@ mod tests {
             "d: 'Container name: required\n  for volumes,\n\n  it''s # not a comment\n   ok'\ne: \"two\n  lines\" # c\n",
             "- 'a\n  b'\n- k: \"x\n    y\"\n",
             "d: \"status\n  of it.\\nKey \\\"names\\\"\n\n  are:\\n\\t* keys\"\n",
+            "a: multi\n  # comment\n",
+            "a:\n  port: 1\n    ## @param a.b deeper than its value\n\n      # and deeper\n  next: null\n    # x\nb: 2\n",
+            "- x\n    # comment\n- y\n",
+            "sc: { type: RuntimeDefault }\nm: {enabled: true, \"k\": 'v', a.b/c-d: 1.5} # c\nl:\n- {x: y}\n- k: {n: null}\n",
+            "listen: :8080\nips:\n- ::1\nq: ?x\nd: -x\n",
         ];
         for t in taken {
             assert!(agrees(t), "the simple reader should take {t:?}");
@@ -784,7 +849,15 @@ mod tests {
             "a: &x 1\nb: *x\n",
             "<<: {a: 1}\n",
             "a: !!str 1\n",
-            "a: {b: 1}\n",
+            "a: {b: {c: 1}}\n",
+            "a: {b: [1]}\n",
+            "a: {b:1}\n",
+            "a: {b: 1,}\n",
+            "a: {b: 1} x\n",
+            "a: {b: 1\n",
+            "a: {b}\n",
+            "a: {b: }\n",
+            "a: {<<: 1}\n",
             "a: [1, [2]]\n",
             "a: [1, 2,]\n",
             "a: [1 2]\n",
@@ -798,7 +871,9 @@ mod tests {
             "a: multi # comment\n  line\n",
             "a: multi\n  line: x\n",
             "a: multi\n  - line\n",
-            "a: multi\n  # comment\n",
+            "a: multi\n  # comment\n  more\n",
+            "ips:\n- :x:\n",
+            "- x\n    # comment\n    - y\n",
             "a: multi\n  line #c\n",
             "a: multi\n  line",
             "a: 'open\nquote'\n",
