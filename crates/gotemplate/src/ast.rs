@@ -10,10 +10,11 @@ pub type List = Vec<Node>;
 pub enum Node {
     Text(Box<str>),
     Action(Pipe),
-    If(Branch),
-    Range(Branch),
-    With(Branch),
-    Template(TemplateCall),
+    // Boxed: a node is as big as its biggest variant, and most are text or actions.
+    If(Box<Branch>),
+    Range(Box<Branch>),
+    With(Box<Branch>),
+    Template(Box<TemplateCall>),
     Break(usize),
     Continue(usize),
 }
@@ -67,7 +68,8 @@ pub enum Arg {
     Dot(usize),
     Nil(usize),
     Bool(usize, bool),
-    Number(usize, Number),
+    // Boxed: a number is three times the size of the other arguments.
+    Number(usize, Box<Number>),
     Str(usize, String, Arc<str>),
     Pipe(Box<Pipe>),
 }

@@ -320,11 +320,21 @@ impl<'a> Parser<'_, 'a> {
                 let r = self.expect(Tok::RightDelim, "end")?;
                 return Ok(Item::End(r.line));
             }
-            Tok::Keyword("if") => return self.control("if").map(|b| Item::Node(Node::If(b))),
-            Tok::Keyword("range") => {
-                return self.control("range").map(|b| Item::Node(Node::Range(b)));
+            Tok::Keyword("if") => {
+                return self
+                    .control("if")
+                    .map(|b| Item::Node(Node::If(Box::new(b))));
             }
-            Tok::Keyword("with") => return self.control("with").map(|b| Item::Node(Node::With(b))),
+            Tok::Keyword("range") => {
+                return self
+                    .control("range")
+                    .map(|b| Item::Node(Node::Range(Box::new(b))));
+            }
+            Tok::Keyword("with") => {
+                return self
+                    .control("with")
+                    .map(|b| Item::Node(Node::With(Box::new(b))));
+            }
             Tok::Keyword("template") => {
                 let context = "template clause";
                 let nt = self.next_non_space();
@@ -335,11 +345,11 @@ impl<'a> Parser<'_, 'a> {
                 } else {
                     None
                 };
-                return Ok(Item::Node(Node::Template(TemplateCall {
+                return Ok(Item::Node(Node::Template(Box::new(TemplateCall {
                     pos: nt.pos,
                     name: name.into(),
                     pipe,
-                })));
+                }))));
             }
             Tok::Keyword("define") => {
                 return self.err(t.line, "unexpected <define> in command".into());
@@ -366,11 +376,11 @@ impl<'a> Parser<'_, 'a> {
             return self.err(line, format!("unexpected {{{{else}}}} in {context}"));
         }
         self.defines.push((name.clone(), list));
-        Ok(Node::Template(TemplateCall {
+        Ok(Node::Template(Box::new(TemplateCall {
             pos: t.pos,
             name: name.into(),
             pipe: Some(pipe),
-        }))
+        })))
     }
 
     fn control(&mut self, context: &str) -> PResult<Branch> {
@@ -399,9 +409,9 @@ impl<'a> Parser<'_, 'a> {
                 }
                 let b = self.control(want)?;
                 let n = if want == "if" {
-                    Node::If(b)
+                    Node::If(Box::new(b))
                 } else {
-                    Node::With(b)
+                    Node::With(Box::new(b))
                 };
                 else_list = Some(vec![n]);
             } else if chained {
@@ -602,19 +612,19 @@ impl<'a> Parser<'_, 'a> {
             Tok::Field(f) => Arg::Field(t.pos, vec![f.to_string()]),
             Tok::Bool(b) => Arg::Bool(t.pos, b),
             Tok::Number(text) => match parse_number(text) {
-                Ok(n) => Arg::Number(t.pos, n),
+                Ok(n) => Arg::Number(t.pos, Box::new(n)),
                 Err(e) => return self.err(t.line, e),
             },
             Tok::CharConst(text) => match parse_char(text) {
                 Some(c) => Arg::Number(
                     t.pos,
-                    Number {
+                    Box::new(Number {
                         text: text.to_string(),
                         int: Some(c as i64),
                         uint: true,
                         float: Some(c as u32 as f64),
                         complex: None,
-                    },
+                    }),
                 ),
                 None => return self.err(t.line, format!("malformed character constant: {text}")),
             },
