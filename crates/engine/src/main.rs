@@ -198,9 +198,6 @@ fn report(result: anyhow::Result<()>) -> i32 {
     }
 }
 
-/// `ferroflux helm template …`'s flags, parsed by a command holding only them. Anything
-/// clap would report (help, a bad flag) returns `None`, and the whole command line is parsed
-/// again by the full command, which prints exactly what it always has.
 /// A command line that does not parse: clap's report, except that the `helm` verbs refuse
 /// a flag they do not know as Helm's flag parser (pflag) does.
 fn parse_failure(e: clap::Error) -> std::process::ExitCode {
@@ -243,6 +240,9 @@ fn parse_failure(e: clap::Error) -> std::process::ExitCode {
     e.exit()
 }
 
+/// `ferroflux helm template …`'s flags, parsed by a command holding only them. Anything
+/// clap would report (help, a bad flag) returns `None`, and the whole command line is parsed
+/// again by the full command, which prints exactly what it always has.
 fn helm_template_args() -> Option<cli::helm::TemplateArgs> {
     use clap::{Args, FromArgMatches};
     let mut args = std::env::args_os().skip(1);

@@ -292,6 +292,16 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
                 break Stop::Fail(msg, range.start);
             }
             Event::Scalar(value, style, anchor, tag) => {
+                // `: c` with no key where a block mapping needs one: an empty key to granit
+                // (YAML 1.2), none to go-yaml's parser.
+                if range.is_empty()
+                    && text[range.start..].starts_with(':')
+                    && let Some(o) = c.open.last().filter(|o| o.map && !o.flow)
+                    && matches!(&c.nodes[o.node], Kind::Map(k) if k.len() % 2 == 0 && !k.is_empty())
+                {
+                    let msg = with_line(line_of(text, range.start), container_message(o), false);
+                    break Stop::Fail(msg, range.start);
+                }
                 let tag = tag
                     .map(|t| format!("{}{}", t.handle(), t.suffix()))
                     .unwrap_or_default();
@@ -328,8 +338,14 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
                 } else {
                     Kind::Seq(Vec::new())
                 };
-                let node = c.add(kind, anchor);
                 let flow = style == StructureStyle::Flow;
+                if flow
+                    && c.open.last().is_some_and(|o| !o.flow)
+                    && let Some(msg) = empty_flow_key_error(text, &c, range.start)
+                {
+                    break Stop::Fail(msg, range.start);
+                }
+                let node = c.add(kind, anchor);
                 if flow {
                     c.flows.push(range.start);
                 }

@@ -508,9 +508,21 @@ pub(super) fn plain_stop(text: &str, from: usize, col: usize) -> usize {
 
 /// The line go-yaml blames for a simple key without its `:` (the key starts at `key`).
 pub(super) fn key_error_line(text: &str, key: usize) -> usize {
-    let stop = plain_stop(text, key, column(text, key));
+    // A flow collection as the key is read whole, whatever `: ` it holds (`{x: 1}`).
+    let flow = matches!(text.as_bytes().get(key), Some(b'{' | b'['));
+    let stop = if flow {
+        flow_scan(text, key, text.len())
+            .closed
+            .unwrap_or(text.len())
+    } else {
+        plain_stop(text, key, column(text, key))
+    };
     let at = if line_of(text, stop) > line_of(text, key) {
         stop
+    } else if flow {
+        // Whatever follows on the key's line is scanned with the key still possible; the
+        // scanner gives it up on the next line with a token.
+        next_token(text, next_line(text, stop))
     } else {
         next_token(text, stop)
     };
@@ -703,6 +715,45 @@ pub(super) fn indicator_after_node(text: &str, end: usize, at: usize) -> Option<
     }
 }
 
+/// go-yaml's error for an empty flow collection (`{}`, `[ ]`) opened first on its line at
+/// the column of an open block collection, where that collection's next key or `-` entry
+/// belongs. go-yaml's scanner keeps the collection as a possible key, but closing the
+/// collection drops that key's entry (both share one token number), so its parser meets the
+/// collection itself there, whatever follows it (`{}`, `{} x`, `{}: c`).
+pub(super) fn empty_flow_key_error(text: &str, c: &Composer, start: usize) -> Option<String> {
+    if !matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
+        return None;
+    }
+    let col = column(text, start);
+    let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    if !text[ls..start].bytes().all(|b| b == b' ') {
+        return None;
+    }
+    let end = flow_scan(text, start, text.len()).closed?;
+    if !text[start + 1..end - 1]
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\n'))
+    {
+        return None;
+    }
+    // An indentless sequence ends where its mapping's next key belongs.
+    let at_col = |map: bool| {
+        c.open
+            .iter()
+            .rev()
+            .find(|o| !o.flow && o.map == map && o.col == col)
+    };
+    let o = at_col(true).or_else(|| at_col(false))?;
+    // Only where an entry is complete: before the first, the collection starts there, and
+    // after a key with its value still to come, the flow collection is that value.
+    let started = match &c.nodes[o.node] {
+        Kind::Map(k) => !k.is_empty() && k.len() % 2 == 0,
+        Kind::Seq(k) => !k.is_empty(),
+        _ => false,
+    };
+    started.then(|| with_line(line_of(text, start), container_message(o), false))
+}
+
 /// libyaml's parser message when a collection meets an unexpected token.
 pub(super) fn container_message(o: &Open) -> &'static str {
     match (o.flow, o.map) {
@@ -767,6 +818,12 @@ pub(super) fn map_error(text: &str, e: &ScanError, c: &Composer) -> Mapped {
             Some(e) => Mapped::Error(e),
             None => Mapped::Prefix(end),
         };
+    }
+    if let Some(msg) = Some(next_token(text, c.last_end))
+        .filter(|&start| start <= off)
+        .and_then(|start| empty_flow_key_error(text, c, start))
+    {
+        return Mapped::Error(msg);
     }
     // A flow collection where a block mapping needs a key: libyaml's scanner reads on until
     // it knows whether a `:` follows, before its parser sees the collection at all.

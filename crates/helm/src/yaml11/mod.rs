@@ -575,6 +575,101 @@ mod tests {
         ),
     ];
 
+    /// Where a block collection needs its next entry: an empty flow collection (go-yaml's
+    /// scanner loses it as a key), a `:` with no key, and a flow key followed by more on its
+    /// line (given up on the next line with a token). Each checked against helm v4.3.1.
+    const ENTRY_ERRORS: &[(&str, Want)] = &[
+        (
+            "a: b\n{}\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n[ ]\nc: d\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n{\n}\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n{} x\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n{}: c\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n{\n\n}: c\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "k:\n  a: b\n  []\n  c: d\n",
+            Want::Err("yaml: line 2: did not find expected key"),
+        ),
+        (
+            "kind: X\nspec:\n  list:\n  - name: a\n    {}\n",
+            Want::Err("yaml: line 4: did not find expected key"),
+        ),
+        (
+            "a:\n- b\n{}\n",
+            Want::Err("yaml: line 2: did not find expected key"),
+        ),
+        (
+            "- a\n[]\n",
+            Want::Err("yaml: line 1: did not find expected '-' indicator"),
+        ),
+        (
+            "- a\n{}: c\n",
+            Want::Err("yaml: line 1: did not find expected '-' indicator"),
+        ),
+        (
+            "a:\n  - b\n  {}\n",
+            Want::Err("yaml: line 2: did not find expected '-' indicator"),
+        ),
+        (
+            "a: b\n: c\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a: b\n:\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a:\n: c\n",
+            Want::Err("yaml: line 1: did not find expected key"),
+        ),
+        (
+            "a:\n  b: 1\n  : c\n",
+            Want::Err("yaml: line 2: did not find expected key"),
+        ),
+        // The flow collection is the pending value here, or not empty: the key is given up.
+        (
+            "a:\n{}\n",
+            Want::Err("yaml: line 3: could not find expected ':'"),
+        ),
+        (
+            "a: b\n[[]]\n",
+            Want::Err("yaml: line 3: could not find expected ':'"),
+        ),
+        (
+            "a: b\n{x: 1}\n",
+            Want::Err("yaml: line 3: could not find expected ':'"),
+        ),
+        (
+            "a: b\n{x: 1} z\n\n\nc: d\n",
+            Want::Err("yaml: line 5: could not find expected ':'"),
+        ),
+        (
+            "a: b\n{x: 1} [2]\n",
+            Want::Err("yaml: line 3: could not find expected ':'"),
+        ),
+        // Still accepted: a continuation, a root collection, an explicit key.
+        ("a: b\n  {}\n", Want::Ok("{\"a\":\"b {}\"}")),
+        ("{}\n", Want::Ok("{}")),
+        ("a: b\n? c\n", Want::Ok("{\"a\":\"b\",\"c\":null}")),
+    ];
+
     const TAB_ERRORS: &[(&str, Want)] = &[
         (
             "a:\n\tb: 1\n",
@@ -967,6 +1062,11 @@ mod tests {
     #[test]
     fn missing_colon_errors() {
         check(MISSING_COLON_ERRORS);
+    }
+
+    #[test]
+    fn entry_errors() {
+        check(ENTRY_ERRORS);
     }
 
     #[test]
