@@ -8,7 +8,9 @@ pub type List = Vec<Node>;
 
 #[derive(Debug)]
 pub enum Node {
-    Text(Box<str>),
+    /// Text between actions, as a span of the source its tree was parsed from (see
+    /// [`Span::of`]): no copy of each piece of a chart's YAML.
+    Text(Span),
     Action(Pipe),
     // Boxed: a node is as big as its biggest variant, and most are text or actions.
     If(Box<Branch>),
@@ -17,6 +19,30 @@ pub enum Node {
     Template(Box<TemplateCall>),
     Break(usize),
     Continue(usize),
+}
+
+/// Byte offsets of a piece of a template's source.
+#[derive(Debug, Clone, Copy)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The span of `piece`, a slice of `src`.
+    pub(crate) fn within(src: &str, piece: &str) -> Span {
+        let start = piece.as_ptr() as usize - src.as_ptr() as usize;
+        debug_assert!(start + piece.len() <= src.len());
+        Span {
+            start: start as u32,
+            end: (start + piece.len()) as u32,
+        }
+    }
+
+    /// The text of this span in `src`, the source of the tree holding it.
+    pub fn of(self, src: &str) -> &str {
+        &src[self.start as usize..self.end as usize]
+    }
 }
 
 #[derive(Debug)]
@@ -175,10 +201,10 @@ impl fmt::Display for TemplateCall {
     }
 }
 
-/// True when a list holds nothing but whitespace text (Go's `IsEmptyTree`).
-pub fn is_empty_list(list: &List) -> bool {
+/// True when a list parsed from `src` holds nothing but whitespace text (Go's `IsEmptyTree`).
+pub fn is_empty_list(list: &List, src: &str) -> bool {
     list.iter().all(|n| match n {
-        Node::Text(t) => t.trim().is_empty(),
+        Node::Text(t) => t.of(src).trim().is_empty(),
         _ => false,
     })
 }

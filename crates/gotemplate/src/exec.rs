@@ -130,13 +130,13 @@ impl Ctx<'_, '_> {
                 format!("template: {name}: tpl text refused while templates run side by side"),
             ));
         }
-        if !replaces && crate::ast::is_empty_list(&root) {
+        if !replaces && crate::ast::is_empty_list(&root, text) {
             // Text that is only spaces and comments does not replace the template already
             // named `name` (an outer `tpl`'s), but Go still executes it: it prints its spaces.
             return Ok(root
                 .iter()
                 .filter_map(|n| match n {
-                    crate::ast::Node::Text(t) => Some(&**t),
+                    crate::ast::Node::Text(t) => Some(t.of(text)),
                     _ => None,
                 })
                 .collect());
@@ -332,7 +332,7 @@ impl<'a> State<'a> {
     fn walk_here(&mut self, dot: &Dot, node: &Node) -> R<Flow> {
         self.burn()?;
         match node {
-            Node::Text(t) => self.out.push_str(t),
+            Node::Text(t) => self.out.push_str(t.of(&self.tree.source)),
             Node::Action(pipe) => {
                 let v = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {

@@ -231,7 +231,7 @@ impl Template {
     fn add_shared(&mut self, name: &str, source: Arc<str>, parsed: &Shared) {
         let pname: Arc<str> = Arc::from(name);
         let mut add = |tname: String, list: &Arc<ast::List>| {
-            let empty = ast::is_empty_list(list);
+            let empty = ast::is_empty_list(list, &source);
             if empty && self.has(&tname) {
                 return;
             }

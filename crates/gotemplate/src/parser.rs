@@ -34,6 +34,7 @@ pub struct Parsed {
 }
 
 struct Parser<'f, 'a> {
+    src: &'a str,
     else_with: bool,
     toks: Vec<Token<'a>>,
     i: usize,
@@ -61,6 +62,7 @@ pub fn parse(
     has_func: &dyn Fn(&str) -> bool,
 ) -> PResult<Parsed> {
     let mut p = Parser {
+        src,
         else_with,
         toks: lex(src, ld, rd),
         i: 0,
@@ -75,7 +77,7 @@ pub fn parse(
     // Go rejects two non-empty definitions of one name inside a single parse.
     let mut seen: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     for (name, list) in &p.defines {
-        let empty = is_empty_list(list);
+        let empty = is_empty_list(list, src);
         if let Some(s) = seen.get_mut(name.as_str()) {
             if !*s && !empty {
                 return Err(ParseError {
@@ -274,7 +276,7 @@ impl<'a> Parser<'_, 'a> {
     fn text_or_action(&mut self) -> PResult<Item> {
         let t = self.next_non_space();
         match t.tok {
-            Tok::Text(s) => Ok(Item::Node(Node::Text(s.into()))),
+            Tok::Text(s) => Ok(Item::Node(Node::Text(Span::within(self.src, s)))),
             Tok::LeftDelim => {
                 let saved = std::mem::replace(&mut self.action_line, t.line);
                 let r = self.action();
