@@ -221,6 +221,19 @@ fn parse_failure(e: clap::Error) -> std::process::ExitCode {
         return std::process::ExitCode::FAILURE;
     }
     if helm
+        && e.kind() == ErrorKind::ValueValidation
+        && e.to_string().contains("strconv.ParseBool")
+        && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
+        && let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue)
+    {
+        // A boolean flag given something else: pflag's words (`go_bool` refused it).
+        let flag = arg.split(['[', ' ', '=']).next().unwrap_or(arg);
+        eprintln!(
+            "Error: invalid argument {value:?} for {flag:?} flag: strconv.ParseBool: parsing {value:?}: invalid syntax"
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    if helm
         && e.kind() == ErrorKind::InvalidValue
         && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
         && matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(v)) if v.is_empty())

@@ -1110,3 +1110,61 @@ fn schema_references_on_the_web_are_downloaded_as_helm_does() {
         "{err}"
     );
 }
+
+/// Boolean flags take `=value` as pflag reads them (a Go boolean), short ones too; the flags
+/// Helm deprecated are accepted with its notice; `--output-dir=` is no directory. The
+/// texts are what helm v4.3.1 printed.
+#[test]
+fn boolean_flags_take_go_booleans_and_deprecated_flags_say_so() {
+    let dir = case("basic-webapp");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["helm", "template", "x", "chart"];
+        args.extend(extra);
+        ferroflux(&dir, &args)
+    };
+    let plain = run(&[]);
+    let with_crds = run(&["--include-crds"]);
+    assert!(plain.status.success() && with_crds.status.success());
+    for (flags, same_as) in [
+        (&["--include-crds=true"][..], &with_crds),
+        (&["--include-crds=T", "--skip-tests=0"][..], &with_crds),
+        (&["--include-crds=false", "--no-hooks=false"][..], &plain),
+        (
+            &["-g=false", "--skip-crds", "--devel=true", "--output-dir="][..],
+            &plain,
+        ),
+        (
+            &[
+                "--is-upgrade=false",
+                "--create-namespace=1",
+                "--plain-http=f",
+            ][..],
+            &plain,
+        ),
+    ] {
+        let out = run(flags);
+        assert!(
+            out.status.success(),
+            "{flags:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout, same_as.stdout, "{flags:?}");
+    }
+    let upgrade = run(&["--is-upgrade=true"]);
+    assert_eq!(upgrade.stdout, run(&["--is-upgrade"]).stdout);
+    let bad = run(&["--include-crds=x"]);
+    assert!(!bad.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "Error: invalid argument \"x\" for \"--include-crds\" flag: strconv.ParseBool: parsing \"x\": invalid syntax\n"
+    );
+    let deprecated = run(&["--render-subchart-notes", "--atomic=false", "--force"]);
+    assert!(deprecated.status.success());
+    assert_eq!(deprecated.stdout, plain.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&deprecated.stderr),
+        "Flag --render-subchart-notes has been deprecated, this flag has no effect for 'helm template' and will be removed in Helm 5\n\
+         Flag --atomic has been deprecated, use --rollback-on-failure instead\n\
+         Flag --force has been deprecated, use --force-replace instead\n"
+    );
+}

@@ -217,7 +217,7 @@ pub struct TemplateArgs {
     #[arg(long = "name-template", allow_hyphen_values = true)]
     name_template: Option<String>,
     /// Set `.Release.IsUpgrade` instead of `.Release.IsInstall`.
-    #[arg(long = "is-upgrade")]
+    #[arg(long = "is-upgrade", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     is_upgrade: bool,
     /// Kubernetes version for `.Capabilities.KubeVersion`.
     #[arg(long = "kube-version", allow_hyphen_values = true)]
@@ -231,36 +231,37 @@ pub struct TemplateArgs {
     )]
     api_versions: Vec<String>,
     /// Print the chart's (and subcharts') `crds/` too.
-    #[arg(long = "include-crds")]
+    #[arg(long = "include-crds", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     include_crds: bool,
     /// Leave out test hooks.
-    #[arg(long = "skip-tests")]
+    #[arg(long = "skip-tests", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     skip_tests: bool,
     /// Leave out hooks.
-    #[arg(long = "no-hooks")]
+    #[arg(long = "no-hooks", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     no_hooks: bool,
     /// Only the manifests of these templates (`templates/x.yaml`, globs allowed).
     #[arg(short = 's', long = "show-only", allow_hyphen_values = true)]
     show_only: Vec<String>,
     /// Write each template's manifests to `DIR/<chart path>` instead of stdout (printing
     /// `wrote PATH` for each write), as `helm template --output-dir` does.
+    /// (`--output-dir=` is no directory, as in Helm.)
     #[arg(long = "output-dir", allow_hyphen_values = true)]
-    output_dir: Option<PathBuf>,
+    output_dir: Option<String>,
     /// With --output-dir: under `DIR/<release name>/`.
-    #[arg(long = "release-name")]
+    #[arg(long = "release-name", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     release_name: bool,
     /// Accepted for compatibility: `helm template` never installs CRDs.
-    #[arg(long = "skip-crds")]
+    #[arg(long = "skip-crds", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     skip_crds: bool,
     /// Do not validate values against `values.schema.json`.
-    #[arg(long = "skip-schema-validation")]
+    #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     skip_schema_validation: bool,
     /// Helm's `level=DEBUG` lines on stderr, and on a manifest that is not valid YAML the
     /// rendered files too (as `helm --debug`).
     #[command(flatten)]
     debug: DebugFlag,
     /// Accepted as `helm template` does: with one argument the release name is the default.
-    #[arg(short = 'g', long = "generate-name")]
+    #[arg(short = 'g', long = "generate-name", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     generate_name: bool,
     /// Client-side only: `client` (the default), `server` needs a cluster and is refused.
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unset")]
@@ -279,7 +280,7 @@ pub struct TemplateArgs {
     labels: Vec<String>,
     /// Package `file://` dependencies missing from `charts/` (and write `Chart.lock`) first,
     /// as `helm dependency update` would.
-    #[arg(long = "dependency-update")]
+    #[arg(long = "dependency-update", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     dependency_update: bool,
     /// Post-renderer plugins are not available: any name is refused, as Helm refuses an
     /// unknown plugin.
@@ -292,31 +293,84 @@ pub struct TemplateArgs {
     /// chart renders: accepted and ignored.
     #[command(flatten)]
     ignored: IgnoredHelmFlags,
+    #[command(flatten)]
+    deprecated: DeprecatedHelmFlags,
+}
+
+/// A Go boolean, as pflag reads a boolean flag's value (`--include-crds=false`, `-g=0`).
+pub(crate) fn go_bool(s: &str) -> std::result::Result<bool, String> {
+    ferroflux_goformat::parse_bool(s)
+        .ok_or_else(|| format!("strconv.ParseBool: parsing {s:?}: invalid syntax"))
+}
+
+/// Flags `helm template` still accepts with a deprecation notice, given or not: the notice
+/// pflag prints for each that is set (in this order, the order of Helm's flag table).
+#[derive(clap::Args)]
+struct DeprecatedHelmFlags {
+    #[arg(long = "atomic", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
+    atomic: Option<bool>,
+    #[arg(long = "force", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
+    force: Option<bool>,
+    #[arg(long = "hide-notes", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
+    hide_notes: Option<bool>,
+    #[arg(long = "render-subchart-notes", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
+    render_subchart_notes: Option<bool>,
+}
+
+impl DeprecatedHelmFlags {
+    fn notices(&self) -> Vec<String> {
+        const NO_EFFECT: &str =
+            "this flag has no effect for 'helm template' and will be removed in Helm 5";
+        let mut notices = [
+            (self.atomic, "atomic", "use --rollback-on-failure instead"),
+            (self.force, "force", "use --force-replace instead"),
+            (self.hide_notes, "hide-notes", NO_EFFECT),
+            (
+                self.render_subchart_notes,
+                "render-subchart-notes",
+                NO_EFFECT,
+            ),
+        ]
+        .into_iter()
+        .filter(|(given, _, _)| given.is_some())
+        .map(|(_, flag, why)| format!("Flag --{flag} has been deprecated, {why}"))
+        .collect::<Vec<_>>();
+        // pflag prints each as it meets the flag: in command-line order.
+        let args: Vec<String> = std::env::args().collect();
+        let at = |notice: &String| {
+            let flag = notice.split_whitespace().nth(1).unwrap_or_default();
+            args.iter()
+                .position(|a| a == flag || a.starts_with(&format!("{flag}=")))
+                .unwrap_or(usize::MAX)
+        };
+        notices.sort_by_key(at);
+        notices
+    }
 }
 
 /// `helm template`'s flags without effect on rendering.
 #[derive(clap::Args)]
 struct IgnoredHelmFlags {
-    #[arg(long = "create-namespace", hide = true)]
+    #[arg(long = "create-namespace", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _create_namespace: bool,
-    #[arg(long = "disable-openapi-validation", hide = true)]
+    #[arg(long = "disable-openapi-validation", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _disable_openapi_validation: bool,
     /// Let `getHostByName` resolve names (off: it returns "").
-    #[arg(long = "enable-dns")]
+    #[arg(long = "enable-dns", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     enable_dns: bool,
-    #[arg(long = "force-conflicts", hide = true)]
+    #[arg(long = "force-conflicts", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _force_conflicts: bool,
-    #[arg(long = "force-replace", hide = true)]
+    #[arg(long = "force-replace", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _force_replace: bool,
-    #[arg(long = "replace", hide = true)]
+    #[arg(long = "replace", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _replace: bool,
-    #[arg(long = "rollback-on-failure", hide = true)]
+    #[arg(long = "rollback-on-failure", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _rollback_on_failure: bool,
-    #[arg(long = "take-ownership", hide = true)]
+    #[arg(long = "take-ownership", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _take_ownership: bool,
-    #[arg(long = "wait-for-jobs", hide = true)]
+    #[arg(long = "wait-for-jobs", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _wait_for_jobs: bool,
-    #[arg(long = "kube-insecure-skip-tls-verify", hide = true)]
+    #[arg(long = "kube-insecure-skip-tls-verify", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _kube_insecure: bool,
     #[arg(
         long = "description",
@@ -360,16 +414,16 @@ pub struct LintArgs {
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
     /// Fail on lint warnings too.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     strict: bool,
     /// Lint the charts under each chart's `charts/` too.
-    #[arg(long = "with-subcharts")]
+    #[arg(long = "with-subcharts", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     with_subcharts: bool,
     /// Print only warnings and errors.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     quiet: bool,
     /// Do not validate values against `values.schema.json`.
-    #[arg(long = "skip-schema-validation")]
+    #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     skip_schema_validation: bool,
     /// Kubernetes version for capabilities and deprecation checks.
     #[arg(long = "kube-version", allow_hyphen_values = true)]
@@ -614,6 +668,9 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
 pub fn template(a: &TemplateArgs) -> Result<()> {
     // The process ends with this command: what it rendered is left to the exit.
     ferroflux_par::exit_follows();
+    for notice in a.deprecated.notices() {
+        eprintln!("{notice}");
+    }
     check_flags(a).map_err(|e| helm_error(&e, false))?;
     if a.ignored.enable_dns {
         ferroflux_gotemplate::funcs::encoding::DNS_LOOKUPS
@@ -686,7 +743,12 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
         skip_schema_validation: a.skip_schema_validation,
         debug,
     };
-    if let Some(dir) = &a.output_dir {
+    if let Some(dir) = a
+        .output_dir
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(Path::new)
+    {
         let r = ferroflux_helm::render_release(chart, &opts)
             .map_err(|e| render_failure(e, debug, &opts.show_only))?;
         for l in &r.logs {

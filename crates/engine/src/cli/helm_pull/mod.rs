@@ -33,7 +33,7 @@ pub struct ChartPathFlags {
     #[arg(long, allow_hyphen_values = true)]
     version: Option<String>,
     /// Admit development versions too (`>0.0.0-0` when no --version is given).
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     devel: bool,
     /// The chart repository URL to find the chart in.
     #[arg(long, allow_hyphen_values = true)]
@@ -45,7 +45,7 @@ pub struct ChartPathFlags {
     #[arg(long, allow_hyphen_values = true)]
     password: Option<String>,
     /// Send the credentials to chart URLs on other hosts too.
-    #[arg(long = "pass-credentials")]
+    #[arg(long = "pass-credentials", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     pass_credentials: bool,
     /// Trust the certificates of this CA bundle.
     #[arg(long = "ca-file", allow_hyphen_values = true)]
@@ -57,13 +57,13 @@ pub struct ChartPathFlags {
     #[arg(long = "key-file", allow_hyphen_values = true)]
     key_file: Option<PathBuf>,
     /// Do not check the server's certificate.
-    #[arg(long = "insecure-skip-tls-verify")]
+    #[arg(long = "insecure-skip-tls-verify", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     insecure_skip_tls_verify: bool,
     /// Reach the registry over plain HTTP.
-    #[arg(long = "plain-http")]
+    #[arg(long = "plain-http", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     plain_http: bool,
     /// Verify the chart archive against its `.prov` file and the keyring before rendering.
-    #[arg(long)]
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     verify: bool,
     /// The keyring `--verify` checks signatures with (default `~/.gnupg/pubring.gpg`).
     #[arg(long, allow_hyphen_values = true)]
