@@ -555,6 +555,12 @@ fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Met
         J::Null => J::Object(Default::default()),
         j => j,
     };
+    // Values of the wrong kind, as Go's decoder names the first (serde would name another).
+    if let Some(mismatch) = crate::chart_types::first_mismatch(&j) {
+        return Err(err(format!(
+            "cannot load {what}: error unmarshaling JSON: while decoding JSON: {mismatch}"
+        )));
+    }
     // requirements.yaml only contributes its dependencies to existing metadata.
     if let Some(base) = into {
         let deps: Metadata = serde_json::from_value(j)

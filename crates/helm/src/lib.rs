@@ -12,6 +12,7 @@
 
 pub mod chart;
 mod chart_dir;
+mod chart_types;
 pub use chart_dir::go_abs;
 pub mod coalesce;
 pub mod deps;
