@@ -1158,6 +1158,12 @@ fn boolean_flags_take_go_booleans_and_deprecated_flags_say_so() {
         String::from_utf8_lossy(&bad.stderr),
         "Error: invalid argument \"x\" for \"--include-crds\" flag: strconv.ParseBool: parsing \"x\": invalid syntax\n"
     );
+    let wait = run(&["--wait=false"]);
+    assert!(wait.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&wait.stderr),
+        "level=WARN msg=\"--wait=false is deprecated (boolean value) and can be replaced with --wait=hookOnly\"\n"
+    );
     let deprecated = run(&["--render-subchart-notes", "--atomic=false", "--force"]);
     assert!(deprecated.status.success());
     assert_eq!(deprecated.stdout, plain.stdout);

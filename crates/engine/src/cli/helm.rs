@@ -623,6 +623,12 @@ fn check_flags(a: &TemplateArgs) -> Result<(), String> {
             ));
         }
     }
+    if let Some(v @ ("true" | "false")) = a.wait.as_deref() {
+        let instead = if v == "true" { "watcher" } else { "hookOnly" };
+        eprintln!(
+            "level=WARN msg=\"--wait={v} is deprecated (boolean value) and can be replaced with --wait={instead}\""
+        );
+    }
     if let Some(v) = a.wait.as_deref()
         && !matches!(v, "true" | "false" | "watcher" | "hookOnly" | "legacy")
     {

@@ -240,6 +240,21 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
         }
         match ev {
             Event::StreamStart => {}
+            Event::StreamEnd if !started => {
+                // A stream of only a document end marker (`...`, comments around it): no
+                // document to granit, a document without its node to go-yaml.
+                let first =
+                    next_token(text, text.len() - text.trim_start_matches('\u{feff}').len());
+                if is_marker(text, first, "...") {
+                    let msg = with_line(
+                        line_of(text, first),
+                        "did not find expected node content",
+                        false,
+                    );
+                    break Stop::Fail(msg, first);
+                }
+                break Stop::End(range.start);
+            }
             Event::StreamEnd | Event::DocumentEnd => break Stop::End(range.start),
             Event::DocumentStart(..) => {
                 if started {

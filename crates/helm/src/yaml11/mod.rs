@@ -499,6 +499,16 @@ mod tests {
         ("# only a comment\n", Want::Ok("null")),
         ("---\n", Want::Ok("null")),
         ("- \n-\n- ~\n", Want::Ok("[null,null,null]")),
+        // A document end marker alone is a document without its node to go-yaml.
+        (
+            "...\n",
+            Want::Err("yaml: did not find expected node content"),
+        ),
+        (
+            "# c\n... # d\n",
+            Want::Err("yaml: line 1: did not find expected node content"),
+        ),
+        ("---\n...\n", Want::Ok("null")),
     ];
 
     const INDENTATION_ERRORS: &[(&str, Want)] = &[
