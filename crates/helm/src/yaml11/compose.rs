@@ -207,6 +207,20 @@ pub fn lift_block_indicators(text: &str) -> Option<String> {
 }
 
 /// [`compose`] without the simple reader: granit's events, with go-yaml's errors.
+/// go-yaml's error when a document end marker comes before any content: a document without
+/// its node.
+fn end_marker_first(text: &str) -> Option<(String, usize)> {
+    let first = next_token(text, text.len() - text.trim_start_matches('\u{feff}').len());
+    is_marker(text, first, "...").then(|| {
+        let msg = with_line(
+            line_of(text, first),
+            "did not find expected node content",
+            false,
+        );
+        (msg, first)
+    })
+}
+
 pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usize)>, String> {
     if let Some(e) = reader_error(text) {
         return Err(e);
@@ -243,15 +257,8 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
             Event::StreamEnd if !started => {
                 // A stream of only a document end marker (`...`, comments around it): no
                 // document to granit, a document without its node to go-yaml.
-                let first =
-                    next_token(text, text.len() - text.trim_start_matches('\u{feff}').len());
-                if is_marker(text, first, "...") {
-                    let msg = with_line(
-                        line_of(text, first),
-                        "did not find expected node content",
-                        false,
-                    );
-                    break Stop::Fail(msg, first);
+                if let Some((msg, at)) = end_marker_first(text) {
+                    break Stop::Fail(msg, at);
                 }
                 break Stop::End(range.start);
             }
@@ -264,16 +271,8 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
                 if let Some((msg, at)) = directive_error(text, range.start) {
                     break Stop::Fail(msg, at);
                 }
-                // A document end marker before any content is no node to go-yaml.
-                let first =
-                    next_token(text, text.len() - text.trim_start_matches('\u{feff}').len());
-                if is_marker(text, first, "...") {
-                    let msg = with_line(
-                        line_of(text, first),
-                        "did not find expected node content",
-                        false,
-                    );
-                    break Stop::Fail(msg, first);
+                if let Some((msg, at)) = end_marker_first(text) {
+                    break Stop::Fail(msg, at);
                 }
             }
             Event::Anchor(id, name) => {

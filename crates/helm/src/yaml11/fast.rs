@@ -143,6 +143,22 @@ impl<'t> Reader<'_, 't> {
         id
     }
 
+    /// A one-line flow collection of scalars (a mapping's keys and values interleaved).
+    fn flow_collection(&mut self, kind: Kind<'t>, scalars: impl IntoIterator<Item = FlowItem<'t>>) {
+        let node = self.add(kind);
+        for (value, plain) in scalars {
+            let id = self.nodes.len();
+            self.nodes.push(Kind::Scalar {
+                value,
+                tag: String::new(),
+                plain,
+            });
+            if let Kind::Seq(c) | Kind::Map(c) = &mut self.nodes[node] {
+                c.push(id);
+            }
+        }
+    }
+
     fn open(&mut self, indent: usize, map: bool) {
         let kind = if map {
             Kind::Map(Vec::new())
@@ -266,35 +282,14 @@ impl<'t> Reader<'_, 't> {
                 // `["ALL"]`, `[a, b]`: every security context of every bitnami chart.
                 let (items, rest) = flow_sequence(&v[1..])?;
                 is_blank_or_comment(rest).then_some(())?;
-                let seq = self.add(Kind::Seq(Vec::with_capacity(items.len())));
-                for (value, plain) in items {
-                    let id = self.nodes.len();
-                    self.nodes.push(Kind::Scalar {
-                        value,
-                        tag: String::new(),
-                        plain,
-                    });
-                    if let Kind::Seq(c) = &mut self.nodes[seq] {
-                        c.push(id);
-                    }
-                }
+                self.flow_collection(Kind::Seq(Vec::with_capacity(items.len())), items);
             }
             b'{' if !v[1..].trim_start_matches(' ').starts_with('}') => {
                 // `{ type: RuntimeDefault }`, `{enabled: true}`: one line of simple pairs.
                 let (pairs, rest) = flow_mapping(&v[1..])?;
                 is_blank_or_comment(rest).then_some(())?;
-                let map = self.add(Kind::Map(Vec::with_capacity(2 * pairs.len())));
-                for (value, plain) in pairs.into_iter().flat_map(|(k, v)| [k, v]) {
-                    let id = self.nodes.len();
-                    self.nodes.push(Kind::Scalar {
-                        value,
-                        tag: String::new(),
-                        plain,
-                    });
-                    if let Kind::Map(c) = &mut self.nodes[map] {
-                        c.push(id);
-                    }
-                }
+                let map = Kind::Map(Vec::with_capacity(2 * pairs.len()));
+                self.flow_collection(map, pairs.into_iter().flat_map(|(k, v)| [k, v]));
             }
             b'{' | b'[' => {
                 // `{}`, `[]`, or with spaces inside (`{ }`).
