@@ -1164,13 +1164,19 @@ fn boolean_flags_take_go_booleans_and_deprecated_flags_say_so() {
         String::from_utf8_lossy(&wait.stderr),
         "level=WARN msg=\"--wait=false is deprecated (boolean value) and can be replaced with --wait=hookOnly\"\n"
     );
-    let deprecated = run(&["--render-subchart-notes", "--atomic=false", "--force"]);
+    let deprecated = run(&[
+        "--render-subchart-notes",
+        "--atomic=false",
+        "--force",
+        "--atomic",
+    ]);
     assert!(deprecated.status.success());
     assert_eq!(deprecated.stdout, plain.stdout);
     assert_eq!(
         String::from_utf8_lossy(&deprecated.stderr),
         "Flag --render-subchart-notes has been deprecated, this flag has no effect for 'helm template' and will be removed in Helm 5\n\
          Flag --atomic has been deprecated, use --rollback-on-failure instead\n\
-         Flag --force has been deprecated, use --force-replace instead\n"
+         Flag --force has been deprecated, use --force-replace instead\n\
+         Flag --atomic has been deprecated, use --rollback-on-failure instead\n"
     );
 }

@@ -561,6 +561,7 @@ fn parse_metadata(data: &[u8], into: Option<Metadata>, what: &str) -> Result<Met
             "cannot load {what}: error unmarshaling JSON: while decoding JSON: {mismatch}"
         )));
     }
+    crate::chart_types::as_go_decodes(&mut j);
     // requirements.yaml only contributes its dependencies to existing metadata.
     if let Some(base) = into {
         let deps: Metadata = serde_json::from_value(j)

@@ -59,14 +59,51 @@ pub(crate) fn first_mismatch(metadata: &J) -> Option<String> {
     fields(o, METADATA, "")
 }
 
-fn fields(o: &serde_json::Map<String, J>, of: &[(&str, Ty)], path: &str) -> Option<String> {
-    // Go's JSON has the keys in order; of two keys with one name, the later value stands.
+fn fields(o: &serde_json::Map<String, J>, of: &[(&'static str, Ty)], path: &str) -> Option<String> {
+    // Go's JSON has the keys in order, each matched to a field ignoring case.
     let mut keys: Vec<&String> = o.keys().collect();
     keys.sort();
     keys.into_iter().find_map(|k| {
-        let (_, ty) = of.iter().find(|(name, _)| *name == k.as_str())?;
+        let (_, ty) = field_of(of, k)?;
         check(&o[k], *ty, &format!("{path}.{k}"), true)
     })
+}
+
+/// The field a key sets: the one of its name, or else one whose name differs only in case.
+fn field_of<'a>(of: &'a [(&'static str, Ty)], key: &str) -> Option<&'a (&'static str, Ty)> {
+    of.iter()
+        .find(|(name, _)| *name == key)
+        .or_else(|| of.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)))
+}
+
+/// Rewrites `metadata` (checked by [`first_mismatch`]) as Go's decoder reads it into Helm's
+/// struct: each key under its field's own name, the later of two keys for one field (in
+/// sorted order) winning, and nulls dropped (they leave a field as it was), in the metadata
+/// and in each maintainer and dependency.
+pub(crate) fn as_go_decodes(metadata: &mut J) {
+    canonical(metadata, METADATA);
+    if let J::Object(o) = metadata {
+        for (list, of) in [("dependencies", DEPENDENCY), ("maintainers", MAINTAINER)] {
+            if let Some(J::Array(items)) = o.get_mut(list) {
+                items.iter_mut().for_each(|item| canonical(item, of));
+            }
+        }
+    }
+}
+
+fn canonical(v: &mut J, of: &[(&'static str, Ty)]) {
+    let J::Object(o) = v else {
+        return;
+    };
+    let mut entries: Vec<(String, J)> = std::mem::take(o).into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (k, v) in entries {
+        if v.is_null() {
+            continue;
+        }
+        let name = field_of(of, &k).map_or(k, |(name, _)| (*name).to_string());
+        o.insert(name, v);
+    }
 }
 
 fn check(v: &J, ty: Ty, path: &str, field: bool) -> Option<String> {
@@ -177,6 +214,14 @@ mod tests {
                 r#"{"zzz": [1], "home": [1]}"#,
                 "json: cannot unmarshal array into Go struct field .home of type string",
             ),
+            (
+                r#"{"Keywords": "a", "deprecated": true}"#,
+                "json: cannot unmarshal string into Go struct field .Keywords of type []string",
+            ),
+            (
+                r#"{"Deprecated": "yes"}"#,
+                "json: cannot unmarshal string into Go struct field .Deprecated of type bool",
+            ),
         ];
         for (json, want) in cases {
             let v: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -189,5 +234,24 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(fine).unwrap();
             assert_eq!(first_mismatch(&v), None, "{fine}");
         }
+    }
+
+    /// Keys matched to fields ignoring case (the later in sorted order wins) and nulls
+    /// dropped, as Go's decoder sets Helm's struct.
+    #[test]
+    fn metadata_reads_as_go_decodes_it() {
+        let mut v: serde_json::Value = serde_json::from_str(
+            r#"{"Name": "upper", "name": "lower", "Version": "1.0.0", "Home": null,
+                "dependencies": [{"Name": "d", "enabled": null, "import-values": null}],
+                "maintainers": [{"EMAIL": "a@b", "url": null}], "extra": 1}"#,
+        )
+        .unwrap();
+        super::as_go_decodes(&mut v);
+        let want: serde_json::Value = serde_json::from_str(
+            r#"{"name": "lower", "version": "1.0.0", "dependencies": [{"name": "d"}],
+                "maintainers": [{"email": "a@b"}], "extra": 1}"#,
+        )
+        .unwrap();
+        assert_eq!(v, want);
     }
 }

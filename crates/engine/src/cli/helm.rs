@@ -321,7 +321,7 @@ impl DeprecatedHelmFlags {
     fn notices(&self) -> Vec<String> {
         const NO_EFFECT: &str =
             "this flag has no effect for 'helm template' and will be removed in Helm 5";
-        let mut notices = [
+        let notices = [
             (self.atomic, "atomic", "use --rollback-on-failure instead"),
             (self.force, "force", "use --force-replace instead"),
             (self.hide_notes, "hide-notes", NO_EFFECT),
@@ -333,18 +333,15 @@ impl DeprecatedHelmFlags {
         ]
         .into_iter()
         .filter(|(given, _, _)| given.is_some())
-        .map(|(_, flag, why)| format!("Flag --{flag} has been deprecated, {why}"))
         .collect::<Vec<_>>();
-        // pflag prints each as it meets the flag: in command-line order.
-        let args: Vec<String> = std::env::args().collect();
-        let at = |notice: &String| {
-            let flag = notice.split_whitespace().nth(1).unwrap_or_default();
-            args.iter()
-                .position(|a| a == flag || a.starts_with(&format!("{flag}=")))
-                .unwrap_or(usize::MAX)
-        };
-        notices.sort_by_key(at);
-        notices
+        // pflag prints a notice each time it meets one of them: in command-line order.
+        std::env::args()
+            .filter_map(|a| {
+                let name = a.strip_prefix("--")?.split('=').next()?.to_string();
+                notices.iter().find(|(_, flag, _)| *flag == name)
+            })
+            .map(|(_, flag, why)| format!("Flag --{flag} has been deprecated, {why}"))
+            .collect()
     }
 }
 

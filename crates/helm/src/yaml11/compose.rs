@@ -207,6 +207,15 @@ pub fn lift_block_indicators(text: &str) -> Option<String> {
 }
 
 /// [`compose`] without the simple reader: granit's events, with go-yaml's errors.
+/// Whether `between` (the text between two tokens) holds a `?` indicator: the empty key
+/// that follows is an explicit one, which go-yaml reads too.
+fn after_explicit_key(between: &str) -> bool {
+    between.lines().any(|l| {
+        let code = l.split('#').next().unwrap_or_default().trim_start();
+        code.starts_with('?')
+    })
+}
+
 /// go-yaml's error when a document end marker comes before any content: a document without
 /// its node.
 fn end_marker_first(text: &str) -> Option<(String, usize)> {
@@ -310,6 +319,7 @@ pub(super) fn compose_full(text: &str) -> Result<Option<(Vec<Kind<'static>>, usi
                 // (YAML 1.2), none to go-yaml's parser.
                 if range.is_empty()
                     && text[range.start..].starts_with(':')
+                    && !after_explicit_key(&text[c.last_end.min(range.start)..range.start])
                     && let Some(o) = c.open.last().filter(|o| o.map && !o.flow)
                     && matches!(&c.nodes[o.node], Kind::Map(k) if k.len() % 2 == 0 && !k.is_empty())
                 {

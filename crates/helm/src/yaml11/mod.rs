@@ -653,6 +653,11 @@ mod tests {
             "a:\n  b: 1\n  : c\n",
             Want::Err("yaml: line 2: did not find expected key"),
         ),
+        // An explicit empty key is go-yaml's too (the null key fails later, in converting).
+        (
+            "a: 1\n? # k\n: c\n",
+            Want::Err("unsupported map key of type: %!s(<nil>), key: <nil>, value: \"c\""),
+        ),
         // The flow collection is the pending value here, or not empty: the key is given up.
         (
             "a:\n{}\n",
