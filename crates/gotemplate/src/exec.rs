@@ -130,7 +130,9 @@ impl Ctx<'_, '_> {
                 format!("template: {name}: tpl text refused while templates run side by side"),
             ));
         }
-        if !replaces && crate::ast::is_empty_list(&root, text) {
+        // Unless the text defines its own name (`{{define "x"}}…` in a `tpl` named x): Go's
+        // parse then puts that definition in the root's place.
+        if !replaces && !set.has_own(name) && crate::ast::is_empty_list(&root, text) {
             // Text that is only spaces and comments does not replace the template already
             // named `name` (an outer `tpl`'s), but Go still executes it: it prints its spaces.
             return Ok(root

@@ -255,6 +255,11 @@ impl Template {
         self.lookup(name).is_some()
     }
 
+    /// Whether this set itself (not a layer under it) holds a template of that name.
+    pub(crate) fn has_own(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
     /// The template by that name, this set's own first.
     pub(crate) fn lookup(&self, name: &str) -> Option<&Arc<Tree>> {
         self.trees

@@ -744,6 +744,21 @@ mod tests {
         crate::template(chart, &opts).map_err(|e| e.message)
     }
 
+    /// A `tpl` text that only defines the name `tpl` runs under ("gotpl") runs that
+    /// definition, also nested (what helm v4.3.1 printed).
+    #[test]
+    fn tpl_text_defining_its_own_name_runs_the_definition() {
+        let t = r#"u1: {{ tpl "{{define \"gotpl\"}}X{{end}}" . | quote }}
+u2: {{ tpl "[{{ tpl \"{{define \\\"gotpl\\\"}}Y{{end}}\" . }}]" . | quote }}
+u3: {{ tpl "[{{ tpl \" {{define \\\"gotpl\\\"}}Y{{end}} \" . }}]" . | quote }}
+"#;
+        let out = render_files(&[("templates/a.yaml".into(), t.into())]).unwrap();
+        assert!(
+            out.ends_with("u1: \"X\"\nu2: \"[Y]\"\nu3: \"[Y]\"\n"),
+            "{out}"
+        );
+    }
+
     /// Many templates of one chart, enough to run side by side.
     fn many(text: &dyn Fn(usize) -> String) -> Vec<(String, String)> {
         (0..24)
