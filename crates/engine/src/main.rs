@@ -222,7 +222,7 @@ fn parse_failure(e: clap::Error) -> std::process::ExitCode {
     }
     if helm
         && e.kind() == ErrorKind::ValueValidation
-        && e.to_string().contains("strconv.ParseBool")
+        && e.to_string().contains(cli::helm::PARSE_BOOL)
         && let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg)
         && let Some(ContextValue::String(value)) = e.get(ContextKind::InvalidValue)
     {

@@ -177,60 +177,46 @@ fn go_float32_g(f: f64) -> String {
     ferroflux_goformat::float_g(f, true)
 }
 
+/// A value of the wrong kind: `chart_types::first_mismatch` reports these first, with Go's
+/// paths, so this is only the decoder's own refusal.
+fn wrong_kind<E: serde::de::Error>(v: &J, ty: &str) -> E {
+    E::custom(format!(
+        "json: cannot unmarshal {} into Go value of type {ty}",
+        yaml::json_kind(v)
+    ))
+}
+
 fn go_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let v = J::deserialize(d)?;
-    scalar_to_go_string(&v).ok_or_else(|| {
-        serde::de::Error::custom(format!(
-            "json: cannot unmarshal {} into Go value of type string",
-            yaml::json_kind(&v)
-        ))
-    })
+    scalar_to_go_string(&v).ok_or_else(|| wrong_kind(&v, "string"))
 }
 
 fn go_strings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = J::deserialize(d)?;
-    match v {
+    match J::deserialize(d)? {
         J::Null => Ok(Vec::new()),
         J::Array(a) => a
             .iter()
-            .map(|x| {
-                scalar_to_go_string(x).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "json: cannot unmarshal {} into Go value of type string",
-                        yaml::json_kind(x)
-                    ))
-                })
-            })
+            .map(|x| scalar_to_go_string(x).ok_or_else(|| wrong_kind(x, "string")))
             .collect(),
-        other => Err(serde::de::Error::custom(format!(
-            "json: cannot unmarshal {} into Go value of type []string",
-            yaml::json_kind(&other)
-        ))),
+        other => Err(wrong_kind(&other, "[]string")),
     }
 }
 
 fn annotations<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
-    let v = J::deserialize(d)?;
-    match v {
+    match J::deserialize(d)? {
         J::Null => Ok(None),
         J::Object(o) => o
             .into_iter()
             .map(|(k, x)| {
-                scalar_to_go_string(&x).map(|s| (k, s)).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        "json: cannot unmarshal {} into Go struct field Metadata.annotations of type string",
-                        yaml::json_kind(&x)
-                    ))
-                })
+                scalar_to_go_string(&x)
+                    .map(|s| (k, s))
+                    .ok_or_else(|| wrong_kind(&x, "string"))
             })
             .collect::<Result<BTreeMap<_, _>, _>>()
             .map(Some),
-        other => Err(serde::de::Error::custom(format!(
-            "json: cannot unmarshal {} into Go struct field Metadata.annotations of type map[string]string",
-            yaml::json_kind(&other)
-        ))),
+        other => Err(wrong_kind(&other, "map[string]string")),
     }
 }
 

@@ -10,13 +10,14 @@ use serde_json::Value as J;
 enum Ty {
     Str,
     Bool,
-    Strs,
     StrMap,
     Any,
     List(&'static Ty, &'static str),
     Struct(&'static [(&'static str, Ty)], &'static str),
 }
 
+const STR: Ty = Ty::Str;
+const STRS: Ty = Ty::List(&STR, "[]string");
 const MAINTAINER: &[(&str, Ty)] = &[("email", Ty::Str), ("name", Ty::Str), ("url", Ty::Str)];
 const ANYS: Ty = Ty::Any;
 const DEPENDENCY: &[(&str, Ty)] = &[
@@ -26,7 +27,7 @@ const DEPENDENCY: &[(&str, Ty)] = &[
     ("import-values", Ty::List(&ANYS, "[]interface {}")),
     ("name", Ty::Str),
     ("repository", Ty::Str),
-    ("tags", Ty::Strs),
+    ("tags", STRS),
     ("version", Ty::Str),
 ];
 const MAINTAINER_TY: Ty = Ty::Struct(MAINTAINER, "v2.Maintainer");
@@ -41,11 +42,11 @@ const METADATA: &[(&str, Ty)] = &[
     ("description", Ty::Str),
     ("home", Ty::Str),
     ("icon", Ty::Str),
-    ("keywords", Ty::Strs),
+    ("keywords", STRS),
     ("kubeVersion", Ty::Str),
     ("maintainers", Ty::List(&MAINTAINER_TY, "[]*v2.Maintainer")),
     ("name", Ty::Str),
-    ("sources", Ty::Strs),
+    ("sources", STRS),
     ("tags", Ty::Str),
     ("type", Ty::Str),
     ("version", Ty::Str),
@@ -114,7 +115,6 @@ fn check(v: &J, ty: Ty, path: &str, field: bool) -> Option<String> {
         Ty::Any => return None,
         Ty::Str => (!v.is_array() && !v.is_object(), "string"),
         Ty::Bool => (v.is_boolean(), "bool"),
-        Ty::Strs => (v.is_array(), "[]string"),
         Ty::StrMap => (v.is_object(), "map[string]string"),
         Ty::List(_, name) => (v.is_array(), name),
         Ty::Struct(_, name) => (v.is_object(), name),
@@ -127,10 +127,6 @@ fn check(v: &J, ty: Ty, path: &str, field: bool) -> Option<String> {
         ));
     }
     match (ty, v) {
-        (Ty::Strs, J::Array(a)) => a
-            .iter()
-            .enumerate()
-            .find_map(|(i, x)| check(x, Ty::Str, &format!("{path}.{i}"), false)),
         (Ty::List(elem, _), J::Array(a)) => a
             .iter()
             .enumerate()

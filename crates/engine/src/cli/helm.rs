@@ -300,8 +300,11 @@ pub struct TemplateArgs {
 /// A Go boolean, as pflag reads a boolean flag's value (`--include-crds=false`, `-g=0`).
 pub(crate) fn go_bool(s: &str) -> std::result::Result<bool, String> {
     ferroflux_goformat::parse_bool(s)
-        .ok_or_else(|| format!("strconv.ParseBool: parsing {s:?}: invalid syntax"))
+        .ok_or_else(|| format!("{PARSE_BOOL}: parsing {s:?}: invalid syntax"))
 }
+
+/// How [`go_bool`]'s refusals start: the command line's error handler knows them by it.
+pub(crate) const PARSE_BOOL: &str = "strconv.ParseBool";
 
 /// Flags `helm template` still accepts with a deprecation notice, given or not: the notice
 /// pflag prints for each that is set (in this order, the order of Helm's flag table).

@@ -624,18 +624,28 @@ type FlowItem<'t> = (Cow<'t, str>, bool);
 /// (with whether each is plain) and what follows the `]`. Anything else (nested
 /// collections, plain items with spaces or flow indicators, a trailing comma) is `None`.
 fn flow_sequence(s: &str) -> Option<(Vec<FlowItem<'_>>, &str)> {
-    let mut items = Vec::new();
+    flow_entries(s, b']', flow_scalar)
+}
+
+/// The comma-separated entries of a one-line flow collection after its opening bracket, each
+/// read by `entry`, and the text after `close`; `None` at anything else (a trailing comma).
+fn flow_entries<'t, T>(
+    s: &'t str,
+    close: u8,
+    entry: impl Fn(&'t str) -> Option<(T, &'t str)>,
+) -> Option<(Vec<T>, &'t str)> {
+    let mut entries = Vec::new();
     let mut rest = s.trim_start_matches(' ');
     loop {
-        let (item, after) = flow_scalar(rest)?;
-        items.push(item);
+        let (e, after) = entry(rest)?;
+        entries.push(e);
         rest = after.trim_start_matches(' ');
-        match rest.as_bytes().first()? {
+        match *rest.as_bytes().first()? {
             b',' => rest = rest[1..].trim_start_matches(' '),
-            b']' => return Some((items, &rest[1..])),
+            c if c == close => return Some((entries, &rest[1..])),
             _ => return None,
         }
-        if rest.starts_with(']') {
+        if rest.as_bytes().first() == Some(&close) {
             return None;
         }
     }
@@ -664,23 +674,11 @@ fn flow_scalar(s: &str) -> Option<(FlowItem<'_>, &str)> {
 /// The pairs of a one-line flow mapping after its `{`, each key and value a [`flow_scalar`]
 /// (a key followed by `: `), and the text after the closing `}`; `None` for anything else.
 fn flow_mapping(s: &str) -> Option<(Vec<(FlowItem<'_>, FlowItem<'_>)>, &str)> {
-    let mut pairs = Vec::new();
-    let mut rest = s.trim_start_matches(' ');
-    loop {
+    flow_entries(s, b'}', |rest| {
         let (key, after) = flow_scalar(rest)?;
-        rest = after.strip_prefix(": ")?.trim_start_matches(' ');
-        let (value, after) = flow_scalar(rest)?;
-        pairs.push((key, value));
-        rest = after.trim_start_matches(' ');
-        match rest.as_bytes().first()? {
-            b',' => rest = rest[1..].trim_start_matches(' '),
-            b'}' => return Some((pairs, &rest[1..])),
-            _ => return None,
-        }
-        if rest.starts_with('}') {
-            return None;
-        }
-    }
+        let (value, after) = flow_scalar(after.strip_prefix(": ")?.trim_start_matches(' '))?;
+        Some(((key, value), after))
+    })
 }
 
 /// Appends the next line `text` of a folded scalar after `breaks` empty lines: a line break
