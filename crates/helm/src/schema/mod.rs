@@ -7,6 +7,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use serde_json::Value as J;
 
 mod prepare;
+mod quick;
 mod tree;
 mod words;
 
@@ -44,7 +45,14 @@ pub fn validate_chart_traced(
 /// the same schema (fifty copies of one chart, or one library's), and building a validator
 /// costs far more than running it.
 #[derive(Default)]
-struct Compiled(std::collections::HashMap<Vec<u8>, std::rc::Rc<Built>>);
+struct Compiled(std::collections::HashMap<Vec<u8>, Prepared>);
+
+/// One schema text's readings: whether the quick check may take it, and the full validator
+/// once some values needed it.
+struct Prepared {
+    quick: quick::Eligible,
+    built: Option<std::rc::Rc<Built>>,
+}
 
 fn walk(
     chart: &Chart,
@@ -130,6 +138,37 @@ fn validate_single_logged(
     validate_with(values, schema, logs, &mut Compiled::default())
 }
 
+/// For the differential check of the quick validator (`examples/schema_quick.rs`): what the
+/// quick check says of `values` (`None`: it does not take this schema; `Some(true)`: surely
+/// valid) and what the full validator says.
+#[doc(hidden)]
+pub fn quick_and_full(values: &Values, schema: &[u8]) -> (Option<bool>, Result<(), String>) {
+    let quick = match quick::eligible(schema) {
+        quick::Eligible::Yes {
+            root,
+            draft,
+            patterns,
+        } => Some(quick::surely_valid(&root, draft, &patterns, values)),
+        quick::Eligible::No => None,
+    };
+    thread_local! {
+        /// Full validators only: the quick check is declined for every schema here.
+        static FULL_ONLY: std::cell::RefCell<Compiled> = Default::default();
+    }
+    let full = FULL_ONLY.with(|c| {
+        let mut full_only = c.borrow_mut();
+        full_only
+            .0
+            .entry(schema.to_vec())
+            .or_insert_with(|| Prepared {
+                quick: quick::Eligible::No,
+                built: None,
+            });
+        validate_with(values, schema, &mut Vec::new(), &mut full_only)
+    });
+    (quick, full)
+}
+
 /// A schema made ready for validation: its document as the validator read it (error trees
 /// are framed by it), its draft, what loading its references logged, and the validator or
 /// why none could be built.
@@ -146,11 +185,24 @@ fn validate_with(
     logs: &mut Vec<String>,
     compiled: &mut Compiled,
 ) -> Result<(), String> {
-    let built = match compiled.0.get(text) {
+    let prepared = compiled.0.entry(text.to_vec()).or_insert_with(|| Prepared {
+        quick: quick::eligible(text),
+        built: None,
+    });
+    if let quick::Eligible::Yes {
+        root,
+        draft,
+        patterns,
+    } = &prepared.quick
+        && quick::surely_valid(root, *draft, patterns, values)
+    {
+        return Ok(());
+    }
+    let built = match &prepared.built {
         Some(b) => b.clone(),
         None => {
             let b = std::rc::Rc::new(build(text)?);
-            compiled.0.insert(text.to_vec(), b.clone());
+            prepared.built = Some(b.clone());
             b
         }
     };
