@@ -693,6 +693,12 @@ pub fn template(a: &TemplateArgs) -> Result<()> {
     let mut pull = a.pull.clone();
     pull.set_debug(debug);
     let located = locate(&chart_ref, &pull)?;
+    // A chart with subcharts, or an archive, maps its loading and rendering over both CPUs:
+    // the helpers start now, while the values are read, rather than once the walk of the
+    // chart's directory meets its `charts/`.
+    if located.is_file() || located.join("charts").is_dir() {
+        ferroflux_par::warm_up();
+    }
     let chart_ref = located.to_string_lossy().into_owned();
     if debug {
         let abs = ferroflux_helm::go_abs(&located);
