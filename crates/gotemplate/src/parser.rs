@@ -1,7 +1,7 @@
 //! Recursive-descent parser mirroring Go's `text/template/parse`, including its error messages.
 
 use crate::ast::*;
-use crate::lexer::{Tok, Token, lex};
+use crate::lexer::{Tok, Token, lex_into, recycle};
 use std::sync::Arc;
 
 /// A parse failure: message and line (Go prints `template: NAME:LINE: MSG`).
@@ -61,10 +61,14 @@ pub fn parse(
     else_with: bool,
     has_func: &dyn Fn(&str) -> bool,
 ) -> PResult<Parsed> {
+    thread_local! {
+        /// The last token list this thread parsed, kept for its memory.
+        static TOKENS: std::cell::Cell<Vec<Token<'static>>> = const { std::cell::Cell::new(Vec::new()) };
+    }
     let mut p = Parser {
         src,
         else_with,
-        toks: lex(src, ld, rd),
+        toks: lex_into(recycle(TOKENS.take()), src, ld, rd),
         i: 0,
         vars: vec!["$".into()],
         range_depth: 0,
@@ -73,7 +77,9 @@ pub fn parse(
         action_line: 0,
         paren_depth: 0,
     };
-    let root = p.top()?;
+    let root = p.top();
+    TOKENS.set(recycle(std::mem::take(&mut p.toks)));
+    let root = root?;
     // Go rejects two non-empty definitions of one name inside a single parse.
     let mut seen: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     for (name, list) in &p.defines {
