@@ -6,6 +6,7 @@ use crate::yaml::Values;
 use jsonschema::error::{TypeKind, ValidationErrorKind as K};
 use serde_json::Value as J;
 
+mod plain_pattern;
 mod prepare;
 mod quick;
 mod tree;

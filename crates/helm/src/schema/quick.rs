@@ -146,16 +146,14 @@ impl Scan<'_> {
             return false;
         }
         let string = || v.is_string();
-        let count = || v.is_u64();
+        // santhosh reads counts as int64: a bigger one wraps.
+        let count = || v.as_u64().is_some_and(|n| n <= i64::MAX as u64);
         let number = || v.is_number() && exact(v).is_some();
         match k {
             "$schema" => depth == 0,
             // An identifier at the root does not change where `#…` references point.
-            "$id" => {
-                depth == 0
-                    && v.as_str()
-                        .is_some_and(|id| !id.trim_end_matches('#').contains('#'))
-            }
+            // An identifier at the root does not change where `#…` references point.
+            "$id" => depth == 0 && v.as_str().is_some_and(plain_id),
             "pattern" => v.as_str().is_some_and(|p| self.compile(p)),
             "patternProperties" => {
                 matches!(v, J::Object(m) if m.keys().all(|p| self.compile(p)))
@@ -207,15 +205,12 @@ impl Scan<'_> {
 
 impl Scan<'_> {
     /// Compiles a pattern this module can match as Go and the full validator both do, on the
-    /// strings [`matches`] takes: Go's syntax and the ECMA one the full validator reads agree
-    /// on plain patterns, not on inline flags other than a leading `(?i)`, `{,n}` or POSIX
-    /// classes.
+    /// strings [`matches`] takes (see [`super::plain_pattern`]).
     fn compile(&self, p: &str) -> bool {
         if self.patterns.borrow().contains_key(p) {
             return true;
         }
-        let body = p.strip_prefix("(?i)").unwrap_or(p);
-        if body.replace("(?:", "").contains("(?") || p.contains("{,") || p.contains("[:") {
+        if !super::plain_pattern::plain(p) {
             return false;
         }
         match regex::Regex::new(p) {
@@ -239,6 +234,28 @@ fn matches(re: &regex::Regex, s: &str) -> Tri {
     }
 }
 
+/// An identifier every reader takes alike: an `http(s)` address with a plain host, or a plain
+/// relative path, with at most one `#` at its end.
+fn plain_id(id: &str) -> bool {
+    let id = id.strip_suffix('#').unwrap_or(id);
+    let path_char = |c: char| c.is_ascii_alphanumeric() || "._~/-".contains(c);
+    let rest = id
+        .strip_prefix("https://")
+        .or_else(|| id.strip_prefix("http://"));
+    match rest {
+        Some(rest) => {
+            let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host_char = |c: char| c.is_ascii_alphanumeric() || ".-:".contains(c);
+            !host.is_empty()
+                && !host.starts_with([':', '.', '-'])
+                && host.matches(':').count() <= 1
+                && host.chars().all(host_char)
+                && path.chars().all(path_char)
+        }
+        None => !id.starts_with('/') && id.chars().all(path_char),
+    }
+}
+
 const TYPES: &[&str] = &[
     "null", "boolean", "object", "array", "number", "integer", "string",
 ];
@@ -248,7 +265,8 @@ const TYPES: &[&str] = &[
 /// References with escapes or anchors are not followed here.
 fn resolve<'a>(root: &'a J, r: &str) -> Option<&'a J> {
     let pointer = r.strip_prefix('#')?;
-    if pointer.contains(['~', '%']) {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._$-".contains(c);
+    if !pointer.chars().all(plain) {
         return None;
     }
     let mut at = root;
@@ -358,17 +376,43 @@ impl<'a> Inst<'a> {
         }
     }
 
-    fn equals(self, other: &J) -> bool {
+    fn equals(self, other: &J) -> Tri {
         match (self, other) {
-            (Inst::Val(v), _) => json_equal(v, other),
-            (Inst::Map(m), J::Object(o)) => {
-                m.len() == o.len()
-                    && m.iter()
-                        .all(|(k, v)| o.get(k).is_some_and(|w| json_equal(v, w)))
-            }
-            _ => false,
+            (Inst::Val(v), _) => equal(v, other),
+            (Inst::Map(m), J::Object(o)) => objects_equal(m, o),
+            _ => Tri::Invalid,
         }
     }
+}
+
+/// JSON equality as santhosh sees it (numbers by value), unsure where a number is beyond a
+/// float's exactness.
+fn equal(a: &J, b: &J) -> Tri {
+    match (a, b) {
+        (J::Number(_), J::Number(_)) => match (exact(a), exact(b)) {
+            (Some(x), Some(y)) => Tri::of(x == y),
+            _ => Tri::Unsure,
+        },
+        (J::Array(x), J::Array(y)) => {
+            if x.len() != y.len() {
+                return Tri::Invalid;
+            }
+            x.iter()
+                .zip(y)
+                .fold(Tri::Valid, |acc, (p, q)| acc.and(|| equal(p, q)))
+        }
+        (J::Object(x), J::Object(y)) => objects_equal(x, y),
+        _ => Tri::of(a == b),
+    }
+}
+
+fn objects_equal(x: &Map<String, J>, y: &Map<String, J>) -> Tri {
+    if x.len() != y.len() {
+        return Tri::Invalid;
+    }
+    x.iter().fold(Tri::Valid, |acc, (k, v)| {
+        acc.and(|| y.get(k).map_or(Tri::Invalid, |w| equal(v, w)))
+    })
 }
 
 struct Check<'a> {
@@ -425,8 +469,18 @@ impl<'a> Check<'a> {
                 }),
                 _ => Tri::Unsure,
             },
-            "enum" => Tri::of(kv.as_array().is_some_and(|e| e.iter().any(|x| v.equals(x)))),
-            "const" => Tri::of(v.equals(kv)),
+            "enum" => {
+                let mut out = Tri::Invalid;
+                for x in kv.as_array().into_iter().flatten() {
+                    match v.equals(x) {
+                        Tri::Valid => return Tri::Valid,
+                        Tri::Unsure => out = Tri::Unsure,
+                        Tri::Invalid => {}
+                    }
+                }
+                out
+            }
+            "const" => v.equals(kv),
             "required" => match v.object() {
                 Some(o) => Tri::of(kv.as_array().is_some_and(|ks| {
                     ks.iter()
@@ -881,6 +935,14 @@ mod tests {
             ),
             Some(false)
         );
+        // Numbers compared beyond a float's exactness.
+        assert_eq!(
+            quick(
+                r#"{"properties":{"a":{"enum":[9007199254740993]}}}"#,
+                r#"{"a":9007199254740992}"#
+            ),
+            Some(false)
+        );
         // A reference back to itself with no value in between.
         assert_eq!(
             quick(
@@ -889,6 +951,19 @@ mod tests {
             ),
             Some(false)
         );
+    }
+
+    #[test]
+    fn root_identifiers_every_reader_takes() {
+        for id in [
+            "https://example.com/charts/app.schema.json",
+            "http://example.com:8080/s#",
+            "values.schema.json",
+            "",
+        ] {
+            let schema = serde_json::json!({"$id": id, "type": "object"}).to_string();
+            assert_eq!(quick(&schema, r#"{"a":1}"#), Some(true), "{id}");
+        }
     }
 
     #[test]
@@ -902,6 +977,14 @@ mod tests {
             r##"{"properties":{"a":{"$ref":"#/properties/b/default"},"b":{"default":{}}}}"##,
             r##"{"properties":{"a":{"$ref":"#/$defs/a~1b"}},"$defs":{"a/b":{}}}"##,
             r#"{"properties":{"a":{"$id":"inner.json"}}}"#,
+            r#"{"$id":":foo"}"#,
+            r#"{"$id":"a\\b"}"#,
+            r#"{"$id":"http://1::2/x"}"#,
+            r#"{"$id":"a%zz"}"#,
+            r#"{"$id":"http://x.example/s.json##"}"#,
+            r##"{"$defs":{"a\\b":{}},"properties":{"a":{"$ref":"#/$defs/a\\b"}}}"##,
+            r#"{"properties":{"a":{"maxLength":9223372036854775808}}}"#,
+            r#"{"properties":{"a":{"pattern":"\\u0061"}}}"#,
             r#"{"properties":{"a":{"multipleOf":0.1}}}"#,
             r#"{"properties":{"a":{"items":[{"type":"string"}]}}}"#,
             r#"{"properties":{"a":{"type":"strin"}}}"#,
