@@ -120,22 +120,21 @@ pub fn go_syntax(re: &str) -> Cow<'_, str> {
 /// Compiled patterns by their Go text. Charts call the same few patterns for every label and
 /// name (bitnami's `common.labels` runs `regexReplaceAll` on each value), and building a
 /// `regex::Regex` costs far more than Go's `regexp.Compile`: compiling once per pattern took a
-/// tenth of an umbrella's render. A `Regex` clone shares the compiled program.
-static COMPILED: std::sync::Mutex<
-    Option<std::collections::HashMap<String, regex::Regex, foldhash::fast::RandomState>>,
-> = std::sync::Mutex::new(None);
+/// tenth of an umbrella's render. The cache hands out shared references, not clones: a clone
+/// shares the compiled program but starts its own pool of search caches, and building a lazy
+/// DFA's cache anew on every call was a twentieth of a bitnami chart's template execution.
+type Compiled = std::collections::HashMap<String, Arc<regex::Regex>, foldhash::fast::RandomState>;
+static COMPILED: std::sync::Mutex<Option<Compiled>> = std::sync::Mutex::new(None);
 /// Patterns kept at most; the cache starts over past it (templates that build patterns from
 /// data must not grow it without bound).
 const COMPILED_MAX: usize = 256;
 
-fn compile(re: &str) -> Result<regex::Regex, String> {
-    let cached = |guard: &Option<
-        std::collections::HashMap<String, regex::Regex, foldhash::fast::RandomState>,
-    >| { guard.as_ref().and_then(|m| m.get(re).cloned()) };
+fn compile(re: &str) -> Result<Arc<regex::Regex>, String> {
+    let cached = |guard: &Option<Compiled>| guard.as_ref().and_then(|m| m.get(re).cloned());
     if let Some(r) = cached(&COMPILED.lock().unwrap_or_else(|p| p.into_inner())) {
         return Ok(r);
     }
-    let r = compile_uncached(re)?;
+    let r = Arc::new(compile_uncached(re)?);
     let mut guard = COMPILED.lock().unwrap_or_else(|p| p.into_inner());
     let map = guard.get_or_insert_with(Default::default);
     if map.len() >= COMPILED_MAX {
@@ -170,11 +169,11 @@ fn compile_uncached(re: &str) -> Result<regex::Regex, String> {
 }
 
 /// A Go regular expression compiled, or Go's `regexp.Compile` error text.
-pub fn go_regex(re: &str) -> Result<regex::Regex, String> {
+pub fn go_regex(re: &str) -> Result<Arc<regex::Regex>, String> {
     compile(re)
 }
 
-fn must_compile(re: &str) -> Result<regex::Regex, String> {
+fn must_compile(re: &str) -> Result<Arc<regex::Regex>, String> {
     compile(re).map_err(|e| {
         format!(
             "regexp: Compile({}): {e}",
@@ -398,5 +397,14 @@ mod tests {
         for (tpl, want) in cases {
             assert_eq!(crate::render_plain(tpl, "t", None).unwrap(), want, "{tpl}");
         }
+    }
+
+    /// A pattern used again is the one compiled before, with its search caches.
+    #[test]
+    fn patterns_are_compiled_once_and_shared() {
+        let a = super::compile("^shared-[0-9]+$").unwrap();
+        assert!(a.is_match("shared-12"));
+        let b = super::compile("^shared-[0-9]+$").unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
     }
 }
