@@ -226,29 +226,32 @@ fn render_logging(
         })
         .map_err(render_fail)
     };
-    let files = if o.skip_schema_validation {
-        render()?
-    } else if schema_bytes(&chart) < BIG_SCHEMAS {
-        validate(logs)?;
-        render()?
-    } else {
-        // Big schemas take milliseconds to build: they are checked on a thread of their own
-        // while the chart renders (rendering changes nothing), and their verdict comes first.
-        let (checked, rendered) = std::thread::scope(|s| {
-            let checking = s.spawn(|| {
-                let mut own = Vec::new();
-                (validate(&mut own), own)
+    // Values the quick check finds valid need no validator built, nor a thread to build it
+    // on (Helm's debug lines of the walk are written by the full walk).
+    let files =
+        if o.skip_schema_validation || (!o.debug && crate::schema::surely_valid(&chart, &vals)) {
+            render()?
+        } else if schema_bytes(&chart) < BIG_SCHEMAS {
+            validate(logs)?;
+            render()?
+        } else {
+            // Big schemas take milliseconds to build: they are checked on a thread of their own
+            // while the chart renders (rendering changes nothing), and their verdict comes first.
+            let (checked, rendered) = std::thread::scope(|s| {
+                let checking = s.spawn(|| {
+                    let mut own = Vec::new();
+                    (validate(&mut own), own)
+                });
+                let rendered = render();
+                let checked = checking
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                (checked, rendered)
             });
-            let rendered = render();
-            let checked = checking
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (checked, rendered)
-        });
-        logs.extend(checked.1);
-        checked.0?;
-        rendered?
-    };
+            logs.extend(checked.1);
+            checked.0?;
+            rendered?
+        };
     let notes_key = format!("{}/templates/NOTES.txt", chart.name());
     let mut notes = String::new();
     let mut read = Vec::with_capacity(files.len());

@@ -42,11 +42,52 @@ pub fn validate_chart_traced(
     walk(chart, values, logs, debug, &mut Compiled::default())
 }
 
+/// Whether the quick check finds `values` surely valid against every schema [`walk`] would
+/// check: then nothing needs building (and nothing is logged, as no reference is loaded).
+/// `false` leaves the verdict to [`validate_chart_traced`].
+pub fn surely_valid(chart: &Chart, values: &Values) -> bool {
+    surely_valid_in(chart, values, &mut Compiled::default())
+}
+
+fn surely_valid_in(chart: &Chart, values: &Values, compiled: &mut Compiled) -> bool {
+    if let Some(schema) = &chart.schema {
+        let prepared = compiled.prepared(schema);
+        let quick::Eligible::Yes {
+            root,
+            draft,
+            patterns,
+        } = &prepared.quick
+        else {
+            return false;
+        };
+        if !quick::surely_valid(root, *draft, patterns, values) {
+            return false;
+        }
+    }
+    chart
+        .dependencies
+        .iter()
+        .all(|sub| match values.get(sub.name()) {
+            None | Some(J::Null) => true,
+            Some(J::Object(m)) => surely_valid_in(sub, m, compiled),
+            Some(_) => false,
+        })
+}
+
 /// Validators already built in one walk, by schema text: an umbrella's subcharts often carry
 /// the same schema (fifty copies of one chart, or one library's), and building a validator
 /// costs far more than running it.
 #[derive(Default)]
 struct Compiled(std::collections::HashMap<Vec<u8>, Prepared>);
+
+impl Compiled {
+    fn prepared(&mut self, text: &[u8]) -> &mut Prepared {
+        self.0.entry(text.to_vec()).or_insert_with(|| Prepared {
+            quick: quick::eligible(text),
+            built: None,
+        })
+    }
+}
 
 /// One schema text's readings: whether the quick check may take it, and the full validator
 /// once some values needed it.
@@ -186,10 +227,7 @@ fn validate_with(
     logs: &mut Vec<String>,
     compiled: &mut Compiled,
 ) -> Result<(), String> {
-    let prepared = compiled.0.entry(text.to_vec()).or_insert_with(|| Prepared {
-        quick: quick::eligible(text),
-        built: None,
-    });
+    let prepared = compiled.prepared(text);
     if let quick::Eligible::Yes {
         root,
         draft,
@@ -567,6 +605,43 @@ mod tests {
         );
         assert_eq!(logs.len(), 3, "{logs:?}");
         assert!(logs.iter().all(|l| l.contains("urn=urn:x:y")), "{logs:?}");
+    }
+
+    /// The quick check of a whole chart reads each subchart's schema against its own section,
+    /// as the full walk does, and declines whatever it cannot decide.
+    #[test]
+    fn whole_charts_are_surely_valid_only_when_every_schema_says_so() {
+        let with_schema = |name: &str, schema: Option<&str>, subs: Vec<Chart>| {
+            let mut c = Chart::default();
+            c.metadata.name = name.into();
+            c.schema = schema.map(|s| s.as_bytes().to_vec().into());
+            c.dependencies = subs;
+            c
+        };
+        let int_n = r#"{"properties":{"n":{"type":"integer"}}}"#;
+        let top = || {
+            with_schema(
+                "top",
+                Some(r#"{"required":["sub"]}"#),
+                vec![with_schema("sub", Some(int_n), vec![])],
+            )
+        };
+        let valid = |v: serde_json::Value| {
+            let values: Values = serde_json::from_value(v).unwrap();
+            surely_valid(&top(), &values)
+        };
+        assert!(valid(serde_json::json!({"sub": {"n": 1}})));
+        assert!(!valid(serde_json::json!({"sub": {"n": "one"}})));
+        assert!(!valid(serde_json::json!({"sub": "not a map"})));
+        assert!(!valid(serde_json::json!({"n": "one"})));
+        // A disabled subchart (no section) is not checked.
+        let values: Values = serde_json::from_value(serde_json::json!({"sub": null})).unwrap();
+        let no_top_schema = with_schema("top", None, vec![with_schema("sub", Some(int_n), vec![])]);
+        assert!(surely_valid(&no_top_schema, &values));
+        // A schema the quick check leaves alone leaves the verdict to the full walk.
+        let remote = r#"{"properties":{"n":{"$ref":"https://example.com/n.json"}}}"#;
+        let declined = with_schema("top", Some(remote), vec![]);
+        assert!(!surely_valid(&declined, &Values::new()));
     }
 
     #[test]
