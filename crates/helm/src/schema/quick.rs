@@ -39,6 +39,7 @@ pub(super) fn eligible(text: &[u8]) -> Eligible {
         root: &root,
         draft,
         patterns: Default::default(),
+        targets: Default::default(),
     };
     if scan.schema(&root, 0) {
         let patterns = scan.patterns.into_inner();
@@ -122,6 +123,8 @@ struct Scan<'a> {
     root: &'a J,
     draft: u32,
     patterns: std::cell::RefCell<Patterns>,
+    /// References whose targets were checked (or are being checked, for a cycle).
+    targets: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl Scan<'_> {
@@ -159,7 +162,7 @@ impl Scan<'_> {
                 matches!(v, J::Object(m) if m.keys().all(|p| self.compile(p)))
                     && self.schemas_in(v, depth)
             }
-            "$ref" => v.as_str().is_some_and(|r| resolve(self.root, r).is_some()),
+            "$ref" => v.as_str().is_some_and(|r| self.reference(r, depth)),
             "$comment" | "title" | "description" | "contentMediaType" | "contentEncoding" => {
                 string()
             }
@@ -204,6 +207,17 @@ impl Scan<'_> {
 }
 
 impl Scan<'_> {
+    /// Whether the reference `r` resolves, and its target (once per reference) passes too.
+    fn reference(&self, r: &str, depth: usize) -> bool {
+        let Some(target) = resolve(self.root, r) else {
+            return false;
+        };
+        if !self.targets.borrow_mut().insert(r.to_string()) {
+            return true;
+        }
+        self.schema(target, depth + 1)
+    }
+
     /// Compiles a pattern this module can match as Go and the full validator both do, on the
     /// strings [`matches`] takes (see [`super::plain_pattern`]).
     fn compile(&self, p: &str) -> bool {
@@ -260,38 +274,18 @@ const TYPES: &[&str] = &[
     "null", "boolean", "object", "array", "number", "integer", "string",
 ];
 
-/// The schema a local reference (`#` or `#/json/pointer`) points at in `root`, if the
-/// pointer goes only through places that hold schemas (so [`Scan`] has checked the target).
-/// References with escapes or anchors are not followed here.
+/// The schema a local reference (`#` or `#/json/pointer`) points at in `root`: anywhere in
+/// the document, as santhosh compiles whatever a reference reaches (bitnami and prometheus
+/// charts point into containers under `definitions`). References with escapes, anchors or
+/// other characters readers decode differently are not followed here.
 fn resolve<'a>(root: &'a J, r: &str) -> Option<&'a J> {
     let pointer = r.strip_prefix('#')?;
     let plain = |c: char| c.is_ascii_alphanumeric() || "/._$-".contains(c);
-    if !pointer.chars().all(plain) {
+    if !pointer.chars().all(plain) || !(pointer.is_empty() || pointer.starts_with('/')) {
         return None;
     }
-    let mut at = root;
-    let mut segments = pointer.split('/');
-    if segments.next() != Some("") && !pointer.is_empty() {
-        return None;
-    }
-    while let Some(keyword) = segments.next() {
-        let J::Object(m) = at else { return None };
-        let next = m.get(keyword)?;
-        at = match keyword {
-            "properties" | "definitions" | "$defs" => next.get(segments.next()?)?,
-            "allOf" | "anyOf" | "oneOf" => {
-                let index = segments.next()?;
-                let i = index
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|i| i.to_string() == index)?;
-                next.get(i)?
-            }
-            "additionalProperties" | "items" | "not" | "if" | "then" | "else" => next,
-            _ => return None,
-        };
-    }
-    matches!(at, J::Object(_) | J::Bool(_)).then_some(at)
+    root.pointer(pointer)
+        .filter(|s| matches!(s, J::Object(_) | J::Bool(_)))
 }
 
 /// A number as a float when the float is exactly the number (integers beyond 2^53 are not).
@@ -953,6 +947,18 @@ mod tests {
         );
     }
 
+    /// A reference may point anywhere in the document, also into a container of schemas
+    /// that is no schema itself.
+    #[test]
+    fn references_into_containers_under_definitions() {
+        let s = r##"{"definitions":{"config":{"n":{"type":"integer"}}},"properties":{"a":{"$ref":"#/definitions/config/n"}}}"##;
+        assert_eq!(quick(s, r#"{"a":1}"#), Some(true));
+        assert_eq!(quick(s, r#"{"a":"x"}"#), Some(false));
+        // Targets refer on, in a cycle too.
+        let s = r##"{"definitions":{"c":{"a":{"items":{"$ref":"#/definitions/c/b"}},"b":{"items":{"$ref":"#/definitions/c/a"}}}},"properties":{"x":{"$ref":"#/definitions/c/a"}}}"##;
+        assert_eq!(quick(s, r#"{"x":[[[]]]}"#), Some(true));
+    }
+
     #[test]
     fn root_identifiers_every_reader_takes() {
         for id in [
@@ -974,7 +980,8 @@ mod tests {
             r#"{"$schema":"http://example.com/custom"}"#,
             r#"{"properties":{"a":{"$ref":"https://example.com/k8s.json"}}}"#,
             r##"{"properties":{"a":{"$ref":"#/definitions/missing"}}}"##,
-            r##"{"properties":{"a":{"$ref":"#/properties/b/default"},"b":{"default":{}}}}"##,
+            r##"{"definitions":{"c":{"n":{"type":"strin"}}},"properties":{"a":{"$ref":"#/definitions/c/n"}}}"##,
+            r##"{"allOf":[{}],"properties":{"a":{"$ref":"#/allOf/01"}}}"##,
             r##"{"properties":{"a":{"$ref":"#/$defs/a~1b"}},"$defs":{"a/b":{}}}"##,
             r#"{"properties":{"a":{"$id":"inner.json"}}}"#,
             r#"{"$id":":foo"}"#,
