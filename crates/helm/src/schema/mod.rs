@@ -476,6 +476,12 @@ mod tests {
         );
         assert_eq!(fold_case_flag("(?i)[a-c_]\\d").unwrap(), "[a-cA-C_]\\d");
         assert_eq!(fold_case_flag("^x$"), None);
+        // Ranges take the other case of the letters inside them, whatever their ends.
+        assert_eq!(fold_case_flag("(?i)[!-a]").unwrap(), "[!-aA-Aa-z]");
+        assert_eq!(fold_case_flag("(?i)[Z-a]").unwrap(), "[Z-aA-Az-z]");
+        let v: Values = serde_json::from_str(r#"{"a":"b"}"#).unwrap();
+        let schema = br#"{"properties":{"a":{"pattern":"(?i)^[!-a]$"}}}"#;
+        assert!(validate_single(&v, schema).is_ok());
         let schema =
             br#"{"properties":{"level":{"type":"string","pattern":"(?i)^(debug|info)$"}}}"#;
         let ok: Values = serde_json::from_str(r#"{"level":"INFO"}"#).unwrap();
@@ -642,6 +648,25 @@ mod tests {
         let remote = r#"{"properties":{"n":{"$ref":"https://example.com/n.json"}}}"#;
         let declined = with_schema("top", Some(remote), vec![]);
         assert!(!surely_valid(&declined, &Values::new()));
+    }
+
+    /// santhosh (as Helm uses it) never asserts content keywords.
+    #[test]
+    fn content_keywords_only_annotate() {
+        let v: Values = serde_json::from_str(r#"{"a":"%%"}"#).unwrap();
+        let schema = br#"{"$schema":"http://json-schema.org/draft-07/schema#","properties":{"a":{"contentEncoding":"base64","contentMediaType":"application/json"}}}"#;
+        let mut full_only = Compiled::default();
+        full_only.0.insert(
+            schema.to_vec(),
+            Prepared {
+                quick: quick::Eligible::No,
+                built: None,
+            },
+        );
+        assert_eq!(
+            validate_with(&v, schema, &mut Vec::new(), &mut full_only),
+            Ok(())
+        );
     }
 
     #[test]

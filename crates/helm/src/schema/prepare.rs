@@ -273,21 +273,28 @@ pub(super) fn fold(rest: &str) -> String {
                 in_class = false;
                 out.push(c);
             }
-            c if in_class && c.is_ascii_alphabetic() => {
-                // A letter range gains its other case; a single letter its other case.
+            c if in_class => {
+                // A range gains the other case of the letters in it (`[!-a]` also takes
+                // `A`, and `[Z-a]` `z` and `A`); a single letter its other case.
                 if chars.peek() == Some(&'-') {
                     let mut ahead = chars.clone();
                     ahead.next();
-                    if let Some(end) = ahead.next().filter(char::is_ascii_alphabetic) {
+                    if let Some(end) = ahead.next().filter(|e| !matches!(e, ']' | '\\')) {
                         chars = ahead;
                         out.push_str(&format!("{c}-{end}"));
-                        let (a, b) = (swap_case(c), swap_case(end));
-                        out.push_str(&format!("{a}-{b}"));
+                        for (from, to) in [('a', 'z'), ('A', 'Z')] {
+                            let (lo, hi) = (c.max(from), end.min(to));
+                            if lo <= hi {
+                                out.push_str(&format!("{}-{}", swap_case(lo), swap_case(hi)));
+                            }
+                        }
                         continue;
                     }
                 }
                 out.push(c);
-                out.push(swap_case(c));
+                if c.is_ascii_alphabetic() {
+                    out.push(swap_case(c));
+                }
             }
             c if !in_class && c.is_ascii_alphabetic() => {
                 out.push('[');
@@ -313,9 +320,16 @@ pub(super) fn swap_case(c: char) -> char {
 const ROOT_ADDRESS: &str = "file:///values.schema.json";
 
 pub(super) fn schema_options(loads: &RefLoads) -> jsonschema::ValidationOptions<'static> {
-    jsonschema::options()
+    // santhosh asserts `contentEncoding` and `contentMediaType` only when asked to, which
+    // Helm never does; the validator here checks them for drafts 6 and 7 unless told not to.
+    let mut opts = jsonschema::options()
         .with_base_uri(ROOT_ADDRESS)
         .with_retriever(RefLoader(loads.clone()))
+        .without_content_media_type_support("application/json");
+    for encoding in ["base64", "base64url", "base32", "base32hex", "base16"] {
+        opts = opts.without_content_encoding_support(encoding);
+    }
+    opts
 }
 
 /// One schema against one values map; the error lists every failure as Helm prints it.

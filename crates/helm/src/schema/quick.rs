@@ -4,11 +4,11 @@
 //! against it takes a few hundredths of that.
 //!
 //! It knows the keywords real charts' schemas use and answers only when it is sure: a schema
-//! with anything else (external or anchor references, `pattern`, tuple `items`, draft 4 or 6,
-//! a keyword value the metaschema would refuse) is [`Eligible::No`], and a check it cannot
-//! decide (a number too big for a float, a reference too deep) is [`Tri::Unsure`]. Either
-//! way the full validator runs, so errors keep santhosh's text, and a schema the full
-//! validator refuses to build is never taken as valid here.
+//! with anything else (external or anchor references, patterns the regex flavours read
+//! differently, tuple `items`, draft 4 or 6, a keyword value the metaschema would refuse, a
+//! number written more precisely than a float holds) is [`Eligible::No`], and a check it
+//! cannot decide (an integer beyond 2^53, a reference cycle, too many steps) is
+//! [`Tri::Unsure`]. Either way the full validator runs, so errors keep santhosh's text.
 
 use super::*;
 use crate::schema_formats::FORMATS;
@@ -35,6 +35,9 @@ pub(super) fn eligible(text: &[u8]) -> Eligible {
     let Some(draft) = known_draft(&root) else {
         return Eligible::No;
     };
+    if !numbers_as_floats_hold_them(text) {
+        return Eligible::No;
+    }
     let scan = Scan {
         root: &root,
         draft,
@@ -64,6 +67,8 @@ pub(super) fn surely_valid(
         root,
         draft,
         patterns,
+        steps: Default::default(),
+        following: Default::default(),
     };
     check.schema(root, Inst::Map(values), 0) == Tri::Valid
 }
@@ -154,7 +159,6 @@ impl Scan<'_> {
         let number = || v.is_number() && exact(v).is_some();
         match k {
             "$schema" => depth == 0,
-            // An identifier at the root does not change where `#…` references point.
             // An identifier at the root does not change where `#…` references point.
             "$id" => depth == 0 && v.as_str().is_some_and(plain_id),
             "pattern" => v.as_str().is_some_and(|p| self.compile(p)),
@@ -259,11 +263,14 @@ fn plain_id(id: &str) -> bool {
     match rest {
         Some(rest) => {
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-            let host_char = |c: char| c.is_ascii_alphanumeric() || ".-:".contains(c);
-            !host.is_empty()
-                && !host.starts_with([':', '.', '-'])
-                && host.matches(':').count() <= 1
-                && host.chars().all(host_char)
+            let (name, port) = host.split_once(':').unwrap_or((host, "0"));
+            let name_char = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+            !name.is_empty()
+                && !name.starts_with(['.', '-'])
+                && name.chars().all(name_char)
+                && !port.is_empty()
+                && port.len() <= 5
+                && port.chars().all(|c| c.is_ascii_digit())
                 && path.chars().all(path_char)
         }
         None => !id.starts_with('/') && id.chars().all(path_char),
@@ -286,6 +293,76 @@ fn resolve<'a>(root: &'a J, r: &str) -> Option<&'a J> {
     }
     root.pointer(pointer)
         .filter(|s| matches!(s, J::Object(_) | J::Bool(_)))
+}
+
+/// Whether every number written in the JSON `text` is the shortest decimal of the float it
+/// reads as. santhosh compares schema numbers as written, exactly, with values as Go prints
+/// them (shortest decimals); the quick check compares floats, which agree only then
+/// (`0.29999999999999999` reads as the float 0.3).
+fn numbers_as_floats_hold_them(text: &[u8]) -> bool {
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < text.len()
+                    && matches!(text[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let Ok(literal) = std::str::from_utf8(&text[start..i]) else {
+                    return false;
+                };
+                if !shortest(literal) {
+                    return false;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// Whether the JSON number `literal` has the value of the shortest decimal of its float:
+/// integers of up to 15 digits always do; others are compared digit by digit.
+fn shortest(literal: &str) -> bool {
+    let plain_int = literal.trim_start_matches('-');
+    if plain_int.len() <= 15 && plain_int.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    let Ok(f) = literal.parse::<f64>() else {
+        return false;
+    };
+    f.is_finite() && decimal(literal) == decimal(&format!("{f:e}"))
+}
+
+/// A decimal number's significant digits and the power of ten of its first digit, sign
+/// included (`-1.50e2` and `-150` both read `(true, "15", 2)`); zero is `(false, "", 0)`.
+fn decimal(s: &str) -> (bool, String, i64) {
+    let negative = s.starts_with('-');
+    let s = s.trim_start_matches(['-', '+']);
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], s[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (s, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = int.chars().chain(frac.chars()).collect();
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    if significant.is_empty() {
+        return (false, String::new(), 0);
+    }
+    // The first significant digit's power: the integer part's length less one, moved by the
+    // zeros before it.
+    let power = int.len() as i64 - 1 - lead as i64 + exp;
+    (negative, significant.to_string(), power)
 }
 
 /// A number as a float when the float is exactly the number (integers beyond 2^53 are not).
@@ -339,6 +416,14 @@ impl<'a> Inst<'a> {
         match self {
             Inst::Map(m) | Inst::Val(J::Object(m)) => Some(m),
             Inst::Val(_) => None,
+        }
+    }
+
+    /// Where the value lives, to tell one value from another.
+    fn address(self) -> usize {
+        match self {
+            Inst::Map(m) => std::ptr::from_ref(m) as usize,
+            Inst::Val(v) => std::ptr::from_ref(v) as usize,
         }
     }
 
@@ -413,7 +498,16 @@ struct Check<'a> {
     root: &'a J,
     draft: u32,
     patterns: &'a Patterns,
+    /// Subschemas entered so far: a schema whose `anyOf` refers to itself twice would
+    /// otherwise take exponential time to find itself unsure.
+    steps: std::cell::Cell<usize>,
+    /// References being followed, with the value each is checking (by address): the same
+    /// pair again is a cycle that reads nothing further.
+    following: std::cell::RefCell<Vec<(usize, usize)>>,
 }
+
+/// Subschemas the quick check enters before it gives up (the full validator decides).
+const MAX_STEPS: usize = 1 << 20;
 
 impl<'a> Check<'a> {
     fn schema(&self, s: &'a J, v: Inst<'_>, depth: usize) -> Tri {
@@ -422,7 +516,8 @@ impl<'a> Check<'a> {
             J::Object(m) => m,
             _ => return Tri::Unsure,
         };
-        if depth > MAX_DEPTH {
+        self.steps.set(self.steps.get() + 1);
+        if depth > MAX_DEPTH || self.steps.get() > MAX_STEPS {
             return Tri::Unsure;
         }
         // Up to draft 7 a reference replaces the keywords beside it.
@@ -442,10 +537,17 @@ impl<'a> Check<'a> {
     }
 
     fn reference(&self, r: &J, v: Inst<'_>, depth: usize) -> Tri {
-        match r.as_str().and_then(|r| resolve(self.root, r)) {
-            Some(target) => self.schema(target, v, depth + 1),
-            None => Tri::Unsure,
+        let Some(target) = r.as_str().and_then(|r| resolve(self.root, r)) else {
+            return Tri::Unsure;
+        };
+        let pair = (std::ptr::from_ref(target) as usize, v.address());
+        if self.following.borrow().contains(&pair) {
+            return Tri::Unsure;
         }
+        self.following.borrow_mut().push(pair);
+        let out = self.schema(target, v, depth + 1);
+        self.following.borrow_mut().pop();
+        out
     }
 
     fn keyword(&self, m: &'a Map<String, J>, k: &str, kv: &'a J, v: Inst<'_>, depth: usize) -> Tri {
@@ -932,8 +1034,16 @@ mod tests {
         // Numbers compared beyond a float's exactness.
         assert_eq!(
             quick(
-                r#"{"properties":{"a":{"enum":[9007199254740993]}}}"#,
-                r#"{"a":9007199254740992}"#
+                r#"{"properties":{"a":{"enum":[1,9007199254740992]}}}"#,
+                r#"{"a":9007199254740993}"#
+            ),
+            Some(false)
+        );
+        // A schema whose branches refer to itself: a cycle, found at once.
+        assert_eq!(
+            quick(
+                r##"{"$defs":{"l":{"anyOf":[{"$ref":"#/$defs/l"},{"$ref":"#/$defs/l"}]}},"$ref":"#/$defs/l"}"##,
+                "{}"
             ),
             Some(false)
         );
@@ -957,6 +1067,37 @@ mod tests {
         // Targets refer on, in a cycle too.
         let s = r##"{"definitions":{"c":{"a":{"items":{"$ref":"#/definitions/c/b"}},"b":{"items":{"$ref":"#/definitions/c/a"}}}},"properties":{"x":{"$ref":"#/definitions/c/a"}}}"##;
         assert_eq!(quick(s, r#"{"x":[[[]]]}"#), Some(true));
+    }
+
+    #[test]
+    fn numbers_written_as_their_floats_print() {
+        for n in [
+            "0.3",
+            "1.5",
+            "-2",
+            "1e300",
+            "100000000000000000000",
+            "0",
+            "-0.0",
+            "1.50e2",
+            "123456789012345",
+        ] {
+            assert!(shortest(n), "{n}");
+        }
+        for n in [
+            "0.29999999999999999",
+            "99999999999999999999",
+            "1.0000000000000001",
+            "1e-400",
+        ] {
+            assert!(!shortest(n), "{n}");
+        }
+        assert!(numbers_as_floats_hold_them(
+            br#"{"a":"0.29999999999999999","b":[1,2.5]}"#
+        ));
+        assert!(!numbers_as_floats_hold_them(
+            br#"{"a":"x\"","b":0.29999999999999999}"#
+        ));
     }
 
     #[test]
@@ -989,6 +1130,11 @@ mod tests {
             r#"{"$id":"http://1::2/x"}"#,
             r#"{"$id":"a%zz"}"#,
             r#"{"$id":"http://x.example/s.json##"}"#,
+            r#"{"$id":"http://example.com:abc/s"}"#,
+            // Numbers written more precisely than a float holds them.
+            r#"{"properties":{"a":{"maximum":0.29999999999999999}}}"#,
+            r#"{"properties":{"a":{"enum":[0.30000000000000001]}}}"#,
+            r#"{"properties":{"a":{"maximum":99999999999999999999}}}"#,
             r##"{"$defs":{"a\\b":{}},"properties":{"a":{"$ref":"#/$defs/a\\b"}}}"##,
             r#"{"properties":{"a":{"maxLength":9223372036854775808}}}"#,
             r#"{"properties":{"a":{"pattern":"\\u0061"}}}"#,
