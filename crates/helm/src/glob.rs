@@ -116,8 +116,9 @@ fn match_from(p: &[char], n: &[char]) -> Result<bool, BadPattern> {
     }
 }
 
-/// A compiled gobwas-style glob.
-pub struct Glob(regex::Regex);
+/// A compiled gobwas-style glob. regex-lite, as compiling with `regex` (for a pattern a
+/// template uses once) cost more than all the matching.
+pub struct Glob(regex_lite::Regex);
 
 impl Glob {
     /// Compiles `pattern`; `None` when it is malformed (Helm then matches everything).
@@ -172,9 +173,9 @@ impl Glob {
                 '\\' => {
                     i += 1;
                     let e = chars.get(i)?;
-                    re.push_str(&regex::escape(&e.to_string()));
+                    re.push_str(&regex_lite::escape(&e.to_string()));
                 }
-                c => re.push_str(&regex::escape(&c.to_string())),
+                c => re.push_str(&regex_lite::escape(&c.to_string())),
             }
             i += 1;
         }
@@ -182,7 +183,7 @@ impl Glob {
             return None;
         }
         re.push('$');
-        regex::Regex::new(&re).ok().map(Glob)
+        regex_lite::Regex::new(&re).ok().map(Glob)
     }
 
     pub fn is_match(&self, name: &str) -> bool {
@@ -217,5 +218,12 @@ mod tests {
         let g = Glob::new("x/[!a]*").unwrap();
         assert!(g.is_match("x/b1") && !g.is_match("x/a1"));
         assert!(Glob::new("{a,b").is_none());
+        // Characters regular expressions treat specially, in classes and out.
+        let g = Glob::new("f/[&~^]x.{a,b}+(c)|$").unwrap();
+        assert!(
+            g.is_match("f/&x.a+(c)|$") && g.is_match("f/~x.b+(c)|$") && !g.is_match("f/&x.a(c)|$")
+        );
+        let g = Glob::new("ü/[ä-ö]*").unwrap();
+        assert!(g.is_match("ü/äx") && !g.is_match("ü/zx"));
     }
 }
