@@ -390,6 +390,31 @@ impl Tri {
         if ok { Tri::Valid } else { Tri::Invalid }
     }
 
+    /// Every check holds: stops at the first invalid one; unsure if one is unsure.
+    fn every<T>(items: impl IntoIterator<Item = T>, mut check: impl FnMut(T) -> Tri) -> Tri {
+        let mut out = Tri::Valid;
+        for x in items {
+            out = out.and(|| check(x));
+            if out == Tri::Invalid {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Some check holds: stops at the first valid one; unsure if none does and one is unsure.
+    fn any<T>(items: impl IntoIterator<Item = T>, mut check: impl FnMut(T) -> Tri) -> Tri {
+        let mut out = Tri::Invalid;
+        for x in items {
+            match check(x) {
+                Tri::Valid => return Tri::Valid,
+                Tri::Unsure => out = Tri::Unsure,
+                Tri::Invalid => {}
+            }
+        }
+        out
+    }
+
     /// Both must hold: invalid wins over unsure, unsure over valid.
     fn and(self, other: impl FnOnce() -> Tri) -> Tri {
         match self {
@@ -476,9 +501,7 @@ fn equal(a: &J, b: &J) -> Tri {
             if x.len() != y.len() {
                 return Tri::Invalid;
             }
-            x.iter()
-                .zip(y)
-                .fold(Tri::Valid, |acc, (p, q)| acc.and(|| equal(p, q)))
+            Tri::every(x.iter().zip(y), |(p, q)| equal(p, q))
         }
         (J::Object(x), J::Object(y)) => objects_equal(x, y),
         _ => Tri::of(a == b),
@@ -489,9 +512,7 @@ fn objects_equal(x: &Map<String, J>, y: &Map<String, J>) -> Tri {
     if x.len() != y.len() {
         return Tri::Invalid;
     }
-    x.iter().fold(Tri::Valid, |acc, (k, v)| {
-        acc.and(|| y.get(k).map_or(Tri::Invalid, |w| equal(v, w)))
-    })
+    Tri::every(x, |(k, v)| y.get(k).map_or(Tri::Invalid, |w| equal(v, w)))
 }
 
 struct Check<'a> {
@@ -526,14 +547,7 @@ impl<'a> Check<'a> {
         {
             return self.reference(r, v, depth);
         }
-        let mut out = Tri::Valid;
-        for (k, kv) in m {
-            out = out.and(|| self.keyword(m, k, kv, v, depth));
-            if out == Tri::Invalid {
-                break;
-            }
-        }
-        out
+        Tri::every(m, |(k, kv)| self.keyword(m, k, kv, v, depth))
     }
 
     fn reference(&self, r: &J, v: Inst<'_>, depth: usize) -> Tri {
@@ -556,26 +570,10 @@ impl<'a> Check<'a> {
             "$ref" => self.reference(kv, v, depth),
             "type" => match kv {
                 J::String(t) => v.is(t),
-                J::Array(ts) => ts.iter().fold(Tri::Invalid, |acc, t| {
-                    match (acc, v.is(t.as_str().unwrap_or_default())) {
-                        (Tri::Valid, _) | (_, Tri::Valid) => Tri::Valid,
-                        (Tri::Unsure, _) | (_, Tri::Unsure) => Tri::Unsure,
-                        _ => Tri::Invalid,
-                    }
-                }),
+                J::Array(ts) => Tri::any(ts, |t| v.is(t.as_str().unwrap_or_default())),
                 _ => Tri::Unsure,
             },
-            "enum" => {
-                let mut out = Tri::Invalid;
-                for x in kv.as_array().into_iter().flatten() {
-                    match v.equals(x) {
-                        Tri::Valid => return Tri::Valid,
-                        Tri::Unsure => out = Tri::Unsure,
-                        Tri::Invalid => {}
-                    }
-                }
-                out
-            }
+            "enum" => Tri::any(kv.as_array().into_iter().flatten(), |x| v.equals(x)),
             "const" => v.equals(kv),
             "required" => match v.object() {
                 Some(o) => Tri::of(kv.as_array().is_some_and(|ks| {
@@ -585,66 +583,40 @@ impl<'a> Check<'a> {
                 None => Tri::Valid,
             },
             "properties" => match (v.object(), kv) {
-                (Some(o), J::Object(props)) => {
-                    let mut out = Tri::Valid;
-                    for (name, s) in props {
-                        if let Some(x) = o.get(name) {
-                            out = out.and(|| self.schema(s, Inst::Val(x), d));
-                            if out == Tri::Invalid {
-                                break;
-                            }
-                        }
-                    }
-                    out
-                }
+                (Some(o), J::Object(props)) => Tri::every(props, |(name, s)| {
+                    o.get(name)
+                        .map_or(Tri::Valid, |x| self.schema(s, Inst::Val(x), d))
+                }),
                 _ => Tri::Valid,
             },
             "additionalProperties" => match v.object() {
                 Some(o) => {
                     let props = m.get("properties").and_then(J::as_object);
                     let pattern_props = m.get("patternProperties").and_then(J::as_object);
-                    let mut out = Tri::Valid;
-                    for (name, x) in o {
+                    Tri::every(o, |(name, x)| {
                         if props.is_some_and(|p| p.contains_key(name)) {
-                            continue;
+                            return Tri::Valid;
                         }
-                        let mut covered = Tri::Invalid;
-                        for p in pattern_props.into_iter().flat_map(|pp| pp.keys()) {
-                            match self.pattern(p, name) {
-                                Tri::Valid => covered = Tri::Valid,
-                                Tri::Unsure if covered == Tri::Invalid => covered = Tri::Unsure,
-                                _ => {}
-                            }
+                        let patterns = pattern_props.into_iter().flat_map(|pp| pp.keys());
+                        match Tri::any(patterns, |p| self.pattern(p, name)) {
+                            // Covered by a pattern property, not additional.
+                            Tri::Valid => Tri::Valid,
+                            Tri::Unsure => Tri::Unsure,
+                            Tri::Invalid => self.schema(kv, Inst::Val(x), d),
                         }
-                        match covered {
-                            Tri::Valid => continue,
-                            Tri::Unsure => return Tri::Unsure,
-                            Tri::Invalid => {}
-                        }
-                        out = out.and(|| self.schema(kv, Inst::Val(x), d));
-                        if out == Tri::Invalid {
-                            break;
-                        }
-                    }
-                    out
+                    })
                 }
                 None => Tri::Valid,
             },
             "patternProperties" => match (v.object(), kv) {
                 (Some(o), J::Object(pp)) => {
-                    let mut out = Tri::Valid;
-                    for (p, s) in pp {
-                        for (name, x) in o {
-                            out = out.and(|| match self.pattern(p, name) {
-                                Tri::Valid => self.schema(s, Inst::Val(x), d),
-                                other => other,
-                            });
-                            if out == Tri::Invalid {
-                                return out;
-                            }
-                        }
-                    }
-                    out
+                    let pairs = pp.iter().flat_map(|p| o.iter().map(move |x| (p, x)));
+                    Tri::every(pairs, |((p, s), (name, x))| match self.pattern(p, name) {
+                        Tri::Valid => self.schema(s, Inst::Val(x), d),
+                        // A name the pattern does not match is not its to check.
+                        Tri::Invalid => Tri::Valid,
+                        Tri::Unsure => Tri::Unsure,
+                    })
                 }
                 _ => Tri::Valid,
             },
@@ -653,17 +625,9 @@ impl<'a> Check<'a> {
                 _ => Tri::Valid,
             },
             "propertyNames" => match v.object() {
-                Some(o) => {
-                    let mut out = Tri::Valid;
-                    for name in o.keys() {
-                        let name = J::String(name.clone());
-                        out = out.and(|| self.schema(kv, Inst::Val(&name), d));
-                        if out == Tri::Invalid {
-                            break;
-                        }
-                    }
-                    out
-                }
+                Some(o) => Tri::every(o.keys(), |name| {
+                    self.schema(kv, Inst::Val(&J::String(name.clone())), d)
+                }),
                 None => Tri::Valid,
             },
             "minProperties" | "maxProperties" => match (v.object(), kv.as_u64()) {
@@ -678,16 +642,7 @@ impl<'a> Check<'a> {
                 _ => Tri::Valid,
             },
             "items" => match v.value() {
-                Some(J::Array(items)) => {
-                    let mut out = Tri::Valid;
-                    for x in items {
-                        out = out.and(|| self.schema(kv, Inst::Val(x), d));
-                        if out == Tri::Invalid {
-                            break;
-                        }
-                    }
-                    out
-                }
+                Some(J::Array(items)) => Tri::every(items, |x| self.schema(kv, Inst::Val(x), d)),
                 _ => Tri::Valid,
             },
             "minItems" | "maxItems" => match (v.value(), kv.as_u64()) {
@@ -728,18 +683,12 @@ impl<'a> Check<'a> {
                 }
                 _ => Tri::Valid,
             },
-            "allOf" => self.all(kv, v, d),
-            "anyOf" => {
-                let mut out = Tri::Invalid;
-                for s in kv.as_array().into_iter().flatten() {
-                    match self.schema(s, v, d) {
-                        Tri::Valid => return Tri::Valid,
-                        Tri::Unsure => out = Tri::Unsure,
-                        Tri::Invalid => {}
-                    }
-                }
-                out
-            }
+            "allOf" => Tri::every(kv.as_array().into_iter().flatten(), |s| {
+                self.schema(s, v, d)
+            }),
+            "anyOf" => Tri::any(kv.as_array().into_iter().flatten(), |s| {
+                self.schema(s, v, d)
+            }),
             "oneOf" => {
                 let mut valid = 0;
                 for s in kv.as_array().into_iter().flatten() {
@@ -772,17 +721,6 @@ impl<'a> Check<'a> {
             Some(re) => matches(re, s),
             None => Tri::Unsure,
         }
-    }
-
-    fn all(&self, kv: &'a J, v: Inst<'_>, d: usize) -> Tri {
-        let mut out = Tri::Valid;
-        for s in kv.as_array().into_iter().flatten() {
-            out = out.and(|| self.schema(s, v, d));
-            if out == Tri::Invalid {
-                break;
-            }
-        }
-        out
     }
 }
 
@@ -971,6 +909,11 @@ mod tests {
                 r#"{"patternProperties":{"^x-":{"type":"string"}}}"#,
                 r#"{"x-a":1}"#,
                 false,
+            ),
+            (
+                r#"{"patternProperties":{"^x-":{"type":"string"}}}"#,
+                r#"{"y":1,"x-b":"s"}"#,
+                true,
             ),
             (
                 r#"{"propertyNames":{"maxLength":3}}"#,
