@@ -123,13 +123,70 @@ pub fn go_syntax(re: &str) -> Cow<'_, str> {
 /// tenth of an umbrella's render. The cache hands out shared references, not clones: a clone
 /// shares the compiled program but starts its own pool of search caches, and building a lazy
 /// DFA's cache anew on every call was a twentieth of a bitnami chart's template execution.
-type Compiled = std::collections::HashMap<String, Arc<regex::Regex>, foldhash::fast::RandomState>;
+type Compiled = std::collections::HashMap<String, Arc<Re>, foldhash::fast::RandomState>;
+
+/// A compiled pattern: with regex-lite where it reads the pattern as `regex` and Go do (ASCII
+/// text, no flags, no Unicode classes), as building `regex`'s engines took 50–100 µs a
+/// pattern on the one thread bitnami charts execute on; with `regex` otherwise.
+pub enum Re {
+    Full(regex::Regex),
+    Lite(regex_lite::Regex),
+}
+
+impl Re {
+    fn new(translated: &str) -> Result<Re, regex::Error> {
+        let flags = translated
+            .replace("(?:", "")
+            .replace("(?P<", "")
+            .replace("(?<", "");
+        let plain = translated.is_ascii() && !flags.contains("(?");
+        if plain && let Ok(lite) = regex_lite::Regex::new(translated) {
+            return Ok(Re::Lite(lite));
+        }
+        regex::Regex::new(translated).map(Re::Full)
+    }
+
+    pub fn is_match(&self, s: &str) -> bool {
+        match self {
+            Re::Full(r) => r.is_match(s),
+            Re::Lite(r) => r.is_match(s),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Re::Full(r) => r.as_str(),
+            Re::Lite(r) => r.as_str(),
+        }
+    }
+
+    /// Byte ranges of the successive non-overlapping matches.
+    fn find_iter<'r, 's>(&'r self, s: &'s str) -> Box<dyn Iterator<Item = (usize, usize)> + 'r>
+    where
+        's: 'r,
+    {
+        match self {
+            Re::Full(r) => Box::new(r.find_iter(s).map(|m| (m.start(), m.end()))),
+            Re::Lite(r) => Box::new(r.find_iter(s).map(|m| (m.start(), m.end()))),
+        }
+    }
+
+    /// Every match replaced by `repl`, with `$1`, `${name}` expanded unless `literal`.
+    fn replace_all(&self, s: &str, repl: &str, literal: bool) -> String {
+        match (self, literal) {
+            (Re::Full(r), false) => r.replace_all(s, repl).into_owned(),
+            (Re::Full(r), true) => r.replace_all(s, regex::NoExpand(repl)).into_owned(),
+            (Re::Lite(r), false) => r.replace_all(s, repl).into_owned(),
+            (Re::Lite(r), true) => r.replace_all(s, regex_lite::NoExpand(repl)).into_owned(),
+        }
+    }
+}
 static COMPILED: std::sync::Mutex<Option<Compiled>> = std::sync::Mutex::new(None);
 /// Patterns kept at most; the cache starts over past it (templates that build patterns from
 /// data must not grow it without bound).
 const COMPILED_MAX: usize = 256;
 
-fn compile(re: &str) -> Result<Arc<regex::Regex>, String> {
+fn compile(re: &str) -> Result<Arc<Re>, String> {
     let cached = |guard: &Option<Compiled>| guard.as_ref().and_then(|m| m.get(re).cloned());
     if let Some(r) = cached(&COMPILED.lock().unwrap_or_else(|p| p.into_inner())) {
         return Ok(r);
@@ -144,8 +201,8 @@ fn compile(re: &str) -> Result<Arc<regex::Regex>, String> {
     Ok(r)
 }
 
-fn compile_uncached(re: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(&go_syntax(re)).map_err(|e| {
+fn compile_uncached(re: &str) -> Result<Re, String> {
+    Re::new(&go_syntax(re)).map_err(|e| {
         let msg = e.to_string();
         let last = msg
             .lines()
@@ -169,11 +226,11 @@ fn compile_uncached(re: &str) -> Result<regex::Regex, String> {
 }
 
 /// A Go regular expression compiled, or Go's `regexp.Compile` error text.
-pub fn go_regex(re: &str) -> Result<Arc<regex::Regex>, String> {
+pub fn go_regex(re: &str) -> Result<Arc<Re>, String> {
     compile(re)
 }
 
-fn must_compile(re: &str) -> Result<Arc<regex::Regex>, String> {
+fn must_compile(re: &str) -> Result<Arc<Re>, String> {
     compile(re).map_err(|e| {
         format!(
             "regexp: Compile({}): {e}",
@@ -183,8 +240,8 @@ fn must_compile(re: &str) -> Result<Arc<regex::Regex>, String> {
 }
 
 /// Go's `FindAllString`: nil (JSON `null`) when nothing matches.
-fn find_all(r: &regex::Regex, st: &str, n: i64) -> Value {
-    let it = r.find_iter(st).map(|m| m.as_str().to_string());
+fn find_all(r: &Re, st: &str, n: i64) -> Value {
+    let it = r.find_iter(st).map(|(b, e)| st[b..e].to_string());
     let v: Vec<String> = if n < 0 {
         it.collect()
     } else {
@@ -197,8 +254,8 @@ fn find_all(r: &regex::Regex, st: &str, n: i64) -> Value {
 }
 
 /// Go's `ReplaceAllString` template expansion ($1, ${name}, $$).
-fn expand(r: &regex::Regex, st: &str, repl: &str) -> String {
-    r.replace_all(st, repl).into_owned()
+fn expand(r: &Re, st: &str, repl: &str) -> String {
+    r.replace_all(st, repl, false)
 }
 
 pub fn register(m: &mut FuncMap) {
@@ -223,11 +280,13 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("regexFind", &[Str, Str], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
-        Ok(s(r.find(arg_str(&a[1])).map_or("", |m| m.as_str())))
+        let st = arg_str(&a[1]);
+        Ok(s(r.find_iter(st).next().map_or("", |(b, e)| &st[b..e])))
     });
     m.pure("mustRegexFind", &[Str, Str], None, |a| {
         let r = compile(arg_str(&a[0]))?;
-        Ok(s(r.find(arg_str(&a[1])).map_or("", |m| m.as_str())))
+        let st = arg_str(&a[1]);
+        Ok(s(r.find_iter(st).next().map_or("", |(b, e)| &st[b..e])))
     });
     m.pure("regexReplaceAll", &[Str, Str, Str], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
@@ -239,15 +298,11 @@ pub fn register(m: &mut FuncMap) {
     });
     m.pure("regexReplaceAllLiteral", &[Str, Str, Str], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
-        Ok(s(r
-            .replace_all(arg_str(&a[1]), regex::NoExpand(arg_str(&a[2])))
-            .into_owned()))
+        Ok(s(r.replace_all(arg_str(&a[1]), arg_str(&a[2]), true)))
     });
     m.pure("mustRegexReplaceAllLiteral", &[Str, Str, Str], None, |a| {
         let r = compile(arg_str(&a[0]))?;
-        Ok(s(r
-            .replace_all(arg_str(&a[1]), regex::NoExpand(arg_str(&a[2])))
-            .into_owned()))
+        Ok(s(r.replace_all(arg_str(&a[1]), arg_str(&a[2]), true)))
     });
     m.pure("regexSplit", &[Str, Str, Int], None, |a| {
         let r = must_compile(arg_str(&a[0]))?;
@@ -270,14 +325,14 @@ pub fn register(m: &mut FuncMap) {
 }
 
 /// Go's `Regexp.Split` (nil for `n == 0`).
-fn split(r: &regex::Regex, st: &str, n: i64) -> Value {
+fn split(r: &Re, st: &str, n: i64) -> Value {
     Value::StrList(Arc::new(match n {
         0 => return Value::nil_str_list(),
         n => split_vec(r, st, n),
     }))
 }
 
-fn split_vec(r: &regex::Regex, st: &str, n: i64) -> Vec<String> {
+fn split_vec(r: &Re, st: &str, n: i64) -> Vec<String> {
     if !r.as_str().is_empty() && st.is_empty() {
         return vec![String::new()];
     }
@@ -288,11 +343,11 @@ fn split_vec(r: &regex::Regex, st: &str, n: i64) -> Vec<String> {
         if n > 0 && out.len() as i64 == n - 1 {
             break;
         }
-        end = m.start();
-        if m.end() != 0 {
+        end = m.0;
+        if m.1 != 0 {
             out.push(st[beg..end].to_string());
         }
-        beg = m.end();
+        beg = m.1;
     }
     if end != st.len() {
         out.push(st[beg..].to_string());
@@ -410,5 +465,68 @@ mod tests {
             a.is_match("shared-12") && std::sync::Arc::ptr_eq(&a, &b)
         });
         assert!(shared);
+    }
+
+    /// Patterns compiled with regex-lite match, find, replace and split as with `regex`, on
+    /// ASCII and other text.
+    #[test]
+    fn lite_patterns_behave_as_full_ones() {
+        use super::{Re, go_syntax, split_vec};
+        let patterns = [
+            r"^([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+            r"{(v[0-9])*[^}]*}}$",
+            r"(-?[^a-z\d\-])+-?",
+            r"\W",
+            r"a*",
+            r"(?P<k>[a-z]+)=(?P<v>[^,]*)",
+            r"[[:alpha:]]+",
+            r"x{2,3}|y?",
+            r"^$",
+            r".",
+        ];
+        let texts = [
+            "",
+            "1.2.3-rc.1",
+            "v1.2",
+            "{v1 x}}",
+            "My-Release_Name.2",
+            "a=1,b=,c=3",
+            "ÿöü-x",
+            "xxxxy",
+            "a\nb",
+            "€uro",
+            "aaa",
+        ];
+        for p in patterns {
+            let t = go_syntax(p);
+            let lite = Re::new(&t).unwrap();
+            assert!(matches!(lite, Re::Lite(_)), "{p}");
+            let full = Re::Full(regex::Regex::new(&t).unwrap());
+            for x in texts {
+                let (l, f) = (&lite, &full);
+                assert_eq!(l.is_match(x), f.is_match(x), "{p} on {x:?}");
+                let spans = |r: &Re| r.find_iter(x).collect::<Vec<_>>();
+                assert_eq!(spans(l), spans(f), "{p} on {x:?}");
+                for repl in ["<$1>", "${k}:${v}", "$$", "-"] {
+                    for literal in [false, true] {
+                        assert_eq!(
+                            l.replace_all(x, repl, literal),
+                            f.replace_all(x, repl, literal),
+                            "{p} on {x:?} with {repl}"
+                        );
+                    }
+                }
+                for n in [-1, 1, 2] {
+                    assert_eq!(split_vec(l, x, n), split_vec(f, x, n), "{p} on {x:?}");
+                }
+            }
+        }
+        // Flags, Unicode classes and non-ASCII patterns stay with regex.
+        for p in [r"(?i)k", r"\pL", "é+", r"\bx"] {
+            assert!(
+                matches!(Re::new(&go_syntax(p)).unwrap(), Re::Full(_)),
+                "{p}"
+            );
+        }
     }
 }
