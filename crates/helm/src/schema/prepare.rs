@@ -8,17 +8,24 @@ pub(super) fn draft_of(schema: &J) -> u32 {
         .get("$schema")
         .and_then(J::as_str)
         .unwrap_or_default();
+    named_draft(url).unwrap_or(2020)
+}
+
+/// The draft a `$schema` address names (its `http(s)://` and trailing `#` optional), if it
+/// names one: `json-schema.org/schema` is the latest.
+pub(super) fn named_draft(url: &str) -> Option<u32> {
     let url = url.trim_end_matches('#');
     let url = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .unwrap_or(url);
     match url {
-        "json-schema.org/draft-04/schema" => 4,
-        "json-schema.org/draft-06/schema" => 6,
-        "json-schema.org/draft-07/schema" => 7,
-        "json-schema.org/draft/2019-09/schema" => 2019,
-        _ => 2020,
+        "json-schema.org/draft-04/schema" => Some(4),
+        "json-schema.org/draft-06/schema" => Some(6),
+        "json-schema.org/draft-07/schema" => Some(7),
+        "json-schema.org/draft/2019-09/schema" => Some(2019),
+        "json-schema.org/draft/2020-12/schema" | "json-schema.org/schema" => Some(2020),
+        _ => None,
     }
 }
 

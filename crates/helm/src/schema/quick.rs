@@ -83,16 +83,11 @@ fn known_draft(root: &J) -> Option<u32> {
     let Some(url) = m.get("$schema") else {
         return Some(2020);
     };
-    let url = url.as_str()?.trim_end_matches('#');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    match rest {
-        "json-schema.org/draft-07/schema" => Some(7),
-        "json-schema.org/draft/2019-09/schema" => Some(2019),
-        "json-schema.org/draft/2020-12/schema" | "json-schema.org/schema" => Some(2020),
-        _ => None,
+    let url = url.as_str()?;
+    if !url.starts_with("https://") && !url.starts_with("http://") {
+        return None;
     }
+    named_draft(url).filter(|d| *d >= 7)
 }
 
 /// How deep references and subschemas may nest before this module gives up.
