@@ -1093,7 +1093,10 @@ impl<'a> State<'a> {
         // A host object that is a Go slice reaches functions as the slice it is (and is
         // named by its own type when it does not fit).
         let (v, slice_object) = match v {
-            Value::Object(o) if o.kind() == "slice" => match o.as_value() {
+            // Go's `[]byte` stays itself: it is neither a string nor a `[]interface {}`, and
+            // functions taking `interface {}` read it as bytes.
+            Value::Object(o) if o.kind() == "slice" && o.as_bytes().is_none() => match o.as_value()
+            {
                 Some(v) => (v, Some(o)),
                 None => (Value::Object(o), None),
             },

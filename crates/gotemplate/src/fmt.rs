@@ -604,6 +604,16 @@ fn fmt_value_here(out: &mut String, v: &Value, verb: char, sp: &Spec, depth: usi
         return;
     }
     if let Value::Object(o) = v
+        && let Some(b) = o.as_bytes()
+    {
+        // Go formats a `[]byte` as text for the string verbs, else as a slice of numbers.
+        let as_seen = match verb {
+            's' | 'q' | 'x' | 'X' => Value::str(crate::gobytes::string_from_go_bytes(b)),
+            _ => o.as_value().unwrap_or_default(),
+        };
+        return fmt_value_here(out, &as_seen, verb, sp, depth);
+    }
+    if let Value::Object(o) = v
         && let Some((re, im)) = o.as_complex()
     {
         // Go formats each part as a float (same width and precision), the imaginary part

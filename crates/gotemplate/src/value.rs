@@ -53,6 +53,56 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn as_complex(&self) -> Option<(f64, f64)> {
         None
     }
+    /// The bytes when the object is Go's `[]byte` ([`Bytes`]).
+    fn as_bytes(&self) -> Option<&[u8]> {
+        None
+    }
+}
+
+/// Go's `[]byte` (Helm's `.Files.GetBytes`): it prints as its numbers (`[104 105]`), reads as
+/// text where Sprig converts it to a string (`toString`, `quote`, `printf "%s"`), is written
+/// as base64 by `toJson` and `toYaml`, and is refused where a function wants a string.
+#[derive(Debug)]
+pub struct Bytes(pub Arc<[u8]>);
+
+impl Bytes {
+    pub fn value(bytes: &[u8]) -> Value {
+        Value::Object(Arc::new(Bytes(bytes.into())))
+    }
+}
+
+impl Object for Bytes {
+    fn type_name(&self) -> &str {
+        "[]uint8"
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn call_method(&self, _name: &str, _args: &[Value]) -> Option<Result<Value, String>> {
+        None
+    }
+    fn kind(&self) -> &str {
+        "slice"
+    }
+    fn marshal_json(&self) -> Option<String> {
+        use base64::Engine;
+        Some(format!(
+            "\"{}\"",
+            base64::engine::general_purpose::STANDARD.encode(&self.0)
+        ))
+    }
+    fn as_value(&self) -> Option<Value> {
+        Some(Value::list(
+            self.0.iter().map(|&b| Value::Int(i64::from(b))).collect(),
+        ))
+    }
+    fn fmt_value(&self) -> Option<String> {
+        let numbers: Vec<String> = self.0.iter().map(u8::to_string).collect();
+        Some(format!("[{}]", numbers.join(" ")))
+    }
+    fn as_bytes(&self) -> Option<&[u8]> {
+        Some(&self.0)
+    }
 }
 
 /// Go's `complex128`. Only template constants (`1.5i`, `1+2i`) make one; it prints, tests
@@ -229,6 +279,7 @@ impl Value {
         match self {
             Value::List(l) => Some(l.as_ref().clone()),
             Value::StrList(l) => Some(l.iter().map(|s| Value::str(s.as_str())).collect()),
+            Value::Object(o) if o.as_bytes().is_some() => o.as_value()?.list_items(),
             _ => None,
         }
     }

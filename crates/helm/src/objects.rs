@@ -3,6 +3,7 @@
 
 use crate::glob::Glob;
 use ferroflux_gotemplate::funcs::yaml::to_yaml;
+use ferroflux_gotemplate::value::Bytes;
 use ferroflux_gotemplate::{Map, Object, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -83,6 +84,10 @@ impl Files {
     fn get(&self, name: &str) -> String {
         self.0.get(name).map(|b| text(b)).unwrap_or_default()
     }
+    /// `GetBytes`: Go's `[]byte`, empty (not nil) for a missing file.
+    fn get_bytes(&self, name: &str) -> Value {
+        Bytes::value(self.0.get(name).map_or(&[][..], |b| &b[..]))
+    }
 }
 
 impl Object for Files {
@@ -133,9 +138,9 @@ impl Object for Files {
                 )))
             }
             // `engine.files` is a map: a name that is not one of its methods reads the file
-            // (Go's `[]byte`, here its text, as `Get` returns it).
+            // as Go's `[]byte`.
             "Get" | "GetBytes" | "Glob" | "Lines" => None,
-            _ => Some(Value::str(self.get(name))),
+            _ => Some(self.get_bytes(name)),
         }
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Option<Result<Value, String>> {
@@ -153,7 +158,8 @@ impl Object for Files {
             }
         };
         let r = match name {
-            "Get" | "GetBytes" => arg(0).map(|n| Value::str(self.get(&n))),
+            "Get" => arg(0).map(|n| Value::str(self.get(&n))),
+            "GetBytes" => arg(0).map(|n| self.get_bytes(&n)),
             "Lines" => arg(0).map(|n| {
                 let s = self.get(&n);
                 if s.is_empty() {
@@ -197,7 +203,7 @@ impl Object for Files {
         Some(Value::map(
             self.0
                 .iter()
-                .map(|(k, v)| (k.clone(), Value::str(text(v))))
+                .map(|(k, v)| (k.clone(), Bytes::value(v)))
                 .collect(),
         ))
     }
@@ -591,8 +597,19 @@ mod tests {
             crate::file_data::FileData::from(&b"x"[..]),
         );
         let f = Files(Arc::new(m));
-        assert_eq!(f.field("author").unwrap().as_str(), Some("Virgil"));
-        assert_eq!(f.field("missing").unwrap().as_str(), Some(""));
+        // A file is Go's `[]byte`: its numbers when printed, its text for `toString`.
+        let bytes = |v: Value| match v {
+            Value::Object(o) => o.as_bytes().map(<[u8]>::to_vec),
+            _ => None,
+        };
+        assert_eq!(
+            bytes(f.field("author").unwrap()).as_deref(),
+            Some(&b"Virgil"[..])
+        );
+        assert_eq!(
+            bytes(f.field("missing").unwrap()).as_deref(),
+            Some(&b""[..])
+        );
         // A method's name stays the method, even when a file has that name.
         assert!(f.field("Glob").is_none());
         assert!(f.field("AsConfig").is_some());

@@ -139,7 +139,11 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
             Value::Missing | Value::Nil => return Err("index of nil pointer".into()),
             Value::List(l) => l[index_at(k, l.len(), "slice")?].clone(),
             Value::StrList(l) => Value::str(l[index_at(k, l.len(), "slice")?].as_str()),
-            Value::String(s) => Value::Int(s.as_bytes()[index_at(k, s.len(), "string")?] as i64),
+            Value::String(s) => {
+                // Go indexes the string's bytes (raw ones as they were read).
+                let b = crate::gobytes::go_bytes(s);
+                Value::Int(i64::from(b[index_at(k, b.len(), "string")?]))
+            }
             Value::Map(m) => match k {
                 // A missing key is the element type's zero value.
                 Value::String(key) => read(m).get(key.as_ref()).cloned().unwrap_or_else(|| {

@@ -135,6 +135,11 @@ pub(crate) fn go_json_error(e: &serde_json::Error) -> String {
 pub fn decode_json(input: &str) -> Result<serde_json::Value, serde_json::Error> {
     use serde::Deserialize;
     match serde_json::from_str(input) {
+        // Go reads a surrogate escape that is not half of a pair as U+FFFD; serde refuses it.
+        Err(e) if e.is_syntax() && input.contains("\\u") => match paired_surrogates(input) {
+            Some(fixed) => decode_json(&fixed),
+            None => Err(e),
+        },
         Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
             if go_json_syntax_error(input.as_bytes()).is_some() {
                 return Err(e);
@@ -149,6 +154,47 @@ pub fn decode_json(input: &str) -> Result<serde_json::Value, serde_json::Error> 
         }
         r => r,
     }
+}
+
+/// `input` with every `\uD800`–`\uDFFF` escape that is not half of a pair in a JSON string
+/// written `\uFFFD`, or `None` when there is none.
+fn paired_surrogates(input: &str) -> Option<String> {
+    let b = input.as_bytes();
+    let hex_at = |i: usize| -> Option<u32> {
+        let digits = b.get(i..i + 4)?;
+        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let escape_at = |i: usize| {
+        (b.get(i..i + 2) == Some(b"\\u"))
+            .then(|| hex_at(i + 2))
+            .flatten()
+    };
+    let mut out = String::with_capacity(input.len());
+    let (mut i, mut from, mut in_string, mut changed) = (0, 0, false, false);
+    while i < b.len() {
+        match b[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => match escape_at(i) {
+                Some(0xD800..=0xDBFF) if matches!(escape_at(i + 6), Some(0xDC00..=0xDFFF)) => {
+                    i += 12;
+                    continue;
+                }
+                Some(0xD800..=0xDFFF) => {
+                    out.push_str(&input[from..i]);
+                    out.push_str("\\ufffd");
+                    changed = true;
+                    i += 6;
+                    from = i;
+                    continue;
+                }
+                _ => i += 1,
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&input[from..]);
+    changed.then_some(out)
 }
 
 /// The error `encoding/json` reports for `input` (its syntax check runs first, so the first
@@ -917,6 +963,19 @@ fn url_join(d: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// encoding/json reads an unpaired surrogate escape as U+FFFD.
+    #[test]
+    fn unpaired_surrogates_read_as_replacement_characters() {
+        let read = |t: &str| super::decode_json(t).map(|v| v.to_string());
+        assert_eq!(read(r#"{"a":"\ud800"}"#).unwrap(), "{\"a\":\"\u{fffd}\"}");
+        assert_eq!(
+            read(r#"["\udc00x\ud83d\ude00","\\ud800"]"#).unwrap(),
+            "[\"\u{fffd}x😀\",\"\\\\ud800\"]"
+        );
+        assert_eq!(read(r#"["\ud800\u0041"]"#).unwrap(), "[\"\u{fffd}A\"]");
+        assert!(read(r#"{"a":"\ud800"#).is_err());
+    }
+
     /// Helm's `fromJson` error texts for malformed input, as helm v4.3.1 (Go 1.27) prints them.
     #[test]
     fn json_syntax_errors_in_go_words() {

@@ -184,6 +184,7 @@ pub(crate) fn s(v: impl Into<Arc<str>>) -> Value {
 pub(crate) fn strval(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
+        Value::Object(o) if let Some(b) = o.as_bytes() => crate::gobytes::string_from_go_bytes(b),
         v => crate::fmt::sprint_value(v),
     }
 }

@@ -164,7 +164,8 @@ pub fn register(m: &mut FuncMap) {
         let v: Vec<String> = a
             .iter()
             .filter(|v| !v.is_nil())
-            .map(|v| format!("'{}'", strval(v)))
+            // `%v`, not `strval`: a `[]byte` prints as its numbers.
+            .map(|v| format!("'{}'", crate::fmt::sprint_value(v)))
             .collect();
         Ok(s(v.join(" ")))
     });
@@ -329,6 +330,8 @@ pub(crate) fn strslice(v: &Value) -> Vec<String> {
         Value::StrList(l) => l.as_ref().clone(),
         Value::List(l) => l.iter().filter(|x| !x.is_nil()).map(strval).collect(),
         Value::Missing | Value::Nil => Vec::new(),
+        // A `[]byte` is a slice: each byte is a number.
+        Value::Object(o) if let Some(b) = o.as_bytes() => b.iter().map(u8::to_string).collect(),
         other => vec![strval(other)],
     }
 }

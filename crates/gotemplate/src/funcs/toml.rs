@@ -307,6 +307,9 @@ impl Encoder {
                 };
                 self.write(&text);
             }
+            Value::Object(o) if let Some(list) = o.as_bytes().and(o.as_value()) => {
+                self.element(&list, depth)?
+            }
             Value::Object(_) => self.write(&quote(&super::strval(v))),
         }
         Ok(())

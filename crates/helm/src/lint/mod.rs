@@ -195,15 +195,20 @@ fn lint_chart(path: &str, o: &LintOptions, logs: &mut Vec<String>) -> Result<Vec
 /// An archive unpacked into a fresh temporary directory (removed when dropped), and the
 /// chart directory inside it.
 fn unpack(path: &Path) -> Result<(TempDir, PathBuf), String> {
-    let data = std::fs::read(path)
-        .map_err(|e| format!("unable to open tarball: {}", crate::values::go_io_error(&e)))?;
+    let data = std::fs::read(path).map_err(|e| {
+        format!(
+            "unable to open tarball: open {}: {}",
+            path.display(),
+            crate::values::go_io_error(&e)
+        )
+    })?;
     let extract = |e: String| format!("unable to extract tarball: {e}");
     let files = crate::chart::archive_files(&data).map_err(|e| extract(e.0))?;
-    let chart_yaml = files
-        .iter()
-        .find(|f| f.name == "Chart.yaml")
-        .ok_or_else(|| extract("Chart.yaml not found".into()))?;
-    let md = crate::chart::read_chart_yaml(&chart_yaml.data).map_err(extract)?;
+    // `chartutil.Expand` reads the name from Chart.yaml: none is no name.
+    let md = match files.iter().find(|f| f.name == "Chart.yaml") {
+        Some(chart_yaml) => crate::chart::read_chart_yaml(&chart_yaml.data).map_err(extract)?,
+        None => return Err(extract("chart name not specified".into())),
+    };
     // `chartutil.Expand` names the directory after the chart, and so needs a usable name.
     match md.name.as_str() {
         "" => return Err(extract("chart name not specified".into())),
