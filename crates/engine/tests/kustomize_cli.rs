@@ -132,6 +132,44 @@ fn kustomize_build_takes_kubectl_flags_and_warns_as_kustomize_does() {
     }
 }
 
+/// kubectl's boolean flags take `=true`/`=false` (pflag), not a separate word.
+#[test]
+fn kustomize_build_boolean_flags_take_a_value_after_equals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("kustomization.yaml"),
+        "helmCharts:\n- name: nochart\n",
+    )
+    .unwrap();
+    let dir = root.display().to_string();
+    for off in ["--enable-helm=false", "--enable-helm=0", "--enable-helm=F"] {
+        let (ok, _, err) = ferroflux(&["kustomize", "build", &dir, off]);
+        assert!(
+            !ok && err.contains("must specify --enable-helm"),
+            "{off}: {err}"
+        );
+    }
+    for on in ["--enable-helm", "--enable-helm=true", "--enable_helm=1"] {
+        let (ok, _, err) = ferroflux(&["kustomize", "build", &dir, on]);
+        assert!(!ok && err.contains("nochart"), "{on}: {err}");
+    }
+    for flag in [
+        "--enable-alpha-plugins=false",
+        "--helm-debug=true",
+        "--as-current-user=false",
+        "--network=false",
+    ] {
+        let (ok, _, err) = ferroflux(&["kustomize", "build", &dir, flag, "--enable-helm=false"]);
+        assert!(
+            !ok && err.contains("must specify --enable-helm"),
+            "{flag}: {err}"
+        );
+    }
+    let (ok, _, err) = ferroflux(&["kustomize", "build", &dir, "--enable-helm=maybe"]);
+    assert!(!ok && err.contains("maybe"), "{err}");
+}
+
 #[test]
 fn kustomize_build_of_a_missing_file_or_empty_dir_fails_in_kustomize_words() {
     // Messages of kubectl kustomize v5.8.1.
@@ -243,6 +281,50 @@ spec:
 
 /// kustomize logs the vars it resolved but never substituted anywhere (names in declaration
 /// order here; kustomize's order is its map's).
+/// As `flux build kustomization NAME --kustomization-file F`: other objects in the file are
+/// skipped, the Kustomization is chosen by name and namespace, and fields a build does not
+/// use may be missing.
+#[test]
+fn build_kustomization_picks_its_kustomization_from_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    std::fs::write(
+        root.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  color: ${color:=blue}\n",
+    )
+    .unwrap();
+    let ks = root.join("ks.yaml");
+    std::fs::write(
+        &ks,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: podinfo\n---\n\
+         apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: first\n  namespace: flux-system\nspec:\n  targetNamespace: from-first\n---\n\
+         apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: podinfo\nspec:\n  targetNamespace: from-podinfo\n  postBuild:\n    substituteStrategy: Always\n",
+    )
+    .unwrap();
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "kustomization"];
+        args.extend_from_slice(extra);
+        let (root, ks) = (root.display().to_string(), ks.display().to_string());
+        args.extend_from_slice(&["--path", &root, "--kustomization-file", &ks]);
+        ferroflux(&args)
+    };
+    let (ok, out, err) = build(&[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("namespace: from-first"), "{out}");
+    let (ok, out, err) = build(&["podinfo", "-n", "apps"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("namespace: from-podinfo") && out.contains("color: blue"),
+        "{out}"
+    );
+    let (ok, _, err) = build(&["first", "-n", "apps"]);
+    assert!(!ok);
+    assert!(
+        err.contains("failed find kustomization with name 'first' and namespace 'apps'"),
+        "{err}"
+    );
+}
+
 #[test]
 fn kustomize_build_logs_vars_that_were_never_replaced() {
     let tmp = tempfile::tempdir().unwrap();

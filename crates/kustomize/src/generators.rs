@@ -91,11 +91,11 @@ fn collect(args: &GeneratorArgs, root: &Path, loader: &Loader) -> Result<Vec<(St
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
+            // kustomize checks no names (its `IsEnvVarName` accepts all): `export A=1` is
+            // the key `export A`, and a line with nothing before `=` is skipped.
             let (k, v) = line.split_once('=').unwrap_or((line, ""));
-            if k.is_empty() || k.contains(' ') {
-                return Err(err(ErrorKind::Generator(format!(
-                    "invalid env var name {k:?} in {e}"
-                ))));
+            if k.is_empty() {
+                continue;
             }
             out.push((k.to_string(), Datum::Text(v.to_string())));
         }

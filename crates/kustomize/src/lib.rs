@@ -115,10 +115,11 @@ pub fn build_with_warnings(
 ) -> (Result<Vec<Object>, Error>, Vec<String>) {
     let mut loader = loader::Loader::new(opts.load_restrictor);
     loader.set_remote(opts.remote.clone());
-    let result = build_impl(&loader, dir, &helm_options(opts), opts.reorder).map(|mut objects| {
-        objects.iter_mut().for_each(yaml::strip_marks);
-        objects
-    });
+    let result =
+        build_impl(&loader, dir, &helm_options(opts), opts.reorder, false).map(|mut objects| {
+            objects.iter_mut().for_each(yaml::strip_marks);
+            objects
+        });
     (result, loader.take_warnings())
 }
 
@@ -145,7 +146,7 @@ pub fn build_remote_with_warnings(
         })?;
         let root = loader.open_repo(&spec)?;
         let checkout = loader.checkout_of(&root);
-        let mut objects = build_impl(&loader, &root, &helm_options(opts), opts.reorder)
+        let mut objects = build_impl(&loader, &root, &helm_options(opts), opts.reorder, false)
             .map_err(|e| e.in_remote(target, checkout.as_deref()))?;
         objects.iter_mut().for_each(yaml::strip_marks);
         Ok(objects)
@@ -162,13 +163,15 @@ fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
     }
 }
 
-/// Builds `dir` with a prepared loader (used by the Flux layer for in-memory files).
+/// Builds `dir` with a prepared loader as Flux's kustomize-controller runs kustomize (see
+/// `build_impl`); used by the Flux layer for in-memory files.
 pub fn build_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
     let mut objects = build_impl(
         loader,
         dir,
         &helm::HelmOptions::default(),
-        Reorder::Unspecified,
+        Reorder::None,
+        true,
     )?;
     objects.iter_mut().for_each(yaml::strip_marks);
     Ok(objects)
@@ -199,11 +202,15 @@ fn not_a_build_dir(given: &Path) -> String {
     format!("must build at directory: '{shown}': file is not directory")
 }
 
+/// `flux`: as fluxcd/pkg's `kustomize.Build` runs krusty: no `--reorder` (objects stay in
+/// the order of accumulation unless the kustomization sets `sortOptions`), and kyaml's
+/// built-in schema loaded first, so an `openapi.path` document adds to it.
 fn build_impl(
     loader: &loader::Loader,
     dir: &Path,
     helm_opts: &helm::HelmOptions,
     reorder: Reorder,
+    flux: bool,
 ) -> Result<Vec<Object>, Error> {
     let given = dir;
     let dir = loader::real(dir);
@@ -215,23 +222,11 @@ fn build_impl(
     let top = target::load_kustomization(loader, &dir)?;
     let meta = top.k.build_metadata.clone().unwrap_or_default();
     let has = |o: &str| meta.iter().any(|m| m == o);
-    for m in &meta {
-        if ![
-            "originAnnotations",
-            "managedByLabel",
-            "transformerAnnotations",
-        ]
-        .contains(&m.as_str())
-        {
-            return Err(Error::new(ErrorKind::InvalidKustomization(format!(
-                "buildMetadata option {m:?} is not one of originAnnotations, managedByLabel, transformerAnnotations"
-            )))
-            .in_file(&top.file));
-        }
-    }
     let mut b = target::Build::new(loader);
     b.helm = helm_opts.clone();
-    // Any build metadata turns on origin tracking (kustomize's `kt.origin`).
+    b.builtin_schema_preloaded = flux;
+    // Any build metadata turns on origin tracking (kustomize's `kt.origin`), also options
+    // kustomize does not know, which it otherwise ignores.
     if !meta.is_empty() {
         b.origin = Some(target::Origin::default());
     }
@@ -262,7 +257,7 @@ fn build_impl(
     let mut unique = ResMap::default();
     unique.extend_checked(items)?;
     ra.items = unique.items;
-    if top.k.sort_options.is_some() && reorder != Reorder::Unspecified {
+    if top.k.sort_options.is_some() && reorder != Reorder::Unspecified && !flux {
         loader.warn(REORDER_IGNORED.into());
     }
     match &top.k.sort_options {

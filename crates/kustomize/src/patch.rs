@@ -36,6 +36,15 @@ pub fn parse_body_for(text: &str, through_resmap: bool) -> Result<Body> {
 }
 
 fn parse_body_as_written(text: &str) -> Result<Body> {
+    // kustomize decodes a patch whose first character is `[` as JSON, not YAML (a flow
+    // YAML list of operations is refused there).
+    if text.starts_with('[')
+        && let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text)
+    {
+        return Err(err(ErrorKind::Patch(format!(
+            "unable to parse SM or JSON patch: a patch that starts with '[' is read as JSON: {e}"
+        ))));
+    }
     let docs = crate::yaml::parse_patch_documents(text).map_err(|e| {
         err(ErrorKind::Patch(format!(
             "unable to parse SM or JSON patch: {e}"

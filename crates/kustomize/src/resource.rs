@@ -19,7 +19,7 @@ pub struct Gvk {
 impl Gvk {
     /// Parses `apiVersion` and `kind`.
     pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
-        let (group, version) = match api_version.rsplit_once('/') {
+        let (group, version) = match api_version.split_once('/') {
             Some((g, v)) => (g.to_string(), v.to_string()),
             None => (String::new(), api_version.to_string()),
         };
@@ -330,7 +330,7 @@ impl Resource {
         let meta = top
             .and_then(|m| m.get("metadata"))
             .and_then(Value::as_object);
-        let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
+        let (group, version) = api.split_once('/').unwrap_or(("", api));
         let ns = if is_cluster_scoped_kind(group, version, kind) {
             ""
         } else {
@@ -362,7 +362,7 @@ impl Resource {
     /// The current id, borrowed from the object (no allocation).
     pub fn cur_view(&self) -> IdView<'_> {
         let api = self.api_version();
-        let (group, version) = match api.rsplit_once('/') {
+        let (group, version) = match api.split_once('/') {
             Some((g, v)) => (g, v),
             None => ("", api),
         };
@@ -452,7 +452,7 @@ impl GvkView<'_> {
 /// `apiVersion` and `kind` of an object as a gvk, borrowed (as [`Resource::gvk`]).
 pub fn gvk_view(obj: &Value) -> GvkView<'_> {
     let api = get_str(obj, &["apiVersion"]).unwrap_or("");
-    let (group, version) = match api.rsplit_once('/') {
+    let (group, version) = match api.split_once('/') {
         Some((g, v)) => (g, v),
         None => ("", api),
     };

@@ -9,7 +9,7 @@
 //! kustomize-controller does by default, unless `--no-remote-bases`.
 
 use anyhow::{Context, Result, bail};
-use ferroflux_api::load::{FluxObject, parse_documents};
+use ferroflux_api::load::FluxObject;
 use ferroflux_kustomize::flux::{
     CommonMetadata, FluxOverlay, FluxPatch, Substitutions, build_kustomization_with_remote,
 };
@@ -36,7 +36,7 @@ pub struct BuildArgs {
     )]
     load_restrictor: String,
     /// Inflate `helmCharts` from the local chart home (rendered in-process; never pulled).
-    #[arg(long = "enable-helm", alias = "enable_helm")]
+    #[arg(long = "enable-helm", alias = "enable_helm", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     enable_helm: bool,
     /// Kubernetes version for `.Capabilities.KubeVersion` of charts that set no `kubeVersion`.
     #[arg(long = "helm-kube-version", alias = "helm_kube_version")]
@@ -52,12 +52,12 @@ pub struct BuildArgs {
     #[arg(long = "helm-command", alias = "helm_command", hide = true)]
     _helm_command: Option<String>,
     /// Accepted for compatibility with `kustomize build`; no effect.
-    #[arg(long = "helm-debug", alias = "helm_debug", hide = true)]
+    #[arg(long = "helm-debug", alias = "helm_debug", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _helm_debug: bool,
     /// Fetch remote bases and resources (Git repository URLs such as
     /// `https://host/org/repo//path?ref=v1`, and http(s) files), as kustomize does; without it
     /// they are refused.
-    #[arg(long = "enable-remote-bases", alias = "enable_remote_bases")]
+    #[arg(long = "enable-remote-bases", alias = "enable_remote_bases", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     enable_remote_bases: bool,
     /// Write the output to this file, or, when it is an existing directory, each object to
     /// its own file in it (`[namespace_]group_version_kind_name.yaml`), as kustomize does.
@@ -69,16 +69,16 @@ pub struct BuildArgs {
     reorder: Option<String>,
     /// Accepted for compatibility with `kustomize build`: external plugins (exec, container
     /// and Go plugins, KRM functions) are refused with or without it.
-    #[arg(long = "enable-alpha-plugins", alias = "enable_alpha_plugins")]
+    #[arg(long = "enable-alpha-plugins", alias = "enable_alpha_plugins", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _enable_alpha_plugins: bool,
     /// Accepted for compatibility (KRM function options; functions are refused).
-    #[arg(long = "as-current-user", alias = "as_current_user", hide = true)]
+    #[arg(long = "as-current-user", alias = "as_current_user", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _as_current_user: bool,
     #[arg(short = 'e', long = "env", hide = true)]
     _env: Vec<String>,
     #[arg(long = "mount", hide = true)]
     _mount: Vec<String>,
-    #[arg(long = "network", hide = true)]
+    #[arg(long = "network", hide = true, num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     _network: bool,
     #[arg(long = "network-name", alias = "network_name", hide = true)]
     _network_name: Option<String>,
@@ -191,6 +191,11 @@ fn write_individual_files(dir: &Path, objects: &[Object]) -> Result<()> {
 
 #[derive(clap::Args)]
 pub struct FluxBuildArgs {
+    /// The Kustomization to take from --kustomization-file (default: the first there).
+    name: Option<String>,
+    /// Its namespace (one without a namespace in the file matches any).
+    #[arg(short = 'n', long = "namespace", default_value = "flux-system")]
+    namespace: String,
     /// The directory inside the source artifact (spec.path).
     #[arg(long)]
     path: PathBuf,
@@ -206,11 +211,11 @@ pub struct FluxBuildArgs {
     #[arg(long = "substitute-from-file")]
     substitute_from_file: Vec<PathBuf>,
     /// Undefined variables without a default become empty strings instead of errors.
-    #[arg(long = "no-strict-substitution")]
+    #[arg(long = "no-strict-substitution", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     no_strict: bool,
     /// Refuse remote bases and resources (URLs), like kustomize-controller's
     /// `--no-remote-bases`; by default they are fetched, as Flux does.
-    #[arg(long = "no-remote-bases")]
+    #[arg(long = "no-remote-bases", num_args = 0..=1, require_equals = true, default_missing_value = "true", default_value = "false", hide_default_value = true, value_parser = crate::cli::helm::go_bool, action = clap::ArgAction::Set)]
     no_remote_bases: bool,
 }
 
@@ -224,7 +229,13 @@ pub fn build_flux(a: &FluxBuildArgs) -> Result<()> {
         subs.vars.extend(vars_from_file(file)?);
     }
     if let Some(file) = &a.kustomization_file {
-        apply_spec(file, &mut overlay, &mut subs)?;
+        apply_spec(
+            file,
+            a.name.as_deref(),
+            &a.namespace,
+            &mut overlay,
+            &mut subs,
+        )?;
     }
     for kv in &a.substitute {
         let (k, v) = kv
@@ -266,20 +277,63 @@ pub fn flux_build(
     })
 }
 
-/// Reads the Flux Kustomization in `file` into the overlay and substitutions.
-fn apply_spec(file: &Path, overlay: &mut FluxOverlay, subs: &mut Substitutions) -> Result<()> {
+/// Reads the Flux Kustomization in `file` into the overlay and substitutions. As the flux
+/// CLI does, other objects in the file are skipped, and with a `name` the Kustomization of
+/// that name in `namespace` (or with none) is taken; without one, the first. Fields a build
+/// does not use (`interval`, `prune`, `sourceRef`) may be left out.
+fn apply_spec(
+    file: &Path,
+    wanted: Option<&str>,
+    namespace: &str,
+    overlay: &mut FluxOverlay,
+    subs: &mut Substitutions,
+) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let name = file.display().to_string();
-    let objects = parse_documents(&text, &name)?;
-    let spec = objects
+    let source = file.display().to_string();
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text)
+        .with_context(|| format!("failed to unmarshall kustomization file {source}"))?;
+    let field = |d: &serde_json::Value, path: &str| {
+        d.pointer(path)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (index, mut doc) = docs
         .into_iter()
-        .find_map(|o| match o {
-            FluxObject::Kustomization(k) => Some(k.spec),
-            _ => None,
+        .enumerate()
+        .find(|(_, d)| {
+            field(d, "/apiVersion").starts_with("kustomize.toolkit.fluxcd.io/")
+                && field(d, "/kind") == "Kustomization"
+                && wanted.is_none_or(|n| {
+                    let ns = field(d, "/metadata/namespace");
+                    field(d, "/metadata/name") == n && (ns.is_empty() || ns == namespace)
+                })
         })
-        .with_context(|| format!("{name}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"))?;
-    overlay_from_spec(spec, &name, overlay, subs)
+        .with_context(|| match wanted {
+            Some(n) => format!(
+                "failed find kustomization with name '{n}' and namespace '{namespace}' in file '{source}'"
+            ),
+            None => format!("{source}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"),
+        })?;
+    if let Some(spec) = doc.get_mut("spec").and_then(|s| s.as_object_mut()) {
+        let placeholders = [
+            ("interval", serde_json::json!("10m")),
+            ("prune", serde_json::json!(false)),
+            (
+                "sourceRef",
+                serde_json::json!({"kind": "GitRepository", "name": "none"}),
+            ),
+        ];
+        for (k, v) in placeholders {
+            spec.entry(k).or_insert(v);
+        }
+    }
+    let spec = match ferroflux_api::load::parse_value(doc, &source, index)? {
+        FluxObject::Kustomization(k) => k.spec,
+        _ => bail!("{source}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"),
+    };
+    overlay_from_spec(spec, &source, overlay, subs)
 }
 
 /// A Flux Kustomization's spec as build settings: the overlay fields and post-build values.
@@ -294,6 +348,11 @@ pub fn overlay_from_spec(
     overlay.name_suffix = spec.name_suffix;
     overlay.components = spec.components.unwrap_or_default();
     overlay.ignore_missing_components = spec.ignore_missing_components.unwrap_or(false);
+    for option in spec.build_metadata.unwrap_or_default() {
+        if let serde_json::Value::String(o) = serde_json::to_value(option)? {
+            overlay.build_metadata.push(o);
+        }
+    }
     for (i, p) in spec.patches.unwrap_or_default().into_iter().enumerate() {
         let target = match p.target {
             Some(t) => Some(

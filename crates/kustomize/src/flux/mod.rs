@@ -54,6 +54,9 @@ pub struct FluxOverlay {
     pub ignore_missing_components: bool,
     /// `spec.commonMetadata`.
     pub common_metadata: Option<CommonMetadata>,
+    /// `spec.buildMetadata` (`originAnnotations`, `transformerAnnotations`; replaces the
+    /// kustomization's when given).
+    pub build_metadata: Vec<String>,
 }
 
 /// `spec.postBuild` values, already resolved (inline `substitute` wins over `substituteFrom`).
@@ -118,6 +121,7 @@ pub fn build_kustomization_with_remote(
     let value = serde_json::to_value(&k).map_err(|e| err(ErrorKind::Invalid(e.to_string())))?;
     loader.add_virtual_file(file, yaml::to_yaml(&[strip_nulls(value)]));
     let objects = build_with(&loader, &dir)?;
+    check_identities(&objects)?;
     let mut objects = post_build(objects, subs)?;
     // kustomize-controller adds commonMetadata at apply time, after substitution.
     if let Some(cm) = &overlay.common_metadata {
@@ -127,6 +131,20 @@ pub fn build_kustomization_with_remote(
         }
     }
     Ok(objects)
+}
+
+/// kustomize-controller refuses a build holding an object without apiVersion, kind or name
+/// (kustomize itself lets an apiVersion go missing).
+fn check_identities(objects: &[Object]) -> Result<()> {
+    for o in objects {
+        let field = |path: &[&str]| crate::resource::get_str(o, path).unwrap_or("").is_empty();
+        if field(&["apiVersion"]) || field(&["kind"]) || field(&["metadata", "name"]) {
+            return Err(err(ErrorKind::Invalid(format!(
+                "failed to decode Kubernetes apiVersion, kind and name from: {o}"
+            ))));
+        }
+    }
+    Ok(())
 }
 
 /// Post-build substitution (`spec.postBuild`) over built objects.
@@ -183,6 +201,9 @@ pub fn apply_overlay(k: &mut Kustomization, o: &FluxOverlay, dir: &Path) -> Resu
     }
     if let Some(s) = &o.name_suffix {
         k.name_suffix = Some(s.clone());
+    }
+    if !o.build_metadata.is_empty() {
+        k.build_metadata = Some(o.build_metadata.clone());
     }
     for p in &o.patches {
         k.patches.get_or_insert_with(Vec::new).push(Patch {

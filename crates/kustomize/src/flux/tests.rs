@@ -283,3 +283,93 @@ fn always_strategy_substitutes_without_variables_and_metadata_comes_after() {
         Some(&Value::from("${not_substituted}"))
     );
 }
+
+/// fluxcd/pkg's `kustomize.Build` runs krusty without `--reorder`: objects keep the order
+/// of accumulation (a kustomization's `sortOptions` still applies).
+#[test]
+fn flux_builds_keep_the_order_of_accumulation() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    write(
+        d,
+        "r.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: n\n",
+    );
+    write(d, "kustomization.yaml", "resources: [r.yaml]\n");
+    let kinds = |d: &Path| -> Vec<String> {
+        build_kustomization(d, &FluxOverlay::default(), &Substitutions::default())
+            .expect("builds")
+            .iter()
+            .map(|o| o["kind"].as_str().expect("kind").to_string())
+            .collect()
+    };
+    assert_eq!(kinds(d), ["Service", "Namespace"]);
+    write(
+        d,
+        "kustomization.yaml",
+        "resources: [r.yaml]\nsortOptions:\n  order: legacy\n",
+    );
+    assert_eq!(kinds(d), ["Namespace", "Service"]);
+}
+
+/// Flux loads kyaml's built-in schema before building, so an `openapi.path` document adds
+/// to it: containers still merge by name.
+#[test]
+fn flux_openapi_documents_add_to_the_builtin_schema() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    write(
+        d,
+        "d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: nginx:1\n",
+    );
+    write(d, "schema.json", "{\"definitions\": {}}\n");
+    write(
+        d,
+        "kustomization.yaml",
+        "resources: [d.yaml]\nopenapi:\n  path: schema.json\npatches:\n- patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: d\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            args: [x]\n",
+    );
+    let objects =
+        build_kustomization(d, &FluxOverlay::default(), &Substitutions::default()).expect("builds");
+    let c = &objects[0]["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "nginx:1", "{c}");
+    assert_eq!(c["args"][0], "x", "{c}");
+    // Plain kustomize replaces the built-in schema: the list is replaced.
+    let plain = crate::build(d, &crate::BuildOptions::default()).expect("builds");
+    let c = &plain[0]["spec"]["template"]["spec"]["containers"][0];
+    assert!(c.get("image").is_none(), "{c}");
+}
+
+/// `spec.buildMetadata` reaches the kustomization; objects without apiVersion, kind or
+/// name are refused as kustomize-controller refuses them.
+#[test]
+fn flux_build_metadata_and_identity_check() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let d = tmp.path();
+    write(d, "cm.yaml", &CM.replace("NAME", "a"));
+    write(d, "kustomization.yaml", "resources: [cm.yaml]\n");
+    let overlay = FluxOverlay {
+        build_metadata: vec!["originAnnotations".into()],
+        ..FluxOverlay::default()
+    };
+    let subs = Substitutions {
+        vars: [("env".to_string(), "x".to_string())].into_iter().collect(),
+        ..Substitutions::default()
+    };
+    let objects = build_kustomization(d, &overlay, &subs).expect("builds");
+    assert_eq!(
+        objects[0]["metadata"]["annotations"]["config.kubernetes.io/origin"],
+        "path: cm.yaml\n"
+    );
+    write(
+        d,
+        "cm.yaml",
+        "piVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    );
+    let e = build_kustomization(d, &FluxOverlay::default(), &subs).expect_err("refused");
+    assert!(
+        e.to_string()
+            .contains("failed to decode Kubernetes apiVersion, kind and name from: {"),
+        "{e}"
+    );
+}

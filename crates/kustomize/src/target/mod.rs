@@ -53,6 +53,9 @@ pub struct Build<'a> {
     /// Something consulted kyaml's built-in schema before any `openapi:` chose one: an
     /// object of a kind outside it was read, or a strategic merge patch ran.
     builtin_schema_touched: bool,
+    /// The built-in schema is loaded before the build starts (Flux's build), so a custom
+    /// `openapi.path` document adds to it rather than replacing it.
+    pub builtin_schema_preloaded: bool,
 }
 /// A loaded kustomization file.
 pub struct Loaded {
@@ -141,6 +144,7 @@ impl<'a> Build<'a> {
             parsed: std::collections::HashMap::new(),
             remote_stack: Vec::new(),
             builtin_schema_touched: false,
+            builtin_schema_preloaded: false,
         }
     }
 
@@ -219,7 +223,8 @@ impl<'a> Build<'a> {
             // kyaml adds a custom document to the definitions it holds; the built-in ones
             // are only absent when nothing has needed them yet in this build (always the
             // case for the top kustomization, which sets its schema before reading).
-            custom.replaces_builtin = top || !self.builtin_schema_touched;
+            custom.replaces_builtin =
+                !self.builtin_schema_preloaded && (top || !self.builtin_schema_touched);
             custom.schema_set = true;
             self.custom = custom;
             return Ok(());

@@ -318,12 +318,28 @@ impl Build<'_> {
         legacy_json: bool,
         kinds: &mut patch::KindIndex,
     ) -> Result<()> {
-        let text = match (&p.patch, &p.path) {
-            // kustomize's PatchTransformer trims an inline patch (so a block scalar ending it
-            // loses its final line break); the legacy JSON 6902 entries are read as written.
-            (Some(t), None) if !legacy_json => t.trim().to_string(),
+        // kustomize's PatchTransformer trims an inline patch (so a block scalar ending it
+        // loses its final line break), and an empty patch or path is none; the legacy JSON
+        // 6902 entries are read as written.
+        let (patch, path) = if legacy_json {
+            (p.patch.clone(), p.path.clone())
+        } else {
+            let given = |t: &Option<String>, f: fn(&str) -> &str| {
+                t.as_deref()
+                    .map(f)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+            };
+            (given(&p.patch, str::trim), given(&p.path, |t| t))
+        };
+        let mut file = None;
+        let text = match (&patch, &path) {
             (Some(t), None) => t.clone(),
-            (None, Some(path)) => self.loader.read_relative(root, path)?.1,
+            (None, Some(path)) => {
+                let (full, text) = self.loader.read_relative(root, path)?;
+                file = Some(full);
+                text
+            }
             (Some(_), Some(_)) => {
                 return Err(err(ErrorKind::Patch(
                     "patch and path can't be set at the same time".into(),
@@ -335,7 +351,11 @@ impl Build<'_> {
                 )));
             }
         };
-        let body = patch::parse_body_for(&text, p.target.is_some())?;
+        // A patch file that does not read is named rather than its kustomization.
+        let body = patch::parse_body_for(&text, p.target.is_some()).map_err(|e| match &file {
+            Some(f) => e.in_file(f),
+            None => e,
+        })?;
         if legacy_json && p.target.is_none() {
             return Err(err(ErrorKind::Patch(
                 "must specify the target field in patchesJson6902".into(),

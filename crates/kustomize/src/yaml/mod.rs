@@ -678,12 +678,106 @@ fn first_line(s: &str) -> String {
 /// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
 /// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
+    check_separators(text)?;
+    refuse_directives(text)?;
     let text = &*go_line_breaks(text);
     let mut docs = parse_documents(text)?;
+    refuse_non_finite(text)?;
     annotations_as_written(text, &mut docs, false);
     mark_blank_nulls(text, &mut docs);
     mark_non_string_keys(text, &mut docs);
     Ok(docs)
+}
+
+/// kyaml's `splitDocuments`: a line after a line break that starts with `---` separates
+/// documents and may carry only blanks or a comment after it. Its pattern (`\n---.*\n`) is
+/// matched without overlap, so the line break ending one separator does not start the next.
+pub fn check_separators(text: &str) -> Result<()> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("\n---").map(|i| from + i) {
+        let rest = &text[at + 4..];
+        let Some(end) = rest.find('\n') else {
+            break;
+        };
+        let after = rest[..end].trim_matches(|c: char| c.is_whitespace());
+        if !after.is_empty() && !after.starts_with('#') {
+            let separator = text[at..at + 4 + end].trim_matches(|c: char| c.is_whitespace());
+            return Err(err(ErrorKind::Yaml(format!(
+                "invalid document separator: {separator}"
+            ))));
+        }
+        from = at + 4 + end + 1;
+    }
+    Ok(())
+}
+
+/// kyaml splits a file at its `---` lines before yaml.v3 reads each part, so a directive
+/// (`%YAML 1.1`, `%TAG …`) is left in a part of its own with no document after it.
+/// yaml.v3 refuses that, and any `%YAML` version but 1.1 before that.
+fn refuse_directives(text: &str) -> Result<()> {
+    if !text.starts_with('%') && !text.contains("\n%") {
+        return Ok(());
+    }
+    let mut part_start = true;
+    for (n, line) in text.split('\n').enumerate() {
+        if line.starts_with("---") && n > 0 {
+            part_start = true;
+            continue;
+        }
+        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
+        if part_start && line.starts_with('%') {
+            let mut words = line[1..].split_whitespace();
+            let incompatible = words.next() == Some("YAML") && words.next() != Some("1.1");
+            return Err(err(ErrorKind::Yaml(if incompatible {
+                "yaml: found incompatible YAML document".to_string()
+            } else {
+                format!(
+                    "yaml: line {}: did not find expected <document start>",
+                    n + 1
+                )
+            })));
+        }
+        if !blank {
+            part_start = false;
+        }
+    }
+    Ok(())
+}
+
+/// yaml.v3 reads plain `.inf` and `.nan` as floats, which kustomize cannot turn into the
+/// JSON its resources are held as (`json: unsupported value: +Inf`).
+fn refuse_non_finite(text: &str) -> Result<()> {
+    const SPECIAL: [&str; 12] = [
+        ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+        ".NaN", ".NAN",
+    ];
+    if !SPECIAL[..3]
+        .iter()
+        .chain(&SPECIAL[9..])
+        .any(|s| text.contains(s))
+    {
+        return Ok(());
+    }
+    let found = scan_scalars(text, |_, value, plain| plain && SPECIAL.contains(&value));
+    let Some((path, value)) = found.into_iter().flatten().next() else {
+        return Ok(());
+    };
+    let go = match value.trim_start_matches('+') {
+        v if v.starts_with('-') => "-Inf",
+        v if v.eq_ignore_ascii_case(".nan") => "NaN",
+        _ => "+Inf",
+    };
+    let at: Vec<String> = path
+        .iter()
+        .map(|p| match p {
+            PathSeg::Key(k) => k.clone(),
+            PathSeg::Index(i) => i.to_string(),
+        })
+        .collect();
+    Err(err(ErrorKind::Yaml(format!(
+        "json: unsupported value: {go} (the plain scalar {value} at {})",
+        at.join(".")
+    ))))
 }
 
 /// Key under which [`parse_resource_documents`] lists the blank nulls of a document: map
@@ -1270,6 +1364,59 @@ fn par_chunks(len: usize, min: usize) -> Vec<std::ops::Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// kyaml's `splitDocuments` on separator lines.
+    #[test]
+    fn separators_carry_only_blanks_or_comments() {
+        let bad = |t: &str| check_separators(t).unwrap_err().to_string();
+        assert!(bad("a: 1\n--- {b: 1}\nc: 2\n").contains("invalid document separator: --- {b: 1}"));
+        assert!(bad("a: 1\n---x \n").contains("invalid document separator: ---x"));
+        assert!(bad("a: 1\n----\n").contains("invalid document separator: ----"));
+        for ok in [
+            "a: 1\n--- # c\nb: 2\n",
+            "a: 1\n---  \t\nb: 2\n",
+            "--- {a: 1}\n",
+            "a: 1\n---x",
+            // The first separator's line break is not the start of the next one.
+            "a: 1\n---\n--- x\n",
+        ] {
+            assert!(check_separators(ok).is_ok(), "{ok:?}");
+        }
+        assert!(parse_resource_documents("a: 1\n--- {b: 1}\n").is_err());
+    }
+
+    /// Directives are refused as kyaml's split leaves them, without their document.
+    #[test]
+    fn directives_are_refused() {
+        let bad = |t: &str| parse_resource_documents(t).unwrap_err().to_string();
+        assert!(bad("%YAML 1.2\n---\na: 1\n").contains("found incompatible YAML document"));
+        assert!(
+            bad("a: 1\n---\n# c\n%YAML 1.1\n---\nb: 1\n")
+                .contains("did not find expected <document start>")
+        );
+        assert!(bad("%TAG ! tag:x:\n---\na: 1\n").contains("<document start>"));
+        assert!(parse_resource_documents("a: |\n  %YAML 1.2\nb: \"%x\"\n").is_ok());
+    }
+
+    /// kustomize cannot hold infinities or NaN (its resources are JSON); quoted they are text.
+    #[test]
+    fn plain_infinities_are_refused() {
+        let bad = |t: &str| parse_resource_documents(t).unwrap_err().to_string();
+        assert!(
+            bad("a: 1\n---\nb:\n  c: [x, -.Inf]\n")
+                .contains("unsupported value: -Inf (the plain scalar -.Inf at b.c.1)")
+        );
+        assert!(bad("k: .nan\n").contains("NaN"));
+        assert!(bad("k: +.inf\n").contains("+Inf"));
+        for ok in [
+            "k: \".inf\"\n",
+            "k: '.nan'\n",
+            "k: .infinity\n",
+            "k: |\n  .inf\n",
+        ] {
+            assert!(parse_resource_documents(ok).is_ok(), "{ok}");
+        }
+    }
 
     /// The YAML library's advice to Rust callers stays out of messages about a null key.
     #[test]
