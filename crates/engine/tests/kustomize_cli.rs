@@ -279,8 +279,6 @@ spec:
     assert!(err.contains("region"), "{err}");
 }
 
-/// kustomize logs the vars it resolved but never substituted anywhere (names in declaration
-/// order here; kustomize's order is its map's).
 /// As `flux build kustomization NAME --kustomization-file F`: other objects in the file are
 /// skipped, the Kustomization is chosen by name and namespace, and fields a build does not
 /// use may be missing.
@@ -325,6 +323,8 @@ fn build_kustomization_picks_its_kustomization_from_the_file() {
     );
 }
 
+/// kustomize logs the vars it resolved but never substituted anywhere (names in declaration
+/// order here; kustomize's order is its map's).
 #[test]
 fn kustomize_build_logs_vars_that_were_never_replaced() {
     let tmp = tempfile::tempdir().unwrap();

@@ -292,6 +292,9 @@ impl Value {
     /// Length of strings (bytes), lists and maps.
     pub fn len(&self) -> Option<usize> {
         if let Value::Object(o) = self {
+            if let Some(b) = o.as_bytes() {
+                return Some(b.len());
+            }
             return o.as_value().and_then(|v| v.len());
         }
         match self {

@@ -83,7 +83,7 @@ fn collect(args: &GeneratorArgs, root: &Path, loader: &Loader) -> Result<Vec<(St
         let (_, text) = loader.read_relative(root, e)?;
         for (n, line) in text.lines().enumerate() {
             let line = if n == 0 {
-                line.trim_start_matches('\u{feff}')
+                line.strip_prefix('\u{feff}').unwrap_or(line)
             } else {
                 line
             };

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// The annotation kustomize puts on inflated objects during the build (removed before
 /// printing); the namespace transformer skips objects that carry it.
-pub const HELM_GENERATED_ANNOTATION: &str = "config.kubernetes.io/helm-generated";
+pub const HELM_GENERATED_ANNOTATION: &str = "internal.config.kubernetes.io/helm-generated";
 
 /// kustomize's default chart home, relative to the kustomization.
 pub const DEFAULT_CHART_HOME: &str = "charts";

@@ -163,16 +163,24 @@ fn helm_options(opts: &BuildOptions) -> helm::HelmOptions {
     }
 }
 
-/// Builds `dir` with a prepared loader as Flux's kustomize-controller runs kustomize (see
-/// `build_impl`); used by the Flux layer for in-memory files.
+/// Builds `dir` with a prepared loader (in-memory files), as `kustomize build` does.
 pub fn build_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
-    let mut objects = build_impl(
-        loader,
-        dir,
-        &helm::HelmOptions::default(),
-        Reorder::None,
-        true,
-    )?;
+    build_prepared(loader, dir, false)
+}
+
+/// [`build_with`] as Flux's kustomize-controller runs kustomize (see `build_impl`); used by
+/// the Flux layer.
+pub fn build_flux_with(loader: &loader::Loader, dir: &Path) -> Result<Vec<Object>, Error> {
+    build_prepared(loader, dir, true)
+}
+
+fn build_prepared(loader: &loader::Loader, dir: &Path, flux: bool) -> Result<Vec<Object>, Error> {
+    let reorder = if flux {
+        Reorder::None
+    } else {
+        Reorder::Unspecified
+    };
+    let mut objects = build_impl(loader, dir, &helm::HelmOptions::default(), reorder, flux)?;
     objects.iter_mut().for_each(yaml::strip_marks);
     Ok(objects)
 }

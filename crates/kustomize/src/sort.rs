@@ -74,6 +74,19 @@ fn id_sort_string(id: &ResId) -> String {
     format!("{}|{}|{}", gvk_string(&id.gvk), ns, name)
 }
 
+/// kyaml's `Gvk.IsLessThan` as a key: the kind's legacy rank, then the stable sort string.
+/// kustomize's merged transformer configuration keeps its field specs in this order.
+pub fn gvk_order_key(g: &Gvk) -> (i64, String) {
+    let rank = match ORDER_FIRST.iter().position(|k| *k == g.kind) {
+        Some(i) => i as i64 - ORDER_FIRST.len() as i64,
+        None => ORDER_LAST
+            .iter()
+            .position(|k| *k == g.kind)
+            .map_or(0, |i| 1 + i as i64),
+    };
+    (rank, gvk_sort_string(g))
+}
+
 /// Sorts in kustomize's legacy order, with optional custom first/last kinds.
 pub fn legacy(m: &mut ResMap, first: Option<&[String]>, last: Option<&[String]>) {
     let default_first: Vec<String> = ORDER_FIRST.iter().map(|s| s.to_string()).collect();

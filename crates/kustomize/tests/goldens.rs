@@ -25,6 +25,7 @@ fn skip_list(dir: &Path) -> HashMap<String, String> {
 const EXACT_ERRORS: &[&str] = &[
     "error-duplicate-equal-keys",
     "error-duplicate-yaml-key",
+    "error-replicas-unknown",
     "helm-error-no-name",
     "helm-error-not-enabled",
     "helm-error-plugin-not-enabled",

@@ -200,7 +200,8 @@ pub struct FluxBuildArgs {
     #[arg(long)]
     path: PathBuf,
     /// A Flux Kustomization manifest whose spec shapes the build (patches, images, components,
-    /// namePrefix, nameSuffix, targetNamespace, commonMetadata, postBuild.substitute).
+    /// namePrefix, nameSuffix, targetNamespace, commonMetadata, buildMetadata,
+    /// postBuild.substitute).
     #[arg(long = "kustomization-file")]
     kustomization_file: Option<PathBuf>,
     /// A post-build variable KEY=VALUE (repeatable; wins over everything else).
@@ -227,6 +228,13 @@ pub fn build_flux(a: &FluxBuildArgs) -> Result<()> {
     };
     for file in &a.substitute_from_file {
         subs.vars.extend(vars_from_file(file)?);
+    }
+    if a.kustomization_file.is_none()
+        && let Some(name) = &a.name
+    {
+        bail!(
+            "Kustomization '{name}': give its manifest with --kustomization-file (this build reads no cluster)"
+        );
     }
     if let Some(file) = &a.kustomization_file {
         apply_spec(
@@ -316,6 +324,11 @@ fn apply_spec(
             ),
             None => format!("{source}: no Kustomization (kustomize.toolkit.fluxcd.io) in it"),
         })?;
+    if let Some(obj) = doc.as_object_mut()
+        && !obj.get("spec").is_some_and(|s| s.is_object())
+    {
+        obj.insert("spec".into(), serde_json::json!({}));
+    }
     if let Some(spec) = doc.get_mut("spec").and_then(|s| s.as_object_mut()) {
         let placeholders = [
             ("interval", serde_json::json!("10m")),
@@ -326,7 +339,9 @@ fn apply_spec(
             ),
         ];
         for (k, v) in placeholders {
-            spec.entry(k).or_insert(v);
+            if spec.get(k).is_none_or(serde_json::Value::is_null) {
+                spec.insert(k.into(), v);
+            }
         }
     }
     let spec = match ferroflux_api::load::parse_value(doc, &source, index)? {

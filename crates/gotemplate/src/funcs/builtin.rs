@@ -131,6 +131,12 @@ pub fn index(item: &Value, idx: &[Value]) -> Result<Value, String> {
             continue;
         }
         if let Value::Object(o) = &cur
+            && let Some(b) = o.as_bytes()
+        {
+            cur = Value::Int(i64::from(b[index_at(k, b.len(), "slice")?]));
+            continue;
+        }
+        if let Value::Object(o) = &cur
             && let Some(plain) = o.as_value()
         {
             cur = plain;

@@ -122,6 +122,27 @@ pub fn register(m: &mut FuncMap) {
     }
     for name in ["slice", "mustSlice"] {
         m.pure(name, &[Any], Some(Any), |a| {
+            let bounds = |len: usize| {
+                let start = a.get(1).map_or(0, to_int64);
+                let end = if a.len() < 3 {
+                    len as i64
+                } else {
+                    to_int64(&a[2])
+                };
+                if start < 0 || end < start || end as usize > len {
+                    return Err("reflect.Value.Slice: slice index out of bounds".to_string());
+                }
+                Ok(start as usize..end as usize)
+            };
+            // A `[]byte` slices to a `[]byte`, without a value per byte.
+            if let Value::Object(o) = &a[0]
+                && let Some(b) = o.as_bytes()
+            {
+                if b.is_empty() {
+                    return Ok(Value::Nil);
+                }
+                return Ok(crate::value::Bytes::value(&b[bounds(b.len())?]));
+            }
             let l = match &a[0] {
                 Value::Missing | Value::Nil => {
                     return Err(
@@ -138,16 +159,7 @@ pub fn register(m: &mut FuncMap) {
             if l.is_empty() {
                 return Ok(Value::Nil);
             }
-            let start = a.get(1).map_or(0, to_int64);
-            let end = if a.len() < 3 {
-                l.len() as i64
-            } else {
-                to_int64(&a[2])
-            };
-            if start < 0 || end < start || end as usize > l.len() {
-                return Err("reflect.Value.Slice: slice index out of bounds".to_string());
-            }
-            Ok(Value::list(l[start as usize..end as usize].to_vec()))
+            Ok(Value::list(l[bounds(l.len())?].to_vec()))
         });
     }
     m.pure("concat", &[], Some(Any), |a| {

@@ -195,14 +195,19 @@ fn lint_chart(path: &str, o: &LintOptions, logs: &mut Vec<String>) -> Result<Vec
 /// An archive unpacked into a fresh temporary directory (removed when dropped), and the
 /// chart directory inside it.
 fn unpack(path: &Path) -> Result<(TempDir, PathBuf), String> {
+    let extract = |e: String| format!("unable to extract tarball: {e}");
     let data = std::fs::read(path).map_err(|e| {
+        let (what, op) = match e.kind() {
+            // Go opens a directory, then fails to read it.
+            std::io::ErrorKind::IsADirectory => ("extract", "read"),
+            _ => ("open", "open"),
+        };
         format!(
-            "unable to open tarball: open {}: {}",
+            "unable to {what} tarball: {op} {}: {}",
             path.display(),
             crate::values::go_io_error(&e)
         )
     })?;
-    let extract = |e: String| format!("unable to extract tarball: {e}");
     let files = crate::chart::archive_files(&data).map_err(|e| extract(e.0))?;
     // `chartutil.Expand` reads the name from Chart.yaml: none is no name.
     let md = match files.iter().find(|f| f.name == "Chart.yaml") {

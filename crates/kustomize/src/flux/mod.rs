@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result, err};
 use crate::kustfile::{Image, Kustomization, Patch, Selector};
 use crate::loader::{LoadRestrictor, Loader};
 use crate::remote::RemoteFetcher;
-use crate::{Object, build_with, yaml};
+use crate::{Object, build_flux_with, yaml};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -120,7 +120,7 @@ pub fn build_kustomization_with_remote(
     apply_overlay(&mut k, overlay, &dir)?;
     let value = serde_json::to_value(&k).map_err(|e| err(ErrorKind::Invalid(e.to_string())))?;
     loader.add_virtual_file(file, yaml::to_yaml(&[strip_nulls(value)]));
-    let objects = build_with(&loader, &dir)?;
+    let objects = build_flux_with(&loader, &dir)?;
     check_identities(&objects)?;
     let mut objects = post_build(objects, subs)?;
     // kustomize-controller adds commonMetadata at apply time, after substitution.

@@ -279,7 +279,10 @@ impl Build<'_> {
             self.track(ra, kf, "PatchJson6902Transformer", None);
         }
         for r in k.replicas.iter().flatten() {
-            replicas::apply(ra, r, &cfg.replicas)?;
+            // In the merged configuration's order, which kustomize's error lists.
+            let mut specs = cfg.replicas.clone();
+            specs.sort_by_cached_key(|fs| crate::sort::gvk_order_key(&fs.gvk));
+            replicas::apply(ra, r, &specs)?;
             self.track(ra, kf, "ReplicaCountTransformer", None);
         }
         let mut imgs = k.images.clone().unwrap_or_default();
@@ -318,20 +321,17 @@ impl Build<'_> {
         legacy_json: bool,
         kinds: &mut patch::KindIndex,
     ) -> Result<()> {
-        // kustomize's PatchTransformer trims an inline patch (so a block scalar ending it
-        // loses its final line break), and an empty patch or path is none; the legacy JSON
-        // 6902 entries are read as written.
-        let (patch, path) = if legacy_json {
-            (p.patch.clone(), p.path.clone())
-        } else {
-            let given = |t: &Option<String>, f: fn(&str) -> &str| {
-                t.as_deref()
-                    .map(f)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-            };
-            (given(&p.patch, str::trim), given(&p.path, |t| t))
+        // An empty patch or path is none. kustomize's PatchTransformer trims an inline patch
+        // (so a block scalar ending it loses its final line break); the legacy JSON 6902
+        // entries (PatchJson6902Transformer) are read as written.
+        let given = |t: &Option<String>, f: fn(&str) -> &str| {
+            t.as_deref()
+                .map(f)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
         };
+        let inline_as_read: fn(&str) -> &str = if legacy_json { |t| t } else { str::trim };
+        let (patch, path) = (given(&p.patch, inline_as_read), given(&p.path, |t| t));
         let mut file = None;
         let text = match (&patch, &path) {
             (Some(t), None) => t.clone(),
@@ -341,14 +341,18 @@ impl Build<'_> {
                 text
             }
             (Some(_), Some(_)) => {
-                return Err(err(ErrorKind::Patch(
-                    "patch and path can't be set at the same time".into(),
-                )));
+                return Err(err(ErrorKind::Patch(if legacy_json {
+                    "must specify a file path or jsonOp, not both".into()
+                } else {
+                    "patch and path can't be set at the same time".into()
+                })));
             }
             (None, None) => {
-                return Err(err(ErrorKind::Patch(
-                    "must specify one of patch and path".into(),
-                )));
+                return Err(err(ErrorKind::Patch(if legacy_json {
+                    "empty file path and empty jsonOp".into()
+                } else {
+                    "must specify one of patch and path".into()
+                })));
             }
         };
         // A patch file that does not read is named rather than its kustomization.

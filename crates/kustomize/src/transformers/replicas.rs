@@ -23,9 +23,29 @@ pub fn apply(m: &mut ResMap, rep: &Replica, specs: &[FieldSpec]) -> Result<()> {
         }
     }
     if !found {
+        // kyaml's `Gvk.String()` of each field spec: `Kind.Version.Group`, with placeholders.
+        let or = |s: &str, none: &'static str| {
+            if s.is_empty() {
+                none.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let gvks: Vec<String> = specs
+            .iter()
+            .map(|fs| {
+                format!(
+                    "{}.{}.{}",
+                    or(&fs.gvk.kind, "[noKind]"),
+                    or(&fs.gvk.version, "[noVer]"),
+                    or(&fs.gvk.group, "[noGrp]")
+                )
+            })
+            .collect();
         return Err(err(ErrorKind::Invalid(format!(
-            "resource with name {} does not match a config with the following GVK [Deployment ReplicationController ReplicaSet StatefulSet]",
-            rep.name
+            "resource with name {} does not match a config with the following GVK [{}]",
+            rep.name,
+            gvks.join(" ")
         ))));
     }
     Ok(())

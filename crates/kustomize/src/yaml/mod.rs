@@ -682,7 +682,7 @@ pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
     refuse_directives(text)?;
     let text = &*go_line_breaks(text);
     let mut docs = parse_documents(text)?;
-    refuse_non_finite(text)?;
+    refuse_non_finite(text, &docs)?;
     annotations_as_written(text, &mut docs, false);
     mark_blank_nulls(text, &mut docs);
     mark_non_string_keys(text, &mut docs);
@@ -745,20 +745,37 @@ fn refuse_directives(text: &str) -> Result<()> {
 }
 
 /// yaml.v3 reads plain `.inf` and `.nan` as floats, which kustomize cannot turn into the
-/// JSON its resources are held as (`json: unsupported value: +Inf`).
-fn refuse_non_finite(text: &str) -> Result<()> {
+/// JSON its resources are held as (`json: unsupported value: +Inf`). A resource's
+/// annotations are read as strings first (also a `List`'s items'), so there they pass.
+fn refuse_non_finite(text: &str, docs: &[Value]) -> Result<()> {
     const SPECIAL: [&str; 12] = [
         ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
         ".NaN", ".NAN",
     ];
-    if !SPECIAL[..3]
-        .iter()
-        .chain(&SPECIAL[9..])
-        .any(|s| text.contains(s))
-    {
+    const NEEDLES: [&str; 6] = [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"];
+    fn holds_special(v: &Value) -> bool {
+        match v {
+            Value::String(s) => SPECIAL.contains(&s.as_str()),
+            Value::Array(a) => a.iter().any(holds_special),
+            Value::Object(m) => m.values().any(holds_special),
+            _ => false,
+        }
+    }
+    if !NEEDLES.iter().any(|s| text.contains(s)) || !docs.iter().any(holds_special) {
         return Ok(());
     }
-    let found = scan_scalars(text, |_, value, plain| plain && SPECIAL.contains(&value));
+    let annotation = |path: &[PathSeg]| {
+        let key = |i: usize, k: &str| matches!(path.get(i), Some(PathSeg::Key(x)) if x == k);
+        (path.len() == 3 && key(0, "metadata") && key(1, "annotations"))
+            || (path.len() == 5
+                && key(0, "items")
+                && matches!(path.get(1), Some(PathSeg::Index(_)))
+                && key(2, "metadata")
+                && key(3, "annotations"))
+    };
+    let found = scan_scalars(text, |path, value, plain| {
+        plain && SPECIAL.contains(&value) && !annotation(path)
+    });
     let Some((path, value)) = found.into_iter().flatten().next() else {
         return Ok(());
     };
@@ -1408,11 +1425,18 @@ mod tests {
         );
         assert!(bad("k: .nan\n").contains("NaN"));
         assert!(bad("k: +.inf\n").contains("+Inf"));
+        assert!(
+            bad("kind: List\nitems:\n- metadata:\n    labels:\n      a: .inf\n")
+                .contains("items.0.metadata.labels.a")
+        );
         for ok in [
             "k: \".inf\"\n",
             "k: '.nan'\n",
             "k: .infinity\n",
             "k: |\n  .inf\n",
+            // Annotations are read as strings before anything else.
+            "metadata:\n  annotations:\n    a: .nan\n",
+            "kind: List\nitems:\n- metadata:\n    annotations:\n      a: .inf\n",
         ] {
             assert!(parse_resource_documents(ok).is_ok(), "{ok}");
         }
