@@ -99,6 +99,31 @@ pub enum Reorder {
     None,
 }
 
+/// kustomize's `resource.BuildAnnotations`: what a build removes from every object at the
+/// end, also where a file wrote them (kyaml's reader marks, kustomize's own bookkeeping, the
+/// Helm mark).
+const BUILD_ANNOTATIONS: &[&str] = &[
+    "internal.config.kubernetes.io/previousKinds",
+    "internal.config.kubernetes.io/previousNames",
+    "internal.config.kubernetes.io/prefixes",
+    "internal.config.kubernetes.io/suffixes",
+    "internal.config.kubernetes.io/previousNamespaces",
+    "internal.config.kubernetes.io/allowNameChange",
+    "internal.config.kubernetes.io/allowKindChange",
+    "internal.config.kubernetes.io/refBy",
+    "internal.config.kubernetes.io/generatorBehavior",
+    "internal.config.kubernetes.io/needsHashSuffix",
+    "internal.config.kubernetes.io/path",
+    "internal.config.kubernetes.io/index",
+    "internal.config.kubernetes.io/seqindent",
+    "internal.config.kubernetes.io/id",
+    "internal.config.kubernetes.io/annotations-migration-resource-id",
+    "config.kubernetes.io/path",
+    "config.kubernetes.io/index",
+    "config.k8s.io/id",
+    helm::HELM_GENERATED_ANNOTATION,
+];
+
 /// What kustomize prints on stderr when `--reorder` and `sortOptions` are both given.
 const REORDER_IGNORED: &str = "Warning: Sorting order is set both in 'kustomization.yaml' ('sortOptions') and in a CLI flag ('--reorder'). Using the kustomization file over the CLI flag.";
 
@@ -322,7 +347,9 @@ fn build_impl(
         if !has("originAnnotations") {
             ann.remove(target::ORIGIN_ANNOTATION);
         }
-        ann.remove(helm::HELM_GENERATED_ANNOTATION);
+        for key in BUILD_ANNOTATIONS {
+            ann.remove(*key);
+        }
         if has("transformerAnnotations") && !transformations.is_empty() {
             let text: String = transformations
                 .iter()

@@ -321,9 +321,11 @@ pub(crate) const SCHEMA_TYPES: &[(&str, &str)] = &[
     ("v1", "WatchEvent"),
 ];
 
-/// Does kyaml's built-in schema hold this apiVersion and kind?
+/// Does kyaml's built-in schema hold this apiVersion and kind? Beside Kubernetes' types it
+/// holds kustomize's own Kustomization.
 pub(crate) fn has_schema(api_version: &str, kind: &str) -> bool {
     SCHEMA_TYPES.binary_search(&(api_version, kind)).is_ok()
+        || (api_version, kind) == super::KUSTOMIZATION
 }
 
 #[cfg(test)]

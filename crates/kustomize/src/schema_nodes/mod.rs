@@ -78,12 +78,24 @@ fn walk<'a>(start: u16, path: impl IntoIterator<Item = &'a str>) -> Merge {
     }
 }
 
+/// kustomize's Kustomization, whose schema kyaml embeds beside Kubernetes' own.
+pub(crate) const KUSTOMIZATION: (&str, &str) = ("kustomize.config.k8s.io/v1beta1", "Kustomization");
+
 /// How a patch merges the list at `path` of a built-in kind.
 pub(crate) fn list_merge<'a>(
     api_version: &str,
     kind: &str,
     path: impl IntoIterator<Item = &'a str>,
 ) -> Merge {
+    // kyaml also embeds a schema of kustomize's own Kustomization, whose only merged lists
+    // are its ConfigMap and Secret generators, keyed by name.
+    if (api_version, kind) == KUSTOMIZATION {
+        let mut path = path.into_iter();
+        return match (path.next(), path.next()) {
+            (Some("configMapGenerator" | "secretGenerator"), None) => Merge::Keyed(&["name"]),
+            _ => Merge::Replace,
+        };
+    }
     root(api_version, kind).map_or(Merge::Replace, |r| walk(r, path))
 }
 
