@@ -278,12 +278,16 @@ impl<'a> Build<'a> {
             custom_cfg.merge(&parsed);
         }
         let mut cfg = TransformerConfig::builtin();
-        // Observed with kustomize v5.8.1: namePrefix/nameSuffix specs from a
-        // configuration replace the default `metadata/name` spec; other sections add.
-        if !custom_cfg.name_prefix.is_empty() {
+        // Observed with kustomize v5.8.1: a `metadata/name` spec in a configuration's
+        // namePrefix/nameSuffix replaces the default one (so a kind-scoped one leaves other
+        // kinds' names alone); other specs, and other sections, add to the defaults.
+        let names = |specs: &[crate::fieldspec::FieldSpec]| {
+            specs.iter().any(|fs| fs.path == "metadata/name")
+        };
+        if names(&custom_cfg.name_prefix) {
             cfg.name_prefix.clear();
         }
-        if !custom_cfg.name_suffix.is_empty() {
+        if names(&custom_cfg.name_suffix) {
             cfg.name_suffix.clear();
         }
         cfg.check_merge(&custom_cfg)?;

@@ -39,6 +39,10 @@ pub fn apply(m: &mut ResMap, affix: &str, is_prefix: bool, specs: &[FieldSpec]) 
                     r.store_previous_id();
                 }
                 set.apply(&mut r.obj, &mut |v| {
+                    // A field the spec creates is an empty scalar, which kyaml prefixes too.
+                    if v.is_null() {
+                        *v = Value::String(String::new());
+                    }
                     if let Value::String(s) = v {
                         *s = if is_prefix {
                             format!("{affix}{s}")

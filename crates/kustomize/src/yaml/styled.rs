@@ -472,7 +472,12 @@ fn scalar(old: &Value, new: &Value, text: &str, style: ScalarStyle) -> Option<St
         Value::String(s) => match style {
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => quoted(s, style),
             _ if plain_is_safe(s) => Some(s.clone()),
-            _ => quoted(s, ScalarStyle::DoubleQuoted),
+            // yaml.v3 asks for double quotes where a plain scalar would read as another
+            // type; where only the syntax forbids plain, its emitter falls back to single.
+            _ if super::emit::resolves_to_non_string_v3(s) || s.chars().any(|c| c.is_control()) => {
+                quoted(s, ScalarStyle::DoubleQuoted)
+            }
+            _ => quoted(s, ScalarStyle::SingleQuoted),
         },
         Value::Number(n) => Some(super::emit::format_number(n)),
         Value::Bool(b) => Some(b.to_string()),
