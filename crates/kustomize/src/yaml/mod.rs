@@ -678,8 +678,8 @@ fn first_line(s: &str) -> String {
 /// Fields left blank (`key:` with nothing after it) are listed under [`BLANK_NULLS_KEY`]
 /// in their document (see there).
 pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
-    check_separators(text)?;
-    refuse_directives(text)?;
+    let parts = kyaml_parts(text)?;
+    refuse_directives(text, &parts)?;
     let text = &*go_line_breaks(text);
     let mut docs = parse_documents(text)?;
     refuse_non_finite(text, &docs)?;
@@ -689,11 +689,13 @@ pub fn parse_resource_documents(text: &str) -> Result<Vec<Value>> {
     Ok(docs)
 }
 
-/// kyaml's `splitDocuments`: a line after a line break that starts with `---` separates
-/// documents and may carry only blanks or a comment after it. Its pattern (`\n---.*\n`) is
-/// matched without overlap, so the line break ending one separator does not start the next.
-pub fn check_separators(text: &str) -> Result<()> {
-    let mut from = 0;
+/// kyaml's `splitDocuments`: the parts of `text` (each with its byte offset) between
+/// separators, lines after a line break that start with `---` and carry only blanks or a
+/// comment after it (anything else is an error). Its pattern (`\n---.*\n`) is matched
+/// without overlap, so the line break ending one separator does not start the next.
+fn kyaml_parts(text: &str) -> Result<Vec<(usize, &str)>> {
+    let mut parts = Vec::new();
+    let (mut from, mut start) = (0, 0);
     while let Some(at) = text[from..].find("\n---").map(|i| from + i) {
         let rest = &text[at + 4..];
         let Some(end) = rest.find('\n') else {
@@ -706,40 +708,37 @@ pub fn check_separators(text: &str) -> Result<()> {
                 "invalid document separator: {separator}"
             ))));
         }
+        parts.push((start, &text[start..at]));
         from = at + 4 + end + 1;
+        start = from;
     }
-    Ok(())
+    parts.push((start, &text[start..]));
+    Ok(parts)
 }
 
-/// kyaml splits a file at its `---` lines before yaml.v3 reads each part, so a directive
-/// (`%YAML 1.1`, `%TAG …`) is left in a part of its own with no document after it.
-/// yaml.v3 refuses that, and any `%YAML` version but 1.1 before that.
-fn refuse_directives(text: &str) -> Result<()> {
+/// yaml.v3 reads each of kyaml's parts ([`kyaml_parts`]) on its own, so a directive
+/// (`%YAML 1.1`, `%TAG …`) opening a part has no document after it. yaml.v3 refuses that,
+/// and any `%YAML` version but 1.1 before that. Lines are counted in the whole file.
+fn refuse_directives(text: &str, parts: &[(usize, &str)]) -> Result<()> {
     if !text.starts_with('%') && !text.contains("\n%") {
         return Ok(());
     }
-    let mut part_start = true;
-    for (n, line) in text.split('\n').enumerate() {
-        if line.starts_with("---") && n > 0 {
-            part_start = true;
+    for (offset, part) in parts {
+        let first = part.split('\n').enumerate().find(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        });
+        let Some((i, line)) = first.filter(|(_, l)| l.starts_with('%')) else {
             continue;
-        }
-        let blank = line.trim().is_empty() || line.trim_start().starts_with('#');
-        if part_start && line.starts_with('%') {
-            let mut words = line[1..].split_whitespace();
-            let incompatible = words.next() == Some("YAML") && words.next() != Some("1.1");
-            return Err(err(ErrorKind::Yaml(if incompatible {
-                "yaml: found incompatible YAML document".to_string()
-            } else {
-                format!(
-                    "yaml: line {}: did not find expected <document start>",
-                    n + 1
-                )
-            })));
-        }
-        if !blank {
-            part_start = false;
-        }
+        };
+        let mut words = line[1..].split_whitespace();
+        let incompatible = words.next() == Some("YAML") && words.next() != Some("1.1");
+        let n = text[..*offset].matches('\n').count() + i + 1;
+        return Err(err(ErrorKind::Yaml(if incompatible {
+            "yaml: found incompatible YAML document".to_string()
+        } else {
+            format!("yaml: line {n}: did not find expected <document start>")
+        })));
     }
     Ok(())
 }
@@ -1385,7 +1384,7 @@ mod tests {
     /// kyaml's `splitDocuments` on separator lines.
     #[test]
     fn separators_carry_only_blanks_or_comments() {
-        let bad = |t: &str| check_separators(t).unwrap_err().to_string();
+        let bad = |t: &str| kyaml_parts(t).unwrap_err().to_string();
         assert!(bad("a: 1\n--- {b: 1}\nc: 2\n").contains("invalid document separator: --- {b: 1}"));
         assert!(bad("a: 1\n---x \n").contains("invalid document separator: ---x"));
         assert!(bad("a: 1\n----\n").contains("invalid document separator: ----"));
@@ -1397,7 +1396,7 @@ mod tests {
             // The first separator's line break is not the start of the next one.
             "a: 1\n---\n--- x\n",
         ] {
-            assert!(check_separators(ok).is_ok(), "{ok:?}");
+            assert!(kyaml_parts(ok).is_ok(), "{ok:?}");
         }
         assert!(parse_resource_documents("a: 1\n--- {b: 1}\n").is_err());
     }
