@@ -110,13 +110,17 @@ fn refine(opts: Option<&FieldOptions>, v: Value) -> Result<Value> {
     Ok(Value::String(parts[o.index as usize].to_string()))
 }
 
-fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> Result<()> {
+/// Sets `target` to `value` as kyaml does. Errors are kustomize's words for a text its
+/// target's type cannot hold.
+fn set_value(
+    target: &mut Value,
+    value: &Value,
+    opts: Option<&FieldOptions>,
+) -> std::result::Result<(), String> {
     let mut value = value.clone();
     if let Some(o) = opts.filter(|o| !o.delimiter.is_empty()) {
         if target.is_object() || target.is_array() {
-            return Err(err(ErrorKind::Replacement(
-                "delimiter option can only be used with scalar nodes".into(),
-            )));
+            return Err("delimiter option can only be used with scalar nodes".into());
         }
         let cur = scalar_string(target);
         let mut parts: Vec<String> = cur.split(o.delimiter.as_str()).map(String::from).collect();
@@ -130,29 +134,60 @@ fn set_value(target: &mut Value, value: &Value, opts: Option<&FieldOptions>) -> 
         }
         value = Value::String(parts.join(&o.delimiter));
     }
-    *target = match (&*target, &value) {
-        (Value::String(_), v) if !v.is_object() && !v.is_array() => Value::String(scalar_string(v)),
-        (Value::Number(_), v) if !v.is_object() && !v.is_array() => {
-            let s = scalar_string(v);
-            s.parse::<i64>()
-                .map(Value::from)
-                .or_else(|_| s.parse::<f64>().map(Value::from))
-                .unwrap_or(Value::String(s))
-        }
-        (Value::Bool(_), v) if !v.is_object() && !v.is_array() => match scalar_string(v).as_str() {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            s => Value::String(s.to_string()),
-        },
-        // A field the replacement created has no type of its own: its text is read
-        // the way YAML reads a plain scalar (kyaml copies only the value into it).
-        (Value::Null, Value::String(s)) => crate::yaml::parse_one(s)
-            .ok()
-            .filter(|x| x.is_number() || x.is_boolean())
-            .unwrap_or(value),
-        _ => value,
+    *target = if target.is_object() || target.is_array() || value.is_object() || value.is_array() {
+        value
+    } else {
+        typed_scalar(target, scalar_string(&value))?
     };
     Ok(())
+}
+
+/// kyaml puts only the text into a scalar target and keeps the target's tag; the text is
+/// read as that type when kustomize writes the object out, and fails when it is not one
+/// (`replicas: 1` takes `"3"` as the number 3 and refuses `"three"`). A field a
+/// replacement created has no tag until the object is written: its text is read as any
+/// plain scalar is, also by a later replacement into it. A null field is read the same
+/// way (kustomize, which keeps a `key: null`'s tag, refuses text other than a null there).
+fn typed_scalar(target: &Value, text: String) -> std::result::Result<Value, String> {
+    use crate::yaml::resolve::{Plain, resolve};
+    let want = match target {
+        Value::Null => "",
+        Value::Bool(_) => "!!bool",
+        Value::Number(n) if n.is_f64() => "!!float",
+        Value::Number(_) => "!!int",
+        _ => return Ok(Value::String(text)),
+    };
+    let read = match resolve(&text, want.is_empty()) {
+        // Go converts an integer text for a float field.
+        Plain::Int(n) if want == "!!float" => Plain::Float(n.as_f64().unwrap_or_default()),
+        read if want.is_empty() || read.tag() == want => read,
+        read => {
+            return Err(format!(
+                "yaml: cannot decode {} `{text}` as a {want}",
+                read.tag()
+            ));
+        }
+    };
+    Ok(match read {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Int(n) => Value::Number(n),
+        Plain::Float(f) => match serde_json::Number::from_f64(f) {
+            Some(n) => Value::Number(n),
+            None => {
+                let go = if f.is_nan() {
+                    "NaN"
+                } else if f > 0.0 {
+                    "+Inf"
+                } else {
+                    "-Inf"
+                };
+                return Err(format!("json: unsupported value: {go}"));
+            }
+        },
+        Plain::Timestamp(t) => Value::String(t),
+        Plain::Str => Value::String(text),
+    })
 }
 
 /// Replacement targets match any id the object has had (current or earlier).
@@ -285,11 +320,14 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
                     let mut failure = None;
                     let n = fieldpath::visit_mut(&mut r.obj, segs, create, &mut |v| {
                         if let Err(e) = set_value(v, &value, t.options.as_ref()) {
-                            failure = Some(e);
+                            failure.get_or_insert(e);
                         }
                     });
                     if let Some(e) = failure {
-                        return Err(e);
+                        return Err(
+                            err(ErrorKind::Replacement(format!("target field {p}: {e}")))
+                                .for_object(r.describe()),
+                        );
                     }
                     // Targets are edited in place in kustomize.
                     r.sync_aliases();
@@ -334,21 +372,19 @@ fn set_in_structured(
             return Ok(false);
         }
         let before = doc.clone();
-        let mut failure = None;
         // kustomize v5.8.1 replaces the whole value here: `delimiter`/`index` only apply
         // to plain fields (later kustomize applies them inside the document too).
         let whole = opts.map(|o| FieldOptions {
             delimiter: String::new(),
             ..o.clone()
         });
+        // The document goes back into its string as text: a type it cannot hold fails
+        // nothing there.
         let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
-            if let Err(e) = set_value(v, value, whole.as_ref()) {
-                failure = Some(e);
+            if set_value(v, value, whole.as_ref()).is_err() {
+                *v = Value::String(scalar_string(value));
             }
         });
-        if let Some(e) = failure {
-            return Err(e);
-        }
         if n == 0 {
             return Ok(false);
         }

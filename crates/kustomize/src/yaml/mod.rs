@@ -2,6 +2,7 @@
 //! duplicate keys are errors); writing follows kustomize's printer (see [`emit`]).
 
 pub mod emit;
+pub mod resolve;
 pub mod styled;
 
 use crate::error::{ErrorKind, Result, err};
