@@ -60,7 +60,13 @@ fn source_value(m: &ResMap, rep: &ReplacementField) -> Result<Value> {
     } else {
         &src.field_path
     };
-    let v = fieldpath::lookup(&r.obj, &fieldpath::parse(path))
+    let segs = fieldpath::parse(path);
+    if segs.contains(&Seg::Any) {
+        return Err(err(ErrorKind::Replacement(
+            "error looking up replacement source: wildcard is not supported in PathGetter".into(),
+        )));
+    }
+    let v = fieldpath::lookup(&r.obj, &segs)
         .cloned()
         .unwrap_or(Value::Null);
     let empty = match &v {
@@ -116,15 +122,23 @@ fn set_value(
     target: &mut Value,
     value: &Value,
     opts: Option<&FieldOptions>,
+    annotation: bool,
 ) -> std::result::Result<(), String> {
     let mut value = value.clone();
+    let collection = |v: &Value| v.is_object() || v.is_array();
     if let Some(o) = opts.filter(|o| !o.delimiter.is_empty()) {
-        if target.is_object() || target.is_array() {
+        // A field a collection creates is a collection too.
+        if collection(target) || (target.is_null() && collection(&value)) {
             return Err("delimiter option can only be used with scalar nodes".into());
         }
         let cur = scalar_string(target);
         let mut parts: Vec<String> = cur.split(o.delimiter.as_str()).map(String::from).collect();
-        let v = scalar_string(&value);
+        // A collection has no text of its own.
+        let v = if collection(&value) {
+            String::new()
+        } else {
+            scalar_string(&value)
+        };
         if o.index < 0 {
             parts.insert(0, v);
         } else if o.index as usize >= parts.len() {
@@ -134,12 +148,44 @@ fn set_value(
         }
         value = Value::String(parts.join(&o.delimiter));
     }
-    *target = if target.is_object() || target.is_array() || value.is_object() || value.is_array() {
+    *target = if collection(target) || (target.is_null() && collection(&value)) {
         value
+    } else if collection(&value) {
+        // Only the text goes into a scalar, and a collection has none.
+        typed_scalar(target, String::new())?
+    } else if annotation {
+        // kustomize writes the object's annotations back as strings, as written.
+        Value::String(scalar_string(&value))
     } else {
         typed_scalar(target, scalar_string(&value))?
     };
     Ok(())
+}
+
+/// The conversions of a replaced field inside JSON or YAML held in a string, where the
+/// document goes back into its string as text and no type is checked.
+fn loose_scalar(target: &Value, value: &Value) -> Value {
+    match (target, value) {
+        (_, v) if v.is_object() || v.is_array() => v.clone(),
+        (Value::String(_), v) => Value::String(scalar_string(v)),
+        (Value::Number(_), v) => {
+            let s = scalar_string(v);
+            s.parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| s.parse::<f64>().map(Value::from))
+                .unwrap_or(Value::String(s))
+        }
+        (Value::Bool(_), v) => match scalar_string(v).as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            s => Value::String(s.to_string()),
+        },
+        (Value::Null, Value::String(s)) => crate::yaml::parse_one(s)
+            .ok()
+            .filter(|x| x.is_number() || x.is_boolean())
+            .unwrap_or_else(|| value.clone()),
+        _ => value.clone(),
+    }
 }
 
 /// kyaml puts only the text into a scalar target and keeps the target's tag; the text is
@@ -252,31 +298,110 @@ pub fn expand_paths(
 ) -> Result<Vec<ReplacementField>> {
     let mut list = Vec::new();
     for r in reps {
-        match &r.path {
-            Some(p) => {
-                let (file, text) = loader.read_relative(root, p)?;
-                let docs = crate::yaml::parse_documents(&text).map_err(|e| e.in_file(&file))?;
-                for d in docs {
-                    let items = if let Value::Array(a) = d { a } else { vec![d] };
-                    for it in items {
-                        let it = crate::kustfile::normalize_keys(it);
-                        let rf: ReplacementField = serde_json::from_value(it).map_err(|e| {
-                            err(ErrorKind::Replacement(e.to_string())).in_file(&file)
-                        })?;
-                        list.push(rf);
-                    }
-                }
+        let Some(p) = &r.path else {
+            list.push(r.clone());
+            continue;
+        };
+        if r.source.is_some() || r.targets.as_ref().is_some_and(|t| !t.is_empty()) {
+            return Err(err(ErrorKind::Replacement(
+                "cannot specify both path and inline replacement".into(),
+            )));
+        }
+        let (file, text) = loader.read_relative(root, p)?;
+        // kustomize reads the file as JSON does: its first document, unknown fields ignored.
+        let first = crate::yaml::parse_documents(&text)
+            .map_err(|e| e.in_file(&file))?
+            .into_iter()
+            .next()
+            .unwrap_or(Value::Null);
+        let items = match first {
+            Value::Array(a) => a,
+            d @ Value::Object(_) => vec![d],
+            other => {
+                let kind = match other {
+                    Value::Null => "invalid",
+                    Value::String(_) => "string",
+                    Value::Bool(_) => "bool",
+                    _ => "float64",
+                };
+                return Err(err(ErrorKind::Replacement(format!(
+                    "unsupported replacement type encountered within replacement path: {kind}"
+                )))
+                .in_file(&file));
             }
-            None => list.push(r.clone()),
+        };
+        for it in items {
+            let mut it = crate::kustfile::normalize_keys(it);
+            drop_unknown_fields(&mut it, &REPLACEMENT_FIELDS);
+            let rf: ReplacementField = serde_json::from_value(it)
+                .map_err(|e| err(ErrorKind::Replacement(e.to_string())).in_file(&file))?;
+            list.push(rf);
         }
     }
     Ok(list)
 }
 
+/// A level of a replacement's fields: its known keys, and the known keys below some of them.
+struct Fields(&'static [(&'static str, Option<&'static Fields>)]);
+
+static OPTION_FIELDS: Fields = Fields(&[
+    ("delimiter", None),
+    ("index", None),
+    ("encoding", None),
+    ("create", None),
+]);
+static SELECTOR_FIELDS: Fields = Fields(&[
+    ("group", None),
+    ("version", None),
+    ("kind", None),
+    ("name", None),
+    ("namespace", None),
+    ("labelSelector", None),
+    ("annotationSelector", None),
+]);
+static SOURCE_FIELDS: Fields = Fields(&[
+    ("group", None),
+    ("version", None),
+    ("kind", None),
+    ("name", None),
+    ("namespace", None),
+    ("fieldPath", None),
+    ("options", Some(&OPTION_FIELDS)),
+]);
+static TARGET_FIELDS: Fields = Fields(&[
+    ("select", Some(&SELECTOR_FIELDS)),
+    ("reject", Some(&SELECTOR_FIELDS)),
+    ("fieldPaths", None),
+    ("options", Some(&OPTION_FIELDS)),
+]);
+static REPLACEMENT_FIELDS: Fields = Fields(&[
+    ("path", None),
+    ("source", Some(&SOURCE_FIELDS)),
+    ("targets", Some(&TARGET_FIELDS)),
+    ("sourceValue", None),
+]);
+
+/// Removes the keys Go's JSON decoding of a replacement file would ignore, at every level
+/// (lists of objects take their elements' fields).
+fn drop_unknown_fields(v: &mut Value, fields: &Fields) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|k, _| fields.0.iter().any(|(f, _)| f == k));
+            for (k, x) in m.iter_mut() {
+                if let Some((_, Some(below))) = fields.0.iter().find(|(f, _)| f == k) {
+                    drop_unknown_fields(x, below);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| drop_unknown_fields(x, fields)),
+        _ => {}
+    }
+}
+
 /// Applies the replacements in order.
 pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
     for rep in reps {
-        if rep.targets.is_none() {
+        if rep.targets.as_ref().is_none_or(Vec::is_empty) {
             return Err(err(ErrorKind::Replacement(
                 "replacements must specify a source and at least one target".into(),
             )));
@@ -313,13 +438,16 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
                     continue;
                 }
                 for (p, segs) in paths.iter().zip(&segs) {
-                    if set_in_structured(&mut r.obj, segs, &value, t.options.as_ref(), create)? {
+                    if set_in_structured(&mut r.obj, segs, &value, create)? {
                         r.sync_aliases();
                         continue;
                     }
                     let mut failure = None;
+                    let annotation = matches!(segs.as_slice(),
+                        [Seg::Field(m), Seg::Field(a), Seg::Field(_)]
+                            if m == "metadata" && a == "annotations");
                     let n = fieldpath::visit_mut(&mut r.obj, segs, create, &mut |v| {
-                        if let Err(e) = set_value(v, &value, t.options.as_ref()) {
+                        if let Err(e) = set_value(v, &value, t.options.as_ref(), annotation) {
                             failure.get_or_insert(e);
                         }
                     });
@@ -351,13 +479,7 @@ pub fn apply(m: &mut ResMap, reps: &[ReplacementField]) -> Result<()> {
 
 /// A path that continues inside a string holding JSON or YAML (kustomize's
 /// "structured data" targets): edit the parsed document and write it back.
-fn set_in_structured(
-    obj: &mut Value,
-    segs: &[Seg],
-    value: &Value,
-    opts: Option<&FieldOptions>,
-    create: bool,
-) -> Result<bool> {
+fn set_in_structured(obj: &mut Value, segs: &[Seg], value: &Value, create: bool) -> Result<bool> {
     if segs.len() < 2 {
         return Ok(false);
     }
@@ -373,20 +495,45 @@ fn set_in_structured(
         }
         let before = doc.clone();
         // kustomize v5.8.1 replaces the whole value here: `delimiter`/`index` only apply
-        // to plain fields (later kustomize applies them inside the document too).
-        let whole = opts.map(|o| FieldOptions {
-            delimiter: String::new(),
-            ..o.clone()
-        });
-        // The document goes back into its string as text: a type it cannot hold fails
-        // nothing there.
+        // to plain fields (later kustomize applies them inside the document too). The
+        // document goes back into its string as text: a type it cannot hold fails nothing.
+        let json = matches!(text.trim_start().chars().next(), Some('{' | '['));
+        let mut refused = false;
+        // A JSON null written in the document is typed (a created field is not).
+        let null_written = fieldpath::lookup(&before, &segs[i..]).is_some_and(Value::is_null);
+        let collection = value.is_object() || value.is_array();
         let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
-            if set_value(v, value, whole.as_ref()).is_err() {
-                *v = Value::String(scalar_string(value));
+            let created = v.is_null() && !null_written;
+            if !json || v.is_object() || v.is_array() || created {
+                *v = loose_scalar(v, value);
+                return;
+            }
+            // Only the text goes into a scalar (a collection has none), in the field's type.
+            let text = if collection {
+                String::new()
+            } else {
+                scalar_string(value)
+            };
+            let fits = if v.is_null() {
+                crate::yaml::resolve::resolve(&text, false) == crate::yaml::resolve::Plain::Null
+            } else {
+                typed_scalar(v, text.clone()).is_ok()
+            };
+            if !fits {
+                refused = true;
+            } else if collection {
+                *v = typed_scalar(v, text).unwrap_or_default();
+            } else {
+                *v = loose_scalar(v, value);
             }
         });
         if n == 0 {
             return Ok(false);
+        }
+        // kustomize writes JSON back through its types: when a field cannot hold the text,
+        // the string is left as it was, without an error.
+        if refused {
+            return Ok(true);
         }
         let original = text.clone();
         let first = original.trim_start().chars().next().unwrap_or(' ');
