@@ -217,14 +217,9 @@ fn merge_into_here(dst: &Arc<std::sync::RwLock<Map>>, src: &Map, over: bool, dep
             }
             continue;
         }
-        let src_coll = matches!(sv, Value::Map(_) | Value::List(_) | Value::StrList(_));
-        if let Some(d) = &dv
-            && !is_empty(d)
-            && src_coll
-            && (!over || matches!(sv, Value::Map(_)))
-        {
-            continue;
-        }
+        // Past the map-into-map case, mergo sets the source's value where it overrides (a
+        // map or list replacing a number, a string or a list alike) or where the
+        // destination's is empty, and keeps the destination's otherwise.
         if over || dv.as_ref().is_none_or(is_empty) {
             if !may_change(dst) {
                 return false;
