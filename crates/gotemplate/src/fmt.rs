@@ -462,6 +462,20 @@ fn unreachable_verb() -> String {
 }
 
 fn fmt_float(out: &mut String, f: f64, verb: char, sp: &Spec) {
+    if !f.is_finite() {
+        // Go's fmt: an infinity always shows its sign (a space with the space flag), NaN
+        // only with `+` or space, and neither is padded with zeros.
+        let s = match (f.is_nan(), f > 0.0) {
+            (true, _) if sp.plus => "+NaN",
+            (true, _) if sp.space => " NaN",
+            (true, _) => "NaN",
+            (false, true) if sp.space && !sp.plus => " Inf",
+            (false, true) => "+Inf",
+            (false, false) => "-Inf",
+        };
+        pad(out, s, &Spec { zero: false, ..*sp }, false);
+        return;
+    }
     let prec = sp.prec.map_or(-1, |p| p as i32);
     let mut s = match verb {
         'v' => format_float(f, 'g', prec),

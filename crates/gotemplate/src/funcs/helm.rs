@@ -161,7 +161,8 @@ pub fn register(m: &mut FuncMap) {
     m.pure("fromJsonArray", &[Str], None, |a| {
         Ok(match super::encoding::decode_json(arg_str(&a[0])) {
             Ok(serde_json::Value::Array(v)) => Value::from_json(&serde_json::Value::Array(v)),
-            Ok(serde_json::Value::Null) => Value::list(Vec::new()),
+            // Go's decoding of `null` leaves a nil slice, which JSON and YAML write as null.
+            Ok(serde_json::Value::Null) => Value::nil_list(),
             Ok(other) => Value::list(vec![s(format!(
                 "json: cannot unmarshal {} into Go value of type []interface {{}}",
                 json_kind(&Value::from_json(&other))
