@@ -153,7 +153,7 @@ pub fn visit_mut(
             for e in a.iter_mut() {
                 // `[=value]` matches the list's scalars themselves.
                 let field = if k.is_empty() { Some(&*e) } else { e.get(k) };
-                if field.map(scalar_string).is_some_and(|s| matches(&s)) {
+                if field.is_some_and(|v| matches_as_written(v, &matches)) {
                     n += visit_mut(e, rest, create, f);
                 }
             }
@@ -173,6 +173,16 @@ pub fn visit_mut(
             _ => 0,
         },
     }
+}
+
+/// kyaml matches an element's field as YAML writes it: a string that would read as
+/// something else is matched with its double quotes too (`[name="1"]` picks `name: "1"`).
+fn matches_as_written(v: &Value, matches: &dyn Fn(&str) -> bool) -> bool {
+    let s = scalar_string(v);
+    matches(&s)
+        || (v.is_string()
+            && crate::yaml::emit::resolves_to_non_string_v3(&s)
+            && matches(&format!("\"{s}\"")))
 }
 
 /// How a target path's `[field=value]` picks list elements: kyaml's path matcher takes the

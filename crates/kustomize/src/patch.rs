@@ -328,6 +328,24 @@ pub fn apply(
     )
 }
 
+/// kyaml refuses a `$patch` directive it does not know, wherever it is in the patch.
+fn check_strategies(v: &Value) -> Result<()> {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(s)) = m.get("$patch")
+                && !matches!(s.as_str(), "delete" | "replace" | "merge")
+            {
+                return Err(err(ErrorKind::Patch(format!(
+                    "unknown patch strategy '{s}'"
+                ))));
+            }
+            m.values().try_for_each(check_strategies)
+        }
+        Value::Array(a) => a.iter().try_for_each(check_strategies),
+        _ => Ok(()),
+    }
+}
+
 /// [`apply`] with a [`KindIndex`] shared by consecutive patches (nothing else may change
 /// the objects between them).
 pub fn apply_indexed(
@@ -351,6 +369,9 @@ pub fn apply_indexed(
                     Some(sel) => select(m, sel, kinds)?,
                     None => vec![find_one(m, doc, kinds)?],
                 };
+                if !idxs.is_empty() {
+                    check_strategies(doc)?;
+                }
                 let mut removed = Vec::new();
                 for &i in &idxs {
                     if !apply_smp_to(&mut m.items[i], doc, opts, custom, target.is_some()) {
@@ -440,10 +461,11 @@ fn parse_json_ops(ops: &Value) -> Result<json_patch::Patch> {
                 op.insert("value".into(), Value::Null);
             }
             for key in ["path", "from"] {
-                if let Some(Value::String(p)) = op.get_mut(key)
-                    && let Some(fixed) = evanphx_path(p)
-                {
-                    *p = fixed;
+                if let Some(Value::String(p)) = op.get_mut(key) {
+                    if let Some(fixed) = evanphx_path(p) {
+                        *p = fixed;
+                    }
+                    *p = evanphx_escapes(p);
                 }
             }
         }
@@ -459,6 +481,41 @@ fn evanphx_path(p: &str) -> Option<String> {
         return None;
     }
     p.find('/').map(|i| p[i..].to_string())
+}
+
+/// evanphx/json-patch decodes each token by replacing `~1` with `/`, then `~0` with `~`,
+/// and refuses no other `~` (`a~2b` is the key `a~2b`): the tokens are written again
+/// with strict escapes, so the JSON Pointer parser reads the keys evanphx reads.
+fn evanphx_escapes(p: &str) -> String {
+    if !p.contains('~') {
+        return p.to_string();
+    }
+    p.split('/')
+        .map(|t| {
+            t.replace("~1", "/")
+                .replace("~0", "~")
+                .replace('~', "~0")
+                .replace('/', "~1")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Go's JSON equality after decoding into `interface{}`: numbers are float64, so `2` and
+/// `2.0` are equal.
+fn go_json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| go_json_equal(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| go_json_equal(v, w)))
+        }
+        _ => a == b,
+    }
 }
 
 /// An array index as Go's `strconv.Atoi` reads it (a sign and leading zeros allowed).
@@ -567,7 +624,10 @@ fn apply_parsed_json(
         _ => false,
     };
     let res = if patch.iter().any(|op| {
-        matches!(op, PatchOperation::Replace(_) | PatchOperation::Test(_)) || op_has_go_index(op)
+        matches!(
+            op,
+            PatchOperation::Replace(_) | PatchOperation::Test(_) | PatchOperation::Copy(_)
+        ) || op_has_go_index(op)
     }) {
         patch_as_evanphx_v4(&mut doc, patch)
     } else {
@@ -592,7 +652,8 @@ fn apply_parsed_json(
 /// reads as null (that library's map lookup reports no error for a missing key): a `replace`
 /// of it adds it, a `test` of it for null passes; array indices are Go integers (`-1` counts
 /// from the end, `01` and `+0` are 1 and 0). One operation at a time, so each sees what
-/// the ones before it did; on a failure `doc` is left as it was, and the message numbers the
+/// the ones before it did; `test` compares numbers by value, and `copy` of a missing key
+/// copies null; on a failure `doc` is left as it was, and the message numbers the
 /// operation within the whole patch.
 fn patch_as_evanphx_v4(
     doc: &mut Value,
@@ -616,6 +677,20 @@ fn patch_as_evanphx_v4(
             }
             PatchOperation::Test(t) if t.value.is_null() && missing_object_key(doc, &t.path) => {
                 continue;
+            }
+            PatchOperation::Test(t)
+                if t.path
+                    .resolve(doc)
+                    .is_ok_and(|found| go_json_equal(found, &t.value)) =>
+            {
+                continue;
+            }
+            // A key the source object lacks reads as null there.
+            PatchOperation::Copy(c) if missing_object_key(doc, &c.from) => {
+                PatchOperation::Add(json_patch::AddOperation {
+                    path: c.path.clone(),
+                    value: Value::Null,
+                })
             }
             other => other.clone(),
         };
