@@ -328,7 +328,9 @@ pub fn apply(
     )
 }
 
-/// kyaml refuses a `$patch` directive it does not know, wherever it is in the patch.
+/// kyaml refuses a `$patch` directive it does not know in the patch's maps. (In a list it
+/// depends on the list: one kyaml merges by key refuses it, one it replaces keeps it as
+/// data; lists are left alone here.)
 fn check_strategies(v: &Value) -> Result<()> {
     match v {
         Value::Object(m) => {
@@ -341,7 +343,6 @@ fn check_strategies(v: &Value) -> Result<()> {
             }
             m.values().try_for_each(check_strategies)
         }
-        Value::Array(a) => a.iter().try_for_each(check_strategies),
         _ => Ok(()),
     }
 }
@@ -613,6 +614,7 @@ fn apply_parsed_json(
     r.check_string_keys()?;
     r.non_string_keys.clear();
     r.blank_nulls.clear();
+    let before = r.describe();
     let mut doc = std::mem::take(&mut r.obj);
     // kustomize patches an object that still carries its internal annotations, so
     // `/metadata/annotations` is there to add to even when the object has none.
@@ -642,7 +644,22 @@ fn apply_parsed_json(
     }
     r.obj = doc;
     if let Err(e) = res {
-        return Err(err(ErrorKind::JsonPatch(e)).for_object(r.describe()));
+        return Err(err(ErrorKind::JsonPatch(e)).for_object(before));
+    }
+    // kustomize reads the patched object back as a resource, which needs a kind and a name
+    // (of any type, but not null or an empty string).
+    let text = |v: Option<&Value>| v.is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+    if !text(r.obj.get("kind")) {
+        return Err(err(ErrorKind::JsonPatch(
+            "missing kind in the patched object".into(),
+        ))
+        .for_object(before));
+    }
+    if !text(r.obj.get("metadata").and_then(|m| m.get("name"))) {
+        return Err(err(ErrorKind::JsonPatch(
+            "missing metadata.name in the patched object".into(),
+        ))
+        .for_object(before));
     }
     r.prev_ids.extend(previous);
     Ok(())
