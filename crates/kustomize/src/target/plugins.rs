@@ -365,6 +365,18 @@ impl Build<'_> {
                 "must specify the target field in patchesJson6902".into(),
             )));
         }
+        // The legacy transformer refuses a patch without operations (`patches` accepts it).
+        let no_ops = match &body {
+            patch::Body::Json(ops) => ops.is_null() || ops.as_array().is_some_and(Vec::is_empty),
+            patch::Body::Smp(docs) => docs.iter().all(Value::is_null),
+        };
+        if legacy_json && no_ops {
+            let err = err(ErrorKind::Patch("patch appears to be empty".into()));
+            return Err(match &file {
+                Some(f) => err.in_file(f),
+                None => err,
+            });
+        }
         let opts = p.options.clone().unwrap_or_default();
         if matches!(body, patch::Body::Smp(_)) && !ra.items.is_empty() {
             self.builtin_schema_touched = true;
