@@ -648,18 +648,16 @@ fn apply_parsed_json(
     }
     // kustomize reads the patched object back as a resource, which needs a kind and a name
     // (of any type, but not null or an empty string).
-    let text = |v: Option<&Value>| v.is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
-    if !text(r.obj.get("kind")) {
-        return Err(err(ErrorKind::JsonPatch(
-            "missing kind in the patched object".into(),
-        ))
-        .for_object(before));
-    }
-    if !text(r.obj.get("metadata").and_then(|m| m.get("name"))) {
-        return Err(err(ErrorKind::JsonPatch(
-            "missing metadata.name in the patched object".into(),
-        ))
-        .for_object(before));
+    for (field, pointer) in [("kind", "/kind"), ("metadata.name", "/metadata/name")] {
+        if r.obj
+            .pointer(pointer)
+            .is_none_or(|v| v.is_null() || v == "")
+        {
+            return Err(err(ErrorKind::JsonPatch(format!(
+                "missing {field} in the patched object"
+            )))
+            .for_object(before));
+        }
     }
     r.prev_ids.extend(previous);
     Ok(())

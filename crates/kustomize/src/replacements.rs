@@ -125,20 +125,15 @@ fn set_value(
     annotation: bool,
 ) -> std::result::Result<(), String> {
     let mut value = value.clone();
-    let collection = |v: &Value| v.is_object() || v.is_array();
+    // A field a collection creates is a collection too.
+    let collection_target = is_collection(target) || (target.is_null() && is_collection(&value));
     if let Some(o) = opts.filter(|o| !o.delimiter.is_empty()) {
-        // A field a collection creates is a collection too.
-        if collection(target) || (target.is_null() && collection(&value)) {
+        if collection_target {
             return Err("delimiter option can only be used with scalar nodes".into());
         }
         let cur = scalar_string(target);
         let mut parts: Vec<String> = cur.split(o.delimiter.as_str()).map(String::from).collect();
-        // A collection has no text of its own.
-        let v = if collection(&value) {
-            String::new()
-        } else {
-            scalar_string(&value)
-        };
+        let v = node_text(&value);
         if o.index < 0 {
             parts.insert(0, v);
         } else if o.index as usize >= parts.len() {
@@ -148,25 +143,36 @@ fn set_value(
         }
         value = Value::String(parts.join(&o.delimiter));
     }
-    *target = if collection(target) || (target.is_null() && collection(&value)) {
+    *target = if collection_target {
         value
-    } else if collection(&value) {
-        // Only the text goes into a scalar, and a collection has none.
-        typed_scalar(target, String::new())?
-    } else if annotation {
+    } else if annotation && !is_collection(&value) {
         // kustomize writes the object's annotations back as strings, as written.
         Value::String(scalar_string(&value))
     } else {
-        typed_scalar(target, scalar_string(&value))?
+        // Only the text goes into a scalar.
+        typed_scalar(target, node_text(&value))?
     };
     Ok(())
+}
+
+fn is_collection(v: &Value) -> bool {
+    v.is_object() || v.is_array()
+}
+
+/// The text kyaml copies from a node: a scalar's own, none for a map or list.
+fn node_text(v: &Value) -> String {
+    if is_collection(v) {
+        String::new()
+    } else {
+        scalar_string(v)
+    }
 }
 
 /// The conversions of a replaced field inside JSON or YAML held in a string, where the
 /// document goes back into its string as text and no type is checked.
 fn loose_scalar(target: &Value, value: &Value) -> Value {
     match (target, value) {
-        (_, v) if v.is_object() || v.is_array() => v.clone(),
+        (_, v) if is_collection(v) => v.clone(),
         (Value::String(_), v) => Value::String(scalar_string(v)),
         (Value::Number(_), v) => {
             let s = scalar_string(v);
@@ -501,30 +507,25 @@ fn set_in_structured(obj: &mut Value, segs: &[Seg], value: &Value, create: bool)
         let mut refused = false;
         // A JSON null written in the document is typed (a created field is not).
         let null_written = fieldpath::lookup(&before, &segs[i..]).is_some_and(Value::is_null);
-        let collection = value.is_object() || value.is_array();
         let n = fieldpath::visit_mut(&mut doc, &segs[i..], create, &mut |v| {
             let created = v.is_null() && !null_written;
-            if !json || v.is_object() || v.is_array() || created {
+            if !json || is_collection(v) || created {
                 *v = loose_scalar(v, value);
                 return;
             }
-            // Only the text goes into a scalar (a collection has none), in the field's type.
-            let text = if collection {
-                String::new()
+            // Only the text goes into a scalar, and it must fit the field's type.
+            let text = node_text(value);
+            let held = if v.is_null() {
+                let null = crate::yaml::resolve::resolve(&text, false);
+                (null == crate::yaml::resolve::Plain::Null).then_some(Value::Null)
             } else {
-                scalar_string(value)
+                typed_scalar(v, text).ok()
             };
-            let fits = if v.is_null() {
-                crate::yaml::resolve::resolve(&text, false) == crate::yaml::resolve::Plain::Null
-            } else {
-                typed_scalar(v, text.clone()).is_ok()
-            };
-            if !fits {
-                refused = true;
-            } else if collection {
-                *v = typed_scalar(v, text).unwrap_or_default();
-            } else {
-                *v = loose_scalar(v, value);
+            match held {
+                None => refused = true,
+                Some(h) if is_collection(value) => *v = h,
+                // JSON keeps the text's own number form (`7` into a float field stays `7`).
+                Some(_) => *v = loose_scalar(v, value),
             }
         });
         if n == 0 {
@@ -536,8 +537,7 @@ fn set_in_structured(obj: &mut Value, segs: &[Seg], value: &Value, create: bool)
             return Ok(true);
         }
         let original = text.clone();
-        let first = original.trim_start().chars().next().unwrap_or(' ');
-        let out = if first == '{' || first == '[' {
+        let out = if json {
             if original.contains('\n') && original.contains("  ") {
                 crate::generators::go_json_indent(&doc)
             } else {
@@ -563,8 +563,40 @@ fn set_in_structured(obj: &mut Value, segs: &[Seg], value: &Value, create: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kustfile::{SourceSelector, TargetSelector};
     use crate::loader::{LoadRestrictor, Loader};
     use std::path::{Path, PathBuf};
+
+    /// The field tables a `path:` file is pruned with name every field of the structs it
+    /// is read into, and nothing else survives.
+    #[test]
+    fn replacement_field_tables_follow_the_structs() {
+        let full = ReplacementField {
+            path: Some("p".into()),
+            source: Some(SourceSelector {
+                options: Some(FieldOptions::default()),
+                ..Default::default()
+            }),
+            targets: Some(vec![TargetSelector {
+                select: Some(Selector::default()),
+                reject: vec![Selector::default()],
+                field_paths: vec!["a".into()],
+                options: Some(FieldOptions::default()),
+            }]),
+            source_value: Some("v".into()),
+        };
+        let written = serde_json::to_value(&full).unwrap();
+        let mut pruned = written.clone();
+        drop_unknown_fields(&mut pruned, &REPLACEMENT_FIELDS);
+        assert_eq!(pruned, written);
+
+        let mut extra = written.clone();
+        extra["targets"][0]["select"]["note"] = "x".into();
+        extra["source"]["options"]["note"] = "x".into();
+        extra["note"] = "x".into();
+        drop_unknown_fields(&mut extra, &REPLACEMENT_FIELDS);
+        assert_eq!(extra, written);
+    }
 
     #[test]
     fn path_entries_expand_to_the_replacements_of_their_file() {

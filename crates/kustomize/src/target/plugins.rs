@@ -355,11 +355,13 @@ impl Build<'_> {
                 })));
             }
         };
-        // A patch file that does not read is named rather than its kustomization.
-        let body = patch::parse_body_for(&text, p.target.is_some()).map_err(|e| match &file {
+        // A patch file that does not read, or holds nothing, is named rather than its
+        // kustomization.
+        let in_patch_file = |e: crate::error::Error| match &file {
             Some(f) => e.in_file(f),
             None => e,
-        })?;
+        };
+        let body = patch::parse_body_for(&text, p.target.is_some()).map_err(in_patch_file)?;
         if legacy_json && p.target.is_none() {
             return Err(err(ErrorKind::Patch(
                 "must specify the target field in patchesJson6902".into(),
@@ -371,11 +373,9 @@ impl Build<'_> {
             patch::Body::Smp(docs) => docs.iter().all(Value::is_null),
         };
         if legacy_json && no_ops {
-            let err = err(ErrorKind::Patch("patch appears to be empty".into()));
-            return Err(match &file {
-                Some(f) => err.in_file(f),
-                None => err,
-            });
+            return Err(in_patch_file(err(ErrorKind::Patch(
+                "patch appears to be empty".into(),
+            ))));
         }
         let opts = p.options.clone().unwrap_or_default();
         if matches!(body, patch::Body::Smp(_)) && !ra.items.is_empty() {

@@ -569,10 +569,15 @@ fn requested_style(s: &str) -> Style {
     }
 }
 
-/// Would kyaml's resolver (yaml.v3: YAML 1.2 booleans, otherwise as yaml.v2) read this
-/// plain scalar as something other than a string?
+/// Would kyaml's resolver (yaml.v3) read this plain scalar as something other than a string?
 pub(crate) fn resolves_to_non_string_v3(s: &str) -> bool {
-    !matches!(
+    super::resolve::resolve(s, true) != super::resolve::Plain::Str
+}
+
+/// Would yaml.v2's resolver read this plain scalar as something other than a string? As
+/// yaml.v3's, plus YAML 1.1's booleans.
+fn resolves_to_non_string(s: &str) -> bool {
+    matches!(
         s,
         "y" | "Y"
             | "yes"
@@ -589,79 +594,7 @@ pub(crate) fn resolves_to_non_string_v3(s: &str) -> bool {
             | "off"
             | "Off"
             | "OFF"
-    ) && resolves_to_non_string(s)
-}
-
-/// Would yaml.v2's resolver read this plain scalar as something other than a string?
-fn resolves_to_non_string(s: &str) -> bool {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" => return true,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO" | "true" | "True"
-        | "TRUE" | "false" | "False" | "FALSE" | "on" | "On" | "ON" | "off" | "Off" | "OFF" => {
-            return true;
-        }
-        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
-        | "-.inf" | "-.Inf" | "-.INF" => return true,
-        _ => {}
-    }
-    let first = s.as_bytes()[0];
-    if !(first.is_ascii_digit() || first == b'+' || first == b'-' || first == b'.') {
-        return false;
-    }
-    if first.is_ascii_digit() && super::go_timestamp(s).is_some() {
-        return true;
-    }
-    let plain: String = s.chars().filter(|c| *c != '_').collect();
-    if go_parse_int(&plain) {
-        return true;
-    }
-    // A number too large for a float64 is a string to go-yaml (ParseFloat's range error).
-    if ferroflux_goformat::is_yaml_float(&plain)
-        && !plain.parse::<f64>().is_ok_and(f64::is_infinite)
-    {
-        return true;
-    }
-    if let Some(rest) = plain
-        .strip_prefix("0b")
-        .or_else(|| plain.strip_prefix("-0b"))
-        && !rest.is_empty()
-        && rest.chars().all(|c| c == '0' || c == '1')
-    {
-        return true;
-    }
-    false
-}
-
-/// Go's `strconv.ParseInt(s, 0, 64)` or `ParseUint(s, 0, 64)` success (underscores removed already).
-fn go_parse_int(s: &str) -> bool {
-    let body = s
-        .strip_prefix('+')
-        .or_else(|| s.strip_prefix('-'))
-        .unwrap_or(s);
-    let unsigned_ok = !s.starts_with('+') && !s.starts_with('-');
-    let (digits, radix) =
-        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-            (r, 16)
-        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-            (r, 2)
-        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-            (r, 8)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (&body[1..], 8)
-        } else {
-            (body, 10)
-        };
-    if digits.is_empty() {
-        return false;
-    }
-    let Ok(v) = u64::from_str_radix(digits, radix) else {
-        return false;
-    };
-    if s.starts_with('-') {
-        v <= (i64::MAX as u64) + 1
-    } else {
-        v <= i64::MAX as u64 || unsigned_ok
-    }
+    ) || resolves_to_non_string_v3(s)
 }
 
 /// Formats a number the way JSON → yaml.v2 does: integral values print as integers when
