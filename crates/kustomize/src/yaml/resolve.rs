@@ -1,5 +1,6 @@
-//! yaml.v3's reading of a plain scalar's text (its `resolve`): what kyaml makes of a
-//! scalar node whose text was replaced while its tag stayed, as a replacement does.
+//! yaml.v3's reading of a plain scalar's text (its `resolve`): whether the emitter must
+//! quote a string (`emit.rs`), and what kyaml makes of a scalar node whose text was
+//! replaced while its tag stayed, as a replacement does.
 
 use serde_json::Number;
 
